@@ -1,0 +1,411 @@
+"""The `desk` command. Every change the window can make to records, this can make too.
+
+Qt is imported only when the window is asked for, so scripted use starts fast and works
+on machines without a display.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+import unicodedata
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from desk import __version__
+from desk.core import attachments, queries, records, search
+from desk.core import db as dbmod
+from desk.core.errors import DeskError
+from desk.core.kinds import KINDS, kind
+from desk.paths import default_db_path
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="desk",
+        description="The offline desk for a city's international affairs. With no command, "
+        "opens the window.",
+    )
+    parser.add_argument("--version", action="version", version=f"desk {__version__}")
+    parser.add_argument(
+        "--db",
+        type=Path,
+        default=None,
+        help="database file (default: $DESK_DB, else desk.sqlite in the user data folder)",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    sub.add_parser("gui", help="open the window (the default)")
+
+    demo = sub.add_parser("demo", help="write the demo city into an empty database")
+    demo.add_argument(
+        "--scale",
+        type=int,
+        default=250,
+        metavar="N",
+        help="number of contacts, other records in proportion (default 250)",
+    )
+    demo.add_argument(
+        "--today",
+        type=dt.date.fromisoformat,
+        default=None,
+        metavar="DATE",
+        help="lay the demo out around this date (default: today)",
+    )
+    demo.add_argument("--open", action="store_true", help="open the window afterwards")
+
+    lister = sub.add_parser("list", help="list records of a kind")
+    lister.add_argument("kind", help="e.g. partnerships, agreements, visits, contacts")
+    lister.add_argument("--sort", help="field to sort by")
+    lister.add_argument("--desc", action="store_true", help="sort descending")
+    lister.add_argument("--filter", default="", help="only records matching this text")
+    lister.add_argument(
+        "--where",
+        action="append",
+        default=[],
+        metavar="FIELD=VALUE",
+        help="only records whose field equals the value (repeatable)",
+    )
+    lister.add_argument("--limit", type=int, default=None)
+    lister.add_argument("--json", action="store_true", help="print JSON")
+
+    show = sub.add_parser("show", help="show one record and what links to it")
+    show.add_argument("kind")
+    show.add_argument("id", help="id or uid")
+    show.add_argument("--json", action="store_true")
+
+    finder = sub.add_parser("search", help="search every kind of record")
+    finder.add_argument("text")
+    finder.add_argument("--kind", action="append", default=None, help="limit to a kind")
+    finder.add_argument("--limit", type=int, default=50)
+    finder.add_argument("--json", action="store_true")
+
+    add = sub.add_parser("add", help="create a record: desk add contact family_name=Sato ...")
+    add.add_argument("kind")
+    add.add_argument("values", nargs="*", metavar="FIELD=VALUE")
+    add.add_argument("--json", action="store_true")
+
+    edit = sub.add_parser("edit", help="change fields: desk edit contact 12 email=a@b.org")
+    edit.add_argument("kind")
+    edit.add_argument("id")
+    edit.add_argument("values", nargs="+", metavar="FIELD=VALUE")
+
+    delete = sub.add_parser("delete", help="delete a record and what depends on it")
+    delete.add_argument("kind")
+    delete.add_argument("id")
+    delete.add_argument(
+        "--yes", action="store_true", help="do it (without: only say what would go)"
+    )
+
+    status = sub.add_parser("status", help="change a partnership's status, dated, with a reason")
+    status.add_argument("partnership", help="id or uid")
+    status.add_argument(
+        "status", help="proposed, friendship, active, dormant, suspended, lapsed or ended"
+    )
+    status.add_argument("--on", default=None, help="date of the change (default: today)")
+    status.add_argument("--reason", required=True)
+
+    attach = sub.add_parser("attach", help="attach a file to a record")
+    attach.add_argument("kind", help="agreement, partnership, visit, contact or organisation")
+    attach.add_argument("id")
+    attach.add_argument("file", type=Path)
+    attach.add_argument("--description", default=None)
+
+    fetch = sub.add_parser("save-attachment", help="write an attached file out")
+    fetch.add_argument("id", type=int)
+    fetch.add_argument("--out", type=Path, required=True)
+
+    hist = sub.add_parser("history", help="what changed in a record, and when")
+    hist.add_argument("kind")
+    hist.add_argument("id")
+    hist.add_argument("--json", action="store_true")
+
+    export = sub.add_parser("export", help="export data")
+    export.add_argument("format", choices=["json"])
+    export.add_argument("--out", type=Path, required=True)
+
+    importer = sub.add_parser("import", help="import data")
+    importer.add_argument("format", choices=["json"])
+    importer.add_argument("file", type=Path)
+    importer.add_argument(
+        "--replace",
+        action="store_true",
+        help="replace everything in the database (a backup is taken first)",
+    )
+
+    backup = sub.add_parser("backup", help="write a consistent copy of the database")
+    backup.add_argument("--out", type=Path, required=True)
+
+    check = sub.add_parser("check", help="check integrity; exit status 0 only when sound")
+    check.add_argument("--repair", action="store_true", help="rebuild the search index")
+    return parser
+
+
+def _values(pairs: Sequence[str]) -> dict[str, str]:
+    values: dict[str, str] = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name.strip():
+            raise DeskError(f"'{pair}' is not FIELD=VALUE.")
+        values[name.strip()] = value
+    return values
+
+
+def _print_json(data: Any) -> None:
+    json.dump(data, sys.stdout, ensure_ascii=False, indent=2, default=str)
+    sys.stdout.write("\n")
+
+
+def _width(text: str) -> int:
+    """Terminal columns: CJK characters take two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _fit(text: str, width: int) -> str:
+    if _width(text) > width:
+        while _width(text) > width - 1:
+            text = text[:-1]
+        text += "…"
+    return text + " " * (width - _width(text))
+
+
+def _table(headers: list[str], rows: list[list[str]]) -> None:
+    widths = [
+        min(40, max([_width(h), *(_width(r[i]) for r in rows)])) for i, h in enumerate(headers)
+    ]
+
+    def line(cells: list[str]) -> str:
+        return "  ".join(_fit(c, w) for c, w in zip(cells, widths, strict=True)).rstrip()
+
+    print(line(headers))
+    print(line(["-" * w for w in widths]))
+    for row in rows:
+        print(line(row))
+
+
+def _cmd_list(db: dbmod.Database, args: argparse.Namespace) -> int:
+    spec = kind(args.kind)
+    equals = tuple((k, v) for k, v in _values(args.where).items())
+    query = queries.ListQuery(spec.name, args.sort, args.desc, args.filter, equals)
+    rows = queries.list_records(db, query, limit=args.limit)
+    if args.json:
+        _print_json(rows)
+        return 0
+    columns = list(spec.list_columns) or [f.name for f in spec.fields[:5]]
+    fields = [spec.field_map.get(c) for c in columns]
+    headers = ["id", *[(f.label if f else c) for f, c in zip(fields, columns, strict=True)]]
+    body = [
+        [
+            str(r["id"]),
+            *[
+                queries.display(None, f, r.get(c)) if f else str(r.get(c) or "")
+                for f, c in zip(fields, columns, strict=True)
+            ],
+        ]
+        for r in rows
+    ]
+    _table(headers, body)
+    print(f"\n{len(rows)} {spec.plural.lower()}")
+    return 0
+
+
+def _cmd_show(db: dbmod.Database, args: argparse.Namespace) -> int:
+    spec = kind(args.kind)
+    if args.json:
+        row = records.get(db, spec.name, args.id)
+        _print_json({"record": row, **queries.describe(db, spec.name, row["id"])})
+        return 0
+    described = queries.describe(db, spec.name, args.id)
+    print(f"{spec.label} #{described['id']}  ({described['uid']})")
+    width = max((len(k) for k in described["fields"]), default=0)
+    for label, value in described["fields"].items():
+        text = str(value).replace("\n", "\n" + " " * (width + 2))
+        print(f"{label.ljust(width)}  {text}")
+    for label, lines in described["links"].items():
+        print(f"\n{label}:")
+        for entry in lines:
+            print(f"  {entry}")
+    return 0
+
+
+def _cmd_search(db: dbmod.Database, args: argparse.Namespace) -> int:
+    kinds = [kind(k).name for k in args.kind] if args.kind else None
+    hits = search.search(db, args.text, limit=args.limit, kinds=kinds)
+    if args.json:
+        _print_json([hit.__dict__ for hit in hits])
+        return 0
+    if not hits:
+        print("No matches.")
+        return 0
+    current = None
+    for hit in sorted(hits, key=lambda h: list(search.DOCUMENTS).index(h.kind)):
+        if hit.kind != current:
+            current = hit.kind
+            print(f"\n{KINDS[hit.kind].plural}")
+        print(f"  #{hit.record_id}  {hit.title}  -  {hit.snippet}")
+    return 0
+
+
+def _cmd_delete(db: dbmod.Database, args: argparse.Namespace) -> int:
+    spec = kind(args.kind)
+    rid = records.resolve_id(db, spec.name, args.id)
+    impact = records.delete_impact(db, spec.name, rid)
+    title = records.title_of(db, spec.name, rid)
+    if not args.yes:
+        print(f"Would delete {spec.label.lower()} #{rid} {title}. {impact.describe()}")
+        print("Run again with --yes to delete.")
+        return 1
+    records.delete(db, spec.name, rid)
+    print(f"Deleted {spec.label.lower()} #{rid} {title}. {impact.describe()}")
+    return 0
+
+
+def _cmd_history(db: dbmod.Database, args: argparse.Namespace) -> int:
+    spec = kind(args.kind)
+    rid = records.resolve_id(db, spec.name, args.id)
+    rows = [
+        {"at": at, "action": action, "changes": json.loads(changes)}
+        for at, action, changes in db.execute(
+            "SELECT at, action, changes FROM history WHERE kind = ? AND record_id = ? ORDER BY id",
+            (spec.name, rid),
+        ).fetchall()
+    ]
+    if args.json:
+        _print_json(rows)
+        return 0
+    for row in rows:
+        print(f"{row['at']}  {row['action']}")
+        if row["action"] == "update":
+            for name, (old, new) in row["changes"].items():
+                print(f"    {name}: {old!r} -> {new!r}")
+    return 0
+
+
+def _cmd_check(db: dbmod.Database, args: argparse.Namespace) -> int:
+    if args.repair:
+        search.rebuild(db)
+        print("Search index rebuilt.")
+    report = dbmod.check(db)
+    print(f"Schema version {report.schema_version}.")
+    for problem in report.problems:
+        print(f"PROBLEM: {problem}")
+    print("The database is sound." if report.ok else f"{len(report.problems)} problem(s).")
+    return 0 if report.ok else 1
+
+
+def _run(args: argparse.Namespace, path: Path) -> int:
+    if args.command == "import":
+        from desk.io.dump import import_json
+
+        database = dbmod.open_database(path)
+        if args.replace:
+            stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+            saved = dbmod.backup(
+                database, path.with_name(f"{path.stem}.before-import-{stamp}.sqlite")
+            )
+            print(f"Backup written to {saved}")
+        loaded = import_json(database, args.file, replace=args.replace)
+        print(f"Imported {sum(loaded.values())} rows from {args.file}.")
+        return 0
+    database = dbmod.open_database(path)
+    try:
+        return _dispatch(database, args, path)
+    finally:
+        database.close()
+
+
+def _dispatch(db: dbmod.Database, args: argparse.Namespace, path: Path) -> int:
+    command = args.command
+    if command == "demo":
+        from desk.core.demo import build_demo, holds_records
+
+        if args.open and holds_records(db):
+            print(f"{path} already holds records; opening it as it is.")
+            db.close()
+            return _gui(path)
+        summary = build_demo(db, scale=args.scale, today=args.today)
+        print(
+            f"Demo city written to {path}: "
+            + ", ".join(
+                f"{n} {t}"
+                for t, n in summary.counts.items()
+                if t in ("contacts", "partnerships", "agreements", "visits", "organisations")
+            )
+        )
+        if args.open:
+            db.close()
+            return _gui(path)
+        return 0
+    if command == "list":
+        return _cmd_list(db, args)
+    if command == "show":
+        return _cmd_show(db, args)
+    if command == "search":
+        return _cmd_search(db, args)
+    if command == "add":
+        spec = kind(args.kind)
+        new_id = records.create(db, spec.name, _values(args.values))
+        if args.json:
+            _print_json(records.get(db, spec.name, new_id))
+        else:
+            print(f"Created {spec.label.lower()} #{new_id}.")
+        return 0
+    if command == "edit":
+        spec = kind(args.kind)
+        changes = records.update(db, spec.name, args.id, _values(args.values))
+        print(f"Changed {', '.join(changes) or 'nothing'}.")
+        return 0
+    if command == "delete":
+        return _cmd_delete(db, args)
+    if command == "status":
+        records.change_status(
+            db, args.partnership, args.status, args.on or dt.date.today().isoformat(), args.reason
+        )
+        print(f"Partnership {args.partnership} is now {args.status}.")
+        return 0
+    if command == "attach":
+        new_id = attachments.attach_file(
+            db, kind(args.kind).name, args.id, args.file, description=args.description
+        )
+        print(f"Attached {args.file.name} as attachment #{new_id}.")
+        return 0
+    if command == "save-attachment":
+        print(f"Wrote {attachments.save_copy(db, args.id, args.out)}")
+        return 0
+    if command == "history":
+        return _cmd_history(db, args)
+    if command == "export":
+        from desk.io.dump import export_json
+
+        export_json(db, args.out)
+        print(f"Exported to {args.out}")
+        return 0
+    if command == "backup":
+        print(f"Backup written to {dbmod.backup(db, args.out)}")
+        return 0
+    if command == "check":
+        return _cmd_check(db, args)
+    raise AssertionError(command)
+
+
+def _gui(path: Path) -> int:
+    from desk.ui.app import run
+
+    return run(path)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    path = args.db or default_db_path()
+    try:
+        if args.command in (None, "gui"):
+            return _gui(path)
+        return _run(args, path)
+    except DeskError as exc:
+        print(f"desk: {exc}", file=sys.stderr)
+        return 1
+    except BrokenPipeError:
+        return 0

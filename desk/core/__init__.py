@@ -1,0 +1,1 @@
+"""The records: SQLite storage, rules and queries. Never imports Qt."""

@@ -1,0 +1,163 @@
+"""Countries by ISO 3166 alpha-2 code, named as CLDR names them (never ISO's official
+names: ISO calls TW "Taiwan, Province of China", which a city office must not print)."""
+
+from __future__ import annotations
+
+import functools
+import unicodedata
+import zoneinfo
+
+from babel import Locale
+from babel.languages import get_official_languages
+from babel.numbers import get_territory_currencies
+
+# Names offices actually write that CLDR does not list as the English name.
+_ALIASES = {
+    "korea": "KR",
+    "republic of korea": "KR",
+    "korea, republic of": "KR",
+    "korea republic of": "KR",
+    "korea (south)": "KR",
+    "south korea": "KR",
+    "rok": "KR",
+    "north korea": "KP",
+    "uk": "GB",
+    "u.k.": "GB",
+    "great britain": "GB",
+    "england": "GB",
+    "scotland": "GB",
+    "wales": "GB",
+    "northern ireland": "GB",
+    "united kingdom of great britain and northern ireland": "GB",
+    "usa": "US",
+    "u.s.": "US",
+    "u.s.a.": "US",
+    "united states of america": "US",
+    "america": "US",
+    "czech republic": "CZ",
+    "russian federation": "RU",
+    "prc": "CN",
+    "people's republic of china": "CN",
+    "peoples republic of china": "CN",
+    "mainland china": "CN",
+    "republic of china": "TW",
+    "taiwan, province of china": "TW",
+    "viet nam": "VN",
+    "holland": "NL",
+    "the netherlands": "NL",
+    "ivory coast": "CI",
+    "cote d'ivoire": "CI",
+    "turkey": "TR",
+    "turkiye": "TR",
+    "burma": "MM",
+    "swaziland": "SZ",
+    "macedonia": "MK",
+    "cape verde": "CV",
+    "east timor": "TL",
+    "vatican": "VA",
+    "holy see": "VA",
+    "uae": "AE",
+    "iran, islamic republic of": "IR",
+    "syrian arab republic": "SY",
+    "lao people's democratic republic": "LA",
+    "laos": "LA",
+    "bolivia, plurinational state of": "BO",
+    "venezuela, bolivarian republic of": "VE",
+    "tanzania, united republic of": "TZ",
+    "moldova, republic of": "MD",
+    "palestine, state of": "PS",
+}
+
+
+def _fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
+
+
+@functools.cache
+def _english() -> Locale:
+    return Locale("en")
+
+
+@functools.cache
+def all_countries() -> dict[str, str]:
+    """Code -> English display name, for every two-letter CLDR territory, by name."""
+    names = {
+        code: name
+        for code, name in _english().territories.items()
+        if len(code) == 2 and code.isalpha() and code not in {"ZZ", "EU", "EZ", "UN", "QO"}
+    }
+    return dict(sorted(names.items(), key=lambda item: _fold(item[1])))
+
+
+@functools.cache
+def _lookup() -> dict[str, str]:
+    table = {_fold(name): code for code, name in all_countries().items()}
+    # CLDR's long forms carry a qualifier ("Hong Kong SAR China", "Myanmar (Burma)");
+    # the bare name is what people type.
+    for code, name in all_countries().items():
+        bare = name.split(" (")[0].removesuffix(" SAR China")
+        table.setdefault(_fold(bare), code)
+    table.update({_fold(alias): code for alias, code in _ALIASES.items()})
+    return table
+
+
+def country_name(code: str | None) -> str:
+    if not code:
+        return ""
+    return all_countries().get(code.upper(), code)
+
+
+def resolve_country(text: str) -> str | None:
+    """An ISO alpha-2 code for a code, an English name or a common alias; None if unknown."""
+    cleaned = text.strip()
+    if not cleaned:
+        return None
+    if len(cleaned) == 2 and cleaned.upper() in all_countries():
+        return cleaned.upper()
+    folded = _fold(cleaned).removeprefix("the ")
+    return _lookup().get(folded) or _lookup().get(_fold(cleaned))
+
+
+def official_languages(code: str) -> tuple[str, ...]:
+    return tuple(get_official_languages(code.upper(), de_facto=True))
+
+
+def currencies(code: str) -> list[str]:
+    return list(get_territory_currencies(code.upper()))
+
+
+@functools.cache
+def language_names() -> dict[str, str]:
+    return {
+        code: name
+        for code, name in _english().languages.items()
+        if "_" not in code and len(code) in (2, 3)
+    }
+
+
+def language_name(code: str) -> str:
+    return language_names().get(code, code)
+
+
+def resolve_language(text: str) -> str | None:
+    cleaned = text.strip()
+    if not cleaned:
+        return None
+    if cleaned.lower() in language_names():
+        return cleaned.lower()
+    folded = _fold(cleaned)
+    for code, name in language_names().items():
+        if _fold(name) == folded:
+            return code
+    return None
+
+
+@functools.cache
+def time_zones() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones())
+
+
+@functools.cache
+def currency_codes() -> frozenset[str]:
+    return frozenset(_english().currencies)

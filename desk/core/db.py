@@ -1,0 +1,133 @@
+"""Opening, upgrading, backing up and checking the one database file."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import sqlite_utils
+
+from desk.core.errors import DatabaseDamaged, DatabaseTooNew
+from desk.core.schema import MIGRATIONS, SCHEMA_VERSION
+
+Database = sqlite_utils.Database
+
+
+def open_database(path: str | Path, *, migrate: bool = True) -> Database:
+    """Open (creating if need be) a desk database, upgraded to this desk's schema.
+
+    Refuses a file that is not a desk database or was written by a newer desk, before
+    changing anything in it.
+    """
+    target = Path(path)
+    if str(path) != ":memory:":
+        target.parent.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(str(target), timeout=5.0)
+    try:
+        version = _read_version(conn, target)
+        if version > SCHEMA_VERSION:
+            raise DatabaseTooNew(
+                f"{target} was written by a newer version of desk (schema {version}; this "
+                f"desk understands up to {SCHEMA_VERSION}). Update desk to open it; the "
+                "file has not been changed."
+            )
+        if version == 0 and _has_foreign_tables(conn):
+            raise DatabaseDamaged(
+                f"{target} is an SQLite database but not a desk database; it has not been changed."
+            )
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute("PRAGMA busy_timeout = 5000")
+        db = Database(conn)
+        if migrate and version < SCHEMA_VERSION:
+            _migrate(db, target, version)
+        return db
+    except BaseException:
+        conn.close()
+        raise
+
+
+def _read_version(conn: sqlite3.Connection, target: Path) -> int:
+    try:
+        return int(conn.execute("PRAGMA user_version").fetchone()[0])
+    except sqlite3.DatabaseError as exc:
+        raise DatabaseDamaged(
+            f"{target} is not a desk database (SQLite says: {exc}); it has not been changed."
+        ) from exc
+
+
+def _has_foreign_tables(conn: sqlite3.Connection) -> bool:
+    row = conn.execute(
+        "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+    ).fetchone()
+    return bool(row[0])
+
+
+def schema_version(db: Database) -> int:
+    return int(db.execute("PRAGMA user_version").fetchone()[0])
+
+
+def _migrate(db: Database, target: Path, version: int) -> None:
+    if version > 0 and str(target) != ":memory:":
+        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+        backup(db, target.with_name(f"{target.stem}.before-schema-{version + 1}-{stamp}.sqlite"))
+    for number, (_name, apply) in enumerate(MIGRATIONS[version:], start=version + 1):
+        # Each migration and its version stamp commit together or not at all.
+        with db.atomic():
+            apply(db.conn)
+            db.conn.execute(f"PRAGMA user_version = {number}")
+
+
+def backup(db: Database, destination: str | Path) -> Path:
+    """A consistent copy of the live database (WAL included) via SQLite's backup API."""
+    dest = Path(destination)
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    partial = dest.with_name(dest.name + ".partial")
+    partial.unlink(missing_ok=True)
+    target = sqlite3.connect(str(partial))
+    try:
+        db.conn.backup(target)
+    finally:
+        target.close()
+    partial.replace(dest)
+    return dest
+
+
+@dataclass
+class CheckReport:
+    schema_version: int
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def check(db: Database) -> CheckReport:
+    """Integrity, foreign keys, schema version and search index, as a list of problems."""
+    report = CheckReport(schema_version=schema_version(db))
+    if report.schema_version != SCHEMA_VERSION:
+        report.problems.append(
+            f"Schema version is {report.schema_version}; this desk expects {SCHEMA_VERSION}."
+        )
+    for (message,) in db.execute("PRAGMA integrity_check").fetchall():
+        if message != "ok":
+            report.problems.append(f"Integrity: {message}")
+    for table, rowid, parent, _fk in db.execute("PRAGMA foreign_key_check").fetchall():
+        report.problems.append(
+            f"Table {table}, row {rowid}: refers to a missing record in {parent}."
+        )
+    try:
+        db.execute("INSERT INTO search_index(search_index) VALUES ('integrity-check')")
+    except sqlite3.DatabaseError as exc:
+        report.problems.append(f"Search index: {exc}. Run 'desk check --repair'.")
+    from desk.core.search import index_gaps
+
+    missing = index_gaps(db)
+    if missing:
+        report.problems.append(
+            f"Search index misses {missing} record(s). Run 'desk check --repair'."
+        )
+    return report

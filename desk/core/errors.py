@@ -1,0 +1,34 @@
+"""Errors a user can act on. Every message names the field, row or file at fault."""
+
+from __future__ import annotations
+
+
+class DeskError(Exception):
+    """Base for every error desk reports to a person rather than as a traceback."""
+
+
+class ValidationError(DeskError):
+    """Input that cannot be stored. `field` names the field at fault (None: the record)."""
+
+    def __init__(self, message: str, field: str | None = None, row: int | None = None):
+        self.field = field
+        self.row = row
+        self.bare_message = message
+        prefix = f"Row {row}: " if row is not None else ""
+        super().__init__(prefix + message)
+
+
+class NotFound(DeskError):
+    pass
+
+
+class DatabaseTooNew(DeskError):
+    pass
+
+
+class DatabaseDamaged(DeskError):
+    pass
+
+
+class DumpError(DeskError):
+    """A dump file that is malformed, foreign or from a newer desk."""

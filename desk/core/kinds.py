@@ -1,0 +1,526 @@
+"""What each record kind holds: its table, fields, labels and links.
+
+One description drives validation, the command line, the JSON dump, the search index
+and the window's editors, so a field is declared once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+
+from desk.core import vocab as v
+from desk.core.errors import DeskError
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    label: str
+    # text, longtext, date, datetime, int, bool, enum, enum_list, country, time_zone,
+    # ref, money, currency, email, languages
+    type: str = "text"
+    required: bool = False
+    vocab: Mapping[str, str] | None = None
+    ref: str | None = None  # kind name, for type "ref"
+    default: object = None
+    minimum: int | None = None
+    maximum: int | None = None
+    currency_field: str | None = None  # for type "money"
+    help: str = ""
+
+
+@dataclass(frozen=True)
+class Kind:
+    name: str
+    table: str
+    label: str
+    plural: str
+    fields: tuple[Field, ...]
+    # SQL expression (over the table's columns) naming one record in lists and links.
+    title_sql: str
+    parent: str | None = None  # the field linking a child record to its owner
+    searchable: bool = False
+    list_columns: tuple[str, ...] = ()
+    default_sort: str = "id"
+    field_map: Mapping[str, Field] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "field_map", MappingProxyType({f.name: f for f in self.fields}))
+
+
+def _notes() -> Field:
+    return Field("notes", "Notes", "longtext")
+
+
+def _priorities() -> Field:
+    return Field("priority_areas", "Priority areas", "enum_list", vocab=v.PRIORITY_AREAS)
+
+
+_KINDS: tuple[Kind, ...] = (
+    Kind(
+        "city",
+        "city_profile",
+        "City profile",
+        "City profile",
+        (
+            Field("name", "City", required=True),
+            Field("state", "State"),
+            Field("office_name", "Office"),
+            Field("time_zone", "Home time zone", "time_zone", required=True),
+            Field("population", "Population", "int", minimum=0),
+            Field("staff_international", "Staff with international duties", "int", minimum=0),
+            Field("has_director", "Dedicated director or manager", "bool", default=False),
+            Field("director_title", "Director's title"),
+            Field("budget_minor", "Annual budget", "money", currency_field="budget_currency"),
+            Field("budget_currency", "Budget currency", "currency", default="USD"),
+            Field("budget_year", "Budget year", "int", minimum=1900, maximum=2200),
+            Field("respondent_name", "Survey respondent"),
+            Field("respondent_title", "Respondent's title"),
+            Field("respondent_email", "Respondent's email", "email"),
+            Field("respondent_phone", "Respondent's phone"),
+            Field("emergency_contacts", "Emergency contacts", "longtext"),
+            _notes(),
+        ),
+        title_sql="name",
+    ),
+    Kind(
+        "organisation",
+        "organisations",
+        "Organisation",
+        "Organisations",
+        (
+            Field("name", "Name", required=True),
+            Field("name_native", "Name in native script"),
+            Field("kind", "Kind", "enum", vocab=v.ORGANISATION_KINDS, default="other"),
+            Field("country", "Country", "country"),
+            Field("city", "City"),
+            Field("website", "Website"),
+            Field("email", "Email", "email"),
+            Field("phone", "Phone"),
+            _notes(),
+        ),
+        title_sql="name",
+        searchable=True,
+        list_columns=("name", "name_native", "kind", "country", "city"),
+        default_sort="name",
+    ),
+    Kind(
+        "contact",
+        "contacts",
+        "Contact",
+        "Contacts",
+        (
+            Field("honorific", "Honorific", help="e.g. H.E., Dr., Mayor"),
+            Field("given_name", "Given name (romanised)"),
+            Field("family_name", "Family name (romanised)", required=True),
+            Field("name_native", "Name in native script"),
+            Field("name_order", "Name order", "enum", vocab=v.NAME_ORDERS, default="given_first"),
+            Field("written_address", "Written form of address", help="as on a letter"),
+            Field("spoken_address", "Spoken form of address", help="as said in a meeting"),
+            Field("job_title", "Job title"),
+            Field("organisation_id", "Organisation", "ref", ref="organisation"),
+            Field("country", "Country", "country"),
+            Field("languages", "Languages", "languages"),
+            Field("dietary", "Dietary needs"),
+            Field("time_zone", "Time zone", "time_zone"),
+            Field("email", "Email", "email"),
+            Field("phone", "Phone"),
+            Field("mobile", "Mobile"),
+            _notes(),
+        ),
+        title_sql=(
+            "trim(CASE name_order WHEN 'family_first' "
+            "THEN family_name || ' ' || coalesce(given_name, '') "
+            "ELSE coalesce(given_name, '') || ' ' || family_name END)"
+        ),
+        searchable=True,
+        list_columns=("family_name", "given_name", "name_native", "job_title", "country"),
+        default_sort="sort_name",
+    ),
+    Kind(
+        "office",
+        "offices",
+        "Office",
+        "Offices",
+        (
+            Field("title", "Office", required=True, help='e.g. "Mayor of Kobe"'),
+            Field("title_native", "Office in native language"),
+            Field("organisation_id", "Organisation", "ref", ref="organisation"),
+            Field("country", "Country", "country"),
+            Field("side", "Side", "enum", vocab=v.SIDES, default="theirs"),
+            _notes(),
+        ),
+        title_sql="title",
+        list_columns=("title", "country", "side"),
+        default_sort="title",
+    ),
+    Kind(
+        "office_term",
+        "office_terms",
+        "Office held",
+        "Offices held",
+        (
+            Field("office_id", "Office", "ref", ref="office", required=True),
+            Field("contact_id", "Holder", "ref", ref="contact", required=True),
+            Field("start_date", "From", "date"),
+            Field("end_date", "Until", "date"),
+            _notes(),
+        ),
+        title_sql="coalesce(start_date, '') || ' - ' || coalesce(end_date, '')",
+        parent="office_id",
+    ),
+    Kind(
+        "partnership",
+        "partnerships",
+        "Partnership",
+        "Partnerships",
+        (
+            Field("partner_name", "Partner", required=True),
+            Field("partner_name_native", "Partner in native script"),
+            Field("partner_level", "Partner is a", "enum", vocab=v.PARTNER_LEVELS, default="city"),
+            Field("region", "Region / province"),
+            Field("country", "Country", "country"),
+            Field("kind", "Kind", "enum", vocab=v.PARTNERSHIP_KINDS, required=True),
+            Field(
+                "status",
+                "Status",
+                "enum",
+                vocab=v.PARTNERSHIP_STATUSES,
+                default="proposed",
+                help="change it with a date and a reason",
+            ),
+            Field("established_date", "Established", "date"),
+            _priorities(),
+            Field("lead_department", "Lead department"),
+            Field("local_committee", "Local committee"),
+            Field("partner_organisation_id", "Partner organisation", "ref", ref="organisation"),
+            _notes(),
+        ),
+        title_sql="partner_name",
+        searchable=True,
+        list_columns=(
+            "partner_name",
+            "partner_name_native",
+            "country",
+            "kind",
+            "status",
+            "established_date",
+        ),
+        default_sort="partner_name",
+    ),
+    Kind(
+        "status_change",
+        "partnership_status_changes",
+        "Status change",
+        "Status history",
+        (
+            Field("partnership_id", "Partnership", "ref", ref="partnership", required=True),
+            Field("status", "Status", "enum", vocab=v.PARTNERSHIP_STATUSES, required=True),
+            Field("changed_on", "Date", "date", required=True),
+            Field("reason", "Reason", "longtext"),
+        ),
+        title_sql="changed_on || ' ' || status",
+        parent="partnership_id",
+    ),
+    Kind(
+        "partnership_contact",
+        "partnership_contacts",
+        "Partnership contact",
+        "Partnership contacts",
+        (
+            Field("partnership_id", "Partnership", "ref", ref="partnership", required=True),
+            Field("contact_id", "Contact", "ref", ref="contact", required=True),
+            Field("role", "Role"),
+        ),
+        title_sql="coalesce(role, '')",
+        parent="partnership_id",
+    ),
+    Kind(
+        "agreement",
+        "agreements",
+        "Agreement",
+        "Agreements",
+        (
+            Field("title", "Title", required=True),
+            Field("kind", "Kind", "enum", vocab=v.AGREEMENT_KINDS, default="mou"),
+            Field("status", "Status", "enum", vocab=v.AGREEMENT_STATUSES, default="draft"),
+            Field("partnership_id", "Partnership", "ref", ref="partnership"),
+            Field("parties", "Parties", "longtext"),
+            Field("country", "Partner country", "country"),
+            Field("signed_date", "Signed", "date"),
+            Field("effective_date", "Effective", "date"),
+            Field("term_months", "Term (months)", "int", minimum=1, maximum=1200),
+            Field("expiry_date", "Expires", "date"),
+            Field("auto_renew", "Renews automatically", "bool", default=False),
+            Field("renewal_term_months", "Renewal term (months)", "int", minimum=1, maximum=1200),
+            Field("notice_days", "Notice period (days)", "int", minimum=0, maximum=3650),
+            Field(
+                "buffer_days",
+                "Our preparation time (days)",
+                "int",
+                minimum=0,
+                maximum=3650,
+                default=30,
+            ),
+            Field("approving_body", "Approving body"),
+            Field("approval_date", "Approved on", "date"),
+            Field("approval_reference", "Resolution / reference"),
+            Field("languages", "Languages", "languages"),
+            _priorities(),
+            Field("body_text", "Agreement text", "longtext"),
+            _notes(),
+        ),
+        title_sql="title",
+        searchable=True,
+        list_columns=(
+            "title",
+            "kind",
+            "status",
+            "country",
+            "signed_date",
+            "expiry_date",
+            "decision_deadline",
+        ),
+        default_sort="title",
+    ),
+    Kind(
+        "signatory",
+        "agreement_signatories",
+        "Signatory",
+        "Signatories",
+        (
+            Field("agreement_id", "Agreement", "ref", ref="agreement", required=True),
+            Field("side", "Side", "enum", vocab=v.SIDES, default="ours"),
+            Field("office_id", "Office", "ref", ref="office"),
+            Field("office_title", "Office (if not listed)"),
+            Field("contact_id", "Signed by", "ref", ref="contact"),
+            Field("signed_on", "Signed on", "date"),
+        ),
+        title_sql="coalesce(office_title, '')",
+        parent="agreement_id",
+    ),
+    Kind(
+        "network",
+        "network_memberships",
+        "Network membership",
+        "Network memberships",
+        (
+            Field("network_name", "Network", required=True),
+            Field("organisation_id", "Network organisation", "ref", ref="organisation"),
+            Field("partnership_id", "Partnership", "ref", ref="partnership"),
+            Field("status", "Status", "enum", vocab=v.NETWORK_STATUSES, default="active"),
+            Field("joined_date", "Joined", "date"),
+            Field("left_date", "Left", "date"),
+            Field("membership_level", "Membership level"),
+            Field("fee_minor", "Annual fee", "money", currency_field="fee_currency"),
+            Field("fee_currency", "Fee currency", "currency"),
+            _priorities(),
+            Field("website", "Website"),
+            _notes(),
+        ),
+        title_sql="network_name",
+        searchable=True,
+        list_columns=("network_name", "status", "joined_date", "membership_level"),
+        default_sort="network_name",
+    ),
+    Kind(
+        "visit",
+        "visits",
+        "Visit",
+        "Visits",
+        (
+            Field("title", "Title", required=True),
+            Field("direction", "Direction", "enum", vocab=v.VISIT_DIRECTIONS, required=True),
+            Field("mode", "Mode", "enum", vocab=v.VISIT_MODES, default="in_person"),
+            Field("status", "Status", "enum", vocab=v.VISIT_STATUSES, default="requested"),
+            Field("partnership_id", "Partnership", "ref", ref="partnership"),
+            Field("country", "Country (destination or origin)", "country"),
+            Field("city", "City (destination or origin)"),
+            Field("time_zone", "Local time zone", "time_zone"),
+            Field("start_date", "Starts", "date"),
+            Field("end_date", "Ends", "date"),
+            Field("principal", "Principal"),
+            Field("requested_by", "Requested by"),
+            Field("requester_contact_id", "Requester (contact)", "ref", ref="contact"),
+            Field("request_date", "Request received", "date"),
+            Field("request_purpose", "Purpose stated in request", "longtext"),
+            Field("decision", "Decision", "enum", vocab=v.VISIT_DECISIONS, default="pending"),
+            Field("decision_date", "Decided on", "date"),
+            Field("decision_notes", "Decision notes", "longtext"),
+            Field("purpose", "Purpose", "longtext"),
+            Field("objectives", "Objectives and desired outcomes", "longtext"),
+            _priorities(),
+            Field("significant", "Significant meeting (for the survey)", "bool", default=True),
+            Field("press_line", "Press line", "longtext"),
+            Field("outcomes", "Outcomes", "longtext"),
+            Field("trip_report", "Trip report", "longtext"),
+            _notes(),
+        ),
+        title_sql="title",
+        searchable=True,
+        list_columns=("title", "direction", "status", "country", "city", "start_date", "end_date"),
+        default_sort="start_date",
+    ),
+    Kind(
+        "itinerary_item",
+        "itinerary_items",
+        "Itinerary item",
+        "Itinerary",
+        (
+            Field("visit_id", "Visit", "ref", ref="visit", required=True),
+            Field("kind", "Kind", "enum", vocab=v.ITINERARY_KINDS, default="meeting"),
+            Field("title", "Title", required=True),
+            Field("starts_at", "Starts (local time)", "datetime", required=True),
+            Field("ends_at", "Ends (local time)", "datetime"),
+            Field("time_zone", "Local time zone", "time_zone", required=True),
+            Field("place", "Place"),
+            Field("address", "Address"),
+            Field("counterpart", "Counterpart"),
+            Field("counterpart_contact_id", "Counterpart (contact)", "ref", ref="contact"),
+            Field("dress_code", "Dress code", "enum", vocab=v.DRESS_CODES),
+            Field("talking_points", "Talking points", "longtext"),
+            Field("likely_asks", "Their likely asks", "longtext"),
+            Field("sensitivities", "Sensitivities", "longtext"),
+            _notes(),
+        ),
+        title_sql="title",
+        parent="visit_id",
+        default_sort="starts_at",
+    ),
+    Kind(
+        "participant",
+        "visit_participants",
+        "Delegation member",
+        "Delegation",
+        (
+            Field("visit_id", "Visit", "ref", ref="visit", required=True),
+            Field("contact_id", "Contact", "ref", ref="contact"),
+            Field("name", "Name (if not a contact)"),
+            Field("side", "Side", "enum", vocab=v.SIDES, default="theirs"),
+            Field("role", "Role", "enum", vocab=v.PARTICIPANT_ROLES, default="delegate"),
+            _notes(),
+        ),
+        title_sql="coalesce(name, '')",
+        parent="visit_id",
+    ),
+    Kind(
+        "gift",
+        "gifts",
+        "Gift",
+        "Gifts",
+        (
+            Field("visit_id", "Visit", "ref", ref="visit"),
+            Field("direction", "Given or received", "enum", vocab=v.GIFT_DIRECTIONS, required=True),
+            Field("description", "Description", required=True),
+            Field("value_minor", "Value", "money", currency_field="currency"),
+            Field("currency", "Currency", "currency"),
+            Field("giver", "Giver"),
+            Field("giver_contact_id", "Giver (contact)", "ref", ref="contact"),
+            Field("recipient", "Recipient"),
+            Field("recipient_contact_id", "Recipient (contact)", "ref", ref="contact"),
+            Field("exchanged_on", "Date", "date"),
+            Field(
+                "disposition", "Disposition", "enum", vocab=v.GIFT_DISPOSITIONS, default="planned"
+            ),
+            _notes(),
+        ),
+        title_sql="description",
+        parent="visit_id",
+    ),
+    Kind(
+        "interaction",
+        "interactions",
+        "Interaction",
+        "Interactions",
+        (
+            Field("occurred_on", "Date", "date", required=True),
+            Field("kind", "Kind", "enum", vocab=v.INTERACTION_KINDS, default="meeting"),
+            Field("subject", "Subject", required=True),
+            Field("partnership_id", "Partnership", "ref", ref="partnership"),
+            Field("visit_id", "Visit", "ref", ref="visit"),
+            _notes(),
+        ),
+        title_sql="subject",
+        list_columns=("occurred_on", "kind", "subject"),
+        default_sort="occurred_on",
+    ),
+    Kind(
+        "interaction_participant",
+        "interaction_participants",
+        "Interaction participant",
+        "Interaction participants",
+        (
+            Field("interaction_id", "Interaction", "ref", ref="interaction", required=True),
+            Field("contact_id", "Contact", "ref", ref="contact", required=True),
+        ),
+        title_sql="''",
+        parent="interaction_id",
+    ),
+    Kind(
+        "follow_up",
+        "follow_ups",
+        "Follow-up",
+        "Follow-ups",
+        (
+            Field("title", "What", required=True),
+            Field("due_date", "Due", "date"),
+            Field("done_on", "Done on", "date"),
+            Field("visit_id", "Visit", "ref", ref="visit"),
+            Field("partnership_id", "Partnership", "ref", ref="partnership"),
+            Field("agreement_id", "Agreement", "ref", ref="agreement"),
+            Field("contact_id", "Contact", "ref", ref="contact"),
+            _notes(),
+        ),
+        title_sql="title",
+        list_columns=("title", "due_date", "done_on"),
+        default_sort="due_date",
+    ),
+    Kind(
+        "attachment",
+        "attachments",
+        "Attachment",
+        "Attachments",
+        (
+            Field("filename", "File name", required=True),
+            Field("media_type", "Type"),
+            Field("description", "Description"),
+        ),
+        title_sql="filename",
+    ),
+)
+
+KINDS: Mapping[str, Kind] = MappingProxyType({k.name: k for k in _KINDS})
+_BY_TABLE = {k.table: k for k in _KINDS}
+
+# Names the command line accepts besides the kind's own (plurals, table names).
+_ALIASES = {
+    **{k.table: k.name for k in _KINDS},
+    **{k.name + "s": k.name for k in _KINDS},
+    "organizations": "organisation",
+    "organization": "organisation",
+    "networks": "network",
+    "memberships": "network",
+    "itinerary": "itinerary_item",
+    "delegation": "participant",
+    "followups": "follow_up",
+    "follow-ups": "follow_up",
+    "profile": "city",
+}
+
+
+def kind(name: str) -> Kind:
+    key = name.strip().lower().replace("-", "_")
+    found = KINDS.get(key) or KINDS.get(_ALIASES.get(key, "")) or _BY_TABLE.get(key)
+    if found is None:
+        key_dash = name.strip().lower()
+        found = KINDS.get(_ALIASES.get(key_dash, ""))
+    if found is None:
+        known = ", ".join(sorted(KINDS))
+        raise DeskError(f"Unknown record kind '{name}'. Known kinds: {known}.")
+    return found
+
+
+def kind_of_table(table: str) -> Kind:
+    return _BY_TABLE[table]

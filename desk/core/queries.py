@@ -1,0 +1,221 @@
+"""Reading records: sorted and filtered lists, one record with what links to it."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from desk.core import search
+from desk.core.countries import country_name, language_name
+from desk.core.db import Database
+from desk.core.errors import DeskError
+from desk.core.kinds import KINDS, Field, Kind, kind_of_table
+from desk.core.records import get
+
+
+def display(db: Database | None, spec: Field, value: Any) -> str:
+    """How a stored value reads to a person."""
+    if value is None or value == "":
+        return ""
+    if spec.type == "enum" and spec.vocab:
+        return spec.vocab.get(value, value)
+    if spec.type == "enum_list" and spec.vocab:
+        vocab = spec.vocab
+        return ", ".join(vocab.get(code, code) for code in json.loads(value or "[]"))
+    if spec.type == "languages":
+        return ", ".join(language_name(code) for code in json.loads(value or "[]"))
+    if spec.type == "country":
+        return country_name(value)
+    if spec.type == "bool":
+        return "Yes" if value else "No"
+    if spec.type == "money":
+        return f"{value / 100:,.2f}" if isinstance(value, int) else str(value)
+    if spec.type == "ref" and db is not None and spec.ref:
+        target = KINDS[spec.ref]
+        row = db.execute(
+            f"SELECT {target.title_sql} FROM {target.table} WHERE id = ?", (value,)
+        ).fetchone()
+        return f"{row[0]} (#{value})" if row else f"#{value}"
+    return str(value)
+
+
+def sortable_columns(spec: Kind) -> list[str]:
+    return ["id", *[f.name for f in spec.fields], "created_at", "updated_at"] + (
+        ["decision_deadline"] if spec.name == "agreement" else []
+    )
+
+
+@dataclass(frozen=True)
+class ListQuery:
+    kind: str
+    sort: str | None = None
+    descending: bool = False
+    text: str = ""
+    equals: tuple[tuple[str, Any], ...] = ()
+
+    def where(self) -> tuple[str, list[Any]]:
+        spec = KINDS[self.kind]
+        clauses: list[str] = []
+        params: list[Any] = []
+        for column, value in self.equals:
+            if column not in sortable_columns(spec):
+                raise DeskError(f"{spec.plural} cannot be filtered by '{column}'.")
+            clauses.append(f"{column} IS ?")
+            params.append(value)
+        if self.text.strip():
+            expression = search.match_expression(self.text) if spec.searchable else None
+            if expression:
+                clauses.append(
+                    "id IN (SELECT record_id FROM search_index WHERE kind = ? "
+                    "AND search_index MATCH ?)"
+                )
+                params += [spec.name, expression]
+            else:
+                clauses.append(f"({spec.title_sql}) LIKE ? ESCAPE '\\'")
+                escaped = self.text.strip().replace("\\", "\\\\").replace("%", "\\%")
+                params.append("%" + escaped.replace("_", "\\_") + "%")
+        return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+    def order(self) -> str:
+        spec = KINDS[self.kind]
+        column = self.sort or spec.default_sort
+        if column not in sortable_columns(spec) and column != "sort_name":
+            raise DeskError(f"{spec.plural} cannot be sorted by '{column}'.")
+        direction = "DESC" if self.descending else "ASC"
+        # Empty values last whichever way the list is sorted, and ties by id so paging is
+        # stable.
+        return (
+            f" ORDER BY {column} IS NULL, {column} COLLATE NOCASE {direction}, id {direction}"
+            if column != "id"
+            else f" ORDER BY id {direction}"
+        )
+
+
+def ids(db: Database, query: ListQuery) -> list[int]:
+    """Every matching id in order: the database sorts, views fetch rows as they show them."""
+    spec = KINDS[query.kind]
+    where, params = query.where()
+    sql = f"SELECT id FROM {spec.table}{where}{query.order()}"
+    return [row[0] for row in db.execute(sql, params).fetchall()]
+
+
+def rows_by_id(
+    db: Database, kind_name: str, wanted: list[int], columns: list[str]
+) -> dict[int, dict[str, Any]]:
+    spec = KINDS[kind_name]
+    if not wanted:
+        return {}
+    selected = ", ".join(["id", *columns])
+    found: dict[int, dict[str, Any]] = {}
+    # SQLite allows 32766 parameters; views ask for a page at a time anyway.
+    for start in range(0, len(wanted), 900):
+        chunk = wanted[start : start + 900]
+        cursor = db.execute(
+            f"SELECT {selected} FROM {spec.table} WHERE id IN ({', '.join('?' * len(chunk))})",
+            chunk,
+        )
+        names = [d[0] for d in cursor.description]
+        for row in cursor.fetchall():
+            found[row[0]] = dict(zip(names, row, strict=True))
+    return found
+
+
+def list_records(
+    db: Database, query: ListQuery, *, limit: int | None = None
+) -> list[dict[str, Any]]:
+    spec = KINDS[query.kind]
+    where, params = query.where()
+    sql = f"SELECT * FROM {spec.table}{where}{query.order()}"
+    if limit is not None:
+        sql += " LIMIT ?"
+        params.append(limit)
+    cursor = db.execute(sql, params)
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def count(db: Database, kind_name: str) -> int:
+    return int(db.execute(f"SELECT count(*) FROM {KINDS[kind_name].table}").fetchone()[0])
+
+
+@dataclass
+class LinkGroup:
+    kind: str  # the linked records' kind
+    via: str  # the field through which they link
+    label: str
+    rows: list[dict[str, Any]]
+
+
+def related(db: Database, kind_name: str, record_id: int) -> list[LinkGroup]:
+    """Every record that points at this one, grouped by kind and linking field."""
+    spec = KINDS[kind_name]
+    groups: list[LinkGroup] = []
+    for child in KINDS.values():
+        for child_field in child.fields:
+            if child_field.type != "ref" or child_field.ref != spec.name:
+                continue
+            cursor = db.execute(
+                f"SELECT *, {child.title_sql} AS _title FROM {child.table} "
+                f"WHERE {child_field.name} = ? ORDER BY {child.default_sort}, id",
+                (record_id,),
+            )
+            names = [d[0] for d in cursor.description]
+            rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+            if not rows:
+                continue
+            links_here = [f for f in child.fields if f.type == "ref" and f.ref == spec.name]
+            label = (
+                child.plural
+                if len(links_here) == 1
+                else (f"{child.plural} ({child_field.label.lower()})")
+            )
+            groups.append(LinkGroup(child.name, child_field.name, label, rows))
+    for attachment_column in (
+        "agreement_id",
+        "partnership_id",
+        "visit_id",
+        "contact_id",
+        "organisation_id",
+    ):
+        if attachment_column == f"{kind_name}_id":
+            cursor = db.execute(
+                "SELECT id, uid, filename, filename AS _title, media_type, size, description "
+                f"FROM attachments WHERE {attachment_column} = ? ORDER BY filename",
+                (record_id,),
+            )
+            names = [d[0] for d in cursor.description]
+            rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+            if rows:
+                groups.append(LinkGroup("attachment", attachment_column, "Attachments", rows))
+    return groups
+
+
+def describe(db: Database, kind_name: str, record_id: int | str) -> dict[str, Any]:
+    """A record as a person reads it: labelled fields and its links, for `desk show`."""
+    spec = KINDS[kind_name]
+    row = get(db, kind_name, record_id)
+    fields = {
+        f.label: display(db, f, row.get(f.name))
+        for f in spec.fields
+        if row.get(f.name) not in (None, "", "[]")
+    }
+    if spec.name == "agreement" and row.get("decision_deadline"):
+        fields["Decision deadline"] = row["decision_deadline"]
+    links = {}
+    for group in related(db, kind_name, row["id"]):
+        links[group.label] = [_link_line(db, group, r) for r in group.rows]
+    return {"kind": spec.name, "id": row["id"], "uid": row["uid"], "fields": fields, "links": links}
+
+
+def _link_line(db: Database, group: LinkGroup, row: dict[str, Any]) -> str:
+    if group.kind == "attachment":
+        return f"#{row['id']} {row['filename']} ({row['size']:,} bytes)"
+    child = kind_of_table(KINDS[group.kind].table)
+    extras = [
+        display(db, f, row[f.name])
+        for f in child.fields
+        if f.type == "ref" and f.name != group.via and row.get(f.name) is not None
+    ]
+    title = row.get("_title") or ""
+    return " - ".join(part for part in [f"#{row['id']} {title}".strip(), *extras] if part)

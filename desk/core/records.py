@@ -1,0 +1,415 @@
+"""Creating, changing and deleting records: validated, in one transaction, with history.
+
+Every write in desk ends here, whether it comes from the window, the command line or an
+import, so the rules below hold for all of them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from desk.core import search
+from desk.core.db import Database
+from desk.core.errors import NotFound, ValidationError
+from desk.core.kinds import KINDS, Kind, kind_of_table
+from desk.core.validate import clean, clean_values
+
+# Fields the database fills or that only their own operation may change.
+_MANAGED = {"id", "uid", "created_at", "updated_at", "sort_name", "decision_deadline"}
+
+
+def now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+def new_uid() -> str:
+    return str(uuid.uuid4())
+
+
+@dataclass
+class Changed:
+    """What one operation changed: the kinds touched (for refreshing views) and detail."""
+
+    kinds: set[str] = field(default_factory=set)
+    created: list[tuple[str, int]] = field(default_factory=list)
+    updated: list[tuple[str, int]] = field(default_factory=list)
+    deleted: list[tuple[str, int]] = field(default_factory=list)
+
+    def merge(self, other: Changed) -> None:
+        self.kinds |= other.kinds
+        self.created += other.created
+        self.updated += other.updated
+        self.deleted += other.deleted
+
+
+def resolve_id(db: Database, kind_name: str, ident: int | str) -> int:
+    """The id of a record named by its id or its uid."""
+    spec = KINDS[kind_name]
+    text = str(ident).strip()
+    if text.isdigit():
+        row = db.execute(f"SELECT id FROM {spec.table} WHERE id = ?", (int(text),)).fetchone()
+    else:
+        row = db.execute(f"SELECT id FROM {spec.table} WHERE uid = ?", (text,)).fetchone()
+    if row is None:
+        raise NotFound(f"There is no {spec.label.lower()} {ident}.")
+    return int(row[0])
+
+
+def get(db: Database, kind_name: str, record_id: int | str) -> dict[str, Any]:
+    spec = KINDS[kind_name]
+    rid = resolve_id(db, kind_name, record_id)
+    cursor = db.execute(f"SELECT * FROM {spec.table} WHERE id = ?", (rid,))
+    names = [d[0] for d in cursor.description]
+    return dict(zip(names, cursor.fetchone(), strict=True))
+
+
+def title_of(db: Database, kind_name: str, record_id: int) -> str:
+    spec = KINDS[kind_name]
+    row = db.execute(
+        f"SELECT {spec.title_sql} FROM {spec.table} WHERE id = ?", (record_id,)
+    ).fetchone()
+    return "" if row is None else str(row[0])
+
+
+def _record_history(
+    db: Database, action: str, kind_name: str, record_id: int, uid: str, changes: object
+) -> None:
+    db.execute(
+        "INSERT INTO history(at, action, kind, record_id, record_uid, changes) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
+        (now(), action, kind_name, record_id, uid, json.dumps(changes, ensure_ascii=False)),
+    )
+
+
+def _check_refs(db: Database, spec: Kind, values: Mapping[str, Any]) -> None:
+    for name, value in values.items():
+        field_spec = spec.field_map.get(name)
+        if field_spec is None or field_spec.type != "ref" or value is None:
+            continue
+        target = KINDS[field_spec.ref or ""]
+        exists = db.execute(f"SELECT 1 FROM {target.table} WHERE id = ?", (value,)).fetchone()
+        if not exists:
+            raise ValidationError(
+                f"'{field_spec.label}': there is no {target.label.lower()} {value}.", field=name
+            )
+
+
+def _check_rules(db: Database, spec: Kind, row: dict[str, Any]) -> None:
+    """Rules across fields of one record, checked on the record as it would be stored."""
+
+    def order(first: str, second: str) -> None:
+        a, b = row.get(first), row.get(second)
+        if a and b and b < a:
+            raise ValidationError(
+                f"'{spec.field_map[second].label}' ({b}) is before "
+                f"'{spec.field_map[first].label}' ({a}).",
+                field=second,
+            )
+
+    if spec.name in ("visit",):
+        order("start_date", "end_date")
+    elif spec.name == "itinerary_item":
+        order("starts_at", "ends_at")
+    elif spec.name == "agreement":
+        order("effective_date", "expiry_date")
+        order("signed_date", "expiry_date")
+    elif spec.name in ("office_term",):
+        order("start_date", "end_date")
+    elif spec.name == "network":
+        order("joined_date", "left_date")
+    elif spec.name == "signatory" and not (row.get("office_id") or row.get("office_title")):
+        raise ValidationError(
+            "A signatory needs an office: pick one or type its title.", field="office_title"
+        )
+    elif spec.name == "participant" and not (row.get("contact_id") or row.get("name")):
+        raise ValidationError("A delegation member needs a contact or a name.", field="name")
+    for money_field in (f for f in spec.fields if f.type == "money"):
+        if row.get(money_field.name) is not None and not row.get(money_field.currency_field):
+            currency = spec.field_map[money_field.currency_field or ""]
+            raise ValidationError(
+                f"'{money_field.label}' needs '{currency.label}'.", field=currency.name
+            )
+
+
+def _derive(spec: Kind, row: dict[str, Any]) -> dict[str, Any]:
+    """Stored values computed from others (kept only where lists sort by them)."""
+    derived: dict[str, Any] = {}
+    if spec.name == "contact":
+        derived["sort_name"] = " ".join(
+            part for part in (row.get("family_name"), row.get("given_name")) if part
+        ).casefold()
+    if (
+        spec.name == "agreement"
+        and not row.get("expiry_date")
+        and row.get("term_months")
+        and (row.get("effective_date") or row.get("signed_date"))
+    ):
+        start = dt.date.fromisoformat(row.get("effective_date") or row["signed_date"])
+        derived["expiry_date"] = add_months(start, int(row["term_months"])).isoformat()
+    return derived
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    for last in (31, 30, 29, 28):
+        try:
+            return dt.date(year, month, min(day.day, last))
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
+def create(db: Database, kind_name: str, values: Mapping[str, Any]) -> int:
+    """Store a new record; returns its id."""
+    spec = KINDS[kind_name]
+    if spec.name == "city":
+        existing = db.execute("SELECT id FROM city_profile").fetchone()
+        if existing:
+            raise ValidationError("There is already a city profile; edit it instead.")
+    if spec.name == "attachment":
+        raise ValidationError("Attach files with attach_file().")
+    cleaned = clean_values(spec, values, partial=False)
+    if spec.name == "partnership" and values.get("status") is None:
+        cleaned["status"] = "proposed"
+    with db.atomic():
+        _check_refs(db, spec, cleaned)
+        cleaned.update(_derive(spec, cleaned))
+        _check_rules(db, spec, cleaned)
+        stamp = now()
+        row = {"uid": new_uid(), "created_at": stamp, "updated_at": stamp, **cleaned}
+        record_id = _insert(db, spec, row)
+        _record_history(db, "create", spec.name, record_id, row["uid"], cleaned)
+        if spec.name == "partnership":
+            _insert_status_change(
+                db,
+                record_id,
+                cleaned["status"],
+                cleaned.get("established_date") or dt.date.today().isoformat(),
+                "Recorded in desk",
+            )
+        search.reindex(db, spec.name, {"id": record_id, **row})
+    return record_id
+
+
+def _insert(db: Database, spec: Kind, row: Mapping[str, Any]) -> int:
+    columns = ", ".join(row)
+    marks = ", ".join("?" * len(row))
+    cursor = db.execute(
+        f"INSERT INTO {spec.table} ({columns}) VALUES ({marks})", list(row.values())
+    )
+    return int(cursor.lastrowid or 0)
+
+
+def update(
+    db: Database, kind_name: str, record_id: int | str, values: Mapping[str, Any]
+) -> dict[str, tuple[Any, Any]]:
+    """Change some fields of a record; returns {field: (old, new)} for what differed."""
+    spec = KINDS[kind_name]
+    if spec.name == "partnership" and "status" in values:
+        old_status = get(db, "partnership", record_id)["status"]
+        if clean(spec.field_map["status"], values["status"]) != old_status:
+            raise ValidationError(
+                "A partnership's status changes with a date and a reason: use "
+                "'desk status' or the Change status button.",
+                field="status",
+            )
+        values = {k: val for k, val in values.items() if k != "status"}
+    with db.atomic():
+        old = get(db, kind_name, record_id)
+        cleaned = clean_values(spec, values, partial=True, stored=old)
+        _check_refs(db, spec, cleaned)
+        merged = {**old, **cleaned}
+        merged.update(_derive(spec, merged))
+        _check_rules(db, spec, merged)
+        changes = {
+            name: (old[name], merged[name])
+            for name in [*cleaned, *_derive(spec, merged)]
+            if old.get(name) != merged[name]
+        }
+        if not changes:
+            return {}
+        stamp = now()
+        assignments = ", ".join(f"{name} = ?" for name in changes)
+        db.execute(
+            f"UPDATE {spec.table} SET {assignments}, updated_at = ? WHERE id = ?",
+            [merged[name] for name in changes] + [stamp, old["id"]],
+        )
+        _record_history(
+            db,
+            "update",
+            spec.name,
+            old["id"],
+            old["uid"],
+            {name: list(pair) for name, pair in changes.items()},
+        )
+        search.reindex(db, spec.name, {**merged, "updated_at": stamp})
+    return changes
+
+
+@dataclass
+class DeleteImpact:
+    """What deleting a record takes with it, and what it only unlinks."""
+
+    removed: dict[str, int] = field(default_factory=dict)  # kind label -> count
+    unlinked: dict[str, int] = field(default_factory=dict)
+
+    def describe(self) -> str:
+        parts = []
+        if self.removed:
+            parts.append(
+                "Also deletes " + ", ".join(f"{n} {k.lower()}" for k, n in self.removed.items())
+            )
+        if self.unlinked:
+            parts.append(
+                "Unlinks " + ", ".join(f"{n} {k.lower()}" for k, n in self.unlinked.items())
+            )
+        return ". ".join(parts) + ("." if parts else "Nothing else is affected.")
+
+
+def _references(db: Database, table: str) -> list[tuple[str, str, str]]:
+    """(child table, column, on_delete) for every foreign key pointing at `table`."""
+    found = []
+    for (child,) in db.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
+        "AND name NOT LIKE 'search_index%'"
+    ).fetchall():
+        for fk in db.execute(f"PRAGMA foreign_key_list({child})").fetchall():
+            if fk[2] == table:
+                found.append((child, fk[3], fk[6]))
+    return found
+
+
+def _cascade(db: Database, table: str, ids: list[int]) -> list[tuple[str, int]]:
+    """Every (table, id) that deleting `ids` from `table` removes, the roots included."""
+    out = [(table, i) for i in ids]
+    for child, column, on_delete in _references(db, table):
+        if on_delete != "CASCADE" or not ids:
+            continue
+        marks = ", ".join("?" * len(ids))
+        child_ids = [
+            r[0] for r in db.execute(f"SELECT id FROM {child} WHERE {column} IN ({marks})", ids)
+        ]
+        if child_ids:
+            out += _cascade(db, child, child_ids)
+    return out
+
+
+def delete_impact(db: Database, kind_name: str, record_id: int | str) -> DeleteImpact:
+    spec = KINDS[kind_name]
+    rid = resolve_id(db, kind_name, record_id)
+    impact = DeleteImpact()
+    for table, _ in _cascade(db, spec.table, [rid])[1:]:
+        label = kind_of_table(table).plural
+        impact.removed[label] = impact.removed.get(label, 0) + 1
+    for child, column, on_delete in _references(db, spec.table):
+        if on_delete == "SET NULL":
+            count = db.execute(
+                f"SELECT count(*) FROM {child} WHERE {column} = ?", (rid,)
+            ).fetchone()[0]
+            if count:
+                label = kind_of_table(child).plural
+                impact.unlinked[label] = impact.unlinked.get(label, 0) + count
+    return impact
+
+
+# Links that keep the linked record's name as text when it is deleted, so a delegation
+# list or a signatory still says who it was: (table, link column) -> text column.
+_KEEP_NAME = {
+    ("visit_participants", "contact_id"): "name",
+    ("agreement_signatories", "office_id"): "office_title",
+    ("gifts", "giver_contact_id"): "giver",
+    ("gifts", "recipient_contact_id"): "recipient",
+    ("itinerary_items", "counterpart_contact_id"): "counterpart",
+    ("visits", "requester_contact_id"): "requested_by",
+}
+
+
+def delete(db: Database, kind_name: str, record_id: int | str) -> Changed:
+    """Delete a record and what depends on it; every removed row goes to history."""
+    spec = KINDS[kind_name]
+    changed = Changed()
+    with db.atomic():
+        rid = resolve_id(db, kind_name, record_id)
+        name = title_of(db, kind_name, rid)
+        for child, column, on_delete in _references(db, spec.table):
+            keep = _KEEP_NAME.get((child, column))
+            if keep and on_delete == "SET NULL":
+                db.execute(
+                    f"UPDATE {child} SET {keep} = coalesce({keep}, ?) WHERE {column} = ?",
+                    (name, rid),
+                )
+        for table, row_id in _cascade(db, spec.table, [rid]):
+            child_kind = kind_of_table(table)
+            cursor = db.execute(f"SELECT * FROM {table} WHERE id = ?", (row_id,))
+            names = [d[0] for d in cursor.description]
+            row = dict(zip(names, cursor.fetchone(), strict=True))
+            _record_history(db, "delete", child_kind.name, row_id, row["uid"], row)
+            search.unindex(db, child_kind.name, row_id)
+            changed.kinds.add(child_kind.name)
+            changed.deleted.append((child_kind.name, row_id))
+        db.execute(f"DELETE FROM {spec.table} WHERE id = ?", (rid,))
+        _drop_orphan_blobs(db)
+    return changed
+
+
+def _drop_orphan_blobs(db: Database) -> None:
+    db.execute("DELETE FROM blobs WHERE sha256 NOT IN (SELECT sha256 FROM attachments)")
+
+
+def _insert_status_change(
+    db: Database, partnership_id: int, status: str, on: str, reason: str | None
+) -> None:
+    stamp = now()
+    row = {
+        "uid": new_uid(),
+        "created_at": stamp,
+        "updated_at": stamp,
+        "partnership_id": partnership_id,
+        "status": status,
+        "changed_on": on,
+        "reason": reason,
+    }
+    change_id = _insert(db, KINDS["status_change"], row)
+    _record_history(db, "create", "status_change", change_id, row["uid"], row)
+
+
+def change_status(
+    db: Database, partnership_id: int | str, status: str, on: str | dt.date, reason: str
+) -> None:
+    """Move a partnership along its lifecycle, dated and with a reason."""
+    spec = KINDS["status_change"]
+    cleaned = clean_values(
+        spec,
+        {"partnership_id": 0, "status": status, "changed_on": on, "reason": reason},
+        partial=False,
+    )
+    if not cleaned["reason"]:
+        raise ValidationError("Give a reason for the status change.", field="reason")
+    with db.atomic():
+        old = get(db, "partnership", partnership_id)
+        if old["status"] == cleaned["status"]:
+            raise ValidationError(
+                f"The partnership is already '{cleaned['status']}'.", field="status"
+            )
+        _insert_status_change(
+            db, old["id"], cleaned["status"], cleaned["changed_on"], cleaned["reason"]
+        )
+        db.execute(
+            "UPDATE partnerships SET status = ?, updated_at = ? WHERE id = ?",
+            (cleaned["status"], now(), old["id"]),
+        )
+        _record_history(
+            db,
+            "update",
+            "partnership",
+            old["id"],
+            old["uid"],
+            {"status": [old["status"], cleaned["status"]]},
+        )
+        search.reindex(db, "partnership", {**old, "status": cleaned["status"]})

@@ -1,0 +1,397 @@
+"""The schema, as an append-only list of migrations.
+
+`PRAGMA user_version` counts the migrations applied: a file whose number is higher than
+the length of `MIGRATIONS` was written by a newer desk and is refused. Never edit a
+migration that has shipped; append a new one.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+
+# Columns every record table starts with: an internal key, a stable identity for dumps
+# and merges, and the times of the first and last write.
+_RECORD = """
+    id INTEGER PRIMARY KEY,
+    uid TEXT NOT NULL UNIQUE,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL"""
+
+_V1 = f"""
+CREATE TABLE city_profile (
+    {_RECORD},
+    name TEXT NOT NULL,
+    state TEXT,
+    office_name TEXT,
+    time_zone TEXT NOT NULL DEFAULT 'America/New_York',
+    population INTEGER,
+    staff_international INTEGER,
+    has_director INTEGER NOT NULL DEFAULT 0 CHECK (has_director IN (0, 1)),
+    director_title TEXT,
+    budget_minor INTEGER,
+    budget_currency TEXT NOT NULL DEFAULT 'USD',
+    budget_year INTEGER,
+    respondent_name TEXT,
+    respondent_title TEXT,
+    respondent_email TEXT,
+    respondent_phone TEXT,
+    emergency_contacts TEXT,
+    notes TEXT
+);
+
+CREATE TABLE organisations (
+    {_RECORD},
+    name TEXT NOT NULL,
+    name_native TEXT,
+    kind TEXT NOT NULL DEFAULT 'other',
+    country TEXT,
+    city TEXT,
+    website TEXT,
+    email TEXT,
+    phone TEXT,
+    notes TEXT
+);
+CREATE INDEX organisations_name ON organisations(name COLLATE NOCASE);
+
+CREATE TABLE contacts (
+    {_RECORD},
+    given_name TEXT,
+    family_name TEXT NOT NULL,
+    name_native TEXT,
+    name_order TEXT NOT NULL DEFAULT 'given_first',
+    honorific TEXT,
+    written_address TEXT,
+    spoken_address TEXT,
+    job_title TEXT,
+    organisation_id INTEGER REFERENCES organisations(id) ON DELETE SET NULL,
+    country TEXT,
+    languages TEXT NOT NULL DEFAULT '[]',
+    dietary TEXT,
+    time_zone TEXT,
+    email TEXT,
+    phone TEXT,
+    mobile TEXT,
+    notes TEXT,
+    sort_name TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX contacts_sort ON contacts(sort_name COLLATE NOCASE, id);
+CREATE INDEX contacts_organisation ON contacts(organisation_id);
+CREATE INDEX contacts_country ON contacts(country);
+
+CREATE TABLE offices (
+    {_RECORD},
+    title TEXT NOT NULL,
+    title_native TEXT,
+    organisation_id INTEGER REFERENCES organisations(id) ON DELETE SET NULL,
+    country TEXT,
+    side TEXT NOT NULL DEFAULT 'theirs',
+    notes TEXT
+);
+CREATE INDEX offices_organisation ON offices(organisation_id);
+
+CREATE TABLE office_terms (
+    {_RECORD},
+    office_id INTEGER NOT NULL REFERENCES offices(id) ON DELETE CASCADE,
+    contact_id INTEGER NOT NULL REFERENCES contacts(id) ON DELETE CASCADE,
+    start_date TEXT,
+    end_date TEXT,
+    notes TEXT
+);
+CREATE INDEX office_terms_office ON office_terms(office_id);
+CREATE INDEX office_terms_contact ON office_terms(contact_id);
+
+CREATE TABLE partnerships (
+    {_RECORD},
+    partner_name TEXT NOT NULL,
+    partner_name_native TEXT,
+    partner_level TEXT NOT NULL DEFAULT 'city',
+    region TEXT,
+    country TEXT,
+    kind TEXT NOT NULL,
+    status TEXT NOT NULL DEFAULT 'proposed',
+    established_date TEXT,
+    priority_areas TEXT NOT NULL DEFAULT '[]',
+    lead_department TEXT,
+    local_committee TEXT,
+    partner_organisation_id INTEGER REFERENCES organisations(id) ON DELETE SET NULL,
+    notes TEXT
+);
+CREATE INDEX partnerships_name ON partnerships(partner_name COLLATE NOCASE, id);
+CREATE INDEX partnerships_country ON partnerships(country);
+
+CREATE TABLE partnership_status_changes (
+    {_RECORD},
+    partnership_id INTEGER NOT NULL REFERENCES partnerships(id) ON DELETE CASCADE,
+    status TEXT NOT NULL,
+    changed_on TEXT NOT NULL,
+    reason TEXT
+);
+CREATE INDEX status_changes_partnership ON partnership_status_changes(partnership_id);
+
+CREATE TABLE partnership_contacts (
+    {_RECORD},
+    partnership_id INTEGER NOT NULL REFERENCES partnerships(id) ON DELETE CASCADE,
+    contact_id INTEGER NOT NULL REFERENCES contacts(id) ON DELETE CASCADE,
+    role TEXT,
+    UNIQUE (partnership_id, contact_id)
+);
+CREATE INDEX partnership_contacts_contact ON partnership_contacts(contact_id);
+
+CREATE TABLE agreements (
+    {_RECORD},
+    title TEXT NOT NULL,
+    kind TEXT NOT NULL DEFAULT 'mou',
+    status TEXT NOT NULL DEFAULT 'draft',
+    partnership_id INTEGER REFERENCES partnerships(id) ON DELETE SET NULL,
+    parties TEXT,
+    country TEXT,
+    signed_date TEXT,
+    effective_date TEXT,
+    term_months INTEGER,
+    expiry_date TEXT,
+    auto_renew INTEGER NOT NULL DEFAULT 0 CHECK (auto_renew IN (0, 1)),
+    renewal_term_months INTEGER,
+    notice_days INTEGER,
+    buffer_days INTEGER NOT NULL DEFAULT 30,
+    -- The day a decision to renew or give notice is due: expiry less the notice period
+    -- less our own preparation buffer. Computed by SQLite so it can never go stale.
+    decision_deadline TEXT GENERATED ALWAYS AS (
+        CASE WHEN expiry_date IS NULL THEN NULL
+             ELSE date(expiry_date,
+                       '-' || (coalesce(notice_days, 0) + buffer_days) || ' days')
+        END) VIRTUAL,
+    approving_body TEXT,
+    approval_date TEXT,
+    approval_reference TEXT,
+    languages TEXT NOT NULL DEFAULT '[]',
+    priority_areas TEXT NOT NULL DEFAULT '[]',
+    body_text TEXT,
+    notes TEXT
+);
+CREATE INDEX agreements_partnership ON agreements(partnership_id);
+CREATE INDEX agreements_expiry ON agreements(expiry_date);
+
+CREATE TABLE agreement_signatories (
+    {_RECORD},
+    agreement_id INTEGER NOT NULL REFERENCES agreements(id) ON DELETE CASCADE,
+    side TEXT NOT NULL DEFAULT 'ours',
+    office_id INTEGER REFERENCES offices(id) ON DELETE SET NULL,
+    office_title TEXT,
+    contact_id INTEGER REFERENCES contacts(id) ON DELETE SET NULL,
+    signed_on TEXT,
+    CHECK (office_id IS NOT NULL OR office_title IS NOT NULL)
+);
+CREATE INDEX signatories_agreement ON agreement_signatories(agreement_id);
+
+CREATE TABLE network_memberships (
+    {_RECORD},
+    network_name TEXT NOT NULL,
+    organisation_id INTEGER REFERENCES organisations(id) ON DELETE SET NULL,
+    partnership_id INTEGER REFERENCES partnerships(id) ON DELETE SET NULL,
+    status TEXT NOT NULL DEFAULT 'active',
+    joined_date TEXT,
+    left_date TEXT,
+    membership_level TEXT,
+    fee_minor INTEGER,
+    fee_currency TEXT,
+    priority_areas TEXT NOT NULL DEFAULT '[]',
+    website TEXT,
+    notes TEXT
+);
+
+CREATE TABLE visits (
+    {_RECORD},
+    title TEXT NOT NULL,
+    direction TEXT NOT NULL,
+    mode TEXT NOT NULL DEFAULT 'in_person',
+    status TEXT NOT NULL DEFAULT 'requested',
+    partnership_id INTEGER REFERENCES partnerships(id) ON DELETE SET NULL,
+    country TEXT,
+    city TEXT,
+    time_zone TEXT,
+    start_date TEXT,
+    end_date TEXT,
+    principal TEXT,
+    requested_by TEXT,
+    requester_contact_id INTEGER REFERENCES contacts(id) ON DELETE SET NULL,
+    request_date TEXT,
+    request_purpose TEXT,
+    decision TEXT NOT NULL DEFAULT 'pending',
+    decision_date TEXT,
+    decision_notes TEXT,
+    purpose TEXT,
+    objectives TEXT,
+    priority_areas TEXT NOT NULL DEFAULT '[]',
+    significant INTEGER NOT NULL DEFAULT 1 CHECK (significant IN (0, 1)),
+    press_line TEXT,
+    outcomes TEXT,
+    trip_report TEXT,
+    notes TEXT,
+    CHECK (end_date IS NULL OR start_date IS NULL OR end_date >= start_date)
+);
+CREATE INDEX visits_start ON visits(start_date, id);
+CREATE INDEX visits_partnership ON visits(partnership_id);
+
+CREATE TABLE itinerary_items (
+    {_RECORD},
+    visit_id INTEGER NOT NULL REFERENCES visits(id) ON DELETE CASCADE,
+    kind TEXT NOT NULL DEFAULT 'meeting',
+    title TEXT NOT NULL,
+    starts_at TEXT NOT NULL,
+    ends_at TEXT,
+    time_zone TEXT NOT NULL,
+    place TEXT,
+    address TEXT,
+    counterpart TEXT,
+    counterpart_contact_id INTEGER REFERENCES contacts(id) ON DELETE SET NULL,
+    dress_code TEXT,
+    talking_points TEXT,
+    likely_asks TEXT,
+    sensitivities TEXT,
+    notes TEXT,
+    CHECK (ends_at IS NULL OR ends_at >= starts_at)
+);
+CREATE INDEX itinerary_visit ON itinerary_items(visit_id, starts_at);
+
+CREATE TABLE visit_participants (
+    {_RECORD},
+    visit_id INTEGER NOT NULL REFERENCES visits(id) ON DELETE CASCADE,
+    contact_id INTEGER REFERENCES contacts(id) ON DELETE SET NULL,
+    name TEXT,
+    side TEXT NOT NULL DEFAULT 'theirs',
+    role TEXT NOT NULL DEFAULT 'delegate',
+    notes TEXT,
+    CHECK (contact_id IS NOT NULL OR name IS NOT NULL)
+);
+CREATE INDEX participants_visit ON visit_participants(visit_id);
+CREATE INDEX participants_contact ON visit_participants(contact_id);
+
+CREATE TABLE gifts (
+    {_RECORD},
+    visit_id INTEGER REFERENCES visits(id) ON DELETE CASCADE,
+    direction TEXT NOT NULL,
+    description TEXT NOT NULL,
+    value_minor INTEGER CHECK (value_minor IS NULL OR value_minor >= 0),
+    currency TEXT,
+    giver TEXT,
+    giver_contact_id INTEGER REFERENCES contacts(id) ON DELETE SET NULL,
+    recipient TEXT,
+    recipient_contact_id INTEGER REFERENCES contacts(id) ON DELETE SET NULL,
+    exchanged_on TEXT,
+    disposition TEXT NOT NULL DEFAULT 'planned',
+    notes TEXT
+);
+CREATE INDEX gifts_visit ON gifts(visit_id);
+
+CREATE TABLE interactions (
+    {_RECORD},
+    occurred_on TEXT NOT NULL,
+    kind TEXT NOT NULL DEFAULT 'meeting',
+    subject TEXT NOT NULL,
+    partnership_id INTEGER REFERENCES partnerships(id) ON DELETE SET NULL,
+    visit_id INTEGER REFERENCES visits(id) ON DELETE SET NULL,
+    notes TEXT
+);
+CREATE INDEX interactions_date ON interactions(occurred_on);
+
+CREATE TABLE interaction_participants (
+    {_RECORD},
+    interaction_id INTEGER NOT NULL REFERENCES interactions(id) ON DELETE CASCADE,
+    contact_id INTEGER NOT NULL REFERENCES contacts(id) ON DELETE CASCADE,
+    UNIQUE (interaction_id, contact_id)
+);
+CREATE INDEX interaction_participants_contact ON interaction_participants(contact_id);
+
+CREATE TABLE follow_ups (
+    {_RECORD},
+    title TEXT NOT NULL,
+    due_date TEXT,
+    done_on TEXT,
+    visit_id INTEGER REFERENCES visits(id) ON DELETE CASCADE,
+    partnership_id INTEGER REFERENCES partnerships(id) ON DELETE CASCADE,
+    agreement_id INTEGER REFERENCES agreements(id) ON DELETE CASCADE,
+    contact_id INTEGER REFERENCES contacts(id) ON DELETE SET NULL,
+    notes TEXT
+);
+CREATE INDEX follow_ups_due ON follow_ups(done_on, due_date);
+
+-- File contents live apart from their description, keyed by content hash, so lists of
+-- attachments never read the bytes and the same scan attached twice is stored once.
+CREATE TABLE blobs (
+    sha256 TEXT PRIMARY KEY,
+    size INTEGER NOT NULL,
+    content BLOB NOT NULL
+);
+
+CREATE TABLE attachments (
+    {_RECORD},
+    filename TEXT NOT NULL,
+    media_type TEXT NOT NULL DEFAULT 'application/octet-stream',
+    size INTEGER NOT NULL,
+    sha256 TEXT NOT NULL REFERENCES blobs(sha256),
+    agreement_id INTEGER REFERENCES agreements(id) ON DELETE CASCADE,
+    partnership_id INTEGER REFERENCES partnerships(id) ON DELETE CASCADE,
+    visit_id INTEGER REFERENCES visits(id) ON DELETE CASCADE,
+    contact_id INTEGER REFERENCES contacts(id) ON DELETE CASCADE,
+    organisation_id INTEGER REFERENCES organisations(id) ON DELETE CASCADE,
+    description TEXT,
+    CHECK ((agreement_id IS NOT NULL) + (partnership_id IS NOT NULL) + (visit_id IS NOT NULL)
+           + (contact_id IS NOT NULL) + (organisation_id IS NOT NULL) = 1)
+);
+CREATE INDEX attachments_agreement ON attachments(agreement_id);
+CREATE INDEX attachments_visit ON attachments(visit_id);
+CREATE INDEX attachments_partnership ON attachments(partnership_id);
+CREATE INDEX attachments_sha ON attachments(sha256);
+
+-- What changed, when: one row per write of one record.
+CREATE TABLE history (
+    id INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    action TEXT NOT NULL CHECK (action IN ('create', 'update', 'delete')),
+    kind TEXT NOT NULL,
+    record_id INTEGER NOT NULL,
+    record_uid TEXT NOT NULL,
+    changes TEXT NOT NULL
+);
+CREATE INDEX history_record ON history(kind, record_id);
+
+-- One row per searchable record. CJK text is stored one character per token (see
+-- search.py) so any run of characters can be found; diacritics fold away. `folded` holds
+-- the plain-letter forms of words unicode61 cannot fold itself (Đặng -> Dang).
+CREATE VIRTUAL TABLE search_index USING fts5(
+    kind UNINDEXED, record_id UNINDEXED, title, body, folded,
+    tokenize = 'unicode61 remove_diacritics 2'
+);
+"""
+
+
+def _sql(script: str) -> Callable[[sqlite3.Connection], None]:
+    def apply(conn: sqlite3.Connection) -> None:
+        for statement in _split(script):
+            conn.execute(statement)
+
+    return apply
+
+
+def _split(script: str) -> list[str]:
+    # executescript() would COMMIT our transaction; split on complete statements instead.
+    statements: list[str] = []
+    buffer = ""
+    for line in script.splitlines(keepends=True):
+        buffer += line
+        if sqlite3.complete_statement(buffer):
+            if buffer.strip():
+                statements.append(buffer.strip())
+            buffer = ""
+    if buffer.strip():
+        statements.append(buffer.strip())
+    return statements
+
+
+# Append only. Each entry: (name, function applied inside one transaction).
+MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], None]]] = [
+    ("initial schema", _sql(_V1)),
+]
+
+SCHEMA_VERSION = len(MIGRATIONS)

@@ -1,0 +1,299 @@
+"""Full-text search over every searchable record kind.
+
+One FTS5 table (`unicode61 remove_diacritics 2`) holds a title and a body per record.
+Chinese, Japanese and Korean are written without spaces between words, so the index
+stores each CJK character as its own token and a query becomes a phrase of characters:
+any run of characters is found, two-character names included (trigrams cannot do that).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from desk.core import vocab as v
+from desk.core.countries import country_name, language_name
+from desk.core.db import Database
+from desk.core.kinds import KINDS
+
+# Hiragana, katakana, CJK ideographs (with extension A and compatibility forms), Hangul.
+_CJK = re.compile(
+    "([\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+    "\u1100-\u11ff\u3130-\u318f\uac00-\ud7af\U00020000-\U0002fa1f])"
+)
+# Letters that do not decompose into a base letter plus a mark, so unicode61 keeps them.
+_FOLD = str.maketrans(
+    {
+        "đ": "d",
+        "Đ": "D",
+        "ł": "l",
+        "Ł": "L",
+        "ø": "o",
+        "Ø": "O",
+        "ß": "ss",
+        "æ": "ae",
+        "Æ": "AE",
+        "œ": "oe",
+        "Œ": "OE",
+        "ı": "i",
+        "þ": "th",
+        "ð": "d",
+    }
+)
+
+
+def index_text(text: str | None) -> str:
+    if not text:
+        return ""
+    return " ".join(_CJK.sub(r" \1 ", text).split())
+
+
+def folded_words(*texts: str) -> str:
+    """Plain-letter forms of the words that hold letters unicode61 keeps as they are."""
+    found: list[str] = []
+    for text in texts:
+        for word in text.split():
+            plain = word.translate(_FOLD)
+            if plain != word and plain not in found:
+                found.append(plain)
+    return " ".join(found)
+
+
+def _json_labels(raw: str | None, labeller: Callable[[str], str]) -> str:
+    if not raw:
+        return ""
+    try:
+        return " ".join(labeller(code) for code in json.loads(raw))
+    except (ValueError, TypeError):
+        return ""
+
+
+def _join(*parts: object) -> str:
+    return " ".join(str(p) for p in parts if p)
+
+
+def _contact(row: dict[str, Any]) -> tuple[str, str]:
+    title = _join(row.get("honorific"), row.get("given_name"), row.get("family_name"))
+    body = _join(
+        row.get("name_native"),
+        row.get("job_title"),
+        row.get("written_address"),
+        row.get("spoken_address"),
+        country_name(row.get("country")),
+        row.get("email"),
+        _json_labels(row.get("languages"), language_name),
+        row.get("notes"),
+    )
+    return title, body
+
+
+def _organisation(row: dict[str, Any]) -> tuple[str, str]:
+    return row["name"], _join(
+        row.get("name_native"),
+        row.get("city"),
+        country_name(row.get("country")),
+        v.label(v.ORGANISATION_KINDS, row.get("kind")),
+        row.get("notes"),
+    )
+
+
+def _partnership(row: dict[str, Any]) -> tuple[str, str]:
+    return row["partner_name"], _join(
+        row.get("partner_name_native"),
+        row.get("region"),
+        country_name(row.get("country")),
+        v.label(v.PARTNERSHIP_KINDS, row.get("kind")),
+        row.get("lead_department"),
+        row.get("local_committee"),
+        row.get("notes"),
+    )
+
+
+def _agreement(row: dict[str, Any]) -> tuple[str, str]:
+    return row["title"], _join(
+        row.get("parties"),
+        country_name(row.get("country")),
+        row.get("approving_body"),
+        row.get("approval_reference"),
+        row.get("body_text"),
+        row.get("notes"),
+    )
+
+
+def _network(row: dict[str, Any]) -> tuple[str, str]:
+    return row["network_name"], _join(row.get("membership_level"), row.get("notes"))
+
+
+def _visit(row: dict[str, Any]) -> tuple[str, str]:
+    return row["title"], _join(
+        row.get("city"),
+        country_name(row.get("country")),
+        row.get("principal"),
+        row.get("requested_by"),
+        row.get("purpose"),
+        row.get("objectives"),
+        row.get("outcomes"),
+        row.get("trip_report"),
+        row.get("notes"),
+    )
+
+
+DOCUMENTS: dict[str, Callable[[dict[str, Any]], tuple[str, str]]] = {
+    "contact": _contact,
+    "organisation": _organisation,
+    "partnership": _partnership,
+    "agreement": _agreement,
+    "network": _network,
+    "visit": _visit,
+}
+assert set(DOCUMENTS) == {k.name for k in KINDS.values() if k.searchable}
+
+
+_INSERT = "INSERT INTO search_index(kind, record_id, title, body, folded) VALUES (?, ?, ?, ?, ?)"
+
+
+def _entry(
+    kind: str, row: dict[str, Any], make: Callable[[dict[str, Any]], tuple[str, str]]
+) -> tuple[str, int, str, str, str]:
+    title, body = make(row)
+    return kind, row["id"], index_text(title), index_text(body), folded_words(title, body)
+
+
+def reindex(db: Database, kind: str, row: dict[str, Any]) -> None:
+    """Replace the index entry of one record; call inside the write's transaction."""
+    make = DOCUMENTS.get(kind)
+    if make is None:
+        return
+    unindex(db, kind, row["id"])
+    db.execute(_INSERT, _entry(kind, row, make))
+
+
+def unindex(db: Database, kind: str, record_id: int) -> None:
+    if kind in DOCUMENTS:
+        db.execute("DELETE FROM search_index WHERE kind = ? AND record_id = ?", (kind, record_id))
+
+
+def index_rows(db: Database, kind: str, rows: Iterable[dict[str, Any]]) -> None:
+    """Bulk-add index entries for rows not yet indexed (used by bulk loads)."""
+    make = DOCUMENTS[kind]
+    db.conn.executemany(_INSERT, (_entry(kind, row, make) for row in rows))
+
+
+def rebuild(db: Database) -> None:
+    """Rebuild the whole index from the records (repair, and after a bulk load)."""
+    with db.atomic():
+        db.execute("DELETE FROM search_index")
+        for kind in DOCUMENTS:
+            table = KINDS[kind].table
+            index_rows(db, kind, db.query(f"SELECT * FROM {table}"))
+
+
+def index_gaps(db: Database) -> int:
+    """How many searchable records have no index entry (0 when sound)."""
+    missing = 0
+    for kind in DOCUMENTS:
+        table = KINDS[kind].table
+        records = db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+        indexed = db.execute(
+            "SELECT count(*) FROM search_index WHERE kind = ?", (kind,)
+        ).fetchone()[0]
+        missing += abs(records - indexed)
+    return missing
+
+
+def match_expression(text: str) -> str | None:
+    """An FTS5 query for what a person typed: every word must match, each as a prefix."""
+    terms = []
+    for word in index_text(text.translate(_FOLD)).split():
+        cleaned = word.replace('"', '""')
+        if not re.search(r"\w", cleaned):
+            continue
+        # A lone CJK character is matched exactly; joining neighbours into a phrase
+        # keeps their order ("山田" must not match "田山").
+        terms.append(f'"{cleaned}"' if _CJK.fullmatch(word) else f'"{cleaned}"*')
+    if not terms:
+        return None
+    return _phrases(terms)
+
+
+def _phrases(terms: list[str]) -> str:
+    # Adjacent CJK characters become one phrase: "山" "田" -> "山 田".
+    merged: list[str] = []
+    run: list[str] = []
+    for term in terms:
+        if not term.endswith("*"):
+            run.append(term.strip('"'))
+            continue
+        if run:
+            merged.append('"' + " ".join(run) + '"')
+            run = []
+        merged.append(term)
+    if run:
+        merged.append('"' + " ".join(run) + '"')
+    return " AND ".join(merged)
+
+
+@dataclass(frozen=True)
+class Hit:
+    kind: str
+    record_id: int
+    title: str
+    snippet: str
+
+
+def search(
+    db: Database, text: str, *, limit: int = 100, kinds: Iterable[str] | None = None
+) -> list[Hit]:
+    """Records matching every word typed, best first."""
+    expression = match_expression(text)
+    if expression is None:
+        return []
+    params: list[Any] = [expression]
+    kind_filter = ""
+    if kinds is not None:
+        wanted = list(kinds)
+        kind_filter = f" AND kind IN ({', '.join('?' * len(wanted))})"
+        params.extend(wanted)
+    params.append(limit)
+    rows = db.execute(
+        "SELECT kind, record_id, snippet(search_index, 3, '[', ']', '…', 12) "
+        f"FROM search_index WHERE search_index MATCH ?{kind_filter} "
+        "ORDER BY bm25(search_index, 0, 0, 10.0, 1.0, 1.0) LIMIT ?",
+        params,
+    ).fetchall()
+    return [
+        Hit(kind, record_id, _title(db, kind, record_id), _unsegment(snippet))
+        for kind, record_id, snippet in rows
+    ]
+
+
+def _title(db: Database, kind: str, record_id: int) -> str:
+    spec = KINDS[kind]
+    row = db.execute(
+        f"SELECT {spec.title_sql} FROM {spec.table} WHERE id = ?", (record_id,)
+    ).fetchone()
+    return row[0] if row else ""
+
+
+def _unsegment(text: str) -> str:
+    """Undo the spaces index_text() put between CJK characters, for display.
+
+    The snippet's match markers sit next to the characters: "[山 田] 健" -> "[山田]健".
+    """
+
+    def cjk(ch: str) -> bool:
+        return bool(_CJK.fullmatch(ch))
+
+    out: list[str] = []
+    for i, ch in enumerate(text):
+        if ch == " " and 0 < i < len(text) - 1:
+            left, right = text[i - 1], text[i + 1]
+            left_cjk = cjk(left) or (left == "]" and i > 1 and cjk(text[i - 2]))
+            right_cjk = cjk(right) or (right == "[" and i + 2 < len(text) and cjk(text[i + 2]))
+            if left_cjk and right_cjk:
+                continue
+        out.append(ch)
+    return "".join(out)

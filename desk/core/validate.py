@@ -1,0 +1,268 @@
+"""Turning what a person typed into stored values, or a message naming the field."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections.abc import Mapping
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from babel.numbers import get_currency_precision
+
+from desk.core import countries
+from desk.core.errors import ValidationError
+from desk.core.kinds import Field, Kind
+
+MAX_LINE = 2_000
+MAX_TEXT = 2_000_000
+_TRUE = {"1", "true", "yes", "y", "on", "x"}
+_FALSE = {"0", "false", "no", "n", "off", ""}
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def _fail(spec: Field, problem: str, value: object) -> ValidationError:
+    shown = str(value)
+    if len(shown) > 60:
+        shown = shown[:57] + "..."
+    return ValidationError(f"'{spec.label}' {problem}, got '{shown}'.", field=spec.name)
+
+
+def clean(spec: Field, value: Any, values: Mapping[str, Any] | None = None) -> Any:
+    """The stored form of one field's value. Empty text becomes None (NULL)."""
+    if isinstance(value, str) and spec.type not in ("longtext",):
+        value = value.strip()
+    if value is None or value == "" or (isinstance(value, list | tuple) and not value):
+        if spec.type in ("enum_list", "languages"):
+            return "[]"
+        if spec.type == "bool":
+            return 0 if spec.default is None else int(bool(spec.default))
+        return None
+    cleaner = _CLEANERS[spec.type]
+    return cleaner(spec, value, values or {})
+
+
+def _text(spec: Field, value: Any, _values: Mapping[str, Any]) -> str:
+    if not isinstance(value, str):
+        value = str(value)
+    limit = MAX_TEXT if spec.type == "longtext" else MAX_LINE
+    if "\x00" in value:
+        raise ValidationError(
+            f"'{spec.label}' contains a NUL character, which cannot be stored.", spec.name
+        )
+    if len(value) > limit:
+        raise ValidationError(
+            f"'{spec.label}' is {len(value):,} characters long; the limit is {limit:,}.",
+            spec.name,
+        )
+    if spec.type != "longtext" and ("\n" in value or "\r" in value):
+        value = " ".join(value.split())
+    return value
+
+
+def _date(spec: Field, value: Any, _values: Mapping[str, Any]) -> str:
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    text = str(value)
+    try:
+        return dt.date.fromisoformat(text).isoformat()
+    except ValueError:
+        raise _fail(spec, "must be a date like 2024-05-31", value) from None
+
+
+def _datetime(spec: Field, value: Any, _values: Mapping[str, Any]) -> str:
+    if isinstance(value, dt.datetime):
+        parsed = value
+    else:
+        try:
+            parsed = dt.datetime.fromisoformat(str(value).replace(" ", "T"))
+        except ValueError:
+            raise _fail(
+                spec, "must be a local date and time like 2024-05-31T09:30", value
+            ) from None
+    if parsed.tzinfo is not None:
+        raise _fail(spec, "is a local time; give the zone separately, not an offset", value)
+    return parsed.strftime("%Y-%m-%dT%H:%M")
+
+
+def _int(spec: Field, value: Any, _values: Mapping[str, Any]) -> int:
+    if isinstance(value, bool):
+        raise _fail(spec, "must be a whole number", value)
+    try:
+        number = int(str(value).replace(",", "").strip()) if not isinstance(value, int) else value
+    except ValueError:
+        raise _fail(spec, "must be a whole number", value) from None
+    if spec.minimum is not None and number < spec.minimum:
+        raise _fail(spec, f"must be at least {spec.minimum}", value)
+    if spec.maximum is not None and number > spec.maximum:
+        raise _fail(spec, f"must be at most {spec.maximum}", value)
+    return number
+
+
+def _bool(spec: Field, value: Any, _values: Mapping[str, Any]) -> int:
+    if isinstance(value, bool | int) and value in (0, 1):
+        return int(value)
+    text = str(value).strip().lower()
+    if text in _TRUE:
+        return 1
+    if text in _FALSE:
+        return 0
+    raise _fail(spec, "must be yes or no", value)
+
+
+def _enum(spec: Field, value: Any, _values: Mapping[str, Any]) -> str:
+    assert spec.vocab is not None
+    text = str(value).strip()
+    if text in spec.vocab:
+        return text
+    folded = text.casefold().replace("-", "_").replace(" ", "_")
+    for code, label in spec.vocab.items():
+        if folded in (code, label.casefold().replace(" ", "_")):
+            return code
+    allowed = ", ".join(spec.vocab)
+    raise _fail(spec, f"must be one of: {allowed}", value)
+
+
+def _as_list(value: Any) -> list[str]:
+    if isinstance(value, str):
+        stripped = value.strip()
+        if stripped.startswith("["):
+            try:
+                loaded = json.loads(stripped)
+                if isinstance(loaded, list):
+                    return [str(item) for item in loaded]
+            except ValueError:
+                pass
+        return [part.strip() for part in re.split(r"[;,\n]", stripped) if part.strip()]
+    return [str(item) for item in value]
+
+
+def _enum_list(spec: Field, value: Any, values: Mapping[str, Any]) -> str:
+    assert spec.vocab is not None
+    chosen = {_enum(spec, item, values) for item in _as_list(value)}
+    return json.dumps([code for code in spec.vocab if code in chosen])
+
+
+def _languages(spec: Field, value: Any, _values: Mapping[str, Any]) -> str:
+    codes: list[str] = []
+    for item in _as_list(value):
+        code = countries.resolve_language(item)
+        if code is None:
+            raise _fail(spec, "must list languages by name or code (e.g. ja, Japanese)", item)
+        if code not in codes:
+            codes.append(code)
+    return json.dumps(codes)
+
+
+def _country(spec: Field, value: Any, _values: Mapping[str, Any]) -> str:
+    code = countries.resolve_country(str(value))
+    if code is None:
+        raise _fail(spec, "must be a country name or ISO code (e.g. JP, Japan)", value)
+    return code
+
+
+def _time_zone(spec: Field, value: Any, _values: Mapping[str, Any]) -> str:
+    text = str(value).strip()
+    if text in countries.time_zones():
+        return text
+    raise _fail(spec, "must be a time zone name like Asia/Tokyo", value)
+
+
+def _currency(spec: Field, value: Any, _values: Mapping[str, Any]) -> str:
+    text = str(value).strip().upper()
+    if text in countries.currency_codes():
+        return text
+    raise _fail(spec, "must be a currency code like USD or JPY", value)
+
+
+def _money(spec: Field, value: Any, values: Mapping[str, Any]) -> int:
+    """Integer minor units. An int is taken as minor units already; text as an amount."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        amount_minor = value
+    else:
+        currency = values.get(spec.currency_field or "") or "USD"
+        try:
+            amount = Decimal(str(value).replace(",", "").strip())
+        except InvalidOperation:
+            raise _fail(spec, "must be an amount like 1250.00", value) from None
+        places = get_currency_precision(str(currency).upper())
+        scaled = amount.scaleb(places)
+        if scaled != scaled.to_integral_value():
+            raise _fail(spec, f"has more than {places} decimal places", value)
+        amount_minor = int(scaled)
+    if amount_minor < 0:
+        raise _fail(spec, "cannot be negative", value)
+    return amount_minor
+
+
+def _email(spec: Field, value: Any, values: Mapping[str, Any]) -> str:
+    text = _text(spec, value, values)
+    if not _EMAIL.match(text):
+        raise _fail(spec, "must be an email address like name@example.org", value)
+    return text
+
+
+def _ref(spec: Field, value: Any, _values: Mapping[str, Any]) -> int:
+    # Existence is checked by records.py, which has the database.
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    text = str(value).strip()
+    if text.isdigit():
+        return int(text)
+    raise _fail(spec, "must be the number of an existing record", value)
+
+
+_CLEANERS = {
+    "text": _text,
+    "longtext": _text,
+    "date": _date,
+    "datetime": _datetime,
+    "int": _int,
+    "bool": _bool,
+    "enum": _enum,
+    "enum_list": _enum_list,
+    "languages": _languages,
+    "country": _country,
+    "time_zone": _time_zone,
+    "currency": _currency,
+    "money": _money,
+    "email": _email,
+    "ref": _ref,
+}
+
+
+def clean_values(
+    kind: Kind,
+    values: Mapping[str, Any],
+    *,
+    partial: bool,
+    stored: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Clean every given field; for a new record (partial=False) fill defaults too.
+
+    `stored` is the record as it stands, for values that depend on another field (an
+    amount's decimal places on its currency).
+    """
+    unknown = [name for name in values if name not in kind.field_map]
+    if unknown:
+        known = ", ".join(kind.field_map)
+        raise ValidationError(
+            f"{kind.label} has no field '{unknown[0]}'. Fields: {known}.", field=unknown[0]
+        )
+    # Currencies first, so a money amount knows its number of decimal places.
+    ordered = sorted(values, key=lambda name: kind.field_map[name].type == "money")
+    cleaned: dict[str, Any] = {}
+    for name in ordered:
+        context = {**(stored or {}), **values, **cleaned}
+        cleaned[name] = clean(kind.field_map[name], values[name], context)
+    if not partial:
+        for spec in kind.fields:
+            if spec.name not in cleaned:
+                cleaned[spec.name] = clean(spec, spec.default)
+    for spec in kind.fields:
+        if spec.required and spec.name in cleaned and cleaned[spec.name] is None:
+            raise ValidationError(f"'{spec.label}' is required.", field=spec.name)
+    return cleaned

@@ -1,0 +1,198 @@
+"""Every controlled vocabulary in one place: codes stored in the database, labels shown.
+
+The engagement methods and priority areas follow the national survey of city
+international activities, so the survey workbook can code records without a mapping.
+"""
+
+from __future__ import annotations
+
+from types import MappingProxyType
+from typing import Final
+
+Vocab = MappingProxyType  # code -> label, in display order
+
+
+def _vocab(*pairs: tuple[str, str]) -> MappingProxyType[str, str]:
+    return MappingProxyType(dict(pairs))
+
+
+ENGAGEMENT_METHODS: Final = _vocab(
+    ("sister_city", "Sister city"),
+    ("sector_partnership", "Sector partnership / MOU"),
+    ("city_network", "City network"),
+    ("delegation_welcomed", "Foreign delegation welcomed"),
+    ("mission_sent", "Mission sent abroad"),
+    ("other", "Other"),
+)
+
+PRIORITY_AREAS: Final = _vocab(
+    ("economic_development", "Economic development"),
+    ("culture_education", "Culture & education"),
+    ("climate_sustainability", "Climate & sustainability"),
+    ("public_health", "Public health"),
+    ("public_safety", "Public safety"),
+    ("governance", "Governance"),
+    ("migration", "Migration"),
+    ("technology", "Technology"),
+    ("tourism", "Tourism"),
+    ("other", "Other"),
+)
+
+PARTNERSHIP_KINDS: Final = _vocab(
+    ("sister_city", "Sister city"),
+    ("friendship_city", "Friendship city"),
+    ("sector_partnership", "Sector partnership"),
+    ("network_membership", "Network membership"),
+    ("other", "Other"),
+)
+
+# The lifecycle: proposed -> friendship -> active -> dormant / suspended -> lapsed / ended.
+PARTNERSHIP_STATUSES: Final = _vocab(
+    ("proposed", "Proposed"),
+    ("friendship", "Friendship"),
+    ("active", "Active"),
+    ("dormant", "Dormant"),
+    ("suspended", "Suspended"),
+    ("lapsed", "Lapsed"),
+    ("ended", "Ended"),
+)
+
+PARTNER_LEVELS: Final = _vocab(
+    ("city", "City"),
+    ("region", "Region / province / state"),
+    ("country", "Country"),
+    ("network", "Network"),
+    ("other", "Other"),
+)
+
+AGREEMENT_KINDS: Final = _vocab(
+    ("sister_city_agreement", "Sister-city agreement"),
+    ("friendship_agreement", "Friendship agreement"),
+    ("mou", "Memorandum of understanding"),
+    ("letter_of_intent", "Letter of intent"),
+    ("cooperation_agreement", "Cooperation agreement"),
+    ("other", "Other"),
+)
+
+AGREEMENT_STATUSES: Final = _vocab(
+    ("draft", "Draft"),
+    ("negotiating", "Negotiating"),
+    ("signed", "Signed"),
+    ("in_force", "In force"),
+    ("expired", "Expired"),
+    ("terminated", "Terminated"),
+)
+
+SIDES: Final = _vocab(("ours", "Our city"), ("theirs", "Partner"))
+
+ORGANISATION_KINDS: Final = _vocab(
+    ("city_government", "City government"),
+    ("regional_government", "Regional government"),
+    ("national_government", "National government"),
+    ("consulate", "Consulate / embassy"),
+    ("business", "Business"),
+    ("chamber", "Chamber of commerce"),
+    ("university", "University / school"),
+    ("ngo", "Non-profit"),
+    ("network", "City network"),
+    ("sister_city_committee", "Sister-city committee"),
+    ("other", "Other"),
+)
+
+VISIT_DIRECTIONS: Final = _vocab(
+    ("incoming", "Incoming delegation"),
+    ("outgoing", "Outgoing mission"),
+)
+
+VISIT_MODES: Final = _vocab(
+    ("in_person", "In person"),
+    ("virtual", "Virtual"),
+    ("hybrid", "Hybrid"),
+)
+
+VISIT_STATUSES: Final = _vocab(
+    ("requested", "Requested"),
+    ("under_review", "Under review"),
+    ("accepted", "Accepted"),
+    ("declined", "Declined"),
+    ("planned", "Planned"),
+    ("confirmed", "Confirmed"),
+    ("completed", "Completed"),
+    ("cancelled", "Cancelled"),
+)
+
+VISIT_DECISIONS: Final = _vocab(
+    ("pending", "Pending"),
+    ("accepted", "Accepted"),
+    ("declined", "Declined"),
+    ("referred", "Referred elsewhere"),
+)
+
+ITINERARY_KINDS: Final = _vocab(
+    ("meeting", "Meeting"),
+    ("meal", "Meal"),
+    ("ceremony", "Ceremony / signing"),
+    ("site_visit", "Site visit"),
+    ("press", "Press"),
+    ("transit", "Travel"),
+    ("free", "Free time"),
+    ("other", "Other"),
+)
+
+DRESS_CODES: Final = _vocab(
+    ("business", "Business"),
+    ("business_casual", "Business casual"),
+    ("formal", "Formal / black tie"),
+    ("national", "National dress welcome"),
+    ("casual", "Casual"),
+)
+
+PARTICIPANT_ROLES: Final = _vocab(
+    ("principal", "Principal"),
+    ("delegate", "Delegate"),
+    ("staff", "Staff"),
+    ("interpreter", "Interpreter"),
+    ("security", "Security"),
+    ("press", "Press"),
+    ("host", "Host"),
+    ("business", "Business representative"),
+)
+
+GIFT_DIRECTIONS: Final = _vocab(("given", "Given"), ("received", "Received"))
+
+GIFT_DISPOSITIONS: Final = _vocab(
+    ("planned", "Planned"),
+    ("retained_by_city", "Retained by the city"),
+    ("on_display", "On display"),
+    ("archived", "Archived"),
+    ("reported", "Reported under gift rules"),
+    ("purchased_by_recipient", "Purchased by recipient"),
+    ("returned", "Returned"),
+    ("delivered", "Delivered"),
+)
+
+INTERACTION_KINDS: Final = _vocab(
+    ("meeting", "Meeting"),
+    ("call", "Call"),
+    ("video", "Video call"),
+    ("email", "Email / letter"),
+    ("event", "Event"),
+    ("other", "Other"),
+)
+
+NETWORK_STATUSES: Final = _vocab(
+    ("active", "Active"),
+    ("lapsed", "Lapsed"),
+    ("ended", "Ended"),
+)
+
+NAME_ORDERS: Final = _vocab(
+    ("given_first", "Given name first"),
+    ("family_first", "Family name first"),
+)
+
+
+def label(vocab: MappingProxyType[str, str], code: str | None) -> str:
+    if code is None:
+        return ""
+    return vocab.get(code, code)

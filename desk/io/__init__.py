@@ -1,0 +1,1 @@
+"""Interchange formats: JSON dump, imports, calendars and cards. Never imports Qt."""

@@ -1,0 +1,1 @@
+"""The documents desk produces: briefing packet and survey workbook. Never imports Qt."""

@@ -1,0 +1,1 @@
+"""The only Qt layer."""

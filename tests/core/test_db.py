@@ -1,0 +1,124 @@
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from desk.core import db as dbmod
+from desk.core import records, schema
+from desk.core.errors import DatabaseDamaged, DatabaseTooNew
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _schema_of(path: Path) -> list[tuple[str, str]]:
+    conn = sqlite3.connect(path)
+    try:
+        return sorted(
+            (name, sql or "")
+            for name, sql in conn.execute("SELECT name, sql FROM sqlite_master").fetchall()
+        )
+    finally:
+        conn.close()
+
+
+def test_open_sets_wal_foreign_keys_and_version(db: dbmod.Database) -> None:
+    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    assert dbmod.schema_version(db) == schema.SCHEMA_VERSION
+    assert dbmod.check(db).ok
+
+
+def test_newer_database_is_refused_untouched(db_path: Path) -> None:
+    conn = sqlite3.connect(db_path)
+    conn.execute(f"PRAGMA user_version = {schema.SCHEMA_VERSION + 5}")
+    conn.execute("CREATE TABLE future (x)")
+    conn.commit()
+    conn.close()
+    before = _digest(db_path)
+    with pytest.raises(DatabaseTooNew, match="newer version of desk"):
+        dbmod.open_database(db_path)
+    assert _digest(db_path) == before
+
+
+def test_foreign_sqlite_and_non_sqlite_files_are_refused(tmp_path: Path) -> None:
+    other = tmp_path / "other.sqlite"
+    conn = sqlite3.connect(other)
+    conn.execute("CREATE TABLE invoices (id INTEGER)")
+    conn.commit()
+    conn.close()
+    with pytest.raises(DatabaseDamaged, match="not a desk database"):
+        dbmod.open_database(other)
+    junk = tmp_path / "junk.sqlite"
+    junk.write_bytes(b"This is certainly not SQLite. " * 100)
+    before = _digest(junk)
+    with pytest.raises(DatabaseDamaged, match="not a desk database"):
+        dbmod.open_database(junk)
+    assert _digest(junk) == before
+
+
+@pytest.mark.parametrize("start", range(schema.SCHEMA_VERSION))
+def test_upgrading_from_each_earlier_schema_equals_fresh(tmp_path: Path, start: int) -> None:
+    fresh = tmp_path / "fresh.sqlite"
+    dbmod.open_database(fresh).close()
+    old = tmp_path / "old.sqlite"
+    conn = sqlite3.connect(old)
+    for number, (_name, apply) in enumerate(schema.MIGRATIONS[:start], start=1):
+        apply(conn)
+        conn.execute(f"PRAGMA user_version = {number}")
+    conn.commit()
+    conn.close()
+    dbmod.open_database(old).close()
+    assert _schema_of(old) == _schema_of(fresh)
+
+
+def test_failed_migration_rolls_back_after_backup(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    database = dbmod.open_database(db_path)
+    records.create(database, "organisation", {"name": "Kept"})
+    database.close()
+
+    def broken(conn: sqlite3.Connection) -> None:
+        conn.execute("CREATE TABLE halfway (x)")
+        raise sqlite3.OperationalError("simulated failure")
+
+    migrations = [*schema.MIGRATIONS, ("broken", broken)]
+    monkeypatch.setattr(dbmod, "MIGRATIONS", migrations)
+    monkeypatch.setattr(dbmod, "SCHEMA_VERSION", len(migrations))
+    with pytest.raises(sqlite3.OperationalError, match="simulated"):
+        dbmod.open_database(db_path)
+    backups = list(db_path.parent.glob("desk.before-schema-*.sqlite"))
+    assert len(backups) == 1
+    monkeypatch.undo()
+    database = dbmod.open_database(db_path)
+    assert dbmod.schema_version(database) == schema.SCHEMA_VERSION
+    assert database.execute("SELECT name FROM organisations").fetchall() == [("Kept",)]
+    assert not database.execute("SELECT 1 FROM sqlite_master WHERE name = 'halfway'").fetchone()
+    saved = dbmod.open_database(backups[0])
+    assert saved.execute("SELECT name FROM organisations").fetchall() == [("Kept",)]
+
+
+def test_backup_is_a_consistent_copy(db: dbmod.Database, tmp_path: Path) -> None:
+    records.create(db, "organisation", {"name": "Backed up"})
+    copy = dbmod.backup(db, tmp_path / "copy.sqlite")
+    other = dbmod.open_database(copy)
+    assert other.execute("SELECT name FROM organisations").fetchone()[0] == "Backed up"
+
+
+def test_check_reports_broken_references(db: dbmod.Database) -> None:
+    db.execute("PRAGMA foreign_keys = OFF")
+    stamp = records.now()
+    db.execute(
+        "INSERT INTO office_terms(uid, created_at, updated_at, office_id, contact_id) "
+        "VALUES ('x', ?, ?, 999, 998)",
+        (stamp, stamp),
+    )
+    db.conn.commit()
+    report = dbmod.check(db)
+    assert not report.ok
+    assert any("office_terms" in p for p in report.problems)

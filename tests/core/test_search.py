@@ -1,0 +1,119 @@
+from __future__ import annotations
+
+import pytest
+
+from desk.core import records, search
+from desk.core.db import Database
+
+
+@pytest.fixture
+def people(db: Database) -> dict[str, int]:
+    made = {
+        "wang": {
+            "family_name": "Wang",
+            "given_name": "Wei",
+            "name_native": "王伟",
+            "name_order": "family_first",
+        },
+        "yamada": {"family_name": "Yamada", "given_name": "Taro", "name_native": "山田 太郎"},
+        "kim": {"family_name": "Kim", "given_name": "Min-jun", "name_native": "김민준"},
+        "ivanova": {"family_name": "Ivanova", "given_name": "Olga", "name_native": "Ольга Иванова"},
+        "ali": {"family_name": "Al-Ali", "given_name": "Fatima", "name_native": "فاطمة العلي"},
+        "nguyen": {"family_name": "Nguyen", "given_name": "Van An", "name_native": "Nguyễn Văn An"},
+        "dang": {"family_name": "Đặng", "given_name": "Thu Hằng"},
+        "muller": {
+            "family_name": "Müller",
+            "given_name": "Jürgen",
+            "notes": "Leads the Freiburg solar programme",
+        },
+        "nunez": {"family_name": "Núñez", "given_name": "José Luis"},
+    }
+    return {key: records.create(db, "contact", values) for key, values in made.items()}
+
+
+def _found(db: Database, text: str) -> set[int]:
+    return {hit.record_id for hit in search.search(db, text) if hit.kind == "contact"}
+
+
+@pytest.mark.parametrize(
+    ("query", "who"),
+    [
+        ("muller", "muller"),
+        ("Müller", "muller"),
+        ("jurgen", "muller"),
+        ("nunez jose", "nunez"),
+        ("Núñez", "nunez"),
+        ("nguyen", "nguyen"),
+        ("Nguyễn", "nguyen"),
+        ("dang", "dang"),
+        ("Đặng", "dang"),
+        ("hang", "dang"),
+        ("王伟", "wang"),
+        ("王", "wang"),
+        ("伟", "wang"),
+        ("山田", "yamada"),
+        ("太郎", "yamada"),
+        ("김민준", "kim"),
+        ("민준", "kim"),
+        ("Иванова", "ivanova"),
+        ("иван", "ivanova"),
+        ("فاطمة", "ali"),
+        ("solar", "muller"),
+        ("frei", "muller"),
+        ("min-jun", "kim"),
+    ],
+)
+def test_names_in_every_script_are_found(
+    db: Database, people: dict[str, int], query: str, who: str
+) -> None:
+    assert people[who] in _found(db, query)
+
+
+def test_cjk_order_matters_and_words_combine(db: Database, people: dict[str, int]) -> None:
+    assert _found(db, "田山") == set()
+    assert _found(db, "wang 王伟") == {people["wang"]}
+    assert _found(db, "wang yamada") == set()
+
+
+def test_index_follows_every_write(db: Database, people: dict[str, int]) -> None:
+    records.update(db, "contact", people["kim"], {"notes": "Loves baseball"})
+    assert _found(db, "baseball") == {people["kim"]}
+    records.delete(db, "contact", people["kim"])
+    assert _found(db, "baseball") == set()
+    assert search.index_gaps(db) == 0
+
+
+def test_hostile_queries_do_not_break_search(db: Database, people: dict[str, int]) -> None:
+    for text in ['"', "*", "AND OR NOT", "(", "NEAR(", "a:b", "'", "-", "^", "   "]:
+        search.search(db, text)  # must not raise
+    assert search.search(db, "") == []
+
+
+def test_search_covers_every_searchable_kind(db: Database) -> None:
+    records.create(db, "organisation", {"name": "Consulate General of Japan"})
+    records.create(
+        db, "partnership", {"partner_name": "Curitiba", "kind": "sister_city", "country": "BR"}
+    )
+    records.create(db, "agreement", {"title": "MOU", "body_text": "bus rapid transit"})
+    records.create(db, "network", {"network_name": "ICLEI"})
+    records.create(
+        db,
+        "visit",
+        {
+            "title": "Mission",
+            "direction": "outgoing",
+            "objectives": "Study the rapid transit system",
+        },
+    )
+    kinds = {hit.kind for hit in search.search(db, "rapid")}
+    assert kinds == {"agreement", "visit"}
+    assert {hit.kind for hit in search.search(db, "brazil")} == {"partnership"}
+    assert {hit.kind for hit in search.search(db, "iclei")} == {"network"}
+    assert {hit.kind for hit in search.search(db, "consulate")} == {"organisation"}
+    hit = search.search(db, "transit", kinds=["agreement"])[0]
+    assert "[transit]" in hit.snippet and hit.title == "MOU"
+
+
+def test_snippets_show_cjk_as_written(db: Database, people: dict[str, int]) -> None:
+    hit = search.search(db, "山田")[0]
+    assert "[山田]" in hit.snippet

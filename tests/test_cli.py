@@ -1,0 +1,144 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from desk.cli import main
+from desk.core import db as dbmod
+from tests.conftest import DEMO_TODAY
+
+
+def run(capsys: pytest.CaptureFixture[str], db_path: Path, *args: str) -> tuple[int, str, str]:
+    code = main(["--db", str(db_path), *args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture
+def demo_path(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
+    path = tmp_path / "city.sqlite"
+    code, out, _ = run(capsys, path, "demo", "--today", DEMO_TODAY.isoformat())
+    assert code == 0 and "250 contacts" in out
+    return path
+
+
+def test_list_show_search(demo_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, demo_path, "list", "partnerships", "--json")
+    rows = json.loads(out)
+    assert code == 0 and len(rows) == 21
+    matsue = next(r for r in rows if r["partner_name"] == "Matsue")
+    code, out, _ = run(
+        capsys,
+        demo_path,
+        "list",
+        "partnerships",
+        "--where",
+        "status=active",
+        "--sort",
+        "established_date",
+    )
+    assert code == 0 and "Matsue" in out and "Irkutsk" not in out
+    assert out.index("Matsue") < out.index("Lviv")  # 1972 before 2022
+    code, out, _ = run(capsys, demo_path, "show", "partnership", matsue["uid"])
+    assert code == 0 and "松江市" in out and "Status history:" in out
+    code, out, _ = run(capsys, demo_path, "search", "Đà Nẵng", "--json")
+    assert {h["kind"] for h in json.loads(out)} >= {"partnership"}
+    code, out, _ = run(capsys, demo_path, "search", "nobody-by-this-name")
+    assert code == 0 and "No matches" in out
+
+
+def test_add_edit_status_delete(
+    demo_path: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    code, out, _ = run(
+        capsys,
+        demo_path,
+        "add",
+        "partnership",
+        "partner_name=Kobe",
+        "kind=sister city",
+        "country=Japan",
+        "--json",
+    )
+    pid = json.loads(out)["id"]
+    assert code == 0
+    code, out, _ = run(capsys, demo_path, "edit", "partnership", str(pid), "region=Hyogo")
+    assert code == 0 and "region" in out
+    code, out, _ = run(
+        capsys,
+        demo_path,
+        "status",
+        str(pid),
+        "active",
+        "--on",
+        "2026-01-01",
+        "--reason",
+        "Council approved",
+    )
+    assert code == 0
+    code, out, _ = run(capsys, demo_path, "history", "partnership", str(pid), "--json")
+    assert [h["action"] for h in json.loads(out)] == ["create", "update", "update"]
+    scan = tmp_path / "mou.pdf"
+    scan.write_bytes(b"%PDF-1.4 test")
+    code, out, _ = run(capsys, demo_path, "attach", "partnership", str(pid), str(scan))
+    assert code == 0
+    code, out, _ = run(capsys, demo_path, "delete", "partnership", str(pid))
+    assert code == 1 and "Would delete" in out and "status history" in out.lower()
+    code, out, _ = run(capsys, demo_path, "delete", "partnership", str(pid), "--yes")
+    assert code == 0
+    code, _, err = run(capsys, demo_path, "show", "partnership", str(pid))
+    assert code == 1 and "There is no partnership" in err
+
+
+def test_errors_are_messages_not_tracebacks(
+    demo_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = run(capsys, demo_path, "add", "visit", "title=Trip", "direction=north")
+    assert code == 1 and err.startswith("desk: 'Direction' must be one of")
+    code, _, err = run(capsys, demo_path, "list", "spaceships")
+    assert code == 1 and "Unknown record kind 'spaceships'" in err
+    code, _, err = run(capsys, demo_path, "edit", "contact", "1", "nonsense")
+    assert code == 1 and "not FIELD=VALUE" in err
+
+
+def test_export_import_check(
+    demo_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    dump = tmp_path / "dump.json"
+    assert run(capsys, demo_path, "export", "json", "--out", str(dump))[0] == 0
+    copy = tmp_path / "copy.sqlite"
+    code, out, _ = run(capsys, copy, "import", "json", str(dump))
+    assert code == 0 and "Imported" in out
+    code, out, _ = run(capsys, copy, "check")
+    assert code == 0 and "sound" in out
+    again = tmp_path / "again.json"
+    run(capsys, copy, "export", "json", "--out", str(again))
+    assert again.read_bytes() == dump.read_bytes()
+    code, _, err = run(capsys, copy, "import", "json", str(dump))
+    assert code == 1 and "already holds records" in err
+    code, out, _ = run(capsys, copy, "import", "json", str(dump), "--replace")
+    assert code == 0 and "Backup written" in out
+
+
+def test_check_fails_on_a_damaged_database(
+    demo_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = dbmod.open_database(demo_path)
+    db.execute("DELETE FROM search_index WHERE kind = 'contact' AND record_id = 5")
+    db.close()
+    code, out, _ = run(capsys, demo_path, "check")
+    assert code == 1 and "Search index misses 1" in out
+    code, out, _ = run(capsys, demo_path, "check", "--repair")
+    assert code == 0
+
+
+def test_db_from_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = tmp_path / "from-env.sqlite"
+    monkeypatch.setenv("DESK_DB", str(target))
+    assert main(["add", "organisation", "name=UCLG"]) == 0
+    capsys.readouterr()
+    assert target.exists()
