@@ -143,12 +143,14 @@ class _Builder:
             if gender == "f" and len(family) > 3
             else (family[1] if len(family) > 1 and family[1] else family[0])
         )
+        courtesy = "Mr." if gender == "m" else "Ms."
         if len(family) == 1:  # Latin-script names: the romanised form is the name itself
             return {
                 "given_name": given_native,
                 "family_name": family_native,
                 "name_native": None,
                 "name_order": pool["order"],
+                "honorific": courtesy,
             }
         joiner = pool["join"]
         native = (
@@ -157,6 +159,7 @@ class _Builder:
             else given_native + joiner + family_native
         )
         return {
+            "honorific": courtesy,
             "given_name": given_roman or given_native,
             "family_name": family_roman,
             "name_native": native,
@@ -262,7 +265,8 @@ class _Builder:
         handle = "".join(ch for ch in (name["family_name"] or "").lower() if ch.isalnum())
         values = {
             **name,
-            "honorific": extra.pop("honorific", None) or self.pick(["Mr.", "Ms.", "Dr.", None]),
+            "honorific": extra.pop("honorific", None)
+            or ("Dr." if self.rng.random() < 0.15 else name.pop("honorific")),
             "job_title": job,
             "organisation_id": org,
             "country": country,

@@ -1,24 +1,317 @@
-"""The main window."""
+"""The main window: a thin shell of navigation, pages, menus and background tasks."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
-from PySide6.QtWidgets import QLabel, QMainWindow
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QListWidget,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QStackedWidget,
+    QWidget,
+)
 
-from desk.core import queries
+from desk import __version__
+from desk.core import db as dbmod
+from desk.core import queries, records
 from desk.core.db import Database
+from desk.core.demo import build_demo
 from desk.core.kinds import KINDS
+from desk.ui import tasks
+from desk.ui.bus import ChangeBus
+from desk.ui.dialogs.record_dialog import RecordDialog
+from desk.ui.dialogs.search_palette import SearchPalette
+from desk.ui.pages.city_page import CityPage
+from desk.ui.pages.partnership_page import PartnershipPage
+from desk.ui.pages.record_page import RecordPage
+from desk.ui.pages.today_page import TodayPage
+from desk.ui.settings import settings
+
+# Where a record of a kind without a page of its own is shown: the page of its owner.
+_OWNER_FIELD = {
+    "itinerary_item": "visit_id",
+    "participant": "visit_id",
+    "gift": "visit_id",
+    "signatory": "agreement_id",
+    "status_change": "partnership_id",
+    "partnership_contact": "partnership_id",
+    "office_term": "contact_id",
+}
 
 
 class MainWindow(QMainWindow):
     def __init__(self, db: Database, path: Path) -> None:
         super().__init__()
         self.db = db
-        self.setWindowTitle(f"desk - {path.name}")
-        counts = [
-            f"{queries.count(db, k)} {KINDS[k].plural.lower()}"
-            for k in ("partnership", "agreement", "visit", "contact", "organisation")
-        ]
-        self.setCentralWidget(QLabel("  " + ", ".join(counts)))
-        self.resize(900, 600)
+        self.path = path
+        self.bus = ChangeBus(self)
+        self.bus.changed.connect(self._on_changed)
+        self._tasks: list[tasks.Task] = []
+        self.setWindowTitle(f"desk - {path.name}[*]")
+
+        self.nav = QListWidget()
+        self.nav.setAccessibleName("Pages")
+        self.nav.setMaximumWidth(220)
+        self.stack = QStackedWidget()
+        self.pages: dict[str, QWidget] = {}
+        self.today = TodayPage(db)
+        self.today.navigate.connect(self.open_record)
+        self.today.set_up_city.connect(lambda: self.show_page("city"))
+        self.today.load_demo.connect(self.load_demo)
+        self._add_page("today", "Today", self.today)
+        self._add_page("partnership", "Partnerships", PartnershipPage(db))
+        for kind in ("agreement", "visit", "contact", "organisation", "network"):
+            self._add_page(kind, KINDS[kind].plural, RecordPage(db, kind))
+        self._add_page("city", "Our city", CityPage(db))
+        self.stale: set[str] = set()
+        self.nav.currentRowChanged.connect(self._nav_changed)
+
+        split = QSplitter(Qt.Orientation.Horizontal)
+        split.addWidget(self.nav)
+        split.addWidget(self.stack)
+        split.setStretchFactor(1, 1)
+        split.setSizes([170, 1100])
+        self.setCentralWidget(split)
+        self._build_menus()
+        self._restore_window()
+        self.nav.setCurrentRow(0)
+        self._update_status()
+
+    # -- pages -------------------------------------------------------------------------
+    def _add_page(self, key: str, label: str, page: QWidget) -> None:
+        self.pages[key] = page
+        self.stack.addWidget(page)
+        self.nav.addItem(label)
+        if hasattr(page, "changed"):
+            page.changed.connect(self.bus.changed)
+        if hasattr(page, "navigate"):
+            page.navigate.connect(self.open_record)
+
+    def page(self, key: str) -> Any:
+        return self.pages[key]
+
+    def current_page(self) -> Any:
+        return self.stack.currentWidget()
+
+    def show_page(self, key: str) -> bool:
+        row = list(self.pages).index(key)
+        if self.nav.currentRow() != row:
+            self.nav.setCurrentRow(row)
+        return self.stack.currentWidget() is self.pages[key]
+
+    def _nav_changed(self, row: int) -> None:
+        target = list(self.pages.values())[row]
+        current = self.stack.currentWidget()
+        if (
+            current is not target
+            and hasattr(current, "confirm_leave")
+            and not (current.confirm_leave())
+        ):
+            self.nav.blockSignals(True)
+            self.nav.setCurrentRow(self.stack.currentIndex())
+            self.nav.blockSignals(False)
+            return
+        self.stack.setCurrentWidget(target)
+        key = list(self.pages)[row]
+        if key in self.stale:
+            self.stale.discard(key)
+            target.refresh()
+
+    def open_record(self, kind: str, record_id: int) -> None:
+        """Go to a record wherever it lives: its page, its owner's page, or a dialog."""
+        if kind in _OWNER_FIELD:
+            owner_field = _OWNER_FIELD[kind]
+            owner_id = records.get(self.db, kind, record_id)[owner_field]
+            kind = KINDS[kind].field_map[owner_field].ref or kind
+            record_id = owner_id
+        if kind not in self.pages:
+            if RecordDialog(self.db, kind, record_id, parent=self).exec():
+                self.bus.announce(kind)
+            return
+        if self.show_page(kind):
+            self.pages[kind].open_record(record_id)
+
+    # -- changes -----------------------------------------------------------------------
+    def _on_changed(self, kinds: set[str]) -> None:
+        # The page on screen refreshes now; the others when next shown.
+        current = self.current_page()
+        self.stale = set(self.pages) - {list(self.pages)[self.stack.currentIndex()]}
+        if hasattr(current, "refresh"):
+            current.refresh()
+        self._update_status()
+
+    def refresh_all(self) -> None:
+        self.stale = set()
+        for page in self.pages.values():
+            page.refresh()
+        self._update_status()
+
+    def _update_status(self) -> None:
+        counts = ", ".join(
+            f"{queries.count(self.db, k):,} {KINDS[k].plural.lower()}"
+            for k in ("partnership", "agreement", "visit", "contact")
+        )
+        self.statusBar().showMessage(f"{self.path}   ·   {counts}")
+
+    # -- menus -------------------------------------------------------------------------
+    def _action(self, menu: Any, text: str, slot: Any, shortcut: Any = None) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            shortcuts = shortcut if isinstance(shortcut, list) else [shortcut]
+            action.setShortcuts([QKeySequence(s) for s in shortcuts])
+        action.triggered.connect(slot)
+        menu.addAction(action)
+        return action
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        self._action(file_menu, "Export everything (JSON)…", self.export_json)
+        self._action(file_menu, "Import a dump (JSON)…", self.import_json)
+        self._action(file_menu, "Back up the database…", self.backup)
+        file_menu.addSeparator()
+        self._action(file_menu, "Quit", self.close, QKeySequence.StandardKey.Quit)
+        edit = bar.addMenu("&Record")
+        self._action(edit, "New", lambda: self._on_page("new_record"), QKeySequence.StandardKey.New)
+        self._action(edit, "Save", lambda: self._on_page("save"), QKeySequence.StandardKey.Save)
+        self._action(
+            edit,
+            "Delete…",
+            lambda: self._on_page("delete_record"),
+            ["Ctrl+Delete", "Ctrl+Backspace"],
+        )
+        self._action(edit, "Filter this list", lambda: self._on_page("focus_filter"), "Ctrl+L")
+        self._action(edit, "Search everything…", self.open_search, ["Ctrl+K", "Ctrl+F"])
+        go = bar.addMenu("&Go")
+        for n, key in enumerate(self.pages):
+            label = self.nav.item(n).text()
+            self._action(go, label, lambda _=False, k=key: self.show_page(k), f"Ctrl+{n + 1}")
+        help_menu = bar.addMenu("&Help")
+        self._action(help_menu, "About desk", self.about)
+
+    def _on_page(self, method: str) -> None:
+        page = self.current_page()
+        if hasattr(page, method):
+            getattr(page, method)()
+
+    def open_search(self) -> None:
+        palette = SearchPalette(self.db, self)
+        palette.chosen.connect(self.open_record)
+        palette.exec()
+
+    def about(self) -> None:
+        QMessageBox.about(
+            self,
+            "About desk",
+            f"desk {__version__}\n\nThe offline desk for a "
+            "city's international affairs.\n\nDatabase: " + str(self.path),
+        )
+
+    # -- background work ---------------------------------------------------------------
+    def run_task(self, title: str, work: Any, on_done: Any) -> tasks.Task:
+        def failed(exc: BaseException) -> None:
+            if not isinstance(exc, tasks.Cancelled):
+                QMessageBox.warning(self, title, str(exc))
+
+        task = tasks.run(self, title, work, on_done, failed)
+        self._tasks.append(task)
+        task.done.connect(lambda _r: self._tasks.remove(task))
+        task.error.connect(lambda _e: self._tasks.remove(task))
+        return task
+
+    def _worker_db(self) -> Database:
+        # SQLite connections belong to one thread: background work opens its own.
+        return dbmod.open_database(self.path)
+
+    def export_json(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Export everything", "desk-export.json", "JSON (*.json)"
+        )
+        if not path:
+            return
+        from desk.io.dump import export_json
+
+        def work(progress: tasks.Progress) -> Path:
+            database = self._worker_db()
+            try:
+                return export_json(database, Path(path), progress)
+            finally:
+                database.close()
+
+        self.run_task(
+            "Exporting", work, lambda out: self.statusBar().showMessage(f"Exported to {out}", 8000)
+        )
+
+    def import_json(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Import a dump", "", "JSON (*.json)")
+        if not path:
+            return
+        answer = QMessageBox.question(
+            self,
+            "Replace everything?",
+            "Importing replaces every record in this database with the dump's. A backup "
+            "of the database is written first. Go ahead?",
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        from desk.io.dump import import_json
+
+        def work(progress: tasks.Progress) -> dict[str, int]:
+            database = self._worker_db()
+            try:
+                dbmod.backup(
+                    database, self.path.with_name(self.path.stem + ".before-import.sqlite")
+                )
+                return import_json(database, Path(path), replace=True, progress=progress)
+            finally:
+                database.close()
+
+        self.run_task("Importing", work, lambda _loaded: self.refresh_all())
+
+    def backup(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Back up the database", f"{self.path.stem}-backup.sqlite", "SQLite (*.sqlite)"
+        )
+        if path:
+            self.run_task(
+                "Backing up",
+                lambda _p: dbmod.backup(self.db, Path(path)),
+                lambda out: self.statusBar().showMessage(f"Backup: {out}", 8000),
+            )
+
+    def load_demo(self) -> None:
+        def work(progress: tasks.Progress) -> object:
+            database = self._worker_db()
+            try:
+                return build_demo(database, progress=progress)
+            finally:
+                database.close()
+
+        self.run_task("Writing the demo city", work, lambda _s: self.refresh_all())
+
+    # -- window state ------------------------------------------------------------------
+    def _restore_window(self) -> None:
+        geometry = settings().value("window/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1280, 800)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        page = self.current_page()
+        if hasattr(page, "confirm_leave") and not page.confirm_leave():
+            event.ignore()
+            return
+        store = settings()
+        store.setValue("window/geometry", self.saveGeometry())
+        for widget in self.pages.values():
+            if isinstance(widget, RecordPage):
+                widget.save_layout()
+        store.sync()
+        event.accept()

@@ -1,0 +1,108 @@
+"""Editing a record in a dialog: the rows under a detail (itinerary items, gifts, ...)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QMessageBox,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desk.core import records
+from desk.core.db import Database
+from desk.core.errors import DeskError, ValidationError
+from desk.core.kinds import KINDS
+from desk.ui import times
+from desk.ui.widgets.form import RecordForm
+
+
+class RecordDialog(QDialog):
+    """Create (record_id None) or edit one record. `preset` fields are fixed and hidden."""
+
+    def __init__(
+        self,
+        db: Database,
+        kind_name: str,
+        record_id: int | None = None,
+        preset: dict[str, Any] | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.db = db
+        self.spec = KINDS[kind_name]
+        self.record_id = record_id
+        self.preset = dict(preset or {})
+        verb = "Edit" if record_id else "New"
+        self.setWindowTitle(f"{verb} {self.spec.label.lower()}")
+        layout = QVBoxLayout(self)
+        self.form = RecordForm(db, kind_name, hidden=self.preset)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self.form)
+        layout.addWidget(scroll, 1)
+        self.hint = QLabel()
+        self.hint.setWordWrap(True)
+        layout.addWidget(self.hint)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        row = records.get(db, kind_name, record_id) if record_id else None
+        self.form.load(row)
+        if row is None:
+            self._prefill()
+        for editor in self.form.editors.values():
+            editor.edited.connect(self._update_hint)
+        self._update_hint()
+        self.resize(560, min(720, 140 + 44 * len(self.form.editors)))
+
+    def _prefill(self) -> None:
+        # An itinerary item starts in its visit's local zone, on its first day.
+        if self.spec.name == "itinerary_item" and "visit_id" in self.preset:
+            visit = records.get(self.db, "visit", self.preset["visit_id"])
+            zone = visit.get("time_zone") or times.home_zone(self.db)
+            self.form.editors["time_zone"].set_value(zone)
+            if visit.get("start_date"):
+                self.form.editors["starts_at"].set_value(f"{visit['start_date']} 09:00")
+
+    def _update_hint(self) -> None:
+        if self.spec.name != "itinerary_item":
+            self.hint.hide()
+            return
+        values = self.form.values()
+        try:
+            from desk.core.validate import clean
+
+            starts = clean(self.spec.field_map["starts_at"], values.get("starts_at"))
+            zone = clean(self.spec.field_map["time_zone"], values.get("time_zone"))
+        except ValidationError:
+            self.hint.setText("")
+            return
+        home = times.home_zone(self.db)
+        self.hint.setText(
+            f"At home ({home}): {times.home_text(starts, zone, home)}" if starts and zone else ""
+        )
+
+    def save(self) -> None:
+        try:
+            if self.record_id is None:
+                self.record_id = records.create(
+                    self.db, self.spec.name, {**self.form.values(), **self.preset}
+                )
+            else:
+                records.update(self.db, self.spec.name, self.record_id, self.form.changed_values())
+        except ValidationError as exc:
+            self.form.show_error(exc)
+            return
+        except DeskError as exc:
+            QMessageBox.warning(self, "Not saved", str(exc))
+            return
+        self.accept()

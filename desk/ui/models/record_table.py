@@ -1,0 +1,118 @@
+"""The list of one record kind: sorted and filtered by the database, rows read lazily.
+
+The model holds only the ordered ids (a few hundred kilobytes at 100,000 records); the
+view asks for the rows it shows, which are read a page at a time and cached.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+
+from desk.core import queries
+from desk.core.db import Database
+from desk.core.kinds import KINDS
+
+PAGE = 200
+MAX_PAGES = 40
+ID_ROLE = Qt.ItemDataRole.UserRole + 1
+Index = QModelIndex | QPersistentModelIndex
+
+
+class RecordTableModel(QAbstractTableModel):
+    def __init__(
+        self, db: Database, kind_name: str, columns: list[str] | None = None, *, load: bool = True
+    ) -> None:
+        super().__init__()
+        self.db = db
+        self.spec = KINDS[kind_name]
+        self.columns = columns or list(self.spec.list_columns)
+        self.fields = [self.spec.field_map.get(c) for c in self.columns]
+        self.query = queries.ListQuery(kind_name)
+        self._ids: list[int] = []
+        self._positions: dict[int, int] | None = None
+        self._pages: OrderedDict[int, dict[int, dict[str, Any]]] = OrderedDict()
+        if load:  # a sorting view loads it through sort() instead
+            self.refresh()
+
+    # -- what the list shows -------------------------------------------------------
+    def refresh(self) -> None:
+        self.beginResetModel()
+        self._ids = queries.ids(self.db, self.query)
+        self._positions = None
+        self._pages.clear()
+        self.endResetModel()
+
+    def set_filter(self, text: str) -> None:
+        self.query = queries.ListQuery(
+            self.query.kind, self.query.sort, self.query.descending, text, self.query.equals
+        )
+        self.refresh()
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        if not 0 <= column < len(self.columns):
+            return
+        self.query = queries.ListQuery(
+            self.query.kind,
+            self.columns[column],
+            order == Qt.SortOrder.DescendingOrder,
+            self.query.text,
+            self.query.equals,
+        )
+        self.refresh()
+
+    def id_at(self, row: int) -> int | None:
+        return self._ids[row] if 0 <= row < len(self._ids) else None
+
+    def row_of(self, record_id: int) -> int | None:
+        if self._positions is None:
+            self._positions = {rid: n for n, rid in enumerate(self._ids)}
+        return self._positions.get(record_id)
+
+    def _row(self, row: int) -> dict[str, Any] | None:
+        page_no = row // PAGE
+        page = self._pages.get(page_no)
+        if page is None:
+            wanted = self._ids[page_no * PAGE : (page_no + 1) * PAGE]
+            page = queries.rows_by_id(self.db, self.spec.name, wanted, self.columns)
+            self._pages[page_no] = page
+            if len(self._pages) > MAX_PAGES:
+                self._pages.popitem(last=False)
+        else:
+            self._pages.move_to_end(page_no)
+        return page.get(self._ids[row])
+
+    # -- Qt's side -------------------------------------------------------------------
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._ids)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.columns)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.row() >= len(self._ids):
+            return None
+        if role == ID_ROLE:
+            return self._ids[index.row()]
+        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return None
+        row = self._row(index.row())
+        if row is None:  # deleted since the ids were read; a refresh follows
+            return ""
+        spec = self.fields[index.column()]
+        value = row.get(self.columns[index.column()])
+        return queries.display(None, spec, value) if spec else ("" if value is None else str(value))
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if role != Qt.ItemDataRole.DisplayRole or orientation != Qt.Orientation.Horizontal:
+            return None
+        if not 0 <= section < len(self.columns):
+            return None
+        spec = self.fields[section]
+        if spec is not None:
+            return spec.label
+        return self.columns[section].replace("_", " ").capitalize()

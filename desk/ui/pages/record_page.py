@@ -1,0 +1,375 @@
+"""One page per record kind: a list on the left, the selected record on the right."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desk.core import records
+from desk.core.db import Database
+from desk.core.errors import DeskError, ValidationError
+from desk.core.kinds import KINDS
+from desk.ui.models.record_table import RecordTableModel
+from desk.ui.settings import settings
+from desk.ui.widgets.form import RecordForm
+from desk.ui.widgets.links_panel import LinksPanel
+
+DESCENDING_FIRST = {"visit", "interaction"}
+
+
+def summary(kind: str, row: dict[str, Any]) -> str:
+    """The one line that matters most about a record, under its name."""
+    today = dt.date.today()
+    if kind == "agreement" and row.get("decision_deadline"):
+        days = (dt.date.fromisoformat(row["decision_deadline"]) - today).days
+        when = f"in {days} days" if days >= 0 else f"{-days} days ago"
+        return (
+            f"Decision deadline {row['decision_deadline']} ({when}); expires {row['expiry_date']}"
+        )
+    if kind == "partnership" and row.get("established_date"):
+        start = dt.date.fromisoformat(row["established_date"])
+        years = today.year - start.year + ((today.month, today.day) > (start.month, start.day))
+        return (
+            f"Established {start.isoformat()}; {years} years on {start:%d %B} {start.year + years}"
+        )
+    if kind == "visit" and row.get("start_date"):
+        return f"{row['start_date']} to {row.get('end_date') or '?'}  ·  {row.get('city') or ''}"
+    return ""
+
+
+class RecordPage(QWidget):
+    """Everything about one kind. Emits `changed` after each write and `navigate` to
+    follow a link to another page."""
+
+    changed = Signal(set)
+    navigate = Signal(str, int)
+
+    def __init__(self, db: Database, kind_name: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.db = db
+        self.kind = kind_name
+        self.spec = KINDS[kind_name]
+        self.current_id: int | None = None
+        self._selecting = False
+
+        self.filter = QLineEdit()
+        self.filter.setPlaceholderText(f"Filter {self.spec.plural.lower()}…  (Ctrl+L)")
+        self.filter.setAccessibleName(f"Filter {self.spec.plural.lower()}")
+        self.filter.setClearButtonEnabled(True)
+        self.count_label = QLabel()
+        self.model = RecordTableModel(db, kind_name, load=False)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setAccessibleName(f"{self.spec.plural} list")
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 10)
+        self.table.horizontalHeader().setSectionsMovable(True)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        # Start in the kind's natural order; newest first where time matters most.
+        default = self.spec.default_sort
+        column = self.model.columns.index(default) if default in self.model.columns else 0
+        descending = kind_name in DESCENDING_FIRST
+        self.table.horizontalHeader().setSortIndicator(
+            column, Qt.SortOrder.DescendingOrder if descending else Qt.SortOrder.AscendingOrder
+        )
+        self.table.setSortingEnabled(True)
+        self.table.selectionModel().currentRowChanged.connect(self._row_changed)
+
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(self.filter)
+        left_layout.addWidget(self.table, 1)
+        left_layout.addWidget(self.count_label)
+
+        self.heading = QLabel()
+        heading_font = QFont(self.heading.font())
+        heading_font.setPointSizeF(heading_font.pointSizeF() * 1.4)
+        heading_font.setBold(True)
+        self.heading.setFont(heading_font)
+        self.heading.setWordWrap(True)
+        self.heading.setTextFormat(Qt.TextFormat.PlainText)
+        self.subheading = QLabel()
+        self.subheading.setTextFormat(Qt.TextFormat.PlainText)
+        self.subheading.setWordWrap(True)
+        self.form = RecordForm(db, kind_name)
+        self.form.dirty_changed.connect(self._dirty_changed)
+        form_scroll = QScrollArea()
+        form_scroll.setWidgetResizable(True)
+        form_scroll.setWidget(self.form)
+        self.new_button = QPushButton(f"New {self.spec.label.lower()}")
+        self.save_button = QPushButton("Save")
+        self.revert_button = QPushButton("Revert")
+        self.delete_button = QPushButton("Delete…")
+        buttons = QHBoxLayout()
+        for button, slot in (
+            (self.new_button, self.new_record),
+            (self.save_button, self.save),
+            (self.revert_button, self.revert),
+            (self.delete_button, self.delete_record),
+        ):
+            button.clicked.connect(slot)
+            buttons.addWidget(button)
+        self.extra_buttons = QHBoxLayout()
+        buttons.addLayout(self.extra_buttons)
+        buttons.addStretch(1)
+        self.links = LinksPanel(db, kind_name)
+        self.links.navigate.connect(self.navigate)
+        self.links.changed.connect(self._links_changed)
+
+        detail_top = QWidget()
+        top_layout = QVBoxLayout(detail_top)
+        top_layout.setContentsMargins(0, 0, 0, 0)
+        top_layout.addWidget(self.heading)
+        top_layout.addWidget(self.subheading)
+        top_layout.addLayout(buttons)
+        top_layout.addWidget(form_scroll, 1)
+        self.detail_split = QSplitter(Qt.Orientation.Vertical)
+        self.detail_split.addWidget(detail_top)
+        self.detail_split.addWidget(self.links)
+        self.detail_split.setStretchFactor(0, 3)
+        self.detail_split.setStretchFactor(1, 2)
+
+        self.split = QSplitter(Qt.Orientation.Horizontal)
+        self.split.addWidget(left)
+        self.split.addWidget(self.detail_split)
+        self.split.setStretchFactor(0, 1)
+        self.split.setStretchFactor(1, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addWidget(self.split)
+
+        self.filter_timer = QTimer(self, singleShot=True, interval=150)
+        self.filter_timer.timeout.connect(self._apply_filter)
+        self.filter.textChanged.connect(self.filter_timer.start)
+        self._restore_layout()
+        self._update_count()
+        self.new_record(ask=False)
+
+    # -- layout memory -----------------------------------------------------------------
+    def _restore_layout(self) -> None:
+        store = settings()
+        header_state = store.value(f"columns/{self.kind}")
+        if header_state is not None:
+            self.table.horizontalHeader().restoreState(header_state)
+        else:
+            self.table.resizeColumnsToContents()
+            header = self.table.horizontalHeader()
+            for column in range(header.count()):
+                header.resizeSection(column, min(header.sectionSize(column), 260))
+        for name, splitter in (("split", self.split), ("detail", self.detail_split)):
+            state = store.value(f"splitters/{self.kind}/{name}")
+            if state is not None:
+                splitter.restoreState(state)
+
+    def save_layout(self) -> None:
+        store = settings()
+        store.setValue(f"columns/{self.kind}", self.table.horizontalHeader().saveState())
+        store.setValue(f"splitters/{self.kind}/split", self.split.saveState())
+        store.setValue(f"splitters/{self.kind}/detail", self.detail_split.saveState())
+
+    # -- the list ----------------------------------------------------------------------
+    def _apply_filter(self) -> None:
+        self.model.set_filter(self.filter.text())
+        self._update_count()
+        if self.current_id is not None:
+            self._reselect(self.current_id)
+
+    def _update_count(self) -> None:
+        shown = self.model.rowCount()
+        self.count_label.setText(f"{shown:,} {self.spec.plural.lower()}")
+
+    def refresh(self) -> None:
+        current = self.current_id
+        self.model.refresh()
+        self._update_count()
+        if current is not None:
+            try:
+                records.get(self.db, self.kind, current)
+            except DeskError:
+                self.new_record(ask=False)
+                return
+            self._reselect(current)
+            if not self.form.dirty:
+                self.show_record(current)
+
+    def _reselect(self, record_id: int) -> None:
+        row = self.model.row_of(record_id)
+        self._selecting = True
+        try:
+            if row is None:
+                self.table.clearSelection()
+                return
+            index = self.model.index(row, 0)
+            self.table.selectionModel().setCurrentIndex(
+                index,
+                QItemSelectionModel.SelectionFlag.ClearAndSelect
+                | QItemSelectionModel.SelectionFlag.Rows,
+            )
+            self.table.scrollTo(index)
+        finally:
+            self._selecting = False
+
+    def _row_changed(self, current: Any, previous: Any) -> None:
+        if self._selecting:
+            return
+        record_id = self.model.id_at(current.row()) if current.isValid() else None
+        if record_id is None or record_id == self.current_id:
+            return
+        if not self.confirm_leave():
+            if self.current_id is not None:
+                self._reselect(self.current_id)
+            return
+        self.show_record(record_id)
+
+    # -- the detail --------------------------------------------------------------------
+    def open_record(self, record_id: int) -> None:
+        """Select and show a record (from search or a link), even if the filter hid it."""
+        if not self.confirm_leave():
+            return
+        if self.model.row_of(record_id) is None and self.filter.text():
+            self.filter.blockSignals(True)
+            self.filter.clear()
+            self.filter.blockSignals(False)
+            self.model.set_filter("")
+            self._update_count()
+        self.show_record(record_id)
+        self._reselect(record_id)
+
+    def show_record(self, record_id: int) -> None:
+        row = records.get(self.db, self.kind, record_id)
+        self.current_id = record_id
+        self.form.load(row)
+        self.links.load(record_id)
+        self._update_heading(row)
+        self._update_buttons()
+        self.record_shown(row)
+
+    def record_shown(self, row: dict[str, Any] | None) -> None:
+        """For pages that adjust their form to the record (e.g. a partnership's status)."""
+
+    def _update_heading(self, row: dict[str, Any] | None) -> None:
+        self.subheading.setText(summary(self.kind, row) if row else "")
+        self.subheading.setVisible(bool(self.subheading.text()))
+        if row is None:
+            self.heading.setText(f"New {self.spec.label.lower()}")
+            return
+        title = records.title_of(self.db, self.kind, row["id"])
+        native = row.get("name_native") or row.get("partner_name_native")
+        self.heading.setText(f"{title}   {native}" if native else title)
+
+    def _update_buttons(self) -> None:
+        dirty = self.form.dirty
+        self.save_button.setEnabled(dirty or self.current_id is None)
+        self.revert_button.setEnabled(dirty)
+        self.delete_button.setEnabled(self.current_id is not None)
+
+    def _dirty_changed(self, dirty: bool) -> None:
+        self._update_buttons()
+        window = self.window()
+        if window is not None:
+            window.setWindowModified(dirty)
+
+    def confirm_leave(self) -> bool:
+        """Ask about unsaved changes; False means stay where we are."""
+        if not self.form.dirty:
+            return True
+        answer = QMessageBox.question(
+            self,
+            "Unsaved changes",
+            f"Save the changes to this {self.spec.label.lower()}?",
+            QMessageBox.StandardButton.Save
+            | QMessageBox.StandardButton.Discard
+            | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Save,
+        )
+        if answer == QMessageBox.StandardButton.Save:
+            return self.save()
+        if answer == QMessageBox.StandardButton.Discard:
+            self.form.mark_clean()
+            return True
+        return False
+
+    def new_record(self, ask: bool = True) -> None:
+        if ask and not self.confirm_leave():
+            return
+        self.current_id = None
+        self._selecting = True
+        self.table.clearSelection()
+        self.table.selectionModel().clearCurrentIndex()
+        self._selecting = False
+        self.form.load(None)
+        self.links.load(None)
+        self._update_heading(None)
+        self._update_buttons()
+        self.record_shown(None)
+
+    def save(self) -> bool:
+        try:
+            if self.current_id is None:
+                new_id = records.create(self.db, self.kind, self.form.values())
+                self.current_id = new_id
+            else:
+                records.update(self.db, self.kind, self.current_id, self.form.changed_values())
+        except ValidationError as exc:
+            self.form.show_error(exc)
+            return False
+        except DeskError as exc:
+            QMessageBox.warning(self, "Not saved", str(exc))
+            return False
+        self.form.mark_clean()
+        self.changed.emit({self.kind})
+        return True
+
+    def revert(self) -> None:
+        if self.current_id is None:
+            self.form.load(None)
+        else:
+            self.show_record(self.current_id)
+
+    def delete_record(self) -> None:
+        if self.current_id is None:
+            return
+        title = records.title_of(self.db, self.kind, self.current_id)
+        impact = records.delete_impact(self.db, self.kind, self.current_id)
+        answer = QMessageBox.question(
+            self,
+            f"Delete {self.spec.label.lower()}",
+            f"Delete {self.spec.label.lower()} “{title}”?\n\n{impact.describe()}\n\n"
+            "This cannot be undone from the window; the history keeps a copy.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        changed = records.delete(self.db, self.kind, self.current_id)
+        self.form.mark_clean()
+        self.new_record(ask=False)
+        self.changed.emit(changed.kinds)
+
+    def _links_changed(self, kinds: set[str]) -> None:
+        self.changed.emit(kinds)
+
+    def focus_filter(self) -> None:
+        self.filter.setFocus()
+        self.filter.selectAll()

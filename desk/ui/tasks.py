@@ -1,0 +1,114 @@
+"""Long work off the UI thread: one small runner with late progress and cancel.
+
+The work function gets `progress(done, total, message)`; once the person cancels, the
+next progress call raises `Cancelled`, so core code needs no Qt and no cancel checks of
+its own, and its transaction rolls back.
+"""
+
+from __future__ import annotations
+
+import threading
+import traceback
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, Qt, QThread, Signal
+from PySide6.QtWidgets import QProgressDialog, QWidget
+
+from desk.core.errors import DeskError
+
+Progress = Callable[[int, int, str], None]
+
+
+class Cancelled(DeskError):
+    def __init__(self) -> None:
+        super().__init__("Cancelled.")
+
+
+class _Worker(QObject):
+    progressed = Signal(int, int, str)
+    finished = Signal(object)
+    failed = Signal(object)
+
+    def __init__(self, work: Callable[[Progress], Any], cancel: threading.Event) -> None:
+        super().__init__()
+        self.work = work
+        self.cancel = cancel
+
+    def run(self) -> None:
+        def progress(done: int, total: int, message: str) -> None:
+            if self.cancel.is_set():
+                raise Cancelled()
+            self.progressed.emit(done, total, message)
+
+        try:
+            result = self.work(progress)
+        except Exception as exc:  # reported to the person, never swallowed
+            if not isinstance(exc, DeskError):
+                exc.add_note(traceback.format_exc())
+            self.failed.emit(exc)
+        else:
+            self.finished.emit(result)
+
+
+class Task(QObject):
+    """One piece of background work; keep a reference until it reports."""
+
+    done = Signal(object)
+    error = Signal(object)
+
+    def __init__(self, parent: QWidget, title: str, work: Callable[[Progress], Any]) -> None:
+        super().__init__(parent)
+        self.cancel_event = threading.Event()
+        self.thread = QThread(self)
+        self.worker = _Worker(work, self.cancel_event)
+        self.worker.moveToThread(self.thread)
+        self.thread.started.connect(self.worker.run)
+        self.dialog = QProgressDialog(title, "Cancel", 0, 0, parent)
+        self.dialog.setWindowTitle(title)
+        self.dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        # Quick work finishes before anything flashes on screen.
+        self.dialog.setMinimumDuration(500)
+        self.dialog.setAutoClose(False)
+        self.dialog.setAutoReset(False)
+        self.dialog.canceled.connect(self.cancel_event.set)
+        self.worker.progressed.connect(self._progress)
+        self.worker.finished.connect(self._finished)
+        self.worker.failed.connect(self._failed)
+
+    def start(self) -> Task:
+        self.dialog.setValue(0)
+        self.thread.start()
+        return self
+
+    def _progress(self, done: int, total: int, message: str) -> None:
+        self.dialog.setMaximum(max(total, 1))
+        self.dialog.setValue(min(done, max(total, 1)))
+        self.dialog.setLabelText(message)
+
+    def _stop(self) -> None:
+        self.thread.quit()
+        self.thread.wait()
+        self.dialog.reset()
+        self.dialog.hide()
+
+    def _finished(self, result: object) -> None:
+        self._stop()
+        self.done.emit(result)
+
+    def _failed(self, exc: object) -> None:
+        self._stop()
+        self.error.emit(exc)
+
+
+def run(
+    parent: QWidget,
+    title: str,
+    work: Callable[[Progress], Any],
+    on_done: Callable[[Any], None],
+    on_error: Callable[[BaseException], None],
+) -> Task:
+    task = Task(parent, title, work)
+    task.done.connect(on_done)
+    task.error.connect(on_error)
+    return task.start()

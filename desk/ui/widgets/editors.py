@@ -1,0 +1,319 @@
+"""One editor per field type, all with the same small interface: value(), set_value(),
+and an `edited` signal."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from babel.numbers import get_currency_precision
+from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtWidgets import (
+    QCalendarWidget,
+    QCheckBox,
+    QComboBox,
+    QCompleter,
+    QHBoxLayout,
+    QLineEdit,
+    QMenu,
+    QPlainTextEdit,
+    QToolButton,
+    QWidget,
+    QWidgetAction,
+)
+
+from desk.core import countries
+from desk.core.db import Database
+from desk.core.kinds import Field
+from desk.core.queries import display
+
+_COMMON_CURRENCIES = ["USD", "EUR", "JPY", "CNY", "KRW", "MXN", "GBP", "CAD", "TWD", "VND"]
+
+
+class Editor(QWidget):
+    edited = Signal()
+
+    def __init__(self, spec: Field, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.spec = spec
+        self.layout_ = QHBoxLayout(self)
+        self.layout_.setContentsMargins(0, 0, 0, 0)
+
+    def value(self) -> Any:
+        raise NotImplementedError
+
+    def set_value(self, value: Any, row: dict[str, Any] | None = None) -> None:
+        raise NotImplementedError
+
+    def focus_widget(self) -> QWidget:
+        return self
+
+    def set_read_only(self, read_only: bool) -> None:
+        self.focus_widget().setEnabled(not read_only)
+
+
+class LineEditor(Editor):
+    def __init__(self, spec: Field, parent: QWidget | None = None, placeholder: str = "") -> None:
+        super().__init__(spec, parent)
+        self.line = QLineEdit()
+        self.line.setPlaceholderText(placeholder or spec.help)
+        self.line.setAccessibleName(spec.label)
+        self.line.textEdited.connect(self.edited)
+        self.layout_.addWidget(self.line)
+
+    def value(self) -> Any:
+        return self.line.text()
+
+    def set_value(self, value: Any, row: dict[str, Any] | None = None) -> None:
+        self.line.setText("" if value is None else str(value))
+
+    def focus_widget(self) -> QWidget:
+        return self.line
+
+
+class DateEditor(LineEditor):
+    """Typed as YYYY-MM-DD (fast), or picked from a calendar; may be empty."""
+
+    def __init__(self, spec: Field, parent: QWidget | None = None) -> None:
+        super().__init__(spec, parent, "YYYY-MM-DD")
+        button = QToolButton()
+        button.setText("…")
+        button.setAccessibleName(f"Pick {spec.label} from a calendar")
+        button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        menu = QMenu(button)
+        self.calendar = QCalendarWidget()
+        action = QWidgetAction(menu)
+        action.setDefaultWidget(self.calendar)
+        menu.addAction(action)
+        menu.aboutToShow.connect(self._sync_calendar)
+        self.calendar.clicked.connect(lambda day: (self._picked(day), menu.close()))
+        button.setMenu(menu)
+        self.layout_.addWidget(button)
+
+    def _sync_calendar(self) -> None:
+        day = QDate.fromString(self.line.text(), Qt.DateFormat.ISODate)
+        if day.isValid():
+            self.calendar.setSelectedDate(day)
+
+    def _picked(self, day: QDate) -> None:
+        self.line.setText(day.toString(Qt.DateFormat.ISODate))
+        self.edited.emit()
+
+
+class DateTimeEditor(LineEditor):
+    def __init__(self, spec: Field, parent: QWidget | None = None) -> None:
+        super().__init__(spec, parent, "YYYY-MM-DD HH:MM")
+
+    def set_value(self, value: Any, row: dict[str, Any] | None = None) -> None:
+        self.line.setText("" if value is None else str(value).replace("T", " "))
+
+
+class MoneyEditor(LineEditor):
+    """Shown and typed as an amount (12.50); stored as minor units by the core."""
+
+    def __init__(self, spec: Field, parent: QWidget | None = None) -> None:
+        super().__init__(spec, parent, "amount, e.g. 95.00")
+
+    def set_value(self, value: Any, row: dict[str, Any] | None = None) -> None:
+        if value is None:
+            self.line.setText("")
+            return
+        currency = (row or {}).get(self.spec.currency_field or "") or "USD"
+        places = get_currency_precision(currency)
+        self.line.setText(f"{value / 10**places:.{places}f}")
+
+
+class TextEditor(Editor):
+    def __init__(self, spec: Field, parent: QWidget | None = None) -> None:
+        super().__init__(spec, parent)
+        self.text = QPlainTextEdit()
+        self.text.setTabChangesFocus(True)
+        self.text.setAccessibleName(spec.label)
+        self.text.setFixedHeight(self.text.fontMetrics().lineSpacing() * 4 + 12)
+        self.text.textChanged.connect(self._changed)
+        self._loading = False
+        self.layout_.addWidget(self.text)
+
+    def _changed(self) -> None:
+        if not self._loading:
+            self.edited.emit()
+
+    def value(self) -> Any:
+        return self.text.toPlainText()
+
+    def set_value(self, value: Any, row: dict[str, Any] | None = None) -> None:
+        self._loading = True
+        self.text.setPlainText("" if value is None else str(value))
+        self._loading = False
+
+    def focus_widget(self) -> QWidget:
+        return self.text
+
+
+class BoolEditor(Editor):
+    def __init__(self, spec: Field, parent: QWidget | None = None) -> None:
+        super().__init__(spec, parent)
+        self.box = QCheckBox()
+        self.box.setAccessibleName(spec.label)
+        self.box.toggled.connect(self.edited)
+        self.layout_.addWidget(self.box)
+        self.layout_.addStretch(1)
+
+    def value(self) -> Any:
+        return self.box.isChecked()
+
+    def set_value(self, value: Any, row: dict[str, Any] | None = None) -> None:
+        self.box.blockSignals(True)
+        self.box.setChecked(bool(value))
+        self.box.blockSignals(False)
+
+    def focus_widget(self) -> QWidget:
+        return self.box
+
+
+class ChoiceEditor(Editor):
+    """A closed list (vocabulary) or a long searchable one (countries, time zones)."""
+
+    def __init__(
+        self,
+        spec: Field,
+        choices: list[tuple[str, str]],
+        *,
+        searchable: bool,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(spec, parent)
+        self.combo = QComboBox()
+        self.combo.setAccessibleName(spec.label)
+        if not spec.required:
+            self.combo.addItem("", None)
+        for code, label in choices:
+            self.combo.addItem(label, code)
+        if searchable:
+            self.combo.setEditable(True)
+            self.combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+            completer = self.combo.completer()
+            completer.setFilterMode(Qt.MatchFlag.MatchContains)
+            completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+        self.combo.currentIndexChanged.connect(self.edited)
+        self.combo.activated.connect(self.edited)
+        self.layout_.addWidget(self.combo)
+
+    def value(self) -> Any:
+        if self.combo.isEditable():
+            typed = self.combo.currentText().strip()
+            index = self.combo.findText(typed, Qt.MatchFlag.MatchFixedString)
+            if index >= 0:
+                return self.combo.itemData(index)
+            return typed or None  # the core names the field if it is not a known value
+        return self.combo.currentData()
+
+    def set_value(self, value: Any, row: dict[str, Any] | None = None) -> None:
+        self.combo.blockSignals(True)
+        index = self.combo.findData(value)
+        if index < 0 and value is not None:
+            self.combo.addItem(str(value), value)
+            index = self.combo.count() - 1
+        self.combo.setCurrentIndex(max(index, 0))
+        self.combo.blockSignals(False)
+
+    def focus_widget(self) -> QWidget:
+        return self.combo
+
+
+class MultiChoiceEditor(Editor):
+    """Several codes from a vocabulary, as a button with a menu of check boxes."""
+
+    def __init__(self, spec: Field, parent: QWidget | None = None) -> None:
+        super().__init__(spec, parent)
+        assert spec.vocab is not None
+        self.button = QToolButton()
+        self.button.setAccessibleName(spec.label)
+        self.button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.button.setSizePolicy(
+            self.button.sizePolicy().horizontalPolicy().Expanding,
+            self.button.sizePolicy().verticalPolicy(),
+        )
+        menu = QMenu(self.button)
+        self.actions_by_code = {}
+        for code, label in spec.vocab.items():
+            action = menu.addAction(label.replace("&", "&&"))
+            action.setCheckable(True)
+            action.toggled.connect(self._toggled)
+            self.actions_by_code[code] = action
+        self.button.setMenu(menu)
+        self.layout_.addWidget(self.button, 1)
+        self._update_text()
+
+    def _toggled(self) -> None:
+        self._update_text()
+        self.edited.emit()
+
+    def _update_text(self) -> None:
+        chosen = [a.text() for a in self.actions_by_code.values() if a.isChecked()]
+        # Action texts carry "&&" for a literal ampersand, as the button's text must too.
+        self.button.setText(", ".join(chosen) if chosen else "(none)")
+
+    def value(self) -> Any:
+        return [code for code, a in self.actions_by_code.items() if a.isChecked()]
+
+    def set_value(self, value: Any, row: dict[str, Any] | None = None) -> None:
+        codes = set(json.loads(value)) if isinstance(value, str) and value else set(value or [])
+        for code, action in self.actions_by_code.items():
+            action.blockSignals(True)
+            action.setChecked(code in codes)
+            action.blockSignals(False)
+        self._update_text()
+
+    def focus_widget(self) -> QWidget:
+        return self.button
+
+
+class LanguagesEditor(LineEditor):
+    def __init__(self, spec: Field, parent: QWidget | None = None) -> None:
+        super().__init__(spec, parent, "e.g. Japanese, English")
+
+    def set_value(self, value: Any, row: dict[str, Any] | None = None) -> None:
+        codes = json.loads(value) if isinstance(value, str) and value else (value or [])
+        self.line.setText(", ".join(countries.language_name(code) for code in codes))
+
+
+def make_editor(spec: Field, db: Database, parent: QWidget | None = None) -> Editor:
+    if spec.type == "longtext":
+        return TextEditor(spec, parent)
+    if spec.type == "date":
+        return DateEditor(spec, parent)
+    if spec.type == "datetime":
+        return DateTimeEditor(spec, parent)
+    if spec.type == "money":
+        return MoneyEditor(spec, parent)
+    if spec.type == "bool":
+        return BoolEditor(spec, parent)
+    if spec.type == "enum":
+        assert spec.vocab is not None
+        return ChoiceEditor(spec, list(spec.vocab.items()), searchable=False, parent=parent)
+    if spec.type == "enum_list":
+        return MultiChoiceEditor(spec, parent)
+    if spec.type == "country":
+        return ChoiceEditor(
+            spec, list(countries.all_countries().items()), searchable=True, parent=parent
+        )
+    if spec.type == "time_zone":
+        zones = sorted(countries.time_zones())
+        return ChoiceEditor(spec, [(z, z) for z in zones], searchable=True, parent=parent)
+    if spec.type == "currency":
+        rest = sorted(c for c in countries.currency_codes() if c not in _COMMON_CURRENCIES)
+        return ChoiceEditor(
+            spec, [(c, c) for c in [*_COMMON_CURRENCIES, *rest]], searchable=True, parent=parent
+        )
+    if spec.type == "languages":
+        return LanguagesEditor(spec, parent)
+    if spec.type == "ref":
+        from desk.ui.widgets.ref_picker import RefEditor
+
+        return RefEditor(spec, db, parent)
+    return LineEditor(spec, parent)
+
+
+__all__ = ["Editor", "display", "make_editor"]

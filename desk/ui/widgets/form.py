@@ -1,0 +1,142 @@
+"""The editor of one record, built from its kind's field list, with each error shown
+under the field at fault."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QFormLayout, QLabel, QVBoxLayout, QWidget
+
+from desk.core.db import Database
+from desk.core.errors import ValidationError
+from desk.core.kinds import KINDS
+from desk.core.validate import clean
+from desk.ui.widgets.editors import Editor, make_editor
+
+ERROR_STYLE = "color: #b00020;"
+
+
+class RecordForm(QWidget):
+    dirty_changed = Signal(bool)
+
+    def __init__(
+        self,
+        db: Database,
+        kind_name: str,
+        *,
+        hidden: Iterable[str] = (),
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.db = db
+        self.spec = KINDS[kind_name]
+        self.hidden = set(hidden)
+        self.editors: dict[str, Editor] = {}
+        self.errors: dict[str, QLabel] = {}
+        self._dirty = False
+        self._loaded: dict[str, Any] = {}
+        layout = QFormLayout(self)
+        layout.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        layout.setLabelAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        self.record_error = QLabel()
+        self.record_error.setStyleSheet(ERROR_STYLE)
+        self.record_error.setWordWrap(True)
+        self.record_error.hide()
+        layout.addRow(self.record_error)
+        for spec in self.spec.fields:
+            if spec.name in self.hidden:
+                continue
+            editor = make_editor(spec, db, self)
+            editor.edited.connect(self._edited)
+            error = QLabel()
+            error.setStyleSheet(ERROR_STYLE)
+            error.setWordWrap(True)
+            error.hide()
+            holder = QWidget()
+            stack = QVBoxLayout(holder)
+            stack.setContentsMargins(0, 0, 0, 0)
+            stack.setSpacing(2)
+            stack.addWidget(editor)
+            stack.addWidget(error)
+            label = QLabel(spec.label + ("*" if spec.required else ""))
+            label.setBuddy(editor.focus_widget())
+            if spec.help:
+                label.setToolTip(spec.help)
+                editor.setToolTip(spec.help)
+            layout.addRow(label, holder)
+            self.editors[spec.name] = editor
+            self.errors[spec.name] = error
+
+    # -- state -------------------------------------------------------------------------
+    @property
+    def dirty(self) -> bool:
+        return self._dirty
+
+    def _edited(self) -> None:
+        self.clear_errors()
+        if not self._dirty:
+            self._dirty = True
+            self.dirty_changed.emit(True)
+
+    def mark_clean(self) -> None:
+        if self._dirty:
+            self._dirty = False
+            self.dirty_changed.emit(False)
+
+    def load(self, row: dict[str, Any] | None) -> None:
+        """Show a stored record (or the defaults of a new one)."""
+        self.clear_errors()
+        self._loaded = dict(row or {})
+        for name, editor in self.editors.items():
+            value = self._loaded.get(name) if row else self.spec.field_map[name].default
+            editor.set_value(value, self._loaded)
+        self.mark_clean()
+
+    def values(self) -> dict[str, Any]:
+        """What the person typed, field by field, for the core to validate."""
+        return {name: editor.value() for name, editor in self.editors.items()}
+
+    def changed_values(self) -> dict[str, Any]:
+        """Only the fields that differ from the loaded record (what an update sends)."""
+        typed = self.values()
+        if not self._loaded:
+            return typed
+        # Compared in stored form, so an untouched date or amount is not a change.
+        context = {**self._loaded, **typed}
+        changed = {}
+        for name, value in typed.items():
+            try:
+                same = clean(self.spec.field_map[name], value, context) == self._loaded.get(name)
+            except ValidationError:
+                same = False
+            if not same:
+                changed[name] = value
+        return changed
+
+    def set_read_only(self, names: Iterable[str], read_only: bool = True) -> None:
+        for name in names:
+            if name in self.editors:
+                self.editors[name].set_read_only(read_only)
+
+    # -- errors ------------------------------------------------------------------------
+    def clear_errors(self) -> None:
+        self.record_error.hide()
+        for label in self.errors.values():
+            label.hide()
+
+    def show_error(self, error: ValidationError) -> None:
+        self.clear_errors()
+        target = self.errors.get(error.field or "")
+        if target is None:
+            self.record_error.setText(str(error))
+            self.record_error.show()
+            return
+        target.setText(error.bare_message)
+        target.show()
+        self.editors[error.field or ""].focus_widget().setFocus()
+
+    def error_text(self, field: str) -> str:
+        label = self.errors.get(field)
+        return label.text() if label is not None and not label.isHidden() else ""

@@ -1,0 +1,67 @@
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtWidgets import QDialog, QMessageBox
+
+from desk.core.db import Database
+from desk.ui.fonts import load_fonts
+
+
+@pytest.fixture(autouse=True)
+def _own_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, qapp: Any) -> None:
+    monkeypatch.setenv("DESK_SETTINGS", str(tmp_path / "settings.ini"))
+    load_fonts(qapp)
+
+
+@pytest.fixture
+def make_window(qtbot: Any) -> Iterator[Callable[[Database, Path], Any]]:
+    from desk.ui.main_window import MainWindow
+
+    def make(db: Database, path: Path) -> MainWindow:
+        window = MainWindow(db, path)
+        qtbot.addWidget(window)
+        with qtbot.waitActive(window):
+            window.show()
+            window.activateWindow()
+        return window
+
+    yield make
+
+
+@pytest.fixture
+def answer(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """QMessageBox.question answers Yes (or Save) and records what it was asked."""
+    asked: list[str] = []
+
+    def question(_parent: Any, title: str, text: str, *args: Any, **kwargs: Any) -> Any:
+        asked.append(f"{title}: {text}")
+        buttons = args[0] if args else kwargs.get("buttons")
+        if buttons is not None and buttons & QMessageBox.StandardButton.Save:
+            return QMessageBox.StandardButton.Save
+        return QMessageBox.StandardButton.Yes
+
+    monkeypatch.setattr(QMessageBox, "question", question)
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: asked.append(str(a[2])))
+    return asked
+
+
+@pytest.fixture
+def dialogs(monkeypatch: pytest.MonkeyPatch) -> Callable[[type, Callable[[Any], None]], None]:
+    """Make the next exec() of a dialog class run `fill` on it, then press its OK."""
+
+    def script(cls: type, fill: Callable[[Any], None]) -> None:
+        def fake_exec(self: QDialog) -> int:
+            fill(self)
+            if hasattr(self, "save"):
+                self.save()
+            else:
+                self.accept()
+            return self.result()
+
+        monkeypatch.setattr(cls, "exec", fake_exec)
+
+    return script
