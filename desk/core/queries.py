@@ -12,6 +12,7 @@ from desk.core.db import Database
 from desk.core.errors import DeskError
 from desk.core.kinds import KINDS, Field, Kind, kind_of_table
 from desk.core.records import get
+from desk.core.schema import not_null_columns
 
 
 def display(db: Database | None, spec: Field, value: Any) -> str:
@@ -44,6 +45,14 @@ def sortable_columns(spec: Kind) -> list[str]:
     return ["id", *[f.name for f in spec.fields], "created_at", "updated_at"] + (
         ["decision_deadline"] if spec.name == "agreement" else []
     )
+
+
+# Columns sorted by a stored key that sorts better (and is indexed).
+SORT_KEYS = {("contact", "family_name"): "sort_name"}
+
+
+def _not_null(table: str) -> frozenset[str]:
+    return not_null_columns().get(table, frozenset())
 
 
 @dataclass(frozen=True)
@@ -82,14 +91,15 @@ class ListQuery:
         column = self.sort or spec.default_sort
         if column not in sortable_columns(spec) and column != "sort_name":
             raise DeskError(f"{spec.plural} cannot be sorted by '{column}'.")
+        column = SORT_KEYS.get((self.kind, column), column)
         direction = "DESC" if self.descending else "ASC"
-        # Empty values last whichever way the list is sorted, and ties by id so paging is
-        # stable.
-        return (
-            f" ORDER BY {column} IS NULL, {column} COLLATE NOCASE {direction}, id {direction}"
-            if column != "id"
-            else f" ORDER BY id {direction}"
-        )
+        if column == "id":
+            return f" ORDER BY id {direction}"
+        # Ties by id so paging is stable; empty values last whichever way the list is
+        # sorted. The expressions match the indexes in schema.py exactly, so SQLite reads
+        # the order from an index instead of sorting.
+        empty_last = "" if column in _not_null(spec.table) else f"{column} IS NULL, "
+        return f" ORDER BY {empty_last}{column} COLLATE NOCASE {direction}, id {direction}"
 
 
 def ids(db: Database, query: ListQuery) -> list[int]:
@@ -97,7 +107,14 @@ def ids(db: Database, query: ListQuery) -> list[int]:
     spec = KINDS[query.kind]
     where, params = query.where()
     sql = f"SELECT id FROM {spec.table}{where}{query.order()}"
-    return [row[0] for row in db.execute(sql, params).fetchall()]
+    cursor = db.conn.cursor()
+    # Building one int per row rather than a tuple halves the time at 100,000 rows.
+    cursor.row_factory = _first_column
+    return cursor.execute(sql, params).fetchall()
+
+
+def _first_column(_cursor: object, row: tuple[Any, ...]) -> Any:
+    return row[0]
 
 
 def rows_by_id(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -59,16 +60,23 @@ class MainWindow(QMainWindow):
         self.nav.setAccessibleName("Pages")
         self.nav.setMaximumWidth(220)
         self.stack = QStackedWidget()
+        # Pages are built when first shown, so start-up reads one page's data, not all.
+        self.factories: dict[str, Callable[[], QWidget]] = {
+            "today": self._make_today,
+            "partnership": lambda: PartnershipPage(db),
+            **{
+                kind: lambda k=kind: RecordPage(db, k)
+                for kind in ("agreement", "visit", "contact", "organisation", "network")
+            },
+            "city": lambda: CityPage(db),
+        }
+        labels = {"today": "Today", "partnership": "Partnerships", "city": "Our city"}
         self.pages: dict[str, QWidget] = {}
-        self.today = TodayPage(db)
-        self.today.navigate.connect(self.open_record)
-        self.today.set_up_city.connect(lambda: self.show_page("city"))
-        self.today.load_demo.connect(self.load_demo)
-        self._add_page("today", "Today", self.today)
-        self._add_page("partnership", "Partnerships", PartnershipPage(db))
-        for kind in ("agreement", "visit", "contact", "organisation", "network"):
-            self._add_page(kind, KINDS[kind].plural, RecordPage(db, kind))
-        self._add_page("city", "Our city", CityPage(db))
+        self.slots: dict[str, QWidget] = {}
+        for key in self.factories:
+            self.slots[key] = QWidget()
+            self.stack.addWidget(self.slots[key])
+            self.nav.addItem(labels.get(key) or KINDS[key].plural)
         self.stale: set[str] = set()
         self.nav.currentRowChanged.connect(self._nav_changed)
 
@@ -84,32 +92,45 @@ class MainWindow(QMainWindow):
         self._update_status()
 
     # -- pages -------------------------------------------------------------------------
-    def _add_page(self, key: str, label: str, page: QWidget) -> None:
-        self.pages[key] = page
-        self.stack.addWidget(page)
-        self.nav.addItem(label)
-        if hasattr(page, "changed"):
-            page.changed.connect(self.bus.changed)
-        if hasattr(page, "navigate"):
-            page.navigate.connect(self.open_record)
+    def _make_today(self) -> TodayPage:
+        today = TodayPage(self.db)
+        today.set_up_city.connect(lambda: self.show_page("city"))
+        today.load_demo.connect(self.load_demo)
+        return today
 
     def page(self, key: str) -> Any:
-        return self.pages[key]
+        """The page for a key, built on first use."""
+        built = self.pages.get(key)
+        if built is None:
+            built = self.factories[key]()
+            if hasattr(built, "changed"):
+                built.changed.connect(self.bus.changed)
+            if hasattr(built, "navigate"):
+                built.navigate.connect(self.open_record)
+            slot = self.slots[key]
+            index = self.stack.indexOf(slot)
+            self.stack.insertWidget(index, built)
+            self.stack.removeWidget(slot)
+            slot.deleteLater()
+            self.slots[key] = built
+            self.pages[key] = built
+            self.stale.discard(key)
+        return built
 
     def current_page(self) -> Any:
         return self.stack.currentWidget()
 
     def show_page(self, key: str) -> bool:
-        row = list(self.pages).index(key)
+        row = list(self.factories).index(key)
         if self.nav.currentRow() != row:
             self.nav.setCurrentRow(row)
-        return self.stack.currentWidget() is self.pages[key]
+        return self.stack.currentWidget() is self.pages.get(key)
 
     def _nav_changed(self, row: int) -> None:
-        target = list(self.pages.values())[row]
+        key = list(self.factories)[row]
         current = self.stack.currentWidget()
         if (
-            current is not target
+            current is not self.pages.get(key)
             and hasattr(current, "confirm_leave")
             and not (current.confirm_leave())
         ):
@@ -117,8 +138,8 @@ class MainWindow(QMainWindow):
             self.nav.setCurrentRow(self.stack.currentIndex())
             self.nav.blockSignals(False)
             return
+        target = self.page(key)
         self.stack.setCurrentWidget(target)
-        key = list(self.pages)[row]
         if key in self.stale:
             self.stale.discard(key)
             target.refresh()
@@ -130,18 +151,18 @@ class MainWindow(QMainWindow):
             owner_id = records.get(self.db, kind, record_id)[owner_field]
             kind = KINDS[kind].field_map[owner_field].ref or kind
             record_id = owner_id
-        if kind not in self.pages:
+        if kind not in self.factories:
             if RecordDialog(self.db, kind, record_id, parent=self).exec():
                 self.bus.announce(kind)
             return
         if self.show_page(kind):
-            self.pages[kind].open_record(record_id)
+            self.page(kind).open_record(record_id)
 
     # -- changes -----------------------------------------------------------------------
     def _on_changed(self, kinds: set[str]) -> None:
         # The page on screen refreshes now; the others when next shown.
         current = self.current_page()
-        self.stale = set(self.pages) - {list(self.pages)[self.stack.currentIndex()]}
+        self.stale = {key for key, page in self.pages.items() if page is not current}
         if hasattr(current, "refresh"):
             current.refresh()
         self._update_status()
@@ -189,7 +210,7 @@ class MainWindow(QMainWindow):
         self._action(edit, "Filter this list", lambda: self._on_page("focus_filter"), "Ctrl+L")
         self._action(edit, "Search everything…", self.open_search, ["Ctrl+K", "Ctrl+F"])
         go = bar.addMenu("&Go")
-        for n, key in enumerate(self.pages):
+        for n, key in enumerate(self.factories):
             label = self.nav.item(n).text()
             self._action(go, label, lambda _=False, k=key: self.show_page(k), f"Ctrl+{n + 1}")
         help_menu = bar.addMenu("&Help")

@@ -9,7 +9,6 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QInputMethodEvent
 from PySide6.QtWidgets import QApplication, QFileDialog
-from shiboken6 import isValid
 
 from desk.core import queries, records
 from desk.core.db import Database, open_database
@@ -37,10 +36,10 @@ def type_into(qtbot: Any, form: Any, name: str, text: str) -> None:
 
 
 def dispose(qtbot: Any, window: Any) -> None:
-    """Close a window for good, before the database under it closes."""
+    """Close a window, and let it finish painting, before the database under it closes."""
     window.close()
-    window.deleteLater()
-    qtbot.waitUntil(lambda: not isValid(window))
+    qtbot.waitUntil(lambda: not window.isVisible())
+    qtbot.wait(10)
 
 
 class _Plain:

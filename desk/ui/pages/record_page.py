@@ -173,6 +173,8 @@ class RecordPage(QWidget):
         if header_state is not None:
             self.table.horizontalHeader().restoreState(header_state)
         else:
+            # Sized to the first screenful: measuring a thousand rows is slow at scale.
+            self.table.horizontalHeader().setResizeContentsPrecision(40)
             self.table.resizeColumnsToContents()
             header = self.table.horizontalHeader()
             for column in range(header.count()):

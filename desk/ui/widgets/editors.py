@@ -8,6 +8,7 @@ from typing import Any
 
 from babel.numbers import get_currency_precision
 from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QCalendarWidget,
     QCheckBox,
@@ -171,6 +172,22 @@ class BoolEditor(Editor):
         return self.box
 
 
+_SHARED: dict[str, QStandardItemModel] = {}
+
+
+def _shared_model(key: str, choices: list[tuple[str, str]]) -> QStandardItemModel:
+    model = _SHARED.get(key)
+    if model is None:
+        model = QStandardItemModel()
+        model.appendRow(QStandardItem(""))
+        for code, label in choices:
+            item = QStandardItem(label)
+            item.setData(code, Qt.ItemDataRole.UserRole)
+            model.appendRow(item)
+        _SHARED[key] = model
+    return model
+
+
 class ChoiceEditor(Editor):
     """A closed list (vocabulary) or a long searchable one (countries, time zones)."""
 
@@ -185,10 +202,14 @@ class ChoiceEditor(Editor):
         super().__init__(spec, parent)
         self.combo = QComboBox()
         self.combo.setAccessibleName(spec.label)
-        if not spec.required:
-            self.combo.addItem("", None)
-        for code, label in choices:
-            self.combo.addItem(label, code)
+        if searchable:
+            # Long lists are built once and shared by every editor that offers them.
+            self.combo.setModel(_shared_model(spec.type, choices))
+        else:
+            if not spec.required:
+                self.combo.addItem("", None)
+            for code, label in choices:
+                self.combo.addItem(label, code)
         if searchable:
             self.combo.setEditable(True)
             self.combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
@@ -210,11 +231,11 @@ class ChoiceEditor(Editor):
 
     def set_value(self, value: Any, row: dict[str, Any] | None = None) -> None:
         self.combo.blockSignals(True)
-        index = self.combo.findData(value)
-        if index < 0 and value is not None:
-            self.combo.addItem(str(value), value)
-            index = self.combo.count() - 1
-        self.combo.setCurrentIndex(max(index, 0))
+        index = self.combo.findData(value) if value is not None else 0
+        if index < 0:  # a stored value outside the list: show it as it is
+            self.combo.setEditText(str(value)) if self.combo.isEditable() else None
+        else:
+            self.combo.setCurrentIndex(index)
         self.combo.blockSignals(False)
 
     def focus_widget(self) -> QWidget:
