@@ -123,6 +123,25 @@ def _parser() -> argparse.ArgumentParser:
     hist.add_argument("id")
     hist.add_argument("--json", action="store_true")
 
+    brief = sub.add_parser("briefing", help="write the briefing packet (PDF) for a visit")
+    brief.add_argument("visit", help="visit id or uid")
+    brief.add_argument("--out", type=Path, required=True)
+    brief.add_argument(
+        "--marking",
+        default="SENSITIVE - NOT FOR DISTRIBUTION",
+        help='handling marking for the header ("" for none)',
+    )
+    brief.add_argument(
+        "--sections",
+        default=None,
+        help="comma-separated sections to include (default: all): "
+        "objectives, itinerary, delegation, profile, history, briefs, gifts, "
+        "agreements, press, contacts, follow_ups",
+    )
+    brief.add_argument(
+        "--shareable", action="store_true", help="leave out phone numbers, email and dietary needs"
+    )
+
     export = sub.add_parser("export", help="export data")
     export.add_argument("format", choices=["json"])
     export.add_argument("--out", type=Path, required=True)
@@ -377,6 +396,23 @@ def _dispatch(db: dbmod.Database, args: argparse.Namespace, path: Path) -> int:
         return 0
     if command == "history":
         return _cmd_history(db, args)
+    if command == "briefing":
+        from desk.reports.briefing import SECTIONS, BriefingOptions, build_briefing
+
+        chosen = frozenset(SECTIONS)
+        if args.sections:
+            chosen = frozenset(part.strip() for part in args.sections.split(",") if part.strip())
+            unknown = sorted(chosen - set(SECTIONS))
+            if unknown:
+                raise DeskError(
+                    f"Unknown section '{unknown[0]}'. Sections: " + ", ".join(SECTIONS) + "."
+                )
+        options = BriefingOptions(
+            sections=chosen, marking=args.marking, include_personal=not args.shareable
+        )
+        build_briefing(db, args.visit, args.out, options)
+        print(f"Briefing packet written to {args.out}")
+        return 0
     if command == "export":
         from desk.io.dump import export_json
 

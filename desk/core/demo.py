@@ -830,7 +830,7 @@ class _Builder:
             partner = self.partners[(n * 5) % len(self.partners)]
             iid = self.add(
                 "interaction",
-                occurred_on=self.day(-(n * 17) % 1400 - 1),
+                occurred_on=self.day(-((n * 17) % 1400) - 1),
                 kind=self.pick(["meeting", "call", "video", "email", "event"]),
                 subject=self.pick(
                     [

@@ -32,6 +32,7 @@ from desk.ui.pages.city_page import CityPage
 from desk.ui.pages.partnership_page import PartnershipPage
 from desk.ui.pages.record_page import RecordPage
 from desk.ui.pages.today_page import TodayPage
+from desk.ui.pages.visit_page import VisitPage
 from desk.ui.settings import settings
 
 # Where a record of a kind without a page of its own is shown: the page of its owner.
@@ -64,9 +65,11 @@ class MainWindow(QMainWindow):
         self.factories: dict[str, Callable[[], QWidget]] = {
             "today": self._make_today,
             "partnership": lambda: PartnershipPage(db),
+            "agreement": lambda: RecordPage(db, "agreement"),
+            "visit": lambda: VisitPage(db, path),
             **{
                 kind: lambda k=kind: RecordPage(db, k)
-                for kind in ("agreement", "visit", "contact", "organisation", "network")
+                for kind in ("contact", "organisation", "network")
             },
             "city": lambda: CityPage(db),
         }

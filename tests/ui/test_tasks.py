@@ -52,5 +52,6 @@ def test_cancelling_an_import_leaves_the_database_as_it_was(
         task.start()
     assert isinstance(errors[0], tasks.Cancelled)
     assert queries.count(target, "contact") == 0
-    assert [r["name"] for r in queries.list_records(target, queries.ListQuery(
-        "organisation"))] == ["Still here"]
+    assert [r["name"] for r in queries.list_records(target, queries.ListQuery("organisation"))] == [
+        "Still here"
+    ]

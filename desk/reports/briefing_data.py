@@ -1,0 +1,215 @@
+"""Everything a briefing packet says, read from the records in one place."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from desk.core import countries, records, reference
+from desk.core.db import Database
+
+_DEFAULT_HOME = "America/New_York"
+
+
+def _rows(db: Database, sql: str, params: tuple[Any, ...] = ()) -> list[dict[str, Any]]:
+    cursor = db.execute(sql, params)
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def display_name(contact: dict[str, Any] | None) -> str:
+    """Romanised name in the person's own order."""
+    if not contact:
+        return ""
+    given, family = contact.get("given_name") or "", contact.get("family_name") or ""
+    parts = [family, given] if contact.get("name_order") == "family_first" else [given, family]
+    return " ".join(p for p in parts if p)
+
+
+@dataclass
+class Briefing:
+    visit: dict[str, Any]
+    city: dict[str, Any]
+    home_zone: str
+    their_zone: str | None
+    itinerary: list[dict[str, Any]] = field(default_factory=list)
+    participants: list[dict[str, Any]] = field(default_factory=list)
+    gifts: list[dict[str, Any]] = field(default_factory=list)
+    partnerships: list[dict[str, Any]] = field(default_factory=list)
+    status_history: list[dict[str, Any]] = field(default_factory=list)
+    agreements: list[dict[str, Any]] = field(default_factory=list)
+    past_visits: list[dict[str, Any]] = field(default_factory=list)
+    interactions: list[dict[str, Any]] = field(default_factory=list)
+    follow_ups: list[dict[str, Any]] = field(default_factory=list)
+    contacts: dict[int, dict[str, Any]] = field(default_factory=dict)
+    organisations: dict[int, str] = field(default_factory=dict)
+    last_met: dict[int, str] = field(default_factory=dict)
+
+    @property
+    def incoming(self) -> bool:
+        return self.visit["direction"] == "incoming"
+
+    @property
+    def meetings(self) -> list[dict[str, Any]]:
+        """Itinerary items that deserve a brief of their own."""
+        return [
+            i
+            for i in self.itinerary
+            if i["kind"] in ("meeting", "ceremony")
+            or any(i.get(k) for k in ("talking_points", "likely_asks", "sensitivities"))
+        ]
+
+    @property
+    def to_sign(self) -> list[dict[str, Any]]:
+        start, end = self.visit.get("start_date"), self.visit.get("end_date")
+        return [
+            a
+            for a in self.agreements
+            if a["status"] in ("draft", "negotiating")
+            or (start and a.get("signed_date") and start <= a["signed_date"] <= (end or start))
+        ]
+
+    def country_profile(self) -> dict[str, str]:
+        code = self.visit.get("country")
+        if not code:
+            return {}
+        profile = {
+            "Country": countries.country_name(code),
+            "Capital": reference.capitals().get(code, ""),
+            "Currency": ", ".join(countries.currencies(code)),
+            "Official languages": ", ".join(
+                countries.language_name(c) for c in countries.official_languages(code)
+            ),
+        }
+        if self.their_zone:
+            day = (
+                dt.date.fromisoformat(self.visit["start_date"])
+                if self.visit.get("start_date")
+                else dt.date.today()
+            )
+            hours = reference.hours_apart(self.their_zone, self.home_zone, day)
+            place = self.visit.get("city") or profile["Country"]
+            home = self.city.get("name") or "home"
+            if hours == 0:
+                profile["Time difference"] = f"{place} keeps the same time as {home}"
+            else:
+                amount = f"{abs(hours):g} hour{'s' if abs(hours) != 1 else ''}"
+                side = "ahead of" if hours > 0 else "behind"
+                profile["Time difference"] = f"{place} is {amount} {side} {home} ({day:%B})"
+            profile["Time zone"] = self.their_zone
+        return {k: v for k, v in profile.items() if v}
+
+
+def gather(db: Database, visit_ref: int | str) -> Briefing:
+    visit_id = records.resolve_id(db, "visit", visit_ref)
+    visit = records.get(db, "visit", visit_id)
+    city_rows = _rows(db, "SELECT * FROM city_profile LIMIT 1")
+    city = city_rows[0] if city_rows else {}
+    home = city.get("time_zone") or _DEFAULT_HOME
+    if visit["direction"] == "outgoing":
+        their_zone = visit.get("time_zone") or reference.main_zone(visit.get("country"))
+    else:
+        their_zone = reference.main_zone(visit.get("country"))
+    b = Briefing(visit=visit, city=city, home_zone=home, their_zone=their_zone)
+    b.itinerary = _rows(
+        db, "SELECT * FROM itinerary_items WHERE visit_id = ? ORDER BY starts_at, id", (visit_id,)
+    )
+    b.participants = _rows(
+        db,
+        "SELECT * FROM visit_participants WHERE visit_id = ? "
+        "ORDER BY side = 'ours', CASE role WHEN 'principal' THEN 0 "
+        "WHEN 'host' THEN 1 ELSE 2 END, id",
+        (visit_id,),
+    )
+    b.gifts = _rows(
+        db, "SELECT * FROM gifts WHERE visit_id = ? ORDER BY direction, id", (visit_id,)
+    )
+    own = visit.get("partnership_id")
+    country = visit.get("country")
+    # Our ties with the country, the visit's own first; the detail below is the own one's.
+    b.partnerships = _rows(
+        db,
+        "SELECT * FROM partnerships WHERE id IS ? OR (country IS NOT NULL AND country = ? "
+        "AND status != 'ended') ORDER BY id IS ? DESC, status != 'active', partner_name "
+        "LIMIT 25",
+        (own, country, own),
+    )
+    b.status_history = _rows(
+        db,
+        "SELECT * FROM partnership_status_changes WHERE partnership_id IS ? ORDER BY changed_on",
+        (own,),
+    )
+    b.agreements = _rows(
+        db,
+        "SELECT * FROM agreements WHERE partnership_id IS ? OR (country IS NOT NULL AND "
+        "country = ? AND decision_deadline BETWEEN ? AND ?) "
+        "ORDER BY coalesce(decision_deadline, '9999'), title LIMIT 25",
+        (
+            own,
+            country,
+            dt.date.today().isoformat(),
+            (dt.date.today() + dt.timedelta(days=365)).isoformat(),
+        ),
+    )
+    b.past_visits = _rows(
+        db,
+        "SELECT * FROM visits WHERE id != ? AND (partnership_id IS ? OR "
+        "(country IS NOT NULL AND country = ?)) AND start_date < ? "
+        "AND status NOT IN ('declined', 'cancelled') ORDER BY start_date DESC LIMIT 12",
+        (visit_id, own, country, visit.get("start_date") or dt.date.today().isoformat()),
+    )
+    b.interactions = _rows(
+        db,
+        "SELECT * FROM interactions WHERE partnership_id IS ? AND occurred_on <= ? "
+        "ORDER BY occurred_on DESC LIMIT 10",
+        (own, visit.get("start_date") or dt.date.today().isoformat()),
+    )
+    b.follow_ups = _rows(
+        db,
+        "SELECT * FROM follow_ups WHERE done_on IS NULL AND (visit_id = ? OR "
+        "partnership_id IS ?) ORDER BY due_date IS NULL, due_date LIMIT 40",
+        (visit_id, own),
+    )
+    _people(db, b)
+    return b
+
+
+def _people(db: Database, b: Briefing) -> None:
+    wanted = {p["contact_id"] for p in b.participants if p.get("contact_id")}
+    wanted |= {i["counterpart_contact_id"] for i in b.itinerary if i.get("counterpart_contact_id")}
+    wanted |= {
+        g[k] for g in b.gifts for k in ("giver_contact_id", "recipient_contact_id") if g.get(k)
+    }
+    if not wanted:
+        return
+    ids = sorted(wanted)
+    marks = ", ".join("?" * len(ids))
+    for row in _rows(db, f"SELECT * FROM contacts WHERE id IN ({marks})", tuple(ids)):
+        row["languages_list"] = json.loads(row.get("languages") or "[]")
+        b.contacts[row["id"]] = row
+    org_ids = sorted(
+        {c["organisation_id"] for c in b.contacts.values() if c.get("organisation_id")}
+    )
+    if org_ids:
+        marks_o = ", ".join("?" * len(org_ids))
+        b.organisations = dict(
+            db.execute(
+                f"SELECT id, name FROM organisations WHERE id IN ({marks_o})", org_ids
+            ).fetchall()
+        )
+    # "Last met on": the latest earlier visit or interaction the person took part in.
+    before = b.visit.get("start_date") or "9999-12-31"
+    for contact_id in ids:
+        row = db.execute(
+            "SELECT max(day) FROM ("
+            " SELECT v.start_date AS day FROM visit_participants p JOIN visits v "
+            "  ON v.id = p.visit_id WHERE p.contact_id = ? AND v.id != ? AND v.start_date < ?"
+            "  AND v.status = 'completed'"
+            " UNION ALL SELECT i.occurred_on FROM interaction_participants ip JOIN interactions i"
+            "  ON i.id = ip.interaction_id WHERE ip.contact_id = ? AND i.occurred_on < ?)",
+            (contact_id, b.visit["id"], before, contact_id, before),
+        ).fetchone()
+        if row and row[0]:
+            b.last_met[contact_id] = row[0]

@@ -1,0 +1,266 @@
+"""The document frame every desk PDF shares: styles, header and footer, a table of
+contents with outline bookmarks, and "Page N of M".
+
+"Page N of M" comes from a zero-size indexing flowable that multiBuild re-runs until the
+page count is stable; the popular deferred-showPage canvas recipe would send every
+bookmark to page 1.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER
+from reportlab.lib.pagesizes import LETTER
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import inch
+from reportlab.platypus import Frame, PageTemplate, Paragraph, Table, TableStyle
+from reportlab.platypus.doctemplate import BaseDocTemplate, IndexingFlowable
+from reportlab.platypus.tableofcontents import TableOfContents
+
+from desk.reports.fonts import SANS, SANS_BOLD, register
+from desk.reports.text import has_cjk, markup, plain
+
+INK = colors.HexColor("#1f2a37")
+ACCENT = colors.HexColor("#1d4e89")
+MARKING_RED = colors.HexColor("#a11d2b")
+RULE = colors.HexColor("#c9d1db")
+SHADE = colors.HexColor("#eef2f7")
+
+
+def styles() -> dict[str, ParagraphStyle]:
+    register()
+    base = ParagraphStyle("body", fontName=SANS, fontSize=9.5, leading=12.5, textColor=INK)
+    return {
+        "body": base,
+        "small": ParagraphStyle("small", parent=base, fontSize=8, leading=10),
+        "cell": ParagraphStyle("cell", parent=base, fontSize=8.5, leading=10.5),
+        "cell_head": ParagraphStyle(
+            "cell_head",
+            parent=base,
+            fontName=SANS_BOLD,
+            fontSize=8.5,
+            leading=10.5,
+            textColor=colors.white,
+        ),
+        # Headings and labels stay on the page of what they introduce.
+        "label": ParagraphStyle(
+            "label",
+            parent=base,
+            fontName=SANS_BOLD,
+            fontSize=8.5,
+            leading=10.5,
+            textColor=ACCENT,
+            keepWithNext=1,
+        ),
+        "H1": ParagraphStyle(
+            "H1",
+            parent=base,
+            fontName=SANS_BOLD,
+            fontSize=16,
+            leading=20,
+            spaceBefore=6,
+            spaceAfter=8,
+            textColor=ACCENT,
+            keepWithNext=1,
+        ),
+        "H2": ParagraphStyle(
+            "H2",
+            parent=base,
+            fontName=SANS_BOLD,
+            fontSize=11.5,
+            leading=14.5,
+            spaceBefore=10,
+            spaceAfter=4,
+            textColor=INK,
+            keepWithNext=1,
+        ),
+        "title": ParagraphStyle(
+            "title",
+            parent=base,
+            fontName=SANS_BOLD,
+            fontSize=26,
+            leading=32,
+            alignment=TA_CENTER,
+            textColor=ACCENT,
+        ),
+        "subtitle": ParagraphStyle(
+            "subtitle", parent=base, fontSize=13, leading=18, alignment=TA_CENTER
+        ),
+        "marking": ParagraphStyle(
+            "marking",
+            parent=base,
+            fontName=SANS_BOLD,
+            fontSize=11,
+            leading=14,
+            alignment=TA_CENTER,
+            textColor=MARKING_RED,
+        ),
+        "toc1": ParagraphStyle("toc1", parent=base, fontSize=10, leading=15, leftIndent=0),
+        "toc2": ParagraphStyle("toc2", parent=base, fontSize=9, leading=12, leftIndent=16),
+    }
+
+
+def para(text: object, style: ParagraphStyle, *, bold: bool = False) -> Paragraph:
+    """A paragraph of user text, always escaped; CJK text may break between any two
+    characters, as it is written without spaces."""
+    if has_cjk(text):
+        style = ParagraphStyle(style.name + "-cjk", parent=style, wordWrap="CJK")
+    return Paragraph(markup(text, bold=bold), style)
+
+
+class Heading(Paragraph):
+    """A section (level 0) or sub-section (level 1) heading: it goes in the table of
+    contents and in the PDF outline."""
+
+    def __init__(
+        self, text: object, level: int, style: ParagraphStyle, *, in_contents: bool = True
+    ) -> None:
+        super().__init__(markup(text, bold=True), style)
+        self.level = level
+        self.in_contents = in_contents
+        self.outline_text = plain(text)
+        self.toc_markup = markup(text)
+
+
+class PageCount(IndexingFlowable):
+    """Zero-size; remembers the last page of the previous pass for "Page N of M"."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.total: int | None = None  # what the footers of the next pass print
+        self._used: int | None = None  # what the footers of this pass printed
+        self._seen: int | None = None  # the last page this pass reached
+        self.width = self.height = 0
+
+    def isSatisfied(self) -> bool:
+        return self._used is not None and self._used == self._seen
+
+    def beforeBuild(self) -> None:
+        self._used = self.total
+        self._seen = None
+
+    def afterBuild(self) -> None:
+        self.total = self._seen
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        return 0, 0
+
+    def draw(self) -> None:
+        self._seen = self.canv.getPageNumber()
+
+
+class DeskDocument(BaseDocTemplate):
+    """Letter pages with a marking header and a page-count footer."""
+
+    def __init__(
+        self, target: Any, *, title: str, header: str, marking: str, footer: str, **kwargs: Any
+    ) -> None:
+        super().__init__(
+            target,
+            pagesize=LETTER,
+            leftMargin=0.8 * inch,
+            rightMargin=0.8 * inch,
+            topMargin=0.95 * inch,
+            bottomMargin=0.8 * inch,
+            title=title,
+            author="desk",
+            creator="desk",
+            subject=title,
+            # Else reportlab opens each page in Helvetica, an unembedded standard font.
+            initialFontName=SANS,
+            initialFontSize=9,
+            **kwargs,
+        )
+        self.styles = styles()
+        self.header_text = header
+        self.marking = marking
+        self.footer_text = footer
+        self.page_count = PageCount()
+        self._bookmarks = 0
+        frame = Frame(self.leftMargin, self.bottomMargin, self.width, self.height, id="body")
+        self.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=self._decorate)])
+
+    def _decorate(self, canvas: Any, doc: Any) -> None:
+        canvas.saveState()
+        width, height = self.pagesize
+        top = height - 0.55 * inch
+        if self.marking:
+            mark = para(self.marking, self.styles["marking"], bold=True)
+            _w, h = mark.wrap(width - 1.6 * inch, 0.5 * inch)
+            mark.drawOn(canvas, 0.8 * inch, top - h + 12)
+        header = para(self.header_text, self.styles["small"])
+        _w, h = header.wrap(width - 1.6 * inch, 0.4 * inch)
+        header.drawOn(canvas, 0.8 * inch, top - h - 6)
+        canvas.setStrokeColor(RULE)
+        canvas.line(0.8 * inch, top - h - 10, width - 0.8 * inch, top - h - 10)
+        canvas.line(0.8 * inch, 0.62 * inch, width - 0.8 * inch, 0.62 * inch)
+        footer = para(self.footer_text, self.styles["small"])
+        footer.wrap(width - 3.2 * inch, 0.3 * inch)
+        footer.drawOn(canvas, 0.8 * inch, 0.38 * inch)
+        canvas.setFont(SANS, 7.5)
+        canvas.setFillColor(INK)
+        total = self.page_count.total
+        canvas.drawRightString(
+            width - 0.8 * inch, 0.45 * inch, f"Page {doc.page} of {total if total else '…'}"
+        )
+        canvas.restoreState()
+
+    def afterFlowable(self, flowable: Any) -> None:
+        if isinstance(flowable, Heading):
+            key = f"section-{self._bookmarks}"
+            self._bookmarks += 1
+            self.canv.bookmarkPage(key)
+            self.canv.addOutlineEntry(
+                flowable.outline_text, key, level=flowable.level, closed=False
+            )
+            if flowable.in_contents:
+                self.notify("TOCEntry", (flowable.level, flowable.toc_markup, self.page, key))
+
+    def beforeDocument(self) -> None:
+        self._bookmarks = 0
+
+    def render(self, story: list[Any]) -> None:
+        self.multiBuild([*story, self.page_count])
+
+
+def contents(doc: DeskDocument) -> TableOfContents:
+    toc = TableOfContents()
+    toc.levelStyles = [doc.styles["toc1"], doc.styles["toc2"]]
+    toc.dotsMinLevel = 0
+    toc.tableStyle = TableStyle(
+        [("FONTNAME", (0, 0), (-1, -1), SANS), ("VALIGN", (0, 0), (-1, -1), "TOP")]
+    )
+    return toc
+
+
+def grid(
+    rows: list[list[Any]], widths: list[float], *, header: bool = True, zebra: bool = True
+) -> Table:
+    """A table that splits across pages and repeats its header row."""
+    table = Table(rows, colWidths=widths, repeatRows=1 if header else 0, hAlign="LEFT")
+    commands: list[tuple[Any, ...]] = [
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("FONTNAME", (0, 0), (-1, -1), SANS),
+        ("GRID", (0, 0), (-1, -1), 0.4, RULE),
+        ("TOPPADDING", (0, 0), (-1, -1), 3),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+    ]
+    if header:
+        commands.append(("BACKGROUND", (0, 0), (-1, 0), ACCENT))
+    if zebra:
+        for n in range(1 if header else 0, len(rows), 2):
+            commands.append(("BACKGROUND", (0, n), (-1, n), SHADE))
+    table.setStyle(TableStyle(commands))
+    return table
+
+
+def footer_line(office: str) -> str:
+    stamp = dt.datetime.now().strftime("%Y-%m-%d %H:%M")
+    return f"Generated {stamp} by desk" + (f" · {office}" if office else "")
+
+
+Builder = Callable[[DeskDocument], list[Any]]

@@ -1,0 +1,368 @@
+"""Briefing packet sections about people, places and the relationship."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
+
+from babel.numbers import get_currency_precision
+from reportlab.lib.units import inch
+from reportlab.platypus import KeepTogether, PageBreak, Spacer, Table
+
+from desk.core import countries
+from desk.core.vocab import (
+    AGREEMENT_STATUSES,
+    PARTNERSHIP_KINDS,
+    PARTNERSHIP_STATUSES,
+    VISIT_DIRECTIONS,
+    VISIT_STATUSES,
+    label,
+)
+from desk.reports.briefing_data import Briefing, display_name
+from desk.reports.pdf import DeskDocument, Heading, grid, para
+
+if TYPE_CHECKING:
+    from desk.reports.briefing import BriefingOptions
+
+
+def table(rows: list[list[Any]], widths_in_inches: list[float]) -> Table:
+    return grid(rows, [w * inch for w in widths_in_inches])
+
+
+def local_span(item: dict[str, Any]) -> str:
+    start = dt.datetime.fromisoformat(item["starts_at"])
+    zone = ZoneInfo(item["time_zone"])
+    text = f"{start:%H:%M}"
+    if item.get("ends_at"):
+        text += f"–{dt.datetime.fromisoformat(item['ends_at']):%H:%M}"
+    return f"{text} {start.replace(tzinfo=zone).tzname()}"
+
+
+def moment(item: dict[str, Any], zone: str) -> str:
+    """The item's start on another clock, with the day when it differs."""
+    start = dt.datetime.fromisoformat(item["starts_at"]).replace(tzinfo=ZoneInfo(item["time_zone"]))
+    there = start.astimezone(ZoneInfo(zone))
+    same_day = there.date() == start.date()
+    return f"{there:%H:%M} {there.tzname()}" + ("" if same_day else f" ({there:%a %d %b})")
+
+
+def job_line(contact: dict[str, Any] | None, b: Briefing) -> str:
+    if not contact:
+        return ""
+    org = b.organisations.get(contact.get("organisation_id") or -1, "")
+    return ", ".join(p for p in (contact.get("job_title"), org) if p)
+
+
+def languages(contact: dict[str, Any] | None) -> str:
+    if not contact:
+        return ""
+    return ", ".join(countries.language_name(c) for c in contact.get("languages_list", []))
+
+
+def person_line(contact: dict[str, Any], b: Briefing) -> str:
+    name = display_name(contact)
+    native = contact.get("name_native")
+    return f"{name} ({native})" if native and native != name else name
+
+
+def who(b: Briefing, contact_id: int | None, text: str | None) -> str:
+    contact = b.contacts.get(contact_id or -1)
+    return person_line(contact, b) if contact else (text or "")
+
+
+def money(row: dict[str, Any], amount: str = "value_minor", currency: str = "currency") -> str:
+    value = row.get(amount)
+    if value is None:
+        return ""
+    code = row.get(currency) or "USD"
+    places = get_currency_precision(code)
+    return f"{value / 10**places:,.{places}f} {code}"
+
+
+def _pairs(doc: DeskDocument, pairs: list[tuple[str, str]]) -> Table:
+    s = doc.styles
+    rows = [[para(k, s["label"], bold=True), para(v, s["cell"])] for k, v in pairs if v]
+    return grid(rows, [1.7 * inch, 5.1 * inch], header=False, zebra=False)
+
+
+def cover(doc: DeskDocument, b: Briefing, o: BriefingOptions) -> list[Any]:
+    s = doc.styles
+    v = b.visit
+    where = ", ".join(p for p in (v.get("city"), countries.country_name(v.get("country"))) if p)
+    dates = " – ".join(p for p in (v.get("start_date"), v.get("end_date")) if p)
+    lines: list[Any] = [Spacer(1, 1.3 * inch)]
+    if o.marking:
+        lines += [para(o.marking, s["marking"], bold=True), Spacer(1, 18)]
+    lines += [
+        para("Briefing packet", s["subtitle"]),
+        Spacer(1, 10),
+        para(v["title"], s["title"], bold=True),
+        Spacer(1, 14),
+        para(
+            label(VISIT_DIRECTIONS, v["direction"]) + (f" · {where}" if where else ""),
+            s["subtitle"],
+        ),
+        para(dates, s["subtitle"]),
+    ]
+    if v.get("principal"):
+        lines.append(para(f"Principal: {v['principal']}", s["subtitle"]))
+    lines += [Spacer(1, 1.2 * inch)]
+    office = ", ".join(p for p in (b.city.get("office_name"), b.city.get("name")) if p)
+    if office:
+        lines.append(para(f"Prepared by {office}", s["subtitle"]))
+    lines.append(para(f"Generated {dt.datetime.now():%d %B %Y, %H:%M}", s["subtitle"]))
+    if not o.include_personal:
+        lines += [
+            Spacer(1, 8),
+            para(
+                "Personal details (phone numbers, email, dietary needs) are left out of this copy.",
+                s["subtitle"],
+            ),
+        ]
+    return lines
+
+
+def profile(doc: DeskDocument, b: Briefing, _o: BriefingOptions) -> list[Any]:
+    facts = b.country_profile()
+    if not facts:
+        return []
+    out: list[Any] = [_pairs(doc, list(facts.items()))]
+    if b.partnerships:
+        s = doc.styles
+        out.append(para("Our ties with this country", s["H2"], bold=True))
+        rows = [
+            [
+                para(h, s["cell_head"], bold=True)
+                for h in ("Partner", "Kind", "Status", "Established", "Next anniversary")
+            ]
+        ]
+        for p in b.partnerships:
+            native = p.get("partner_name_native")
+            rows.append(
+                [
+                    para(c, s["cell"])
+                    for c in (
+                        p["partner_name"] + (f" ({native})" if native else ""),
+                        label(PARTNERSHIP_KINDS, p["kind"]),
+                        label(PARTNERSHIP_STATUSES, p["status"]),
+                        p.get("established_date") or "",
+                        next_anniversary(p.get("established_date")),
+                    )
+                ]
+            )
+        out.append(table(rows, [2.0, 1.3, 0.9, 1.0, 1.6]))
+    return out
+
+
+def next_anniversary(established: str | None, today: dt.date | None = None) -> str:
+    if not established:
+        return ""
+    start = dt.date.fromisoformat(established)
+    today = today or dt.date.today()
+    for year in (today.year, today.year + 1):
+        try:
+            day = start.replace(year=year)
+        except ValueError:  # 29 February
+            day = dt.date(year, 3, 1)
+        if day >= today:
+            return f"{day:%d %B %Y} ({year - start.year} years)"
+    return ""
+
+
+def history(doc: DeskDocument, b: Briefing, _o: BriefingOptions) -> list[Any]:
+    s = doc.styles
+    out: list[Any] = []
+    if b.status_history:
+        names = {p["id"]: p["partner_name"] for p in b.partnerships}
+        rows = [
+            [para(h, s["cell_head"], bold=True) for h in ("Date", "Partner", "Status", "Reason")]
+        ]
+        rows += [
+            [
+                para(c, s["cell"])
+                for c in (
+                    h["changed_on"],
+                    names.get(h["partnership_id"], ""),
+                    label(PARTNERSHIP_STATUSES, h["status"]),
+                    h.get("reason") or "",
+                )
+            ]
+            for h in b.status_history
+        ]
+        out += [para("Partnership status", s["H2"], bold=True), table(rows, [0.9, 1.6, 0.9, 3.4])]
+    if b.agreements:
+        rows = [
+            [
+                para(h, s["cell_head"], bold=True)
+                for h in ("Agreement", "Status", "Signed", "Expires", "Decision due")
+            ]
+        ]
+        rows += [
+            [
+                para(c, s["cell"])
+                for c in (
+                    a["title"],
+                    label(AGREEMENT_STATUSES, a["status"]),
+                    a.get("signed_date") or "",
+                    a.get("expiry_date") or "",
+                    a.get("decision_deadline") or "",
+                )
+            ]
+            for a in b.agreements
+        ]
+        out += [
+            para("Agreements and their deadlines", s["H2"], bold=True),
+            table(rows, [2.8, 0.9, 0.9, 0.9, 1.3]),
+        ]
+    if b.past_visits:
+        rows = [
+            [
+                para(h, s["cell_head"], bold=True)
+                for h in ("When", "Visit", "Direction", "Status", "Outcomes")
+            ]
+        ]
+        rows += [
+            [
+                para(c, s["cell"])
+                for c in (
+                    v.get("start_date") or "",
+                    v["title"],
+                    label(VISIT_DIRECTIONS, v["direction"]),
+                    label(VISIT_STATUSES, v["status"]),
+                    v.get("outcomes") or "",
+                )
+            ]
+            for v in b.past_visits
+        ]
+        out += [
+            para("Past visits, both ways", s["H2"], bold=True),
+            table(rows, [0.85, 1.9, 1.2, 0.8, 2.05]),
+        ]
+        last = next((v["start_date"] for v in b.past_visits if v["status"] == "completed"), "")
+        if last:
+            out.append(para(f"Last met on {last}.", s["body"]))
+    if b.interactions:
+        rows = [[para(h, s["cell_head"], bold=True) for h in ("Date", "Subject", "Notes")]]
+        rows += [
+            [para(c, s["cell"]) for c in (i["occurred_on"], i["subject"], i.get("notes") or "")]
+            for i in b.interactions
+        ]
+        out += [para("Recent contacts", s["H2"], bold=True), table(rows, [0.9, 2.4, 3.5])]
+    return out
+
+
+def briefs(doc: DeskDocument, b: Briefing, o: BriefingOptions) -> list[Any]:
+    s = doc.styles
+    out: list[Any] = []
+    for n, item in enumerate(b.meetings):
+        if n:
+            out.append(PageBreak())
+        when = f"{dt.datetime.fromisoformat(item['starts_at']):%a %d %b} {local_span(item)}"
+        out.append(Heading(f"{item['title']} — {when}", 1, s["H2"]))
+        contact = b.contacts.get(item.get("counterpart_contact_id") or -1)
+        pairs: list[tuple[str, str]] = [
+            ("Where", ", ".join(p for p in (item.get("place"), item.get("address")) if p))
+        ]
+        if contact:
+            pairs += [
+                ("Counterpart", display_name(contact)),
+                ("Native script", contact.get("name_native") or ""),
+                ("Honorific", contact.get("honorific") or ""),
+                ("Written form of address", contact.get("written_address") or ""),
+                ("Spoken form of address", contact.get("spoken_address") or ""),
+                ("Title and organisation", job_line(contact, b)),
+                ("Languages", languages(contact)),
+                ("Last met on", b.last_met.get(contact["id"], "")),
+            ]
+            if o.include_personal:
+                pairs.append(("Dietary needs", contact.get("dietary") or ""))
+        elif item.get("counterpart"):
+            pairs.append(("Counterpart", item["counterpart"]))
+        out.append(_pairs(doc, pairs))
+        for caption, key in (
+            ("Talking points", "talking_points"),
+            ("Their likely asks", "likely_asks"),
+            ("Sensitivities", "sensitivities"),
+            ("Notes", "notes"),
+        ):
+            if item.get(key):
+                out += [
+                    para(caption, s["label"], bold=True),
+                    para(item[key], s["body"]),
+                    Spacer(1, 4),
+                ]
+    return out
+
+
+def agreements(doc: DeskDocument, b: Briefing, _o: BriefingOptions) -> list[Any]:
+    s = doc.styles
+    out: list[Any] = []
+    for a in b.to_sign:
+        block = [
+            para(a["title"], s["H2"], bold=True),
+            _pairs(
+                doc,
+                [
+                    ("Status", label(AGREEMENT_STATUSES, a["status"])),
+                    ("Parties", a.get("parties") or ""),
+                    ("Term", f"{a['term_months']} months" if a.get("term_months") else ""),
+                    (
+                        "Approved by",
+                        ", ".join(
+                            p
+                            for p in (
+                                a.get("approving_body"),
+                                a.get("approval_date"),
+                                a.get("approval_reference"),
+                            )
+                            if p
+                        ),
+                    ),
+                ],
+            ),
+        ]
+        out.append(KeepTogether(block))
+        if a.get("body_text"):
+            out.append(para(a["body_text"], s["body"]))
+    return out
+
+
+def contacts(doc: DeskDocument, b: Briefing, o: BriefingOptions) -> list[Any]:
+    s = doc.styles
+    out: list[Any] = []
+    people = [b.contacts[p["contact_id"]] for p in b.participants if p.get("contact_id")]
+    people += [c for c in b.contacts.values() if c not in people]
+    if people:
+        heads = ["Name", "Title and organisation"] + (
+            ["Phone", "Email"] if o.include_personal else []
+        )
+        rows = [[para(h, s["cell_head"], bold=True) for h in heads]]
+        for c in people:
+            cells = [person_line(c, b), job_line(c, b)]
+            if o.include_personal:
+                cells += [
+                    " / ".join(p for p in (c.get("phone"), c.get("mobile")) if p),
+                    c.get("email") or "",
+                ]
+            rows.append([para(x, s["cell"]) for x in cells])
+        widths = [2.0, 2.2, 1.2, 1.4] if o.include_personal else [2.8, 4.0]
+        out.append(table(rows, widths))
+    if b.city.get("emergency_contacts"):
+        out += [
+            para("Emergency numbers", s["H2"], bold=True),
+            para(b.city["emergency_contacts"], s["body"]),
+        ]
+    return out
+
+
+def follow_ups(doc: DeskDocument, b: Briefing, _o: BriefingOptions) -> list[Any]:
+    if not b.follow_ups:
+        return []
+    s = doc.styles
+    rows = [[para(h, s["cell_head"], bold=True) for h in ("Due", "What", "Notes")]]
+    rows += [
+        [para(c, s["cell"]) for c in (f.get("due_date") or "", f["title"], f.get("notes") or "")]
+        for f in b.follow_ups
+    ]
+    return [table(rows, [0.9, 2.9, 3.0])]

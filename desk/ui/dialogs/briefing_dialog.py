@@ -1,0 +1,57 @@
+"""Options for a briefing packet: which sections, the handling marking, and whether the
+copy carries personal details."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QWidget,
+)
+
+from desk.reports.briefing import MARKINGS, SECTIONS, BriefingOptions
+
+
+class BriefingDialog(QDialog):
+    def __init__(self, incoming: bool, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Briefing packet")
+        layout = QFormLayout(self)
+        self.marking = QComboBox()
+        self.marking.setEditable(True)
+        self.marking.setAccessibleName("Handling marking")
+        self.marking.addItems(list(MARKINGS))
+        self.marking.setCurrentIndex(1)
+        layout.addRow("Marking", self.marking)
+        self.personal = QCheckBox("Include phone numbers, email and dietary needs")
+        self.personal.setChecked(True)
+        self.personal.setToolTip("Clear this for a copy to share with the partner.")
+        layout.addRow(self.personal)
+        box = QGroupBox("Sections")
+        grid = QGridLayout(box)
+        self.sections: dict[str, QCheckBox] = {}
+        for n, (key, titles) in enumerate(SECTIONS.items()):
+            check = QCheckBox(titles[1 if incoming else 0])
+            check.setChecked(True)
+            grid.addWidget(check, n // 2, n % 2)
+            self.sections[key] = check
+        layout.addRow(box)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Make packet")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addRow(buttons)
+
+    def options(self) -> BriefingOptions:
+        return BriefingOptions(
+            sections=frozenset(k for k, check in self.sections.items() if check.isChecked()),
+            marking=self.marking.currentText().strip(),
+            include_personal=self.personal.isChecked(),
+        )

@@ -1,0 +1,218 @@
+from __future__ import annotations
+
+import io
+import re
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pypdf import PdfReader
+
+from desk.cli import main
+from desk.core import records
+from desk.core.db import Database
+from desk.reports.briefing import SECTIONS, BriefingOptions, build_briefing
+from tests.reports.conftest import folded, pdftotext
+
+
+def busiest_visit(db: Database, direction: str) -> int:
+    return db.execute(
+        "SELECT v.id FROM visits v WHERE direction = ? ORDER BY "
+        "(SELECT count(*) FROM itinerary_items i WHERE i.visit_id = v.id) + "
+        "(SELECT count(*) FROM visit_participants p WHERE p.visit_id = v.id) DESC, v.id LIMIT 1",
+        (direction,),
+    ).fetchone()[0]
+
+
+def page_texts(pdf: bytes) -> list[str]:
+    return [page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages]
+
+
+def outline(pdf: bytes) -> list[tuple[str, int]]:
+    reader = PdfReader(io.BytesIO(pdf))
+    found: list[tuple[str, int]] = []
+
+    def walk(items: list[Any]) -> None:
+        for item in items:
+            if isinstance(item, list):
+                walk(item)
+            else:
+                found.append((item.title, reader.get_destination_page_number(item)))
+
+    walk(reader.outline)
+    return found
+
+
+@pytest.mark.parametrize("direction", ["outgoing", "incoming"])
+def test_packet_structure(demo_db: Database, tmp_path: Path, direction: str) -> None:
+    visit_id = busiest_visit(demo_db, direction)
+    out = tmp_path / "packet.pdf"
+    pdf = build_briefing(demo_db, visit_id, out)
+    assert out.read_bytes() == pdf
+    texts = page_texts(pdf)
+    total = len(texts)
+    assert total >= 5
+    for number, text in enumerate(texts, start=1):
+        assert f"Page {number} of {total}" in text
+        assert "SENSITIVE - NOT FOR DISTRIBUTION" in text
+    # Every outline entry lands on the page where its heading is printed.
+    entries = outline(pdf)
+    titles = [title for title, _ in entries]
+    wanted = [
+        "Itinerary" if direction == "outgoing" else "Programme",
+        "Meeting briefs",
+        "Relationship history",
+        "Country and city profile",
+    ]
+    assert all(w in titles for w in wanted), titles
+    for title, page in entries:
+        assert title.split(" — ")[0][:30] in " ".join(texts[page].split()), (title, page)
+    # The contents page lists the sections with the same page numbers.
+    if shutil.which("pdftotext"):
+        layout = subprocess.run(
+            ["pdftotext", "-layout", "-f", "2", "-l", "2", str(out), "-"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for title, page in entries[1:]:
+            if " — " not in title:
+                assert re.search(re.escape(title) + r"[ .]*" + str(page + 1) + r"\b", layout), title
+
+
+def test_sections_follow_the_data(db: Database, tmp_path: Path) -> None:
+    bare = records.create(db, "visit", {"title": "Quick call", "direction": "incoming"})
+    texts = page_texts(build_briefing(db, bare))
+    assert len(texts) == 1 and "Quick call" in texts[0]  # the cover alone
+    records.update(db, "visit", bare, {"press_line": "A short statement."})
+    titles = [t for t, _ in outline(build_briefing(db, bare))]
+    assert titles == ["Contents", "Press line"]
+
+
+def test_options_marking_sections_and_personal_details(demo_db: Database) -> None:
+    visit_id = busiest_visit(demo_db, "outgoing")
+    phone = demo_db.execute(
+        "SELECT c.phone FROM visit_participants p JOIN contacts c ON c.id = p.contact_id "
+        "WHERE p.visit_id = ? AND c.phone IS NOT NULL LIMIT 1",
+        (visit_id,),
+    ).fetchone()[0]
+    full = " ".join(page_texts(build_briefing(demo_db, visit_id)))
+    assert phone in full
+    options = BriefingOptions(
+        sections=frozenset({"delegation", "contacts"}),
+        marking="SHAREABLE WITH PARTNER",
+        include_personal=False,
+    )
+    pdf = build_briefing(demo_db, visit_id, options=options)
+    shared = " ".join(page_texts(pdf))
+    assert phone not in shared and "Diet" not in shared
+    assert "SHAREABLE WITH PARTNER" in shared and "SENSITIVE" not in shared
+    assert [t for t, _ in outline(pdf)] == [
+        "Contents",
+        SECTIONS["delegation"][0],
+        SECTIONS["contacts"][0],
+    ]
+
+
+NAMES = {
+    "zh": ("Wang", "Wei", "王伟"),
+    "ja": ("Yamada", "Taro", "山田太郎"),
+    "ko": ("Kim", "Min-jun", "김민준"),
+    "ar": ("Al-Ali", "Fatima", "فاطمة العلي"),
+    "ru": ("Ivanova", "Olga", "Ольга Иванова"),
+    "vi": ("Nguyen", "Van An", "Nguyễn Văn An"),
+    "fr": ("Lefèvre", "Hélène", None),
+    "de": ("Müller", "Jürgen", None),
+}
+
+
+def _visit_with_everyone(db: Database, note: str = "") -> int:
+    visit = records.create(
+        db,
+        "visit",
+        {
+            "title": "Mission to everywhere",
+            "direction": "outgoing",
+            "time_zone": "Asia/Tokyo",
+            "start_date": "2027-04-05",
+            "notes": note,
+        },
+    )
+    for family, given, native in NAMES.values():
+        contact = records.create(
+            db, "contact", {"family_name": family, "given_name": given, "name_native": native}
+        )
+        records.create(db, "participant", {"visit_id": visit, "contact_id": contact})
+    return visit
+
+
+def test_every_script_comes_back_out(db: Database, tmp_path: Path) -> None:
+    out = tmp_path / "names.pdf"
+    build_briefing(db, _visit_with_everyone(db), out)
+    text = folded(pdftotext(out))
+    for family, given, native in NAMES.values():
+        assert family in text and given in text
+        if native is None:
+            continue
+        if native == "فاطمة العلي":  # laid out right to left: compare letters either way
+            letters = folded(native)
+            assert (
+                letters in text
+                or letters[::-1] in text
+                or all(w[::-1] in text or w in text for w in letters.split())
+            )
+        else:
+            assert folded(native) in text, native
+    fonts = set()
+    for page in PdfReader(out).pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            descriptor = font["/FontDescriptor"].get_object()
+            assert "/FontFile2" in descriptor, font["/BaseFont"]  # embedded TrueType
+            fonts.add(str(font["/BaseFont"]).split("+")[-1])
+    assert {"DejaVuSans", "WenQuanYiMicroHei-0", "NotoSansArabic-Regular"} <= fonts
+
+
+def test_hostile_text_is_printed_as_typed(db: Database, tmp_path: Path) -> None:
+    long_note = ("Long note. " * 1818) + "END-OF-NOTE"
+    assert len(long_note) > 20_000
+    visit = _visit_with_everyone(db, long_note)
+    hostile = 'x<y & z <b>not bold</b> <img src="/etc/passwd"/> 😀 bell\x07 tab\tend'
+    records.update(db, "visit", visit, {"purpose": hostile, "title": "<font size=40>T</font>"})
+    out = tmp_path / "hostile.pdf"
+    build_briefing(db, visit, out)
+    text = pdftotext(out)
+    flat = " ".join(text.split())
+    assert 'x<y & z <b>not bold</b> <img src="/etc/passwd"/>' in flat
+    assert "<font size=40>T</font>" in flat
+    assert "bell␇" in flat
+    assert "END-OF-NOTE" in flat
+    assert len(PdfReader(out).pages) >= 8
+
+
+@pytest.mark.slow
+def test_qpdf_accepts_both_variants(demo_db: Database, tmp_path: Path) -> None:
+    if shutil.which("qpdf") is None:
+        pytest.skip("qpdf is not installed")
+    for direction in ("outgoing", "incoming"):
+        out = tmp_path / f"{direction}.pdf"
+        build_briefing(demo_db, busiest_visit(demo_db, direction), out)
+        result = subprocess.run(["qpdf", "--check", str(out)], capture_output=True, text=True)
+        assert result.returncode == 0, result.stdout + result.stderr
+        assert "No syntax or stream encoding errors" in result.stdout
+
+
+def test_command_line(
+    demo_db: Database, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = Path(demo_db.conn.execute("PRAGMA database_list").fetchone()[2])
+    out = tmp_path / "cli.pdf"
+    visit = demo_db.execute("SELECT uid FROM visits LIMIT 1").fetchone()[0]
+    assert main(["--db", str(path), "briefing", visit, "--out", str(out), "--shareable"]) == 0
+    assert out.read_bytes().startswith(b"%PDF")
+    assert (
+        main(["--db", str(path), "briefing", "1", "--out", str(out), "--sections", "gossip"]) == 1
+    )
+    assert "Unknown section 'gossip'" in capsys.readouterr().err
