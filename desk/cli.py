@@ -142,6 +142,31 @@ def _parser() -> argparse.ArgumentParser:
         "--shareable", action="store_true", help="leave out phone numbers, email and dietary needs"
     )
 
+    survey = sub.add_parser(
+        "survey", help="the national survey workbook: write, check or compare (.xlsx)"
+    )
+    survey.add_argument("--out", type=Path, help="write the workbook here")
+    survey.add_argument("--edition", default=None, help="survey edition (default: newest)")
+    survey.add_argument(
+        "--since",
+        type=int,
+        default=None,
+        help="count agreements and meetings from this year (edition default)",
+    )
+    survey.add_argument(
+        "--anyway", action="store_true", help="write even though the pre-flight check found gaps"
+    )
+    survey.add_argument(
+        "--check", type=Path, metavar="FILE", help="check a filled workbook against its edition"
+    )
+    survey.add_argument(
+        "--compare",
+        type=Path,
+        nargs=2,
+        metavar=("LAST", "THIS"),
+        help="what changed between last year's submission and this one",
+    )
+
     export = sub.add_parser("export", help="export data")
     export.add_argument("format", choices=["json"])
     export.add_argument("--out", type=Path, required=True)
@@ -303,6 +328,45 @@ def _cmd_history(db: dbmod.Database, args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_survey(db: dbmod.Database | None, args: argparse.Namespace) -> int:
+    from desk.reports import survey_check
+    from desk.reports.survey_data import collect, preflight
+    from desk.reports.survey_edition import load
+    from desk.reports.survey_workbook import write_workbook
+
+    if args.check:
+        problems = survey_check.check(args.check, args.edition)
+        for problem in problems:
+            print(problem)
+        print(f"{len(problems)} problem(s)." if problems else f"{args.check} is ready to send.")
+        return 1 if problems else 0
+    if args.compare:
+        for line in survey_check.compare(*args.compare, edition=args.edition).lines():
+            print(line)
+        return 0
+    assert db is not None
+    spec = load(args.edition)
+    data = collect(db, args.since or spec.default_since)
+    problems = preflight(data)
+    counts = {key: len(rows) for key, rows in data.engagements.items()}
+    print(
+        f"{spec.title}, since {data.since}: " + ", ".join(f"{n} {key}" for key, n in counts.items())
+    )
+    for problem in problems:
+        print(
+            f"  missing: {problem} (desk edit {problem.kind} {problem.record_id} "
+            f"{problem.field}=...)"
+        )
+    if not args.out:
+        return 1 if problems else 0
+    if problems and not args.anyway:
+        print(f"{len(problems)} gap(s) to fill first, or pass --anyway.")
+        return 1
+    write_workbook(spec, data, args.out)
+    print(f"Survey workbook written to {args.out}")
+    return 0
+
+
 def _cmd_check(db: dbmod.Database, args: argparse.Namespace) -> int:
     if args.repair:
         search.rebuild(db)
@@ -316,6 +380,8 @@ def _cmd_check(db: dbmod.Database, args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace, path: Path) -> int:
+    if args.command == "survey" and (args.check or args.compare):
+        return _cmd_survey(None, args)  # reads workbooks only; no database needed
     if args.command == "import":
         from desk.io.dump import import_json
 
@@ -413,6 +479,8 @@ def _dispatch(db: dbmod.Database, args: argparse.Namespace, path: Path) -> int:
         build_briefing(db, args.visit, args.out, options)
         print(f"Briefing packet written to {args.out}")
         return 0
+    if command == "survey":
+        return _cmd_survey(db, args)
     if command == "export":
         from desk.io.dump import export_json
 

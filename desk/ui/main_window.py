@@ -200,6 +200,8 @@ class MainWindow(QMainWindow):
         self._action(file_menu, "Import a dump (JSON)…", self.import_json)
         self._action(file_menu, "Back up the database…", self.backup)
         file_menu.addSeparator()
+        self._action(file_menu, "Survey workbook…", self.open_survey)
+        file_menu.addSeparator()
         self._action(file_menu, "Quit", self.close, QKeySequence.StandardKey.Quit)
         edit = bar.addMenu("&Record")
         self._action(edit, "New", lambda: self._on_page("new_record"), QKeySequence.StandardKey.New)
@@ -228,6 +230,13 @@ class MainWindow(QMainWindow):
         palette = SearchPalette(self.db, self)
         palette.chosen.connect(self.open_record)
         palette.exec()
+
+    def open_survey(self) -> None:
+        from desk.ui.dialogs.survey_wizard import SurveyWizard
+
+        wizard = SurveyWizard(self.db, self.path, self)
+        wizard.exec()
+        self.bus.announce("city", "agreement", "visit", "network")
 
     def about(self) -> None:
         QMessageBox.about(

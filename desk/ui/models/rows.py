@@ -16,17 +16,17 @@ Index = QModelIndex | QPersistentModelIndex
 @dataclass(frozen=True)
 class Column:
     header: str
-    value: Callable[[dict[str, Any]], str]
+    value: Callable[[Any], str]
 
 
 class RowsModel(QAbstractTableModel):
     def __init__(self, columns: list[Column]) -> None:
         super().__init__()
         self.columns = columns
-        self.rows: list[dict[str, Any]] = []
+        self.rows: list[Any] = []
         self.cells: list[list[str]] = []
 
-    def set_rows(self, rows: list[dict[str, Any]]) -> None:
+    def set_rows(self, rows: list[Any]) -> None:
         # Texts are worked out once here, not on every paint.
         self.beginResetModel()
         self.rows = rows
@@ -44,7 +44,7 @@ class RowsModel(QAbstractTableModel):
             return None
         row = self.rows[index.row()]
         if role == ID_ROLE:
-            return row.get("id")
+            return row.get("id") if isinstance(row, dict) else None
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return self.cells[index.row()][index.column()]
         return None

@@ -1,0 +1,241 @@
+"""The survey wizard: choose edition and period, fill the gaps the pre-flight check
+finds (on the spot), see the counts, then write the workbook in the background."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+    QWizard,
+    QWizardPage,
+)
+
+from desk.core import db as dbmod
+from desk.core.db import Database
+from desk.reports.survey_data import Problem, SurveyData, collect, preflight
+from desk.reports.survey_edition import available, current, load
+from desk.reports.survey_workbook import write_workbook
+from desk.ui import tasks
+from desk.ui.dialogs.record_dialog import RecordDialog
+from desk.ui.models.rows import Column, RowsModel
+
+
+class SurveyWizard(QWizard):
+    written = Signal(Path)
+
+    def __init__(self, db: Database, db_path: Path, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.db = db
+        self.db_path = db_path
+        self.setWindowTitle("Survey of city international activities")
+        self.setOption(QWizard.WizardOption.NoBackButtonOnLastPage, True)
+        self.choose = ChoosePage()
+        self.gaps = GapsPage(self)
+        self.preview = PreviewPage(self)
+        self.export = ExportPage(self)
+        for page in (self.choose, self.gaps, self.preview, self.export):
+            self.addPage(page)
+        self.resize(760, 520)
+
+    def data(self) -> SurveyData:
+        return collect(self.db, self.choose.since.value())
+
+
+class ChoosePage(QWizardPage):
+    def __init__(self) -> None:
+        super().__init__()
+        self.setTitle("Edition and period")
+        self.setSubTitle(
+            "Which questionnaire to answer, and from which year agreements and meetings count."
+        )
+        layout = QFormLayout(self)
+        self.edition = QComboBox()
+        self.edition.setAccessibleName("Survey edition")
+        for name in available():
+            self.edition.addItem(load(name).title, name)
+        self.edition.setCurrentIndex(self.edition.findData(current()))
+        self.since = QSpinBox()
+        self.since.setAccessibleName("Count from year")
+        self.since.setRange(1950, dt.date.today().year)
+        self.since.setValue(load().default_since)
+        self.edition.currentIndexChanged.connect(
+            lambda _i: self.since.setValue(load(self.edition.currentData()).default_since)
+        )
+        layout.addRow("Edition", self.edition)
+        layout.addRow("Agreements and meetings since", self.since)
+
+
+class GapsPage(QWizardPage):
+    def __init__(self, wizard: SurveyWizard) -> None:
+        super().__init__()
+        self.wizard_ = wizard
+        self.setTitle("Pre-flight check")
+        self.model = RowsModel(
+            [
+                Column("Record", lambda p: p.title),
+                Column("What is missing", lambda p: p.message),
+            ]
+        )
+        self.view = QTableView()
+        self.view.setModel(self.model)
+        self.view.setAccessibleName("Gaps to fill")
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.view.horizontalHeader().setStretchLastSection(True)
+        self.view.doubleClicked.connect(lambda _i: self.fix())
+        self.fix_button = QPushButton("Fix…")
+        self.fix_button.clicked.connect(self.fix)
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.fix_button)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.view, 1)
+        layout.addLayout(buttons)
+        self.problems: list[Problem] = []
+
+    def initializePage(self) -> None:
+        self.refresh()
+
+    def refresh(self) -> None:
+        self.problems = preflight(self.wizard_.data())
+        self.model.set_rows(self.problems)
+        self.fix_button.setEnabled(bool(self.problems))
+        self.summary.setText(
+            "Nothing is missing: every engagement has a partner country, a method, a "
+            "priority area and its dates."
+            if not self.problems
+            else f"{len(self.problems)} gap(s) the survey needs filled. Select one and press "
+            "Fix… (or double-click) to edit the record here; you may also go on and fill "
+            "them in the workbook by hand."
+        )
+
+    def fix(self) -> None:
+        index = self.view.currentIndex()
+        if not index.isValid() and self.problems:
+            index = self.model.index(0, 0)
+        if not index.isValid():
+            return
+        problem = self.problems[index.row()]
+        if problem.kind == "city" and problem.record_id == 0:
+            dialog = RecordDialog(self.wizard_.db, "city", parent=self)
+        else:
+            dialog = RecordDialog(self.wizard_.db, problem.kind, problem.record_id, parent=self)
+        editor = dialog.form.editors.get(problem.field)
+        if editor is not None:
+            editor.focus_widget().setFocus()
+        if dialog.exec():
+            self.refresh()
+
+
+class PreviewPage(QWizardPage):
+    def __init__(self, wizard: SurveyWizard) -> None:
+        super().__init__()
+        self.wizard_ = wizard
+        self.setTitle("What the survey will report")
+        self.text = QLabel()
+        self.text.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.text)
+        layout.addStretch(1)
+
+    def initializePage(self) -> None:
+        data = self.wizard_.data()
+        counts = data.counts()
+        lines = [
+            f"Since {data.since}: "
+            + ", ".join(f"{len(rows)} {key}" for key, rows in data.engagements.items()),
+            "",
+        ]
+        for key, title in (
+            ("method", "By method"),
+            ("priority_area", "By priority area"),
+            ("country", "Top partner countries"),
+        ):
+            items = counts[key].most_common(8)
+            lines.append(f"{title}: " + ", ".join(f"{name} {n}" for name, n in items))
+        self.text.setText("\n".join(lines))
+
+
+class ExportPage(QWizardPage):
+    def __init__(self, wizard: SurveyWizard) -> None:
+        super().__init__()
+        self.wizard_ = wizard
+        self.setTitle("Write the workbook")
+        self.path = QLineEdit()
+        self.path.setAccessibleName("Workbook file")
+        browse = QPushButton("Browse…")
+        browse.clicked.connect(self.browse)
+        self.write_button = QPushButton("Write workbook")
+        self.write_button.clicked.connect(self.write)
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        row = QHBoxLayout()
+        row.addWidget(self.path, 1)
+        row.addWidget(browse)
+        layout = QVBoxLayout(self)
+        layout.addLayout(row)
+        layout.addWidget(self.write_button)
+        layout.addWidget(self.status)
+        layout.addStretch(1)
+        self.done = False
+        self._task: tasks.Task | None = None
+
+    def initializePage(self) -> None:
+        if not self.path.text():
+            year = dt.date.today().year
+            self.path.setText(str(Path.home() / f"survey-{year}.xlsx"))
+
+    def browse(self) -> None:
+        chosen, _ = QFileDialog.getSaveFileName(
+            self, "Save the survey workbook", self.path.text(), "Excel workbook (*.xlsx)"
+        )
+        if chosen:
+            self.path.setText(chosen)
+
+    def write(self) -> None:
+        target = Path(self.path.text()).expanduser()
+        if target.suffix.lower() != ".xlsx":
+            target = target.with_suffix(".xlsx")
+        edition = self.wizard_.choose.edition.currentData()
+        since = self.wizard_.choose.since.value()
+        db_path = self.wizard_.db_path
+
+        def work(progress: tasks.Progress) -> Path:
+            database = dbmod.open_database(db_path)
+            try:
+                write_workbook(load(edition), collect(database, since), target, progress)
+            finally:
+                database.close()
+            return target
+
+        def finished(path: Path) -> None:
+            self.done = True
+            self.status.setText(f"Written: {path}")
+            self.completeChanged.emit()
+            self.wizard_.written.emit(path)
+
+        def failed(exc: BaseException) -> None:
+            self.status.setText(f"Not written: {exc}")
+
+        self.status.setText("Writing…")
+        self._task = tasks.run(self, "Writing the survey workbook", work, finished, failed)
+
+    def isComplete(self) -> bool:
+        return self.done
