@@ -152,14 +152,31 @@ DOCUMENTS: dict[str, Callable[[dict[str, Any]], tuple[str, str]]] = {
 assert set(DOCUMENTS) == {k.name for k in KINDS.values() if k.searchable}
 
 
-_INSERT = "INSERT INTO search_index(kind, record_id, title, body, folded) VALUES (?, ?, ?, ?, ?)"
+_INSERT = (
+    "INSERT INTO search_index(rowid, kind, record_id, title, body, folded) "
+    "VALUES (?, ?, ?, ?, ?, ?)"
+)
+# Each entry's rowid encodes its record, so replacing or dropping one entry is a lookup
+# by rowid rather than a scan of the whole index (record_id is not an indexed column).
+_KIND_NUMBERS = {kind: n for n, kind in enumerate(DOCUMENTS, start=1)}
+
+
+def _rowid(kind: str, record_id: int) -> int:
+    return (_KIND_NUMBERS[kind] << 40) | record_id
 
 
 def _entry(
     kind: str, row: dict[str, Any], make: Callable[[dict[str, Any]], tuple[str, str]]
-) -> tuple[str, int, str, str, str]:
+) -> tuple[int, str, int, str, str, str]:
     title, body = make(row)
-    return kind, row["id"], index_text(title), index_text(body), folded_words(title, body)
+    return (
+        _rowid(kind, row["id"]),
+        kind,
+        row["id"],
+        index_text(title),
+        index_text(body),
+        folded_words(title, body),
+    )
 
 
 def reindex(db: Database, kind: str, row: dict[str, Any]) -> None:
@@ -173,7 +190,7 @@ def reindex(db: Database, kind: str, row: dict[str, Any]) -> None:
 
 def unindex(db: Database, kind: str, record_id: int) -> None:
     if kind in DOCUMENTS:
-        db.execute("DELETE FROM search_index WHERE kind = ? AND record_id = ?", (kind, record_id))
+        db.execute("DELETE FROM search_index WHERE rowid = ?", (_rowid(kind, record_id),))
 
 
 def index_rows(db: Database, kind: str, rows: Iterable[dict[str, Any]]) -> None:
