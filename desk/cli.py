@@ -16,6 +16,13 @@ from pathlib import Path
 from typing import Any
 
 from desk import __version__
+from desk.cli_reports import REPORT_COMMANDS, add_report_parsers, run_report
+from desk.cli_transfer import (
+    TRANSFER_COMMANDS,
+    add_transfer_parsers,
+    import_dump,
+    run_transfer,
+)
 from desk.core import attachments, queries, records, search
 from desk.core import db as dbmod
 from desk.core.errors import DeskError
@@ -123,62 +130,8 @@ def _parser() -> argparse.ArgumentParser:
     hist.add_argument("id")
     hist.add_argument("--json", action="store_true")
 
-    brief = sub.add_parser("briefing", help="write the briefing packet (PDF) for a visit")
-    brief.add_argument("visit", help="visit id or uid")
-    brief.add_argument("--out", type=Path, required=True)
-    brief.add_argument(
-        "--marking",
-        default="SENSITIVE - NOT FOR DISTRIBUTION",
-        help='handling marking for the header ("" for none)',
-    )
-    brief.add_argument(
-        "--sections",
-        default=None,
-        help="comma-separated sections to include (default: all): "
-        "objectives, itinerary, delegation, profile, history, briefs, gifts, "
-        "agreements, press, contacts, follow_ups",
-    )
-    brief.add_argument(
-        "--shareable", action="store_true", help="leave out phone numbers, email and dietary needs"
-    )
-
-    survey = sub.add_parser(
-        "survey", help="the national survey workbook: write, check or compare (.xlsx)"
-    )
-    survey.add_argument("--out", type=Path, help="write the workbook here")
-    survey.add_argument("--edition", default=None, help="survey edition (default: newest)")
-    survey.add_argument(
-        "--since",
-        type=int,
-        default=None,
-        help="count agreements and meetings from this year (edition default)",
-    )
-    survey.add_argument(
-        "--anyway", action="store_true", help="write even though the pre-flight check found gaps"
-    )
-    survey.add_argument(
-        "--check", type=Path, metavar="FILE", help="check a filled workbook against its edition"
-    )
-    survey.add_argument(
-        "--compare",
-        type=Path,
-        nargs=2,
-        metavar=("LAST", "THIS"),
-        help="what changed between last year's submission and this one",
-    )
-
-    export = sub.add_parser("export", help="export data")
-    export.add_argument("format", choices=["json"])
-    export.add_argument("--out", type=Path, required=True)
-
-    importer = sub.add_parser("import", help="import data")
-    importer.add_argument("format", choices=["json"])
-    importer.add_argument("file", type=Path)
-    importer.add_argument(
-        "--replace",
-        action="store_true",
-        help="replace everything in the database (a backup is taken first)",
-    )
+    add_report_parsers(sub)
+    add_transfer_parsers(sub)
 
     backup = sub.add_parser("backup", help="write a consistent copy of the database")
     backup.add_argument("--out", type=Path, required=True)
@@ -328,45 +281,6 @@ def _cmd_history(db: dbmod.Database, args: argparse.Namespace) -> int:
     return 0
 
 
-def _cmd_survey(db: dbmod.Database | None, args: argparse.Namespace) -> int:
-    from desk.reports import survey_check
-    from desk.reports.survey_data import collect, preflight
-    from desk.reports.survey_edition import load
-    from desk.reports.survey_workbook import write_workbook
-
-    if args.check:
-        problems = survey_check.check(args.check, args.edition)
-        for problem in problems:
-            print(problem)
-        print(f"{len(problems)} problem(s)." if problems else f"{args.check} is ready to send.")
-        return 1 if problems else 0
-    if args.compare:
-        for line in survey_check.compare(*args.compare, edition=args.edition).lines():
-            print(line)
-        return 0
-    assert db is not None
-    spec = load(args.edition)
-    data = collect(db, args.since or spec.default_since)
-    problems = preflight(data)
-    counts = {key: len(rows) for key, rows in data.engagements.items()}
-    print(
-        f"{spec.title}, since {data.since}: " + ", ".join(f"{n} {key}" for key, n in counts.items())
-    )
-    for problem in problems:
-        print(
-            f"  missing: {problem} (desk edit {problem.kind} {problem.record_id} "
-            f"{problem.field}=...)"
-        )
-    if not args.out:
-        return 1 if problems else 0
-    if problems and not args.anyway:
-        print(f"{len(problems)} gap(s) to fill first, or pass --anyway.")
-        return 1
-    write_workbook(spec, data, args.out)
-    print(f"Survey workbook written to {args.out}")
-    return 0
-
-
 def _cmd_check(db: dbmod.Database, args: argparse.Namespace) -> int:
     if args.repair:
         search.rebuild(db)
@@ -381,20 +295,9 @@ def _cmd_check(db: dbmod.Database, args: argparse.Namespace) -> int:
 
 def _run(args: argparse.Namespace, path: Path) -> int:
     if args.command == "survey" and (args.check or args.compare):
-        return _cmd_survey(None, args)  # reads workbooks only; no database needed
-    if args.command == "import":
-        from desk.io.dump import import_json
-
-        database = dbmod.open_database(path)
-        if args.replace:
-            stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-            saved = dbmod.backup(
-                database, path.with_name(f"{path.stem}.before-import-{stamp}.sqlite")
-            )
-            print(f"Backup written to {saved}")
-        loaded = import_json(database, args.file, replace=args.replace)
-        print(f"Imported {sum(loaded.values())} rows from {args.file}.")
-        return 0
+        return run_report(None, args)  # reads workbooks only; no database needed
+    if args.command == "import" and args.what == "json":
+        return import_dump(args, path)
     database = dbmod.open_database(path)
     try:
         return _dispatch(database, args, path)
@@ -462,31 +365,10 @@ def _dispatch(db: dbmod.Database, args: argparse.Namespace, path: Path) -> int:
         return 0
     if command == "history":
         return _cmd_history(db, args)
-    if command == "briefing":
-        from desk.reports.briefing import SECTIONS, BriefingOptions, build_briefing
-
-        chosen = frozenset(SECTIONS)
-        if args.sections:
-            chosen = frozenset(part.strip() for part in args.sections.split(",") if part.strip())
-            unknown = sorted(chosen - set(SECTIONS))
-            if unknown:
-                raise DeskError(
-                    f"Unknown section '{unknown[0]}'. Sections: " + ", ".join(SECTIONS) + "."
-                )
-        options = BriefingOptions(
-            sections=chosen, marking=args.marking, include_personal=not args.shareable
-        )
-        build_briefing(db, args.visit, args.out, options)
-        print(f"Briefing packet written to {args.out}")
-        return 0
-    if command == "survey":
-        return _cmd_survey(db, args)
-    if command == "export":
-        from desk.io.dump import export_json
-
-        export_json(db, args.out)
-        print(f"Exported to {args.out}")
-        return 0
+    if command in REPORT_COMMANDS:
+        return run_report(db, args)
+    if command in TRANSFER_COMMANDS:
+        return run_transfer(db, args)
     if command == "backup":
         print(f"Backup written to {dbmod.backup(db, args.out)}")
         return 0

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -99,7 +99,7 @@ def _check_refs(db: Database, spec: Kind, values: Mapping[str, Any]) -> None:
             )
 
 
-def _check_rules(db: Database, spec: Kind, row: dict[str, Any]) -> None:
+def check_rules(db: Database, spec: Kind, row: dict[str, Any]) -> None:
     """Rules across fields of one record, checked on the record as it would be stored."""
 
     def order(first: str, second: str) -> None:
@@ -136,7 +136,7 @@ def _check_rules(db: Database, spec: Kind, row: dict[str, Any]) -> None:
             )
 
 
-def _derive(spec: Kind, row: dict[str, Any]) -> dict[str, Any]:
+def derive(spec: Kind, row: dict[str, Any]) -> dict[str, Any]:
     """Stored values computed from others (kept only where lists sort by them)."""
     derived: dict[str, Any] = {}
     if spec.name == "contact":
@@ -167,33 +167,51 @@ def add_months(day: dt.date, months: int) -> dt.date:
 
 def create(db: Database, kind_name: str, values: Mapping[str, Any]) -> int:
     """Store a new record; returns its id."""
+    with db.atomic():
+        return _create(db, KINDS[kind_name], values)
+
+
+def create_many(
+    db: Database,
+    kind_name: str,
+    rows: list[Mapping[str, Any]],
+    progress: Callable[[int, int, str], None] | None = None,
+) -> list[int]:
+    """Store many records in one transaction: all of them, or none if one is refused."""
     spec = KINDS[kind_name]
-    if spec.name == "city":
-        existing = db.execute("SELECT id FROM city_profile").fetchone()
-        if existing:
-            raise ValidationError("There is already a city profile; edit it instead.")
+    ids = []
+    with db.atomic():
+        for done, values in enumerate(rows, start=1):
+            ids.append(_create(db, spec, values))
+            if progress and done % 500 == 0:
+                progress(done, len(rows), f"{done:,} of {len(rows):,} {spec.plural.lower()}")
+    return ids
+
+
+def _create(db: Database, spec: Kind, values: Mapping[str, Any]) -> int:
+    if spec.name == "city" and db.execute("SELECT id FROM city_profile").fetchone():
+        raise ValidationError("There is already a city profile; edit it instead.")
     if spec.name == "attachment":
         raise ValidationError("Attach files with attach_file().")
     cleaned = clean_values(spec, values, partial=False)
     if spec.name == "partnership" and values.get("status") is None:
         cleaned["status"] = "proposed"
-    with db.atomic():
-        _check_refs(db, spec, cleaned)
-        cleaned.update(_derive(spec, cleaned))
-        _check_rules(db, spec, cleaned)
-        stamp = now()
-        row = {"uid": new_uid(), "created_at": stamp, "updated_at": stamp, **cleaned}
-        record_id = _insert(db, spec, row)
-        _record_history(db, "create", spec.name, record_id, row["uid"], cleaned)
-        if spec.name == "partnership":
-            _insert_status_change(
-                db,
-                record_id,
-                cleaned["status"],
-                cleaned.get("established_date") or dt.date.today().isoformat(),
-                "Recorded in desk",
-            )
-        search.reindex(db, spec.name, {"id": record_id, **row})
+    _check_refs(db, spec, cleaned)
+    cleaned.update(derive(spec, cleaned))
+    check_rules(db, spec, cleaned)
+    stamp = now()
+    row = {"uid": new_uid(), "created_at": stamp, "updated_at": stamp, **cleaned}
+    record_id = _insert(db, spec, row)
+    _record_history(db, "create", spec.name, record_id, row["uid"], cleaned)
+    if spec.name == "partnership":
+        _insert_status_change(
+            db,
+            record_id,
+            cleaned["status"],
+            cleaned.get("established_date") or dt.date.today().isoformat(),
+            "Recorded in desk",
+        )
+    search.reindex(db, spec.name, {"id": record_id, **row})
     return record_id
 
 
@@ -225,11 +243,11 @@ def update(
         cleaned = clean_values(spec, values, partial=True, stored=old)
         _check_refs(db, spec, cleaned)
         merged = {**old, **cleaned}
-        merged.update(_derive(spec, merged))
-        _check_rules(db, spec, merged)
+        merged.update(derive(spec, merged))
+        check_rules(db, spec, merged)
         changes = {
             name: (old[name], merged[name])
-            for name in [*cleaned, *_derive(spec, merged)]
+            for name in [*cleaned, *derive(spec, merged)]
             if old.get(name) != merged[name]
         }
         if not changes:
@@ -285,7 +303,7 @@ def _references(db: Database, table: str) -> list[tuple[str, str, str]]:
     return found
 
 
-def _cascade(db: Database, table: str, ids: list[int]) -> list[tuple[str, int]]:
+def cascade(db: Database, table: str, ids: list[int]) -> list[tuple[str, int]]:
     """Every (table, id) that deleting `ids` from `table` removes, the roots included."""
     out = [(table, i) for i in ids]
     for child, column, on_delete in _references(db, table):
@@ -296,7 +314,7 @@ def _cascade(db: Database, table: str, ids: list[int]) -> list[tuple[str, int]]:
             r[0] for r in db.execute(f"SELECT id FROM {child} WHERE {column} IN ({marks})", ids)
         ]
         if child_ids:
-            out += _cascade(db, child, child_ids)
+            out += cascade(db, child, child_ids)
     return out
 
 
@@ -304,7 +322,7 @@ def delete_impact(db: Database, kind_name: str, record_id: int | str) -> DeleteI
     spec = KINDS[kind_name]
     rid = resolve_id(db, kind_name, record_id)
     impact = DeleteImpact()
-    for table, _ in _cascade(db, spec.table, [rid])[1:]:
+    for table, _ in cascade(db, spec.table, [rid])[1:]:
         label = kind_of_table(table).plural
         impact.removed[label] = impact.removed.get(label, 0) + 1
     for child, column, on_delete in _references(db, spec.table):
@@ -344,7 +362,7 @@ def delete(db: Database, kind_name: str, record_id: int | str) -> Changed:
                     f"UPDATE {child} SET {keep} = coalesce({keep}, ?) WHERE {column} = ?",
                     (name, rid),
                 )
-        for table, row_id in _cascade(db, spec.table, [rid]):
+        for table, row_id in cascade(db, spec.table, [rid]):
             child_kind = kind_of_table(table)
             cursor = db.execute(f"SELECT * FROM {table} WHERE id = ?", (row_id,))
             names = [d[0] for d in cursor.description]

@@ -395,9 +395,35 @@ def _split(script: str) -> list[str]:
     return statements
 
 
+# Imports: each one a batch that can be undone, and the column mappings people confirmed.
+_V2 = f"""
+CREATE TABLE import_batches (
+    {_RECORD},
+    kind TEXT NOT NULL,
+    source TEXT NOT NULL,
+    rows_read INTEGER NOT NULL,
+    created INTEGER NOT NULL,
+    matched INTEGER NOT NULL,
+    undone_at TEXT
+);
+
+ALTER TABLE history ADD COLUMN batch_id INTEGER REFERENCES import_batches(id);
+CREATE INDEX history_batch ON history(batch_id);
+
+CREATE TABLE import_mappings (
+    id INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL,
+    header TEXT NOT NULL,
+    field TEXT,
+    updated_at TEXT NOT NULL,
+    UNIQUE (kind, header)
+);
+"""
+
 # Append only. Each entry: (name, function applied inside one transaction).
 MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], None]]] = [
     ("initial schema", _sql(_V1)),
+    ("import batches and remembered mappings", _sql(_V2)),
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

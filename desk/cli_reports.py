@@ -1,0 +1,123 @@
+"""The `desk` commands that make the two documents: the briefing packet and the survey."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from desk.core import db as dbmod
+from desk.core.errors import DeskError
+
+REPORT_COMMANDS = {"briefing", "survey"}
+
+
+def add_report_parsers(sub: Any) -> None:
+    brief = sub.add_parser("briefing", help="write the briefing packet (PDF) for a visit")
+    brief.add_argument("visit", help="visit id or uid")
+    brief.add_argument("--out", type=Path, required=True)
+    brief.add_argument(
+        "--marking",
+        default="SENSITIVE - NOT FOR DISTRIBUTION",
+        help='handling marking for the header ("" for none)',
+    )
+    brief.add_argument(
+        "--sections",
+        default=None,
+        help="comma-separated sections to include (default: all): "
+        "objectives, itinerary, delegation, profile, history, briefs, gifts, "
+        "agreements, press, contacts, follow_ups",
+    )
+    brief.add_argument(
+        "--shareable", action="store_true", help="leave out phone numbers, email and dietary needs"
+    )
+
+    survey = sub.add_parser(
+        "survey", help="the national survey workbook: write, check or compare (.xlsx)"
+    )
+    survey.add_argument("--out", type=Path, help="write the workbook here")
+    survey.add_argument("--edition", default=None, help="survey edition (default: newest)")
+    survey.add_argument(
+        "--since",
+        type=int,
+        default=None,
+        help="count agreements and meetings from this year (edition default)",
+    )
+    survey.add_argument(
+        "--anyway", action="store_true", help="write even though the pre-flight check found gaps"
+    )
+    survey.add_argument(
+        "--check", type=Path, metavar="FILE", help="check a filled workbook against its edition"
+    )
+    survey.add_argument(
+        "--compare",
+        type=Path,
+        nargs=2,
+        metavar=("LAST", "THIS"),
+        help="what changed between last year's submission and this one",
+    )
+
+
+def run_report(db: dbmod.Database | None, args: argparse.Namespace) -> int:
+    if args.command == "survey":
+        return _survey(db, args)
+    assert db is not None
+    return _briefing(db, args)
+
+
+def _briefing(db: dbmod.Database, args: argparse.Namespace) -> int:
+    from desk.reports.briefing import SECTIONS, BriefingOptions, build_briefing
+
+    chosen = frozenset(SECTIONS)
+    if args.sections:
+        chosen = frozenset(part.strip() for part in args.sections.split(",") if part.strip())
+        unknown = sorted(chosen - set(SECTIONS))
+        if unknown:
+            raise DeskError(
+                f"Unknown section '{unknown[0]}'. Sections: " + ", ".join(SECTIONS) + "."
+            )
+    options = BriefingOptions(
+        sections=chosen, marking=args.marking, include_personal=not args.shareable
+    )
+    build_briefing(db, args.visit, args.out, options)
+    print(f"Briefing packet written to {args.out}")
+    return 0
+
+
+def _survey(db: dbmod.Database | None, args: argparse.Namespace) -> int:
+    from desk.reports import survey_check
+    from desk.reports.survey_data import collect, preflight
+    from desk.reports.survey_edition import load
+    from desk.reports.survey_workbook import write_workbook
+
+    if args.check:
+        problems = survey_check.check(args.check, args.edition)
+        for problem in problems:
+            print(problem)
+        print(f"{len(problems)} problem(s)." if problems else f"{args.check} is ready to send.")
+        return 1 if problems else 0
+    if args.compare:
+        for line in survey_check.compare(*args.compare, edition=args.edition).lines():
+            print(line)
+        return 0
+    assert db is not None
+    spec = load(args.edition)
+    data = collect(db, args.since or spec.default_since)
+    problems = preflight(data)
+    counts = {key: len(rows) for key, rows in data.engagements.items()}
+    print(
+        f"{spec.title}, since {data.since}: " + ", ".join(f"{n} {key}" for key, n in counts.items())
+    )
+    for problem in problems:
+        print(
+            f"  missing: {problem} (desk edit {problem.kind} {problem.record_id} "
+            f"{problem.field}=...)"
+        )
+    if not args.out:
+        return 1 if problems else 0
+    if problems and not args.anyway:
+        print(f"{len(problems)} gap(s) to fill first, or pass --anyway.")
+        return 1
+    write_workbook(spec, data, args.out)
+    print(f"Survey workbook written to {args.out}")
+    return 0

@@ -1,0 +1,194 @@
+"""The `desk` commands that move records in and out: imports (with preview and undo),
+exports, calendars and address cards."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from desk.core import db as dbmod
+from desk.core import queries
+from desk.core.errors import DeskError
+from desk.core.kinds import kind
+from desk.io.mapping import IMPORTABLE
+
+TRANSFER_COMMANDS = {"import", "imports", "undo-import", "export"}
+
+
+def add_transfer_parsers(sub: Any) -> None:
+    importer = sub.add_parser(
+        "import",
+        help="import records: json (a desk dump), vcard, or a spreadsheet of "
+        "partnerships, agreements, visits, contacts or organisations (CSV or XLSX)",
+    )
+    importer.add_argument(
+        "what", help="json, vcard, partnerships, agreements, visits, contacts or organisations"
+    )
+    importer.add_argument("file", type=Path)
+    importer.add_argument(
+        "--dry-run", action="store_true", help="show what would happen; write nothing"
+    )
+    importer.add_argument(
+        "--skip-problems",
+        action="store_true",
+        help="import the good rows even if some have problems",
+    )
+    importer.add_argument(
+        "--map",
+        action="append",
+        default=[],
+        metavar="COLUMN=FIELD",
+        help="map a column to a field (FIELD empty: leave it aside)",
+    )
+    importer.add_argument(
+        "--replace",
+        action="store_true",
+        help="json only: replace everything (a backup is taken first)",
+    )
+
+    sub.add_parser("imports", help="list past imports (batches)")
+    undo = sub.add_parser("undo-import", help="undo an import batch in one step")
+    undo.add_argument("batch", type=int)
+    undo.add_argument(
+        "--force",
+        action="store_true",
+        help="undo even if its records were edited or extended since",
+    )
+
+    export = sub.add_parser(
+        "export",
+        help="export: json (everything), ics (calendar), vcard (contacts), csv or xlsx (a list)",
+    )
+    export.add_argument("format", choices=["json", "ics", "vcard", "csv", "xlsx"])
+    export.add_argument("--out", type=Path, required=True)
+    export.add_argument("--kind", help="csv/xlsx: which list (e.g. partnerships)")
+    export.add_argument("--filter", default="", help="csv/xlsx: only records matching")
+    export.add_argument(
+        "--since",
+        type=dt.date.fromisoformat,
+        default=None,
+        help="ics: from this date (default: a year ago)",
+    )
+
+
+def import_dump(args: argparse.Namespace, path: Path) -> int:
+    from desk.io.dump import import_json
+
+    database = dbmod.open_database(path)
+    try:
+        if args.replace:
+            stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+            saved = dbmod.backup(
+                database, path.with_name(f"{path.stem}.before-import-{stamp}.sqlite")
+            )
+            print(f"Backup written to {saved}")
+        loaded = import_json(database, args.file, replace=args.replace)
+    finally:
+        database.close()
+    print(f"Imported {sum(loaded.values())} rows from {args.file}.")
+    return 0
+
+
+def _mapping(
+    args: argparse.Namespace, plan_headers: list[str], guessed: dict[int, str | None]
+) -> dict[int, str | None]:
+    mapping = dict(guessed)
+    for pair in args.map:
+        column, sep, target = pair.partition("=")
+        if not sep or column not in plan_headers:
+            raise DeskError(
+                f"--map {pair}: no column '{column}'. Columns: "
+                + ", ".join(f"'{h}'" for h in plan_headers)
+                + "."
+            )
+        index = plan_headers.index(column)
+        for other, field in list(mapping.items()):
+            if field == target.strip() and other != index:
+                mapping[other] = None
+        mapping[index] = target.strip() or None
+    return mapping
+
+
+def _import_records(db: dbmod.Database, args: argparse.Namespace) -> int:
+    from desk.io import importer
+    from desk.io.mapping import guess_mapping
+    from desk.io.tabular import read_table
+    from desk.io.vcard import read_vcards
+
+    if args.what == "vcard":
+        plan = importer.plan_rows(db, "contact", read_vcards(args.file), args.file.name, "vCard")
+    else:
+        target = kind(args.what).name
+        if target not in IMPORTABLE:
+            raise DeskError(
+                f"desk imports json, vcard, or spreadsheets of "
+                f"{', '.join(IMPORTABLE)}; not '{args.what}'."
+            )
+        headers = read_table(args.file).headers
+        mapping = _mapping(args, headers, guess_mapping(db, target, headers))
+        plan = importer.plan_file(db, target, args.file, mapping)
+    print(importer.describe(plan))
+    for problem in plan.problems()[:50]:
+        print(f"  {problem}")
+    if len(plan.problems()) > 50:
+        print(f"  ... and {len(plan.problems()) - 50} more")
+    if args.dry_run:
+        print("Dry run: nothing was written.")
+        return 1 if plan.counts()["problem"] else 0
+    batch = importer.apply_plan(db, plan, skip_problems=args.skip_problems)
+    counts = plan.counts()
+    print(
+        f"Imported {counts['new']} new {plan.kind} record(s) as batch {batch}; "
+        f"{counts['match']} already in desk. Undo with: desk undo-import {batch}"
+    )
+    return 0
+
+
+def run_transfer(db: dbmod.Database, args: argparse.Namespace) -> int:
+    from desk.io import importer
+
+    if args.command == "import":
+        return _import_records(db, args)
+    if args.command == "imports":
+        for batch in importer.batches(db):
+            state = f"undone {batch['undone_at'][:10]}" if batch["undone_at"] else "in place"
+            print(
+                f"#{batch['id']}  {batch['created_at'][:16]}  {batch['kind']:<12} "
+                f"{batch['source']}: {batch['created']} new, {batch['matched']} matched "
+                f"({state})"
+            )
+        return 0
+    if args.command == "undo-import":
+        removed = importer.undo_batch(db, args.batch, force=args.force)
+        print(f"Import {args.batch} undone: {removed} record(s) removed.")
+        return 0
+    return _export(db, args)
+
+
+def _export(db: dbmod.Database, args: argparse.Namespace) -> int:
+    if args.format == "json":
+        from desk.io.dump import export_json
+
+        export_json(db, args.out)
+        print(f"Exported to {args.out}")
+    elif args.format == "ics":
+        from desk.io.calendar import export_ics
+
+        print(f"{export_ics(db, args.out, args.since)} events written to {args.out}")
+    elif args.format == "vcard":
+        from desk.io.vcard import export_vcards
+
+        print(f"{export_vcards(db, args.out)} contacts written to {args.out}")
+    else:
+        from desk.io.list_export import export_list
+
+        if not args.kind:
+            raise DeskError("Name the list to export with --kind (e.g. --kind partnerships).")
+        out = args.out if args.out.suffix else args.out.with_suffix(f".{args.format}")
+        if out.suffix.lower() != f".{args.format}":
+            raise DeskError(f"--out {out.name} does not end in .{args.format}.")
+        query = queries.ListQuery(kind(args.kind).name, text=args.filter)
+        print(f"{export_list(db, query, out)} rows written to {out}")
+    return 0

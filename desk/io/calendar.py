@@ -1,0 +1,126 @@
+"""The desk's dates as an iCalendar file for the calendar the person already uses:
+visits, itinerary items in their own time zones, agreement decision deadlines and
+partnership anniversaries."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from icalendar import Calendar, Event, vRecur
+
+from desk import __version__
+from desk.core.db import Database
+from desk.core.vocab import VISIT_DIRECTIONS, label
+
+
+def _rows(db: Database, sql: str, params: tuple[Any, ...] = ()) -> list[dict[str, Any]]:
+    cursor = db.execute(sql, params)
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def _event(uid: str, summary: str, stamp: dt.datetime) -> Event:
+    event = Event()
+    event.add("uid", f"{uid}@desk")
+    event.add("dtstamp", stamp)
+    event.add("summary", summary)
+    return event
+
+
+def build_calendar(db: Database, since: dt.date | None = None) -> Calendar:
+    """Everything dated from `since` on (default: a year ago)."""
+    since = since or (dt.date.today() - dt.timedelta(days=365))
+    stamp = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    calendar = Calendar()
+    calendar.add("prodid", f"-//desk//desk {__version__}//EN")
+    calendar.add("version", "2.0")
+    calendar.add("x-wr-calname", "desk")
+    first = since.isoformat()
+    for visit in _rows(
+        db,
+        "SELECT * FROM visits WHERE start_date >= ? AND status NOT IN "
+        "('declined', 'cancelled') ORDER BY start_date",
+        (first,),
+    ):
+        event = _event(visit["uid"], visit["title"], stamp)
+        start = dt.date.fromisoformat(visit["start_date"])
+        end = dt.date.fromisoformat(visit.get("end_date") or visit["start_date"])
+        event.add("dtstart", start)
+        event.add("dtend", end + dt.timedelta(days=1))  # all-day ends are exclusive
+        event.add("categories", [label(VISIT_DIRECTIONS, visit["direction"])])
+        place = ", ".join(p for p in (visit.get("city"), visit.get("country")) if p)
+        if place:
+            event.add("location", place)
+        if visit.get("purpose"):
+            event.add("description", visit["purpose"])
+        calendar.add_component(event)
+    for item in _rows(
+        db,
+        "SELECT i.*, v.title AS visit_title FROM itinerary_items i JOIN "
+        "visits v ON v.id = i.visit_id WHERE i.starts_at >= ? AND v.status "
+        "NOT IN ('declined', 'cancelled') ORDER BY i.starts_at",
+        (first,),
+    ):
+        zone = ZoneInfo(item["time_zone"])
+        event = _event(item["uid"], f"{item['title']} ({item['visit_title']})", stamp)
+        start = dt.datetime.fromisoformat(item["starts_at"]).replace(tzinfo=zone)
+        event.add("dtstart", start)
+        end = (
+            dt.datetime.fromisoformat(item["ends_at"]).replace(tzinfo=zone)
+            if item.get("ends_at")
+            else start + dt.timedelta(hours=1)
+        )
+        event.add("dtend", end)
+        location = ", ".join(p for p in (item.get("place"), item.get("address")) if p)
+        if location:
+            event.add("location", location)
+        if item.get("notes"):
+            event.add("description", item["notes"])
+        calendar.add_component(event)
+    for agreement in _rows(
+        db,
+        "SELECT * FROM agreements WHERE decision_deadline >= ? ORDER BY decision_deadline",
+        (first,),
+    ):
+        event = _event(
+            f"{agreement['uid']}-deadline",
+            f"Decision due: renew or give notice on {agreement['title']}",
+            stamp,
+        )
+        day = dt.date.fromisoformat(agreement["decision_deadline"])
+        event.add("dtstart", day)
+        event.add("dtend", day + dt.timedelta(days=1))
+        event.add(
+            "description",
+            f"Expires {agreement['expiry_date']}; notice period "
+            f"{agreement.get('notice_days') or 0} days.",
+        )
+        calendar.add_component(event)
+    for partnership in _rows(
+        db,
+        "SELECT * FROM partnerships WHERE established_date IS NOT "
+        "NULL AND status IN ('active', 'friendship', 'proposed')",
+    ):
+        start = dt.date.fromisoformat(partnership["established_date"])
+        event = _event(
+            f"{partnership['uid']}-anniversary",
+            f"Anniversary: {partnership['partner_name']} (since {start.year})",
+            stamp,
+        )
+        event.add("dtstart", start)
+        event.add("dtend", start + dt.timedelta(days=1))
+        event.add("rrule", vRecur(freq="yearly"))
+        calendar.add_component(event)
+    calendar.add_missing_timezones()
+    return calendar
+
+
+def export_ics(db: Database, path: Path, since: dt.date | None = None) -> int:
+    calendar = build_calendar(db, since)
+    partial = path.with_name(path.name + ".partial")
+    partial.write_bytes(calendar.to_ical())
+    partial.replace(path)
+    return len(calendar.walk("VEVENT"))

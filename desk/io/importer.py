@@ -1,0 +1,330 @@
+"""Moving in: records from an office's spreadsheet (or address book), previewed, written
+in one transaction as a batch, and undoable in one step.
+
+    plan = plan_file(db, "partnership", path)      # nothing written yet
+    plan.counts()                                   # new / already in desk / problems
+    batch = apply_plan(db, plan)                    # all or nothing
+    undo_batch(db, batch)                           # and back
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from desk.core import records
+from desk.core.db import Database
+from desk.core.errors import DeskError, ValidationError
+from desk.core.kinds import KINDS
+from desk.core.validate import clean_values
+from desk.io.mapping import IMPORTABLE, convert, guess_mapping, normalise, remember_mapping
+from desk.io.tabular import read_table
+
+Progress = Callable[[int, int, str], None]
+
+# What makes two records the same: normalised name (or title) and a second field.
+MATCH_KEYS: dict[str, tuple[str, ...]] = {
+    "partnership": ("partner_name", "country"),
+    "organisation": ("name", "country"),
+    "contact": ("family_name", "given_name", "email"),
+    "agreement": ("title", "signed_date"),
+    "visit": ("title", "start_date"),
+}
+REQUIRED: dict[str, tuple[str, ...]] = {
+    kind: tuple(f.name for f in KINDS[kind].fields if f.required) for kind in IMPORTABLE
+}
+# What a whole file means when it has no column for a required field: most offices' lists
+# of partner cities are lists of sister cities.
+DEFAULTS: dict[str, dict[str, Any]] = {"partnership": {"kind": "sister_city"}}
+
+
+@dataclass
+class RowPlan:
+    number: int
+    values: dict[str, Any]
+    status: str = "new"  # new, match, problem
+    problems: list[tuple[str, str]] = field(default_factory=list)  # (column, message)
+    match_id: int | None = None
+
+
+@dataclass
+class ImportPlan:
+    kind: str
+    source: str
+    description: str
+    headers: list[str]
+    mapping: dict[int, str | None]
+    rows: list[RowPlan]
+
+    def counts(self) -> dict[str, int]:
+        found = {"new": 0, "match": 0, "problem": 0}
+        for row in self.rows:
+            found[row.status] += 1
+        return found
+
+    def problems(self) -> list[str]:
+        return [
+            f"Row {row.number}, column '{column}': {message}"
+            for row in self.rows
+            for column, message in row.problems
+        ]
+
+    def unmapped_columns(self) -> list[str]:
+        return [h for i, h in enumerate(self.headers) if not self.mapping.get(i)]
+
+
+def _key(kind: str, values: dict[str, Any]) -> tuple[str, ...]:
+    return tuple(normalise(str(values.get(name) or "")) for name in MATCH_KEYS[kind])
+
+
+def _existing(db: Database, kind: str) -> dict[tuple[str, ...], int]:
+    spec = KINDS[kind]
+    columns = ", ".join(MATCH_KEYS[kind])
+    found: dict[tuple[str, ...], int] = {}
+    for row in db.execute(f"SELECT id, {columns} FROM {spec.table}").fetchall():
+        found.setdefault(_key(kind, dict(zip(MATCH_KEYS[kind], row[1:], strict=True))), row[0])
+    return found
+
+
+def plan_file(
+    db: Database,
+    kind: str,
+    path: Path,
+    mapping: dict[int, str | None] | None = None,
+    fixed: dict[str, Any] | None = None,
+) -> ImportPlan:
+    """Read a spreadsheet and check every row. `fixed` gives a value to fields the file
+    has no column for (e.g. kind=friendship_city for a list of friendship cities)."""
+    if kind not in IMPORTABLE:
+        raise DeskError(f"desk imports {', '.join(IMPORTABLE)}; not {kind}.")
+    table = read_table(path)
+    mapping = mapping if mapping is not None else guess_mapping(db, kind, table.headers)
+    fixed = {**DEFAULTS.get(kind, {}), **(fixed or {})}
+    unknown = sorted(set(fixed) - set(KINDS[kind].field_map))
+    if unknown:
+        raise DeskError(f"{KINDS[kind].label} has no field '{unknown[0]}'.")
+    missing = [
+        KINDS[kind].field_map[f].label
+        for f in REQUIRED[kind]
+        if f not in mapping.values() and f not in fixed
+    ]
+    if missing:
+        raise DeskError(
+            f"No column of {path.name} gives '{missing[0]}'. Columns: "
+            + ", ".join(f"'{h}'" for h in table.headers)
+            + ". Rename that column, or choose it in the import window."
+        )
+    raw_rows = []
+    for number, cells in table.rows:
+        values = {
+            field: cells[index] for index, field in mapping.items() if field and index < len(cells)
+        }
+        for name, value in fixed.items():
+            if values.get(name) in (None, ""):
+                values[name] = value
+        raw_rows.append((number, values))
+    labels = {field: table.headers[index] for index, field in mapping.items() if field}
+    return plan_rows(
+        db, kind, raw_rows, path.name, table.description, table.headers, mapping, labels
+    )
+
+
+def plan_rows(
+    db: Database,
+    kind: str,
+    raw_rows: list[tuple[int, dict[str, Any]]],
+    source: str,
+    description: str,
+    headers: list[str] | None = None,
+    mapping: dict[int, str | None] | None = None,
+    labels: dict[str, str] | None = None,
+) -> ImportPlan:
+    """Check every row as the record layer would, and sort them into new, already in
+    desk, and with problems (each named by row and column)."""
+    spec = KINDS[kind]
+    labels = labels or {name: spec.field_map[name].label for name in spec.field_map}
+    existing = _existing(db, kind)
+    seen: set[tuple[str, ...]] = set()
+    rows: list[RowPlan] = []
+    for number, raw in raw_rows:
+        row = RowPlan(number, {})
+        for name, value in raw.items():
+            try:
+                converted = convert(db, kind, name, value)
+            except ValidationError as exc:
+                row.problems.append((labels.get(name, name), exc.bare_message))
+                continue
+            if converted is not None:
+                row.values[name] = converted
+        if not row.problems:
+            try:
+                probe = {
+                    k: v
+                    for k, v in row.values.items()
+                    if not (k == "organisation_id" and isinstance(v, str))
+                }
+                cleaned = clean_values(spec, probe, partial=False)
+                records.check_rules(db, spec, {**cleaned, **records.derive(spec, cleaned)})
+            except ValidationError as exc:
+                column = labels.get(
+                    exc.field or "",
+                    spec.field_map[exc.field].label if exc.field in spec.field_map else "",
+                )
+                row.problems.append((column, exc.bare_message))
+        if row.problems:
+            row.status = "problem"
+        else:
+            key = _key(kind, row.values)
+            if key in existing or key in seen:
+                row.status = "match"
+                row.match_id = existing.get(key)
+            seen.add(key)
+        rows.append(row)
+    return ImportPlan(kind, source, description, headers or [], mapping or {}, rows)
+
+
+def apply_plan(
+    db: Database, plan: ImportPlan, *, skip_problems: bool = False, progress: Progress | None = None
+) -> int:
+    """Write the plan's new rows as one batch, in one transaction. Returns the batch id."""
+    counts = plan.counts()
+    if counts["problem"] and not skip_problems:
+        raise DeskError(
+            f"{counts['problem']} row(s) have problems; nothing was imported. "
+            f"First: {plan.problems()[0]}"
+        )
+    new_rows = [row.values for row in plan.rows if row.status == "new"]
+    with db.atomic():
+        before = db.execute("SELECT coalesce(max(id), 0) FROM history").fetchone()[0]
+        stamp = records.now()
+        batch = db.execute(
+            "INSERT INTO import_batches(uid, created_at, updated_at, kind, source, rows_read, "
+            "created, matched) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                records.new_uid(),
+                stamp,
+                stamp,
+                plan.kind,
+                plan.source,
+                len(plan.rows),
+                len(new_rows),
+                counts["match"],
+            ),
+        ).lastrowid
+        if plan.kind == "contact":
+            organisations = {
+                normalise(name): org_id
+                for org_id, name in db.execute("SELECT id, name FROM organisations").fetchall()
+            }
+            new_rows = [_with_organisation(db, values, organisations) for values in new_rows]
+        records.create_many(db, plan.kind, new_rows, progress)
+        db.execute("UPDATE history SET batch_id = ? WHERE id > ?", (batch, before))
+        if plan.headers:
+            remember_mapping(db, plan.kind, plan.headers, plan.mapping)
+    return int(batch or 0)
+
+
+def _with_organisation(
+    db: Database, values: dict[str, Any], known: dict[str, int]
+) -> dict[str, Any]:
+    """An organisation named in a contact row is found by name, or created (once)."""
+    name = values.get("organisation_id")
+    if not isinstance(name, str):
+        return values
+    key = normalise(name)
+    if key not in known:
+        known[key] = records.create(
+            db, "organisation", {"name": name, "country": values.get("country")}
+        )
+    return {**values, "organisation_id": known[key]}
+
+
+def batches(db: Database) -> list[dict[str, Any]]:
+    cursor = db.execute("SELECT * FROM import_batches ORDER BY id DESC")
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def undo_batch(db: Database, batch_id: int, *, force: bool = False) -> int:
+    """Delete what an import created. Refuses (unless forced) when those records were
+    changed since, or have gained records of their own that would go with them."""
+    with db.atomic():
+        batch = db.execute(
+            "SELECT undone_at FROM import_batches WHERE id = ?", (batch_id,)
+        ).fetchone()
+        if batch is None:
+            raise DeskError(f"There is no import {batch_id}.")
+        if batch[0]:
+            raise DeskError(f"Import {batch_id} was already undone on {batch[0][:10]}.")
+        created = db.execute(
+            "SELECT kind, record_id FROM history WHERE batch_id = ? AND action = 'create' "
+            "ORDER BY id DESC",
+            (batch_id,),
+        ).fetchall()
+        last = (
+            db.execute("SELECT max(id) FROM history WHERE batch_id = ?", (batch_id,)).fetchone()[0]
+            or 0
+        )
+        mine = {(kind, rid) for kind, rid in created}
+        if not force:
+            changed = db.execute(
+                "SELECT count(*) FROM history h WHERE h.id > ? AND h.action = 'update' AND "
+                "EXISTS (SELECT 1 FROM history c WHERE c.batch_id = ? AND c.action = 'create' "
+                "AND c.kind = h.kind AND c.record_id = h.record_id)",
+                (last, batch_id),
+            ).fetchone()[0]
+            added = db.execute(
+                "SELECT count(*) FROM history WHERE id > ? AND action = 'create' AND "
+                "(batch_id IS NULL OR batch_id != ?)",
+                (last, batch_id),
+            ).fetchone()[0]
+            dependants = _dependants_outside(db, mine) if added else 0
+            if changed or dependants:
+                raise DeskError(
+                    f"Since import {batch_id}, {changed} of its records were edited and "
+                    f"{dependants} record(s) were added under them; undoing would lose that "
+                    "work. Undo anyway with --force."
+                )
+        removed = 0
+        for kind, rid in created:
+            spec = KINDS[kind]
+            if db.execute(f"SELECT 1 FROM {spec.table} WHERE id = ?", (rid,)).fetchone():
+                records.delete(db, kind, rid)
+                removed += 1
+        db.execute(
+            "UPDATE import_batches SET undone_at = ?, updated_at = ? WHERE id = ?",
+            (records.now(), records.now(), batch_id),
+        )
+    return removed
+
+
+def _dependants_outside(db: Database, mine: set[tuple[str, int]]) -> int:
+    outside = 0
+    for kind, rid in mine:
+        spec = KINDS[kind]
+        for table, child_id in records.cascade(db, spec.table, [rid])[1:]:
+            child_kind = next(k.name for k in KINDS.values() if k.table == table)
+            if (child_kind, child_id) not in mine:
+                outside += 1
+    return outside
+
+
+def describe(plan: ImportPlan) -> str:
+    counts = plan.counts()
+    mapped = {
+        plan.headers[i]: KINDS[plan.kind].field_map[f].label for i, f in plan.mapping.items() if f
+    }
+    return json.dumps(
+        {
+            "file": plan.source,
+            "read as": plan.description,
+            "columns": mapped,
+            "left aside": plan.unmapped_columns(),
+            **counts,
+        },
+        ensure_ascii=False,
+        indent=1,
+    )

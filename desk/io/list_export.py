@@ -1,0 +1,68 @@
+"""Any list, as the window shows it (filter and order), out to CSV or Excel.
+
+Both carry the same protection as the survey: a value that a spreadsheet would run as a
+formula (= + - @ at the start) is written so that it stays text.
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+from desk.core import queries
+from desk.core.db import Database
+from desk.core.errors import DeskError
+from desk.core.kinds import KINDS
+from desk.reports.excel import put
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _table(db: Database, query: queries.ListQuery) -> tuple[list[str], list[list[str]]]:
+    spec = KINDS[query.kind]
+    rows = queries.list_records(db, query)
+    fields = list(spec.fields)
+    headers = ["id", *[f.label for f in fields]]
+    body = [
+        [str(row["id"]), *[queries.display(db, f, row.get(f.name)) for f in fields]] for row in rows
+    ]
+    return headers, body
+
+
+def csv_safe(text: str) -> str:
+    """A leading apostrophe keeps a spreadsheet from reading the cell as a formula."""
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def export_list(db: Database, query: queries.ListQuery, path: Path) -> int:
+    headers, body = _table(db, query)
+    suffix = path.suffix.lower()
+    partial = path.with_name(path.name + ".partial")
+    if suffix == ".csv":
+        # UTF-8 with a byte-order mark: Excel then reads native scripts correctly.
+        with open(partial, "w", encoding="utf-8-sig", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(headers)
+            writer.writerows([[csv_safe(cell) for cell in row] for row in body])
+    elif suffix == ".xlsx":
+        book = Workbook()
+        sheet = book.active
+        sheet.title = KINDS[query.kind].plural[:31]
+        for column, header in enumerate(headers, start=1):
+            put(sheet, 1, column, header).font = Font(bold=True)
+        for row_number, row in enumerate(body, start=2):
+            for column, cell in enumerate(row, start=1):
+                put(sheet, row_number, column, cell)
+        for column, header in enumerate(headers, start=1):
+            width = max([len(header), *(len(r[column - 1]) for r in body[:200])]) + 2
+            sheet.column_dimensions[get_column_letter(column)].width = min(width, 50)
+        sheet.freeze_panes = "A2"
+        book.save(partial)
+    else:
+        raise DeskError(f"Export a list as .csv or .xlsx, not '{suffix or path.name}'.")
+    partial.replace(path)
+    return len(body)

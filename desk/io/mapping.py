@@ -1,0 +1,275 @@
+"""Which spreadsheet column feeds which field, and how office-written values are read.
+
+Headers are matched the way offices write them ("Sister City", "Partner City", "Year
+Established", "Type"), in any order and case; columns nobody asked for are left aside.
+A mapping the person confirmed is remembered per header for next time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from typing import Any
+
+from desk.core import records
+from desk.core.db import Database
+from desk.core.errors import ValidationError
+from desk.core.kinds import KINDS
+from desk.core.validate import clean
+
+# field -> headers people write for it (compared after normalise()).
+ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
+    "partnership": {
+        "partner_name": (
+            "sister city",
+            "partner city",
+            "partner",
+            "city",
+            "partner name",
+            "name",
+            "sister cities",
+            "municipality",
+            "twin city",
+        ),
+        "partner_name_native": (
+            "native name",
+            "name in native script",
+            "local name",
+            "native script",
+            "original name",
+        ),
+        "country": ("country", "nation", "partner country"),
+        "region": ("region", "province", "state province", "prefecture", "state"),
+        "kind": ("type", "kind", "relationship", "partnership type", "relationship type"),
+        "status": ("status", "state of relationship", "current status"),
+        "established_date": (
+            "year established",
+            "established",
+            "since",
+            "date established",
+            "year",
+            "founded",
+            "date signed",
+            "signed",
+            "start",
+        ),
+        "priority_areas": ("priority areas", "focus areas", "focus", "sectors", "areas"),
+        "lead_department": ("lead department", "department", "lead"),
+        "local_committee": ("committee", "local committee", "sister city committee", "association"),
+        "notes": ("notes", "comments", "remarks", "description"),
+    },
+    "agreement": {
+        "title": ("title", "agreement", "name", "agreement title", "document"),
+        "kind": ("type", "kind", "agreement type"),
+        "status": ("status",),
+        "parties": ("parties", "partner", "partner city", "counterpart", "with"),
+        "country": ("country", "partner country"),
+        "signed_date": ("signed", "date signed", "signing date", "signature date"),
+        "effective_date": ("effective", "effective date", "start", "start date"),
+        "expiry_date": ("expires", "expiry", "expiry date", "expiration", "end date", "end"),
+        "term_months": ("term months", "term", "duration months"),
+        "notice_days": ("notice days", "notice period", "notice"),
+        "auto_renew": ("auto renew", "auto renewal", "renews automatically", "renewal"),
+        "approving_body": ("approved by", "approving body", "approval"),
+        "approval_date": ("approval date", "date approved"),
+        "approval_reference": ("resolution", "resolution number", "reference"),
+        "priority_areas": ("priority areas", "focus areas", "sectors"),
+        "notes": ("notes", "comments", "remarks"),
+    },
+    "visit": {
+        "title": ("title", "visit", "delegation", "mission", "event", "name"),
+        "direction": ("direction", "incoming outgoing", "in out", "type"),
+        "mode": ("mode", "format"),
+        "status": ("status",),
+        "country": ("country", "origin", "destination country", "origin country"),
+        "city": ("city", "destination", "origin city", "destination city"),
+        "start_date": ("start", "start date", "from", "arrival", "date", "dates from"),
+        "end_date": ("end", "end date", "to", "departure", "until"),
+        "principal": ("principal", "head of delegation", "led by", "leader"),
+        "purpose": ("purpose", "objective", "reason"),
+        "priority_areas": ("priority areas", "focus areas", "sectors"),
+        "outcomes": ("outcomes", "results"),
+        "notes": ("notes", "comments", "remarks"),
+    },
+    "contact": {
+        "honorific": ("honorific", "title prefix", "salutation", "prefix"),
+        "given_name": ("given name", "first name", "first", "forename"),
+        "family_name": ("family name", "last name", "surname", "last"),
+        "name_native": ("native name", "name in native script", "local name", "name native script"),
+        "job_title": ("title", "job title", "position", "role", "office"),
+        "organisation_id": (
+            "organisation",
+            "organization",
+            "company",
+            "agency",
+            "institution",
+            "employer",
+        ),
+        "country": ("country",),
+        "email": ("email", "e mail", "email address"),
+        "phone": ("phone", "telephone", "tel", "work phone", "office phone"),
+        "mobile": ("mobile", "cell", "mobile phone", "cell phone"),
+        "languages": ("languages", "language"),
+        "dietary": ("dietary", "dietary needs", "diet", "dietary restrictions"),
+        "notes": ("notes", "comments", "remarks"),
+    },
+    "organisation": {
+        "name": ("name", "organisation", "organization", "company", "institution"),
+        "name_native": ("native name", "name in native script", "local name"),
+        "kind": ("type", "kind", "category"),
+        "country": ("country",),
+        "city": ("city",),
+        "website": ("website", "web", "url"),
+        "email": ("email", "e mail"),
+        "phone": ("phone", "telephone"),
+        "notes": ("notes", "comments", "remarks"),
+    },
+}
+
+# Words offices use for our vocabulary codes.
+SYNONYMS: dict[tuple[str, str], dict[str, str]] = {
+    ("partnership", "kind"): {
+        "sister": "sister_city",
+        "sister city": "sister_city",
+        "sister cities": "sister_city",
+        "twin": "sister_city",
+        "twin city": "sister_city",
+        "friendship": "friendship_city",
+        "friendship city": "friendship_city",
+        "friendly city": "friendship_city",
+        "sector": "sector_partnership",
+        "mou": "sector_partnership",
+        "memorandum": "sector_partnership",
+        "sister port": "sector_partnership",
+        "network": "network_membership",
+    },
+    ("partnership", "status"): {
+        "inactive": "dormant",
+        "current": "active",
+        "terminated": "ended",
+        "expired": "lapsed",
+        "pending": "proposed",
+        "in progress": "proposed",
+    },
+    ("visit", "direction"): {
+        "in": "incoming",
+        "inbound": "incoming",
+        "delegation": "incoming",
+        "out": "outgoing",
+        "outbound": "outgoing",
+        "mission": "outgoing",
+        "trade mission": "outgoing",
+    },
+    ("agreement", "kind"): {
+        "memorandum of understanding": "mou",
+        "loi": "letter_of_intent",
+        "sister city": "sister_city_agreement",
+    },
+}
+
+IMPORTABLE = tuple(ALIASES)
+
+
+def normalise(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", str(text).casefold())
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(re.sub(r"[^\w]+", " ", plain).split())
+
+
+def guess_mapping(db: Database, kind: str, headers: list[str]) -> dict[int, str | None]:
+    """Column index -> field (None: left aside). Remembered choices first, then aliases."""
+    remembered = dict(
+        db.execute("SELECT header, field FROM import_mappings WHERE kind = ?", (kind,)).fetchall()
+    )
+    mapping: dict[int, str | None] = {}
+    used: set[str] = set()
+    for index, header in enumerate(headers):
+        key = normalise(header)
+        if key in remembered:
+            field = remembered[key]
+            mapping[index] = field if field not in used else None
+            if field:
+                used.add(field)
+    for index, header in enumerate(headers):
+        if index in mapping:
+            continue
+        key = normalise(header)
+        field = next(
+            (f for f, names in ALIASES[kind].items() if key in names and f not in used), None
+        )
+        mapping[index] = field
+        if field:
+            used.add(field)
+    return mapping
+
+
+def remember_mapping(
+    db: Database, kind: str, headers: list[str], mapping: dict[int, str | None]
+) -> None:
+    stamp = records.now()
+    for index, header in enumerate(headers):
+        db.execute(
+            "INSERT INTO import_mappings(kind, header, field, updated_at) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT(kind, header) DO UPDATE SET field = excluded.field, "
+            "updated_at = excluded.updated_at",
+            (kind, normalise(header), mapping.get(index), stamp),
+        )
+
+
+_DATE_FORMATS = (
+    "%Y-%m-%d",
+    "%Y/%m/%d",
+    "%m/%d/%Y",
+    "%m/%d/%y",
+    "%d.%m.%Y",
+    "%d-%m-%Y",
+    "%B %d, %Y",
+    "%b %d, %Y",
+    "%d %B %Y",
+    "%d %b %Y",
+    "%B %Y",
+    "%b %Y",
+    "%Y-%m-%dT%H:%M:%S",
+    "%Y-%m-%d %H:%M:%S",
+)
+
+
+def parse_date(raw: Any) -> str:
+    """A date as offices write it: 1961, 6/21/1961, 21.06.1961, June 21, 1961, ..."""
+    if isinstance(raw, dt.datetime):
+        return raw.date().isoformat()
+    if isinstance(raw, dt.date):
+        return raw.isoformat()
+    if isinstance(raw, int | float) and 1000 <= raw <= 9999 and float(raw).is_integer():
+        return f"{int(raw):04d}-01-01"
+    text = " ".join(str(raw).replace(",", ", ").split()).replace(" ,", ",")
+    if re.fullmatch(r"\d{4}", text):
+        return f"{text}-01-01"
+    for pattern in _DATE_FORMATS:
+        try:
+            return dt.datetime.strptime(text, pattern).date().isoformat()
+        except ValueError:
+            continue
+    raise ValueError(text)
+
+
+def convert(db: Database, kind: str, field: str, raw: Any) -> Any:
+    """One cell into the value the record layer takes; ValidationError names the field."""
+    spec = KINDS[kind].field_map[field]
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return None
+    if spec.type == "date":
+        try:
+            return parse_date(raw)
+        except ValueError:
+            raise ValidationError(f"'{spec.label}' must be a date, got '{raw}'.", field) from None
+    if spec.type == "enum":
+        synonym = SYNONYMS.get((kind, field), {}).get(normalise(str(raw)))
+        if synonym:
+            return synonym
+    if spec.type == "ref" and spec.ref == "organisation" and not str(raw).strip().isdigit():
+        return str(raw).strip()  # an organisation by name: found or created on import
+    if isinstance(raw, float) and raw.is_integer() and spec.type in ("int", "text"):
+        raw = int(raw)
+    return clean(spec, raw)

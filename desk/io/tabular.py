@@ -1,0 +1,175 @@
+"""Reading the spreadsheets offices keep: CSV in whatever encoding and separator, or
+XLSX, with the header row found under any title rows and merged header cells filled in.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime as dt
+import io
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from zipfile import BadZipFile, is_zipfile
+
+from desk.core.errors import DeskError
+
+MAX_COLUMNS = 200
+_SNIFF_BYTES = 64 * 1024
+_FULL_LOAD_LIMIT = 5 * 1024 * 1024  # smaller workbooks are read whole, merged cells and all
+
+
+class FileRefused(DeskError):
+    """A file that cannot be read as a table; the message says why."""
+
+
+@dataclass
+class TableFile:
+    headers: list[str]
+    rows: list[tuple[int, list[Any]]]  # (row number in the file, cells)
+    description: str  # e.g. "CSV, windows-1252, ';' separated"
+
+
+def read_table(path: Path) -> TableFile:
+    if not path.is_file():
+        raise FileRefused(f"No file at {path}.")
+    if path.stat().st_size == 0:
+        raise FileRefused(f"{path.name} is empty.")
+    if path.suffix.lower() in (".xlsx", ".xlsm") or is_zipfile(path):
+        return _read_xlsx(path)
+    return _read_csv(path)
+
+
+def _decode(raw: bytes, name: str) -> tuple[str, str]:
+    for bom, encoding in (
+        (codecs.BOM_UTF8, "utf-8-sig"),
+        (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"),
+    ):
+        if raw.startswith(bom):
+            return raw.decode(encoding), encoding.replace("-sig", " with BOM")
+    if b"\x00" in raw[:_SNIFF_BYTES]:
+        # UTF-16 without a byte-order mark shows as every other byte zero.
+        sample = raw[:_SNIFF_BYTES]
+        if sample[1::2].count(0) > len(sample) * 0.4:
+            return raw.decode("utf-16-le", errors="strict"), "utf-16-le"
+        if sample[0::2].count(0) > len(sample) * 0.4:
+            return raw.decode("utf-16-be", errors="strict"), "utf-16-be"
+        raise FileRefused(f"{name} is not a text table (it holds binary data).")
+    try:
+        return raw.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return raw.decode("cp1252"), "windows-1252"
+    except UnicodeDecodeError:
+        return raw.decode("latin-1"), "latin-1"
+
+
+def _read_csv(path: Path) -> TableFile:
+    raw = path.read_bytes()
+    try:
+        text, encoding = _decode(raw, path.name)
+    except UnicodeDecodeError:
+        raise FileRefused(f"{path.name} is not a text table (it cannot be decoded).") from None
+    controls = sum(1 for ch in text[:_SNIFF_BYTES] if ord(ch) < 32 and ch not in "\r\n\t")
+    if controls > 8:
+        raise FileRefused(f"{path.name} is not a text table (it holds binary data).")
+    sample = text[:_SNIFF_BYTES]
+    try:
+        delimiter = csv.Sniffer().sniff(sample, delimiters=",;\t|").delimiter
+    except csv.Error:
+        delimiter = max(",;\t|", key=sample.count)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        rows = [(n, row) for n, row in enumerate(reader, start=1)]
+    except csv.Error as exc:
+        raise FileRefused(f"{path.name} is not a readable CSV file: {exc}.") from None
+    shown = {"\t": "tab", ",": "comma", ";": "semicolon", "|": "bar"}[delimiter]
+    return _with_header(path.name, rows, f"CSV, {encoding}, {shown} separated")
+
+
+def _read_xlsx(path: Path) -> TableFile:
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    whole = path.stat().st_size <= _FULL_LOAD_LIMIT
+    try:
+        book = load_workbook(path, read_only=not whole, data_only=True)
+    except (BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
+        raise FileRefused(f"{path.name} is not a readable Excel workbook: {exc}.") from None
+    sheet = book.worksheets[0]
+    merged: dict[tuple[int, int], Any] = {}
+    if whole:
+        for cell_range in sheet.merged_cells.ranges:
+            value = sheet.cell(cell_range.min_row, cell_range.min_col).value
+            for row in range(cell_range.min_row, cell_range.max_row + 1):
+                for col in range(cell_range.min_col, cell_range.max_col + 1):
+                    merged[(row, col)] = value
+
+    def fill(number: int, cells: list[Any]) -> list[Any]:
+        # A merged cell keeps its value in its first cell only; spread it over the range.
+        filled = list(cells)
+        for (row, col), value in merged.items():
+            if row == number and col <= len(filled) and filled[col - 1] is None:
+                filled[col - 1] = value
+        return filled
+
+    rows = [
+        (n, list(values)) for n, values in enumerate(sheet.iter_rows(values_only=True), start=1)
+    ]
+    table = _with_header(path.name, rows, f"Excel workbook, sheet '{sheet.title}'", fill)
+    book.close()
+    return table
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def _with_header(
+    name: str,
+    rows: list[tuple[int, list[Any]]],
+    description: str,
+    fill: Callable[[int, list[Any]], list[Any]] | None = None,
+) -> TableFile:
+    """Find the header row and the rows under it. `fill` spreads merged cells, after the
+    header is found, so a title merged across the top does not pass for a header."""
+    rows = [(n, cells) for n, cells in rows if any(_text(c) for c in cells)]
+    if not rows:
+        raise FileRefused(f"{name} holds no rows.")
+    for n, cells in rows:
+        used = max(i for i, c in enumerate(cells) if _text(c)) + 1
+        if used > MAX_COLUMNS:
+            raise FileRefused(
+                f"{name}, row {n}: {used} columns; desk reads at most "
+                f"{MAX_COLUMNS}. Is this the right file?"
+            )
+    # Title rows ("Sister cities, updated May 2024") sit above the header: the header is
+    # the first of the top rows that is nearly as full as the fullest of them.
+    top = rows[:10]
+    widest = max(len([c for c in cells if _text(c)]) for _, cells in top)
+    header_at = next(
+        i
+        for i, (_, cells) in enumerate(top)
+        if len([c for c in cells if _text(c)]) >= max(2, widest * 0.6) or widest < 2
+    )
+    if fill is not None:
+        rows = [(n, fill(n, cells)) for n, cells in rows]
+    header_row = [_text(c) for c in rows[header_at][1]]
+    body = rows[header_at + 1 :]
+    if not body:
+        raise FileRefused(f"{name} has a header row but no data rows.")
+    width = max(len(header_row), *(len(cells) for _, cells in body))
+    headers = [
+        h or f"Column {i + 1}" for i, h in enumerate(header_row + [""] * (width - len(header_row)))
+    ]
+    return TableFile(
+        headers, [(n, cells + [None] * (width - len(cells))) for n, cells in body], description
+    )

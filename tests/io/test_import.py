@@ -1,0 +1,278 @@
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from openpyxl import Workbook
+
+from desk.cli import main
+from desk.core import queries, records
+from desk.core.db import Database
+from desk.core.errors import DeskError
+from desk.io import importer
+from desk.io.mapping import guess_mapping, parse_date
+from desk.io.tabular import FileRefused, read_table
+
+DATA = Path(__file__).parent.parent / "data"
+
+RECORD_TABLES = (
+    "organisations",
+    "contacts",
+    "partnerships",
+    "partnership_status_changes",
+    "agreements",
+    "visits",
+    "network_memberships",
+    "offices",
+)
+
+
+def snapshot(db: Database) -> str:
+    """The records as stored (history and batches aside), for before/after comparisons."""
+    parts = [
+        json.dumps(db.execute(f"SELECT * FROM {t} ORDER BY id").fetchall()) for t in RECORD_TABLES
+    ]
+    parts.append(
+        json.dumps(
+            db.execute("SELECT kind, record_id, title FROM search_index ORDER BY rowid").fetchall()
+        )
+    )
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+def test_office_spreadsheet_imports_with_guessed_columns(db: Database) -> None:
+    plan = importer.plan_file(db, "partnership", DATA / "sister_cities.csv")
+    mapped = {plan.headers[i]: f for i, f in plan.mapping.items() if f}
+    assert mapped == {
+        "Sister City": "partner_name",
+        "Country": "country",
+        "Year Established": "established_date",
+        "Type": "kind",
+        "Status": "status",
+        "Notes": "notes",
+    }
+    assert plan.unmapped_columns() == ["Mayor at signing", "Last contact"]
+    assert plan.counts() == {"new": 12, "match": 0, "problem": 0}
+    batch = importer.apply_plan(db, plan)
+    rows = {
+        r["partner_name"]: r for r in queries.list_records(db, queries.ListQuery("partnership"))
+    }
+    assert rows["Jeonju"]["country"] == "KR" and rows["Jeonju"]["established_date"] == (
+        "1996-06-21"
+    )
+    assert rows["Da Nang"]["country"] == "VN" and rows["Da Nang"]["kind"] == ("sector_partnership")
+    assert rows["Da Nang"]["established_date"] == "2019-04-07"
+    assert rows["Valencia"]["established_date"] == "1999-01-09"
+    assert rows["Valencia"]["status"] == "dormant"
+    assert rows["Matsue"]["established_date"] == "1972-01-01"
+    assert rows["Bristol"]["country"] == "GB" and rows["Plzeň"]["country"] == "CZ"
+    assert rows["Suzhou"]["notes"] == 'Trade office opened 2019, "Garden City"'
+    assert rows["Tainan"]["kind"] == "friendship_city"
+    assert batch > 0
+
+
+def test_reimporting_adds_nothing_and_undo_restores(db: Database) -> None:
+    records.create(
+        db, "partnership", {"partner_name": "Matsue", "kind": "sister_city", "country": "JP"}
+    )
+    before = snapshot(db)
+    plan = importer.plan_file(db, "partnership", DATA / "sister_cities.csv")
+    assert plan.counts()["match"] == 1
+    batch = importer.apply_plan(db, plan)
+    assert queries.count(db, "partnership") == 12
+    again = importer.plan_file(db, "partnership", DATA / "sister_cities.csv")
+    assert again.counts() == {"new": 0, "match": 12, "problem": 0}
+    importer.apply_plan(db, again)
+    assert queries.count(db, "partnership") == 12
+    assert importer.undo_batch(db, batch) == 22  # 11 partnerships and their first status
+    assert snapshot(db) == before
+    with pytest.raises(DeskError, match="already undone"):
+        importer.undo_batch(db, batch)
+
+
+def test_undo_protects_later_work(db: Database) -> None:
+    batch = importer.apply_plan(
+        db, importer.plan_file(db, "partnership", DATA / "sister_cities.csv")
+    )
+    matsue = db.execute("SELECT id FROM partnerships WHERE partner_name = 'Matsue'").fetchone()[0]
+    records.create(
+        db, "visit", {"title": "Mission", "direction": "outgoing", "partnership_id": matsue}
+    )
+    records.update(db, "partnership", matsue, {"notes": "edited after the import"})
+    with pytest.raises(DeskError, match="1 of its records were edited"):
+        importer.undo_batch(db, batch)
+    assert queries.count(db, "partnership") == 12
+    importer.undo_batch(db, batch, force=True)
+    assert queries.count(db, "partnership") == 0
+    assert queries.count(db, "visit") == 1  # unlinked, not deleted
+
+
+def test_problems_name_row_and_column_and_nothing_is_written(db: Database, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.csv"
+    bad.write_text(
+        "Partner City;Country;Established;Type\nKobe;Japan;1957;Sister\n"
+        "Atlantis;Atlantis;1900;Sister\nLyon;France;sometime;Sister\n"
+        ";France;2001;Sister\n",
+        encoding="utf-8",
+    )
+    plan = importer.plan_file(db, "partnership", bad)
+    assert plan.counts() == {"new": 1, "match": 0, "problem": 3}
+    assert plan.problems() == [
+        "Row 3, column 'Country': 'Country' must be a country name or ISO code "
+        "(e.g. JP, Japan), got 'Atlantis'.",
+        "Row 4, column 'Established': 'Established' must be a date, got 'sometime'.",
+        "Row 5, column 'Partner City': 'Partner' is required.",
+    ]
+    with pytest.raises(DeskError, match="3 row\\(s\\) have problems; nothing was imported"):
+        importer.apply_plan(db, plan)
+    assert queries.count(db, "partnership") == 0
+    importer.apply_plan(db, plan, skip_problems=True)
+    assert queries.count(db, "partnership") == 1
+
+
+def _xlsx_with_title_and_merges(path: Path) -> None:
+    book = Workbook()
+    sheet = book.active
+    sheet["A1"] = "Port Meridian international contacts - updated May 2024"
+    sheet.merge_cells("A1:F1")
+    sheet.append([])
+    sheet.append(["First Name", "Last Name", "Organization", "Phone", "E-mail", None])
+    sheet.merge_cells("D3:E3")  # one "Phone" header spread over two columns by hand
+    sheet["F3"] = "Email"
+    sheet.append(["Taro", "Yamada", "Kobe City Hall", "+81 78 331 8181", "", "t@kobe.jp"])
+    sheet.append(["Hélène", "Lefèvre", "Ville de Nantes", "+33 2 40 41 90 00", "", "h@nantes.fr"])
+    sheet.append(["Min-jun", "Kim", "Kobe City Hall", None, None, "k@x.kr"])
+    book.save(path)
+
+
+def test_xlsx_with_title_rows_and_merged_headers(db: Database, tmp_path: Path) -> None:
+    path = tmp_path / "contacts.xlsx"
+    _xlsx_with_title_and_merges(path)
+    table = read_table(path)
+    # The merged "Phone" header covers both of its columns.
+    assert table.headers[:5] == ["First Name", "Last Name", "Organization", "Phone", "Phone"]
+    assert table.rows[0][0] == 4  # row numbers as the spreadsheet shows them
+    plan = importer.plan_file(db, "contact", path)
+    assert plan.counts() == {"new": 3, "match": 0, "problem": 0}
+    importer.apply_plan(db, plan)
+    orgs = [r["name"] for r in queries.list_records(db, queries.ListQuery("organisation"))]
+    assert orgs == ["Kobe City Hall", "Ville de Nantes"]  # found or made once each
+    yamada = queries.list_records(db, queries.ListQuery("contact", text="yamada"))[0]
+    assert yamada["email"] == "t@kobe.jp" and yamada["phone"] == "+81 78 331 8181"
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "utf-16", "cp1252", "latin-1"])
+def test_encodings_and_separators(db: Database, tmp_path: Path, encoding: str) -> None:
+    path = tmp_path / f"{encoding}.csv"
+    text = (
+        "Nom de la ville;Pays;Année;Type\r\nNantes;France;1993;Jumelage\r\n"
+        "Besançon;France;1990;Friendship\r\n"
+    )
+    path.write_bytes(text.encode(encoding))
+    table = read_table(path)
+    assert table.rows[1][1][0] == "Besançon"
+    assert "semicolon" in table.description
+
+
+def test_mapping_is_remembered_and_fixed_values_fill_gaps(db: Database, tmp_path: Path) -> None:
+    path = tmp_path / "odd.csv"
+    path.write_text("Ville jumelle,Pays,Genre\nNantes,France,amitié\n", encoding="utf-8")
+    with pytest.raises(DeskError, match=r"No column of odd\.csv gives 'Partner'"):
+        importer.plan_file(db, "partnership", path)
+    mapping = {0: "partner_name", 1: "country", 2: None}
+    plan = importer.plan_file(db, "partnership", path, mapping, {"kind": "friendship_city"})
+    importer.apply_plan(db, plan)
+    assert queries.list_records(db, queries.ListQuery("partnership"))[0]["kind"] == (
+        "friendship_city"
+    )
+    headers = read_table(path).headers
+    assert guess_mapping(db, "partnership", headers) == mapping
+    # Without a type column a list of partners is a list of sister cities.
+    path.write_text("Sister City,Country\nLyon,France\n", encoding="utf-8")
+    importer.apply_plan(db, importer.plan_file(db, "partnership", path))
+    assert (
+        queries.list_records(db, queries.ListQuery("partnership", text="lyon"))[0]["kind"]
+        == "sister_city"
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("binary.csv", bytes(range(256)) * 40, "binary data"),
+        ("empty.csv", b"", "is empty"),
+        ("header.csv", b"Sister City,Country\r\n", "no data rows"),
+        (
+            "wide.csv",
+            (
+                ",".join(f"c{i}" for i in range(500))
+                + "\n"
+                + ",".join("x" for _ in range(500))
+                + "\n"
+            ).encode(),
+            "500 columns",
+        ),
+        ("fake.xlsx", b"PK\x03\x04 this is no workbook", "not a readable Excel workbook"),
+    ],
+)
+def test_bad_files_are_refused_and_change_nothing(
+    db: Database, tmp_path: Path, name: str, content: bytes, message: str
+) -> None:
+    before = snapshot(db)
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(FileRefused, match=message):
+        importer.plan_file(db, "partnership", path)
+    assert snapshot(db) == before
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("1961", "1961-01-01"),
+        (1961, "1961-01-01"),
+        ("6/21/1961", "1961-06-21"),
+        ("21.06.1961", "1961-06-21"),
+        ("June 21, 1961", "1961-06-21"),
+        ("21 June 1961", "1961-06-21"),
+        ("1961-06-21", "1961-06-21"),
+        ("Jun 1961", "1961-06-01"),
+        ("1961/06/21", "1961-06-21"),
+    ],
+)
+def test_dates_as_offices_write_them(raw: Any, expected: str) -> None:
+    assert parse_date(raw) == expected
+
+
+def test_a_hundred_thousand_rows(db: Database, tmp_path: Path) -> None:
+    path = tmp_path / "big.csv"
+    lines = ["First Name,Last Name,Country,Email"]
+    lines += [f"Given{n},Family{n},Japan,p{n}@example.org" for n in range(100_000)]
+    path.write_text("\n".join(lines), encoding="utf-8")
+    plan = importer.plan_file(db, "contact", path)
+    assert plan.counts()["new"] == 100_000
+    seen: list[int] = []
+    importer.apply_plan(db, plan, progress=lambda done, total, _m: seen.append(done))
+    assert queries.count(db, "contact") == 100_000
+    assert seen[-1] == 100_000 and len(seen) >= 100
+
+
+def test_cli_import_dry_run_and_undo(
+    db_path: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    csv_path = tmp_path / "cities.csv"
+    shutil.copyfile(DATA / "sister_cities.csv", csv_path)
+    assert main(["--db", str(db_path), "import", "partnerships", str(csv_path), "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert '"new": 12' in out and "Dry run" in out
+    assert main(["--db", str(db_path), "import", "partnerships", str(csv_path)]) == 0
+    assert "as batch 1" in capsys.readouterr().out
+    assert main(["--db", str(db_path), "imports"]) == 0
+    assert "cities.csv: 12 new" in capsys.readouterr().out
+    assert main(["--db", str(db_path), "undo-import", "1"]) == 0
+    assert "24 record(s) removed" in capsys.readouterr().out
+    assert main(["--db", str(db_path), "import", "spaceships", str(csv_path)]) == 1
