@@ -196,6 +196,11 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
+        self._action(file_menu, "Import a spreadsheet or address book…", self.open_import, "Ctrl+I")
+        self._action(file_menu, "Undo an import…", self.open_imports)
+        file_menu.addSeparator()
+        self._action(file_menu, "Export calendar (iCalendar)…", self.export_calendar)
+        self._action(file_menu, "Export contacts (vCard)…", self.export_cards)
         self._action(file_menu, "Export everything (JSON)…", self.export_json)
         self._action(file_menu, "Import a dump (JSON)…", self.import_json)
         self._action(file_menu, "Back up the database…", self.backup)
@@ -230,6 +235,62 @@ class MainWindow(QMainWindow):
         palette = SearchPalette(self.db, self)
         palette.chosen.connect(self.open_record)
         palette.exec()
+
+    def open_import(self) -> None:
+        from desk.ui.dialogs.import_wizard import ImportWizard
+
+        wizard = ImportWizard(self.db, self.path, self)
+        wizard.imported.connect(lambda _batch: self.refresh_all())
+        wizard.exec()
+
+    def open_imports(self) -> None:
+        from desk.ui.dialogs.undo_imports import UndoImportsDialog
+
+        dialog = UndoImportsDialog(self.db, self)
+        dialog.undone.connect(lambda _batch: self.refresh_all())
+        dialog.exec()
+
+    def export_calendar(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Export calendar", "desk.ics", "iCalendar (*.ics)"
+        )
+        if not path:
+            return
+        from desk.io.calendar import export_ics
+
+        def work(_progress: tasks.Progress) -> int:
+            database = self._worker_db()
+            try:
+                return export_ics(database, Path(path))
+            finally:
+                database.close()
+
+        self.run_task(
+            "Exporting the calendar",
+            work,
+            lambda n: self.statusBar().showMessage(f"{n} events written to {path}", 8000),
+        )
+
+    def export_cards(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Export contacts", "desk-contacts.vcf", "vCard (*.vcf)"
+        )
+        if not path:
+            return
+        from desk.io.vcard import export_vcards
+
+        def work(_progress: tasks.Progress) -> int:
+            database = self._worker_db()
+            try:
+                return export_vcards(database, Path(path))
+            finally:
+                database.close()
+
+        self.run_task(
+            "Exporting contacts",
+            work,
+            lambda n: self.statusBar().showMessage(f"{n} contacts written to {path}", 8000),
+        )
 
     def open_survey(self) -> None:
         from desk.ui.dialogs.survey_wizard import SurveyWizard

@@ -116,6 +116,7 @@ class GapsPage(QWizardPage):
     def refresh(self) -> None:
         self.problems = preflight(self.wizard_.data())
         self.model.set_rows(self.problems)
+        self.view.resizeColumnToContents(0)
         self.fix_button.setEnabled(bool(self.problems))
         self.summary.setText(
             "Nothing is missing: every engagement has a partner country, a method, a "

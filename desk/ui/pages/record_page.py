@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QFileDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -73,6 +75,9 @@ class RecordPage(QWidget):
         self.filter.setAccessibleName(f"Filter {self.spec.plural.lower()}")
         self.filter.setClearButtonEnabled(True)
         self.count_label = QLabel()
+        self.export_button = QPushButton("Export list…")
+        self.export_button.setToolTip("This list, as filtered and sorted, to CSV or Excel")
+        self.export_button.clicked.connect(self.export_list)
         self.model = RecordTableModel(db, kind_name, load=False)
         self.table = QTableView()
         self.table.setModel(self.model)
@@ -100,7 +105,10 @@ class RecordPage(QWidget):
         left_layout.setContentsMargins(0, 0, 0, 0)
         left_layout.addWidget(self.filter)
         left_layout.addWidget(self.table, 1)
-        left_layout.addWidget(self.count_label)
+        footer = QHBoxLayout()
+        footer.addWidget(self.count_label, 1)
+        footer.addWidget(self.export_button)
+        left_layout.addLayout(footer)
 
         self.heading = QLabel()
         heading_font = QFont(self.heading.font())
@@ -121,6 +129,7 @@ class RecordPage(QWidget):
         self.save_button = QPushButton("Save")
         self.revert_button = QPushButton("Revert")
         self.delete_button = QPushButton("Delete…")
+
         buttons = QHBoxLayout()
         for button, slot in (
             (self.new_button, self.new_record),
@@ -371,6 +380,27 @@ class RecordPage(QWidget):
 
     def _links_changed(self, kinds: set[str]) -> None:
         self.changed.emit(kinds)
+
+    def export_list(self) -> None:
+        from desk.io.list_export import export_list
+
+        path, chosen = QFileDialog.getSaveFileName(
+            self,
+            f"Export {self.spec.plural.lower()}",
+            f"{self.spec.plural.lower()}.xlsx",
+            "Excel workbook (*.xlsx);;CSV (*.csv)",
+        )
+        if not path:
+            return
+        target = Path(path)
+        if target.suffix.lower() not in (".xlsx", ".csv"):
+            target = target.with_suffix(".csv" if "CSV" in chosen else ".xlsx")
+        try:
+            count = export_list(self.db, self.model.query, target)
+        except (DeskError, OSError) as exc:
+            QMessageBox.warning(self, "Export list", str(exc))
+            return
+        self.count_label.setText(f"{count:,} {self.spec.plural.lower()} written to {target.name}")
 
     def focus_filter(self) -> None:
         self.filter.setFocus()

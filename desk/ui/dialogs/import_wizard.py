@@ -1,0 +1,305 @@
+"""The import wizard: pick a file, confirm which column is which, see what would happen,
+then import in the background as one batch that can be undone."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QPushButton,
+    QTableWidget,
+    QVBoxLayout,
+    QWidget,
+    QWizard,
+    QWizardPage,
+)
+
+from desk.core import db as dbmod
+from desk.core.db import Database
+from desk.core.errors import DeskError
+from desk.core.kinds import KINDS
+from desk.io import importer
+from desk.io.mapping import IMPORTABLE, guess_mapping
+from desk.io.tabular import TableFile, read_table
+from desk.io.vcard import read_vcards
+from desk.ui import tasks
+
+LEAVE_ASIDE = "(leave aside)"
+
+
+class ImportWizard(QWizard):
+    imported = Signal(int)  # batch id
+
+    def __init__(self, db: Database, db_path: Path, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.db = db
+        self.db_path = db_path
+        self.setWindowTitle("Import records")
+        self.table: TableFile | None = None
+        self.plan: importer.ImportPlan | None = None
+        self.source = SourcePage(self)
+        self.columns = ColumnsPage(self)
+        self.preview = PreviewPage(self)
+        self.finish = FinishPage(self)
+        for page in (self.source, self.columns, self.preview, self.finish):
+            self.addPage(page)
+        self.resize(820, 560)
+
+    @property
+    def kind(self) -> str:
+        return "contact" if self.is_vcard else self.source.kind.currentData()
+
+    @property
+    def is_vcard(self) -> bool:
+        return Path(self.source.path.text()).suffix.lower() in (".vcf", ".vcard")
+
+
+class SourcePage(QWizardPage):
+    def __init__(self, wizard: ImportWizard) -> None:
+        super().__init__()
+        self.wizard_ = wizard
+        self.setTitle("What to import")
+        self.setSubTitle(
+            "A spreadsheet (CSV or Excel) of partnerships, agreements, visits, "
+            "contacts or organisations, or an address book export (vCard)."
+        )
+        self.kind = QComboBox()
+        self.kind.setAccessibleName("Kind of records")
+        for name in IMPORTABLE:
+            self.kind.addItem(KINDS[name].plural, name)
+        self.path = QLineEdit()
+        self.path.setAccessibleName("File to import")
+        browse = QPushButton("Browse…")
+        browse.clicked.connect(self.browse)
+        self.error = QLabel()
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet("color: #b00020;")
+        row = QHBoxLayout()
+        row.addWidget(self.path, 1)
+        row.addWidget(browse)
+        layout = QFormLayout(self)
+        layout.addRow("Records", self.kind)
+        layout.addRow("File", row)
+        layout.addRow(self.error)
+        self.path.textChanged.connect(self.completeChanged)
+
+    def browse(self) -> None:
+        chosen, _ = QFileDialog.getOpenFileName(
+            self, "Choose a file", "", "Tables and cards (*.csv *.xlsx *.vcf);;All files (*)"
+        )
+        if chosen:
+            self.path.setText(chosen)
+
+    def isComplete(self) -> bool:
+        return Path(self.path.text()).is_file()
+
+    def validatePage(self) -> bool:
+        wizard = self.wizard_
+        try:
+            if wizard.is_vcard:
+                rows = read_vcards(Path(self.path.text()))
+                wizard.table = None
+                wizard.plan = importer.plan_rows(
+                    wizard.db, "contact", rows, Path(self.path.text()).name, "vCard"
+                )
+            else:
+                wizard.table = read_table(Path(self.path.text()))
+        except DeskError as exc:
+            self.error.setText(str(exc))
+            return False
+        self.error.setText("")
+        return True
+
+    def nextId(self) -> int:
+        # Cards need no column choices: go straight to the preview.
+        return 2 if self.wizard_.is_vcard else 1
+
+
+class ColumnsPage(QWizardPage):
+    def __init__(self, wizard: ImportWizard) -> None:
+        super().__init__()
+        self.wizard_ = wizard
+        self.setTitle("Which column is which")
+        self.setSubTitle(
+            "desk guessed from the headers; change any that are wrong. "
+            "Columns left aside are not imported. Your choices are remembered."
+        )
+        self.grid = QTableWidget(0, 3)
+        self.grid.setHorizontalHeaderLabels(["Column in the file", "Example", "Goes to"])
+        self.grid.horizontalHeader().setStretchLastSection(True)
+        self.grid.verticalHeader().hide()
+        self.fixed_kind = QComboBox()
+        self.fixed_kind.setAccessibleName("Kind for rows without one")
+        self.error = QLabel()
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet("color: #b00020;")
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.grid, 1)
+        self.fixed_row = QHBoxLayout()
+        self.fixed_label = QLabel("Kind, where the file has none:")
+        self.fixed_row.addWidget(self.fixed_label)
+        self.fixed_row.addWidget(self.fixed_kind, 1)
+        layout.addLayout(self.fixed_row)
+        layout.addWidget(self.error)
+        self.combos: list[QComboBox] = []
+
+    def initializePage(self) -> None:
+        wizard = self.wizard_
+        assert wizard.table is not None
+        spec = KINDS[wizard.kind]
+        mapping = guess_mapping(wizard.db, wizard.kind, wizard.table.headers)
+        self.grid.setRowCount(len(wizard.table.headers))
+        self.combos = []
+        for row, header in enumerate(wizard.table.headers):
+            example = next(
+                (
+                    str(cells[row])
+                    for _n, cells in wizard.table.rows[:20]
+                    if row < len(cells) and cells[row] not in (None, "")
+                ),
+                "",
+            )
+            self.grid.setItem(row, 0, _item(header))
+            self.grid.setItem(row, 1, _item(example[:60]))
+            combo = QComboBox()
+            combo.setAccessibleName(f"Field for column {header}")
+            combo.addItem(LEAVE_ASIDE, None)
+            for field in spec.fields:
+                combo.addItem(field.label, field.name)
+            combo.setCurrentIndex(max(0, combo.findData(mapping.get(row))))
+            self.grid.setCellWidget(row, 2, combo)
+            self.combos.append(combo)
+        self.grid.resizeColumnsToContents()
+        kind_field = spec.field_map.get("kind")
+        show_fixed = wizard.kind == "partnership" and kind_field is not None
+        self.fixed_kind.clear()
+        if show_fixed and kind_field is not None and kind_field.vocab:
+            for code, label in kind_field.vocab.items():
+                self.fixed_kind.addItem(label, code)
+        self.fixed_kind.setVisible(show_fixed)
+        self.fixed_label.setVisible(show_fixed)
+
+    def mapping(self) -> dict[int, str | None]:
+        return {row: combo.currentData() for row, combo in enumerate(self.combos)}
+
+    def validatePage(self) -> bool:
+        wizard = self.wizard_
+        chosen = [f for f in self.mapping().values() if f]
+        if len(chosen) != len(set(chosen)):
+            self.error.setText("Two columns go to the same field; leave one aside.")
+            return False
+        fixed = {"kind": self.fixed_kind.currentData()} if self.fixed_kind.isVisible() else {}
+        try:
+            wizard.plan = importer.plan_file(
+                wizard.db, wizard.kind, Path(wizard.source.path.text()), self.mapping(), fixed
+            )
+        except DeskError as exc:
+            self.error.setText(str(exc))
+            return False
+        self.error.setText("")
+        return True
+
+
+def _item(text: str) -> Any:
+    from PySide6.QtWidgets import QTableWidgetItem
+
+    item = QTableWidgetItem(text)
+    item.setFlags(item.flags() & ~item.flags().ItemIsEditable)
+    return item
+
+
+class PreviewPage(QWizardPage):
+    def __init__(self, wizard: ImportWizard) -> None:
+        super().__init__()
+        self.wizard_ = wizard
+        self.setTitle("What will happen")
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        self.problems = QListWidget()
+        self.problems.setAccessibleName("Problems by row and column")
+        self.skip = QCheckBox("Import the rows without problems and leave the others out")
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.problems, 10)
+        layout.addWidget(self.skip)
+        layout.addStretch(1)  # keeps the summary at the top when there is no list
+        self.skip.toggled.connect(self.completeChanged)
+
+    def initializePage(self) -> None:
+        plan = self.wizard_.plan
+        assert plan is not None
+        counts = plan.counts()
+        label = KINDS[plan.kind].plural.lower()
+        self.summary.setText(
+            f"{plan.source} ({plan.description}): {counts['new']} new {label}, "
+            f"{counts['match']} already in desk (they are not added again), "
+            f"{counts['problem']} with problems."
+        )
+        self.problems.clear()
+        self.problems.addItems(plan.problems())
+        self.problems.setVisible(bool(counts["problem"]))
+        self.skip.setVisible(bool(counts["problem"]))
+        self.skip.setChecked(False)
+
+    def isComplete(self) -> bool:
+        plan = self.wizard_.plan
+        if plan is None:
+            return False
+        counts = plan.counts()
+        return counts["new"] > 0 and (counts["problem"] == 0 or self.skip.isChecked())
+
+
+class FinishPage(QWizardPage):
+    def __init__(self, wizard: ImportWizard) -> None:
+        super().__init__()
+        self.wizard_ = wizard
+        self.setTitle("Importing")
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.status)
+        layout.addStretch(1)
+        self.batch: int | None = None
+        self._task: tasks.Task | None = None
+
+    def initializePage(self) -> None:
+        wizard = self.wizard_
+        plan = wizard.plan
+        assert plan is not None
+        skip = wizard.preview.skip.isChecked()
+        db_path = wizard.db_path
+        self.status.setText("Importing…")
+
+        def work(progress: tasks.Progress) -> int:
+            database = dbmod.open_database(db_path)
+            try:
+                return importer.apply_plan(database, plan, skip_problems=skip, progress=progress)
+            finally:
+                database.close()
+
+        def done(batch: int) -> None:
+            self.batch = batch
+            self.status.setText(
+                f"Imported {plan.counts()['new']} {KINDS[plan.kind].plural.lower()} as "
+                f"import #{batch}. File > Undo an import… takes them out again in one step."
+            )
+            self.completeChanged.emit()
+            wizard.imported.emit(batch)
+
+        def failed(exc: BaseException) -> None:
+            self.status.setText(f"Nothing was imported: {exc}")
+
+        self._task = tasks.run(self, "Importing", work, done, failed)
+
+    def isComplete(self) -> bool:
+        return self.batch is not None

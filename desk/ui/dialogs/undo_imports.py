@@ -1,0 +1,96 @@
+"""Past imports, each one undone in one step."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QHBoxLayout,
+    QMessageBox,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desk.core.db import Database
+from desk.core.errors import DeskError
+from desk.io import importer
+from desk.ui.models.rows import Column, RowsModel
+
+
+class UndoImportsDialog(QDialog):
+    undone = Signal(int)
+
+    def __init__(self, db: Database, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.db = db
+        self.setWindowTitle("Imports")
+        self.model = RowsModel(
+            [
+                Column("#", lambda b: str(b["id"])),
+                Column("When", lambda b: b["created_at"][:16].replace("T", " ")),
+                Column("File", lambda b: b["source"]),
+                Column("Records", lambda b: b["kind"]),
+                Column("Added", lambda b: str(b["created"])),
+                Column(
+                    "State",
+                    lambda b: f"undone {b['undone_at'][:10]}" if b["undone_at"] else "in place",
+                ),
+            ]
+        )
+        self.view = QTableView()
+        self.view.setModel(self.model)
+        self.view.setAccessibleName("Past imports")
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.view.verticalHeader().hide()
+        self.view.horizontalHeader().setStretchLastSection(True)
+        self.undo_button = QPushButton("Undo this import…")
+        self.undo_button.clicked.connect(self.undo)
+        close = QPushButton("Close")
+        close.clicked.connect(self.accept)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.undo_button)
+        buttons.addStretch(1)
+        buttons.addWidget(close)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.view, 1)
+        layout.addLayout(buttons)
+        self.refresh()
+        self.resize(720, 380)
+
+    def refresh(self) -> None:
+        self.model.set_rows(importer.batches(self.db))
+
+    def undo(self) -> None:
+        index = self.view.currentIndex()
+        if not index.isValid():
+            return
+        batch = self.model.rows[index.row()]
+        if (
+            QMessageBox.question(
+                self,
+                "Undo import",
+                f"Remove the {batch['created']} record(s) that import #{batch['id']} "
+                f"({batch['source']}) added?",
+            )
+            != QMessageBox.StandardButton.Yes
+        ):
+            return
+        try:
+            importer.undo_batch(self.db, batch["id"])
+        except DeskError as exc:
+            if (
+                QMessageBox.question(self, "Undo import", f"{exc}\n\nUndo it anyway?")
+                != QMessageBox.StandardButton.Yes
+            ):
+                return
+            try:
+                importer.undo_batch(self.db, batch["id"], force=True)
+            except DeskError as again:
+                QMessageBox.warning(self, "Undo import", str(again))
+                return
+        self.refresh()
+        self.undone.emit(batch["id"])

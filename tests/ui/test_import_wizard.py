@@ -1,0 +1,129 @@
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from openpyxl import load_workbook
+from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+from desk.core import queries, records
+from desk.core.db import Database, open_database
+from desk.io import importer
+from desk.ui.dialogs.import_wizard import ImportWizard
+from desk.ui.dialogs.undo_imports import UndoImportsDialog
+
+DATA = Path(__file__).parent.parent / "data"
+
+
+def test_import_wizard_maps_previews_imports(
+    qtbot: Any, db_path: Path, tmp_path: Path, qtmodeltester: Any
+) -> None:
+    db = open_database(db_path)
+    wizard = ImportWizard(db, db_path)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    wizard.source.kind.setCurrentIndex(wizard.source.kind.findData("partnership"))
+    wizard.source.path.setText(str(DATA / "sister_cities.csv"))
+    wizard.next()
+    columns = wizard.columns
+    chosen = {
+        columns.grid.item(r, 0).text(): combo.currentData()
+        for r, combo in enumerate(columns.combos)
+    }
+    assert chosen["Sister City"] == "partner_name" and chosen["Last contact"] is None
+    # The person changes their mind about one column.
+    notes = list(chosen).index("Notes")
+    columns.combos[notes].setCurrentIndex(columns.combos[notes].findData(None))
+    wizard.next()
+    assert "12 new partnerships" in wizard.preview.summary.text()
+    assert wizard.preview.isComplete()
+    with qtbot.waitSignal(wizard.imported, timeout=20_000) as imported:
+        wizard.next()
+    assert imported.args[0] == 1
+    assert queries.count(db, "partnership") == 12
+    suzhou = queries.list_records(db, queries.ListQuery("partnership", text="suzhou"))[0]
+    assert suzhou["notes"] is None  # left aside as chosen
+
+    dialog = UndoImportsDialog(db)
+    qtbot.addWidget(dialog)
+    qtmodeltester.check(dialog.model)
+    dialog.view.selectRow(0)
+    original = QMessageBox.question
+    QMessageBox.question = lambda *a, **k: QMessageBox.StandardButton.Yes  # type: ignore
+    try:
+        with qtbot.waitSignal(dialog.undone):
+            dialog.undo_button.click()
+    finally:
+        QMessageBox.question = original  # type: ignore
+    assert queries.count(db, "partnership") == 0
+    assert "undone" in dialog.model.data(dialog.model.index(0, 5))
+    db.close()
+
+
+def test_wizard_shows_problems_and_imports_vcards(qtbot: Any, db_path: Path) -> None:
+    db = open_database(db_path)
+    wizard = ImportWizard(db, db_path)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    wizard.source.path.setText(str(DATA / "address_book_30.vcf"))
+    wizard.next()
+    assert wizard.currentPage() is wizard.preview  # cards need no column choices
+    assert "2 new contacts" in wizard.preview.summary.text()
+    with qtbot.waitSignal(wizard.imported, timeout=20_000):
+        wizard.next()
+    assert queries.count(db, "contact") == 2
+    db.close()
+
+
+def test_bad_file_is_refused_on_the_first_page(qtbot: Any, db_path: Path, tmp_path: Path) -> None:
+    db = open_database(db_path)
+    junk = tmp_path / "junk.csv"
+    junk.write_bytes(bytes(range(256)) * 10)
+    wizard = ImportWizard(db, db_path)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    wizard.source.path.setText(str(junk))
+    wizard.next()
+    assert wizard.currentPage() is wizard.source
+    assert "binary data" in wizard.source.error.text()
+    db.close()
+
+
+def test_export_list_from_a_page(
+    make_window: Any, demo_db: Database, tmp_path: Path, monkeypatch: Any
+) -> None:
+    window = make_window(demo_db, tmp_path / "demo.sqlite")
+    window.show_page("partnership")
+    page = window.page("partnership")
+    page.filter.setText("ma")
+    page._apply_filter()
+    out = tmp_path / "partners.xlsx"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))
+    page.export_button.click()
+    rows = list(load_workbook(out).active.iter_rows(min_row=2, values_only=True))
+    assert len(rows) == page.model.rowCount() > 0
+    assert "written to partners.xlsx" in page.count_label.text()
+    assert records.get(demo_db, "partnership", rows[0][0])
+
+
+def test_undo_refused_then_forced(qtbot: Any, db_path: Path, monkeypatch: Any) -> None:
+    db = open_database(db_path)
+    batch = importer.apply_plan(
+        db, importer.plan_file(db, "partnership", DATA / "sister_cities.csv")
+    )
+    first = db.execute("SELECT id FROM partnerships ORDER BY id LIMIT 1").fetchone()[0]
+    records.update(db, "partnership", first, {"notes": "edited"})
+    asked: list[str] = []
+
+    def question(_parent: Any, _title: str, text: str, *a: Any, **k: Any) -> Any:
+        asked.append(text)
+        return QMessageBox.StandardButton.Yes
+
+    monkeypatch.setattr(QMessageBox, "question", question)
+    dialog = UndoImportsDialog(db)
+    qtbot.addWidget(dialog)
+    dialog.view.selectRow(0)
+    dialog.undo()
+    assert any("were edited" in a for a in asked)
+    assert queries.count(db, "partnership") == 0 and batch == 1
+    db.close()
