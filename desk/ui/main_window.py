@@ -250,48 +250,6 @@ class MainWindow(QMainWindow):
         dialog.undone.connect(lambda _batch: self.refresh_all())
         dialog.exec()
 
-    def export_calendar(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(
-            self, "Export calendar", "desk.ics", "iCalendar (*.ics)"
-        )
-        if not path:
-            return
-        from desk.io.calendar import export_ics
-
-        def work(_progress: tasks.Progress) -> int:
-            database = self._worker_db()
-            try:
-                return export_ics(database, Path(path))
-            finally:
-                database.close()
-
-        self.run_task(
-            "Exporting the calendar",
-            work,
-            lambda n: self.statusBar().showMessage(f"{n} events written to {path}", 8000),
-        )
-
-    def export_cards(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(
-            self, "Export contacts", "desk-contacts.vcf", "vCard (*.vcf)"
-        )
-        if not path:
-            return
-        from desk.io.vcard import export_vcards
-
-        def work(_progress: tasks.Progress) -> int:
-            database = self._worker_db()
-            try:
-                return export_vcards(database, Path(path))
-            finally:
-                database.close()
-
-        self.run_task(
-            "Exporting contacts",
-            work,
-            lambda n: self.statusBar().showMessage(f"{n} contacts written to {path}", 8000),
-        )
-
     def open_survey(self) -> None:
         from desk.ui.dialogs.survey_wizard import SurveyWizard
 
@@ -308,38 +266,71 @@ class MainWindow(QMainWindow):
         )
 
     # -- background work ---------------------------------------------------------------
-    def run_task(self, title: str, work: Any, on_done: Any) -> tasks.Task:
+    def run_task(self, title: str, job: Any, on_done: Any) -> tasks.Task:
+        """Run `job(database, progress)` in the background on its own connection."""
+
         def failed(exc: BaseException) -> None:
             if not isinstance(exc, tasks.Cancelled):
                 QMessageBox.warning(self, title, str(exc))
 
-        task = tasks.run(self, title, work, on_done, failed)
+        task = tasks.run(self, title, tasks.on_own_connection(self.path, job), on_done, failed)
         self._tasks.append(task)
         task.done.connect(lambda _r: self._tasks.remove(task))
         task.error.connect(lambda _e: self._tasks.remove(task))
         return task
 
-    def _worker_db(self) -> Database:
-        # SQLite connections belong to one thread: background work opens its own.
-        return dbmod.open_database(self.path)
+    def _export(
+        self, title: str, default_name: str, file_filter: str, write: Any, what: str
+    ) -> None:
+        """Ask where, then write in the background: write(database, path, progress)."""
+        chosen, _ = QFileDialog.getSaveFileName(self, title, default_name, file_filter)
+        if not chosen:
+            return
+        path = Path(chosen)
+        self.run_task(
+            title,
+            lambda database, progress: write(database, path, progress),
+            lambda result: self.statusBar().showMessage(
+                f"{what.format(result=result)} written to {path}", 8000
+            ),
+        )
+
+    def export_calendar(self) -> None:
+        from desk.io.calendar import export_ics
+
+        self._export(
+            "Export calendar",
+            "desk.ics",
+            "iCalendar (*.ics)",
+            lambda db, path, _p: export_ics(db, path),
+            "{result} events",
+        )
+
+    def export_cards(self) -> None:
+        from desk.io.vcard import export_vcards
+
+        self._export(
+            "Export contacts",
+            "desk-contacts.vcf",
+            "vCard (*.vcf)",
+            lambda db, path, _p: export_vcards(db, path),
+            "{result} contacts",
+        )
 
     def export_json(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(
-            self, "Export everything", "desk-export.json", "JSON (*.json)"
-        )
-        if not path:
-            return
         from desk.io.dump import export_json
 
-        def work(progress: tasks.Progress) -> Path:
-            database = self._worker_db()
-            try:
-                return export_json(database, Path(path), progress)
-            finally:
-                database.close()
+        self._export(
+            "Export everything", "desk-export.json", "JSON (*.json)", export_json, "Everything"
+        )
 
-        self.run_task(
-            "Exporting", work, lambda out: self.statusBar().showMessage(f"Exported to {out}", 8000)
+    def backup(self) -> None:
+        self._export(
+            "Back up the database",
+            f"{self.path.stem}-backup.sqlite",
+            "SQLite (*.sqlite)",
+            lambda db, path, _p: dbmod.backup(db, path),
+            "A backup",
         )
 
     def import_json(self) -> None:
@@ -356,38 +347,18 @@ class MainWindow(QMainWindow):
             return
         from desk.io.dump import import_json
 
-        def work(progress: tasks.Progress) -> dict[str, int]:
-            database = self._worker_db()
-            try:
-                dbmod.backup(
-                    database, self.path.with_name(self.path.stem + ".before-import.sqlite")
-                )
-                return import_json(database, Path(path), replace=True, progress=progress)
-            finally:
-                database.close()
+        def job(database: Database, progress: tasks.Progress) -> dict[str, int]:
+            dbmod.backup(database, self.path.with_name(self.path.stem + ".before-import.sqlite"))
+            return import_json(database, Path(path), replace=True, progress=progress)
 
-        self.run_task("Importing", work, lambda _loaded: self.refresh_all())
-
-    def backup(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(
-            self, "Back up the database", f"{self.path.stem}-backup.sqlite", "SQLite (*.sqlite)"
-        )
-        if path:
-            self.run_task(
-                "Backing up",
-                lambda _p: dbmod.backup(self.db, Path(path)),
-                lambda out: self.statusBar().showMessage(f"Backup: {out}", 8000),
-            )
+        self.run_task("Importing", job, lambda _loaded: self.refresh_all())
 
     def load_demo(self) -> None:
-        def work(progress: tasks.Progress) -> object:
-            database = self._worker_db()
-            try:
-                return build_demo(database, progress=progress)
-            finally:
-                database.close()
-
-        self.run_task("Writing the demo city", work, lambda _s: self.refresh_all())
+        self.run_task(
+            "Writing the demo city",
+            lambda database, progress: build_demo(database, progress=progress),
+            lambda _s: self.refresh_all(),
+        )
 
     # -- window state ------------------------------------------------------------------
     def _restore_window(self) -> None:

@@ -10,11 +10,13 @@ from __future__ import annotations
 import threading
 import traceback
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt, QThread, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
+from desk.core.db import Database, open_database
 from desk.core.errors import DeskError
 
 Progress = Callable[[int, int, str], None]
@@ -112,3 +114,19 @@ def run(
     task.done.connect(on_done)
     task.error.connect(on_error)
     return task.start()
+
+
+def on_own_connection(
+    path: Path, job: Callable[[Database, Progress], Any]
+) -> Callable[[Progress], Any]:
+    """Work for the runner that reads and writes through a connection of its own: SQLite
+    connections belong to the thread that opened them."""
+
+    def work(progress: Progress) -> Any:
+        database = open_database(path)
+        try:
+            return job(database, progress)
+        finally:
+            database.close()
+
+    return work

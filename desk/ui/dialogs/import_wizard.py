@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from desk.core import db as dbmod
 from desk.core.db import Database
 from desk.core.errors import DeskError
 from desk.core.kinds import KINDS
@@ -280,12 +279,8 @@ class FinishPage(QWizardPage):
         db_path = wizard.db_path
         self.status.setText("Importing…")
 
-        def work(progress: tasks.Progress) -> int:
-            database = dbmod.open_database(db_path)
-            try:
-                return importer.apply_plan(database, plan, skip_problems=skip, progress=progress)
-            finally:
-                database.close()
+        def job(database: Database, progress: tasks.Progress) -> int:
+            return importer.apply_plan(database, plan, skip_problems=skip, progress=progress)
 
         def done(batch: int) -> None:
             self.batch = batch
@@ -299,7 +294,9 @@ class FinishPage(QWizardPage):
         def failed(exc: BaseException) -> None:
             self.status.setText(f"Nothing was imported: {exc}")
 
-        self._task = tasks.run(self, "Importing", work, done, failed)
+        self._task = tasks.run(
+            self, "Importing", tasks.on_own_connection(db_path, job), done, failed
+        )
 
     def isComplete(self) -> bool:
         return self.batch is not None

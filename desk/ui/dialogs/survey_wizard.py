@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from desk.core import db as dbmod
 from desk.core.db import Database
 from desk.reports.survey_data import Problem, SurveyData, collect, preflight
 from desk.reports.survey_edition import available, current, load
@@ -218,12 +217,8 @@ class ExportPage(QWizardPage):
         since = self.wizard_.choose.since.value()
         db_path = self.wizard_.db_path
 
-        def work(progress: tasks.Progress) -> Path:
-            database = dbmod.open_database(db_path)
-            try:
-                write_workbook(load(edition), collect(database, since), target, progress)
-            finally:
-                database.close()
+        def job(database: Database, progress: tasks.Progress) -> Path:
+            write_workbook(load(edition), collect(database, since), target, progress)
             return target
 
         def finished(path: Path) -> None:
@@ -236,7 +231,13 @@ class ExportPage(QWizardPage):
             self.status.setText(f"Not written: {exc}")
 
         self.status.setText("Writing…")
-        self._task = tasks.run(self, "Writing the survey workbook", work, finished, failed)
+        self._task = tasks.run(
+            self,
+            "Writing the survey workbook",
+            tasks.on_own_connection(db_path, job),
+            finished,
+            failed,
+        )
 
     def isComplete(self) -> bool:
         return self.done

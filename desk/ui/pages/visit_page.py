@@ -12,7 +12,6 @@ from PySide6.QtCore import QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QPushButton, QWidget
 
-from desk.core import db as dbmod
 from desk.core import records
 from desk.core.db import Database
 from desk.reports.briefing import build_briefing
@@ -50,20 +49,21 @@ class VisitPage(RecordPage):
         target = Path(tempfile.mkdtemp(prefix="desk-packet-")) / f"Briefing - {slug}.pdf"
         visit_id = visit["id"]
 
-        def work(progress: tasks.Progress) -> Path:
-            # Reads through a connection of its own: this runs on a worker thread.
-            database = dbmod.open_database(self.db_path)
-            try:
-                build_briefing(database, visit_id, target, options, progress)
-            finally:
-                database.close()
+        def job(database: Database, progress: tasks.Progress) -> Path:
+            build_briefing(database, visit_id, target, options, progress)
             return target
 
         def failed(exc: BaseException) -> None:
             if not isinstance(exc, tasks.Cancelled):
                 QMessageBox.warning(self, "Briefing packet", str(exc))
 
-        self._task = tasks.run(self, "Making the briefing packet", work, self._offer, failed)
+        self._task = tasks.run(
+            self,
+            "Making the briefing packet",
+            tasks.on_own_connection(self.db_path, job),
+            self._offer,
+            failed,
+        )
 
     def _offer(self, path: Path) -> None:
         self.packet_ready.emit(path)
