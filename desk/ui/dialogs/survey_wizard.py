@@ -8,7 +8,6 @@ from pathlib import Path
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QFileDialog,
     QFormLayout,
@@ -17,7 +16,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QSpinBox,
-    QTableView,
     QVBoxLayout,
     QWidget,
     QWizard,
@@ -31,6 +29,7 @@ from desk.reports.survey_workbook import write_workbook
 from desk.ui import tasks
 from desk.ui.dialogs.record_dialog import RecordDialog
 from desk.ui.models.rows import Column, RowsModel
+from desk.ui.widgets.views import row_table
 
 
 class SurveyWizard(QWizard):
@@ -89,12 +88,7 @@ class GapsPage(QWizardPage):
                 Column("What is missing", lambda p: p.message),
             ]
         )
-        self.view = QTableView()
-        self.view.setModel(self.model)
-        self.view.setAccessibleName("Gaps to fill")
-        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.view.horizontalHeader().setStretchLastSection(True)
+        self.view = row_table(self.model, "Gaps to fill")
         self.view.doubleClicked.connect(lambda _i: self.fix())
         self.fix_button = QPushButton("Fix…")
         self.fix_button.clicked.connect(self.fix)

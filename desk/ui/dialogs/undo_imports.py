@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDialog,
     QHBoxLayout,
     QMessageBox,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -18,6 +16,7 @@ from desk.core.db import Database
 from desk.core.errors import DeskError
 from desk.io import importer
 from desk.ui.models.rows import Column, RowsModel
+from desk.ui.widgets.views import row_table
 
 
 class UndoImportsDialog(QDialog):
@@ -40,13 +39,7 @@ class UndoImportsDialog(QDialog):
                 ),
             ]
         )
-        self.view = QTableView()
-        self.view.setModel(self.model)
-        self.view.setAccessibleName("Past imports")
-        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.view.verticalHeader().hide()
-        self.view.horizontalHeader().setStretchLastSection(True)
+        self.view = row_table(self.model, "Past imports")
         self.undo_button = QPushButton("Undo this import…")
         self.undo_button.clicked.connect(self.undo)
         close = QPushButton("Close")

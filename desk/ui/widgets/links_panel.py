@@ -9,13 +9,11 @@ from typing import Any
 from PySide6.QtCore import QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QMessageBox,
     QPushButton,
-    QTableView,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -28,6 +26,7 @@ from desk.ui import times
 from desk.ui.dialogs.record_dialog import RecordDialog
 from desk.ui.links import LINKS, SELF, WITH_ATTACHMENTS, LinkSpec
 from desk.ui.models.rows import Column, RowsModel
+from desk.ui.widgets.views import row_table
 
 PAGE_KINDS = {"partnership", "agreement", "visit", "contact", "organisation", "network"}
 
@@ -81,15 +80,8 @@ class LinkTab(QWidget):
         self.panel = panel
         self.link = link
         self.model = RowsModel(_columns(panel.db, link))
-        self.view = QTableView()
-        self.view.setModel(self.model)
-        self.view.setAccessibleName(link.label)
-        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.view.verticalHeader().hide()
+        self.view = row_table(self.model, link.label)
         self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.view.horizontalHeader().setStretchLastSection(True)
         self.view.doubleClicked.connect(lambda _i: self.open())
         buttons = QHBoxLayout()
         self.add_button = QPushButton(f"Add {KINDS[link.kind].label.lower()}…")
@@ -191,13 +183,7 @@ class AttachmentsTab(QWidget):
                 Column("Added", lambda r: r["created_at"][:10]),
             ]
         )
-        self.view = QTableView()
-        self.view.setModel(self.model)
-        self.view.setAccessibleName("Attached files")
-        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.view.verticalHeader().hide()
-        self.view.horizontalHeader().setStretchLastSection(True)
+        self.view = row_table(self.model, "Attached files")
         self.view.doubleClicked.connect(lambda _i: self.open())
         buttons = QHBoxLayout()
         for text, slot in (
