@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from desk.core import search
+from desk.core import money, search
 from desk.core.countries import country_name, language_name
 from desk.core.db import Database
 from desk.core.errors import DeskError
@@ -15,7 +15,7 @@ from desk.core.records import get
 from desk.core.schema import not_null_columns
 
 
-def display(db: Database | None, spec: Field, value: Any) -> str:
+def display(db: Database | None, spec: Field, value: Any, row: dict[str, Any] | None = None) -> str:
     """How a stored value reads to a person."""
     if value is None or value == "":
         return ""
@@ -31,7 +31,12 @@ def display(db: Database | None, spec: Field, value: Any) -> str:
     if spec.type == "bool":
         return "Yes" if value else "No"
     if spec.type == "money":
-        return f"{value / 100:,.2f}" if isinstance(value, int) else str(value)
+        # Without its currency an amount shows in the common two-decimal form.
+        return (
+            money.plain(value, (row or {}).get(spec.currency_field or ""))
+            if isinstance(value, int)
+            else str(value)
+        )
     if spec.type == "ref" and db is not None and spec.ref:
         target = KINDS[spec.ref]
         row = db.execute(
@@ -213,7 +218,7 @@ def describe(db: Database, kind_name: str, record_id: int | str) -> dict[str, An
     spec = KINDS[kind_name]
     row = get(db, kind_name, record_id)
     fields = {
-        f.label: display(db, f, row.get(f.name))
+        f.label: display(db, f, row.get(f.name), row)
         for f in spec.fields
         if row.get(f.name) not in (None, "", "[]")
     }

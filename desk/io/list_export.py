@@ -28,7 +28,8 @@ def _table(db: Database, query: queries.ListQuery) -> tuple[list[str], list[list
     fields = list(spec.fields)
     headers = ["id", *[f.label for f in fields]]
     body = [
-        [str(row["id"]), *[queries.display(db, f, row.get(f.name)) for f in fields]] for row in rows
+        [str(row["id"]), *[queries.display(db, f, row.get(f.name), row) for f in fields]]
+        for row in rows
     ]
     return headers, body
 

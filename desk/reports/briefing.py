@@ -238,7 +238,7 @@ def _gifts(doc: DeskDocument, b: Briefing, _o: BriefingOptions) -> list[Any]:
                     for c in (
                         label(GIFT_DIRECTIONS, g["direction"]),
                         g["description"],
-                        sections.money(g),
+                        sections.money_cell(g),
                         sections.who(b, g.get("giver_contact_id"), g.get("giver")),
                         sections.who(b, g.get("recipient_contact_id"), g.get("recipient")),
                         label(GIFT_DISPOSITIONS, g["disposition"]),

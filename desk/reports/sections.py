@@ -6,11 +6,10 @@ import datetime as dt
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from babel.numbers import get_currency_precision
 from reportlab.lib.units import inch
 from reportlab.platypus import KeepTogether, PageBreak, Spacer, Table
 
-from desk.core import countries
+from desk.core import countries, money
 from desk.core.vocab import (
     AGREEMENT_STATUSES,
     PARTNERSHIP_KINDS,
@@ -71,13 +70,8 @@ def who(b: Briefing, contact_id: int | None, text: str | None) -> str:
     return person_line(contact, b) if contact else (text or "")
 
 
-def money(row: dict[str, Any], amount: str = "value_minor", currency: str = "currency") -> str:
-    value = row.get(amount)
-    if value is None:
-        return ""
-    code = row.get(currency) or "USD"
-    places = get_currency_precision(code)
-    return f"{value / 10**places:,.{places}f} {code}"
+def money_cell(row: dict[str, Any], amount: str = "value_minor", currency: str = "currency") -> str:
+    return money.text(row.get(amount), row.get(currency))
 
 
 def _pairs(doc: DeskDocument, pairs: list[tuple[str, str]]) -> Table:

@@ -11,7 +11,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from babel.numbers import get_currency_precision
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter, quote_sheetname
@@ -19,7 +18,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
-from desk.core import countries
+from desk.core import countries, money
 from desk.core import vocab as v
 from desk.core.db import Database
 from desk.reports.excel import iso_date, put
@@ -123,7 +122,7 @@ def _answer(question: Question, city: dict[str, Any]) -> Any:
         amount = city.get("budget_minor")
         if amount is None:
             return None
-        return amount / 10 ** get_currency_precision(city.get("budget_currency") or "USD")
+        return float(money.amount(amount, city.get("budget_currency")))
     value = city.get(question.source)
     if question.type == "yes_no":
         return None if value is None else (YES if value else "No")

@@ -103,7 +103,11 @@ class RecordTableModel(QAbstractTableModel):
             return ""
         spec = self.fields[index.column()]
         value = row.get(self.columns[index.column()])
-        return queries.display(None, spec, value) if spec else ("" if value is None else str(value))
+        return (
+            queries.display(None, spec, value, row)
+            if spec
+            else ("" if value is None else str(value))
+        )
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole

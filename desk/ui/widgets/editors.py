@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from babel.numbers import get_currency_precision
 from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
@@ -23,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidgetAction,
 )
 
-from desk.core import countries
+from desk.core import countries, money
 from desk.core.db import Database
 from desk.core.kinds import Field
 from desk.core.queries import display
@@ -119,9 +118,7 @@ class MoneyEditor(LineEditor):
         if value is None:
             self.line.setText("")
             return
-        currency = (row or {}).get(self.spec.currency_field or "") or "USD"
-        places = get_currency_precision(currency)
-        self.line.setText(f"{value / 10**places:.{places}f}")
+        self.line.setText(money.plain(value, (row or {}).get(self.spec.currency_field or "")))
 
 
 class TextEditor(Editor):

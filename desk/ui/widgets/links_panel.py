@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desk.core import attachments, queries, records
+from desk.core import attachments, money, queries, records
 from desk.core.db import Database
 from desk.core.kinds import KINDS
 from desk.ui import times
@@ -50,7 +50,12 @@ def _columns(db: Database, link: LinkSpec) -> list[Column]:
             field = spec.field_map.get(name)
             header = field.label if field else name.replace("_", " ").capitalize()
             if field is not None and field.type == "money":
-                out.append(Column(header, lambda r, f=field: _money(r, f.name, f.currency_field)))
+                out.append(
+                    Column(
+                        header,
+                        lambda r, f=field: money.text(r.get(f.name), r.get(f.currency_field or "")),
+                    )
+                )
             else:
                 out.append(
                     Column(
@@ -61,17 +66,6 @@ def _columns(db: Database, link: LinkSpec) -> list[Column]:
                     )
                 )
     return out
-
-
-def _money(row: dict[str, Any], name: str, currency_field: str | None) -> str:
-    from babel.numbers import get_currency_precision
-
-    value = row.get(name)
-    if value is None:
-        return ""
-    currency = row.get(currency_field or "") or "USD"
-    places = get_currency_precision(currency)
-    return f"{value / 10**places:,.{places}f} {currency}"
 
 
 class LinkTab(QWidget):

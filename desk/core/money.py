@@ -1,0 +1,33 @@
+"""Money is stored as integer minor units with its ISO 4217 currency; these turn it back
+into amounts, with each currency's own number of decimal places (JPY has none)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from babel.numbers import get_currency_precision
+
+DEFAULT_CURRENCY = "USD"
+
+
+def places(currency: str | None) -> int:
+    return get_currency_precision((currency or DEFAULT_CURRENCY).upper())
+
+
+def amount(minor: int, currency: str | None) -> Decimal:
+    return Decimal(minor).scaleb(-places(currency))
+
+
+def plain(minor: int | None, currency: str | None) -> str:
+    """The amount as typed in an editor: 95.00, 15000."""
+    if minor is None:
+        return ""
+    return f"{amount(minor, currency):.{places(currency)}f}"
+
+
+def text(minor: int | None, currency: str | None) -> str:
+    """The amount as printed: 1,250.00 USD."""
+    if minor is None:
+        return ""
+    code = (currency or DEFAULT_CURRENCY).upper()
+    return f"{amount(minor, code):,.{places(code)}f} {code}"
