@@ -11,6 +11,7 @@ import datetime as dt
 import hashlib
 import json
 import random
+import unicodedata
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -262,7 +263,8 @@ class _Builder:
         country = extra.pop("country", None) or self.pick(pool["country"])
         tz = extra.pop("time_zone", None)
         n = len(self.rows["contacts"]) + 1
-        handle = "".join(ch for ch in (name["family_name"] or "").lower() if ch.isalnum())
+        folded = unicodedata.normalize("NFKD", (name["family_name"] or "").lower())
+        handle = "".join(ch for ch in folded if ch.isascii() and ch.isalnum())
         values = {
             **name,
             "honorific": extra.pop("honorific", None)

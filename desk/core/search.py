@@ -262,29 +262,35 @@ class Hit:
 
 
 def search(
-    db: Database, text: str, *, limit: int = 100, kinds: Iterable[str] | None = None
+    db: Database,
+    text: str,
+    *,
+    limit: int = 100,
+    kinds: Iterable[str] | None = None,
+    per_kind: int | None = None,
+    marks: tuple[str, str] = ("[", "]"),
 ) -> list[Hit]:
-    """Records matching every word typed, best first."""
+    """Records matching every word typed, best first; with `per_kind`, the best few of
+    each kind, so a common word in names cannot crowd out partnerships and visits."""
     expression = match_expression(text)
     if expression is None:
         return []
-    params: list[Any] = [expression]
-    kind_filter = ""
-    if kinds is not None:
-        wanted = list(kinds)
-        kind_filter = f" AND kind IN ({', '.join('?' * len(wanted))})"
-        params.extend(wanted)
-    params.append(limit)
-    rows = db.execute(
-        "SELECT kind, record_id, snippet(search_index, 3, '[', ']', '…', 12) "
-        f"FROM search_index WHERE search_index MATCH ?{kind_filter} "
-        "ORDER BY bm25(search_index, 0, 0, 10.0, 1.0, 1.0) LIMIT ?",
-        params,
-    ).fetchall()
-    return [
-        Hit(kind, record_id, _title(db, kind, record_id), _unsegment(snippet))
-        for kind, record_id, snippet in rows
-    ]
+    wanted = list(kinds) if kinds is not None else list(DOCUMENTS)
+    groups = [[kind] for kind in wanted] if per_kind else [wanted]
+    hits: list[Hit] = []
+    for group in groups:
+        rows = db.execute(
+            "SELECT kind, record_id, snippet(search_index, 3, ?, ?, '…', 12) "
+            "FROM search_index WHERE search_index MATCH ? "
+            f"AND kind IN ({', '.join('?' * len(group))}) "
+            "ORDER BY bm25(search_index, 0, 0, 10.0, 1.0, 1.0) LIMIT ?",
+            [*marks, expression, *group, per_kind or limit],
+        ).fetchall()
+        hits += [
+            Hit(kind, record_id, _title(db, kind, record_id), _unsegment(snippet))
+            for kind, record_id, snippet in rows
+        ]
+    return hits
 
 
 def _title(db: Database, kind: str, record_id: int) -> str:

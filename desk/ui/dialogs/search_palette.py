@@ -75,7 +75,7 @@ class SearchPalette(QDialog):
     def run_search(self) -> None:
         self.results.clear()
         text = self.input.text()
-        hits = search.search(self.db, text, limit=120) if text.strip() else []
+        hits = search.search(self.db, text, per_kind=25, marks=("", "")) if text.strip() else []
         groups: dict[str, QTreeWidgetItem] = {}
         order = list(search.DOCUMENTS)
         for hit in sorted(hits, key=lambda h: order.index(h.kind)):
