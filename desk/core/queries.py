@@ -81,10 +81,9 @@ class ListQuery:
             expression = search.match_expression(self.text) if spec.searchable else None
             if expression:
                 clauses.append(
-                    "id IN (SELECT record_id FROM search_index WHERE kind = ? "
-                    "AND search_index MATCH ?)"
+                    "id IN (SELECT record_id FROM search_index WHERE search_index MATCH ?)"
                 )
-                params += [spec.name, expression]
+                params.append(f"tag : k{spec.name} AND {{title body folded}} : ({expression})")
             else:
                 clauses.append(f"({spec.title_sql}) LIKE ? ESCAPE '\\'")
                 escaped = self.text.strip().replace("\\", "\\\\").replace("%", "\\%")

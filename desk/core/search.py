@@ -153,8 +153,8 @@ assert set(DOCUMENTS) == {k.name for k in KINDS.values() if k.searchable}
 
 
 _INSERT = (
-    "INSERT INTO search_index(rowid, kind, record_id, title, body, folded) "
-    "VALUES (?, ?, ?, ?, ?, ?)"
+    "INSERT INTO search_index(rowid, kind, record_id, title, body, folded, tag) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?)"
 )
 # Each entry's rowid encodes its record, so replacing or dropping one entry is a lookup
 # by rowid rather than a scan of the whole index (record_id is not an indexed column).
@@ -167,7 +167,7 @@ def _rowid(kind: str, record_id: int) -> int:
 
 def _entry(
     kind: str, row: dict[str, Any], make: Callable[[dict[str, Any]], tuple[str, str]]
-) -> tuple[int, str, int, str, str, str]:
+) -> tuple[int, str, int, str, str, str, str]:
     title, body = make(row)
     return (
         _rowid(kind, row["id"]),
@@ -176,6 +176,7 @@ def _entry(
         index_text(title),
         index_text(body),
         folded_words(title, body),
+        f"k{kind}",
     )
 
 
@@ -279,12 +280,14 @@ def search(
     groups = [[kind] for kind in wanted] if per_kind else [wanted]
     hits: list[Hit] = []
     for group in groups:
+        # The words typed are looked for in the text columns only, never in `tag`.
+        within = " OR ".join(f"k{kind}" for kind in group)
+        query = f"tag : ({within}) AND {{title body folded}} : ({expression})"
         rows = db.execute(
             "SELECT kind, record_id, snippet(search_index, 3, ?, ?, '…', 12) "
             "FROM search_index WHERE search_index MATCH ? "
-            f"AND kind IN ({', '.join('?' * len(group))}) "
-            "ORDER BY bm25(search_index, 0, 0, 10.0, 1.0, 1.0) LIMIT ?",
-            [*marks, expression, *group, per_kind or limit],
+            "ORDER BY bm25(search_index, 0, 0, 10.0, 1.0, 1.0, 0) LIMIT ?",
+            [*marks, query, per_kind or limit],
         ).fetchall()
         hits += [
             Hit(kind, record_id, _title(db, kind, record_id), _unsegment(snippet))
