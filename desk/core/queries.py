@@ -15,6 +15,11 @@ from desk.core.records import get
 from desk.core.schema import not_null_columns
 
 
+def fetch(db: Database, sql: str, params: tuple[Any, ...] | list[Any] = ()) -> list[dict[str, Any]]:
+    """Rows of a query as dicts (column name -> value)."""
+    return list(db.query(sql, params))
+
+
 def display(db: Database | None, spec: Field, value: Any, row: dict[str, Any] | None = None) -> str:
     """How a stored value reads to a person."""
     if value is None or value == "":

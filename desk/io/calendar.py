@@ -6,20 +6,14 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event, vRecur
 
 from desk import __version__
 from desk.core.db import Database
+from desk.core.queries import fetch
 from desk.core.vocab import VISIT_DIRECTIONS, label
-
-
-def _rows(db: Database, sql: str, params: tuple[Any, ...] = ()) -> list[dict[str, Any]]:
-    cursor = db.execute(sql, params)
-    names = [d[0] for d in cursor.description]
-    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
 def _event(uid: str, summary: str, stamp: dt.datetime) -> Event:
@@ -39,7 +33,7 @@ def build_calendar(db: Database, since: dt.date | None = None) -> Calendar:
     calendar.add("version", "2.0")
     calendar.add("x-wr-calname", "desk")
     first = since.isoformat()
-    for visit in _rows(
+    for visit in fetch(
         db,
         "SELECT * FROM visits WHERE start_date >= ? AND status NOT IN "
         "('declined', 'cancelled') ORDER BY start_date",
@@ -57,7 +51,7 @@ def build_calendar(db: Database, since: dt.date | None = None) -> Calendar:
         if visit.get("purpose"):
             event.add("description", visit["purpose"])
         calendar.add_component(event)
-    for item in _rows(
+    for item in fetch(
         db,
         "SELECT i.*, v.title AS visit_title FROM itinerary_items i JOIN "
         "visits v ON v.id = i.visit_id WHERE i.starts_at >= ? AND v.status "
@@ -80,7 +74,7 @@ def build_calendar(db: Database, since: dt.date | None = None) -> Calendar:
         if item.get("notes"):
             event.add("description", item["notes"])
         calendar.add_component(event)
-    for agreement in _rows(
+    for agreement in fetch(
         db,
         "SELECT * FROM agreements WHERE decision_deadline >= ? ORDER BY decision_deadline",
         (first,),
@@ -99,7 +93,7 @@ def build_calendar(db: Database, since: dt.date | None = None) -> Calendar:
             f"{agreement.get('notice_days') or 0} days.",
         )
         calendar.add_component(event)
-    for partnership in _rows(
+    for partnership in fetch(
         db,
         "SELECT * FROM partnerships WHERE established_date IS NOT "
         "NULL AND status IN ('active', 'friendship', 'proposed')",

@@ -9,14 +9,9 @@ from typing import Any
 
 from desk.core import countries, records, reference
 from desk.core.db import Database
+from desk.core.queries import fetch
 
 _DEFAULT_HOME = "America/New_York"
-
-
-def _rows(db: Database, sql: str, params: tuple[Any, ...] = ()) -> list[dict[str, Any]]:
-    cursor = db.execute(sql, params)
-    names = [d[0] for d in cursor.description]
-    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
 def display_name(contact: dict[str, Any] | None) -> str:
@@ -105,7 +100,7 @@ class Briefing:
 def gather(db: Database, visit_ref: int | str) -> Briefing:
     visit_id = records.resolve_id(db, "visit", visit_ref)
     visit = records.get(db, "visit", visit_id)
-    city_rows = _rows(db, "SELECT * FROM city_profile LIMIT 1")
+    city_rows = fetch(db, "SELECT * FROM city_profile LIMIT 1")
     city = city_rows[0] if city_rows else {}
     home = city.get("time_zone") or _DEFAULT_HOME
     if visit["direction"] == "outgoing":
@@ -113,35 +108,35 @@ def gather(db: Database, visit_ref: int | str) -> Briefing:
     else:
         their_zone = reference.main_zone(visit.get("country"))
     b = Briefing(visit=visit, city=city, home_zone=home, their_zone=their_zone)
-    b.itinerary = _rows(
+    b.itinerary = fetch(
         db, "SELECT * FROM itinerary_items WHERE visit_id = ? ORDER BY starts_at, id", (visit_id,)
     )
-    b.participants = _rows(
+    b.participants = fetch(
         db,
         "SELECT * FROM visit_participants WHERE visit_id = ? "
         "ORDER BY side = 'ours', CASE role WHEN 'principal' THEN 0 "
         "WHEN 'host' THEN 1 ELSE 2 END, id",
         (visit_id,),
     )
-    b.gifts = _rows(
+    b.gifts = fetch(
         db, "SELECT * FROM gifts WHERE visit_id = ? ORDER BY direction, id", (visit_id,)
     )
     own = visit.get("partnership_id")
     country = visit.get("country")
     # Our ties with the country, the visit's own first; the detail below is the own one's.
-    b.partnerships = _rows(
+    b.partnerships = fetch(
         db,
         "SELECT * FROM partnerships WHERE id IS ? OR (country IS NOT NULL AND country = ? "
         "AND status != 'ended') ORDER BY id IS ? DESC, status != 'active', partner_name "
         "LIMIT 25",
         (own, country, own),
     )
-    b.status_history = _rows(
+    b.status_history = fetch(
         db,
         "SELECT * FROM partnership_status_changes WHERE partnership_id IS ? ORDER BY changed_on",
         (own,),
     )
-    b.agreements = _rows(
+    b.agreements = fetch(
         db,
         "SELECT * FROM agreements WHERE partnership_id IS ? OR (country IS NOT NULL AND "
         "country = ? AND decision_deadline BETWEEN ? AND ?) "
@@ -153,20 +148,20 @@ def gather(db: Database, visit_ref: int | str) -> Briefing:
             (dt.date.today() + dt.timedelta(days=365)).isoformat(),
         ),
     )
-    b.past_visits = _rows(
+    b.past_visits = fetch(
         db,
         "SELECT * FROM visits WHERE id != ? AND (partnership_id IS ? OR "
         "(country IS NOT NULL AND country = ?)) AND start_date < ? "
         "AND status NOT IN ('declined', 'cancelled') ORDER BY start_date DESC LIMIT 12",
         (visit_id, own, country, visit.get("start_date") or dt.date.today().isoformat()),
     )
-    b.interactions = _rows(
+    b.interactions = fetch(
         db,
         "SELECT * FROM interactions WHERE partnership_id IS ? AND occurred_on <= ? "
         "ORDER BY occurred_on DESC LIMIT 10",
         (own, visit.get("start_date") or dt.date.today().isoformat()),
     )
-    b.follow_ups = _rows(
+    b.follow_ups = fetch(
         db,
         "SELECT * FROM follow_ups WHERE done_on IS NULL AND (visit_id = ? OR "
         "partnership_id IS ?) ORDER BY due_date IS NULL, due_date LIMIT 40",
@@ -186,7 +181,7 @@ def _people(db: Database, b: Briefing) -> None:
         return
     ids = sorted(wanted)
     marks = ", ".join("?" * len(ids))
-    for row in _rows(db, f"SELECT * FROM contacts WHERE id IN ({marks})", tuple(ids)):
+    for row in fetch(db, f"SELECT * FROM contacts WHERE id IN ({marks})", tuple(ids)):
         row["languages_list"] = json.loads(row.get("languages") or "[]")
         b.contacts[row["id"]] = row
     org_ids = sorted(

@@ -13,14 +13,9 @@ from typing import Any
 from desk.core import countries
 from desk.core import vocab as v
 from desk.core.db import Database
+from desk.core.queries import fetch
 
 SIGNED = ("signed", "in_force", "expired", "terminated")
-
-
-def _rows(db: Database, sql: str, params: tuple[Any, ...] = ()) -> list[dict[str, Any]]:
-    cursor = db.execute(sql, params)
-    names = [d[0] for d in cursor.description]
-    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
 def _areas(*raw: str | None) -> list[str]:
@@ -85,11 +80,11 @@ def _agreement_method(agreement: dict[str, Any]) -> str:
 def collect(db: Database, since: int, today: dt.date | None = None) -> SurveyData:
     today = today or dt.date.today()
     start = f"{since:04d}-01-01"
-    city_rows = _rows(db, "SELECT * FROM city_profile LIMIT 1")
+    city_rows = fetch(db, "SELECT * FROM city_profile LIMIT 1")
     data = SurveyData(since=since, city=city_rows[0] if city_rows else {})
 
     networks = []
-    for n in _rows(
+    for n in fetch(
         db,
         "SELECT * FROM network_memberships WHERE left_date IS NULL "
         "OR left_date >= ? ORDER BY network_name COLLATE NOCASE, id",
@@ -113,7 +108,7 @@ def collect(db: Database, since: int, today: dt.date | None = None) -> SurveyDat
     data.engagements["networks"] = networks
 
     agreements = []
-    for a in _rows(
+    for a in fetch(
         db,
         "SELECT a.*, p.partner_name, p.partner_name_native, p.partner_level, "
         "p.kind AS partnership_kind, "
@@ -143,7 +138,7 @@ def collect(db: Database, since: int, today: dt.date | None = None) -> SurveyDat
     data.engagements["agreements"] = agreements
 
     meetings = []
-    for m in _rows(
+    for m in fetch(
         db,
         "SELECT v.*, p.partner_name_native AS city_native FROM visits v "
         "LEFT JOIN partnerships p ON p.id = v.partnership_id "
