@@ -276,3 +276,39 @@ def test_cli_import_dry_run_and_undo(
     assert main(["--db", str(db_path), "undo-import", "1"]) == 0
     assert "24 record(s) removed" in capsys.readouterr().out
     assert main(["--db", str(db_path), "import", "spaceships", str(csv_path)]) == 1
+
+
+def test_visits_agreements_and_organisations_as_offices_write_them(db: Database) -> None:
+    visits = importer.plan_file(db, "visit", DATA / "delegations.csv")
+    assert visits.counts() == {"new": 4, "match": 0, "problem": 0}
+    importer.apply_plan(db, visits)
+    rows = {r["title"]: r for r in queries.list_records(db, queries.ListQuery("visit"))}
+    assert rows["Suzhou trade delegation"]["direction"] == "incoming"
+    assert rows["Youth orchestra exchange"]["direction"] == "incoming"
+    assert rows["Climate study tour"]["direction"] == "outgoing"
+    assert rows["Climate study tour"]["start_date"] == "2024-09-09"
+    assert rows["Youth orchestra exchange"]["country"] == "KR"
+    assert rows["Mayor's mission to Japan"]["end_date"] == "2024-05-24"
+
+    agreements = importer.plan_file(db, "agreement", DATA / "agreements.csv")
+    assert agreements.counts() == {"new": 3, "match": 0, "problem": 0}
+    importer.apply_plan(db, agreements)
+    found = {r["title"]: r for r in queries.list_records(db, queries.ListQuery("agreement"))}
+    mou = found["MOU on Port Cooperation"]
+    assert (mou["kind"], mou["signed_date"], mou["expiry_date"]) == (
+        "mou",
+        "2019-03-01",
+        "2024-03-01",
+    )
+    assert found["Letter of Intent on Climate"]["kind"] == "letter_of_intent"
+    assert found["Sister City Agreement Port Meridian-Matsue"]["approval_reference"] == (
+        "Res. 72-114"
+    )
+
+    organisations = importer.plan_file(db, "organisation", DATA / "organisations.csv")
+    importer.apply_plan(db, organisations)
+    kinds = {
+        r["name"]: r["kind"] for r in queries.list_records(db, queries.ListQuery("organisation"))
+    }
+    assert kinds["Consulate General of Japan"] == "consulate"
+    assert kinds["Universidade Federal do Paraná"] == "university"
