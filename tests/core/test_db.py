@@ -122,3 +122,25 @@ def test_check_reports_broken_references(db: dbmod.Database) -> None:
     report = dbmod.check(db)
     assert not report.ok
     assert any("office_terms" in p for p in report.problems)
+
+
+def test_upgrading_a_database_of_the_first_schema_keeps_its_records(tmp_path: Path) -> None:
+    old = tmp_path / "v1.sqlite"
+    conn = sqlite3.connect(old)
+    schema.MIGRATIONS[0][1](conn)
+    conn.execute("PRAGMA user_version = 1")
+    conn.execute(
+        "INSERT INTO organisations(uid, created_at, updated_at, name) VALUES "
+        "('u1', '2024-01-01', '2024-01-01', 'Kept through the upgrade')"
+    )
+    conn.commit()
+    conn.close()
+    database = dbmod.open_database(old)
+    assert dbmod.schema_version(database) == schema.SCHEMA_VERSION
+    assert database.execute("SELECT name FROM organisations").fetchone()[0] == (
+        "Kept through the upgrade"
+    )
+    assert "batch_id" in {row[1] for row in database.execute("PRAGMA table_info(history)")}
+    backups = list(tmp_path.glob("v1.before-schema-2-*.sqlite"))
+    assert len(backups) == 1
+    assert database.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
