@@ -20,6 +20,10 @@ class CityPage(QWidget):
         self.db = db
         self.form = RecordForm(db, "city")
         self.heading = QLabel()
+        font = self.heading.font()
+        font.setPointSizeF(font.pointSizeF() * 1.4)
+        font.setBold(True)
+        self.heading.setFont(font)
         self.save_button = QPushButton("Save")
         self.save_button.clicked.connect(self.save)
         scroll = QScrollArea()

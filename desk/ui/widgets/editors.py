@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMenu,
     QPlainTextEdit,
+    QSizePolicy,
     QToolButton,
     QWidget,
     QWidgetAction,
@@ -128,6 +129,10 @@ class TextEditor(Editor):
         self.text.setTabChangesFocus(True)
         self.text.setAccessibleName(spec.label)
         self.text.setFixedHeight(self.text.fontMetrics().lineSpacing() * 4 + 12)
+        # Fixed, not expanding: otherwise the form hands every spare pixel to these rows
+        # and the box floats in the middle of a tall row, away from its label.
+        self.text.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.text.textChanged.connect(self._changed)
         self._loading = False
         self.layout_.addWidget(self.text)
