@@ -124,6 +124,19 @@ LINKS: dict[str, tuple[LinkSpec, ...]] = {
         ),
     ),
     "network": (),
+    # Shown inside the record's dialog: these kinds have no page of their own.
+    "interaction": (
+        LinkSpec(
+            "Participants",
+            "interaction_participant",
+            "interaction_id",
+            ("contact_id",),
+            "contact_id",
+        ),
+    ),
+    "office": (
+        LinkSpec("Held by", "office_term", "office_id", ("contact_id", "start_date", "end_date")),
+    ),
 }
 
 # Kinds with files of their own.

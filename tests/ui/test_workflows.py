@@ -281,3 +281,28 @@ def test_keyboard_switches_pages(
         "Yamada" in window.page("contact").model.data(window.page("contact").model.index(r, 0))
         for r in range(window.page("contact").model.rowCount())
     )
+
+
+def test_an_interactions_participants_are_kept_in_its_dialog(
+    qtbot: Any, db: Database, dialogs: Any
+) -> None:
+    meeting = records.create(
+        db, "interaction", {"occurred_on": "2026-03-02", "subject": "Anniversary planning"}
+    )
+    kim = records.create(db, "contact", {"family_name": "Kim", "given_name": "Min-jun"})
+    dialog = RecordDialog(db, "interaction", meeting)
+    qtbot.addWidget(dialog)
+    assert dialog.links is not None
+
+    def choose(member: RecordDialog) -> None:
+        member.form.editors["contact_id"].set_value(kim)
+
+    dialogs(RecordDialog, choose)
+    dialog.links.tab("Participants").add()
+    assert (
+        db.execute(
+            "SELECT contact_id FROM interaction_participants WHERE interaction_id = ?", (meeting,)
+        ).fetchone()[0]
+        == kim
+    )
+    assert dialog.links.tabText(0) == "Participants (1)"

@@ -19,6 +19,7 @@ from desk.core.db import Database
 from desk.core.errors import DeskError, ValidationError
 from desk.core.kinds import KINDS
 from desk.ui import times
+from desk.ui.links import LINKS
 from desk.ui.widgets.form import RecordForm
 
 
@@ -46,6 +47,14 @@ class RecordDialog(QDialog):
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.form)
         layout.addWidget(scroll, 1)
+        self.links = None
+        if record_id and LINKS.get(kind_name):
+            # Imported here: the links panel itself opens records in this dialog.
+            from desk.ui.widgets.links_panel import LinksPanel
+
+            self.links = LinksPanel(db, kind_name, in_dialog=True)
+            self.links.load(record_id)
+            layout.addWidget(self.links, 1)
         self.hint = QLabel()
         self.hint.setWordWrap(True)
         layout.addWidget(self.hint)

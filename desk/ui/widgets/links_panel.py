@@ -120,14 +120,18 @@ class LinkTab(QWidget):
         if row is None:
             return
         if self.link.opens == SELF:
-            self.panel.navigate.emit(self.link.kind, row["id"])
+            if not self.panel.in_dialog:
+                self.panel.navigate.emit(self.link.kind, row["id"])
+                return
+            if RecordDialog(self.panel.db, self.link.kind, row["id"], parent=self).exec():
+                self.panel.announce({self.link.kind})
             return
         if self.link.opens is not None:
             target_kind = KINDS[self.link.kind].field_map[self.link.opens].ref or ""
             target_id = row.get(self.link.opens)
             if target_id is None:
                 return
-            if target_kind in PAGE_KINDS:
+            if target_kind in PAGE_KINDS and not self.panel.in_dialog:
                 self.panel.navigate.emit(target_kind, target_id)
                 return
             dialog = RecordDialog(self.panel.db, target_kind, target_id, parent=self)
@@ -242,10 +246,19 @@ class LinksPanel(QTabWidget):
     navigate = Signal(str, int)
     changed = Signal(set)
 
-    def __init__(self, db: Database, kind_name: str, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        db: Database,
+        kind_name: str,
+        parent: QWidget | None = None,
+        *,
+        in_dialog: bool = False,
+    ) -> None:
         super().__init__(parent)
         self.db = db
         self.kind = kind_name
+        # Inside a dialog there is no page to go to: linked records open in a dialog too.
+        self.in_dialog = in_dialog
         self.record_id: int | None = None
         self.tabs: list[LinkTab | AttachmentsTab] = [
             LinkTab(self, link) for link in LINKS.get(kind_name, ())
