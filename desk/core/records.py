@@ -33,18 +33,10 @@ def new_uid() -> str:
 
 @dataclass
 class Changed:
-    """What one operation changed: the kinds touched (for refreshing views) and detail."""
+    """What a delete removed: the kinds touched (for refreshing views) and the records."""
 
     kinds: set[str] = field(default_factory=set)
-    created: list[tuple[str, int]] = field(default_factory=list)
-    updated: list[tuple[str, int]] = field(default_factory=list)
     deleted: list[tuple[str, int]] = field(default_factory=list)
-
-    def merge(self, other: Changed) -> None:
-        self.kinds |= other.kinds
-        self.created += other.created
-        self.updated += other.updated
-        self.deleted += other.deleted
 
 
 def resolve_id(db: Database, kind_name: str, ident: int | str) -> int:

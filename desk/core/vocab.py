@@ -9,8 +9,6 @@ from __future__ import annotations
 from types import MappingProxyType
 from typing import Final
 
-Vocab = MappingProxyType  # code -> label, in display order
-
 
 def _vocab(*pairs: tuple[str, str]) -> MappingProxyType[str, str]:
     return MappingProxyType(dict(pairs))

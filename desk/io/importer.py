@@ -47,7 +47,6 @@ class RowPlan:
     values: dict[str, Any]
     status: str = "new"  # new, match, problem
     problems: list[tuple[str, str]] = field(default_factory=list)  # (column, message)
-    match_id: int | None = None
 
 
 @dataclass
@@ -180,7 +179,6 @@ def plan_rows(
             key = _key(kind, row.values)
             if key in existing or key in seen:
                 row.status = "match"
-                row.match_id = existing.get(key)
             seen.add(key)
         rows.append(row)
     return ImportPlan(kind, source, description, headers or [], mapping or {}, rows)

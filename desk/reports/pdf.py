@@ -9,7 +9,6 @@ bookmark to page 1.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from typing import Any
 
 from reportlab.lib import colors
@@ -261,6 +260,3 @@ def grid(
 def footer_line(office: str) -> str:
     stamp = dt.datetime.now().strftime("%Y-%m-%d %H:%M")
     return f"Generated {stamp} by desk" + (f" · {office}" if office else "")
-
-
-Builder = Callable[[DeskDocument], list[Any]]

@@ -21,7 +21,6 @@ _ARABIC = re.compile("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe7
 # Characters that steer layout rather than show (bidi overrides, zero-width joiners...):
 # desk lays out right-to-left text itself, so a stray override must not scramble a line.
 _FORMAT = {"Cf"}
-_MAX_RUN_CHECK = 200_000
 
 
 def _visible(ch: str) -> str:
@@ -36,19 +35,11 @@ def _visible(ch: str) -> str:
     return ch
 
 
-def _drawable(ch: str) -> str:
-    """A character no shipped font can draw shows as the replacement mark."""
-    code = ord(ch)
-    if code < 0x80 or ch in "\n\t" or _CJK.match(ch) or _ARABIC.match(ch):
-        return ch
-    return ch if covers(SANS, code) or covers(SYMBOLS, code) else "\ufffd"
-
-
 def clean(text: object) -> str:
     """Plain text fit to print: controls made visible, layout-steering marks dropped."""
     if text is None:
         return ""
-    raw = str(text)[:_MAX_RUN_CHECK]
+    raw = str(text)
     return "".join(
         _visible(ch)
         for ch in raw.replace("\r\n", "\n").replace("\r", "\n")

@@ -19,8 +19,6 @@ class LinkSpec:
     opens: str | None = None
 
 
-ATTACHMENTS = "attachments"
-
 LINKS: dict[str, tuple[LinkSpec, ...]] = {
     "partnership": (
         LinkSpec(

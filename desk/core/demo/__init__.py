@@ -35,7 +35,7 @@ class _Builder(PeopleMixin, TiesMixin, VisitsMixin):
             city="Port Meridian",
             website="portmeridian.example.gov",
         )
-        self.committee = self.add(
+        self.add(
             "organisation",
             name="Port Meridian Sister Cities Association",
             kind="sister_city_committee",

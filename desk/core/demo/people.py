@@ -139,10 +139,8 @@ class PeopleMixin(BuilderBase):
             country="US",
             time_zone=HOME_TZ,
         )
-        self.our_staff = [
+        for job in ("Protocol Officer", "Economic Development Manager", "Council Member"):
             self._contact("en", self.our_city_org, job, country="US", time_zone=HOME_TZ)
-            for job in ("Protocol Officer", "Economic Development Manager", "Council Member")
-        ]
 
     def _contacts(self) -> None:
         for partner in self.partners:

@@ -102,7 +102,6 @@ class TiesMixin(BuilderBase):
             )
 
     def _agreements(self) -> None:
-        base_count = 0
         for n, partner in enumerate(self.partners):
             if partner["kind"] == "sister_city" and partner["year"]:
                 self._agreement(
@@ -112,7 +111,6 @@ class TiesMixin(BuilderBase):
                     partner["year"],
                     None,
                 )
-                base_count += 1
             if partner["kind"] == "sector_partnership" or (n % 5 == 0 and partner["year"]):
                 # Laid out so a few decision deadlines fall in the coming weeks.
                 expiry = self.today + dt.timedelta(days=120 + (n * 37) % 400 - (n % 3) * 90)
@@ -124,7 +122,6 @@ class TiesMixin(BuilderBase):
                     None,
                     expiry,
                 )
-                base_count += 1
 
     def _agreement(
         self,
