@@ -20,6 +20,15 @@ def fetch(db: Database, sql: str, params: tuple[Any, ...] | list[Any] = ()) -> l
     return list(db.query(sql, params))
 
 
+def person_name(contact: dict[str, Any] | None) -> str:
+    """A contact's romanised name in the person's own order (the kinds' title_sql in SQL)."""
+    if not contact:
+        return ""
+    given, family = contact.get("given_name") or "", contact.get("family_name") or ""
+    parts = [family, given] if contact.get("name_order") == "family_first" else [given, family]
+    return " ".join(p for p in parts if p)
+
+
 def display(db: Database | None, spec: Field, value: Any, row: dict[str, Any] | None = None) -> str:
     """How a stored value reads to a person."""
     if value is None or value == "":

@@ -17,6 +17,7 @@ from typing import Any
 from desk.core import countries
 from desk.core.db import Database
 from desk.core.errors import DeskError
+from desk.core.queries import person_name
 
 _CRLF = "\r\n"
 
@@ -40,13 +41,7 @@ def _fold(line: str) -> str:
 
 def _card(contact: dict[str, Any], organisation: str | None) -> list[str]:
     given, family = contact.get("given_name") or "", contact.get("family_name") or ""
-    full = " ".join(
-        p
-        for p in (
-            (family, given) if contact.get("name_order") == "family_first" else (given, family)
-        )
-        if p
-    )
+    full = person_name(contact)
     lines = ["BEGIN:VCARD", "VERSION:4.0", f"UID:urn:uuid:{contact['uid']}"]
     native = contact.get("name_native")
     language = (json.loads(contact.get("languages") or "[]") or [None])[0]

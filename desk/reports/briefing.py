@@ -20,6 +20,7 @@ from reportlab.lib.units import inch
 from reportlab.platypus import CondPageBreak, KeepTogether, PageBreak, Spacer
 
 from desk.core.db import Database
+from desk.core.queries import person_name
 from desk.core.vocab import (
     DRESS_CODES,
     GIFT_DIRECTIONS,
@@ -30,7 +31,7 @@ from desk.core.vocab import (
     label,
 )
 from desk.reports import sections
-from desk.reports.briefing_data import Briefing, display_name, gather
+from desk.reports.briefing_data import Briefing, gather
 from desk.reports.pdf import DeskDocument, Heading, contents, footer_line, para
 
 Progress = Callable[[int, int, str], None]
@@ -194,7 +195,7 @@ def _delegation(doc: DeskDocument, b: Briefing, o: BriefingOptions) -> list[Any]
     rows = [[para(h, s["cell_head"], bold=True) for h in heads]]
     for p in b.participants:
         contact = b.contacts.get(p.get("contact_id") or -1)
-        name = display_name(contact) if contact else (p.get("name") or "")
+        name = person_name(contact) if contact else (p.get("name") or "")
         if contact and contact.get("honorific"):
             name = f"{contact['honorific']} {name}"
         cells = [

@@ -14,15 +14,6 @@ from desk.core.queries import fetch
 _DEFAULT_HOME = "America/New_York"
 
 
-def display_name(contact: dict[str, Any] | None) -> str:
-    """Romanised name in the person's own order."""
-    if not contact:
-        return ""
-    given, family = contact.get("given_name") or "", contact.get("family_name") or ""
-    parts = [family, given] if contact.get("name_order") == "family_first" else [given, family]
-    return " ".join(p for p in parts if p)
-
-
 @dataclass
 class Briefing:
     visit: dict[str, Any]

@@ -10,6 +10,7 @@ from reportlab.lib.units import inch
 from reportlab.platypus import KeepTogether, PageBreak, Spacer, Table
 
 from desk.core import countries, money
+from desk.core.queries import person_name
 from desk.core.vocab import (
     AGREEMENT_STATUSES,
     PARTNERSHIP_KINDS,
@@ -18,7 +19,7 @@ from desk.core.vocab import (
     VISIT_STATUSES,
     label,
 )
-from desk.reports.briefing_data import Briefing, display_name
+from desk.reports.briefing_data import Briefing
 from desk.reports.pdf import DeskDocument, Heading, grid, para
 
 if TYPE_CHECKING:
@@ -60,7 +61,7 @@ def languages(contact: dict[str, Any] | None) -> str:
 
 
 def person_line(contact: dict[str, Any], b: Briefing) -> str:
-    name = display_name(contact)
+    name = person_name(contact)
     native = contact.get("name_native")
     return f"{name} ({native})" if native and native != name else name
 
@@ -260,7 +261,7 @@ def briefs(doc: DeskDocument, b: Briefing, o: BriefingOptions) -> list[Any]:
         ]
         if contact:
             pairs += [
-                ("Counterpart", display_name(contact)),
+                ("Counterpart", person_name(contact)),
                 ("Native script", contact.get("name_native") or ""),
                 ("Honorific", contact.get("honorific") or ""),
                 ("Written form of address", contact.get("written_address") or ""),

@@ -49,3 +49,28 @@ def test_linked_row_models(
     panel.load(1)
     for tab in panel.tabs:
         qtmodeltester.check(tab.model)
+
+
+def test_home_time_follows_the_city_time_zone(qtbot: Any, db: Database) -> None:
+    from desk.core import records
+
+    records.create(db, "city", {"name": "Port Meridian", "time_zone": "America/Los_Angeles"})
+    visit = records.create(db, "visit", {"title": "Mission", "direction": "outgoing"})
+    records.create(
+        db,
+        "itinerary_item",
+        {
+            "visit_id": visit,
+            "title": "Call",
+            "starts_at": "2027-04-05 10:00",
+            "time_zone": "Asia/Tokyo",
+        },
+    )
+    panel = LinksPanel(db, "visit")
+    qtbot.addWidget(panel)
+    panel.load(visit)
+    itinerary = panel.tab("Itinerary").model
+    assert itinerary.data(itinerary.index(0, 1)) == "Sun 04 Apr 18:00 PDT"
+    records.update(db, "city", 1, {"time_zone": "America/New_York"})
+    panel.load(visit)
+    assert itinerary.data(itinerary.index(0, 1)) == "Sun 04 Apr 21:00 EDT"

@@ -31,9 +31,9 @@ from desk.ui.widgets.views import row_table
 PAGE_KINDS = {"partnership", "agreement", "visit", "contact", "organisation", "network"}
 
 
-def _columns(db: Database, link: LinkSpec) -> list[Column]:
+def _columns(panel: LinksPanel, link: LinkSpec) -> list[Column]:
+    db = panel.db
     spec = KINDS[link.kind]
-    home = times.home_zone(db)
     out: list[Column] = []
     for name in link.columns:
         if name == "_local_start":
@@ -43,7 +43,9 @@ def _columns(db: Database, link: LinkSpec) -> list[Column]:
         elif name == "_home_start":
             out.append(
                 Column(
-                    "At home", lambda r, h=home: times.home_text(r["starts_at"], r["time_zone"], h)
+                    "At home",
+                    # Read at each load: the city's time zone may have changed since.
+                    lambda r: times.home_text(r["starts_at"], r["time_zone"], panel.home_zone),
                 )
             )
         else:
@@ -73,7 +75,7 @@ class LinkTab(QWidget):
         super().__init__()
         self.panel = panel
         self.link = link
-        self.model = RowsModel(_columns(panel.db, link))
+        self.model = RowsModel(_columns(panel, link))
         self.view = row_table(self.model, link.label)
         self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.view.doubleClicked.connect(lambda _i: self.open())
@@ -260,6 +262,7 @@ class LinksPanel(QTabWidget):
         # Inside a dialog there is no page to go to: linked records open in a dialog too.
         self.in_dialog = in_dialog
         self.record_id: int | None = None
+        self.home_zone = times.home_zone(db)
         self.tabs: list[LinkTab | AttachmentsTab] = [
             LinkTab(self, link) for link in LINKS.get(kind_name, ())
         ]
@@ -277,6 +280,7 @@ class LinksPanel(QTabWidget):
 
     def load(self, record_id: int | None) -> None:
         self.record_id = record_id
+        self.home_zone = times.home_zone(self.db)
         self.setEnabled(record_id is not None)
         for n, tab in enumerate(self.tabs):
             count = tab.load(record_id) if record_id is not None else 0
