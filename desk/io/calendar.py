@@ -16,12 +16,33 @@ from desk.core.queries import fetch
 from desk.core.vocab import VISIT_DIRECTIONS, label
 
 
-def _event(uid: str, summary: str, stamp: dt.datetime) -> Event:
+def _event(
+    uid: str,
+    summary: str,
+    stamp: dt.datetime,
+    start: dt.date | dt.datetime,
+    end: dt.date | dt.datetime,
+    *,
+    location: str = "",
+    description: str | None = None,
+) -> Event:
+    """An event; a date-only `end` is the last day, made exclusive as iCalendar wants."""
     event = Event()
     event.add("uid", f"{uid}@desk")
     event.add("dtstamp", stamp)
     event.add("summary", summary)
+    event.add("dtstart", start)
+    all_day = not isinstance(end, dt.datetime)
+    event.add("dtend", end + dt.timedelta(days=1) if all_day else end)
+    if location:
+        event.add("location", location)
+    if description:
+        event.add("description", description)
     return event
+
+
+def _place(*parts: str | None) -> str:
+    return ", ".join(p for p in parts if p)
 
 
 def build_calendar(db: Database, since: dt.date | None = None) -> Calendar:
@@ -39,17 +60,16 @@ def build_calendar(db: Database, since: dt.date | None = None) -> Calendar:
         "('declined', 'cancelled') ORDER BY start_date",
         (first,),
     ):
-        event = _event(visit["uid"], visit["title"], stamp)
-        start = dt.date.fromisoformat(visit["start_date"])
-        end = dt.date.fromisoformat(visit.get("end_date") or visit["start_date"])
-        event.add("dtstart", start)
-        event.add("dtend", end + dt.timedelta(days=1))  # all-day ends are exclusive
+        event = _event(
+            visit["uid"],
+            visit["title"],
+            stamp,
+            dt.date.fromisoformat(visit["start_date"]),
+            dt.date.fromisoformat(visit.get("end_date") or visit["start_date"]),
+            location=_place(visit.get("city"), visit.get("country")),
+            description=visit.get("purpose"),
+        )
         event.add("categories", [label(VISIT_DIRECTIONS, visit["direction"])])
-        place = ", ".join(p for p in (visit.get("city"), visit.get("country")) if p)
-        if place:
-            event.add("location", place)
-        if visit.get("purpose"):
-            event.add("description", visit["purpose"])
         calendar.add_component(event)
     for item in fetch(
         db,
@@ -59,40 +79,40 @@ def build_calendar(db: Database, since: dt.date | None = None) -> Calendar:
         (first,),
     ):
         zone = ZoneInfo(item["time_zone"])
-        event = _event(item["uid"], f"{item['title']} ({item['visit_title']})", stamp)
         start = dt.datetime.fromisoformat(item["starts_at"]).replace(tzinfo=zone)
-        event.add("dtstart", start)
         end = (
             dt.datetime.fromisoformat(item["ends_at"]).replace(tzinfo=zone)
             if item.get("ends_at")
             else start + dt.timedelta(hours=1)
         )
-        event.add("dtend", end)
-        location = ", ".join(p for p in (item.get("place"), item.get("address")) if p)
-        if location:
-            event.add("location", location)
-        if item.get("notes"):
-            event.add("description", item["notes"])
-        calendar.add_component(event)
+        calendar.add_component(
+            _event(
+                item["uid"],
+                f"{item['title']} ({item['visit_title']})",
+                stamp,
+                start,
+                end,
+                location=_place(item.get("place"), item.get("address")),
+                description=item.get("notes"),
+            )
+        )
     for agreement in fetch(
         db,
         "SELECT * FROM agreements WHERE decision_deadline >= ? ORDER BY decision_deadline",
         (first,),
     ):
-        event = _event(
-            f"{agreement['uid']}-deadline",
-            f"Decision due: renew or give notice on {agreement['title']}",
-            stamp,
-        )
         day = dt.date.fromisoformat(agreement["decision_deadline"])
-        event.add("dtstart", day)
-        event.add("dtend", day + dt.timedelta(days=1))
-        event.add(
-            "description",
-            f"Expires {agreement['expiry_date']}; notice period "
-            f"{agreement.get('notice_days') or 0} days.",
+        calendar.add_component(
+            _event(
+                f"{agreement['uid']}-deadline",
+                f"Decision due: renew or give notice on {agreement['title']}",
+                stamp,
+                day,
+                day,
+                description=f"Expires {agreement['expiry_date']}; notice period "
+                f"{agreement.get('notice_days') or 0} days.",
+            )
         )
-        calendar.add_component(event)
     for partnership in fetch(
         db,
         "SELECT * FROM partnerships WHERE established_date IS NOT "
@@ -103,9 +123,9 @@ def build_calendar(db: Database, since: dt.date | None = None) -> Calendar:
             f"{partnership['uid']}-anniversary",
             f"Anniversary: {partnership['partner_name']} (since {start.year})",
             stamp,
+            start,
+            start,
         )
-        event.add("dtstart", start)
-        event.add("dtend", start + dt.timedelta(days=1))
         event.add("rrule", vRecur(freq="yearly"))
         calendar.add_component(event)
     calendar.add_missing_timezones()
