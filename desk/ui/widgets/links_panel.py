@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -70,45 +71,65 @@ def _columns(panel: LinksPanel, link: LinkSpec) -> list[Column]:
     return out
 
 
-class LinkTab(QWidget):
-    def __init__(self, panel: LinksPanel, link: LinkSpec) -> None:
+class _RowsTab(QWidget):
+    """A read-only table of rows with a row of buttons under it; a double-click opens."""
+
+    def __init__(
+        self,
+        model: RowsModel,
+        name: str,
+        buttons: list[tuple[str, Callable[[], None]]],
+        opener: Callable[[], None],
+    ) -> None:
         super().__init__()
-        self.panel = panel
-        self.link = link
-        self.model = RowsModel(_columns(panel, link))
-        self.view = row_table(self.model, link.label)
-        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.view.doubleClicked.connect(lambda _i: self.open())
-        buttons = QHBoxLayout()
-        self.add_button = QPushButton(f"Add {KINDS[link.kind].label.lower()}…")
-        self.open_button = QPushButton("Open")
-        self.remove_button = QPushButton("Unlink" if link.opens == SELF else "Remove")
-        for button, slot in (
-            (self.add_button, self.add),
-            (self.open_button, self.open),
-            (self.remove_button, self.remove),
-        ):
+        self.model = model
+        self.view = row_table(model, name)
+        self.view.doubleClicked.connect(lambda _i: opener())
+        row = QHBoxLayout()
+        self.buttons: list[QPushButton] = []
+        for text, slot in buttons:
+            button = QPushButton(text)
             button.clicked.connect(slot)
-            buttons.addWidget(button)
-        buttons.addStretch(1)
+            row.addWidget(button)
+            self.buttons.append(button)
+        row.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addWidget(self.view)
-        layout.addLayout(buttons)
-
-    def load(self, record_id: int) -> int:
-        spec = KINDS[self.link.kind]
-        cursor = self.panel.db.execute(
-            f"SELECT * FROM {spec.table} WHERE {self.link.via} = ? "
-            f"ORDER BY {spec.default_sort} IS NULL, {spec.default_sort}, id",
-            (record_id,),
-        )
-        names = [d[0] for d in cursor.description]
-        self.model.set_rows([dict(zip(names, r, strict=True)) for r in cursor.fetchall()])
-        return self.model.rowCount()
+        layout.addLayout(row)
 
     def selected_row(self) -> dict[str, Any] | None:
         index = self.view.currentIndex()
         return self.model.rows[index.row()] if index.isValid() else None
+
+
+class LinkTab(_RowsTab):
+    def __init__(self, panel: LinksPanel, link: LinkSpec) -> None:
+        self.panel = panel
+        self.link = link
+        super().__init__(
+            RowsModel(_columns(panel, link)),
+            link.label,
+            [
+                (f"Add {KINDS[link.kind].label.lower()}…", self.add),
+                ("Open", self.open),
+                ("Unlink" if link.opens == SELF else "Remove", self.remove),
+            ],
+            self.open,
+        )
+        self.add_button, self.open_button, self.remove_button = self.buttons
+        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+
+    def load(self, record_id: int) -> int:
+        spec = KINDS[self.link.kind]
+        self.model.set_rows(
+            queries.fetch(
+                self.panel.db,
+                f"SELECT * FROM {spec.table} WHERE {self.link.via} = ? "
+                f"ORDER BY {spec.default_sort} IS NULL, {spec.default_sort}, id",
+                (record_id,),
+            )
+        )
+        return self.model.rowCount()
 
     def add(self) -> None:
         dialog = RecordDialog(
@@ -171,42 +192,30 @@ class LinkTab(QWidget):
         self.panel.announce({spec.name, self.panel.kind})
 
 
-class AttachmentsTab(QWidget):
+class AttachmentsTab(_RowsTab):
     def __init__(self, panel: LinksPanel) -> None:
-        super().__init__()
         self.panel = panel
-        self.model = RowsModel(
+        columns = [
+            Column("File", lambda r: r["filename"]),
+            Column("Size", lambda r: f"{r['size'] / 1024:,.0f} KB"),
+            Column("Description", lambda r: r.get("description") or ""),
+            Column("Added", lambda r: r["created_at"][:10]),
+        ]
+        super().__init__(
+            RowsModel(columns),
+            "Attached files",
             [
-                Column("File", lambda r: r["filename"]),
-                Column("Size", lambda r: f"{r['size'] / 1024:,.0f} KB"),
-                Column("Description", lambda r: r.get("description") or ""),
-                Column("Added", lambda r: r["created_at"][:10]),
-            ]
+                ("Add file…", self.add),
+                ("Open", self.open),
+                ("Save as…", self.save_as),
+                ("Remove", self.remove),
+            ],
+            self.open,
         )
-        self.view = row_table(self.model, "Attached files")
-        self.view.doubleClicked.connect(lambda _i: self.open())
-        buttons = QHBoxLayout()
-        for text, slot in (
-            ("Add file…", self.add),
-            ("Open", self.open),
-            ("Save as…", self.save_as),
-            ("Remove", self.remove),
-        ):
-            button = QPushButton(text)
-            button.clicked.connect(slot)
-            buttons.addWidget(button)
-        buttons.addStretch(1)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.view)
-        layout.addLayout(buttons)
 
     def load(self, record_id: int) -> int:
         self.model.set_rows(attachments.list_for(self.panel.db, self.panel.kind, record_id))
         return self.model.rowCount()
-
-    def _selected(self) -> dict[str, Any] | None:
-        index = self.view.currentIndex()
-        return self.model.rows[index.row()] if index.isValid() else None
 
     def add(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Attach a file")
@@ -217,7 +226,7 @@ class AttachmentsTab(QWidget):
             self.panel.announce({"attachment"})
 
     def open(self) -> None:
-        row = self._selected()
+        row = self.selected_row()
         if row is None:
             return
         folder = Path(tempfile.mkdtemp(prefix="desk-"))
@@ -225,7 +234,7 @@ class AttachmentsTab(QWidget):
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(target)))
 
     def save_as(self) -> None:
-        row = self._selected()
+        row = self.selected_row()
         if row is None:
             return
         path, _ = QFileDialog.getSaveFileName(self, "Save attachment as", row["filename"])
@@ -233,7 +242,7 @@ class AttachmentsTab(QWidget):
             attachments.save_copy(self.panel.db, row["id"], Path(path))
 
     def remove(self) -> None:
-        row = self._selected()
+        row = self.selected_row()
         if row is None:
             return
         answer = QMessageBox.question(
