@@ -35,17 +35,6 @@ from desk.ui.pages.today_page import TodayPage
 from desk.ui.pages.visit_page import VisitPage
 from desk.ui.settings import settings
 
-# Where a record of a kind without a page of its own is shown: the page of its owner.
-_OWNER_FIELD = {
-    "itinerary_item": "visit_id",
-    "participant": "visit_id",
-    "gift": "visit_id",
-    "signatory": "agreement_id",
-    "status_change": "partnership_id",
-    "partnership_contact": "partnership_id",
-    "office_term": "contact_id",
-}
-
 
 class MainWindow(QMainWindow):
     def __init__(self, db: Database, path: Path) -> None:
@@ -149,11 +138,14 @@ class MainWindow(QMainWindow):
 
     def open_record(self, kind: str, record_id: int) -> None:
         """Go to a record wherever it lives: its page, its owner's page, or a dialog."""
-        if kind in _OWNER_FIELD:
-            owner_field = _OWNER_FIELD[kind]
+        # A record without a page of its own (an itinerary item) shows on its owner's.
+        owner_field = KINDS[kind].parent
+        while kind not in self.factories and owner_field:
             owner_id = records.get(self.db, kind, record_id)[owner_field]
-            kind = KINDS[kind].field_map[owner_field].ref or kind
-            record_id = owner_id
+            if owner_id is None:
+                break
+            kind, record_id = KINDS[kind].field_map[owner_field].ref or kind, owner_id
+            owner_field = KINDS[kind].parent
         if kind not in self.factories:
             if RecordDialog(self.db, kind, record_id, parent=self).exec():
                 self.bus.announce(kind)

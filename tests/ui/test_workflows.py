@@ -306,3 +306,13 @@ def test_an_interactions_participants_are_kept_in_its_dialog(
         == kim
     )
     assert dialog.links.tabText(0) == "Participants (1)"
+
+
+def test_a_record_without_a_page_opens_on_its_owners(
+    make_window: Any, demo_db: Database, tmp_path: Path
+) -> None:
+    window = make_window(demo_db, tmp_path / "demo.sqlite")
+    item, visit = demo_db.execute("SELECT id, visit_id FROM itinerary_items LIMIT 1").fetchone()
+    window.open_record("itinerary_item", item)
+    assert window.current_page() is window.page("visit")
+    assert window.page("visit").current_id == visit
