@@ -155,12 +155,7 @@ def _itinerary(doc: DeskDocument, b: Briefing, _o: BriefingOptions) -> list[Any]
         by_day.setdefault(item["starts_at"][:10], []).append(item)
     for day, items in by_day.items():
         out.append(para(f"{dt.date.fromisoformat(day):%A %d %B %Y}", s["H2"], bold=True))
-        rows = [
-            [
-                para(h, s["cell_head"], bold=True)
-                for h in ("Local time", beside, "What", "Where", "With", "Dress")
-            ]
-        ]
+        rows = []
         for item in items:
             counterpart = b.contacts.get(item.get("counterpart_contact_id") or -1)
             who = (
@@ -170,29 +165,32 @@ def _itinerary(doc: DeskDocument, b: Briefing, _o: BriefingOptions) -> list[Any]
             )
             rows.append(
                 [
-                    para(sections.local_span(item), s["cell"]),
-                    para(sections.moment(item, beside_zone), s["cell"]),
-                    para(f"{item['title']}\n({label(ITINERARY_KINDS, item['kind'])})", s["cell"]),
-                    para(
-                        "\n".join(p for p in (item.get("place"), item.get("address")) if p),
-                        s["cell"],
-                    ),
-                    para(who, s["cell"]),
-                    para(label(DRESS_CODES, item.get("dress_code")), s["cell"]),
+                    sections.local_span(item),
+                    sections.moment(item, beside_zone),
+                    f"{item['title']}\n({label(ITINERARY_KINDS, item['kind'])})",
+                    "\n".join(p for p in (item.get("place"), item.get("address")) if p),
+                    who,
+                    label(DRESS_CODES, item.get("dress_code")),
                 ]
             )
-        out.append(sections.table(rows, [0.95, 1.0, 1.6, 1.2, 1.35, 0.8]))
+        out.append(
+            sections.table(
+                doc,
+                ("Local time", beside, "What", "Where", "With", "Dress"),
+                rows,
+                [0.95, 1.0, 1.6, 1.2, 1.35, 0.8],
+            )
+        )
     return out
 
 
 def _delegation(doc: DeskDocument, b: Briefing, o: BriefingOptions) -> list[Any]:
     if not b.participants:
         return []
-    s = doc.styles
     heads = ["Name", "Native script", "Role", "Side", "Title and organisation", "Languages"]
     if o.include_personal:
         heads.append("Diet")
-    rows = [[para(h, s["cell_head"], bold=True) for h in heads]]
+    rows = []
     for p in b.participants:
         contact = b.contacts.get(p.get("contact_id") or -1)
         name = person_name(contact) if contact else (p.get("name") or "")
@@ -208,13 +206,13 @@ def _delegation(doc: DeskDocument, b: Briefing, o: BriefingOptions) -> list[Any]
         ]
         if o.include_personal:
             cells.append((contact or {}).get("dietary") or "")
-        rows.append([para(c, s["cell"]) for c in cells])
+        rows.append(cells)
     widths = [1.25, 0.95, 0.85, 0.7, 1.4, 0.9]
     if o.include_personal:
         widths.append(0.85)
     else:  # the space of the diet column goes to titles
         widths[4] += 0.85
-    return [sections.table(rows, widths)]
+    return [sections.table(doc, heads, rows, widths)]
 
 
 def _gifts(doc: DeskDocument, b: Briefing, _o: BriefingOptions) -> list[Any]:
@@ -227,26 +225,18 @@ def _gifts(doc: DeskDocument, b: Briefing, _o: BriefingOptions) -> list[Any]:
         out.append(para("Dress codes in the programme: " + ", ".join(dress), s["body"]))
     if b.gifts:
         rows = [
-            [
-                para(h, s["cell_head"], bold=True)
-                for h in ("Given / received", "Gift", "Value", "From", "To", "Disposition")
-            ]
-        ]
-        for g in b.gifts:
-            rows.append(
-                [
-                    para(c, s["cell"])
-                    for c in (
-                        label(GIFT_DIRECTIONS, g["direction"]),
-                        g["description"],
-                        sections.money_cell(g),
-                        sections.who(b, g.get("giver_contact_id"), g.get("giver")),
-                        sections.who(b, g.get("recipient_contact_id"), g.get("recipient")),
-                        label(GIFT_DISPOSITIONS, g["disposition"]),
-                    )
-                ]
+            (
+                label(GIFT_DIRECTIONS, g["direction"]),
+                g["description"],
+                sections.money_cell(g),
+                sections.who(b, g.get("giver_contact_id"), g.get("giver")),
+                sections.who(b, g.get("recipient_contact_id"), g.get("recipient")),
+                label(GIFT_DISPOSITIONS, g["disposition"]),
             )
-        out += [Spacer(1, 4), sections.table(rows, [0.9, 1.9, 0.8, 1.2, 1.2, 0.9])]
+            for g in b.gifts
+        ]
+        heads = ("Given / received", "Gift", "Value", "From", "To", "Disposition")
+        out += [Spacer(1, 4), sections.table(doc, heads, rows, [0.9, 1.9, 0.8, 1.2, 1.2, 0.9])]
     return out
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
@@ -26,7 +27,16 @@ if TYPE_CHECKING:
     from desk.reports.briefing import BriefingOptions
 
 
-def table(rows: list[list[Any]], widths_in_inches: list[float]) -> Table:
+def table(
+    doc: DeskDocument,
+    headers: Sequence[str],
+    body: Iterable[Sequence[object]],
+    widths_in_inches: list[float],
+) -> Table:
+    """A header row over rows of user text, each cell escaped and wrapped."""
+    s = doc.styles
+    rows = [[para(h, s["cell_head"], bold=True) for h in headers]]
+    rows += [[para(cell, s["cell"]) for cell in row] for row in body]
     return grid(rows, [w * inch for w in widths_in_inches])
 
 
@@ -127,26 +137,18 @@ def profile(doc: DeskDocument, b: Briefing, _o: BriefingOptions) -> list[Any]:
         s = doc.styles
         out.append(para("Our ties with this country", s["H2"], bold=True))
         rows = [
-            [
-                para(h, s["cell_head"], bold=True)
-                for h in ("Partner", "Kind", "Status", "Established", "Next anniversary")
-            ]
-        ]
-        for p in b.partnerships:
-            native = p.get("partner_name_native")
-            rows.append(
-                [
-                    para(c, s["cell"])
-                    for c in (
-                        p["partner_name"] + (f" ({native})" if native else ""),
-                        label(PARTNERSHIP_KINDS, p["kind"]),
-                        label(PARTNERSHIP_STATUSES, p["status"]),
-                        p.get("established_date") or "",
-                        next_anniversary(p.get("established_date")),
-                    )
-                ]
+            (
+                p["partner_name"]
+                + (f" ({p['partner_name_native']})" if p.get("partner_name_native") else ""),
+                label(PARTNERSHIP_KINDS, p["kind"]),
+                label(PARTNERSHIP_STATUSES, p["status"]),
+                p.get("established_date") or "",
+                next_anniversary(p.get("established_date")),
             )
-        out.append(table(rows, [2.0, 1.3, 0.9, 1.0, 1.6]))
+            for p in b.partnerships
+        ]
+        heads = ("Partner", "Kind", "Status", "Established", "Next anniversary")
+        out.append(table(doc, heads, rows, [2.0, 1.3, 0.9, 1.0, 1.6]))
     return out
 
 
@@ -171,79 +173,59 @@ def history(doc: DeskDocument, b: Briefing, _o: BriefingOptions) -> list[Any]:
     if b.status_history:
         names = {p["id"]: p["partner_name"] for p in b.partnerships}
         rows = [
-            [para(h, s["cell_head"], bold=True) for h in ("Date", "Partner", "Status", "Reason")]
-        ]
-        rows += [
-            [
-                para(c, s["cell"])
-                for c in (
-                    h["changed_on"],
-                    names.get(h["partnership_id"], ""),
-                    label(PARTNERSHIP_STATUSES, h["status"]),
-                    h.get("reason") or "",
-                )
-            ]
+            (
+                h["changed_on"],
+                names.get(h["partnership_id"], ""),
+                label(PARTNERSHIP_STATUSES, h["status"]),
+                h.get("reason") or "",
+            )
             for h in b.status_history
         ]
-        out += [para("Partnership status", s["H2"], bold=True), table(rows, [0.9, 1.6, 0.9, 3.4])]
+        out += [
+            para("Partnership status", s["H2"], bold=True),
+            table(doc, ("Date", "Partner", "Status", "Reason"), rows, [0.9, 1.6, 0.9, 3.4]),
+        ]
     if b.agreements:
         rows = [
-            [
-                para(h, s["cell_head"], bold=True)
-                for h in ("Agreement", "Status", "Signed", "Expires", "Decision due")
-            ]
-        ]
-        rows += [
-            [
-                para(c, s["cell"])
-                for c in (
-                    a["title"],
-                    label(AGREEMENT_STATUSES, a["status"]),
-                    a.get("signed_date") or "",
-                    a.get("expiry_date") or "",
-                    a.get("decision_deadline") or "",
-                )
-            ]
+            (
+                a["title"],
+                label(AGREEMENT_STATUSES, a["status"]),
+                a.get("signed_date") or "",
+                a.get("expiry_date") or "",
+                a.get("decision_deadline") or "",
+            )
             for a in b.agreements
         ]
+        heads = ("Agreement", "Status", "Signed", "Expires", "Decision due")
         out += [
             para("Agreements and their deadlines", s["H2"], bold=True),
-            table(rows, [2.8, 0.9, 0.9, 0.9, 1.3]),
+            table(doc, heads, rows, [2.8, 0.9, 0.9, 0.9, 1.3]),
         ]
     if b.past_visits:
         rows = [
-            [
-                para(h, s["cell_head"], bold=True)
-                for h in ("When", "Visit", "Direction", "Status", "Outcomes")
-            ]
-        ]
-        rows += [
-            [
-                para(c, s["cell"])
-                for c in (
-                    v.get("start_date") or "",
-                    v["title"],
-                    label(VISIT_DIRECTIONS, v["direction"]),
-                    label(VISIT_STATUSES, v["status"]),
-                    v.get("outcomes") or "",
-                )
-            ]
+            (
+                v.get("start_date") or "",
+                v["title"],
+                label(VISIT_DIRECTIONS, v["direction"]),
+                label(VISIT_STATUSES, v["status"]),
+                v.get("outcomes") or "",
+            )
             for v in b.past_visits
         ]
+        heads = ("When", "Visit", "Direction", "Status", "Outcomes")
         out += [
             para("Past visits, both ways", s["H2"], bold=True),
-            table(rows, [0.85, 1.9, 1.2, 0.8, 2.05]),
+            table(doc, heads, rows, [0.85, 1.9, 1.2, 0.8, 2.05]),
         ]
         last = next((v["start_date"] for v in b.past_visits if v["status"] == "completed"), "")
         if last:
             out.append(para(f"Last met on {last}.", s["body"]))
     if b.interactions:
-        rows = [[para(h, s["cell_head"], bold=True) for h in ("Date", "Subject", "Notes")]]
-        rows += [
-            [para(c, s["cell"]) for c in (i["occurred_on"], i["subject"], i.get("notes") or "")]
-            for i in b.interactions
+        rows = [(i["occurred_on"], i["subject"], i.get("notes") or "") for i in b.interactions]
+        out += [
+            para("Recent contacts", s["H2"], bold=True),
+            table(doc, ("Date", "Subject", "Notes"), rows, [0.9, 2.4, 3.5]),
         ]
-        out += [para("Recent contacts", s["H2"], bold=True), table(rows, [0.9, 2.4, 3.5])]
     return out
 
 
@@ -332,7 +314,7 @@ def contacts(doc: DeskDocument, b: Briefing, o: BriefingOptions) -> list[Any]:
         heads = ["Name", "Title and organisation"] + (
             ["Phone", "Email"] if o.include_personal else []
         )
-        rows = [[para(h, s["cell_head"], bold=True) for h in heads]]
+        rows = []
         for c in people:
             cells = [person_line(c, b), job_line(c, b)]
             if o.include_personal:
@@ -340,9 +322,9 @@ def contacts(doc: DeskDocument, b: Briefing, o: BriefingOptions) -> list[Any]:
                     " / ".join(p for p in (c.get("phone"), c.get("mobile")) if p),
                     c.get("email") or "",
                 ]
-            rows.append([para(x, s["cell"]) for x in cells])
+            rows.append(cells)
         widths = [2.0, 2.2, 1.2, 1.4] if o.include_personal else [2.8, 4.0]
-        out.append(table(rows, widths))
+        out.append(table(doc, heads, rows, widths))
     if b.city.get("emergency_contacts"):
         out += [
             para("Emergency numbers", s["H2"], bold=True),
@@ -354,10 +336,5 @@ def contacts(doc: DeskDocument, b: Briefing, o: BriefingOptions) -> list[Any]:
 def follow_ups(doc: DeskDocument, b: Briefing, _o: BriefingOptions) -> list[Any]:
     if not b.follow_ups:
         return []
-    s = doc.styles
-    rows = [[para(h, s["cell_head"], bold=True) for h in ("Due", "What", "Notes")]]
-    rows += [
-        [para(c, s["cell"]) for c in (f.get("due_date") or "", f["title"], f.get("notes") or "")]
-        for f in b.follow_ups
-    ]
-    return [table(rows, [0.9, 2.9, 3.0])]
+    rows = [(f.get("due_date") or "", f["title"], f.get("notes") or "") for f in b.follow_ups]
+    return [table(doc, ("Due", "What", "Notes"), rows, [0.9, 2.9, 3.0])]
