@@ -335,7 +335,7 @@ def _dispatch(db: dbmod.Database, args: argparse.Namespace, path: Path) -> int:
         return _cmd_search(db, args)
     if command == "add":
         spec = kind(args.kind)
-        new_id = records.create(db, spec.name, _values(args.values))
+        new_id = records.create(db, spec.name, _values(args.values)).id
         if args.json:
             _print_json(records.get(db, spec.name, new_id))
         else:
@@ -343,7 +343,7 @@ def _dispatch(db: dbmod.Database, args: argparse.Namespace, path: Path) -> int:
         return 0
     if command == "edit":
         spec = kind(args.kind)
-        changes = records.update(db, spec.name, args.id, _values(args.values))
+        changes = records.update(db, spec.name, args.id, _values(args.values)).fields
         print(f"Changed {', '.join(changes) or 'nothing'}.")
         return 0
     if command == "delete":
@@ -357,7 +357,7 @@ def _dispatch(db: dbmod.Database, args: argparse.Namespace, path: Path) -> int:
     if command == "attach":
         new_id = attachments.attach_file(
             db, kind(args.kind).name, args.id, args.file, description=args.description
-        )
+        ).id
         print(f"Attached {args.file.name} as attachment #{new_id}.")
         return 0
     if command == "save-attachment":

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import mimetypes
 from pathlib import Path
 from typing import Any
@@ -12,6 +11,7 @@ from desk.core import records
 from desk.core.db import Database
 from desk.core.errors import NotFound, ValidationError
 from desk.core.kinds import KINDS
+from desk.core.operations import Changes, operation, quoted
 
 # Which record kinds can own files, and the column that links them.
 OWNERS = {
@@ -31,7 +31,8 @@ def attach_file(
     content: bytes | Path,
     filename: str | None = None,
     description: str | None = None,
-) -> int:
+) -> Changes:
+    """Keep a file with a record, as one operation; `.id` is the new attachment's id."""
     if owner_kind not in OWNERS:
         raise ValidationError(f"Files cannot be attached to a {owner_kind}.")
     if isinstance(content, Path):
@@ -52,42 +53,36 @@ def attach_file(
     name = Path(filename).name
     digest = hashlib.sha256(data).hexdigest()
     media_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
-    with db.atomic():
+    spec = KINDS[owner_kind]
+    with operation(db, f"Attach {quoted(name)}") as changes:
         owner = records.resolve_id(db, owner_kind, owner_id)
+        # The bytes are kept by content: an undone or deleted attachment's file stays
+        # until the trash is emptied, so undo and restore can bring it back.
         db.execute(
             "INSERT OR IGNORE INTO blobs(sha256, size, content) VALUES (?, ?, ?)",
             (digest, len(data), data),
         )
         stamp = records.now()
-        row = {
-            "uid": records.new_uid(),
-            "created_at": stamp,
-            "updated_at": stamp,
-            "filename": name,
-            "media_type": media_type,
-            "size": len(data),
-            "sha256": digest,
-            OWNERS[owner_kind]: owner,
-            "description": description,
-        }
-        cursor = db.execute(
-            f"INSERT INTO attachments ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
-            list(row.values()),
+        attachment_id = records.insert(
+            db,
+            KINDS["attachment"],
+            {
+                "uid": records.new_uid(),
+                "created_at": stamp,
+                "updated_at": stamp,
+                "filename": name,
+                "media_type": media_type,
+                "size": len(data),
+                "sha256": digest,
+                OWNERS[owner_kind]: owner,
+                "description": description,
+            },
         )
-        attachment_id = int(cursor.lastrowid or 0)
-        db.execute(
-            "INSERT INTO history(at, action, kind, record_id, record_uid, changes) "
-            "VALUES (?, 'create', 'attachment', ?, ?, ?)",
-            (
-                stamp,
-                attachment_id,
-                row["uid"],
-                json.dumps(
-                    {"filename": name, "size": len(data), "sha256": digest}, ensure_ascii=False
-                ),
-            ),
+        changes.label = (
+            f"Attach {quoted(name)} to {spec.label.lower()} "
+            f"{quoted(records.title_of(db, owner_kind, owner))}"
         )
-    return attachment_id
+    return changes.about(attachment_id)
 
 
 def list_for(db: Database, owner_kind: str, owner_id: int) -> list[dict[str, Any]]:
@@ -122,8 +117,8 @@ def save_copy(db: Database, attachment_id: int, destination: Path) -> Path:
     return target
 
 
-def remove(db: Database, attachment_id: int) -> None:
-    records.delete(db, "attachment", attachment_id)
+def remove(db: Database, attachment_id: int) -> Changes:
+    return records.delete(db, "attachment", attachment_id)
 
 
 assert set(OWNERS) <= set(KINDS)

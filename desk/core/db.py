@@ -4,15 +4,21 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import sqlite_utils
 
-from desk.core.errors import DatabaseDamaged, DatabaseTooNew
+from desk.core.errors import DatabaseBusy, DatabaseDamaged, DatabaseTooNew
 from desk.core.schema import MIGRATIONS, SCHEMA_VERSION
 
 Database = sqlite_utils.Database
+
+# How long a write waits for another desk (a window, a command, an import) to finish its
+# own before giving up with a message. Imports of 100,000 rows hold the lock for seconds.
+BUSY_TIMEOUT_MS = 60_000
 
 
 def open_database(path: str | Path, *, migrate: bool = True) -> Database:
@@ -24,7 +30,9 @@ def open_database(path: str | Path, *, migrate: bool = True) -> Database:
     target = Path(path)
     if str(path) != ":memory:":
         target.parent.mkdir(parents=True, exist_ok=True)
-    conn = sqlite3.connect(str(target), timeout=5.0)
+    # No implicit transactions: every write opens its own with BEGIN IMMEDIATE (see
+    # `transaction`), so a writer never fails upgrading a read lock under contention.
+    conn = sqlite3.connect(str(target), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
     try:
         version = _read_version(conn, target)
         if version > SCHEMA_VERSION:
@@ -39,7 +47,7 @@ def open_database(path: str | Path, *, migrate: bool = True) -> Database:
             )
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA foreign_keys = ON")
-        conn.execute("PRAGMA busy_timeout = 5000")
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         db = Database(conn)
         if migrate and version < SCHEMA_VERSION:
             _migrate(db, target, version)
@@ -65,6 +73,49 @@ def _has_foreign_tables(conn: sqlite3.Connection) -> bool:
     return bool(row[0])
 
 
+@contextmanager
+def transaction(db: Database) -> Iterator[Database]:
+    """One transaction that takes the write lock up front (nested: a savepoint).
+
+    A deferred transaction that reads first and writes later cannot wait for another
+    writer: SQLite fails it at once with "database is locked". Taking the lock at BEGIN
+    lets the busy timeout queue concurrent writers instead.
+    """
+    if db.conn.in_transaction:
+        with db.atomic():
+            yield db
+        return
+    try:
+        db.conn.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as exc:
+        raise _busy_or_raise(exc) from None
+    try:
+        yield db
+    except BaseException:
+        if db.conn.in_transaction:
+            db.conn.execute("ROLLBACK")
+        raise
+    try:
+        db.conn.execute("COMMIT")
+    except sqlite3.OperationalError as exc:
+        if db.conn.in_transaction:
+            db.conn.execute("ROLLBACK")
+        raise _busy_or_raise(exc) from None
+
+
+def _busy_or_raise(exc: sqlite3.OperationalError) -> Exception:
+    message = str(exc)
+    if "locked" in message or "busy" in message:
+        return DatabaseBusy(
+            "Another desk has been writing to this database for over "
+            f"{BUSY_TIMEOUT_MS // 1000} seconds; nothing was changed. Try again when it "
+            "has finished."
+        )
+    if "readonly" in message or "read-only" in message:
+        return DatabaseBusy("This database is open read-only; nothing was changed.")
+    return exc
+
+
 def schema_version(db: Database) -> int:
     return int(db.execute("PRAGMA user_version").fetchone()[0])
 
@@ -75,7 +126,7 @@ def _migrate(db: Database, target: Path, version: int) -> None:
         backup(db, target.with_name(f"{target.stem}.before-schema-{version + 1}-{stamp}.sqlite"))
     for number, (_name, apply) in enumerate(MIGRATIONS[version:], start=version + 1):
         # Each migration and its version stamp commit together or not at all.
-        with db.atomic():
+        with transaction(db):
             apply(db.conn)
             db.conn.execute(f"PRAGMA user_version = {number}")
 

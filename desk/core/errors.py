@@ -32,3 +32,11 @@ class DatabaseDamaged(DeskError):
 
 class DumpError(DeskError):
     """A dump file that is malformed, foreign or from a newer desk."""
+
+
+class DatabaseBusy(DeskError):
+    """Another process holds the write lock for too long, or the file is read-only."""
+
+
+class UndoConflict(DeskError):
+    """An operation cannot be undone or redone because later work depends on it."""

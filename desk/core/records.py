@@ -7,7 +7,6 @@ import, so the rules below hold for all of them.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -17,26 +16,16 @@ from desk.core import search
 from desk.core.db import Database
 from desk.core.errors import NotFound, ValidationError
 from desk.core.kinds import KINDS, Kind, kind_of_table
+from desk.core.operations import Changes, current, mark_deleted, operation, quoted, record
+from desk.core.operations import now as now
 from desk.core.validate import clean, clean_values
 
 # Fields the database fills or that only their own operation may change.
 _MANAGED = {"id", "uid", "created_at", "updated_at", "sort_name", "decision_deadline"}
 
 
-def now() -> str:
-    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-
-
 def new_uid() -> str:
     return str(uuid.uuid4())
-
-
-@dataclass
-class Changed:
-    """What a delete removed: the kinds touched (for refreshing views) and the records."""
-
-    kinds: set[str] = field(default_factory=set)
-    deleted: list[tuple[str, int]] = field(default_factory=list)
 
 
 def resolve_id(db: Database, kind_name: str, ident: int | str) -> int:
@@ -68,14 +57,25 @@ def title_of(db: Database, kind_name: str, record_id: int) -> str:
     return "" if row is None else str(row[0])
 
 
-def _record_history(
-    db: Database, action: str, kind_name: str, record_id: int, uid: str, changes: object
-) -> None:
-    db.execute(
-        "INSERT INTO history(at, action, kind, record_id, record_uid, changes) "
-        "VALUES (?, ?, ?, ?, ?, ?)",
-        (now(), action, kind_name, record_id, uid, json.dumps(changes, ensure_ascii=False)),
-    )
+def stored_row(db: Database, table: str, record_id: int) -> dict[str, Any] | None:
+    """A row as stored (generated columns left out: they are recomputed, never written)."""
+    columns = stored_columns(db, table)
+    found = db.execute(
+        f"SELECT {', '.join(columns)} FROM {table} WHERE id = ?", (record_id,)
+    ).fetchone()
+    return None if found is None else dict(zip(columns, found, strict=True))
+
+
+_COLUMNS: dict[str, list[str]] = {}
+
+
+def stored_columns(db: Database, table: str) -> list[str]:
+    columns = _COLUMNS.get(table)
+    if columns is None:
+        # table_info leaves generated columns out; the schema is fixed per desk version.
+        columns = [row[1] for row in db.execute(f"PRAGMA table_info({table})").fetchall()]
+        _COLUMNS[table] = columns
+    return columns
 
 
 def _check_refs(db: Database, spec: Kind, values: Mapping[str, Any]) -> None:
@@ -157,10 +157,13 @@ def add_months(day: dt.date, months: int) -> dt.date:
     raise AssertionError("unreachable")
 
 
-def create(db: Database, kind_name: str, values: Mapping[str, Any]) -> int:
-    """Store a new record; returns its id."""
-    with db.atomic():
-        return _create(db, KINDS[kind_name], values)
+def create(db: Database, kind_name: str, values: Mapping[str, Any]) -> Changes:
+    """Store a new record, as one operation; `.id` is the new record's id."""
+    spec = KINDS[kind_name]
+    with operation(db, f"Add {spec.label.lower()}") as changes:
+        record_id = _create(db, spec, values)
+        changes.label = f"Add {spec.label.lower()} {quoted(title_of(db, spec.name, record_id))}"
+    return changes.about(record_id)
 
 
 def create_many(
@@ -168,16 +171,16 @@ def create_many(
     kind_name: str,
     rows: list[Mapping[str, Any]],
     progress: Callable[[int, int, str], None] | None = None,
-) -> list[int]:
-    """Store many records in one transaction: all of them, or none if one is refused."""
+) -> Changes:
+    """Store many records as one operation: all of them, or none if one is refused."""
     spec = KINDS[kind_name]
     ids = []
-    with db.atomic():
+    with operation(db, f"Add {len(rows):,} {spec.plural.lower()}") as changes:
         for done, values in enumerate(rows, start=1):
             ids.append(_create(db, spec, values))
             if progress and done % 500 == 0:
                 progress(done, len(rows), f"{done:,} of {len(rows):,} {spec.plural.lower()}")
-    return ids
+    return changes.about(ids[0] if ids else None, ids)
 
 
 def _create(db: Database, spec: Kind, values: Mapping[str, Any]) -> int:
@@ -193,8 +196,7 @@ def _create(db: Database, spec: Kind, values: Mapping[str, Any]) -> int:
     check_rules(db, spec, cleaned)
     stamp = now()
     row = {"uid": new_uid(), "created_at": stamp, "updated_at": stamp, **cleaned}
-    record_id = _insert(db, spec, row)
-    _record_history(db, "create", spec.name, record_id, row["uid"], cleaned)
+    record_id = insert(db, spec, row)
     if spec.name == "partnership":
         _insert_status_change(
             db,
@@ -207,19 +209,33 @@ def _create(db: Database, spec: Kind, values: Mapping[str, Any]) -> int:
     return record_id
 
 
-def _insert(db: Database, spec: Kind, row: Mapping[str, Any]) -> int:
+def insert(db: Database, spec: Kind, values: Mapping[str, Any]) -> int:
+    """Insert one row with a fresh id, and record it in the current operation."""
+    row = {"id": _next_id(db, spec), **values}
     columns = ", ".join(row)
     marks = ", ".join("?" * len(row))
-    cursor = db.execute(
-        f"INSERT INTO {spec.table} ({columns}) VALUES ({marks})", list(row.values())
-    )
-    return int(cursor.lastrowid or 0)
+    db.execute(f"INSERT INTO {spec.table} ({columns}) VALUES ({marks})", list(row.values()))
+    full = stored_row(db, spec.table, row["id"])
+    record(db, "create", spec.name, row["id"], row["uid"], full)
+    return int(row["id"])
+
+
+def _next_id(db: Database, spec: Kind) -> int:
+    # Ids are never reused, not even the last one after its record is deleted: an undo
+    # puts a deleted record back under its old id, and the history of one id is the
+    # history of one record.
+    in_table = db.execute(f"SELECT coalesce(max(id), 0) FROM {spec.table}").fetchone()[0]
+    in_history = db.execute(
+        "SELECT coalesce(max(record_id), 0) FROM history WHERE kind = ?", (spec.name,)
+    ).fetchone()[0]
+    return int(max(in_table, in_history)) + 1
 
 
 def update(
     db: Database, kind_name: str, record_id: int | str, values: Mapping[str, Any]
-) -> dict[str, tuple[Any, Any]]:
-    """Change some fields of a record; returns {field: (old, new)} for what differed."""
+) -> Changes:
+    """Change some fields of a record, as one operation; `.fields` holds {field: (old,
+    new)} for what differed (empty, and no operation kept, when nothing did)."""
     spec = KINDS[kind_name]
     if spec.name == "partnership" and "status" in values:
         old_status = get(db, "partnership", record_id)["status"]
@@ -230,7 +246,7 @@ def update(
                 field="status",
             )
         values = {k: val for k, val in values.items() if k != "status"}
-    with db.atomic():
+    with operation(db, f"Edit {spec.label.lower()}") as op:
         old = get(db, kind_name, record_id)
         cleaned = clean_values(spec, values, partial=True, stored=old)
         _check_refs(db, spec, cleaned)
@@ -242,24 +258,28 @@ def update(
             for name in [*cleaned, *derive(spec, merged)]
             if old.get(name) != merged[name]
         }
-        if not changes:
-            return {}
-        stamp = now()
-        assignments = ", ".join(f"{name} = ?" for name in changes)
-        db.execute(
-            f"UPDATE {spec.table} SET {assignments}, updated_at = ? WHERE id = ?",
-            [merged[name] for name in changes] + [stamp, old["id"]],
-        )
-        _record_history(
-            db,
-            "update",
-            spec.name,
-            old["id"],
-            old["uid"],
-            {name: list(pair) for name, pair in changes.items()},
-        )
-        search.reindex(db, spec.name, {**merged, "updated_at": stamp})
-    return changes
+        if changes:
+            stamp = now()
+            set_fields(db, spec, old, {name: new for name, (_, new) in changes.items()}, stamp)
+            search.reindex(db, spec.name, {**merged, "updated_at": stamp})
+            op.label = f"Edit {spec.label.lower()} {quoted(title_of(db, spec.name, old['id']))}"
+    result = op.about(old["id"])
+    result.fields = changes
+    return result
+
+
+def set_fields(
+    db: Database, spec: Kind, old: Mapping[str, Any], values: Mapping[str, Any], stamp: str
+) -> None:
+    """Write new values into some fields of a stored row, recorded as one update."""
+    assignments = ", ".join(f"{name} = ?" for name in values)
+    db.execute(
+        f"UPDATE {spec.table} SET {assignments}, updated_at = ? WHERE id = ?",
+        [*values.values(), stamp, old["id"]],
+    )
+    step = {name: [old[name], new] for name, new in values.items()}
+    step["updated_at"] = [old["updated_at"], stamp]
+    record(db, "update", spec.name, old["id"], old["uid"], step)
 
 
 @dataclass
@@ -340,36 +360,62 @@ _KEEP_NAME = {
 }
 
 
-def delete(db: Database, kind_name: str, record_id: int | str) -> Changed:
-    """Delete a record and what depends on it; every removed row goes to history."""
+def delete(db: Database, kind_name: str, record_id: int | str) -> Changes:
+    """Delete a record and what depends on it, as one operation that undo reverses.
+
+    Every removed row and every link set empty is recorded, children before their
+    parents, so replaying the history backwards puts parents back first.
+    """
     spec = KINDS[kind_name]
-    changed = Changed()
-    with db.atomic():
+    # Only a delete of its own is a trash entry; one inside a larger operation (an
+    # import taken back) is undone with that operation.
+    on_its_own = current(db) is None
+    with operation(db, f"Delete {spec.label.lower()}") as op:
         rid = resolve_id(db, kind_name, record_id)
         name = title_of(db, kind_name, rid)
-        for child, column, on_delete in _references(db, spec.table):
-            keep = _KEEP_NAME.get((child, column))
-            if keep and on_delete == "SET NULL":
-                db.execute(
-                    f"UPDATE {child} SET {keep} = coalesce({keep}, ?) WHERE {column} = ?",
-                    (name, rid),
-                )
-        for table, row_id in cascade(db, spec.table, [rid]):
+        root_uid = get(db, kind_name, rid)["uid"]
+        doomed: dict[tuple[str, int], None] = dict.fromkeys(cascade(db, spec.table, [rid]))
+        stamp = now()
+        for table, row_id in doomed:
+            _unlink_references(db, table, row_id, doomed, stamp)
+        for table, row_id in reversed(doomed):
             child_kind = kind_of_table(table)
-            cursor = db.execute(f"SELECT * FROM {table} WHERE id = ?", (row_id,))
-            names = [d[0] for d in cursor.description]
-            row = dict(zip(names, cursor.fetchone(), strict=True))
-            _record_history(db, "delete", child_kind.name, row_id, row["uid"], row)
+            row = stored_row(db, table, row_id)
+            if row is None:
+                continue
+            record(db, "delete", child_kind.name, row_id, row["uid"], row)
             search.unindex(db, child_kind.name, row_id)
-            changed.kinds.add(child_kind.name)
-            changed.deleted.append((child_kind.name, row_id))
-        db.execute(f"DELETE FROM {spec.table} WHERE id = ?", (rid,))
-        _drop_orphan_blobs(db)
-    return changed
+            db.execute(f"DELETE FROM {table} WHERE id = ?", (row_id,))
+        if on_its_own:
+            mark_deleted(db, spec.name, root_uid, name)
+        op.label = f"Delete {spec.label.lower()} {quoted(name)}"
+    return op.about(rid)
 
 
-def _drop_orphan_blobs(db: Database) -> None:
-    db.execute("DELETE FROM blobs WHERE sha256 NOT IN (SELECT sha256 FROM attachments)")
+def _unlink_references(
+    db: Database, table: str, row_id: int, doomed: Mapping[tuple[str, int], None], stamp: str
+) -> None:
+    """Empty the links that point at a row about to go (rather than leave it to ON DELETE
+    SET NULL, so the change is recorded and undo can link them again)."""
+    name: str | None = None
+    for child, column, on_delete in _references(db, table):
+        if on_delete != "SET NULL":
+            continue
+        keep = _KEEP_NAME.get((child, column))
+        child_spec = kind_of_table(child)
+        for (child_id,) in db.execute(
+            f"SELECT id FROM {child} WHERE {column} = ?", (row_id,)
+        ).fetchall():
+            if (child, child_id) in doomed:
+                continue
+            old = stored_row(db, child, child_id)
+            assert old is not None
+            values: dict[str, Any] = {column: None}
+            if keep and not old.get(keep):
+                if name is None:
+                    name = title_of(db, kind_of_table(table).name, row_id)
+                values[keep] = name
+            set_fields(db, child_spec, old, values, stamp)
 
 
 def _insert_status_change(
@@ -385,13 +431,12 @@ def _insert_status_change(
         "changed_on": on,
         "reason": reason,
     }
-    change_id = _insert(db, KINDS["status_change"], row)
-    _record_history(db, "create", "status_change", change_id, row["uid"], row)
+    insert(db, KINDS["status_change"], row)
 
 
 def change_status(
     db: Database, partnership_id: int | str, status: str, on: str | dt.date, reason: str
-) -> None:
+) -> Changes:
     """Move a partnership along its lifecycle, dated and with a reason."""
     spec = KINDS["status_change"]
     cleaned = clean_values(
@@ -401,7 +446,7 @@ def change_status(
     )
     if not cleaned["reason"]:
         raise ValidationError("Give a reason for the status change.", field="reason")
-    with db.atomic():
+    with operation(db, "Change status") as op:
         old = get(db, "partnership", partnership_id)
         if old["status"] == cleaned["status"]:
             raise ValidationError(
@@ -410,16 +455,11 @@ def change_status(
         _insert_status_change(
             db, old["id"], cleaned["status"], cleaned["changed_on"], cleaned["reason"]
         )
-        db.execute(
-            "UPDATE partnerships SET status = ?, updated_at = ? WHERE id = ?",
-            (cleaned["status"], now(), old["id"]),
-        )
-        _record_history(
-            db,
-            "update",
-            "partnership",
-            old["id"],
-            old["uid"],
-            {"status": [old["status"], cleaned["status"]]},
-        )
+        set_fields(db, KINDS["partnership"], old, {"status": cleaned["status"]}, now())
         search.reindex(db, "partnership", {**old, "status": cleaned["status"]})
+        label = KINDS["partnership"].field_map["status"].vocab or {}
+        op.label = (
+            f"Change status of {quoted(old['partner_name'])} to "
+            f"{label.get(cleaned['status'], cleaned['status'])}"
+        )
+    return op.about(old["id"])

@@ -422,10 +422,36 @@ CREATE TABLE import_mappings (
 );
 """
 
+# Operations: every write is one, so any of them can be undone and redone, and a deleted
+# record can be restored from the trash. `undone_by` points at the undo that reversed a
+# live operation; `deleted_*` name the record an operation deleted (the trash).
+_V3 = """
+CREATE TABLE operations (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    at TEXT NOT NULL,
+    label TEXT NOT NULL,
+    kind TEXT NOT NULL DEFAULT 'do' CHECK (kind IN ('do', 'undo', 'redo')),
+    target_id INTEGER REFERENCES operations(id),
+    undone_by INTEGER REFERENCES operations(id),
+    deleted_kind TEXT,
+    deleted_uid TEXT,
+    deleted_title TEXT,
+    purged_at TEXT
+);
+CREATE INDEX operations_trash ON operations(deleted_kind) WHERE deleted_kind IS NOT NULL;
+
+ALTER TABLE history ADD COLUMN op_id INTEGER REFERENCES operations(id);
+CREATE INDEX history_op ON history(op_id);
+CREATE INDEX history_uid ON history(record_uid);
+
+ALTER TABLE import_batches ADD COLUMN op_id INTEGER REFERENCES operations(id);
+"""
+
 # Append only. Each entry: (name, function applied inside one transaction).
 MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], None]]] = [
     ("initial schema", _sql(_V1)),
     ("import batches and remembered mappings", _sql(_V2)),
+    ("operations: undo, redo and the trash", _sql(_V3)),
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

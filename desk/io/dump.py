@@ -170,6 +170,8 @@ def import_json(
             for table in _deletion_order(db):
                 db.execute(f"DELETE FROM {table}")
             db.execute("DELETE FROM blobs")
+            # The dump's operations replace ours: numbering goes on from the dump's.
+            db.execute("DELETE FROM sqlite_sequence")
         db.conn.executemany("INSERT INTO blobs(sha256, size, content) VALUES (?, ?, ?)", blobs)
         for table, columns, rows in plan:
             _validate_rows(path, table, columns, rows)

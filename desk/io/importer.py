@@ -236,7 +236,7 @@ def _with_organisation(
     if key not in known:
         known[key] = records.create(
             db, "organisation", {"name": name, "country": values.get("country")}
-        )
+        ).id
     return {**values, "organisation_id": known[key]}
 
 

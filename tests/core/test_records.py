@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from desk.core import attachments, queries, records
+from desk.core import attachments, queries, records, undo
 from desk.core.db import Database
 from desk.core.errors import NotFound, ValidationError
 from desk.core.kinds import KINDS
@@ -17,21 +17,21 @@ def _base(db: Database) -> dict[str, int]:
     ids: dict[str, int] = {}
     ids["organisation"] = records.create(
         db, "organisation", {"name": "Kobe City Hall", "country": "JP"}
-    )
+    ).id
     ids["contact"] = records.create(
         db, "contact", {"family_name": "Yamada", "given_name": "Taro", "name_native": "山田太郎"}
-    )
-    ids["office"] = records.create(db, "office", {"title": "Mayor of Kobe"})
+    ).id
+    ids["office"] = records.create(db, "office", {"title": "Mayor of Kobe"}).id
     ids["partnership"] = records.create(
         db, "partnership", {"partner_name": "Kobe", "kind": "sister_city"}
-    )
-    ids["agreement"] = records.create(db, "agreement", {"title": "Sister city agreement"})
+    ).id
+    ids["agreement"] = records.create(db, "agreement", {"title": "Sister city agreement"}).id
     ids["visit"] = records.create(
         db, "visit", {"title": "Mission to Kobe", "direction": "outgoing"}
-    )
+    ).id
     ids["interaction"] = records.create(
         db, "interaction", {"occurred_on": "2025-01-10", "subject": "Call"}
-    )
+    ).id
     return ids
 
 
@@ -184,14 +184,14 @@ def test_every_kind_has_a_case() -> None:
 def test_create_edit_delete_and_reject(db: Database, kind_name: str) -> None:
     ids = _base(db)
     create_values, change, (bad_field, bad_value) = CASES[kind_name]
-    record_id = records.create(db, kind_name, _resolve(create_values, ids))
+    record_id = records.create(db, kind_name, _resolve(create_values, ids)).id
     row = records.get(db, kind_name, record_id)
     assert row["uid"] and row["created_at"]
 
     if change:
-        changes = records.update(db, kind_name, record_id, change)
+        changes = records.update(db, kind_name, record_id, change).fields
         assert set(changes) >= set(change)
-        assert records.update(db, kind_name, record_id, change) == {}  # nothing new
+        assert records.update(db, kind_name, record_id, change).fields == {}  # nothing new
 
     history_before = db.execute("SELECT count(*) FROM history").fetchone()[0]
     stored_before = records.get(db, kind_name, record_id)
@@ -252,7 +252,7 @@ def test_cross_field_rules(db: Database) -> None:
             db, "gift", {"direction": "given", "description": "Vase", "value_minor": 1000}
         )
     with pytest.raises(ValidationError, match="needs an office"):
-        agreement = records.create(db, "agreement", {"title": "MOU"})
+        agreement = records.create(db, "agreement", {"title": "MOU"}).id
         records.create(db, "signatory", {"agreement_id": agreement})
 
 
@@ -261,7 +261,7 @@ def test_agreement_expiry_and_decision_deadline(db: Database) -> None:
         db,
         "agreement",
         {"title": "MOU", "effective_date": "2024-01-31", "term_months": 37, "notice_days": 90},
-    )
+    ).id
     row = records.get(db, "agreement", aid)
     assert row["expiry_date"] == "2027-02-28"
     # expiry less 90 days' notice less the default 30 days of our own preparation
@@ -271,7 +271,7 @@ def test_agreement_expiry_and_decision_deadline(db: Database) -> None:
 
 
 def test_money_uses_the_currency_precision(db: Database) -> None:
-    visit = records.create(db, "visit", {"title": "v", "direction": "incoming"})
+    visit = records.create(db, "visit", {"title": "v", "direction": "incoming"}).id
     yen = records.create(
         db,
         "gift",
@@ -282,7 +282,7 @@ def test_money_uses_the_currency_precision(db: Database) -> None:
             "value_minor": "15000",
             "currency": "JPY",
         },
-    )
+    ).id
     assert records.get(db, "gift", yen)["value_minor"] == 15000
     dollars = records.create(
         db,
@@ -294,7 +294,7 @@ def test_money_uses_the_currency_precision(db: Database) -> None:
             "value_minor": "95.50",
             "currency": "usd",
         },
-    )
+    ).id
     assert records.get(db, "gift", dollars)["value_minor"] == 9550
     with pytest.raises(ValidationError, match="more than 0 decimal places"):
         records.update(db, "gift", yen, {"value_minor": "15000.5"})
@@ -305,7 +305,7 @@ def test_partnership_status_walks_with_date_and_reason(db: Database) -> None:
         db,
         "partnership",
         {"partner_name": "Fez", "kind": "sister_city", "established_date": "2024-02-01"},
-    )
+    ).id
     assert records.get(db, "partnership", pid)["status"] == "proposed"
     with pytest.raises(ValidationError, match="date and a reason"):
         records.update(db, "partnership", pid, {"status": "active"})
@@ -330,12 +330,12 @@ def test_partnership_status_walks_with_date_and_reason(db: Database) -> None:
 
 
 def test_deleting_a_contact_keeps_their_name_where_they_took_part(db: Database) -> None:
-    visit = records.create(db, "visit", {"title": "Mission", "direction": "outgoing"})
-    contact = records.create(db, "contact", {"family_name": "Kim", "given_name": "Min-jun"})
-    member = records.create(db, "participant", {"visit_id": visit, "contact_id": contact})
-    office = records.create(db, "office", {"title": "Mayor of Jeonju"})
-    agreement = records.create(db, "agreement", {"title": "MOU"})
-    signatory = records.create(db, "signatory", {"agreement_id": agreement, "office_id": office})
+    visit = records.create(db, "visit", {"title": "Mission", "direction": "outgoing"}).id
+    contact = records.create(db, "contact", {"family_name": "Kim", "given_name": "Min-jun"}).id
+    member = records.create(db, "participant", {"visit_id": visit, "contact_id": contact}).id
+    office = records.create(db, "office", {"title": "Mayor of Jeonju"}).id
+    agreement = records.create(db, "agreement", {"title": "MOU"}).id
+    signatory = records.create(db, "signatory", {"agreement_id": agreement, "office_id": office}).id
     records.delete(db, "contact", contact)
     records.delete(db, "office", office)
     assert records.get(db, "participant", member)["name"] == "Min-jun Kim"
@@ -343,8 +343,8 @@ def test_deleting_a_contact_keeps_their_name_where_they_took_part(db: Database) 
 
 
 def test_delete_says_what_goes_and_records_it(db: Database) -> None:
-    visit = records.create(db, "visit", {"title": "Mission", "direction": "outgoing"})
-    contact = records.create(db, "contact", {"family_name": "Kim"})
+    visit = records.create(db, "visit", {"title": "Mission", "direction": "outgoing"}).id
+    contact = records.create(db, "contact", {"family_name": "Kim"}).id
     for hour in (9, 11):
         records.create(
             db,
@@ -365,22 +365,24 @@ def test_delete_says_what_goes_and_records_it(db: Database) -> None:
     assert impact.unlinked == {"Interactions": 1}
     assert "Also deletes 2 itinerary, 1 delegation" in impact.describe()
     changed = records.delete(db, "visit", visit)
-    assert changed.kinds == {"visit", "itinerary_item", "participant"}
+    # The interaction is unlinked, not deleted: it changed too, so its lists refresh.
+    assert changed.kinds == {"visit", "itinerary_item", "participant", "interaction"}
+    assert changed.deleted[-1] == ("visit", visit)  # children first, so undo is parents first
     assert db.execute("SELECT count(*) FROM itinerary_items").fetchone()[0] == 0
     assert db.execute("SELECT visit_id FROM interactions").fetchone()[0] is None
     assert queries.count(db, "contact") == 1
     deleted = db.execute(
         "SELECT kind, changes FROM history WHERE action = 'delete' AND kind = 'itinerary_item'"
     ).fetchall()
-    assert len(deleted) == 2 and json.loads(deleted[0][1])["title"] == "Meeting 9"
+    assert sorted(json.loads(row[1])["title"] for row in deleted) == ["Meeting 11", "Meeting 9"]
 
 
 def test_attachments_are_stored_inside_the_database(db: Database, tmp_path: Path) -> None:
-    agreement = records.create(db, "agreement", {"title": "MOU"})
+    agreement = records.create(db, "agreement", {"title": "MOU"}).id
     scan = tmp_path / "executed copy.pdf"
     scan.write_bytes(b"%PDF-1.4 pretend scan \x00\xff")
-    first = attachments.attach_file(db, "agreement", agreement, scan)
-    second = attachments.attach_file(db, "agreement", agreement, scan.read_bytes(), "again.pdf")
+    first = attachments.attach_file(db, "agreement", agreement, scan).id
+    second = attachments.attach_file(db, "agreement", agreement, scan.read_bytes(), "again.pdf").id
     assert db.execute("SELECT count(*) FROM blobs").fetchone()[0] == 1  # stored once
     listed = attachments.list_for(db, "agreement", agreement)
     assert [a["filename"] for a in listed] == ["again.pdf", "executed copy.pdf"]
@@ -391,6 +393,9 @@ def test_attachments_are_stored_inside_the_database(db: Database, tmp_path: Path
     assert db.execute("SELECT count(*) FROM blobs").fetchone()[0] == 1
     records.delete(db, "agreement", agreement)
     assert db.execute("SELECT count(*) FROM attachments").fetchone()[0] == 0
+    # The contents stay while the deleted attachments are in the trash.
+    assert db.execute("SELECT count(*) FROM blobs").fetchone()[0] == 1
+    undo.empty_trash(db)
     assert db.execute("SELECT count(*) FROM blobs").fetchone()[0] == 0
     with pytest.raises(NotFound):
         attachments.content(db, second)
@@ -414,7 +419,7 @@ def test_related_lists_links_both_ways(db: Database) -> None:
 
 def test_text_is_kept_as_typed(db: Database) -> None:
     hostile = "=1+2 <b>bold</b> & \u202eevil\u202c 山田 \U0001f600"
-    cid = records.create(db, "contact", {"family_name": hostile, "notes": "line 1\nline 2 "})
+    cid = records.create(db, "contact", {"family_name": hostile, "notes": "line 1\nline 2 "}).id
     row = records.get(db, "contact", cid)
     assert row["family_name"] == hostile
     assert row["notes"] == "line 1\nline 2 "

@@ -28,7 +28,7 @@ def people(db: Database) -> dict[str, int]:
         },
         "nunez": {"family_name": "Núñez", "given_name": "José Luis"},
     }
-    return {key: records.create(db, "contact", values) for key, values in made.items()}
+    return {key: records.create(db, "contact", values).id for key, values in made.items()}
 
 
 def _found(db: Database, text: str) -> set[int]:

@@ -83,7 +83,7 @@ def test_packet_structure(demo_db: Database, tmp_path: Path, direction: str) -> 
 
 
 def test_sections_follow_the_data(db: Database, tmp_path: Path) -> None:
-    bare = records.create(db, "visit", {"title": "Quick call", "direction": "incoming"})
+    bare = records.create(db, "visit", {"title": "Quick call", "direction": "incoming"}).id
     texts = page_texts(build_briefing(db, bare))
     assert len(texts) == 1 and "Quick call" in texts[0]  # the cover alone
     records.update(db, "visit", bare, {"press_line": "A short statement."})
@@ -139,11 +139,11 @@ def _visit_with_everyone(db: Database, note: str = "") -> int:
             "start_date": "2027-04-05",
             "notes": note,
         },
-    )
+    ).id
     for family, given, native in NAMES.values():
         contact = records.create(
             db, "contact", {"family_name": family, "given_name": given, "name_native": native}
-        )
+        ).id
         records.create(db, "participant", {"visit_id": visit, "contact_id": contact})
     return visit
 

@@ -147,7 +147,7 @@ def _hostile_city(db: Database) -> None:
                 "country": "JP",
                 "priority_areas": ["tourism"],
             },
-        )
+        ).id
         records.create(
             db,
             "agreement",
@@ -208,7 +208,7 @@ def test_preflight_lists_gaps_with_the_record_to_fix(
     records.create(db, "city", {"name": "Port Meridian", "time_zone": "UTC"})
     agreement = records.create(
         db, "agreement", {"title": "MOU", "status": "signed", "signed_date": "2022-01-01"}
-    )
+    ).id
     visit = records.create(
         db,
         "visit",
@@ -218,7 +218,7 @@ def test_preflight_lists_gaps_with_the_record_to_fix(
             "status": "completed",
             "start_date": "2023-03-01",
         },
-    )
+    ).id
     problems = {(p.kind, p.record_id, p.field) for p in preflight(collect(db, 2016))}
     assert problems == {
         ("agreement", agreement, "parties"),

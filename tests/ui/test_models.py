@@ -55,7 +55,7 @@ def test_home_time_follows_the_city_time_zone(qtbot: Any, db: Database) -> None:
     from desk.core import records
 
     records.create(db, "city", {"name": "Port Meridian", "time_zone": "America/Los_Angeles"})
-    visit = records.create(db, "visit", {"title": "Mission", "direction": "outgoing"})
+    visit = records.create(db, "visit", {"title": "Mission", "direction": "outgoing"}).id
     records.create(
         db,
         "itinerary_item",

@@ -38,7 +38,7 @@ def test_wizard_finds_gaps_fixes_them_and_writes(
             "start_date": "2024-04-01",
             "country": "KR",
         },
-    )
+    ).id
     wizard = SurveyWizard(db, db_path)
     qtbot.addWidget(wizard)
     wizard.show()

@@ -185,7 +185,7 @@ def test_partnership_agreement_visit_workflow(
 
     contact = records.create(
         db, "contact", {"family_name": "Kubo", "given_name": "Kazuko", "name_native": "久保和子"}
-    )
+    ).id
 
     def member(dialog: RecordDialog) -> None:
         dialog.form.editors["contact_id"].set_value(contact)
@@ -288,8 +288,8 @@ def test_an_interactions_participants_are_kept_in_its_dialog(
 ) -> None:
     meeting = records.create(
         db, "interaction", {"occurred_on": "2026-03-02", "subject": "Anniversary planning"}
-    )
-    kim = records.create(db, "contact", {"family_name": "Kim", "given_name": "Min-jun"})
+    ).id
+    kim = records.create(db, "contact", {"family_name": "Kim", "given_name": "Min-jun"}).id
     dialog = RecordDialog(db, "interaction", meeting)
     qtbot.addWidget(dialog)
     assert dialog.links is not None

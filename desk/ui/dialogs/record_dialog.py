@@ -105,7 +105,7 @@ class RecordDialog(QDialog):
             if self.record_id is None:
                 self.record_id = records.create(
                     self.db, self.spec.name, {**self.form.values(), **self.preset}
-                )
+                ).id
             else:
                 records.update(self.db, self.spec.name, self.record_id, self.form.changed_values())
         except ValidationError as exc:

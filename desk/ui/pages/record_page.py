@@ -338,7 +338,7 @@ class RecordPage(QWidget):
     def save(self) -> bool:
         try:
             if self.current_id is None:
-                new_id = records.create(self.db, self.kind, self.form.values())
+                new_id = records.create(self.db, self.kind, self.form.values()).id
                 self.current_id = new_id
             else:
                 records.update(self.db, self.kind, self.current_id, self.form.changed_values())

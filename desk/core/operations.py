@@ -1,0 +1,151 @@
+"""Operations: the one path every write takes.
+
+A write opens an operation (`with operation(db, label) as changes:`), which takes the
+write lock, gets an id, and collects what the write touched. Each stored change is a
+history row stamped with that id, holding enough to replay it either way: a create keeps
+the row it inserted, a delete the row it removed, an update the fields' old and new
+values. Undo and redo (core/undo.py) replay those rows; nothing else is needed.
+
+Operations nest: a write called inside another joins it (an import is one operation,
+however many records it creates), and the outermost decides the label.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from desk.core.db import Database, transaction
+
+_CURRENT = "_desk_operation"
+
+
+def now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+@dataclass
+class Changes:
+    """What one operation did: its id and label, and the records it touched by kind.
+
+    `id` is the record the operation was about (the one created, edited or deleted);
+    `ids` the records a bulk create made; `fields` what an edit changed, old and new.
+    """
+
+    op_id: int | None = None
+    label: str = ""
+    created: list[tuple[str, int]] = field(default_factory=list)
+    updated: list[tuple[str, int]] = field(default_factory=list)
+    deleted: list[tuple[str, int]] = field(default_factory=list)
+    id: int | None = None
+    ids: list[int] = field(default_factory=list)
+    fields: dict[str, tuple[Any, Any]] = field(default_factory=dict)
+
+    @property
+    def kinds(self) -> set[str]:
+        return {kind for kind, _ in (*self.created, *self.updated, *self.deleted)}
+
+    def touched(self, *kinds: str) -> bool:
+        return bool(self.kinds & set(kinds))
+
+    def __bool__(self) -> bool:
+        return bool(self.created or self.updated or self.deleted)
+
+    def about(self, record_id: int | None, ids: list[int] | None = None) -> Changes:
+        """One call's view of the operation (which may be an outer one it joined)."""
+        return Changes(
+            op_id=self.op_id,
+            label=self.label,
+            created=self.created,
+            updated=self.updated,
+            deleted=self.deleted,
+            id=record_id,
+            ids=ids or [],
+        )
+
+    def merge(self, other: Changes) -> None:
+        self.created += other.created
+        self.updated += other.updated
+        self.deleted += other.deleted
+
+
+def current(db: Database) -> Changes | None:
+    return getattr(db, _CURRENT, None)
+
+
+@contextmanager
+def operation(
+    db: Database, label: str, *, kind: str = "do", target_id: int | None = None
+) -> Iterator[Changes]:
+    """Run a write as one operation: one transaction, one id on its history, one label.
+
+    Inside another operation this joins it (a savepoint, so a refused inner write rolls
+    back alone and the outer one may go on).
+    """
+    outer = current(db)
+    if outer is not None:
+        with transaction(db):
+            yield outer
+        return
+    changes = Changes(label=label)
+    with transaction(db):
+        cursor = db.execute(
+            "INSERT INTO operations(at, label, kind, target_id) VALUES (?, ?, ?, ?)",
+            (now(), label, kind, target_id),
+        )
+        changes.op_id = int(cursor.lastrowid or 0)
+        setattr(db, _CURRENT, changes)
+        try:
+            yield changes
+        finally:
+            setattr(db, _CURRENT, None)
+        if changes or kind != "do":
+            db.execute(
+                "UPDATE operations SET label = ? WHERE id = ?", (changes.label, changes.op_id)
+            )
+        else:
+            # A write that changed nothing leaves nothing to undo.
+            db.execute("DELETE FROM operations WHERE id = ?", (changes.op_id,))
+            changes.op_id = None
+
+
+def require(db: Database) -> Changes:
+    changes = current(db)
+    if changes is None:
+        raise RuntimeError("A write outside an operation: open one with operations.operation().")
+    return changes
+
+
+def record(db: Database, action: str, kind: str, record_id: int, uid: str, data: object) -> None:
+    """One stored change, as a history row of the current operation."""
+    changes = require(db)
+    db.execute(
+        "INSERT INTO history(at, action, kind, record_id, record_uid, changes, op_id) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (now(), action, kind, record_id, uid, json.dumps(data, ensure_ascii=False), changes.op_id),
+    )
+    {"create": changes.created, "update": changes.updated, "delete": changes.deleted}[
+        action
+    ].append((kind, record_id))
+
+
+def mark_deleted(db: Database, kind: str, uid: str, title: str) -> None:
+    """Name the record this operation deleted, so it shows in the trash."""
+    changes = require(db)
+    db.execute(
+        "UPDATE operations SET deleted_kind = ?, deleted_uid = ?, deleted_title = ? "
+        "WHERE id = ? AND deleted_kind IS NULL",
+        (kind, uid, title, changes.op_id),
+    )
+
+
+def quoted(title: str, limit: int = 60) -> str:
+    """A record's title as it appears inside an operation's label."""
+    text = " ".join(title.split())
+    if len(text) > limit:
+        text = text[: limit - 1].rstrip() + "…"
+    return f"'{text}'" if text else "(untitled)"
