@@ -23,8 +23,10 @@ from desk.cli_transfer import (
     import_dump,
     run_transfer,
 )
+from desk.cli_undo import UNDO_COMMANDS, add_undo_parsers, run_undo
 from desk.core import attachments, queries, records, search
 from desk.core import db as dbmod
+from desk.core.dates import short_moment
 from desk.core.errors import DeskError
 from desk.core.kinds import KINDS, kind
 from desk.paths import default_db_path
@@ -132,6 +134,8 @@ def _parser() -> argparse.ArgumentParser:
 
     add_report_parsers(sub)
     add_transfer_parsers(sub)
+
+    add_undo_parsers(sub)
 
     backup = sub.add_parser("backup", help="write a consistent copy of the database")
     backup.add_argument("--out", type=Path, required=True)
@@ -257,27 +261,32 @@ def _cmd_delete(db: dbmod.Database, args: argparse.Namespace) -> int:
         return 1
     records.delete(db, spec.name, rid)
     print(f"Deleted {spec.label.lower()} #{rid} {title}. {impact.describe()}")
+    print("It is in the trash: 'desk undo' or 'desk trash' brings it back.")
     return 0
 
 
 def _cmd_history(db: dbmod.Database, args: argparse.Namespace) -> int:
     spec = kind(args.kind)
-    rid = records.resolve_id(db, spec.name, args.id)
+    uid = records.get(db, spec.name, args.id)["uid"]
+    # By uid: an id could once have named another record, the uid never.
     rows = [
-        {"at": at, "action": action, "changes": json.loads(changes)}
-        for at, action, changes in db.execute(
-            "SELECT at, action, changes FROM history WHERE kind = ? AND record_id = ? ORDER BY id",
-            (spec.name, rid),
+        {"at": at, "action": action, "operation": label, "changes": json.loads(changes)}
+        for at, action, label, changes in db.execute(
+            "SELECT h.at, h.action, o.label, h.changes FROM history h "
+            "LEFT JOIN operations o ON o.id = h.op_id WHERE h.record_uid = ? ORDER BY h.id",
+            (uid,),
         ).fetchall()
     ]
     if args.json:
         _print_json(rows)
         return 0
     for row in rows:
-        print(f"{row['at']}  {row['action']}")
+        print(f"{short_moment(row['at'])}  {row['operation'] or row['action']}")
         if row["action"] == "update":
             for name, (old, new) in row["changes"].items():
-                print(f"    {name}: {old!r} -> {new!r}")
+                if name != "updated_at":
+                    label = spec.field_map[name].label if name in spec.field_map else name
+                    print(f"    {label}: {old!r} -> {new!r}")
     return 0
 
 
@@ -367,6 +376,8 @@ def _dispatch(db: dbmod.Database, args: argparse.Namespace, path: Path) -> int:
         return _cmd_history(db, args)
     if command in REPORT_COMMANDS:
         return run_report(db, args)
+    if command in UNDO_COMMANDS:
+        return run_undo(db, args)
     if command in TRANSFER_COMMANDS:
         return run_transfer(db, args)
     if command == "backup":

@@ -108,7 +108,9 @@ def operation(
                 "UPDATE operations SET label = ? WHERE id = ?", (changes.label, changes.op_id)
             )
         else:
-            # A write that changed nothing leaves nothing to undo.
+            # A write that changed nothing leaves nothing to undo (an import that found
+            # every row already there keeps its batch, with no operation to take back).
+            db.execute("UPDATE import_batches SET op_id = NULL WHERE op_id = ?", (changes.op_id,))
             db.execute("DELETE FROM operations WHERE id = ?", (changes.op_id,))
             changes.op_id = None
 
@@ -148,4 +150,4 @@ def quoted(title: str, limit: int = 60) -> str:
     text = " ".join(title.split())
     if len(text) > limit:
         text = text[: limit - 1].rstrip() + "…"
-    return f"'{text}'" if text else "(untitled)"
+    return f"“{text}”" if text else "(untitled)"

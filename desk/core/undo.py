@@ -133,11 +133,11 @@ def undo(db: Database, op_id: int | None = None) -> Changes:
         op_id = latest[0].id
     label, kind, undone_by, purged_at = _operation(db, op_id)
     if kind != "do":
-        raise UndoConflict(f"'{label}' is itself an undo or redo; use redo or undo instead.")
+        raise UndoConflict(f"{label} is itself an undo or a redo; use redo or undo instead.")
     if undone_by is not None:
-        raise UndoConflict(f"'{label}' is already undone.")
+        raise UndoConflict(f"{label} is already undone.")
     if purged_at:
-        raise UndoConflict(f"'{label}' cannot be undone: the trash it was in has been emptied.")
+        raise UndoConflict(f"{label} cannot be undone: the trash it was in has been emptied.")
     with operation(db, f"Undo {label}", kind="undo", target_id=op_id) as changes:
         for step in reversed(_steps(db, op_id)):
             _replay(db, op_id, label, step, backwards=True)
@@ -158,7 +158,9 @@ def redo(db: Database, op_id: int | None = None) -> Changes:
         op_id = chain[0].id
     elif op_id not in {info.id for info in chain}:
         label = _operation(db, op_id)[0]
-        raise UndoConflict(f"'{label}' cannot be redone: it is not undone, or work was done since.")
+        raise UndoConflict(
+            f"{label} cannot be redone: it is not undone, or other work was done since."
+        )
     label = _operation(db, op_id)[0]
     with operation(db, f"Redo {label}", kind="redo", target_id=op_id) as changes:
         for step in _steps(db, op_id):
@@ -186,10 +188,10 @@ def _replay(db: Database, op_id: int, label: str, step: _Step, *, backwards: boo
     spec = KINDS[step.kind]
     if step.data == PURGED:
         raise UndoConflict(
-            f"'{label}' cannot be replayed: the details of a {spec.label.lower()} it touched "
+            f"{label} cannot be replayed: the details of a {spec.label.lower()} it touched "
             "were removed when the trash was emptied."
         )
-    guard = _Guard(db, op_id, label, spec, step)
+    guard = _Guard(db, op_id, label, spec, step, "undo" if backwards else "redo")
     if step.action == "update":
         old = {name: pair[0] for name, pair in step.data.items()}
         new = {name: pair[1] for name, pair in step.data.items()}
@@ -204,21 +206,26 @@ def _replay(db: Database, op_id: int, label: str, step: _Step, *, backwards: boo
 class _Guard:
     """Explains, in the user's words, why one step of an undo cannot go ahead."""
 
-    def __init__(self, db: Database, op_id: int, label: str, spec: Kind, step: _Step) -> None:
+    def __init__(
+        self, db: Database, op_id: int, label: str, spec: Kind, step: _Step, verb: str
+    ) -> None:
         self.db, self.op_id, self.label, self.spec, self.step = db, op_id, label, spec, step
+        self.verb = verb
 
     def name(self) -> str:
         title = records.title_of(self.db, self.spec.name, self.step.record_id)
         return f"{self.spec.label.lower()} {quoted(title)}" if title else self.spec.label.lower()
 
     def refuse(self, why: str) -> UndoConflict:
+        # The later work still in force that touched this record is what to undo first.
         later = self.db.execute(
             "SELECT o.label FROM history h JOIN operations o ON o.id = h.op_id "
-            "WHERE h.record_uid = ? AND h.op_id > ? ORDER BY h.id DESC LIMIT 1",
+            "WHERE h.record_uid = ? AND h.op_id > ? AND o.kind = 'do' "
+            "AND o.undone_by IS NULL ORDER BY h.id DESC LIMIT 1",
             (self.step.uid, self.op_id),
         ).fetchone()
-        first = f" Undo '{later[0]}' first." if later else ""
-        return UndoConflict(f"Cannot undo or redo '{self.label}': {why}.{first}")
+        first = f" (by {later[0]}); undo that first" if later else ""
+        return UndoConflict(f"Cannot {self.verb} {self.label}: {why}{first}.")
 
 
 def _set_fields(db: Database, guard: _Guard, before: dict[str, Any], after: dict[str, Any]) -> None:
@@ -229,7 +236,7 @@ def _set_fields(db: Database, guard: _Guard, before: dict[str, Any], after: dict
     for name, value in before.items():
         if name != "updated_at" and current.get(name) != value:
             label = spec.field_map[name].label if name in spec.field_map else name
-            raise guard.refuse(f"'{label}' of the {guard.name()} was changed since")
+            raise guard.refuse(f"{label} of the {guard.name()} was changed since")
     values = {name: value for name, value in after.items() if name != "updated_at"}
     records.set_fields(db, spec, current, values, after.get("updated_at") or now())
     _reindex(db, spec, guard.step.record_id)
@@ -243,7 +250,7 @@ def _take_away(db: Database, guard: _Guard, row: dict[str, Any]) -> None:
     for name, value in row.items():
         if name in current and name != "updated_at" and current[name] != value:
             label = spec.field_map[name].label if name in spec.field_map else name
-            raise guard.refuse(f"'{label}' of the {guard.name()} was changed since")
+            raise guard.refuse(f"{label} of the {guard.name()} was changed since")
     for child, column, _on_delete in records._references(db, spec.table):
         linked = db.execute(
             f"SELECT count(*) FROM {child} WHERE {column} = ?", (guard.step.record_id,)

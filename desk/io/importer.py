@@ -15,10 +15,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from desk.core import records
+from desk.core import records, undo
 from desk.core.db import Database
-from desk.core.errors import DeskError, ValidationError
+from desk.core.errors import DeskError, UndoConflict, ValidationError
 from desk.core.kinds import KINDS
+from desk.core.operations import operation, quoted
 from desk.core.validate import clean_values
 from desk.io.mapping import IMPORTABLE, convert, guess_mapping, normalise, remember_mapping
 from desk.io.tabular import read_table
@@ -195,12 +196,14 @@ def apply_plan(
             f"First: {plan.problems()[0]}"
         )
     new_rows = [row.values for row in plan.rows if row.status == "new"]
-    with db.atomic():
-        before = db.execute("SELECT coalesce(max(id), 0) FROM history").fetchone()[0]
+    spec = KINDS[plan.kind]
+    noun = spec.label.lower() if len(new_rows) == 1 else spec.plural.lower()
+    label = f"Import {len(new_rows):,} {noun} from {quoted(Path(plan.source).name)}"
+    with operation(db, label) as changes:
         stamp = records.now()
         batch = db.execute(
             "INSERT INTO import_batches(uid, created_at, updated_at, kind, source, rows_read, "
-            "created, matched) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "created, matched, op_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 records.new_uid(),
                 stamp,
@@ -210,6 +213,7 @@ def apply_plan(
                 len(plan.rows),
                 len(new_rows),
                 counts["match"],
+                changes.op_id,
             ),
         ).lastrowid
         if plan.kind == "contact":
@@ -219,8 +223,9 @@ def apply_plan(
             }
             new_rows = [_with_organisation(db, values, organisations) for values in new_rows]
         records.create_many(db, plan.kind, new_rows, progress)
-        db.execute("UPDATE history SET batch_id = ? WHERE id > ?", (batch, before))
+        db.execute("UPDATE history SET batch_id = ? WHERE op_id = ?", (batch, changes.op_id))
         if plan.headers:
+            # A preference, not a record: kept with the import's transaction, not undone.
             remember_mapping(db, plan.kind, plan.headers, plan.mapping)
     return int(batch or 0)
 
@@ -247,46 +252,33 @@ def batches(db: Database) -> list[dict[str, Any]]:
 
 
 def undo_batch(db: Database, batch_id: int, *, force: bool = False) -> int:
-    """Delete what an import created. Refuses (unless forced) when those records were
-    changed since, or have gained records of their own that would go with them."""
-    with db.atomic():
-        batch = db.execute(
-            "SELECT undone_at FROM import_batches WHERE id = ?", (batch_id,)
-        ).fetchone()
-        if batch is None:
-            raise DeskError(f"There is no import {batch_id}.")
-        if batch[0]:
-            raise DeskError(f"Import {batch_id} was already undone on {batch[0][:10]}.")
-        created = db.execute(
-            "SELECT kind, record_id FROM history WHERE batch_id = ? AND action = 'create' "
-            "ORDER BY id DESC",
-            (batch_id,),
-        ).fetchall()
-        last = (
-            db.execute("SELECT max(id) FROM history WHERE batch_id = ?", (batch_id,)).fetchone()[0]
-            or 0
-        )
-        mine = {(kind, rid) for kind, rid in created}
-        if not force:
-            changed = db.execute(
-                "SELECT count(*) FROM history h WHERE h.id > ? AND h.action = 'update' AND "
-                "EXISTS (SELECT 1 FROM history c WHERE c.batch_id = ? AND c.action = 'create' "
-                "AND c.kind = h.kind AND c.record_id = h.record_id)",
-                (last, batch_id),
-            ).fetchone()[0]
-            added = db.execute(
-                "SELECT count(*) FROM history WHERE id > ? AND action = 'create' AND "
-                "(batch_id IS NULL OR batch_id != ?)",
-                (last, batch_id),
-            ).fetchone()[0]
-            dependants = _dependants_outside(db, mine) if added else 0
-            if changed or dependants:
-                raise DeskError(
-                    f"Since import {batch_id}, {changed} of its records were edited and "
-                    f"{dependants} record(s) were added under them; undoing would lose that "
-                    "work. Undo anyway with --force."
-                )
-        removed = 0
+    """Take an import back in one step, as an operation that can itself be redone.
+
+    Refuses (unless forced) when its records were changed since, or have gained records
+    of their own that would go with them; forced, it deletes what is left of them.
+    """
+    batch = db.execute(
+        "SELECT undone_at, op_id FROM import_batches WHERE id = ?", (batch_id,)
+    ).fetchone()
+    if batch is None:
+        raise DeskError(f"There is no import {batch_id}; 'desk imports' lists them.")
+    if batch[0]:
+        raise DeskError(f"Import {batch_id} was already undone on {batch[0][:10]}.")
+    created = db.execute(
+        "SELECT kind, record_id FROM history WHERE batch_id = ? AND action = 'create' "
+        "ORDER BY id DESC",
+        (batch_id,),
+    ).fetchall()
+    if batch[1] is not None and not force:
+        try:
+            undo.undo(db, int(batch[1]))
+        except UndoConflict as exc:
+            raise DeskError(f"{exc} Or undo the import anyway with --force.") from None
+        return len(created)
+    if not force:
+        _refuse_if_built_on(db, batch_id, created)
+    removed = 0
+    with operation(db, f"Undo import {batch_id}"):
         for kind, rid in created:
             spec = KINDS[kind]
             if db.execute(f"SELECT 1 FROM {spec.table} WHERE id = ?", (rid,)).fetchone():
@@ -297,6 +289,32 @@ def undo_batch(db: Database, batch_id: int, *, force: bool = False) -> int:
             (records.now(), records.now(), batch_id),
         )
     return removed
+
+
+def _refuse_if_built_on(db: Database, batch_id: int, created: list[tuple[str, int]]) -> None:
+    """For imports from before operations existed: the same checks undo makes."""
+    last = (
+        db.execute("SELECT max(id) FROM history WHERE batch_id = ?", (batch_id,)).fetchone()[0] or 0
+    )
+    mine = {(kind, rid) for kind, rid in created}
+    changed = db.execute(
+        "SELECT count(*) FROM history h WHERE h.id > ? AND h.action = 'update' AND "
+        "EXISTS (SELECT 1 FROM history c WHERE c.batch_id = ? AND c.action = 'create' "
+        "AND c.kind = h.kind AND c.record_id = h.record_id)",
+        (last, batch_id),
+    ).fetchone()[0]
+    added = db.execute(
+        "SELECT count(*) FROM history WHERE id > ? AND action = 'create' AND "
+        "(batch_id IS NULL OR batch_id != ?)",
+        (last, batch_id),
+    ).fetchone()[0]
+    dependants = _dependants_outside(db, mine) if added else 0
+    if changed or dependants:
+        raise DeskError(
+            f"Since import {batch_id}, {changed} of its records were edited and "
+            f"{dependants} record(s) were added under them; undoing would lose that "
+            "work. Undo anyway with --force."
+        )
 
 
 def _dependants_outside(db: Database, mine: set[tuple[str, int]]) -> int:

@@ -103,7 +103,7 @@ def test_undo_protects_later_work(db: Database) -> None:
         db, "visit", {"title": "Mission", "direction": "outgoing", "partnership_id": matsue}
     )
     records.update(db, "partnership", matsue, {"notes": "edited after the import"})
-    with pytest.raises(DeskError, match="1 of its records were edited"):
+    with pytest.raises(DeskError, match="Notes of the partnership “Matsue” was changed since"):
         importer.undo_batch(db, batch)
     assert queries.count(db, "partnership") == 12
     importer.undo_batch(db, batch, force=True)

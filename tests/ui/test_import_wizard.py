@@ -125,6 +125,6 @@ def test_undo_refused_then_forced(qtbot: Any, db_path: Path, monkeypatch: Any) -
     qtbot.addWidget(dialog)
     dialog.view.selectRow(0)
     dialog.undo()
-    assert any("were edited" in a for a in asked)
+    assert any("was changed since" in a for a in asked)
     assert queries.count(db, "partnership") == 0 and batch == 1
     db.close()

@@ -1,0 +1,133 @@
+"""`desk undo`, `desk redo` and `desk trash`: the same operations the window's Edit menu
+and Trash use."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from typing import Any
+
+from desk.core import undo
+from desk.core.dates import short_moment
+from desk.core.db import Database
+
+UNDO_COMMANDS = ("undo", "redo", "trash")
+
+
+def add_undo_parsers(sub: Any) -> None:
+    undoer = sub.add_parser(
+        "undo", help="take back the latest change (or operation OP); --list shows them"
+    )
+    undoer.add_argument("op", nargs="?", type=int, help="operation number (default: latest)")
+    undoer.add_argument("--list", action="store_true", help="list recent operations")
+    undoer.add_argument("--json", action="store_true")
+
+    redoer = sub.add_parser("redo", help="put back what the latest undo took back")
+    redoer.add_argument("op", nargs="?", type=int, help="operation number (default: latest)")
+
+    trash = sub.add_parser("trash", help="list deleted records; restore one or empty the trash")
+    trash.add_argument("--restore", type=int, metavar="N", help="bring entry N back")
+    trash.add_argument(
+        "--empty", action="store_true", help="remove everything in the trash for good"
+    )
+    trash.add_argument(
+        "--older-than", type=int, metavar="DAYS", help="with --empty: only entries this old"
+    )
+    trash.add_argument("--json", action="store_true")
+
+
+def run_undo(db: Database, args: argparse.Namespace) -> int:
+    if args.command == "undo":
+        if args.list:
+            return _list(db, args.json)
+        changes = undo.undo(db, args.op)
+        print(f"Done: {changes.label}.")
+        return 0
+    if args.command == "redo":
+        changes = undo.redo(db, args.op)
+        print(f"Done: {changes.label}.")
+        return 0
+    return _trash(db, args)
+
+
+def _list(db: Database, as_json: bool) -> int:
+    undoable = {info.id for info in undo.undoable(db)}
+    redoable = {info.id for info in undo.redoable(db)}
+    operations = undo.recent(db)
+    if as_json:
+        print(
+            json.dumps(
+                [
+                    {
+                        "op": info.id,
+                        "at": info.at,
+                        "label": info.label,
+                        "kind": info.kind,
+                        "undone": info.undone,
+                    }
+                    for info in operations
+                ],
+                ensure_ascii=False,
+                indent=1,
+            )
+        )
+        return 0
+    if not operations:
+        print("No changes recorded yet.")
+        return 0
+    for info in operations:
+        state = (
+            "can undo"
+            if info.id in undoable
+            else "can redo"
+            if info.id in redoable
+            else "undone"
+            if info.undone
+            else ""
+        )
+        print(f"{info.id:>6}  {short_moment(info.at):<20}  {info.label}  {state}".rstrip())
+    return 0
+
+
+def _trash(db: Database, args: argparse.Namespace) -> int:
+    if args.restore is not None:
+        changes = undo.restore(db, args.restore)
+        print(f"Restored: {changes.label.removeprefix('Undo ')}.")
+        return 0
+    if args.empty:
+        removed = undo.empty_trash(db, args.older_than)
+        noun = "entry" if removed == 1 else "entries"
+        print(f"Removed {removed} {noun} from the trash for good.")
+        return 0
+    entries = undo.trash(db)
+    if args.json:
+        print(
+            json.dumps(
+                [
+                    {
+                        "entry": e.op_id,
+                        "kind": e.kind,
+                        "title": e.title,
+                        "deleted_at": e.deleted_at,
+                        "linked": e.linked,
+                    }
+                    for e in entries
+                ],
+                ensure_ascii=False,
+                indent=1,
+            )
+        )
+        return 0
+    if not entries:
+        print("The trash is empty.")
+        return 0
+    for entry in entries:
+        extra = ""
+        if entry.linked:
+            extra = f" (with {entry.linked} linked record{'s' if entry.linked != 1 else ''})"
+        print(
+            f"{entry.op_id:>6}  {short_moment(entry.deleted_at):<20}  "
+            f"{entry.label}: {entry.title}{extra}"
+        )
+    print("Bring one back with 'desk trash --restore N'.")
+    return 0

@@ -1,0 +1,68 @@
+"""Dates and times as a U.S. office writes them, in one style everywhere desk shows them.
+
+Long: "Tuesday, April 8, 2025". Short: "4/8/2025". Times: "10:02 AM". Stored values are
+ISO-8601; moments (operation times, backups) are stored in UTC and shown in local time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+_MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
+_DAYS = "Monday Tuesday Wednesday Thursday Friday Saturday Sunday".split()
+
+
+def _as_date(value: dt.date | str) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(value[:10])
+
+
+def long_date(value: dt.date | str) -> str:
+    day = _as_date(value)
+    return f"{_DAYS[day.weekday()]}, {_MONTHS[day.month - 1]} {day.day}, {day.year}"
+
+
+def month_day_year(value: dt.date | str) -> str:
+    """'April 8, 2025': a date in running text, without the weekday."""
+    day = _as_date(value)
+    return f"{_MONTHS[day.month - 1]} {day.day}, {day.year}"
+
+
+def short_date(value: dt.date | str) -> str:
+    day = _as_date(value)
+    return f"{day.month}/{day.day}/{day.year}"
+
+
+def clock(moment: dt.datetime | dt.time) -> str:
+    hour = moment.hour % 12 or 12
+    return f"{hour}:{moment.minute:02d} {'AM' if moment.hour < 12 else 'PM'}"
+
+
+def local_moment(stamp: str | dt.datetime) -> dt.datetime:
+    """A stored UTC moment in this computer's time zone."""
+    moment = dt.datetime.fromisoformat(stamp) if isinstance(stamp, str) else stamp
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    return moment.astimezone()
+
+
+def short_moment(stamp: str | dt.datetime) -> str:
+    """'4/8/2025 10:02 AM' in local time."""
+    moment = local_moment(stamp)
+    return f"{short_date(moment)} {clock(moment)}"
