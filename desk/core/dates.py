@@ -22,7 +22,7 @@ _MONTHS = [
     "November",
     "December",
 ]
-_DAYS = "Monday Tuesday Wednesday Thursday Friday Saturday Sunday".split()
+_DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 
 
 def _as_date(value: dt.date | str) -> dt.date:
