@@ -118,7 +118,7 @@ def _parser() -> argparse.ArgumentParser:
     status.add_argument("--reason", required=True)
 
     attach = sub.add_parser("attach", help="attach a file to a record")
-    attach.add_argument("kind", help="agreement, partnership, visit, contact or organisation")
+    attach.add_argument("kind", help="agreement, partnership, visit, contact or organization")
     attach.add_argument("id")
     attach.add_argument("file", type=Path)
     attach.add_argument("--description", default=None)

@@ -88,8 +88,8 @@ _KINDS: tuple[Kind, ...] = (
     Kind(
         "organisation",
         "organisations",
-        "Organisation",
-        "Organisations",
+        "Organization",
+        "Organizations",
         (
             Field("name", "Name", required=True),
             Field("name_native", "Name in native script"),

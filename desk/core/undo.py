@@ -216,13 +216,14 @@ class _Guard:
         title = records.title_of(self.db, self.spec.name, self.step.record_id)
         return f"{self.spec.label.lower()} {quoted(title)}" if title else self.spec.label.lower()
 
-    def refuse(self, why: str) -> UndoConflict:
-        # The later work still in force that touched this record is what to undo first.
+    def refuse(self, why: str, uid: str | None = None) -> UndoConflict:
+        # The later work still in force that touched the record (or the record linked to
+        # it, `uid`) is what to undo first.
         later = self.db.execute(
             "SELECT o.label FROM history h JOIN operations o ON o.id = h.op_id "
             "WHERE h.record_uid = ? AND h.op_id > ? AND o.kind = 'do' "
             "AND o.undone_by IS NULL ORDER BY h.id DESC LIMIT 1",
-            (self.step.uid, self.op_id),
+            (uid or self.step.uid, self.op_id),
         ).fetchone()
         first = f" (by {later[0]}); undo that first" if later else ""
         return UndoConflict(f"Cannot {self.verb} {self.label}: {why}{first}.")
@@ -253,12 +254,15 @@ def _take_away(db: Database, guard: _Guard, row: dict[str, Any]) -> None:
             raise guard.refuse(f"{label} of the {guard.name()} was changed since")
     for child, column, _on_delete in records._references(db, spec.table):
         linked = db.execute(
-            f"SELECT count(*) FROM {child} WHERE {column} = ?", (guard.step.record_id,)
-        ).fetchone()[0]
-        if linked:
+            f"SELECT count(*), max(uid) FROM {child} WHERE {column} = ?",
+            (guard.step.record_id,),
+        ).fetchone()
+        if linked[0]:
             what = kind_of_table(child)
-            noun = what.label.lower() if linked == 1 else what.plural.lower()
-            raise guard.refuse(f"{linked} {noun} now linked to the {guard.name()} would be lost")
+            noun = what.label.lower() if linked[0] == 1 else what.plural.lower()
+            raise guard.refuse(
+                f"{linked[0]} {noun} now linked to the {guard.name()} would be lost", linked[1]
+            )
     record(db, "delete", spec.name, guard.step.record_id, guard.step.uid, current)
     search.unindex(db, spec.name, guard.step.record_id)
     db.execute(f"DELETE FROM {spec.table} WHERE id = ?", (guard.step.record_id,))

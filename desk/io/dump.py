@@ -68,7 +68,9 @@ def dump(db: Database, progress: Progress | None = None) -> dict[str, Any]:
         rows = db.execute(f"SELECT {', '.join(columns)} FROM {table} ORDER BY id").fetchall()
         document["tables"][table] = {"columns": columns, "rows": [list(r) for r in rows]}
     for sha, size, content in db.execute(
-        "SELECT sha256, size, content FROM blobs ORDER BY sha256"
+        # Files of deleted attachments wait in the trash of this database only.
+        "SELECT sha256, size, content FROM blobs "
+        "WHERE sha256 IN (SELECT sha256 FROM attachments) ORDER BY sha256"
     ).fetchall():
         document["blobs"].append(
             {"sha256": sha, "size": size, "base64": base64.b64encode(content).decode("ascii")}

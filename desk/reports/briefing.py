@@ -39,7 +39,7 @@ Progress = Callable[[int, int, str], None]
 # Section keys in packet order, with their titles for each variant.
 SECTIONS: dict[str, tuple[str, str]] = {
     "objectives": ("Objectives and desired outcomes", "Objectives and desired outcomes"),
-    "itinerary": ("Itinerary", "Programme"),
+    "itinerary": ("Itinerary", "Program"),
     "delegation": ("Delegation", "Delegation and hosts"),
     "profile": ("Country and city profile", "Country and city profile"),
     "history": ("Relationship history", "Relationship history"),
@@ -187,7 +187,7 @@ def _itinerary(doc: DeskDocument, b: Briefing, _o: BriefingOptions) -> list[Any]
 def _delegation(doc: DeskDocument, b: Briefing, o: BriefingOptions) -> list[Any]:
     if not b.participants:
         return []
-    heads = ["Name", "Native script", "Role", "Side", "Title and organisation", "Languages"]
+    heads = ["Name", "Native script", "Role", "Side", "Title and organization", "Languages"]
     if o.include_personal:
         heads.append("Diet")
     rows = []
@@ -222,7 +222,7 @@ def _gifts(doc: DeskDocument, b: Briefing, _o: BriefingOptions) -> list[Any]:
         {label(DRESS_CODES, i["dress_code"]) for i in b.itinerary if i.get("dress_code")}
     )
     if dress:
-        out.append(para("Dress codes in the programme: " + ", ".join(dress), s["body"]))
+        out.append(para("Dress codes in the program: " + ", ".join(dress), s["body"]))
     if b.gifts:
         rows = [
             (

@@ -248,7 +248,7 @@ def briefs(doc: DeskDocument, b: Briefing, o: BriefingOptions) -> list[Any]:
                 ("Honorific", contact.get("honorific") or ""),
                 ("Written form of address", contact.get("written_address") or ""),
                 ("Spoken form of address", contact.get("spoken_address") or ""),
-                ("Title and organisation", job_line(contact, b)),
+                ("Title and organization", job_line(contact, b)),
                 ("Languages", languages(contact)),
                 ("Last met on", b.last_met.get(contact["id"], "")),
             ]
@@ -311,7 +311,7 @@ def contacts(doc: DeskDocument, b: Briefing, o: BriefingOptions) -> list[Any]:
     people = [b.contacts[p["contact_id"]] for p in b.participants if p.get("contact_id")]
     people += [c for c in b.contacts.values() if c not in people]
     if people:
-        heads = ["Name", "Title and organisation"] + (
+        heads = ["Name", "Title and organization"] + (
             ["Phone", "Email"] if o.include_personal else []
         )
         rows = []

@@ -20,7 +20,7 @@ _JOBS_OTHER = [
     "President",
     "Vice President, International",
     "Professor",
-    "Programme Manager",
+    "Program Manager",
     "Consul",
     "Trade Commissioner",
     "Executive Director",

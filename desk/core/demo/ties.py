@@ -86,7 +86,7 @@ class TiesMixin(BuilderBase):
             ],
             "ended": [
                 ("active", start, "Research MOU signed"),
-                ("ended", "2019-03-31", "Programme completed"),
+                ("ended", "2019-03-31", "Program completed"),
             ],
         }
         if status == "proposed":

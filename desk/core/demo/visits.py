@@ -95,7 +95,7 @@ class VisitsMixin(BuilderBase):
                 if status == "requested"
                 else (start - dt.timedelta(days=60)).isoformat(),
                 purpose=f"Advance the {partner['name']} partnership's work plan.",
-                objectives="1. Agree next year's exchange programme.\n2. Meet new city "
+                objectives="1. Agree next year's exchange program.\n2. Meet new city "
                 "leadership.\n3. Open doors for two local companies.",
                 priority_areas=areas(partner["areas"]),
                 significant=int(n % 6 != 5),
@@ -247,7 +247,7 @@ class VisitsMixin(BuilderBase):
                 )
                 + f" ({partner['name']})",
                 partnership_id=partner["partnership"],
-                notes="Cordial; they asked for an update on next year's programme.",
+                notes="Cordial; they asked for an update on next year's program.",
             )
             for contact_id in {
                 partner["director"],
