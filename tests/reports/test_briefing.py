@@ -61,7 +61,7 @@ def test_packet_structure(demo_db: Database, tmp_path: Path, direction: str) -> 
     entries = outline(pdf)
     titles = [title for title, _ in entries]
     wanted = [
-        "Itinerary" if direction == "outgoing" else "Programme",
+        "Itinerary" if direction == "outgoing" else "Program",
         "Meeting briefs",
         "Relationship history",
         "Country and city profile",
