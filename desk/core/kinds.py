@@ -49,6 +49,14 @@ class Kind:
     def __post_init__(self) -> None:
         object.__setattr__(self, "field_map", MappingProxyType({f.name: f for f in self.fields}))
 
+    def count(self, n: int) -> str:
+        """'1 gift', '3 gifts', '2 itinerary items' (a tab says 'Itinerary', a count
+        needs the noun)."""
+        if n == 1:
+            return f"1 {self.label.lower()}"
+        plural = self.plural if self.plural.endswith("s") else self.label + "s"
+        return f"{n:,} {plural.lower()}"
+
 
 def _notes() -> Field:
     return Field("notes", "Notes", "longtext")

@@ -151,3 +151,21 @@ def quoted(title: str, limit: int = 60) -> str:
     if len(text) > limit:
         text = text[: limit - 1].rstrip() + "…"
     return f"“{text}”" if text else "(untitled)"
+
+
+def load(db: Database, op_id: int) -> Changes:
+    """The Changes of an operation done earlier (or on another connection)."""
+    row = db.execute("SELECT label FROM operations WHERE id = ?", (op_id,)).fetchone()
+    changes = Changes(op_id=op_id, label=row[0] if row else "")
+    for action, kind, record_id in db.execute(
+        "SELECT action, kind, record_id FROM history WHERE op_id = ? ORDER BY id", (op_id,)
+    ).fetchall():
+        {"create": changes.created, "update": changes.updated, "delete": changes.deleted}[
+            action
+        ].append((kind, record_id))
+    return changes
+
+
+def latest(db: Database) -> int | None:
+    row = db.execute("SELECT max(id) FROM operations").fetchone()
+    return None if row is None or row[0] is None else int(row[0])

@@ -290,15 +290,15 @@ class DeleteImpact:
     unlinked: dict[str, int] = field(default_factory=dict)
 
     def describe(self) -> str:
+        def counted(counts: dict[str, int]) -> str:
+            by_plural = {spec.plural: spec for spec in KINDS.values()}
+            return ", ".join(by_plural[k].count(n) for k, n in counts.items())
+
         parts = []
         if self.removed:
-            parts.append(
-                "Also deletes " + ", ".join(f"{n} {k.lower()}" for k, n in self.removed.items())
-            )
+            parts.append("Also deletes " + counted(self.removed))
         if self.unlinked:
-            parts.append(
-                "Unlinks " + ", ".join(f"{n} {k.lower()}" for k, n in self.unlinked.items())
-            )
+            parts.append("Unlinks " + counted(self.unlinked))
         return ". ".join(parts) + ("." if parts else "Nothing else is affected.")
 
 

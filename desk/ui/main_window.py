@@ -20,14 +20,16 @@ from PySide6.QtWidgets import (
 
 from desk import __version__
 from desk.core import db as dbmod
-from desk.core import queries, records
+from desk.core import operations, queries, records
 from desk.core.db import Database
 from desk.core.demo import build_demo
 from desk.core.kinds import KINDS
+from desk.core.operations import Changes
 from desk.ui import tasks
-from desk.ui.bus import ChangeBus
 from desk.ui.dialogs.record_dialog import RecordDialog
 from desk.ui.dialogs.search_palette import SearchPalette
+from desk.ui.links import LINKS
+from desk.ui.ops import operations_for
 from desk.ui.pages.city_page import CityPage
 from desk.ui.pages.partnership_page import PartnershipPage
 from desk.ui.pages.record_page import RecordPage
@@ -36,13 +38,24 @@ from desk.ui.pages.visit_page import VisitPage
 from desk.ui.settings import settings
 
 
+def watched_kinds(page_key: str) -> set[str]:
+    """The kinds of record a page shows: its own, those in its tabs and those its fields
+    name (a contact's organization). Today shows a little of everything."""
+    if page_key == "today":
+        return set(KINDS)
+    spec = KINDS[page_key]
+    kinds = {page_key, "attachment"} | {link.kind for link in LINKS.get(page_key, ())}
+    kinds |= {f.ref for f in spec.fields if f.type == "ref" and f.ref}
+    return kinds
+
+
 class MainWindow(QMainWindow):
     def __init__(self, db: Database, path: Path) -> None:
         super().__init__()
         self.db = db
         self.path = path
-        self.bus = ChangeBus(self)
-        self.bus.changed.connect(self._on_changed)
+        self.ops = operations_for(db)
+        self.ops.did_execute.connect(self._on_executed)
         self._tasks: list[tasks.Task] = []
         self.setWindowTitle(f"desk - {path.name}[*]")
 
@@ -95,8 +108,6 @@ class MainWindow(QMainWindow):
         built = self.pages.get(key)
         if built is None:
             built = self.factories[key]()
-            if hasattr(built, "changed"):
-                built.changed.connect(self.bus.changed)
             if hasattr(built, "navigate"):
                 built.navigate.connect(self.open_record)
             slot = self.slots[key]
@@ -147,26 +158,33 @@ class MainWindow(QMainWindow):
             kind, record_id = KINDS[kind].field_map[owner_field].ref or kind, owner_id
             owner_field = KINDS[kind].parent
         if kind not in self.factories:
-            if RecordDialog(self.db, kind, record_id, parent=self).exec():
-                self.bus.announce(kind)
+            RecordDialog(self.db, kind, record_id, parent=self).exec()
             return
         if self.show_page(kind):
             self.page(kind).open_record(record_id)
 
     # -- changes -----------------------------------------------------------------------
-    def _on_changed(self, kinds: set[str]) -> None:
-        # The page on screen refreshes now; the others when next shown.
+    def _on_executed(self, changes: Changes, _initiator: object) -> None:
+        # Pages that show none of the changed kinds are left alone; of the others, the
+        # one on screen refreshes now and the rest when next shown.
         current = self.current_page()
-        self.stale = {key for key, page in self.pages.items() if page is not current}
-        if hasattr(current, "refresh"):
-            current.refresh()
+        for key, page in self.pages.items():
+            if not changes.kinds & watched_kinds(key):
+                continue
+            if page is current:
+                page.refresh()
+            else:
+                self.stale.add(key)
         self._update_status()
+        self._update_undo_actions()
 
     def refresh_all(self) -> None:
+        """After a bulk load (the demo, a dump) that replaced records wholesale."""
         self.stale = set()
         for page in self.pages.values():
             page.refresh()
         self._update_status()
+        self._update_undo_actions()
 
     def _update_status(self) -> None:
         counts = ", ".join(
@@ -188,8 +206,18 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
+        edit_menu = bar.addMenu("&Edit")
+        # In a text box Ctrl+Z undoes typing (the box takes the shortcut first);
+        # elsewhere it undoes the last change to the records.
+        self.undo_action = self._action(edit_menu, "Undo", self.undo, QKeySequence.StandardKey.Undo)
+        self.redo_action = self._action(
+            edit_menu, "Redo", self.redo, [QKeySequence.StandardKey.Redo, "Ctrl+Shift+Z"]
+        )
+        edit_menu.addSeparator()
+        self._action(edit_menu, "Trash…", self.open_trash)
+        self._update_undo_actions()
         self._action(file_menu, "Import a spreadsheet or address book…", self.open_import, "Ctrl+I")
-        self._action(file_menu, "Undo an import…", self.open_imports)
+        self._action(file_menu, "Past imports…", self.open_imports)
         file_menu.addSeparator()
         self._action(file_menu, "Export calendar (iCalendar)…", self.export_calendar)
         self._action(file_menu, "Export contacts (vCard)…", self.export_cards)
@@ -232,22 +260,50 @@ class MainWindow(QMainWindow):
         from desk.ui.dialogs.import_wizard import ImportWizard
 
         wizard = ImportWizard(self.db, self.path, self)
-        wizard.imported.connect(lambda _batch: self.refresh_all())
+        wizard.imported.connect(self._imported)
         wizard.exec()
+
+    def _imported(self, batch: int) -> None:
+        # The import ran on a connection of its own; tell the views what it added.
+        op_id = self.db.execute("SELECT op_id FROM import_batches WHERE id = ?", (batch,))
+        found = op_id.fetchone()
+        if found and found[0]:
+            self.ops.announce(operations.load(self.db, found[0]))
+
+    def undo(self) -> None:
+        if self._settle_page():
+            self.ops.undo(self)
+
+    def redo(self) -> None:
+        if self._settle_page():
+            self.ops.redo(self)
+
+    def _settle_page(self) -> bool:
+        """Unsaved edits on screen come first: undo acts on what is stored."""
+        page = self.current_page()
+        return not hasattr(page, "confirm_leave") or page.confirm_leave()
+
+    def _update_undo_actions(self) -> None:
+        undo_label, redo_label = self.ops.undo_label(), self.ops.redo_label()
+        self.undo_action.setText(f"Undo {undo_label}" if undo_label else "Undo")
+        self.undo_action.setEnabled(undo_label is not None)
+        self.redo_action.setText(f"Redo {redo_label}" if redo_label else "Redo")
+        self.redo_action.setEnabled(redo_label is not None)
+
+    def open_trash(self) -> None:
+        from desk.ui.dialogs.trash_dialog import TrashDialog
+
+        TrashDialog(self.db, self).exec()
 
     def open_imports(self) -> None:
         from desk.ui.dialogs.undo_imports import UndoImportsDialog
 
-        dialog = UndoImportsDialog(self.db, self)
-        dialog.undone.connect(lambda _batch: self.refresh_all())
-        dialog.exec()
+        UndoImportsDialog(self.db, self).exec()
 
     def open_survey(self) -> None:
         from desk.ui.dialogs.survey_wizard import SurveyWizard
 
-        wizard = SurveyWizard(self.db, self.path, self)
-        wizard.exec()
-        self.bus.announce("city", "agreement", "visit", "network")
+        SurveyWizard(self.db, self.path, self).exec()
 
     def about(self) -> None:
         QMessageBox.about(

@@ -363,7 +363,7 @@ def test_delete_says_what_goes_and_records_it(db: Database) -> None:
     impact = records.delete_impact(db, "visit", visit)
     assert impact.removed == {"Itinerary": 2, "Delegation": 1}
     assert impact.unlinked == {"Interactions": 1}
-    assert "Also deletes 2 itinerary, 1 delegation" in impact.describe()
+    assert "Also deletes 2 itinerary items, 1 delegation member" in impact.describe()
     changed = records.delete(db, "visit", visit)
     # The interaction is unlinked, not deleted: it changed too, so its lists refresh.
     assert changed.kinds == {"visit", "itinerary_item", "participant", "interaction"}

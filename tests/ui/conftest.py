@@ -44,9 +44,29 @@ def answer(monkeypatch: pytest.MonkeyPatch) -> list[str]:
             return QMessageBox.StandardButton.Save
         return QMessageBox.StandardButton.Yes
 
+    def destructive(_parent: Any, title: str, text: str, detail: str, _action: str) -> bool:
+        asked.append(f"{title}: {text} {detail}")
+        return True
+
     monkeypatch.setattr(QMessageBox, "question", question)
     monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: asked.append(str(a[2])))
+    monkeypatch.setattr("desk.ui.ops.ask_destructive", destructive)
     return asked
+
+
+@pytest.fixture(autouse=True)
+def no_unexpected_modals(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A message box nobody answers would wait forever offscreen: fail instead."""
+
+    def refuse(self: QMessageBox) -> int:
+        raise AssertionError(f"Unexpected message box: {self.text()}")
+
+    def refuse_static(*args: Any, **_kwargs: Any) -> Any:
+        raise AssertionError(f"Unexpected message box: {args[1:3]}")
+
+    monkeypatch.setattr(QMessageBox, "exec", refuse)
+    for name in ("question", "warning", "information", "critical"):
+        monkeypatch.setattr(QMessageBox, name, refuse_static)
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QLabel,
-    QMessageBox,
     QScrollArea,
     QVBoxLayout,
     QWidget,
@@ -16,10 +15,12 @@ from PySide6.QtWidgets import (
 
 from desk.core import records
 from desk.core.db import Database
-from desk.core.errors import DeskError, ValidationError
+from desk.core.errors import ValidationError
 from desk.core.kinds import KINDS
+from desk.core.operations import Changes
 from desk.ui import times
 from desk.ui.links import LINKS
+from desk.ui.ops import operations_for
 from desk.ui.widgets.form import RecordForm
 
 
@@ -101,17 +102,23 @@ class RecordDialog(QDialog):
         )
 
     def save(self) -> None:
-        try:
-            if self.record_id is None:
-                self.record_id = records.create(
-                    self.db, self.spec.name, {**self.form.values(), **self.preset}
-                ).id
-            else:
-                records.update(self.db, self.spec.name, self.record_id, self.form.changed_values())
-        except ValidationError as exc:
-            self.form.show_error(exc)
-            return
-        except DeskError as exc:
-            QMessageBox.warning(self, "Not saved", str(exc))
-            return
-        self.accept()
+        record_id = self.record_id
+        if record_id is None:
+            values = {**self.form.values(), **self.preset}
+
+            def write(db: Database) -> Changes:
+                return records.create(db, self.spec.name, values)
+        else:
+            values = self.form.changed_values()
+
+            def write(db: Database) -> Changes:
+                return records.update(db, self.spec.name, record_id, values)
+
+        def saved(changes: Changes) -> None:
+            self.record_id = changes.id
+
+        done = operations_for(self.db).run(
+            self, write, initiator=self, on_invalid=self.form.show_error, on_done=saved
+        )
+        if done is not None:
+            self.accept()

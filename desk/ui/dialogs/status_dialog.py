@@ -16,9 +16,9 @@ from PySide6.QtWidgets import (
 
 from desk.core import records
 from desk.core.db import Database
-from desk.core.errors import ValidationError
 from desk.core.kinds import KINDS
 from desk.core.vocab import PARTNERSHIP_STATUSES
+from desk.ui.ops import operations_for
 from desk.ui.widgets.editors import DateEditor
 from desk.ui.widgets.form import ERROR_STYLE
 
@@ -58,15 +58,13 @@ class StatusDialog(QDialog):
         layout.addRow(buttons)
 
     def save(self) -> None:
-        try:
-            records.change_status(
-                self.db,
-                self.partnership_id,
-                self.status.currentData(),
-                self.date.value(),
-                self.reason.toPlainText().strip(),
-            )
-        except ValidationError as exc:
-            self.error.setText(str(exc))
-            return
-        self.accept()
+        status, on = self.status.currentData(), self.date.value()
+        reason = self.reason.toPlainText().strip()
+        done = operations_for(self.db).run(
+            self,
+            lambda db: records.change_status(db, self.partnership_id, status, on, reason),
+            initiator=self,
+            on_invalid=lambda exc: self.error.setText(str(exc)),
+        )
+        if done is not None:
+            self.accept()

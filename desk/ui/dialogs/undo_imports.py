@@ -12,10 +12,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desk.core import operations
 from desk.core.db import Database
 from desk.core.errors import DeskError
+from desk.core.operations import Changes
 from desk.io import importer
 from desk.ui.models.rows import Column, RowsModel
+from desk.ui.ops import operations_for
 from desk.ui.widgets.views import row_table
 
 
@@ -72,6 +75,7 @@ class UndoImportsDialog(QDialog):
             != QMessageBox.StandardButton.Yes
         ):
             return
+        runner = operations_for(self.db)
         try:
             importer.undo_batch(self.db, batch["id"])
         except DeskError as exc:
@@ -80,10 +84,19 @@ class UndoImportsDialog(QDialog):
                 != QMessageBox.StandardButton.Yes
             ):
                 return
-            try:
-                importer.undo_batch(self.db, batch["id"], force=True)
-            except DeskError as again:
-                QMessageBox.warning(self, "Undo import", str(again))
+            forced = runner.run(
+                self,
+                lambda db: _forced(db, batch["id"]),
+                title="Undo import",
+            )
+            if forced is None:
                 return
+        else:
+            runner.announce(operations.load(self.db, operations.latest(self.db) or 0))
         self.refresh()
         self.undone.emit(batch["id"])
+
+
+def _forced(db: Database, batch_id: int) -> Changes:
+    importer.undo_batch(db, batch_id, force=True)
+    return operations.load(db, operations.latest(db) or 0)

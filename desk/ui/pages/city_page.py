@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
 from desk.core import records
 from desk.core.db import Database
-from desk.core.errors import DeskError, ValidationError
+from desk.core.operations import Changes
+from desk.ui.ops import operations_for
 from desk.ui.widgets.form import RecordForm
 
 
 class CityPage(QWidget):
-    changed = Signal(set)
     kind = "city"
 
     def __init__(self, db: Database, parent: QWidget | None = None) -> None:
@@ -54,20 +53,25 @@ class CityPage(QWidget):
 
     def save(self) -> bool:
         record_id = self.record_id()
-        try:
-            if record_id is None:
-                records.create(self.db, "city", self.form.values())
-            else:
-                records.update(self.db, "city", record_id, self.form.changed_values())
-        except ValidationError as exc:
-            self.form.show_error(exc)
-            return False
-        except DeskError as exc:
-            self.heading.setText(str(exc))
-            return False
-        self.form.mark_clean()
-        self.changed.emit({"city"})
-        return True
+        if record_id is None:
+            values = self.form.values()
+
+            def write(db: Database) -> Changes:
+                return records.create(db, "city", values)
+        else:
+            values = self.form.changed_values()
+
+            def write(db: Database) -> Changes:
+                return records.update(db, "city", record_id, values)
+
+        done = operations_for(self.db).run(
+            self,
+            write,
+            initiator=self,
+            on_invalid=self.form.show_error,
+            on_done=lambda _changes: self.form.mark_clean(),
+        )
+        return done is not None
 
     def confirm_leave(self) -> bool:
         return not self.form.dirty or self.save()

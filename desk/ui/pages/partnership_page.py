@@ -28,5 +28,4 @@ class PartnershipPage(RecordPage):
     def change_status(self) -> None:
         if self.current_id is None or not self.confirm_leave():
             return
-        if StatusDialog(self.db, self.current_id, self).exec():
-            self.changed.emit({"partnership", "status_change"})
+        StatusDialog(self.db, self.current_id, self).exec()

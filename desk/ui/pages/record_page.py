@@ -25,9 +25,11 @@ from PySide6.QtWidgets import (
 
 from desk.core import records
 from desk.core.db import Database
-from desk.core.errors import DeskError, ValidationError
+from desk.core.errors import DeskError
 from desk.core.kinds import KINDS
+from desk.core.operations import Changes
 from desk.ui.models.record_table import RecordTableModel
+from desk.ui.ops import confirm_delete, operations_for
 from desk.ui.settings import settings
 from desk.ui.widgets.form import RecordForm
 from desk.ui.widgets.links_panel import LinksPanel
@@ -56,10 +58,9 @@ def summary(kind: str, row: dict[str, Any]) -> str:
 
 
 class RecordPage(QWidget):
-    """Everything about one kind. Emits `changed` after each write and `navigate` to
-    follow a link to another page."""
+    """Everything about one kind. Writes through the window's operations runner and
+    emits `navigate` to follow a link to another page."""
 
-    changed = Signal(set)
     navigate = Signal(str, int)
 
     def __init__(self, db: Database, kind_name: str, parent: QWidget | None = None) -> None:
@@ -144,7 +145,6 @@ class RecordPage(QWidget):
         buttons.addStretch(1)
         self.links = LinksPanel(db, kind_name)
         self.links.navigate.connect(self.navigate)
-        self.links.changed.connect(self._links_changed)
 
         detail_top = QWidget()
         top_layout = QVBoxLayout(detail_top)
@@ -336,21 +336,26 @@ class RecordPage(QWidget):
         self.record_shown(None)
 
     def save(self) -> bool:
-        try:
-            if self.current_id is None:
-                new_id = records.create(self.db, self.kind, self.form.values()).id
-                self.current_id = new_id
-            else:
-                records.update(self.db, self.kind, self.current_id, self.form.changed_values())
-        except ValidationError as exc:
-            self.form.show_error(exc)
-            return False
-        except DeskError as exc:
-            QMessageBox.warning(self, "Not saved", str(exc))
-            return False
-        self.form.mark_clean()
-        self.changed.emit({self.kind})
-        return True
+        record_id = self.current_id
+        if record_id is None:
+            values = self.form.values()
+
+            def write(db: Database) -> Changes:
+                return records.create(db, self.kind, values)
+        else:
+            values = self.form.changed_values()
+
+            def write(db: Database) -> Changes:
+                return records.update(db, self.kind, record_id, values)
+
+        def saved(changes: Changes) -> None:
+            self.current_id = changes.id
+            self.form.mark_clean()
+
+        done = operations_for(self.db).run(
+            self, write, initiator=self, on_invalid=self.form.show_error, on_done=saved
+        )
+        return done is not None
 
     def revert(self) -> None:
         if self.current_id is None:
@@ -363,23 +368,21 @@ class RecordPage(QWidget):
             return
         title = records.title_of(self.db, self.kind, self.current_id)
         impact = records.delete_impact(self.db, self.kind, self.current_id)
-        answer = QMessageBox.question(
-            self,
-            f"Delete {self.spec.label.lower()}",
-            f"Delete {self.spec.label.lower()} “{title}”?\n\n{impact.describe()}\n\n"
-            "This cannot be undone from the window; the history keeps a copy.",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.No,
-        )
-        if answer != QMessageBox.StandardButton.Yes:
+        if not confirm_delete(self, self.spec.label.lower(), title, impact.describe()):
             return
-        changed = records.delete(self.db, self.kind, self.current_id)
-        self.form.mark_clean()
-        self.new_record(ask=False)
-        self.changed.emit(changed.kinds)
+        record_id = self.current_id
 
-    def _links_changed(self, kinds: set[str]) -> None:
-        self.changed.emit(kinds)
+        def deleted(_changes: Changes) -> None:
+            self.form.mark_clean()
+            self.new_record(ask=False)
+
+        operations_for(self.db).run(
+            self,
+            lambda db: records.delete(db, self.kind, record_id),
+            initiator=self,
+            title="Not deleted",
+            on_done=deleted,
+        )
 
     def export_list(self) -> None:
         from desk.io.list_export import export_list

@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
-    QMessageBox,
     QPushButton,
     QTabWidget,
     QVBoxLayout,
@@ -23,10 +22,12 @@ from PySide6.QtWidgets import (
 from desk.core import attachments, money, queries, records
 from desk.core.db import Database
 from desk.core.kinds import KINDS
+from desk.core.operations import Changes
 from desk.ui import times
 from desk.ui.dialogs.record_dialog import RecordDialog
 from desk.ui.links import LINKS, SELF, WITH_ATTACHMENTS, LinkSpec
 from desk.ui.models.rows import Column, RowsModel
+from desk.ui.ops import confirm_delete, operations_for
 from desk.ui.widgets.views import row_table
 
 PAGE_KINDS = {"partnership", "agreement", "visit", "contact", "organisation", "network"}
@@ -135,8 +136,7 @@ class LinkTab(_RowsTab):
         dialog = RecordDialog(
             self.panel.db, self.link.kind, preset={self.link.via: self.panel.record_id}, parent=self
         )
-        if dialog.exec():
-            self.panel.announce({self.link.kind, self.panel.kind})
+        dialog.exec()
 
     def open(self) -> None:
         row = self.selected_row()
@@ -146,8 +146,7 @@ class LinkTab(_RowsTab):
             if not self.panel.in_dialog:
                 self.panel.navigate.emit(self.link.kind, row["id"])
                 return
-            if RecordDialog(self.panel.db, self.link.kind, row["id"], parent=self).exec():
-                self.panel.announce({self.link.kind})
+            RecordDialog(self.panel.db, self.link.kind, row["id"], parent=self).exec()
             return
         if self.link.opens is not None:
             target_kind = KINDS[self.link.kind].field_map[self.link.opens].ref or ""
@@ -157,9 +156,7 @@ class LinkTab(_RowsTab):
             if target_kind in PAGE_KINDS and not self.panel.in_dialog:
                 self.panel.navigate.emit(target_kind, target_id)
                 return
-            dialog = RecordDialog(self.panel.db, target_kind, target_id, parent=self)
-            if dialog.exec():
-                self.panel.announce({target_kind})
+            RecordDialog(self.panel.db, target_kind, target_id, parent=self).exec()
             return
         dialog = RecordDialog(
             self.panel.db,
@@ -168,8 +165,7 @@ class LinkTab(_RowsTab):
             preset={self.link.via: self.panel.record_id},
             parent=self,
         )
-        if dialog.exec():
-            self.panel.announce({self.link.kind, self.panel.kind})
+        dialog.exec()
 
     def remove(self) -> None:
         row = self.selected_row()
@@ -177,19 +173,17 @@ class LinkTab(_RowsTab):
             return
         spec = KINDS[self.link.kind]
         title = records.title_of(self.panel.db, spec.name, row["id"]) or spec.label.lower()
+        via = self.link.via
         if self.link.opens == SELF:
-            records.update(self.panel.db, spec.name, row["id"], {self.link.via: None})
-        else:
-            impact = records.delete_impact(self.panel.db, spec.name, row["id"])
-            answer = QMessageBox.question(
-                self,
-                f"Remove {spec.label.lower()}",
-                f"Remove {spec.label.lower()} “{title}”? {impact.describe()}",
+            operations_for(self.panel.db).run(
+                self, lambda db: records.update(db, spec.name, row["id"], {via: None})
             )
-            if answer != QMessageBox.StandardButton.Yes:
-                return
-            records.delete(self.panel.db, spec.name, row["id"])
-        self.panel.announce({spec.name, self.panel.kind})
+            return
+        impact = records.delete_impact(self.panel.db, spec.name, row["id"])
+        if confirm_delete(self, spec.label.lower(), title, impact.describe()):
+            operations_for(self.panel.db).run(
+                self, lambda db: records.delete(db, spec.name, row["id"]), title="Not deleted"
+            )
 
 
 class AttachmentsTab(_RowsTab):
@@ -220,10 +214,12 @@ class AttachmentsTab(_RowsTab):
     def add(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Attach a file")
         if path:
-            attachments.attach_file(
-                self.panel.db, self.panel.kind, self.panel.record_id, Path(path)
+            kind, record_id = self.panel.kind, self.panel.record_id
+            operations_for(self.panel.db).run(
+                self,
+                lambda db: attachments.attach_file(db, kind, record_id, Path(path)),
+                title="Not attached",
             )
-            self.panel.announce({"attachment"})
 
     def open(self) -> None:
         row = self.selected_row()
@@ -245,17 +241,14 @@ class AttachmentsTab(_RowsTab):
         row = self.selected_row()
         if row is None:
             return
-        answer = QMessageBox.question(
-            self, "Remove file", f"Remove “{row['filename']}” from this record?"
-        )
-        if answer == QMessageBox.StandardButton.Yes:
-            attachments.remove(self.panel.db, row["id"])
-            self.panel.announce({"attachment"})
+        if confirm_delete(self, "file", row["filename"], "It is removed from this record."):
+            operations_for(self.panel.db).run(
+                self, lambda db: attachments.remove(db, row["id"]), title="Not removed"
+            )
 
 
 class LinksPanel(QTabWidget):
     navigate = Signal(str, int)
-    changed = Signal(set)
 
     def __init__(
         self,
@@ -280,6 +273,18 @@ class LinksPanel(QTabWidget):
         for tab in self.tabs:
             self.addTab(tab, tab.link.label if isinstance(tab, LinkTab) else "Files")
         self.setVisible(bool(self.tabs))
+        # On a page, the page reloads the panel with the record; in a dialog the panel
+        # follows changes itself (a participant added from inside the dialog, say).
+        if in_dialog:
+            operations_for(db).did_execute.connect(self._changed)
+
+    def shown_kinds(self) -> set[str]:
+        kinds = {tab.link.kind for tab in self.tabs if isinstance(tab, LinkTab)}
+        return kinds | ({"attachment"} if len(kinds) < len(self.tabs) else set())
+
+    def _changed(self, changes: Changes, _initiator: object) -> None:
+        if self.record_id is not None and changes.kinds & (self.shown_kinds() | {self.kind}):
+            self.load(self.record_id)
 
     def tab(self, label: str) -> LinkTab | AttachmentsTab:
         for n, tab in enumerate(self.tabs):
@@ -295,7 +300,3 @@ class LinksPanel(QTabWidget):
             count = tab.load(record_id) if record_id is not None else 0
             base = tab.link.label if isinstance(tab, LinkTab) else "Files"
             self.setTabText(n, f"{base} ({count})" if count else base)
-
-    def announce(self, kinds: set[str]) -> None:
-        self.load(self.record_id)
-        self.changed.emit(kinds)
