@@ -32,3 +32,7 @@ class DatabaseDamaged(DeskError):
 
 class DumpError(DeskError):
     """A dump file that is malformed, foreign or from a newer desk."""
+
+
+class OutputPathError(DeskError):
+    """A file desk was asked to write cannot be written there; nothing was changed."""
