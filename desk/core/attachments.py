@@ -10,6 +10,7 @@ from typing import Any
 from desk.core import records
 from desk.core.db import Database
 from desk.core.errors import NotFound, ValidationError
+from desk.core.files import safe_write
 from desk.core.kinds import KINDS
 from desk.core.operations import Changes, operation, quoted
 
@@ -108,12 +109,11 @@ def content(db: Database, attachment_id: int) -> tuple[str, bytes]:
 
 
 def save_copy(db: Database, attachment_id: int, destination: Path) -> Path:
-    """Write an attachment's bytes out (to a temp name first, so no half file remains)."""
+    """Write an attachment's bytes to `destination`, or into it under the file's own name
+    when it is a folder. Never leaves a half file or replaces a device (see core.files)."""
     filename, data = content(db, attachment_id)
     target = destination / filename if destination.is_dir() else destination
-    partial = target.with_name(target.name + ".partial")
-    partial.write_bytes(data)
-    partial.replace(target)
+    safe_write(target, data)
     return target
 
 

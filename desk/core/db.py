@@ -132,18 +132,74 @@ def _migrate(db: Database, target: Path, version: int) -> None:
 
 
 def backup(db: Database, destination: str | Path) -> Path:
-    """A consistent copy of the live database (WAL included) via SQLite's backup API."""
+    """A consistent copy of the live database (WAL included) via SQLite's backup API.
+
+    Written through core.files (temp file, fsync, rename) and checked with
+    `PRAGMA integrity_check` before it replaces anything. Refuses to write over the live
+    database or its -wal, -shm or -journal file.
+    """
+    from desk.core.files import safe_write_path
+
     dest = Path(destination)
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    partial = dest.with_name(dest.name + ".partial")
-    partial.unlink(missing_ok=True)
-    target = sqlite3.connect(str(partial))
+    _refuse_live_files(db, dest)
+
+    def write_to(temp: Path) -> None:
+        target = sqlite3.connect(str(temp))
+        try:
+            db.conn.backup(target)
+        except sqlite3.Error as exc:
+            raise _backup_error(exc, dest) from exc
+        finally:
+            target.close()
+
+    return safe_write_path(dest, write_to, verify=_verify_backup)
+
+
+def _refuse_live_files(db: Database, dest: Path) -> None:
+    from desk.core.errors import OutputPathError
+
+    for _seq, name, live in db.conn.execute("PRAGMA database_list").fetchall():
+        if name != "main" or not live:
+            continue  # an in-memory or temporary database has no file to protect
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            if _same_file(dest, Path(live + suffix)):
+                what = "the live database" + (f"'s {suffix[1:]} file" if suffix else "")
+                raise OutputPathError(f"{dest} is {what}; choose another file for the backup.")
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    import os
+
     try:
-        db.conn.backup(target)
+        return os.path.samefile(a, b)
+    except OSError:  # one of them does not exist (yet): compare where they would be
+        return Path(os.path.realpath(a)) == Path(os.path.realpath(b))
+
+
+def _backup_error(exc: sqlite3.Error, dest: Path) -> Exception:
+    import errno
+
+    from desk.core.errors import OutputPathError
+
+    code = (getattr(exc, "sqlite_errorcode", None) or 0) & 0xFF  # primary result code
+    if code == 13:  # SQLITE_FULL
+        return OSError(errno.ENOSPC, "database or disk is full", str(dest))
+    if code in (3, 8):  # SQLITE_PERM, SQLITE_READONLY
+        return OSError(errno.EACCES, str(exc), str(dest))
+    return OutputPathError(
+        f"Could not back up to {dest} (SQLite says: {exc}); nothing was changed."
+    )
+
+
+def _verify_backup(temp: Path) -> None:
+    # immutable=1: read it as a plain file, with no -wal or -shm files beside it.
+    copy = sqlite3.connect(f"{temp.as_uri()}?mode=ro&immutable=1", uri=True)
+    try:
+        result = [row[0] for row in copy.execute("PRAGMA integrity_check").fetchall()]
     finally:
-        target.close()
-    partial.replace(dest)
-    return dest
+        copy.close()
+    if result != ["ok"]:
+        raise ValueError("the copy is damaged: " + " ".join(result[0].split())[:200])
 
 
 @dataclass

@@ -40,3 +40,7 @@ class DatabaseBusy(DeskError):
 
 class UndoConflict(DeskError):
     """An operation cannot be undone or redone because later work depends on it."""
+
+
+class OutputPathError(DeskError):
+    """A file desk was asked to write cannot be written there; nothing was changed."""

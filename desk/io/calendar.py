@@ -12,6 +12,7 @@ from icalendar import Calendar, Event, vRecur
 
 from desk import __version__
 from desk.core.db import Database
+from desk.core.files import safe_write
 from desk.core.queries import fetch
 from desk.core.vocab import VISIT_DIRECTIONS, label
 
@@ -134,7 +135,5 @@ def build_calendar(db: Database, since: dt.date | None = None) -> Calendar:
 
 def export_ics(db: Database, path: Path, since: dt.date | None = None) -> int:
     calendar = build_calendar(db, since)
-    partial = path.with_name(path.name + ".partial")
-    partial.write_bytes(calendar.to_ical())
-    partial.replace(path)
+    safe_write(path, calendar.to_ical())
     return len(calendar.walk("VEVENT"))

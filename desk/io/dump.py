@@ -15,15 +15,15 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-import os
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from desk.core import search
 from desk.core.db import Database, schema_version
 from desk.core.errors import DumpError, ValidationError
+from desk.core.files import check_output_path, safe_write_text
 from desk.core.kinds import kind_of_table
 from desk.core.schema import SCHEMA_VERSION
 from desk.core.validate import clean_values
@@ -81,14 +81,14 @@ def dump(db: Database, progress: Progress | None = None) -> dict[str, Any]:
 
 
 def export_json(db: Database, path: Path, progress: Progress | None = None) -> Path:
+    check_output_path(path)
     document = dump(db, progress)
-    partial = path.with_name(path.name + ".partial")
-    with open(partial, "w", encoding="utf-8", newline="\n") as out:
+
+    def write(out: TextIO) -> None:
         json.dump(document, out, ensure_ascii=False, indent=1)
         out.write("\n")
-        out.flush()
-        os.fsync(out.fileno())
-    partial.replace(path)
+
+    safe_write_text(path, write, encoding="utf-8", newline="\n")
     return path
 
 

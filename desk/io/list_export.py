@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 from pathlib import Path
+from typing import TextIO
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
@@ -16,6 +17,7 @@ from openpyxl.utils import get_column_letter
 from desk.core import queries
 from desk.core.db import Database
 from desk.core.errors import DeskError
+from desk.core.files import check_output_path, safe_write_path, safe_write_text, verify_xlsx
 from desk.core.kinds import KINDS
 from desk.reports.excel import put
 
@@ -40,16 +42,21 @@ def csv_safe(text: str) -> str:
 
 
 def export_list(db: Database, query: queries.ListQuery, path: Path) -> int:
-    headers, body = _table(db, query)
     suffix = path.suffix.lower()
-    partial = path.with_name(path.name + ".partial")
+    if suffix not in (".csv", ".xlsx"):
+        raise DeskError(f"Export a list as .csv or .xlsx, not '{suffix or path.name}'.")
+    check_output_path(path)
+    headers, body = _table(db, query)
     if suffix == ".csv":
-        # UTF-8 with a byte-order mark: Excel then reads native scripts correctly.
-        with open(partial, "w", encoding="utf-8-sig", newline="") as handle:
+
+        def write(handle: TextIO) -> None:
             writer = csv.writer(handle)
             writer.writerow(headers)
             writer.writerows([[csv_safe(cell) for cell in row] for row in body])
-    elif suffix == ".xlsx":
+
+        # UTF-8 with a byte-order mark: Excel then reads native scripts correctly.
+        safe_write_text(path, write, encoding="utf-8-sig", newline="")
+    else:
         book = Workbook()
         sheet = book.active
         sheet.title = KINDS[query.kind].plural[:31]
@@ -62,8 +69,5 @@ def export_list(db: Database, query: queries.ListQuery, path: Path) -> int:
             width = max([len(header), *(len(r[column - 1]) for r in body[:200])]) + 2
             sheet.column_dimensions[get_column_letter(column)].width = min(width, 50)
         sheet.freeze_panes = "A2"
-        book.save(partial)
-    else:
-        raise DeskError(f"Export a list as .csv or .xlsx, not '{suffix or path.name}'.")
-    partial.replace(path)
+        safe_write_path(path, book.save, verify=verify_xlsx)
     return len(body)

@@ -17,6 +17,7 @@ from typing import Any
 from desk.core import countries
 from desk.core.db import Database
 from desk.core.errors import DeskError
+from desk.core.files import safe_write
 from desk.core.queries import person_name
 
 _CRLF = "\r\n"
@@ -94,9 +95,7 @@ def export_vcards(db: Database, path: Path, ids: list[int] | None = None) -> int
         contact = dict(zip(names, row, strict=True))
         text += [_fold(line) for line in _card(contact, contact["organisation_name"])]
         count += 1
-    partial = path.with_name(path.name + ".partial")
-    partial.write_text(_CRLF.join(text) + (_CRLF if text else ""), encoding="utf-8", newline="")
-    partial.replace(path)
+    safe_write(path, (_CRLF.join(text) + (_CRLF if text else "")).encode("utf-8"))
     return count
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +19,7 @@ from reportlab.lib.units import inch
 from reportlab.platypus import CondPageBreak, KeepTogether, PageBreak, Spacer
 
 from desk.core.db import Database
+from desk.core.files import check_output_path, safe_write, verify_pdf
 from desk.core.queries import person_name
 from desk.core.vocab import (
     DRESS_CODES,
@@ -76,6 +76,8 @@ def build_briefing(
 ) -> bytes:
     """Write the packet to `out` (atomically) and return its bytes."""
     options = options or BriefingOptions()
+    if out is not None:
+        check_output_path(out)  # before the layout, which can take a while
     if progress:
         progress(0, 3, "Reading the records")
     data = gather(db, visit)
@@ -118,12 +120,7 @@ def build_briefing(
         progress(2, 3, "Saving")
     pdf = buffer.getvalue()
     if out is not None:
-        partial = out.with_name(out.name + ".partial")
-        with open(partial, "wb") as handle:
-            handle.write(pdf)
-            handle.flush()
-            os.fsync(handle.fileno())
-        partial.replace(out)
+        safe_write(out, pdf, verify=verify_pdf)
     if progress:
         progress(3, 3, "Done")
     return pdf

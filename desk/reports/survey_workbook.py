@@ -6,7 +6,6 @@ table, and a summary, written from the records with openpyxl.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -21,6 +20,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from desk.core import countries, money
 from desk.core import vocab as v
 from desk.core.db import Database
+from desk.core.files import check_output_path, safe_write_path, verify_xlsx
 from desk.reports.excel import iso_date, put
 from desk.reports.survey_data import SurveyData, collect
 from desk.reports.survey_edition import CHOICES, YES, Edition, Question, area_headers, load
@@ -51,6 +51,7 @@ def write_workbook(
     spec: Edition, data: SurveyData, out: Path, progress: Progress | None = None
 ) -> None:
     steps = 4 + len(spec.tables)
+    check_output_path(out)
     book = Workbook()
     instructions = book.active
     instructions.title = "Instructions"
@@ -71,11 +72,7 @@ def write_workbook(
     book.move_sheet(LISTS, offset=len(book.sheetnames))
     if progress:
         progress(steps - 1, steps, "Saving")
-    partial = out.with_name(out.name + ".partial")
-    book.save(partial)
-    with open(partial, "rb+") as handle:
-        os.fsync(handle.fileno())
-    partial.replace(out)
+    safe_write_path(out, book.save, verify=verify_xlsx)
     if progress:
         progress(steps, steps, "Done")
 
