@@ -44,7 +44,7 @@ def city(demo_template: Path, tmp_path_factory: pytest.TempPathFactory) -> City:
         agreement = database.execute("SELECT min(id) FROM agreements").fetchone()[0]
         attachment = attachments.attach_file(
             database, "agreement", agreement, b"%PDF-1.4 signed MOU %%EOF", "signed-mou.pdf"
-        )
+        ).id
         database.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     finally:
         database.close()
