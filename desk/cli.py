@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from desk import __version__
+from desk.cli_backups import BACKUP_COMMANDS, add_backup_parsers, run_backups
 from desk.cli_reports import REPORT_COMMANDS, add_report_parsers, run_report
 from desk.cli_transfer import (
     TRANSFER_COMMANDS,
@@ -134,6 +135,7 @@ def _parser() -> argparse.ArgumentParser:
 
     add_report_parsers(sub)
     add_transfer_parsers(sub)
+    add_backup_parsers(sub)
 
     add_undo_parsers(sub)
 
@@ -307,6 +309,8 @@ def _run(args: argparse.Namespace, path: Path) -> int:
         return run_report(None, args)  # reads workbooks only; no database needed
     if args.command == "import" and args.what == "json":
         return import_dump(args, path)
+    if args.command in BACKUP_COMMANDS:
+        return run_backups(None, args, path)  # work on the file, not an open database
     database = dbmod.open_database(path)
     try:
         return _dispatch(database, args, path)

@@ -15,6 +15,14 @@ def data_dir() -> Path:
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
 
 
+def config_dir() -> Path:
+    """Per-user settings desk keeps outside any database (`DESK_CONFIG_DIR` overrides)."""
+    override = os.environ.get("DESK_CONFIG_DIR")
+    if override:
+        return Path(override).expanduser()
+    return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False))
+
+
 def default_db_path() -> Path:
     """The database used when none is named: `DESK_DB`, else the user data dir."""
     override = os.environ.get("DESK_DB")

@@ -48,3 +48,13 @@ def demo_db(demo_template: Path, tmp_path: Path) -> Iterator[Database]:
     database = open_database(target)
     yield database
     database.close()
+
+
+@pytest.fixture
+def backup_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Backups and per-user config in the test's own folder, never the person's."""
+    home = tmp_path / "home"
+    monkeypatch.setenv("DESK_CONFIG_DIR", str(home / "config"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(home / "xdg-data"))  # child processes
+    monkeypatch.setattr("desk.paths.data_dir", lambda: home / "data")
+    return home

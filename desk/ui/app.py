@@ -8,6 +8,7 @@ from pathlib import Path
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from desk.core import db as dbmod
+from desk.core import holder
 from desk.core.errors import DeskError
 from desk.ui.fonts import load_fonts
 
@@ -23,15 +24,26 @@ def application() -> QApplication:
 
 def run(path: Path) -> int:
     app = application()
+    from desk.ui.backup_service import hold_or_ask, start_backups
     from desk.ui.main_window import MainWindow
 
+    owner, go_on = hold_or_ask(path)  # one window per database; others read-only
+    if not go_on:
+        return 1
     try:
-        database = dbmod.open_database(path)
+        database = dbmod.open_database(path) if owner else holder.open_read_only(path)
     except DeskError as exc:
         QMessageBox.critical(None, "desk cannot open the database", str(exc))
         return 1
     window = MainWindow(database, path)
+    if owner is None:
+        window.setWindowTitle(f"desk - {path.name} (read-only)[*]")
     window.show()
+    service = start_backups(window, path) if owner is not None else None
     code = app.exec()
+    if service is not None:
+        service.stop()
     database.close()
+    if owner is not None:
+        owner.release()
     return code

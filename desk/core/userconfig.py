@@ -1,0 +1,108 @@
+"""Per-user choices about each database, kept outside the database itself.
+
+`config.json` in the user config folder, keyed by the database's resolved path:
+
+    {"databases": {"/abs/path/desk.sqlite": {"backup_folder": "...",
+                                             "sync_warning_shown": true}}}
+
+They live here rather than in the file because they belong to this person on this
+machine (a backup folder on this laptop's USB stick), and because a restored backup must
+not bring back an older choice. Written atomically: a crash leaves the old file or the
+new one, never half of either.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from desk import paths
+from desk.core.errors import DeskError
+
+FILE_NAME = "config.json"
+
+
+def config_path() -> Path:
+    return paths.config_dir() / FILE_NAME
+
+
+def database_key(db_path: str | Path) -> str:
+    return str(Path(db_path).expanduser().resolve())
+
+
+def load() -> dict[str, Any]:
+    """The whole file; an unreadable or foreign file counts as empty (it is rewritten
+    whole on the next change)."""
+    try:
+        data = json.loads(config_path().read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {"databases": {}}
+    if not isinstance(data, dict) or not isinstance(data.get("databases"), dict):
+        return {"databases": {}}
+    return data
+
+
+def for_database(db_path: str | Path) -> dict[str, Any]:
+    entry = load()["databases"].get(database_key(db_path))
+    return dict(entry) if isinstance(entry, dict) else {}
+
+
+def update_database(db_path: str | Path, **changes: Any) -> dict[str, Any]:
+    """Set (or, with None, remove) settings of one database; returns its settings."""
+    data = load()
+    key = database_key(db_path)
+    entry = data["databases"].get(key)
+    entry = dict(entry) if isinstance(entry, dict) else {}
+    for name, value in changes.items():
+        if value is None:
+            entry.pop(name, None)
+        else:
+            entry[name] = value
+    if entry:
+        data["databases"][key] = entry
+    else:
+        data["databases"].pop(key, None)
+    write_atomically(config_path(), json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    return entry
+
+
+def write_atomically(target: Path, text: str) -> None:
+    """Temp file beside the target, fsync, os.replace, fsync the folder."""
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        handle, temp_name = tempfile.mkstemp(
+            prefix=f".{target.name}.", suffix=".tmp", dir=target.parent
+        )
+    except OSError as exc:
+        raise DeskError(f"Cannot write {target}: {exc.strerror or exc}.") from exc
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write(text)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temp_name, target)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(temp_name)
+        raise DeskError(f"Cannot write {target}: {exc.strerror or exc}.") from exc
+    fsync_folder(target.parent)
+
+
+def fsync_folder(folder: Path) -> None:
+    """Make a rename in `folder` durable. Windows has no directory handles to sync."""
+    if os.name == "nt":
+        return
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)

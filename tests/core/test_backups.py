@@ -1,0 +1,408 @@
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from desk.core import backups, queries, records, userconfig
+from desk.core.db import Database, open_database
+from desk.core.errors import DeskError
+from desk.io.dump import dump
+
+pytestmark = pytest.mark.usefixtures("backup_home")
+
+NOW = dt.datetime(2025, 4, 8, 10, 2)  # a Tuesday
+
+
+def _name(moment: dt.datetime, reason: str = "auto") -> str:
+    return backups.backup_name("desk", moment, reason)
+
+
+def _dump_of(path: Path) -> dict:
+    database = Database(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True))
+    try:
+        return dump(database)
+    finally:
+        database.close()
+
+
+@pytest.fixture
+def city(demo_template: Path, tmp_path: Path) -> Path:
+    path = tmp_path / "city" / "desk.sqlite"
+    path.parent.mkdir()
+    shutil.copyfile(demo_template, path)
+    return path
+
+
+# -- rotation --------------------------------------------------------------------------
+
+
+def test_names_round_trip() -> None:
+    name = _name(NOW, "before-restore")
+    assert name == "desk-20250408-100200-before-restore.sqlite"
+    assert backups.parse_name(name) == ("desk", NOW, "before-restore")
+    assert backups.parse_name("my-city-2024-20250408-100200.sqlite") == (
+        "my-city-2024",
+        NOW,
+        "auto",
+    )
+    assert backups.parse_name("desk-20250408-100200-manual.sqlite")[2] == "manual"
+    for other in ("desk.sqlite", "desk-20250408-100200.sqlite.partial", "desk-2025-10.sqlite"):
+        assert backups.parse_name(other) is None
+
+
+def test_many_in_one_day_keeps_the_newest_five() -> None:
+    names = [_name(NOW.replace(hour=h, minute=0)) for h in range(10)]
+    assert backups.keep_set(names, NOW) == set(names[-5:])
+
+
+def test_daily_backups_thin_out_to_days_weeks_and_months() -> None:
+    days = [dt.datetime(2025, 1, 1, 9) + dt.timedelta(days=n) for n in range(98)]
+    assert days[-1].date() == dt.date(2025, 4, 8)
+    kept = backups.keep_set([_name(d) for d in days], NOW)
+    expected_days = [(4, d) for d in range(2, 9)]  # the last 7 days (and the newest 5)
+    expected_weeks = [(3, 30), (3, 23), (3, 16)]  # Sundays ending ISO weeks 13, 12, 11
+    expected_months = [(3, 31), (2, 28), (1, 31)]
+    expected = {
+        _name(dt.datetime(2025, m, d, 9))
+        for m, d in expected_days + expected_weeks + expected_months
+    }
+    assert kept == expected
+
+
+def test_months_reach_back_a_year_across_new_year() -> None:
+    now = dt.datetime(2025, 1, 10, 12)
+    eleven_months = _name(dt.datetime(2024, 2, 15, 9))
+    thirteen_months = _name(dt.datetime(2023, 12, 15, 9))
+    recent = [_name(now - dt.timedelta(hours=n)) for n in range(1, 6)]
+    kept = backups.keep_set([eleven_months, thirteen_months, *recent], now)
+    assert eleven_months in kept and thirteen_months not in kept
+
+
+def test_before_restore_copies_are_kept_thirty_days_outside_the_count() -> None:
+    young = _name(NOW - dt.timedelta(days=29), "before-restore")
+    old = _name(NOW - dt.timedelta(days=31), "before-restore")
+    newest = _name(NOW, "before-restore")
+    ordinary = [_name(NOW - dt.timedelta(minutes=n)) for n in range(1, 6)]
+    kept = backups.keep_set([young, old, newest, *ordinary], NOW)
+    assert kept == {young, newest, *ordinary}
+
+
+def test_rotation_leaves_other_files_and_other_databases_alone(tmp_path: Path) -> None:
+    folder = tmp_path / "b"
+    folder.mkdir()
+    mine = [_name(NOW - dt.timedelta(hours=n)) for n in range(8)]
+    theirs = [f"other-{n}" for n in (_name(NOW - dt.timedelta(hours=h)) for h in range(8))]
+    future = _name(NOW + dt.timedelta(days=3))
+    for name in [*mine, *theirs, future, "notes.txt"]:
+        (folder / name).write_bytes(b"")
+    deleted = backups.rotate(folder, NOW, stem="desk")
+    assert sorted(p.name for p in deleted) == sorted(mine[5:])
+    left = {p.name for p in folder.iterdir()}
+    assert set(theirs) | {future, "notes.txt"} | set(mine[:5]) == left
+
+
+# -- taking one ----------------------------------------------------------------------------
+
+
+def test_a_backup_is_a_verified_standalone_copy(city: Path, backup_home: Path) -> None:
+    database = open_database(city)
+    records.create(database, "organisation", {"name": "Written just now"})  # still in the WAL
+    info = backups.make_backup(database, reason="manual", now=NOW)
+    assert info.path.name == "desk-20250408-100200-manual.sqlite"
+    assert info.path.parent == backups.default_backup_folder(city)
+    assert info.path.parent.parent == backup_home / "data" / "backups"
+    assert info.reason == "manual" and info.taken_at == NOW
+    assert info.counts["organisations"] == queries.count(database, "organisation")
+    assert _dump_of(info.path) == dump(database)
+    database.close()
+    copy = sqlite3.connect(info.path)
+    assert copy.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
+    assert copy.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    copy.close()
+    assert [p.name for p in info.path.parent.iterdir() if "partial" in p.name] == []
+
+
+def test_two_backups_in_one_second_do_not_collide(city: Path) -> None:
+    first = backups.make_backup(city, now=NOW)
+    second = backups.make_backup(city, now=NOW)
+    assert first.path != second.path and first.path.exists() and second.path.exists()
+
+
+def test_a_copy_failing_its_integrity_check_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "broken.sqlite"
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE t (x TEXT)")
+    conn.execute("CREATE INDEX t_x ON t (x)")
+    conn.executemany("INSERT INTO t VALUES (?)", [(f"row {n:05}",) for n in range(3000)])
+    conn.commit()
+    page_size = conn.execute("PRAGMA page_size").fetchone()[0]
+    root = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = 't_x'").fetchone()[0]
+    conn.close()
+    earlier = backups.make_backup(path, now=NOW - dt.timedelta(days=1))
+    before = earlier.path.read_bytes()
+    with path.open("r+b") as stream:  # scribble over the index's root page
+        stream.seek((root - 1) * page_size)
+        stream.write(b"\xff" * page_size)
+    with pytest.raises(backups.BackupError, match="integrity check"):
+        backups.make_backup(path, now=NOW)
+    assert sorted(p.name for p in earlier.path.parent.iterdir()) == sorted(
+        [earlier.path.name, backups.LOCK_NAME]
+    )
+    assert earlier.path.read_bytes() == before
+
+
+def test_leftover_partials_are_cleared_by_the_next_backup(city: Path) -> None:
+    folder = backups.backup_folder(city)
+    folder.mkdir(parents=True)
+    (folder / "desk-20250101-000000.sqlite.partial").write_bytes(b"half")
+    (folder / "desk-20250101-000000.sqlite.partial-journal").write_bytes(b"half")
+    backups.make_backup(city, now=NOW)
+    assert [p.name for p in folder.iterdir() if "partial" in p.name] == []
+
+
+def test_missing_database_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(backups.BackupError, match="No database"):
+        backups.make_backup(tmp_path / "nowhere.sqlite")
+    assert not (tmp_path / "nowhere.sqlite").exists()
+
+
+# -- where they go ---------------------------------------------------------------------
+
+
+def test_a_chosen_folder_is_remembered_per_database_and_falls_back(
+    city: Path, tmp_path: Path
+) -> None:
+    stick = tmp_path / "stick" / "desk backups"
+    assert backups.set_backup_folder(city, stick) == stick.resolve()
+    config = json.loads(userconfig.config_path().read_text())
+    assert config["databases"][str(city.resolve())]["backup_folder"] == str(stick.resolve())
+    info = backups.make_backup(city, now=NOW)
+    assert info.path.parent == stick.resolve() and info.note is None
+    shutil.rmtree(stick)  # the stick is unplugged
+    info = backups.make_backup(city, now=NOW)
+    assert info.path.parent == backups.default_backup_folder(city)
+    assert info.note and "missing" in info.note and str(stick.resolve()) in info.note
+    assert backups.set_backup_folder(city, None) == backups.default_backup_folder(city)
+    assert userconfig.for_database(city) == {}
+
+
+def test_the_folder_beside_the_database_is_refused(city: Path) -> None:
+    with pytest.raises(DeskError, match="folder of their own"):
+        backups.set_backup_folder(city, city.parent)
+
+
+def test_the_default_folder_is_named_for_the_database_and_its_path(tmp_path: Path) -> None:
+    one = backups.default_backup_folder(tmp_path / "a" / "desk.sqlite")
+    two = backups.default_backup_folder(tmp_path / "b" / "desk.sqlite")
+    assert one != two and one.name.startswith("desk-") and len(one.name) == len("desk-") + 8
+
+
+def test_config_writes_leave_no_temp_files(city: Path) -> None:
+    backups.mark_sync_warning_shown(city)
+    userconfig.update_database(city, backup_folder="/somewhere")
+    folder = userconfig.config_path().parent
+    assert [p.name for p in folder.iterdir()] == ["config.json"]
+    assert userconfig.for_database(city) == {
+        "sync_warning_shown": True,
+        "backup_folder": "/somewhere",
+    }
+    userconfig.config_path().write_text("{not json")
+    assert userconfig.for_database(city) == {}
+
+
+# -- the automatic policy ----------------------------------------------------------------
+
+
+def test_automatic_backups_daily_and_after_changes_on_opening(city: Path) -> None:
+    real_now = dt.datetime.now().replace(microsecond=0)
+    first = backups.maybe_backup(city, now=real_now - dt.timedelta(hours=2))
+    assert first is not None and first.reason == "auto"
+    # The file changed (it was copied in) after that backup: opening backs up again...
+    assert backups.maybe_backup(city, now=real_now - dt.timedelta(hours=1)) is None
+    second = backups.maybe_backup(city, now=real_now - dt.timedelta(hours=1), opening=True)
+    assert second is not None
+    # ...but not when nothing changed since.
+    later = real_now + dt.timedelta(minutes=5)
+    os.utime(city, (city.stat().st_atime, (real_now - dt.timedelta(hours=3)).timestamp()))
+    assert backups.maybe_backup(city, now=later, opening=True) is None
+    assert backups.maybe_backup(city, now=later) is None
+    day_later = backups.maybe_backup(city, now=real_now + dt.timedelta(hours=25))
+    assert day_later is not None
+    assert len(backups.list_backups(city)) == 3
+
+
+def test_a_write_in_the_wal_counts_as_a_change(city: Path) -> None:
+    real_now = dt.datetime.now().replace(microsecond=0)
+    os.utime(city, (city.stat().st_atime, (real_now - dt.timedelta(hours=3)).timestamp()))
+    database = open_database(city)
+    assert backups.maybe_backup(city, now=real_now - dt.timedelta(hours=2)) is not None
+    assert backups.maybe_backup(city, now=real_now - dt.timedelta(hours=2), opening=True) is None
+    records.create(database, "organisation", {"name": "New"})
+    assert city.with_name(city.name + "-wal").stat().st_size > 0
+    assert backups.maybe_backup(city, now=real_now - dt.timedelta(hours=1), opening=True)
+    database.close()
+
+
+# -- listing ---------------------------------------------------------------------------
+
+
+def test_list_backups_counts_records_and_survives_damage(city: Path) -> None:
+    database = open_database(city)
+    expected = {
+        "partnerships": queries.count(database, "partnership"),
+        "agreements": queries.count(database, "agreement"),
+        "visits": queries.count(database, "visit"),
+        "contacts": queries.count(database, "contact"),
+        "organisations": queries.count(database, "organisation"),
+    }
+    backups.make_backup(database, now=NOW - dt.timedelta(hours=1))
+    records.create(database, "organisation", {"name": "One more"})
+    backups.make_backup(database, reason="manual", now=NOW)
+    database.close()
+    folder = backups.backup_folder(city)
+    (folder / _name(NOW + dt.timedelta(minutes=1))).write_bytes(b"not a database at all" * 100)
+    found = backups.list_backups(city)
+    assert [b.reason for b in found] == ["auto", "manual", "auto"]
+    damaged, newest, oldest = found
+    assert damaged.damaged and damaged.counts == {}
+    assert oldest.counts == expected and oldest.schema_version
+    assert newest.counts == {**expected, "organisations": expected["organisations"] + 1}
+    assert newest.taken_at == NOW and newest.size == newest.path.stat().st_size
+
+
+def test_words_for_times_and_sizes() -> None:
+    assert backups.long_when(NOW) == "Tuesday, April 8, 2025 10:02 AM"
+    assert backups.short_when(NOW) == "4/8/2025 10:02 AM"
+    assert backups.clock(dt.datetime(2025, 1, 1, 0, 5)) == "12:05 AM"
+    assert backups.clock(dt.datetime(2025, 1, 1, 12, 30)) == "12:30 PM"
+    assert backups.clock(dt.datetime(2025, 1, 1, 23, 59)) == "11:59 PM"
+    assert backups.size_text(512) == "512 bytes"
+    assert backups.size_text(20 * 1024 * 1024) == "20.0 MB"
+
+
+# -- restoring -------------------------------------------------------------------------
+
+
+def test_restore_round_trips_and_keeps_the_replaced_data(city: Path) -> None:
+    database = open_database(city)
+    taken = backups.make_backup(database, reason="manual", now=NOW)
+    before = dump(database)
+    partnership = database.execute("SELECT id FROM partnerships LIMIT 1").fetchone()[0]
+    records.update(database, "partnership", partnership, {"notes": "Changed after the backup"})
+    records.create(database, "organisation", {"name": "Added after the backup"})
+    changed = dump(database)
+    assert changed != before
+
+    result = backups.restore(city, taken.path)
+
+    # The window's connection, open all along, sees the restored records.
+    assert dump(database) == before
+    assert _dump_of(city) == _dump_of(taken.path)
+    assert result.restored.path == taken.path and result.database == city
+    assert result.safety is not None and result.safety.reason == "before-restore"
+    assert _dump_of(result.safety.path) == changed
+    assert database.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    database.close()
+    assert open_database(city).execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_restoring_an_old_backup_keeps_it_while_it_is_needed(city: Path) -> None:
+    old = backups.make_backup(city, now=dt.datetime(2020, 1, 1, 9))
+    assert backups.restore(city, old.path).restored.path == old.path
+    assert old.path.exists()
+
+
+def test_a_damaged_database_can_still_be_restored_and_its_copy_is_kept(city: Path) -> None:
+    good = backups.make_backup(city, now=NOW)
+    conn = sqlite3.connect(city)
+    page_size = conn.execute("PRAGMA page_size").fetchone()[0]
+    root = conn.execute(
+        "SELECT rootpage FROM sqlite_master WHERE type = 'index' AND tbl_name = 'contacts'"
+    ).fetchone()[0]
+    conn.close()
+    with city.open("r+b") as stream:
+        stream.seek((root - 1) * page_size)
+        stream.write(b"\xff" * page_size)
+    result = backups.restore(city, good.path)
+    assert result.safety is not None and result.safety.damaged
+    assert "integrity check" in result.safety.damaged and result.safety.path.exists()
+    assert _dump_of(city) == _dump_of(good.path)
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda p: p.write_bytes(b"\x00garbage" * 500), "not a desk backup"),
+        (
+            lambda p: sqlite3.connect(p).execute("CREATE TABLE t (x)").connection.close(),
+            "not a desk",
+        ),
+        (
+            lambda p: sqlite3.connect(p).execute("PRAGMA user_version = 99").connection.close(),
+            "newer version of desk",
+        ),
+        (lambda p: None, "No backup at"),
+    ],
+)
+def test_restore_refuses_what_is_not_a_sound_desk_backup(
+    city: Path, tmp_path: Path, make, message: str
+) -> None:
+    candidate = tmp_path / "candidate.sqlite"
+    make(candidate)
+    original = city.read_bytes()
+    with pytest.raises(backups.RestoreRefused, match=message) as caught:
+        backups.restore(city, candidate)
+    assert "nothing was restored" in str(caught.value)
+    assert city.read_bytes() == original
+    assert backups.list_backups(city) == []  # refused before any safety copy
+
+
+# -- sync folders ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("folder", "client"),
+    [
+        ("Dropbox/International", "Dropbox"),
+        ("Dropbox (City of Port Meridian)/desk", "Dropbox"),
+        ("OneDrive - City of Port Meridian/Documents", "OneDrive"),
+        ("OneDrive", "OneDrive"),
+        ("Library/Mobile Documents/com~apple~CloudDocs", "iCloud Drive"),
+        ("iCloudDrive", "iCloud Drive"),
+        ("Library/CloudStorage/GoogleDrive-ann@example.org/My Drive", "Google Drive"),
+        ("Google Drive/desk", "Google Drive"),
+        ("Box", "Box"),
+        ("pCloud Drive", "pCloud"),
+        ("Nextcloud/Documents", "Nextcloud"),
+        ("ownCloud", "ownCloud"),
+        ("Documents/desk", None),
+        ("Dropboxes are boxes", None),
+        ("Boxes", None),
+    ],
+)
+def test_sync_folders_are_recognised(tmp_path: Path, folder: str, client: str | None) -> None:
+    assert backups.sync_folder(tmp_path / folder / "desk.sqlite") == client
+
+
+def test_sync_com_only_at_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setenv("USERPROFILE", str(tmp_path))
+    assert backups.sync_folder(tmp_path / "Sync" / "desk.sqlite") == "Sync.com"
+    assert backups.sync_folder(tmp_path / "work" / "Sync" / "desk.sqlite") is None
+
+
+def test_the_sync_warning_is_due_once_per_database(tmp_path: Path) -> None:
+    synced = tmp_path / "Dropbox" / "desk.sqlite"
+    other = tmp_path / "Dropbox" / "other.sqlite"
+    assert backups.sync_warning_due(synced) == "Dropbox"
+    assert "Dropbox" in backups.sync_warning_text("Dropbox", synced)
+    backups.mark_sync_warning_shown(synced)
+    assert backups.sync_warning_due(synced) is None
+    assert backups.sync_warning_due(other) == "Dropbox"
+    assert backups.sync_warning_due(tmp_path / "plain" / "desk.sqlite") is None
