@@ -12,8 +12,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from desk.core import backups
+from desk.core import backups, dates
 from desk.core import db as dbmod
+from desk.core import restore as restoring
 from desk.core.errors import DeskError
 
 BACKUP_COMMANDS = {"backups", "restore"}
@@ -83,7 +84,7 @@ def _list(args: argparse.Namespace, path: Path) -> int:
     rows = [
         [
             str(number),
-            backups.short_when(info.taken_at),
+            dates.short_when(info.taken_at),
             info.reason,
             backups.size_text(info.size),
             *(
@@ -119,8 +120,8 @@ def _chosen(path: Path, which: str) -> Path:
 
 
 def _restore(args: argparse.Namespace, path: Path) -> int:
-    chosen = backups.verify(_chosen(path, args.backup))
-    when = backups.long_when(chosen.taken_at)
+    chosen = restoring.verify(_chosen(path, args.backup))
+    when = dates.long_when(chosen.taken_at)
     if not args.yes:
         now = ""
         if path.is_file():
@@ -134,7 +135,7 @@ def _restore(args: argparse.Namespace, path: Path) -> int:
         )
         print("Run again with --yes to restore.")
         return 1
-    result = backups.restore(path, chosen.path)
+    result = restoring.restore(path, chosen.path)
     print(f"Restored the backup taken {when} into {path}.")
     if result.safety is not None:
         damaged = f" (it {result.safety.damaged})" if result.safety.damaged else ""

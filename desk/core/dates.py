@@ -64,5 +64,14 @@ def local_moment(stamp: str | dt.datetime) -> dt.datetime:
 
 def short_moment(stamp: str | dt.datetime) -> str:
     """'4/8/2025 10:02 AM' in local time."""
-    moment = local_moment(stamp)
+    return short_when(local_moment(stamp))
+
+
+def long_when(moment: dt.datetime) -> str:
+    """'Tuesday, April 8, 2025 10:02 AM'."""
+    return f"{long_date(moment)} {clock(moment)}"
+
+
+def short_when(moment: dt.datetime) -> str:
+    """'4/8/2025 10:02 AM'."""
     return f"{short_date(moment)} {clock(moment)}"

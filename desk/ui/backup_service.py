@@ -29,7 +29,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desk.core import backups, holder
+from desk.core import backups, dates, holder, sync_folders
+from desk.core import restore as restoring
 from desk.core.errors import DeskError
 
 CHECK_EVERY_MS = 60 * 60 * 1000
@@ -92,7 +93,7 @@ class BackupService(QObject):
     def _done(self, info: backups.BackupInfo | None) -> None:
         if info is not None:
             self.last = info
-            message = f"Backed up at {backups.clock(info.taken_at)}"
+            message = f"Backed up at {dates.clock(info.taken_at)}"
             self._say(f"{message}. {info.note}" if info.note else message)
         self.finished.emit(info)
 
@@ -112,14 +113,16 @@ def start_backups(window: QWidget, db_path: Path) -> BackupService:
 
 
 def warn_if_synced(parent: QWidget | None, db_path: Path) -> None:
-    client = backups.sync_warning_due(db_path)
+    client = sync_folders.sync_warning_due(db_path)
     if client is None:
         return
     QMessageBox.warning(
-        parent, "The database is in a synced folder", backups.sync_warning_text(client, db_path)
+        parent,
+        "The database is in a synced folder",
+        sync_folders.sync_warning_text(client, db_path),
     )
     with contextlib.suppress(DeskError):
-        backups.mark_sync_warning_shown(db_path)
+        sync_folders.mark_sync_warning_shown(db_path)
 
 
 def ask_read_only(parent: QWidget | None, info: dict[str, Any]) -> bool:
@@ -178,7 +181,7 @@ class RestoreDialog(QDialog):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setVisible(False)
         for row, info in enumerate(self.found):
-            cells = [backups.short_when(info.taken_at), info.reason, backups.size_text(info.size)]
+            cells = [dates.short_when(info.taken_at), info.reason, backups.size_text(info.size)]
             if info.damaged:
                 cells.append(f"damaged: {info.damaged}")
             else:
@@ -224,7 +227,7 @@ def restore_dialog(parent: QWidget | None, db_path: Path) -> backups.RestoreResu
         return None
     question = (
         f"Replace the records in {Path(db_path).name} with the backup taken "
-        f"{backups.long_when(info.taken_at)} ({backups.counts_text(info.counts)})?\n\n"
+        f"{dates.long_when(info.taken_at)} ({backups.counts_text(info.counts)})?\n\n"
         "A backup of the database as it is now is taken first, so this can be undone by "
         "restoring that one."
     )
@@ -239,7 +242,7 @@ def restore_dialog(parent: QWidget | None, db_path: Path) -> backups.RestoreResu
         return None
     QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
     try:
-        result = backups.restore(db_path, info.path)
+        result = restoring.restore(db_path, info.path)
     except DeskError as exc:
         QApplication.restoreOverrideCursor()
         QMessageBox.warning(parent, "desk could not restore the backup", str(exc))
@@ -249,8 +252,8 @@ def restore_dialog(parent: QWidget | None, db_path: Path) -> backups.RestoreResu
     if callable(refresh):
         refresh()
     if isinstance(parent, QMainWindow):
-        stamp = backups.clock(dt.datetime.now())
+        stamp = dates.clock(dt.datetime.now())
         parent.statusBar().showMessage(
-            f"Restored the backup taken {backups.short_when(info.taken_at)} at {stamp}", 15000
+            f"Restored the backup taken {dates.short_when(info.taken_at)} at {stamp}", 15000
         )
     return result

@@ -224,6 +224,7 @@ class MainWindow(QMainWindow):
         self._action(file_menu, "Export everything (JSON)…", self.export_json)
         self._action(file_menu, "Import a dump (JSON)…", self.import_json)
         self._action(file_menu, "Back up the database…", self.backup)
+        self._action(file_menu, "Restore a backup…", self.restore_backup)
         file_menu.addSeparator()
         self._action(file_menu, "Survey workbook…", self.open_survey)
         file_menu.addSeparator()
@@ -380,6 +381,15 @@ class MainWindow(QMainWindow):
             lambda db, path, _p: dbmod.backup(db, path),
             "A backup",
         )
+
+    def restore_backup(self) -> None:
+        if not self._settle_page():
+            return
+        from desk.ui.backup_service import restore_dialog
+
+        if restore_dialog(self, self.path) is not None:
+            # Every record may differ now, and so may what undo can take back.
+            self.refresh_all()
 
     def import_json(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Import a dump", "", "JSON (*.json)")

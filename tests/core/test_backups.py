@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from desk.core import backups, queries, records, userconfig
+from desk.core import backups, dates, queries, records, sync_folders, userconfig
+from desk.core import restore as restoring
 from desk.core.db import Database, open_database
 from desk.core.errors import DeskError
 from desk.io.dump import dump
@@ -204,7 +205,7 @@ def test_the_default_folder_is_named_for_the_database_and_its_path(tmp_path: Pat
 
 
 def test_config_writes_leave_no_temp_files(city: Path) -> None:
-    backups.mark_sync_warning_shown(city)
+    sync_folders.mark_sync_warning_shown(city)
     userconfig.update_database(city, backup_folder="/somewhere")
     folder = userconfig.config_path().parent
     assert [p.name for p in folder.iterdir()] == ["config.json"]
@@ -277,11 +278,11 @@ def test_list_backups_counts_records_and_survives_damage(city: Path) -> None:
 
 
 def test_words_for_times_and_sizes() -> None:
-    assert backups.long_when(NOW) == "Tuesday, April 8, 2025 10:02 AM"
-    assert backups.short_when(NOW) == "4/8/2025 10:02 AM"
-    assert backups.clock(dt.datetime(2025, 1, 1, 0, 5)) == "12:05 AM"
-    assert backups.clock(dt.datetime(2025, 1, 1, 12, 30)) == "12:30 PM"
-    assert backups.clock(dt.datetime(2025, 1, 1, 23, 59)) == "11:59 PM"
+    assert dates.long_when(NOW) == "Tuesday, April 8, 2025 10:02 AM"
+    assert dates.short_when(NOW) == "4/8/2025 10:02 AM"
+    assert dates.clock(dt.datetime(2025, 1, 1, 0, 5)) == "12:05 AM"
+    assert dates.clock(dt.datetime(2025, 1, 1, 12, 30)) == "12:30 PM"
+    assert dates.clock(dt.datetime(2025, 1, 1, 23, 59)) == "11:59 PM"
     assert backups.size_text(512) == "512 bytes"
     assert backups.size_text(20 * 1024 * 1024) == "20.0 MB"
 
@@ -299,7 +300,7 @@ def test_restore_round_trips_and_keeps_the_replaced_data(city: Path) -> None:
     changed = dump(database)
     assert changed != before
 
-    result = backups.restore(city, taken.path)
+    result = restoring.restore(city, taken.path)
 
     # The window's connection, open all along, sees the restored records.
     assert dump(database) == before
@@ -314,7 +315,7 @@ def test_restore_round_trips_and_keeps_the_replaced_data(city: Path) -> None:
 
 def test_restoring_an_old_backup_keeps_it_while_it_is_needed(city: Path) -> None:
     old = backups.make_backup(city, now=dt.datetime(2020, 1, 1, 9))
-    assert backups.restore(city, old.path).restored.path == old.path
+    assert restoring.restore(city, old.path).restored.path == old.path
     assert old.path.exists()
 
 
@@ -329,7 +330,7 @@ def test_a_damaged_database_can_still_be_restored_and_its_copy_is_kept(city: Pat
     with city.open("r+b") as stream:
         stream.seek((root - 1) * page_size)
         stream.write(b"\xff" * page_size)
-    result = backups.restore(city, good.path)
+    result = restoring.restore(city, good.path)
     assert result.safety is not None and result.safety.damaged
     assert "integrity check" in result.safety.damaged and result.safety.path.exists()
     assert _dump_of(city) == _dump_of(good.path)
@@ -357,7 +358,7 @@ def test_restore_refuses_what_is_not_a_sound_desk_backup(
     make(candidate)
     original = city.read_bytes()
     with pytest.raises(backups.RestoreRefused, match=message) as caught:
-        backups.restore(city, candidate)
+        restoring.restore(city, candidate)
     assert "nothing was restored" in str(caught.value)
     assert city.read_bytes() == original
     assert backups.list_backups(city) == []  # refused before any safety copy
@@ -387,22 +388,22 @@ def test_restore_refuses_what_is_not_a_sound_desk_backup(
     ],
 )
 def test_sync_folders_are_recognised(tmp_path: Path, folder: str, client: str | None) -> None:
-    assert backups.sync_folder(tmp_path / folder / "desk.sqlite") == client
+    assert sync_folders.sync_folder(tmp_path / folder / "desk.sqlite") == client
 
 
 def test_sync_com_only_at_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("HOME", str(tmp_path))
     monkeypatch.setenv("USERPROFILE", str(tmp_path))
-    assert backups.sync_folder(tmp_path / "Sync" / "desk.sqlite") == "Sync.com"
-    assert backups.sync_folder(tmp_path / "work" / "Sync" / "desk.sqlite") is None
+    assert sync_folders.sync_folder(tmp_path / "Sync" / "desk.sqlite") == "Sync.com"
+    assert sync_folders.sync_folder(tmp_path / "work" / "Sync" / "desk.sqlite") is None
 
 
 def test_the_sync_warning_is_due_once_per_database(tmp_path: Path) -> None:
     synced = tmp_path / "Dropbox" / "desk.sqlite"
     other = tmp_path / "Dropbox" / "other.sqlite"
-    assert backups.sync_warning_due(synced) == "Dropbox"
-    assert "Dropbox" in backups.sync_warning_text("Dropbox", synced)
-    backups.mark_sync_warning_shown(synced)
-    assert backups.sync_warning_due(synced) is None
-    assert backups.sync_warning_due(other) == "Dropbox"
-    assert backups.sync_warning_due(tmp_path / "plain" / "desk.sqlite") is None
+    assert sync_folders.sync_warning_due(synced) == "Dropbox"
+    assert "Dropbox" in sync_folders.sync_warning_text("Dropbox", synced)
+    sync_folders.mark_sync_warning_shown(synced)
+    assert sync_folders.sync_warning_due(synced) is None
+    assert sync_folders.sync_warning_due(other) == "Dropbox"
+    assert sync_folders.sync_warning_due(tmp_path / "plain" / "desk.sqlite") is None

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog
 
-from desk.core import backups, holder, queries, records
+from desk.core import backups, dates, holder, queries, records
 from desk.core.db import Database, open_database
 from desk.ui import backup_service
 from desk.ui.backup_service import BackupService, RestoreDialog, restore_dialog
@@ -32,7 +32,7 @@ def test_opening_backs_up_quietly_then_checks_hourly(
         )
     info = blocker.args[0]
     assert info is not None and info.reason == "auto" and info.path.exists()
-    assert window.statusBar().currentMessage() == f"Backed up at {backups.clock(info.taken_at)}"
+    assert window.statusBar().currentMessage() == f"Backed up at {dates.clock(info.taken_at)}"
     assert service.timer.isActive() and service.timer.interval() == 60 * 60 * 1000
     with qtbot.waitSignal(service.finished, timeout=10000) as blocker:
         service.check()  # what the timer does: nothing within the day
