@@ -529,4 +529,6 @@ def size_text(size: int) -> str:
 
 
 def counts_text(counts: dict[str, int]) -> str:
-    return ", ".join(f"{counts[t]:,} {t}" for t in COUNTED if t in counts)
+    from desk.core.kinds import kind_of_table
+
+    return ", ".join(kind_of_table(t).count(counts[t]) for t in COUNTED if t in counts)

@@ -82,8 +82,8 @@ def test_restore_says_first_then_restores(city: Path, capsys: pytest.CaptureFixt
     code, out, _ = run(capsys, city, "restore", "1")
     assert code == 1
     assert out.startswith(f"Would replace the records in {city} (now 21 partnerships")
-    assert "52 organisations) with the backup taken " in out
-    assert "day, " in out and "51 organisations)" in out
+    assert "52 organizations) with the backup taken " in out
+    assert "day, " in out and "51 organizations)" in out
     assert out.splitlines()[-1] == "Run again with --yes to restore."
     database = open_database(city)
     assert queries.count(database, "organisation") == 52
