@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +50,12 @@ def add_report_parsers(sub: Any) -> None:
     survey.add_argument(
         "--check", type=Path, metavar="FILE", help="check a filled workbook against its edition"
     )
+    survey.add_argument(
+        "--summary",
+        action="store_true",
+        help="print the counts the national findings publish (with --json: for scripts)",
+    )
+    survey.add_argument("--json", action="store_true", help="with --summary: print JSON")
     survey.add_argument(
         "--compare",
         type=Path,
@@ -103,10 +110,14 @@ def _survey(db: dbmod.Database | None, args: argparse.Namespace) -> int:
     assert db is not None
     spec = load(args.edition)
     data = collect(db, args.since or spec.default_since)
+    if args.summary:
+        return _print_summary(data, as_json=args.json)
     problems = preflight(data)
     counts = {key: len(rows) for key, rows in data.engagements.items()}
     print(
-        f"{spec.title}, since {data.since}: " + ", ".join(f"{n} {key}" for key, n in counts.items())
+        f"{spec.title}: {len(data.unique)} unique engagements; since {data.since}, "
+        + ", ".join(f"{n} {key}" for key, n in counts.items() if key != "networks")
+        + f"; {counts.get('networks', 0)} network memberships"
     )
     for problem in problems:
         print(
@@ -120,4 +131,26 @@ def _survey(db: dbmod.Database | None, args: argparse.Namespace) -> int:
         return 1
     write_workbook(spec, data, args.out)
     print(f"Survey workbook written to {args.out}")
+    return 0
+
+
+def _print_summary(data: Any, *, as_json: bool) -> int:
+    from desk.core import countries
+    from desk.core import vocab as v
+
+    summary = data.summary()
+    if as_json:
+        print(json.dumps(summary, ensure_ascii=False, indent=1))
+        return 0
+    total = summary["engagements"]
+    print(f"Unique engagements: {total}")
+
+    def block(title: str, counts: dict[str, int], name: Any) -> None:
+        print(f"\n{title}")
+        for code, n in counts.items():
+            print(f"  {name(code):<40} {n:>4}  {n / total:>6.1%}")
+
+    block("By method", summary["by_method"], lambda c: v.ENGAGEMENT_METHODS[c])
+    block("By priority area", summary["by_area"], lambda c: v.PRIORITY_AREAS[c])
+    block("By partner country", summary["by_country"], countries.country_name)
     return 0

@@ -85,9 +85,26 @@ def all_countries() -> dict[str, str]:
     names = {
         code: name
         for code, name in _english().territories.items()
-        if len(code) == 2 and code.isalpha() and code not in {"ZZ", "EU", "EZ", "UN", "QO"}
+        if len(code) == 2 and code.isalpha() and code not in _NOT_COUNTRIES
     }
     return dict(sorted(names.items(), key=lambda item: _fold(item[1])))
+
+
+# CLDR groupings and its test locales (XA "Pseudo-Accents", XB "Pseudo-Bidi") are not
+# places anyone is from.
+_NOT_COUNTRIES = {"ZZ", "EU", "EZ", "UN", "QO", "XA", "XB"}
+# Territories without a resident population: no city has a partner there.
+_UNINHABITED = {"AQ", "BV", "HM", "GS", "TF", "UM", "CP", "DG"}
+
+
+@functools.cache
+def partner_countries(home: str = "US") -> dict[str, str]:
+    """Countries a foreign partner can be in: people live there, and it is not home."""
+    return {
+        code: name
+        for code, name in all_countries().items()
+        if code not in _UNINHABITED and code != home
+    }
 
 
 @functools.cache

@@ -18,17 +18,44 @@ from desk.core import vocab as v
 from desk.core.errors import DeskError
 from desk.paths import resource_path
 
-# The answer lists an edition may name; labels are what the workbook shows.
-CHOICES: dict[str, Any] = {
-    "methods": lambda: list(v.ENGAGEMENT_METHODS.values()),
-    "partner_levels": lambda: list(v.PARTNER_LEVELS.values()),
-    "network_statuses": lambda: list(v.NETWORK_STATUSES.values()),
-    "agreement_statuses": lambda: list(v.AGREEMENT_STATUSES.values()),
-    "modes": lambda: list(v.VISIT_MODES.values()),
-    "countries": lambda: list(countries.all_countries().values()),
-    "yes_no": lambda: ["Yes", "No"],
+
+def plain(text: str) -> str:
+    """A name as a spreadsheet user types it: CLDR's curly apostrophe made straight."""
+    return text.replace("’", "'")
+
+
+# The answer lists an edition may name, code -> label: a "code" column holds the codes,
+# a "choice" column the labels.
+VOCABULARIES: dict[str, Any] = {
+    "methods": lambda: dict(v.ENGAGEMENT_METHODS),
+    "partner_levels": lambda: dict(v.PARTNER_LEVELS),
+    "network_statuses": lambda: dict(v.NETWORK_STATUSES),
+    "agreement_statuses": lambda: dict(v.AGREEMENT_STATUSES),
+    "modes": lambda: dict(v.VISIT_MODES),
+    "countries": lambda: {c: plain(n) for c, n in countries.partner_countries().items()},
+    "yes_no": lambda: {"yes": "Yes", "no": "No"},
+    "areas": lambda: dict(v.PRIORITY_AREAS),
 }
-TYPES = {"text", "int", "money", "date", "choice", "areas", "yes_no"}
+CHOICES: dict[str, Any] = {
+    name: (lambda vocab=vocab: list(vocab().values())) for name, vocab in VOCABULARIES.items()
+}
+CODES: dict[str, Any] = {
+    name: (lambda vocab=vocab: list(vocab())) for name, vocab in VOCABULARIES.items()
+}
+TYPES = {
+    "text",
+    "int",
+    "number",
+    "money",
+    "date",
+    "choice",
+    "code",
+    "areas",
+    "area_codes",
+    "area_labels",
+    "yes_no",
+    "email",
+}
 YES = "Yes"
 
 
@@ -82,6 +109,7 @@ class Edition:
     capacity: tuple[Question, ...]
     tables: tuple[Table, ...]
     summary_sheet: str
+    national: dict[str, Any]
 
     def table(self, key: str) -> Table:
         for table in self.tables:
@@ -135,7 +163,7 @@ def _column(raw: dict[str, Any]) -> Column:
     )
     if column.type not in TYPES:
         raise ValueError(f"unknown type {column.type!r} for {column.header!r}")
-    if column.type == "choice" and column.choices not in CHOICES:
+    if column.type in ("choice", "code") and column.choices not in CHOICES:
         raise ValueError(f"unknown answer list {column.choices!r} for {column.header!r}")
     return column
 
@@ -164,4 +192,5 @@ def _parse(raw: dict[str, Any]) -> Edition:
         capacity=tuple(_question(q) for q in raw["capacity"]["questions"]),
         tables=tables,
         summary_sheet=raw["summary"]["sheet"],
+        national=dict(raw.get("national", {})),
     )

@@ -23,11 +23,22 @@ from desk.core.db import Database
 from desk.core.files import check_output_path, safe_write_path, verify_xlsx
 from desk.reports.excel import iso_date, put
 from desk.reports.survey_data import SurveyData, collect
-from desk.reports.survey_edition import CHOICES, YES, Edition, Question, area_headers, load
+from desk.reports.survey_edition import (
+    CHOICES,
+    CODES,
+    VOCABULARIES,
+    YES,
+    Edition,
+    Question,
+    area_headers,
+    load,
+)
 
 Progress = Callable[[int, int, str], None]
 HEAD_FONT = Font(bold=True, color="FFFFFF")
 HEAD_FILL = PatternFill("solid", fgColor="1D4E89")
+# Required columns and questions: marked by colour, so no asterisk is part of the text.
+REQUIRED_FILL = PatternFill("solid", fgColor="8B1A1A")
 TITLE_FONT = Font(bold=True, size=14, color="1D4E89")
 BANNER_FONT = Font(bold=True, color="A11D2B")
 LISTS = "Lists"
@@ -45,6 +56,10 @@ def export_survey(
     data = collect(db, since or spec.default_since)
     write_workbook(spec, data, out, progress)
     return data
+
+
+def _rows(data: SurveyData, key: str) -> list[dict[str, Any]]:
+    return data.unique if key == "engagements" else data.engagements.get(key, [])
 
 
 def write_workbook(
@@ -67,9 +82,12 @@ def write_workbook(
     for done, table in enumerate(spec.tables, start=3):
         if progress:
             progress(done, steps, f"Writing {table.sheet}")
-        _table(book.create_sheet(table.sheet), table, data.engagements.get(table.key, []), lists)
-    _summary(book.create_sheet(spec.summary_sheet), data)
+        _table(book.create_sheet(table.sheet), table, _rows(data, table.key), lists)
+    _summary(book.create_sheet(spec.summary_sheet), data, spec)
     book.move_sheet(LISTS, offset=len(book.sheetnames))
+    for sheet in book.worksheets:
+        if sheet.title != LISTS:
+            _page_setup(sheet, spec, data)
     if progress:
         progress(steps - 1, steps, "Saving")
     safe_write_path(out, book.save, verify=verify_xlsx)
@@ -77,15 +95,29 @@ def write_workbook(
         progress(steps, steps, "Done")
 
 
+def _city(data: SurveyData) -> str:
+    return ", ".join(p for p in (data.city.get("name"), data.city.get("state")) if p)
+
+
 def _instructions(sheet: Worksheet, spec: Edition, data: SurveyData) -> None:
     put(sheet, 1, 1, spec.title).font = TITLE_FONT
+    sheet.row_dimensions[1].height = 22
     put(sheet, 2, 1, spec.publisher)
-    city = ", ".join(p for p in (data.city.get("name"), data.city.get("state")) if p)
-    put(sheet, 3, 1, f"Respondent city: {city}" if city else "Respondent city: (not set)")
-    put(sheet, 4, 1, f"Agreements and meetings since {data.since}; edition {spec.name}")
+    put(sheet, 3, 1, f"Responding city: {_city(data) or '(not set)'}")
+    put(
+        sheet,
+        4,
+        1,
+        f"Agreements and meetings from January 1, {data.since}; survey edition {spec.name}",
+    )
+    width = 100
     for n, line in enumerate(spec.instructions, start=6):
-        put(sheet, n, 1, line).alignment = Alignment(wrap_text=True, vertical="top")
-    sheet.column_dimensions["A"].width = 110
+        cell = put(sheet, n, 1, line)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        # Row heights are set, not left to the reader: LibreOffice does not grow a row
+        # for wrapped text it did not lay out itself, and lines would overlap.
+        sheet.row_dimensions[n].height = 15 * (len(line) // (width - 10) + 1) + 3
+    sheet.column_dimensions["A"].width = width
 
 
 def _questions(
@@ -99,19 +131,21 @@ def _questions(
     if banner:
         put(sheet, 1, 1, banner).font = BANNER_FONT
         top = 3
-    for column, header in enumerate(("Question", "Answer"), start=1):
+    for column, header in enumerate(("Question", "Answer", "Required", "Key"), start=1):
         cell = put(sheet, top, column, header)
         cell.font, cell.fill = HEAD_FONT, HEAD_FILL
     yes_no = DataValidation(type="list", formula1='"Yes,No"', allow_blank=True)
     sheet.add_data_validation(yes_no)
     for n, question in enumerate(questions, start=top + 1):
-        put(sheet, n, 1, question.label + (" *" if question.required else ""))
+        put(sheet, n, 1, question.label).font = Font(bold=question.required)
         put(sheet, n, 2, _answer(question, city))
+        put(sheet, n, 3, YES if question.required else None)
+        put(sheet, n, 4, question.source)
         if question.type == "yes_no":
             yes_no.add(f"B{n}")
     sheet.freeze_panes = sheet.cell(row=top + 1, column=1)
-    sheet.column_dimensions["A"].width = 58
-    sheet.column_dimensions["B"].width = 44
+    for letter, width in zip("ABCD", (58, 44, 10, 22), strict=True):
+        sheet.column_dimensions[letter].width = width
 
 
 def _answer(question: Question, city: dict[str, Any]) -> Any:
@@ -132,7 +166,9 @@ def _lists(book: Workbook) -> dict[str, str]:
     sheet = book.create_sheet(LISTS)
     sheet.sheet_state = "hidden"
     ranges: dict[str, str] = {}
-    for column, (name, values) in enumerate(sorted(CHOICES.items()), start=1):
+    lists = [(name, values) for name, values in sorted(CHOICES.items())]
+    lists += [(f"{name}_codes", values) for name, values in sorted(CODES.items())]
+    for column, (name, values) in enumerate(lists, start=1):
         items = values()
         put(sheet, 1, column, name)
         for row, item in enumerate(items, start=2):
@@ -142,22 +178,32 @@ def _lists(book: Workbook) -> dict[str, str]:
     return ranges
 
 
-def _cell_value(column_type: str, source: str, engagement: dict[str, Any]) -> Any:
-    value = engagement.get(source)
-    if column_type == "date":
+def _cell_value(column: Any, engagement: dict[str, Any]) -> Any:
+    value = engagement.get(column.source)
+    if column.type == "date":
         return iso_date(value)
-    if column_type == "choice" and source == "country":
-        return countries.country_name(value) if value else None
-    if column_type == "choice" and source == "method":
-        return v.ENGAGEMENT_METHODS[value]
+    if column.type == "area_codes":
+        return ";".join(value or []) or None
+    if column.type == "area_labels":
+        return "; ".join(v.PRIORITY_AREAS[code] for code in value or []) or None
+    if column.type == "choice" and column.choices and value is not None:
+        labels = VOCABULARIES[column.choices]()
+        if value in labels:
+            return labels[value]
+        if column.choices == "countries":
+            return countries.country_name(value)
     return value
 
 
 def _table(sheet: Worksheet, table: Any, rows: list[dict[str, Any]], lists: dict[str, str]) -> None:
     headers = table.headers()
+    required = [
+        c.required for c in table.columns for _ in (area_headers() if c.type == "areas" else [0])
+    ]
     for column, header in enumerate(headers, start=1):
         cell = put(sheet, 1, column, header)
-        cell.font, cell.fill = HEAD_FONT, HEAD_FILL
+        cell.font = HEAD_FONT
+        cell.fill = REQUIRED_FILL if required[column - 1] else HEAD_FILL
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     widths = [len(h) + 2 for h in headers]
     area_codes = list(v.PRIORITY_AREAS)
@@ -174,7 +220,7 @@ def _table(sheet: Worksheet, table: Any, rows: list[dict[str, Any]], lists: dict
                     )
                     position += 1
                 continue
-            value = _cell_value(column.type, column.source, engagement)
+            value = _cell_value(column, engagement)
             put(sheet, row_number, position, value)
             if isinstance(value, str):
                 widths[position - 1] = max(widths[position - 1], min(len(value), 60) + 2)
@@ -210,10 +256,11 @@ def _validations(sheet: Worksheet, table: Any, lists: dict[str, str], last_row: 
             yes.add(f"{first}2:{last}{end}")
             position += len(area_headers())
             continue
-        if column.type == "choice" and column.choices:
+        if column.type in ("choice", "code") and column.choices:
+            name = column.choices + ("_codes" if column.type == "code" else "")
             rule = DataValidation(
                 type="list",
-                formula1=lists[column.choices],
+                formula1=lists[name],
                 allow_blank=not column.required,
                 showErrorMessage=True,
                 errorTitle=column.header,
@@ -235,35 +282,65 @@ def _validations(sheet: Worksheet, table: Any, lists: dict[str, str], last_row: 
         position += 1
 
 
-def _summary(sheet: Worksheet, data: SurveyData) -> None:
-    counts = data.counts()
-    total = len(data.all())
-    put(sheet, 1, 1, f"Engagements since {data.since}: {total}").font = TITLE_FONT
+def _summary(sheet: Worksheet, data: SurveyData, spec: Edition) -> None:
+    """The counts the national findings publish, over unique engagements, with the
+    national shares beside them. `desk survey --check` recomputes these from the rows."""
+    summary = data.summary()
+    total = summary["engagements"]
+    national = spec.national
+    put(sheet, 1, 1, f"Unique engagements: {total}").font = TITLE_FONT
     put(
         sheet,
         2,
         1,
-        "Counts and shares as the conference publishes them. A priority area "
-        "counts once for each engagement that names it, so its shares can add up to more "
-        "than 100%.",
-    )
+        "Shares are of unique engagements. A priority area counts once for each "
+        "engagement that names it, so its shares can add up to more than 100%. Networks "
+        "are a method, not a country.",
+    ).alignment = Alignment(wrap_text=True, vertical="top")
+    sheet.merge_cells("A2:E2")
+    sheet.row_dimensions[2].height = 32
     row = 4
-    for key, title in (
-        ("method", "By method"),
-        ("priority_area", "By priority area"),
-        ("country", "By partner country"),
-    ):
-        for column, header in enumerate((title, "Engagements", "Share"), start=1):
+    put(sheet, row, 1, "Staff with international duties").font = Font(bold=True)
+    put(sheet, row, 3, summary["staff_international"])
+    put(sheet, row + 1, 1, "Dedicated director or manager").font = Font(bold=True)
+    put(sheet, row + 1, 3, YES if summary["has_director"] else "No")
+    row += 3
+    sections = (
+        ("by_method", "Method", v.ENGAGEMENT_METHODS, national.get("by_method", {})),
+        ("by_area", "Priority area", v.PRIORITY_AREAS, national.get("by_area", {})),
+        ("by_country", "Partner country", None, {}),
+    )
+    for key, title, labels, reference in sections:
+        headers = ("Code", title, "Engagements", "Share", "National share")
+        for column, header in enumerate(headers, start=1):
             cell = put(sheet, row, column, header)
             cell.font, cell.fill = HEAD_FONT, HEAD_FILL
         row += 1
-        for name, count in sorted(counts[key].items(), key=lambda item: (-item[1], item[0])):
-            put(sheet, row, 1, name)
-            put(sheet, row, 2, count)
-            share = put(sheet, row, 3, round(count / total, 4) if total else 0)
+        for code, count in summary[key].items():
+            put(sheet, row, 1, code)
+            name = labels[code] if labels else countries.country_name(code)
+            put(sheet, row, 2, name.replace("’", "'"))
+            put(sheet, row, 3, count)
+            share = put(sheet, row, 4, round(count / total, 4) if total else 0)
             share.number_format = "0.0%"
+            if code in reference:
+                put(sheet, row, 5, reference[code]).number_format = "0%"
             row += 1
         row += 1
-    sheet.column_dimensions["A"].width = 40
-    sheet.column_dimensions["B"].width = 14
-    sheet.column_dimensions["C"].width = 10
+    for letter, width in zip("ABCDE", (24, 40, 13, 10, 15), strict=True):
+        sheet.column_dimensions[letter].width = width
+
+
+def _page_setup(sheet: Worksheet, spec: Edition, data: SurveyData) -> None:
+    """Printed, each sheet is landscape, one page wide, its header row on every page."""
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_LETTER
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    if sheet.max_row > 1 and sheet.title not in ("Instructions",):
+        sheet.print_title_rows = "1:1"
+    city = (_city(data) or "").replace("&", "&&")
+    sheet.oddFooter.left.text = city
+    sheet.oddFooter.center.text = f"{spec.title.replace('&', '&&')}"
+    sheet.oddFooter.right.text = "Page &P of &N"

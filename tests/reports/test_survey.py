@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import datetime as dt
 import os
 import shutil
 import subprocess
@@ -14,7 +13,7 @@ from python_calamine import CalamineWorkbook
 from desk.cli import main
 from desk.core import records
 from desk.core.db import Database
-from desk.reports.survey_check import check, compare
+from desk.reports.survey_check import check
 from desk.reports.survey_data import collect, preflight
 from desk.reports.survey_edition import area_headers, load
 from desk.reports.survey_workbook import export_survey
@@ -54,6 +53,7 @@ def test_workbook_shape(demo_db: Database, tmp_path: Path) -> None:
         "Instructions",
         "Respondent",
         "Capacity",
+        "Engagements",
         "Networks",
         "Agreements",
         "Meetings",
@@ -78,7 +78,7 @@ def test_workbook_shape(demo_db: Database, tmp_path: Path) -> None:
                 else None
             )
             letter = sheet.cell(row=1, column=n + 1).column_letter
-            if column is not None and column.type == "choice":
+            if column is not None and column.type in ("choice", "code"):
                 assert "Lists" in rules[f"{letter}2"], header
             if column is not None and column.type == "date" and sheet.max_row > 1:
                 assert (
@@ -86,41 +86,85 @@ def test_workbook_shape(demo_db: Database, tmp_path: Path) -> None:
                     or sheet.cell(row=2, column=n + 1).value is None
                 )
         assert all(sheet.column_dimensions[c.column_letter].width for c in sheet[1])
-    countries = [r[1] for r in sheet_rows(out, "Lists")[1:] if r[1]]
-    assert "Taiwan" in countries and "South Korea" in countries
+    lists = sheet_rows(out, "Lists")
+    countries = [r[lists[0].index("countries")] for r in lists[1:]]
+    codes = [r[lists[0].index("countries_codes")] for r in lists[1:]]
+    assert "Taiwan" in countries and "South Korea" in countries and "Côte d'Ivoire" in countries
+    for absent in ("Pseudo-Accents", "Pseudo-Bidi", "Antarctica", "Bouvet Island", "United States"):
+        assert absent not in countries
+    assert "US" not in codes and "AQ" not in codes and "TW" in codes
+    # Required is marked by the header's colour, never by an asterisk in the text.
+    for row in sheet_rows(out, "Capacity") + sheet_rows(out, "Respondent"):
+        assert not str(row[0]).endswith("*")
+    assert book["Engagements"].page_setup.orientation == "landscape"
+    assert book["Engagements"].print_title_rows == "$1:$1"
+    assert "Page &P of &N" in book["Agreements"].oddFooter.right.text
 
 
 def test_counts_match_the_database(demo_db: Database, tmp_path: Path) -> None:
+    """Counted the way the national survey counts: unique engagements, every partnership
+    in force among them whatever its founding year, networks a method and not a country."""
     out = tmp_path / "survey.xlsx"
     data = export_survey(demo_db, out, since=2016)
-    signed = demo_db.execute(
-        "SELECT count(*) FROM agreements WHERE status IN ('signed', 'in_force', 'expired', "
-        "'terminated') AND signed_date >= '2016-01-01'"
+    engagements = sheet_rows(out, "Engagements")
+    head, rows = engagements[0], engagements[1:]
+    ids = [row[head.index("Engagement ID")] for row in rows]
+    assert len(ids) == len(set(ids)) == data.summary()["engagements"]
+
+    in_force = demo_db.execute(
+        "SELECT uid, partner_name FROM partnerships WHERE status IN ('active', 'friendship')"
+    ).fetchall()
+    sister_cities = demo_db.execute(
+        "SELECT count(*) FROM partnerships WHERE kind = 'sister_city' AND established_date < "
+        "'2016-01-01' AND status = 'active'"
     ).fetchone()[0]
-    meetings = demo_db.execute(
-        "SELECT count(*) FROM visits WHERE significant = 1 AND status = 'completed' AND "
-        "start_date >= '2016-01-01' AND start_date <= ?",
-        (dt.date.today().isoformat(),),
-    ).fetchone()[0]
+    assert sister_cities > 0
+    assert {uid for uid, _ in in_force} <= set(ids)  # the 1972 and 1988 ones included
+    methods = [row[head.index("Method code")] for row in rows]
+    assert methods.count("sister_city") >= sister_cities
+
     networks = demo_db.execute(
-        "SELECT count(*) FROM network_memberships WHERE left_date IS NULL OR "
-        "left_date >= '2016-01-01'"
+        "SELECT count(*) FROM network_memberships WHERE status = 'active' AND left_date IS NULL"
     ).fetchone()[0]
-    assert len(sheet_rows(out, "Agreements")) - 1 == signed > 0
-    assert len(sheet_rows(out, "Meetings")) - 1 == meetings > 0
-    assert len(sheet_rows(out, "Networks")) - 1 == networks > 0
+    assert methods.count("city_network") == networks
+    # The same partner is one engagement, however many agreements and meetings it holds.
+    partners = [(row[head.index("Country code")], row[head.index("Partner")]) for row in rows]
+    assert len(partners) == len(set(partners))
+    for sheet in ("Agreements", "Meetings", "Networks"):
+        assert set(column_of(out, sheet, "Engagement ID")) <= set(ids), sheet
+    counted = sum(int(row[head.index("Agreements")] or 0) for row in rows)
+    assert counted == len(sheet_rows(out, "Agreements")) - 1
+
     summary = sheet_rows(out, "Summary")
-    total = signed + meetings + networks
-    assert summary[0][0] == f"Engagements since 2016: {total}"
+    assert summary[0][0] == f"Unique engagements: {len(ids)}"
     by_method = {}
-    for row in summary[4:]:
+    start = next(n for n, row in enumerate(summary) if row[:2] == ["Code", "Method"]) + 1
+    for row in summary[start:]:
         if row[0] == "":
             break
-        by_method[row[0]] = int(row[1])
-    assert sum(by_method.values()) == total
-    assert by_method["City network"] == networks
-    assert by_method["Mission sent abroad"] + by_method["Foreign delegation welcomed"] == (meetings)
-    assert data.counts()["method"]["City network"] == networks
+        by_method[row[0]] = int(row[2])
+    assert by_method == data.summary()["by_method"] and sum(by_method.values()) == len(ids)
+    assert None not in data.summary()["by_country"] and "" not in data.summary()["by_country"]
+    assert sum(data.summary()["by_country"].values()) == len(ids) - networks
+    assert data.summary()["by_country"]["CN"] == 1  # Suzhou, a 1988 sister city
+
+
+def test_summary_json_for_scripts(demo_db: Database, capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    path = Path(demo_db.conn.execute("PRAGMA database_list").fetchone()[2])
+    assert main(["--db", str(path), "survey", "--summary", "--json"]) == 0
+    printed = json.loads(capsys.readouterr().out)
+    assert set(printed) == {
+        "engagements",
+        "by_method",
+        "by_area",
+        "by_country",
+        "staff_international",
+        "has_director",
+    }
+    assert printed["by_method"]["sister_city"] / printed["engagements"] > 0.4
+    assert printed["has_director"] is True
 
 
 def _hostile_city(db: Database) -> None:
@@ -286,35 +330,6 @@ def test_check_finds_hand_edits(demo_db: Database, tmp_path: Path) -> None:
         check(junk)
 
 
-def test_compare_last_year_with_this_year(demo_db: Database, tmp_path: Path) -> None:
-    last = tmp_path / "last.xlsx"
-    export_survey(demo_db, last)
-    records.create(
-        demo_db,
-        "agreement",
-        {
-            "title": "MOU on port logistics",
-            "status": "signed",
-            "signed_date": "2026-02-01",
-            "country": "VN",
-            "priority_areas": "economic_development",
-            "parties": "Da Nang",
-        },
-    )
-    network = demo_db.execute(
-        "SELECT id FROM network_memberships WHERE status = 'active' ORDER BY id LIMIT 1"
-    ).fetchone()[0]
-    records.update(demo_db, "network", network, {"membership_level": "Steering committee"})
-    this = tmp_path / "this.xlsx"
-    export_survey(demo_db, this)
-    lines = compare(last, this).lines()
-    assert "Added in Agreements: Da Nang / Vietnam / MOU on port logistics" in lines
-    assert any(
-        line.startswith("Changed in Networks:") and "Steering committee" in line for line in lines
-    )
-    assert compare(this, this).lines() == ["No differences."]
-
-
 @pytest.mark.slow
 def test_libreoffice_opens_every_sheet(db: Database, tmp_path: Path) -> None:
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
@@ -345,7 +360,7 @@ def test_libreoffice_opens_every_sheet(db: Database, tmp_path: Path) -> None:
     agreements = (tmp_path / "survey-Agreements.csv").read_text("utf-8")
     assert "山田 太郎 김민준" in agreements and "مدينة الإسكندرية" in agreements
     assert '"=1+2"' in agreements or ",=1+2," in agreements
-    for sheet in ("Respondent", "Capacity", "Networks", "Meetings", "Summary"):
+    for sheet in ("Respondent", "Capacity", "Engagements", "Networks", "Meetings", "Summary"):
         assert (tmp_path / f"survey-{sheet}.csv").stat().st_size > 0
 
 

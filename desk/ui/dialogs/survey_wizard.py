@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
@@ -22,6 +23,8 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
+from desk.core import countries
+from desk.core import vocab as v
 from desk.core.db import Database
 from desk.reports.survey_data import Problem, SurveyData, collect, preflight
 from desk.reports.survey_edition import available, current, load
@@ -151,19 +154,27 @@ class PreviewPage(QWizardPage):
 
     def initializePage(self) -> None:
         data = self.wizard_.data()
-        counts = data.counts()
+        summary = data.summary()
+        counts = {key: len(rows) for key, rows in data.engagements.items()}
         lines = [
-            f"Since {data.since}: "
-            + ", ".join(f"{len(rows)} {key}" for key, rows in data.engagements.items()),
+            f"{_n(summary['engagements'], 'unique engagement')}: every partnership in "
+            f"force, {_n(counts['networks'], 'network membership')}, and since "
+            f"{data.since} {_n(counts['agreements'], 'agreement')} signed and "
+            f"{_n(counts['meetings'], 'meeting')}.",
             "",
         ]
+        names: dict[str, Any] = {
+            "by_method": lambda c: v.ENGAGEMENT_METHODS[c],
+            "by_area": lambda c: v.PRIORITY_AREAS[c],
+            "by_country": countries.country_name,
+        }
         for key, title in (
-            ("method", "By method"),
-            ("priority_area", "By priority area"),
-            ("country", "Top partner countries"),
+            ("by_method", "By method"),
+            ("by_area", "By priority area"),
+            ("by_country", "Top partner countries"),
         ):
-            items = counts[key].most_common(8)
-            lines.append(f"{title}: " + ", ".join(f"{name} {n}" for name, n in items))
+            items = list(summary[key].items())[:8]
+            lines.append(f"{title}: " + ", ".join(f"{names[key](c)} {n}" for c, n in items))
         self.text.setText("\n".join(lines))
 
 
@@ -235,3 +246,7 @@ class ExportPage(QWizardPage):
 
     def isComplete(self) -> bool:
         return self.done
+
+
+def _n(count: int, noun: str) -> str:
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"
