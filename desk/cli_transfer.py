@@ -162,7 +162,10 @@ def run_transfer(db: dbmod.Database, args: argparse.Namespace) -> int:
         return 0
     if args.command == "undo-import":
         removed = importer.undo_batch(db, args.batch, force=args.force)
-        print(f"Import {args.batch} undone: {removed} record(s) removed.")
+        noun = "record" if removed == 1 else "records"
+        print(
+            f"Import {args.batch} undone: {removed:,} {noun} removed ('desk undo' puts them back)."
+        )
         return 0
     return _export(db, args)
 

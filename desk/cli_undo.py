@@ -33,6 +33,7 @@ def add_undo_parsers(sub: Any) -> None:
     trash.add_argument(
         "--older-than", type=int, metavar="DAYS", help="with --empty: only entries this old"
     )
+    trash.add_argument("--yes", action="store_true", help="with --empty: do it")
     trash.add_argument("--json", action="store_true")
 
 
@@ -41,11 +42,11 @@ def run_undo(db: Database, args: argparse.Namespace) -> int:
         if args.list:
             return _list(db, args.json)
         changes = undo.undo(db, args.op)
-        print(f"Done: {changes.label}.")
+        print(f"Undone: {changes.label.removeprefix('Undo ')}.")
         return 0
     if args.command == "redo":
         changes = undo.redo(db, args.op)
-        print(f"Done: {changes.label}.")
+        print(f"Redone: {changes.label.removeprefix('Redo ')}.")
         return 0
     return _trash(db, args)
 
@@ -92,9 +93,18 @@ def _list(db: Database, as_json: bool) -> int:
 def _trash(db: Database, args: argparse.Namespace) -> int:
     if args.restore is not None:
         changes = undo.restore(db, args.restore)
-        print(f"Restored: {changes.label.removeprefix('Undo ')}.")
+        entry = changes.label.removeprefix("Undo ")
+        print(f"Restored from the trash (taking back {entry}).")
         return 0
     if args.empty:
+        if not args.yes:
+            waiting = undo.trash(db)
+            print(
+                f"Would remove {len(waiting)} entr{'y' if len(waiting) == 1 else 'ies'} from "
+                "the trash for good (they can no longer be restored or undone)."
+            )
+            print("Run again with --yes to empty the trash.")
+            return 1
         removed = undo.empty_trash(db, args.older_than)
         noun = "entry" if removed == 1 else "entries"
         print(f"Removed {removed} {noun} from the trash for good.")

@@ -88,8 +88,16 @@ def operation(
     """
     outer = current(db)
     if outer is not None:
+        # The inner write adds to the outer operation's changes; its own label (set on
+        # this view) does not replace the outer one ("Undo import 3", not "Delete ...").
         with transaction(db):
-            yield outer
+            yield Changes(
+                op_id=outer.op_id,
+                label=label,
+                created=outer.created,
+                updated=outer.updated,
+                deleted=outer.deleted,
+            )
         return
     changes = Changes(label=label)
     with transaction(db):

@@ -445,6 +445,7 @@ CREATE INDEX history_op ON history(op_id);
 CREATE INDEX history_uid ON history(record_uid);
 
 ALTER TABLE import_batches ADD COLUMN op_id INTEGER REFERENCES operations(id);
+ALTER TABLE import_batches ADD COLUMN undo_op_id INTEGER REFERENCES operations(id);
 """
 
 # Append only. Each entry: (name, function applied inside one transaction).

@@ -146,6 +146,12 @@ def undo(db: Database, op_id: int | None = None) -> Changes:
             "UPDATE import_batches SET undone_at = ?, updated_at = ? WHERE op_id = ?",
             (now(), now(), op_id),
         )
+        # Undoing a forced "undo import" puts the import back in force.
+        db.execute(
+            "UPDATE import_batches SET undone_at = NULL, undo_op_id = NULL, updated_at = ? "
+            "WHERE undo_op_id = ?",
+            (now(), op_id),
+        )
     return changes
 
 
@@ -188,7 +194,7 @@ def _replay(db: Database, op_id: int, label: str, step: _Step, *, backwards: boo
     spec = KINDS[step.kind]
     if step.data == PURGED:
         raise UndoConflict(
-            f"{label} cannot be replayed: the details of a {spec.label.lower()} it touched "
+            f"{label} cannot be replayed: the details of a record it touched "
             "were removed when the trash was emptied."
         )
     guard = _Guard(db, op_id, label, spec, step, "undo" if backwards else "redo")
@@ -220,12 +226,12 @@ class _Guard:
         # The later work still in force that touched the record (or the record linked to
         # it, `uid`) is what to undo first.
         later = self.db.execute(
-            "SELECT o.label FROM history h JOIN operations o ON o.id = h.op_id "
+            "SELECT o.label, o.id FROM history h JOIN operations o ON o.id = h.op_id "
             "WHERE h.record_uid = ? AND h.op_id > ? AND o.kind = 'do' "
             "AND o.undone_by IS NULL ORDER BY h.id DESC LIMIT 1",
             (uid or self.step.uid, self.op_id),
         ).fetchone()
-        first = f" (by {later[0]}); undo that first" if later else ""
+        first = f" (by {later[0]}, #{later[1]}); undo that first" if later else ""
         return UndoConflict(f"Cannot {self.verb} {self.label}: {why}{first}.")
 
 
@@ -355,6 +361,13 @@ def empty_trash(db: Database, older_than_days: int | None = None) -> int:
             db.execute(
                 f"UPDATE history SET changes = ? WHERE record_uid IN ({marks})",
                 [json.dumps(PURGED), *uids],
+            )
+            # Every operation that touched them can no longer be replayed: retire them
+            # all, so undo and redo move on to the work that is still whole.
+            db.execute(
+                "UPDATE operations SET purged_at = ? WHERE purged_at IS NULL AND id IN "
+                f"(SELECT op_id FROM history WHERE record_uid IN ({marks}))",
+                [now(), *uids],
             )
             db.execute("UPDATE operations SET purged_at = ? WHERE id = ?", (now(), entry.op_id))
         db.execute("DELETE FROM blobs WHERE sha256 NOT IN (SELECT sha256 FROM attachments)")

@@ -19,7 +19,7 @@ from desk.core import records, undo
 from desk.core.db import Database
 from desk.core.errors import DeskError, UndoConflict, ValidationError
 from desk.core.kinds import KINDS
-from desk.core.operations import operation, quoted
+from desk.core.operations import mark_deleted, operation, quoted
 from desk.core.validate import clean_values
 from desk.io.mapping import IMPORTABLE, convert, guess_mapping, normalise, remember_mapping
 from desk.io.tabular import read_table
@@ -258,7 +258,7 @@ def undo_batch(db: Database, batch_id: int, *, force: bool = False) -> int:
     of their own that would go with them; forced, it deletes what is left of them.
     """
     batch = db.execute(
-        "SELECT undone_at, op_id FROM import_batches WHERE id = ?", (batch_id,)
+        "SELECT undone_at, op_id, kind FROM import_batches WHERE id = ?", (batch_id,)
     ).fetchone()
     if batch is None:
         raise DeskError(f"There is no import {batch_id}; 'desk imports' lists them.")
@@ -274,19 +274,29 @@ def undo_batch(db: Database, batch_id: int, *, force: bool = False) -> int:
             undo.undo(db, int(batch[1]))
         except UndoConflict as exc:
             raise DeskError(f"{exc} Or undo the import anyway with --force.") from None
-        return len(created)
+        return sum(1 for kind, _ in created if kind == batch[2])
     if not force:
         _refuse_if_built_on(db, batch_id, created)
     removed = 0
-    with operation(db, f"Undo import {batch_id}"):
+    source = db.execute("SELECT kind, source FROM import_batches WHERE id = ?", (batch_id,))
+    kind_name, source_name = source.fetchone()
+    label = f"Undo import {batch_id} from {quoted(Path(source_name).name)}"
+    with operation(db, label) as changes:
         for kind, rid in created:
             spec = KINDS[kind]
             if db.execute(f"SELECT 1 FROM {spec.table} WHERE id = ?", (rid,)).fetchone():
                 records.delete(db, kind, rid)
-                removed += 1
+                removed += kind == kind_name
         db.execute(
-            "UPDATE import_batches SET undone_at = ?, updated_at = ? WHERE id = ?",
-            (records.now(), records.now(), batch_id),
+            "UPDATE import_batches SET undone_at = ?, updated_at = ?, undo_op_id = ? WHERE id = ?",
+            (records.now(), records.now(), changes.op_id, batch_id),
+        )
+        # What it removed waits in the trash like any deleted record.
+        mark_deleted(
+            db,
+            kind_name,
+            f"import-{batch_id}",
+            f"{KINDS[kind_name].count(removed)} imported from {Path(source_name).name}",
         )
     return removed
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
+import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -23,6 +25,7 @@ from desk.core import db as dbmod
 from desk.core import operations, queries, records
 from desk.core.db import Database
 from desk.core.demo import build_demo
+from desk.core.errors import DeskError
 from desk.core.kinds import KINDS
 from desk.core.operations import Changes
 from desk.ui import tasks
@@ -56,6 +59,13 @@ class MainWindow(QMainWindow):
         self.path = path
         self.ops = operations_for(db)
         self.ops.did_execute.connect(self._on_executed)
+        # A command or script writing to the same file moves SQLite's data_version for
+        # this connection; our own writes do not. Checked every two seconds (a pragma,
+        # microseconds), so the window never shows stale records or a wrong Undo label.
+        self._data_version = self._read_data_version()
+        self._watch = QTimer(self)
+        self._watch.timeout.connect(self._check_outside_changes)
+        self._watch.start(2000)
         self._tasks: list[tasks.Task] = []
         self.setWindowTitle(f"desk - {path.name}[*]")
 
@@ -273,11 +283,42 @@ class MainWindow(QMainWindow):
 
     def undo(self) -> None:
         if self._settle_page():
-            self.ops.undo(self)
+            self._after_undo(self.ops.undo(self), "Undone")
 
     def redo(self) -> None:
         if self._settle_page():
-            self.ops.redo(self)
+            self._after_undo(self.ops.redo(self), "Redone")
+
+    def _after_undo(self, changes: Changes | None, verb: str) -> None:
+        if changes is None:
+            return
+        what = changes.label.split(" ", 1)[1] if " " in changes.label else changes.label
+        self.statusBar().showMessage(f"{verb}: {what}", 8000)
+        # Show the record that came back or changed, where it has a page.
+        for kind, record_id in (*changes.created, *changes.updated):
+            if kind in self.factories and kind != "today":
+                with contextlib.suppress(DeskError):
+                    records.get(self.db, kind, record_id)
+                    self.open_record(kind, record_id)
+                    return
+
+    def _read_data_version(self) -> int:
+        return int(self.db.execute("PRAGMA data_version").fetchone()[0])
+
+    def _check_outside_changes(self) -> None:
+        try:
+            version = self._read_data_version()
+        except sqlite3.ProgrammingError:  # the database was closed under a closing window
+            self._watch.stop()
+            return
+        if version == self._data_version:
+            return
+        self._data_version = version
+        page = self.current_page()
+        if getattr(getattr(page, "form", None), "dirty", False):
+            return  # never pull a form out from under someone typing; next tick
+        self.refresh_all()
+        self.statusBar().showMessage("Updated with changes made outside this window", 8000)
 
     def _settle_page(self) -> bool:
         """Unsaved edits on screen come first: undo acts on what is stored."""
@@ -437,4 +478,5 @@ class MainWindow(QMainWindow):
             if isinstance(widget, RecordPage):
                 widget.save_layout()
         store.sync()
+        self._watch.stop()
         event.accept()

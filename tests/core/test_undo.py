@@ -225,3 +225,36 @@ def test_each_write_reports_its_changes(db: Database) -> None:
         for (op_id,) in db.execute("SELECT DISTINCT op_id FROM history WHERE op_id IS NOT NULL")
     }
     assert ops == {visit.op_id, item.op_id, edit.op_id, gone.op_id}
+
+
+def test_emptying_the_trash_retires_what_it_touched_so_undo_moves_on(db: Database) -> None:
+    org = records.create(db, "organisation", {"name": "Sister Cities International"})
+    partnership = records.create(db, "partnership", {"partner_name": "Plzeň", "kind": "other"})
+    attached = attachments.attach_file(db, "partnership", partnership.id, b"minutes", "mou.txt")
+    records.delete(db, "partnership", partnership.id)
+    undo.empty_trash(db)
+    live = {info.id for info in undo.undoable(db)}
+    assert attached.op_id not in live and partnership.op_id not in live
+    assert undo.undo(db).label == "Undo Add organization “Sister Cities International”"
+    assert queries.count(db, "organisation") == 0 and org.op_id not in {
+        i.id for i in undo.undoable(db)
+    }
+
+
+def test_a_forced_import_undo_is_one_labelled_operation_in_the_trash(db: Database) -> None:
+    batch = importer.apply_plan(
+        db, importer.plan_file(db, "partnership", DATA / "sister_cities.csv")
+    )
+    first = db.execute("SELECT id FROM partnerships ORDER BY id LIMIT 1").fetchone()[0]
+    records.update(db, "partnership", first, {"notes": "edited after the import"})
+    importer.undo_batch(db, batch, force=True)
+    assert queries.count(db, "partnership") == 0
+    latest = undo.undoable(db, 1)[0]
+    assert latest.label == "Undo import 1 from “sister_cities.csv”"
+    entry = undo.trash(db)[0]
+    assert entry.title == "12 partnerships imported from sister_cities.csv"
+
+    undo.restore(db, entry.op_id)
+    assert queries.count(db, "partnership") == 12
+    state = db.execute("SELECT undone_at FROM import_batches WHERE id = ?", (batch,)).fetchone()
+    assert state[0] is None  # the import is in force again, and can be undone again

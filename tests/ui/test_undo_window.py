@@ -126,3 +126,37 @@ def test_trash_dialog_restores_a_record_with_what_went_with_it(
     assert "for good" in answer[-1]
     assert undo.trash(db) == [] and dialog.model.rowCount() == 0
     assert dialog.result() == QDialog.DialogCode.Rejected
+
+
+def test_the_window_picks_up_changes_made_outside_it(
+    make_window: Any, db: Database, db_path: Path, qtbot: Any
+) -> None:
+    from desk.core.db import open_database
+
+    window = make_window(db, db_path)
+    window.show_page("organisation")
+    page = window.page("organisation")
+    assert page.model.rowCount() == 0
+    other = open_database(db_path)  # a command line run while the window is open
+    records.create(other, "organisation", {"name": "Japan Society of Oregon"})
+    other.close()
+    window._check_outside_changes()
+    assert page.model.rowCount() == 1
+    assert window.undo_action.text() == "Undo Add organization “Japan Society of Oregon”"
+    assert "outside this window" in window.statusBar().currentMessage()
+
+
+def test_undo_shows_what_came_back(
+    make_window: Any, db: Database, db_path: Path, qtbot: Any, answer: list[str]
+) -> None:
+    kobe = records.create(db, "partnership", {"partner_name": "Kobe", "kind": "sister_city"}).id
+    records.create(db, "partnership", {"partner_name": "Lyon", "kind": "sister_city"})
+    window = make_window(db, db_path)
+    window.open_record("partnership", kobe)
+    page = window.page("partnership")
+    page.delete_record()
+    assert page.current_id is None
+    assert all("(" not in page.links.tabText(n) for n in range(page.links.count()))
+    window.undo()
+    assert page.current_id == kobe
+    assert window.statusBar().currentMessage() == "Undone: Delete partnership “Kobe”"

@@ -297,6 +297,8 @@ class LinksPanel(QTabWidget):
         self.home_zone = times.home_zone(self.db)
         self.setEnabled(record_id is not None)
         for n, tab in enumerate(self.tabs):
+            if record_id is None:
+                tab.model.set_rows([])  # no record: nothing of the last one lingers
             count = tab.load(record_id) if record_id is not None else 0
             base = tab.link.label if isinstance(tab, LinkTab) else "Files"
             self.setTabText(n, f"{base} ({count})" if count else base)
