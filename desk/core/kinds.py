@@ -121,8 +121,8 @@ _KINDS: tuple[Kind, ...] = (
         "Contacts",
         (
             Field("honorific", "Honorific", help="e.g. H.E., Dr., Mayor"),
-            Field("given_name", "Given name (romanised)"),
-            Field("family_name", "Family name (romanised)", required=True),
+            Field("given_name", "Given name (romanized)"),
+            Field("family_name", "Family name (romanized)", required=True),
             Field("name_native", "Name in native script"),
             Field("name_order", "Name order", "enum", vocab=v.NAME_ORDERS, default="given_first"),
             Field("written_address", "Written form of address", help="as on a letter"),
