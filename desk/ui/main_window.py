@@ -11,9 +11,7 @@ from typing import Any
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
-    QFileDialog,
     QListWidget,
-    QMainWindow,
     QMessageBox,
     QSplitter,
     QStackedWidget,
@@ -21,16 +19,15 @@ from PySide6.QtWidgets import (
 )
 
 from desk import __version__
-from desk.core import db as dbmod
 from desk.core import operations, queries, records
 from desk.core.db import Database
-from desk.core.demo import build_demo
 from desk.core.errors import DeskError
 from desk.core.kinds import KINDS
 from desk.core.operations import Changes
 from desk.ui import tasks
 from desk.ui.dialogs.record_dialog import RecordDialog
 from desk.ui.dialogs.search_palette import SearchPalette
+from desk.ui.file_actions import FileActions
 from desk.ui.links import LINKS
 from desk.ui.ops import operations_for
 from desk.ui.pages.city_page import CityPage
@@ -52,7 +49,7 @@ def watched_kinds(page_key: str) -> set[str]:
     return kinds
 
 
-class MainWindow(QMainWindow):
+class MainWindow(FileActions):
     def __init__(self, db: Database, path: Path) -> None:
         super().__init__()
         self.db = db
@@ -353,110 +350,6 @@ class MainWindow(QMainWindow):
             "About desk",
             f"desk {__version__}\n\nThe offline desk for a "
             "city's international affairs.\n\nDatabase: " + str(self.path),
-        )
-
-    # -- background work ---------------------------------------------------------------
-    def run_task(self, title: str, job: Any, on_done: Any) -> tasks.Task:
-        """Run `job(database, progress)` in the background on its own connection."""
-
-        def failed(exc: BaseException) -> None:
-            if not isinstance(exc, tasks.Cancelled):
-                QMessageBox.warning(self, title, str(exc))
-
-        task = tasks.run(self, title, tasks.on_own_connection(self.path, job), on_done, failed)
-        self._tasks.append(task)
-        task.done.connect(lambda _r: self._tasks.remove(task))
-        task.error.connect(lambda _e: self._tasks.remove(task))
-        return task
-
-    def _export(
-        self, title: str, default_name: str, file_filter: str, write: Any, what: str
-    ) -> None:
-        """Ask where, then write in the background: write(database, path, progress)."""
-        chosen, _ = QFileDialog.getSaveFileName(self, title, default_name, file_filter)
-        if not chosen:
-            return
-        path = Path(chosen)
-        self.run_task(
-            title,
-            lambda database, progress: write(database, path, progress),
-            lambda result: self.statusBar().showMessage(
-                f"{what.format(result=result)} written to {path}", 8000
-            ),
-        )
-
-    def export_calendar(self) -> None:
-        from desk.io.calendar import export_ics
-
-        self._export(
-            "Export calendar",
-            "desk.ics",
-            "iCalendar (*.ics)",
-            lambda db, path, _p: export_ics(db, path),
-            "{result} events",
-        )
-
-    def export_cards(self) -> None:
-        from desk.io.vcard import export_vcards
-
-        self._export(
-            "Export contacts",
-            "desk-contacts.vcf",
-            "vCard (*.vcf)",
-            lambda db, path, _p: export_vcards(db, path),
-            "{result} contacts",
-        )
-
-    def export_json(self) -> None:
-        from desk.io.dump import export_json
-
-        self._export(
-            "Export everything", "desk-export.json", "JSON (*.json)", export_json, "Everything"
-        )
-
-    def backup(self) -> None:
-        self._export(
-            "Back up the database",
-            f"{self.path.stem}-backup.sqlite",
-            "SQLite (*.sqlite)",
-            lambda db, path, _p: dbmod.backup(db, path),
-            "A backup",
-        )
-
-    def restore_backup(self) -> None:
-        if not self._settle_page():
-            return
-        from desk.ui.backup_service import restore_dialog
-
-        if restore_dialog(self, self.path) is not None:
-            # Every record may differ now, and so may what undo can take back.
-            self.refresh_all()
-
-    def import_json(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Import a dump", "", "JSON (*.json)")
-        if not path:
-            return
-        answer = QMessageBox.question(
-            self,
-            "Replace everything?",
-            "Importing replaces every record in this database with the dump's. A backup "
-            "of the database is written first. Go ahead?",
-        )
-        if answer != QMessageBox.StandardButton.Yes:
-            return
-        from desk.io.dump import import_json
-
-        def job(database: Database, progress: tasks.Progress) -> dict[str, int]:
-            dbmod.backup(database, self.path.with_name(self.path.stem + ".before-import.sqlite"))
-            return import_json(database, Path(path), replace=True, progress=progress)
-
-        self.run_task("Importing", job, lambda _loaded: self.refresh_all())
-
-    def load_demo(self) -> None:
-        self.run_task(
-            "Writing the demo city",
-            lambda database, progress: build_demo(database, progress=progress),
-            lambda _s: self.refresh_all(),
         )
 
     # -- window state ------------------------------------------------------------------
