@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from desk import paths
-from desk.core import userconfig
+from desk.core import files, userconfig
 from desk.core.errors import DeskError
 from desk.core.holder import try_lock, unlock
 
@@ -391,7 +391,7 @@ def _copy_verified(
                 f"Could not write the backup into {folder}: {exc.strerror or exc}."
             ) from exc
         raise
-    userconfig.fsync_folder(folder)
+    files.sync_folder(folder)
     return BackupInfo(
         path=final,
         taken_at=taken,

@@ -164,7 +164,7 @@ def _save(path: StrPath, produce: Callable[[int, Path], None], verify: Verify | 
         if isinstance(exc, OSError):
             raise explain(exc, target) from exc
         raise
-    _sync_folder(folder)
+    sync_folder(folder)
     return target
 
 
@@ -258,7 +258,7 @@ def _sync_file(temp: Path, mode: int) -> None:
         os.fsync(handle.fileno())
 
 
-def _sync_folder(folder: Path) -> None:
+def sync_folder(folder: Path) -> None:
     """Make the rename itself durable. POSIX only; best effort, as the file is in place."""
     if os.name != "posix":
         return

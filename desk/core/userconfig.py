@@ -13,15 +13,12 @@ new one, never half of either.
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
 from desk import paths
-from desk.core.errors import DeskError
+from desk.core.files import safe_write_text
 
 FILE_NAME = "config.json"
 
@@ -71,38 +68,6 @@ def update_database(db_path: str | Path, **changes: Any) -> dict[str, Any]:
 
 
 def write_atomically(target: Path, text: str) -> None:
-    """Temp file beside the target, fsync, os.replace, fsync the folder."""
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        handle, temp_name = tempfile.mkstemp(
-            prefix=f".{target.name}.", suffix=".tmp", dir=target.parent
-        )
-    except OSError as exc:
-        raise DeskError(f"Cannot write {target}: {exc.strerror or exc}.") from exc
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(text)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temp_name, target)
-    except OSError as exc:
-        with contextlib.suppress(OSError):
-            os.unlink(temp_name)
-        raise DeskError(f"Cannot write {target}: {exc.strerror or exc}.") from exc
-    fsync_folder(target.parent)
-
-
-def fsync_folder(folder: Path) -> None:
-    """Make a rename in `folder` durable. Windows has no directory handles to sync."""
-    if os.name == "nt":
-        return
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
+    """The config file goes through the same safe save as every file desk writes."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    safe_write_text(target, text, encoding="utf-8")
