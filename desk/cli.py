@@ -287,8 +287,10 @@ def _cmd_history(db: dbmod.Database, args: argparse.Namespace) -> int:
         if row["action"] == "update":
             for name, (old, new) in row["changes"].items():
                 if name != "updated_at":
-                    label = spec.field_map[name].label if name in spec.field_map else name
-                    print(f"    {label}: {old!r} -> {new!r}")
+                    field = spec.field_map.get(name)
+                    words = (field.vocab or {}) if field else {}
+                    label = field.label if field else name
+                    print(f"    {label}: {words.get(old, old)!r} -> {words.get(new, new)!r}")
     return 0
 
 
@@ -357,7 +359,8 @@ def _dispatch(db: dbmod.Database, args: argparse.Namespace, path: Path) -> int:
     if command == "edit":
         spec = kind(args.kind)
         changes = records.update(db, spec.name, args.id, _values(args.values)).fields
-        print(f"Changed {', '.join(changes) or 'nothing'}.")
+        names = [spec.field_map[n].label if n in spec.field_map else n for n in changes]
+        print(f"Changed {', '.join(names) or 'nothing'}.")
         return 0
     if command == "delete":
         return _cmd_delete(db, args)

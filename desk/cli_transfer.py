@@ -10,6 +10,7 @@ from typing import Any
 
 from desk.core import db as dbmod
 from desk.core import queries
+from desk.core.dates import short_moment
 from desk.core.errors import DeskError
 from desk.core.kinds import kind
 from desk.io.mapping import IMPORTABLE
@@ -153,9 +154,10 @@ def run_transfer(db: dbmod.Database, args: argparse.Namespace) -> int:
         return _import_records(db, args)
     if args.command == "imports":
         for batch in importer.batches(db):
-            state = f"undone {batch['undone_at'][:10]}" if batch["undone_at"] else "in place"
+            undone = batch["undone_at"]
+            state = f"undone {short_moment(undone)}" if undone else "in place"
             print(
-                f"#{batch['id']}  {batch['created_at'][:16]}  {batch['kind']:<12} "
+                f"#{batch['id']}  {short_moment(batch['created_at'])}  {batch['kind']:<12} "
                 f"{batch['source']}: {batch['created']} new, {batch['matched']} matched "
                 f"({state})"
             )

@@ -65,7 +65,7 @@ def test_add_edit_status_delete(
     pid = json.loads(out)["id"]
     assert code == 0
     code, out, _ = run(capsys, demo_path, "edit", "partnership", str(pid), "region=Hyogo")
-    assert code == 0 and "region" in out
+    assert code == 0 and "Region / province" in out
     code, out, _ = run(
         capsys,
         demo_path,

@@ -75,3 +75,14 @@ def long_when(moment: dt.datetime) -> str:
 def short_when(moment: dt.datetime) -> str:
     """'4/8/2025 10:02 AM'."""
     return f"{short_date(moment)} {clock(moment)}"
+
+
+def relative_days(days: int) -> str:
+    """'today', 'tomorrow', 'in 3 days', 'yesterday', '12 days ago'."""
+    if days == 0:
+        return "today"
+    if days == 1:
+        return "tomorrow"
+    if days == -1:
+        return "yesterday"
+    return f"in {days:,} days" if days > 0 else f"{-days:,} days ago"

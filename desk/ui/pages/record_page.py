@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desk.core import records
+from desk.core import dates, records
 from desk.core.db import Database
 from desk.core.errors import DeskError
 from desk.core.kinds import KINDS
@@ -41,19 +41,27 @@ def summary(kind: str, row: dict[str, Any]) -> str:
     """The one line that matters most about a record, under its name."""
     today = dt.date.today()
     if kind == "agreement" and row.get("decision_deadline"):
-        days = (dt.date.fromisoformat(row["decision_deadline"]) - today).days
-        when = f"in {days} days" if days >= 0 else f"{-days} days ago"
+        deadline = dt.date.fromisoformat(row["decision_deadline"])
+        expiry = dt.date.fromisoformat(row["expiry_date"])
+        if expiry < today:
+            return f"Expired {dates.month_day_year(expiry)}"
+        when = dates.relative_days((deadline - today).days)
         return (
-            f"Decision deadline {row['decision_deadline']} ({when}); expires {row['expiry_date']}"
+            f"Decision due {dates.month_day_year(deadline)} ({when}); "
+            f"expires {dates.month_day_year(expiry)}"
         )
     if kind == "partnership" and row.get("established_date"):
         start = dt.date.fromisoformat(row["established_date"])
         years = today.year - start.year + ((today.month, today.day) > (start.month, start.day))
+        anniversary = records.add_months(start, 12 * years)
         return (
-            f"Established {start.isoformat()}; {years} years on {start:%d %B} {start.year + years}"
+            f"Established {dates.month_day_year(start)}; {years} years on "
+            f"{dates.month_day_year(anniversary)}"
         )
     if kind == "visit" and row.get("start_date"):
-        return f"{row['start_date']} to {row.get('end_date') or '?'}  ·  {row.get('city') or ''}"
+        end = f" to {dates.short_date(row['end_date'])}" if row.get("end_date") else ""
+        place = f"  ·  {row['city']}" if row.get("city") else ""
+        return f"{dates.short_date(row['start_date'])}{end}{place}"
     return ""
 
 
