@@ -38,11 +38,10 @@ def main() -> None:
         preflight(data)
         write_workbook(spec, data, out)
         times.append(time.perf_counter() - began)
-    engagements = len(data.all())
     print(
-        f"survey for {engagements:,} engagements "
-        + "("
-        + ", ".join(f"{len(r)} {k}" for k, r in data.engagements.items())
+        f"survey for {len(data.unique):,} unique engagements "
+        + "(rows behind them: "
+        + ", ".join(f"{len(r):,} {k}" for k, r in data.engagements.items())
         + "): "
         f"median {statistics.median(times) * 1000:.0f} ms, best {min(times) * 1000:.0f} ms "
         f"(target 1000 ms for 2,000); {out.stat().st_size / 1024:.0f} KB"
