@@ -80,12 +80,12 @@ def _list(args: argparse.Namespace, path: Path) -> int:
     if not found:
         print(f"No backups of {path.name} yet in {folder}.")
         return 0
-    headers = ["#", "when", "reason", "size", *backups.COUNTED]
+    headers = ["#", "When", "Reason", "Size", *backups.counted_headers()]
     rows = [
         [
             str(number),
             dates.short_when(info.taken_at),
-            info.reason,
+            backups.REASON_WORDS.get(info.reason, info.reason),
             backups.size_text(info.size),
             *(
                 [f"damaged: {info.damaged}", *[""] * (len(backups.COUNTED) - 1)]
@@ -98,7 +98,7 @@ def _list(args: argparse.Namespace, path: Path) -> int:
     widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(headers)]
     for cells in [headers, ["-" * w for w in widths], *rows]:
         print("  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip())
-    print(f"\n{len(found)} backup(s) in {folder}")
+    print(f"\n{len(found)} backup{'' if len(found) == 1 else 's'} in {folder}")
     return 0
 
 

@@ -33,6 +33,12 @@ from desk.core.errors import DeskError
 from desk.core.holder import try_lock, unlock
 
 REASONS = ("auto", "manual", "before-restore")
+# How each reason reads where a person sees it.
+REASON_WORDS = {
+    "auto": "Automatic",
+    "manual": "Taken by hand",
+    "before-restore": "Before a restore",
+}
 COUNTED = ("partnerships", "agreements", "visits", "contacts", "organisations")
 KEEP_NEWEST = 5
 KEEP_DAYS = 7
@@ -532,3 +538,10 @@ def counts_text(counts: dict[str, int]) -> str:
     from desk.core.kinds import kind_of_table
 
     return ", ".join(kind_of_table(t).count(counts[t]) for t in COUNTED if t in counts)
+
+
+def counted_headers() -> list[str]:
+    """Column headings for the counted tables, as desk names those records."""
+    from desk.core.kinds import kind_of_table
+
+    return [kind_of_table(t).plural for t in COUNTED]

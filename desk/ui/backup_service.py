@@ -173,7 +173,7 @@ class RestoreDialog(QDialog):
         label = QLabel(intro)
         label.setWordWrap(True)
         layout.addWidget(label)
-        headers = ["When", "Reason", "Size", *[t.capitalize() for t in backups.COUNTED]]
+        headers = ["When", "Reason", "Size", *backups.counted_headers()]
         self.table = QTableWidget(len(self.found), len(headers))
         self.table.setHorizontalHeaderLabels(headers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -181,7 +181,8 @@ class RestoreDialog(QDialog):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setVisible(False)
         for row, info in enumerate(self.found):
-            cells = [dates.short_when(info.taken_at), info.reason, backups.size_text(info.size)]
+            reason = backups.REASON_WORDS.get(info.reason, info.reason)
+            cells = [dates.short_when(info.taken_at), reason, backups.size_text(info.size)]
             if info.damaged:
                 cells.append(f"damaged: {info.damaged}")
             else:

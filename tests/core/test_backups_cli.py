@@ -37,18 +37,18 @@ def test_listing_taking_and_json(city: Path, capsys: pytest.CaptureFixture[str])
     lines = out.splitlines()
     assert lines[0].split() == [
         "#",
-        "when",
-        "reason",
-        "size",
-        "partnerships",
-        "agreements",
-        "visits",
-        "contacts",
-        "organisations",
+        "When",
+        "Reason",
+        "Size",
+        "Partnerships",
+        "Agreements",
+        "Visits",
+        "Contacts",
+        "Organizations",
     ]
-    assert lines[2].split()[0] == "1" and " manual " in lines[2]
+    assert lines[2].split()[0] == "1" and " Taken by hand " in lines[2]
     assert lines[2].split()[3] in ("AM", "PM")  # 1  4/8/2025 10:02 AM  manual
-    assert lines[-1].startswith("1 backup(s) in ")
+    assert lines[-1].startswith("1 backup in ")
     code, out, _ = run(capsys, city, "backups", "--json")
     data = json.loads(out)
     assert data["folder"] == str(backups.backup_folder(city)) and data["note"] is None

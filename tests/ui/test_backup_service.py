@@ -72,7 +72,7 @@ def test_restore_dialog_lists_and_restores_after_asking(
     def choose(dialog: RestoreDialog) -> None:
         seen.append(dialog)
         assert dialog.table.rowCount() == 1
-        assert dialog.table.item(0, 1).text() == "manual"
+        assert dialog.table.item(0, 1).text() == "Taken by hand"
         assert dialog.restore_button.isEnabled()
 
     dialogs(RestoreDialog, choose)
