@@ -307,7 +307,7 @@ def _cmd_check(db: dbmod.Database, args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace, path: Path) -> int:
-    if args.command == "survey" and (args.check or args.compare):
+    if args.command == "survey" and (args.check or args.compare or args.aggregate):
         return run_report(None, args)  # reads workbooks only; no database needed
     if args.command == "import" and args.what == "json":
         return import_dump(args, path)

@@ -55,7 +55,16 @@ def add_report_parsers(sub: Any) -> None:
         action="store_true",
         help="print the counts the national findings publish (with --json: for scripts)",
     )
-    survey.add_argument("--json", action="store_true", help="with --summary: print JSON")
+    survey.add_argument(
+        "--json", action="store_true", help="with --summary or --aggregate: print JSON"
+    )
+    survey.add_argument(
+        "--aggregate",
+        type=Path,
+        nargs="+",
+        metavar="FILE",
+        help="add up many cities' workbooks into the national findings (with --out, a workbook)",
+    )
     survey.add_argument(
         "--compare",
         type=Path,
@@ -92,7 +101,7 @@ def _briefing(db: dbmod.Database, args: argparse.Namespace) -> int:
 
 
 def _survey(db: dbmod.Database | None, args: argparse.Namespace) -> int:
-    from desk.reports import survey_check
+    from desk.reports import survey_check, survey_compare
     from desk.reports.survey_data import collect, preflight
     from desk.reports.survey_edition import load
     from desk.reports.survey_workbook import write_workbook
@@ -101,12 +110,15 @@ def _survey(db: dbmod.Database | None, args: argparse.Namespace) -> int:
         problems = survey_check.check(args.check, args.edition)
         for problem in problems:
             print(problem)
-        print(f"{len(problems)} problem(s)." if problems else f"{args.check} is ready to send.")
+        noun = "problem" if len(problems) == 1 else "problems"
+        print(f"{len(problems)} {noun} to fix." if problems else f"{args.check} is ready to send.")
         return 1 if problems else 0
     if args.compare:
-        for line in survey_check.compare(*args.compare, edition=args.edition).lines():
+        for line in survey_compare.compare(*args.compare, edition=args.edition).lines():
             print(line)
         return 0
+    if args.aggregate:
+        return _aggregate(args)
     assert db is not None
     spec = load(args.edition)
     data = collect(db, args.since or spec.default_since)
@@ -154,3 +166,24 @@ def _print_summary(data: Any, *, as_json: bool) -> int:
     block("By priority area", summary["by_area"], lambda c: v.PRIORITY_AREAS[c])
     block("By partner country", summary["by_country"], countries.country_name)
     return 0
+
+
+def _aggregate(args: argparse.Namespace) -> int:
+    from desk.reports.survey_aggregate import aggregate, write_national
+
+    national = aggregate(args.aggregate, anyway=args.anyway, edition=args.edition)
+    for source, problems in national.skipped.items():
+        print(f"Left out {source}: {len(problems)} problem(s), first: {problems[0]}")
+    if args.out:
+        write_national(national, args.out, args.edition)
+    if args.json:
+        print(json.dumps(national.as_json(), ensure_ascii=False, indent=1))
+    else:
+        summary = national.as_json()
+        cities = summary["cities"]
+        print(
+            f"{cities} {'city' if cities == 1 else 'cities'}, "
+            f"{summary['engagements']} unique engagements"
+            + (f"; national findings written to {args.out}" if args.out else "")
+        )
+    return 1 if national.skipped else 0

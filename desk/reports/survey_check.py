@@ -1,46 +1,35 @@
-"""Reading a survey workbook back: check a hand-edited copy against its edition before
-sending it, and compare last year's submission with this year's."""
+"""Checking a survey workbook before it is sent: what the form would not accept, and what
+the conference would not believe (dates outside the window, an expiry before its
+signing, a repeated row, a Summary that no longer matches the rows). Each finding names
+sheet, row and column."""
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+import re
+from collections import Counter
 from pathlib import Path
 from typing import Any
-from zipfile import BadZipFile
 
-from openpyxl import load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
+from desk.core import vocab as v
+from desk.reports.survey_edition import CODES, YES, Edition, Question, Table, area_headers, load
+from desk.reports.survey_read import Row, answers, as_date, first_year, open_book, table_rows, text
 
-from desk.core.errors import DeskError
-from desk.reports.survey_edition import YES, Edition, Question, Table, area_headers, load
-
-
-def _open(path: Path) -> Any:
-    try:
-        return load_workbook(path, data_only=False)
-    except FileNotFoundError:
-        raise DeskError(f"No file at {path}.") from None
-    except (BadZipFile, InvalidFileException, KeyError, OSError) as exc:
-        raise DeskError(f"{path} is not an Excel workbook (.xlsx): {exc}") from None
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
+# Dates checked against the survey window: (sheet key, column header).
+_DATED = {"agreements": "Signed", "meetings": "Start"}
+# (sheet key, earlier column, later column, what it means when they are the wrong way).
+_ORDER = (
+    ("agreements", "Signed", "Expires", "expires before it was signed"),
+    ("meetings", "Start", "End", "ends before it starts"),
+)
 
 
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
-def check(path: Path, edition: str | None = None) -> list[str]:
-    """Everything in the workbook the conference's form would not accept, row by row."""
+def check(path: Path, edition: str | None = None, today: dt.date | None = None) -> list[str]:
+    """Everything in the workbook to fix before sending it, one line each."""
     spec = load(edition)
-    book = _open(path)
+    book = open_book(path)
+    today = today or dt.date.today()
     problems: list[str] = []
     for sheet_name, questions in (
         (spec.respondent_sheet, spec.respondent),
@@ -50,159 +39,221 @@ def check(path: Path, edition: str | None = None) -> list[str]:
             problems.append(f"Sheet '{sheet_name}' is missing.")
             continue
         problems += _check_questions(book[sheet_name], sheet_name, questions)
+    window = (dt.date(first_year(book, spec), 1, 1), today)
+    rows: dict[str, list[Row]] = {}
     for table in spec.tables:
         if table.sheet not in book.sheetnames:
             problems.append(f"Sheet '{table.sheet}' is missing.")
             continue
-        problems += _check_table(book[table.sheet], table)
+        found, table_problems = _check_table(book[table.sheet], table, window)
+        rows[table.key] = found
+        problems += table_problems
+    problems += _check_links(spec, rows)
+    if spec.summary_sheet in book.sheetnames and "engagements" in rows:
+        problems += _check_summary(book[spec.summary_sheet], spec, rows["engagements"])
     return problems
 
 
 def _check_questions(sheet: Any, name: str, questions: tuple[Question, ...]) -> list[str]:
-    answers: dict[str, tuple[int, Any]] = {}
-    for row in sheet.iter_rows(min_row=1):
-        label = _text(row[0].value).removesuffix(" *")
-        if label:
-            answers[label] = (row[0].row, row[1].value if len(row) > 1 else None)
+    given = answers(sheet, questions)
     problems = []
     for question in questions:
-        if question.label not in answers:
+        answer = given.get(question.source)
+        if answer is None:
             problems.append(f"Sheet '{name}': the question '{question.label}' is missing.")
             continue
-        row, value = answers[question.label]
-        if question.required and _text(value) == "":
-            problems.append(f"Sheet '{name}', row {row}: '{question.label}' needs an answer.")
-        elif (
-            value is not None
-            and question.type in ("int", "money")
-            and not isinstance(value, int | float)
-        ):
-            problems.append(
-                f"Sheet '{name}', row {row}: '{question.label}' must be a number, "
-                f"got '{_text(value)}'."
-            )
-        elif value is not None and question.type == "yes_no" and _text(value) not in (YES, "No"):
-            problems.append(
-                f"Sheet '{name}', row {row}: '{question.label}' must be Yes or No, "
-                f"got '{_text(value)}'."
-            )
+        where = f"Sheet '{name}', row {answer.row}, '{question.label}'"
+        value, shown = answer.value, text(answer.value)
+        if question.required and shown == "":
+            problems.append(f"{where}: an answer is needed.")
+        elif value is None or shown == "":
+            continue
+        elif question.type in ("int", "money") and not isinstance(value, int | float):
+            problems.append(f"{where}: must be a number, got '{shown}'.")
+        elif question.type in ("int", "money") and value < 0:
+            problems.append(f"{where}: cannot be negative, got {shown}.")
+        elif question.type == "yes_no" and shown not in (YES, "No"):
+            problems.append(f"{where}: must be Yes or No, got '{shown}'.")
+        elif question.type == "email" and not _EMAIL.match(shown):
+            problems.append(f"{where}: '{shown}' is not an email address.")
     return problems
 
 
-def _check_table(sheet: Any, table: Table) -> list[str]:
+def _check_table(
+    sheet: Any, table: Table, window: tuple[dt.date, dt.date]
+) -> tuple[list[Row], list[str]]:
     expected = table.headers()
-    found = [_text(c.value) for c in sheet[1]][: len(expected)]
+    headers, rows = table_rows(sheet)
+    found = headers[: len(expected)]
     if found != expected:
-        wrong = next(
-            (
-                i
-                for i, (a, b) in enumerate(
-                    zip(found + [""] * len(expected), expected, strict=False)
-                )
-                if a != b
-            ),
-            0,
-        )
-        return [
+        padded = found + [""] * (len(expected) - len(found))
+        wrong = next((i for i, h in enumerate(expected) if padded[i] != h), 0)
+        seen = found[wrong] if wrong < len(found) else ""
+        return [], [
             f"Sheet '{table.sheet}': column {wrong + 1} should be headed "
-            f"'{expected[wrong]}', found '{found[wrong] if wrong < len(found) else ''}'."
+            f"'{expected[wrong]}', found '{seen}'."
         ]
+    problems: list[str] = []
+    first_seen: dict[tuple[str, ...], int] = {}
+    for row in rows:
+        where = f"Sheet '{table.sheet}', row {row.number}"
+        problems += _check_cells(table, row, where)
+        problems += _check_dates(table, row, where, window)
+        key = tuple(row.get(h) for h in expected)
+        if key in first_seen:
+            problems.append(f"{where}: repeats row {first_seen[key]}.")
+        first_seen.setdefault(key, row.number)
+    return rows, problems
+
+
+def _check_cells(table: Table, row: Row, where: str) -> list[str]:
     problems = []
-    areas = set(area_headers())
-    for row in sheet.iter_rows(min_row=2):
-        cells = {expected[i]: row[i] for i in range(min(len(row), len(expected)))}
-        values = {header: cell.value for header, cell in cells.items()}
-        if all(_text(value) == "" for value in values.values()):
+    areas = area_headers()
+    for column in table.columns:
+        if column.type == "areas":
+            marked = [h for h in areas if row.get(h) not in ("", YES)]
+            problems += [
+                f"{where}, column '{h}': mark with Yes or leave empty, got '{row.get(h)}'."
+                for h in marked
+            ]
+            if column.required and not any(row.get(h) == YES for h in areas):
+                problems.append(f"{where}: mark at least one priority area.")
             continue
-        where = f"Sheet '{table.sheet}', row {row[0].row}"
-        for column in table.columns:
-            if column.type == "areas":
-                marked = [h for h in areas if _text(values.get(h)) not in ("", YES)]
-                problems += [
-                    f"{where}, column '{h}': mark with Yes or leave empty, got "
-                    f"'{_text(values.get(h))}'."
-                    for h in sorted(marked)
-                ]
-                if column.required and not any(_text(values.get(h)) == YES for h in areas):
-                    problems.append(f"{where}: mark at least one priority area.")
-                continue
-            value = values.get(column.header)
-            text = _text(value)
-            if column.required and text == "":
-                problems.append(f"{where}, column '{column.header}': an answer is needed.")
-            elif text and column.type == "choice" and text not in column.allowed():
+        value, shown = row.values.get(column.header), row.get(column.header)
+        at = f"{where}, column '{column.header}'"
+        cell = row.cells.get(column.header)
+        if cell is not None and cell.data_type == "f":
+            problems.append(f"{at}: holds a formula, not an answer.")
+        elif column.required and shown == "":
+            problems.append(f"{at}: an answer is needed.")
+        elif shown == "":
+            continue
+        elif column.type == "choice" and shown not in column.allowed():
+            problems.append(f"{at}: '{shown}' is not one of the allowed answers.")
+        elif column.type == "code" and column.choices:
+            problems += _check_code(at, column.choices, shown)
+        elif column.type == "area_codes":
+            unknown = [c for c in shown.split(";") if c.strip() not in v.PRIORITY_AREAS]
+            if unknown:
+                problems.append(f"{at}: '{unknown[0].strip()}' is not a priority area code.")
+        elif column.type == "date" and as_date(value) is None:
+            problems.append(f"{at}: '{shown}' is not a date.")
+        elif column.type in ("int", "number") and not isinstance(value, int | float):
+            problems.append(f"{at}: must be a number, got '{shown}'.")
+        elif column.type == "int" and value < 0:
+            problems.append(f"{at}: cannot be negative, got {shown}.")
+    return problems
+
+
+def _check_code(at: str, choices: str, shown: str) -> list[str]:
+    if shown in CODES[choices]():
+        return []
+    if choices == "countries" and shown.upper() == "US":
+        return [f"{at}: 'US' is the United States itself, not a foreign partner's country."]
+    return [f"{at}: '{shown}' is not one of the survey's codes."]
+
+
+def _check_dates(table: Table, row: Row, where: str, window: tuple[dt.date, dt.date]) -> list[str]:
+    problems = []
+    header = _DATED.get(table.key)
+    if header:
+        day = as_date(row.values.get(header))
+        if day is not None and day < window[0]:
+            problems.append(
+                f"{where}, column '{header}': {day:%m/%d/%Y} is before the survey's first "
+                f"year ({window[0].year})."
+            )
+        elif day is not None and day > window[1]:
+            problems.append(f"{where}, column '{header}': {day:%m/%d/%Y} is in the future.")
+    for key, earlier, later, meaning in _ORDER:
+        if key != table.key:
+            continue
+        first, second = as_date(row.values.get(earlier)), as_date(row.values.get(later))
+        if first and second and second < first:
+            problems.append(f"{where}, column '{later}': {meaning} ({second:%m/%d/%Y}).")
+    return problems
+
+
+def _check_links(spec: Edition, rows: dict[str, list[Row]]) -> list[str]:
+    """Engagement IDs: unique on the Engagements sheet, and every detail row's known."""
+    if "engagements" not in rows:
+        return []
+    problems = []
+    sheet = spec.table("engagements").sheet
+    seen: dict[str, int] = {}
+    for row in rows["engagements"]:
+        ident = row.get("Engagement ID")
+        if ident in seen:
+            problems.append(
+                f"Sheet '{sheet}', row {row.number}, column 'Engagement ID': '{ident}' is "
+                f"already used in row {seen[ident]}; each engagement is counted once."
+            )
+        seen.setdefault(ident, row.number)
+    for table in spec.tables:
+        if table.key == "engagements":
+            continue
+        for row in rows.get(table.key, []):
+            ident = row.get("Engagement ID")
+            if ident and ident not in seen:
                 problems.append(
-                    f"{where}, column '{column.header}': '{text}' is not one of "
-                    "the allowed answers."
-                )
-            elif text and column.type == "date" and not isinstance(value, dt.date):
-                try:
-                    dt.date.fromisoformat(text)
-                except ValueError:
-                    problems.append(f"{where}, column '{column.header}': '{text}' is not a date.")
-            cell = cells.get(column.header)
-            if cell is not None and cell.data_type == "f":
-                problems.append(
-                    f"{where}, column '{column.header}': holds a formula, not an answer."
+                    f"Sheet '{table.sheet}', row {row.number}, column 'Engagement ID': "
+                    f"'{ident}' is not on the {sheet} sheet."
                 )
     return problems
 
 
-@dataclass
-class Comparison:
-    added: dict[str, list[str]] = field(default_factory=dict)
-    ended: dict[str, list[str]] = field(default_factory=dict)
-    changed: dict[str, list[str]] = field(default_factory=dict)
-
-    def lines(self) -> list[str]:
-        out = []
-        for title, group in (
-            ("Added", self.added),
-            ("Gone", self.ended),
-            ("Changed", self.changed),
-        ):
-            for sheet, entries in group.items():
-                out += [f"{title} in {sheet}: {entry}" for entry in entries]
-        return out or ["No differences."]
-
-
-def _table_rows(book: Any, table: Table) -> dict[tuple[str, ...], dict[str, str]]:
-    if table.sheet not in book.sheetnames:
-        return {}
-    sheet = book[table.sheet]
-    headers = [_text(c.value) for c in sheet[1]]
-    rows: dict[tuple[str, ...], dict[str, str]] = {}
-    for row in sheet.iter_rows(min_row=2, values_only=True):
-        record = {h: _text(row[i]) for i, h in enumerate(headers) if h and i < len(row)}
-        if not any(record.values()):
-            continue
-        rows[tuple(record.get(name, "") for name in table.match)] = record
-    return rows
+def recount(rows: list[Row]) -> dict[str, Counter[str]]:
+    """The Summary's figures, counted again from the Engagements sheet's rows."""
+    counts: dict[str, Counter[str]] = {
+        "total": Counter(),
+        "by_method": Counter(),
+        "by_area": Counter(),
+        "by_country": Counter(),
+    }
+    for row in rows:
+        counts["total"]["engagements"] += 1
+        counts["by_method"][row.get("Method code")] += 1
+        for code in filter(None, (c.strip() for c in row.get("Priority area codes").split(";"))):
+            counts["by_area"][code] += 1
+        if row.get("Country code"):
+            counts["by_country"][row.get("Country code")] += 1
+    return counts
 
 
-def compare(last: Path, this: Path, edition: str | None = None) -> Comparison:
-    """What this year's submission adds, drops and changes against last year's."""
-    spec: Edition = load(edition)
-    before, after = _open(last), _open(this)
-    result = Comparison()
-    for table in spec.tables:
-        old, new = _table_rows(before, table), _table_rows(after, table)
-        label = table.sheet
-        added = [" / ".join(k) for k in new if k not in old]
-        ended = [" / ".join(k) for k in old if k not in new]
-        changed = []
-        for key in new.keys() & old.keys():
-            diffs = [
-                f"{h}: '{old[key].get(h, '')}' -> '{new[key].get(h, '')}'"
-                for h in new[key]
-                if old[key].get(h, "") != new[key].get(h, "")
-            ]
-            if diffs:
-                changed.append(f"{' / '.join(key)} ({'; '.join(diffs)})")
-        if added:
-            result.added[label] = added
-        if ended:
-            result.ended[label] = ended
-        if changed:
-            result.changed[label] = sorted(changed)
-    return result
+def _check_summary(sheet: Any, spec: Edition, rows: list[Row]) -> list[str]:
+    counts = recount(rows)
+    problems = []
+    name = spec.summary_sheet
+    heading = text(sheet["A1"].value)
+    stated = re.search(r"(\d+)\s*$", heading)
+    total = counts["total"]["engagements"]
+    if stated is None or int(stated.group(1)) != total:
+        problems.append(
+            f"Sheet '{name}', row 1: says '{heading}'; the Engagements sheet has {total}."
+        )
+    block = None
+    titles = {"Method": "by_method", "Priority area": "by_area", "Partner country": "by_country"}
+    shown: dict[str, dict[str, tuple[int, Any]]] = {key: {} for key in titles.values()}
+    for cells in sheet.iter_rows(min_row=2):
+        first = text(cells[0].value)
+        second = text(cells[1].value) if len(cells) > 1 else ""
+        if first == "Code" and second in titles:
+            block = titles[second]
+        elif not first:
+            block = None
+        elif block and len(cells) > 2:
+            shown[block][first] = (cells[0].row, cells[2].value)
+    for key, figures in shown.items():
+        for code, (row, value) in figures.items():
+            actual = counts[key].get(code, 0)
+            if text(value) != str(actual):
+                problems.append(
+                    f"Sheet '{name}', row {row}, column 'Engagements': {code} shows "
+                    f"{text(value) or 'nothing'}; the Engagements sheet has {actual}."
+                )
+        for code, actual in counts[key].items():
+            if code not in figures and code:
+                problems.append(
+                    f"Sheet '{name}': {code} is missing; the Engagements sheet has {actual}."
+                )
+    return problems
