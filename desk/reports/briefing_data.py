@@ -113,49 +113,37 @@ def gather(db: Database, visit_ref: int | str) -> Briefing:
         db, "SELECT * FROM gifts WHERE visit_id = ? ORDER BY direction, id", (visit_id,)
     )
     own = visit.get("partnership_id")
-    country = visit.get("country")
-    # Our ties with the country, the visit's own first; the detail below is the own one's.
-    b.partnerships = fetch(
-        db,
-        "SELECT * FROM partnerships WHERE id IS ? OR (country IS NOT NULL AND country = ? "
-        "AND status != 'ended') ORDER BY id IS ? DESC, status != 'active', partner_name "
-        "LIMIT 25",
-        (own, country, own),
-    )
+    # Only this visit's own records: its partnership and what belongs to that. `= ?`
+    # never matches a visit without a partnership to every record without one (`IS ?`
+    # would), and another partner in the same country is not this relationship.
+    b.partnerships = fetch(db, "SELECT * FROM partnerships WHERE id = ?", (own,))
     b.status_history = fetch(
         db,
-        "SELECT * FROM partnership_status_changes WHERE partnership_id IS ? ORDER BY changed_on",
+        "SELECT * FROM partnership_status_changes WHERE partnership_id = ? ORDER BY changed_on",
         (own,),
     )
     b.agreements = fetch(
         db,
-        "SELECT * FROM agreements WHERE partnership_id IS ? OR (country IS NOT NULL AND "
-        "country = ? AND decision_deadline BETWEEN ? AND ?) "
+        "SELECT * FROM agreements WHERE partnership_id = ? "
         "ORDER BY coalesce(decision_deadline, '9999'), title LIMIT 25",
-        (
-            own,
-            country,
-            dt.date.today().isoformat(),
-            (dt.date.today() + dt.timedelta(days=365)).isoformat(),
-        ),
+        (own,),
     )
     b.past_visits = fetch(
         db,
-        "SELECT * FROM visits WHERE id != ? AND (partnership_id IS ? OR "
-        "(country IS NOT NULL AND country = ?)) AND start_date < ? "
+        "SELECT * FROM visits WHERE id != ? AND partnership_id = ? AND start_date < ? "
         "AND status NOT IN ('declined', 'cancelled') ORDER BY start_date DESC LIMIT 12",
-        (visit_id, own, country, visit.get("start_date") or dt.date.today().isoformat()),
+        (visit_id, own, visit.get("start_date") or dt.date.today().isoformat()),
     )
     b.interactions = fetch(
         db,
-        "SELECT * FROM interactions WHERE partnership_id IS ? AND occurred_on <= ? "
+        "SELECT * FROM interactions WHERE partnership_id = ? AND occurred_on <= ? "
         "ORDER BY occurred_on DESC LIMIT 10",
         (own, visit.get("start_date") or dt.date.today().isoformat()),
     )
     b.follow_ups = fetch(
         db,
         "SELECT * FROM follow_ups WHERE done_on IS NULL AND (visit_id = ? OR "
-        "partnership_id IS ?) ORDER BY due_date IS NULL, due_date LIMIT 40",
+        "partnership_id = ?) ORDER BY due_date IS NULL, due_date LIMIT 40",
         (visit_id, own),
     )
     _people(db, b)

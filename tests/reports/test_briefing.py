@@ -216,3 +216,61 @@ def test_command_line(
         main(["--db", str(path), "briefing", "1", "--out", str(out), "--sections", "gossip"]) == 1
     )
     assert "Unknown section 'gossip'" in capsys.readouterr().err
+
+
+def test_only_this_visits_records(db: Database, tmp_path: Path) -> None:
+    """A visit without a partnership pulls in nothing that belongs to no partnership, and
+    nothing of another partner in the same country."""
+    records.create(db, "city", {"name": "Port Meridian", "time_zone": "America/Los_Angeles"})
+    other = records.create(
+        db, "partnership", {"partner_name": "Osaka", "country": "JP", "kind": "sister_city"}
+    ).id
+    records.create(
+        db,
+        "agreement",
+        {
+            "title": "OTHERPARTNERMOU",
+            "partnership_id": other,
+            "country": "JP",
+            "status": "in_force",
+            "signed_date": "2024-01-01",
+            "expiry_date": "2027-01-01",
+        },
+    )
+    records.create(
+        db,
+        "visit",
+        {
+            "title": "UNRELATEDREQUEST",
+            "direction": "incoming",
+            "country": "JP",
+            "start_date": "2024-02-01",
+        },
+    )
+    records.create(db, "follow_up", {"title": "UNRELATEDFOLLOWUP", "due_date": "2026-12-01"})
+    records.create(db, "follow_up", {"title": "OTHERPARTNERFOLLOWUP", "partnership_id": other})
+    visit = records.create(
+        db,
+        "visit",
+        {
+            "title": "Trade mission to Fukuoka",
+            "direction": "outgoing",
+            "country": "JP",
+            "city": "Fukuoka",
+            "start_date": "2026-05-10",
+            "end_date": "2026-05-12",
+        },
+    ).id
+    records.create(db, "follow_up", {"title": "OWNFOLLOWUP", "visit_id": visit})
+    out = tmp_path / "packet.pdf"
+    build_briefing(db, visit, out, BriefingOptions())
+    text = folded(pdftotext(out))
+    assert "Trade mission to Fukuoka" in text and "OWNFOLLOWUP" in text
+    for stranger in (
+        "OTHERPARTNERMOU",
+        "UNRELATEDREQUEST",
+        "UNRELATEDFOLLOWUP",
+        "OTHERPARTNERFOLLOWUP",
+        "Osaka",
+    ):
+        assert stranger not in text, stranger
