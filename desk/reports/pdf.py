@@ -16,7 +16,7 @@ from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import LETTER
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import inch
-from reportlab.platypus import Frame, PageTemplate, Paragraph, Table, TableStyle
+from reportlab.platypus import Flowable, Frame, PageTemplate, Paragraph, Spacer, Table, TableStyle
 from reportlab.platypus.doctemplate import BaseDocTemplate, IndexingFlowable
 from reportlab.platypus.tableofcontents import TableOfContents
 
@@ -238,9 +238,16 @@ def contents(doc: DeskDocument) -> TableOfContents:
 
 def grid(
     rows: list[list[Any]], widths: list[float], *, header: bool = True, zebra: bool = True
-) -> Table:
-    """A table that splits across pages and repeats its header row."""
-    table = Table(rows, colWidths=widths, repeatRows=1 if header else 0, hAlign="LEFT")
+) -> Flowable:
+    """A table that splits across pages and repeats its header row; nothing at all when
+    there is nothing to list (quick entry leaves most fields empty)."""
+    if not rows or (header and len(rows) == 1):
+        return Spacer(0, 0)
+    # splitInRow: a cell taller than a page (800 characters of dietary needs) continues
+    # on the next page instead of stopping the packet.
+    table = Table(
+        rows, colWidths=widths, repeatRows=1 if header else 0, hAlign="LEFT", splitInRow=1
+    )
     commands: list[tuple[Any, ...]] = [
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("FONTNAME", (0, 0), (-1, -1), SANS),
