@@ -86,3 +86,18 @@ def relative_days(days: int) -> str:
     if days == -1:
         return "yesterday"
     return f"in {days:,} days" if days > 0 else f"{-days:,} days ago"
+
+
+def zone_label(zone: str, at: dt.datetime | None = None) -> str:
+    """'Tokyo (UTC+9)', 'Sao Paulo (UTC-3)': a place and an offset nobody misreads, where
+    abbreviations are ambiguous ('CST' is Taipei, Shanghai and Chicago) or absent ('+04')."""
+    from zoneinfo import ZoneInfo
+
+    moment = (at or dt.datetime.now()).replace(tzinfo=None)
+    offset = moment.replace(tzinfo=ZoneInfo(zone)).utcoffset() or dt.timedelta()
+    minutes = int(offset.total_seconds() // 60)
+    sign = "+" if minutes >= 0 else "-"
+    hours, rest = divmod(abs(minutes), 60)
+    utc = f"UTC{sign}{hours}" + (f":{rest:02d}" if rest else "") if minutes else "UTC"
+    place = zone.rsplit("/", 1)[-1].replace("_", " ")
+    return utc if zone in ("UTC", "Etc/UTC") else f"{place} ({utc})"

@@ -29,11 +29,6 @@ def country_zones() -> dict[str, list[str]]:
     return zones
 
 
-def main_zone(country: str | None) -> str | None:
-    found = country_zones().get((country or "").upper())
-    return found[0] if found else None
-
-
 def hours_apart(zone: str, home: str, on: dt.date) -> float:
     """How many hours `zone` is ahead of `home` at noon on a day (negative: behind)."""
     noon = dt.datetime.combine(on, dt.time(12))

@@ -7,7 +7,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from desk.core import countries, records, reference
+from desk.core import countries, dates, places, records, reference
 from desk.core.db import Database
 from desk.core.queries import fetch
 
@@ -84,8 +84,24 @@ class Briefing:
                 amount = f"{abs(hours):g} hour{'s' if abs(hours) != 1 else ''}"
                 side = "ahead of" if hours > 0 else "behind"
                 profile["Time difference"] = f"{place} is {amount} {side} {home} ({day:%B})"
-            profile["Time zone"] = self.their_zone
+            profile["Time zone"] = dates.zone_label(
+                self.their_zone, dt.datetime.combine(day, dt.time(12))
+            )
         return {k: v for k, v in profile.items() if v}
+
+
+def _their_zone(visit: dict[str, Any], partnership: dict[str, Any]) -> str | None:
+    """The partner city's own zone: the visit's (outgoing), else the gazetteer's for the
+    city, else the country's only zone. A country with several zones is never guessed."""
+    if visit["direction"] == "outgoing" and visit.get("time_zone"):
+        return str(visit["time_zone"])
+    country = visit.get("country") or partnership.get("country")
+    for name in (visit.get("city"), partnership.get("partner_name")):
+        place = places.locate(name, country)
+        if place is not None:
+            return place.time_zone
+    zones = reference.country_zones().get((country or "").upper(), [])
+    return zones[0] if len(zones) == 1 else None
 
 
 def gather(db: Database, visit_ref: int | str) -> Briefing:
@@ -94,10 +110,10 @@ def gather(db: Database, visit_ref: int | str) -> Briefing:
     city_rows = fetch(db, "SELECT * FROM city_profile LIMIT 1")
     city = city_rows[0] if city_rows else {}
     home = city.get("time_zone") or _DEFAULT_HOME
-    if visit["direction"] == "outgoing":
-        their_zone = visit.get("time_zone") or reference.main_zone(visit.get("country"))
-    else:
-        their_zone = reference.main_zone(visit.get("country"))
+    partnership = fetch(
+        db, "SELECT * FROM partnerships WHERE id = ?", (visit.get("partnership_id"),)
+    )
+    their_zone = _their_zone(visit, partnership[0] if partnership else {})
     b = Briefing(visit=visit, city=city, home_zone=home, their_zone=their_zone)
     b.itinerary = fetch(
         db, "SELECT * FROM itinerary_items WHERE visit_id = ? ORDER BY starts_at, id", (visit_id,)

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from reportlab.lib.units import inch
 from reportlab.platypus import KeepTogether, PageBreak, Spacer, Table
 
-from desk.core import countries, money
+from desk.core import countries, dates, money
 from desk.core.queries import person_name
 from desk.core.vocab import (
     AGREEMENT_STATUSES,
@@ -41,12 +41,12 @@ def table(
 
 
 def local_span(item: dict[str, Any]) -> str:
+    """'10:00 AM–11:30 AM, Tokyo (UTC+9)': the item's own local time."""
     start = dt.datetime.fromisoformat(item["starts_at"])
-    zone = ZoneInfo(item["time_zone"])
-    text = f"{start:%H:%M}"
+    text = dates.clock(start)
     if item.get("ends_at"):
-        text += f"–{dt.datetime.fromisoformat(item['ends_at']):%H:%M}"
-    return f"{text} {start.replace(tzinfo=zone).tzname()}"
+        text += f"–{dates.clock(dt.datetime.fromisoformat(item['ends_at']))}"
+    return f"{text}, {dates.zone_label(item['time_zone'], start)}"
 
 
 def moment(item: dict[str, Any], zone: str) -> str:
@@ -54,7 +54,9 @@ def moment(item: dict[str, Any], zone: str) -> str:
     start = dt.datetime.fromisoformat(item["starts_at"]).replace(tzinfo=ZoneInfo(item["time_zone"]))
     there = start.astimezone(ZoneInfo(zone))
     same_day = there.date() == start.date()
-    return f"{there:%H:%M} {there.tzname()}" + ("" if same_day else f" ({there:%a %d %b})")
+    label = dates.zone_label(zone, there.replace(tzinfo=None))
+    day = "" if same_day else f" ({there:%a}, {there:%b} {there.day})"
+    return f"{dates.clock(there)}, {label}{day}"
 
 
 def job_line(contact: dict[str, Any] | None, b: Briefing) -> str:

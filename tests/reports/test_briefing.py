@@ -274,3 +274,42 @@ def test_only_this_visits_records(db: Database, tmp_path: Path) -> None:
         "Osaka",
     ):
         assert stranger not in text, stranger
+
+
+def test_their_home_time_is_the_partner_citys_own(db: Database, tmp_path: Path) -> None:
+    from desk.reports.briefing_data import gather
+
+    records.create(db, "city", {"name": "Port Meridian", "time_zone": "America/Los_Angeles"})
+    irkutsk = records.create(
+        db,
+        "visit",
+        {
+            "title": "Delegation from Irkutsk",
+            "direction": "incoming",
+            "country": "RU",
+            "city": "Irkutsk",
+            "start_date": "2026-04-08",
+        },
+    ).id
+    somewhere = records.create(
+        db,
+        "visit",
+        {"title": "Delegation from Russia", "direction": "incoming", "country": "RU"},
+    ).id
+    curitiba = records.create(
+        db,
+        "visit",
+        {
+            "title": "Delegation from Curitiba",
+            "direction": "incoming",
+            "country": "BR",
+            "city": "Curitiba",
+        },
+    ).id
+    assert gather(db, irkutsk).their_zone == "Asia/Irkutsk"  # not Europe/Kaliningrad
+    assert gather(db, somewhere).their_zone is None  # eleven zones: never guessed
+    assert gather(db, curitiba).their_zone == "America/Sao_Paulo"
+    out = tmp_path / "irkutsk.pdf"
+    build_briefing(db, irkutsk, out, BriefingOptions())
+    text = folded(pdftotext(out))
+    assert "Irkutsk (UTC+8)" in text and "Irkutsk is 15 hours ahead of Port Meridian" in text
