@@ -30,7 +30,9 @@ def add_report_parsers(sub: Any) -> None:
         "agreements, press, contacts, follow_ups",
     )
     brief.add_argument(
-        "--shareable", action="store_true", help="leave out phone numbers, email and dietary needs"
+        "--shareable",
+        action="store_true",
+        help="the copy for the partner: the program and their delegation, nothing internal",
     )
 
     survey = sub.add_parser(
@@ -93,7 +95,10 @@ def _briefing(db: dbmod.Database, args: argparse.Namespace) -> int:
                 f"Unknown section '{unknown[0]}'. Sections: " + ", ".join(SECTIONS) + "."
             )
     options = BriefingOptions(
-        sections=chosen, marking=args.marking, include_personal=not args.shareable
+        sections=chosen,
+        marking=args.marking,
+        include_personal=not args.shareable,
+        shareable=args.shareable,
     )
     build_briefing(db, args.visit, args.out, options)
     print(f"Briefing packet written to {args.out}")

@@ -31,7 +31,7 @@ from desk.core.vocab import (
     label,
 )
 from desk.reports import sections
-from desk.reports.briefing_data import Briefing, gather
+from desk.reports.briefing_data import Briefing, gather, partner_view
 from desk.reports.pdf import DeskDocument, Heading, contents, footer_line, para
 
 Progress = Callable[[int, int, str], None]
@@ -59,12 +59,28 @@ MARKINGS = (
 )
 
 
+# The only sections a copy for the partner can hold.
+SHAREABLE_SECTIONS = frozenset({"itinerary", "delegation"})
+SHAREABLE_MARKING = "SHAREABLE WITH PARTNER"
+
+
 @dataclass(frozen=True)
 class BriefingOptions:
     sections: frozenset[str] = field(default_factory=lambda: frozenset(SECTIONS))
     marking: str = "SENSITIVE - NOT FOR DISTRIBUTION"
-    # Phone numbers, emails and dietary needs; off for a copy shared with the partner.
+    # Phone numbers, emails and dietary needs in an internal copy.
     include_personal: bool = True
+    # The copy for the partner, built from an allow-list (see partner_view): the program
+    # and their delegation; no internal notes, plans, values, markings or personal details.
+    shareable: bool = False
+
+    def for_partner(self) -> BriefingOptions:
+        return BriefingOptions(
+            sections=self.sections & SHAREABLE_SECTIONS,
+            marking=SHAREABLE_MARKING,
+            include_personal=False,
+            shareable=True,
+        )
 
 
 def build_briefing(
@@ -76,11 +92,15 @@ def build_briefing(
 ) -> bytes:
     """Write the packet to `out` (atomically) and return its bytes."""
     options = options or BriefingOptions()
+    if options.shareable:
+        options = options.for_partner()
     if out is not None:
         check_output_path(out)  # before the layout, which can take a while
     if progress:
         progress(0, 3, "Reading the records")
     data = gather(db, visit)
+    if options.shareable:
+        data = partner_view(data)
     if progress:
         progress(1, 3, "Laying out the packet")
     buffer = io.BytesIO()
@@ -90,7 +110,7 @@ def build_briefing(
     doc = DeskDocument(
         buffer,
         title=title,
-        header=f"Briefing packet: {title}",
+        header=f"Program: {title}" if options.shareable else f"Briefing packet: {title}",
         marking=options.marking,
         footer=footer_line(office),
     )

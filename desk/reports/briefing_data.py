@@ -203,3 +203,69 @@ def _people(db: Database, b: Briefing) -> None:
         ).fetchone()
         if row and row[0]:
             b.last_met[contact_id] = row[0]
+
+
+# What a partner may read, field by field: an allow-list, so a field added to desk later
+# stays out of the shared copy until someone decides it belongs there.
+_PUBLIC_VISIT = (
+    "id",
+    "uid",
+    "title",
+    "direction",
+    "mode",
+    "status",
+    "country",
+    "city",
+    "time_zone",
+    "start_date",
+    "end_date",
+    "principal",
+)
+_PUBLIC_ITEM = (
+    "id",
+    "visit_id",
+    "kind",
+    "title",
+    "starts_at",
+    "ends_at",
+    "time_zone",
+    "place",
+    "address",
+    "counterpart",
+    "counterpart_contact_id",
+    "dress_code",
+)
+_PUBLIC_PARTICIPANT = ("id", "visit_id", "contact_id", "name", "side", "role")
+_PUBLIC_CONTACT = (
+    "id",
+    "given_name",
+    "family_name",
+    "name_native",
+    "name_order",
+    "honorific",
+    "job_title",
+    "organisation_id",
+    "languages_list",
+)
+_PUBLIC_CITY = ("name", "state", "office_name", "time_zone")
+
+
+def _only(row: dict[str, Any], allowed: tuple[str, ...]) -> dict[str, Any]:
+    return {key: row[key] for key in allowed if key in row}
+
+
+def partner_view(b: Briefing) -> Briefing:
+    """The packet's data as the partner may see it: the program, its times and places,
+    public names and titles, and the partner's own delegation. Nothing else is copied."""
+    return Briefing(
+        visit=_only(b.visit, _PUBLIC_VISIT),
+        city=_only(b.city, _PUBLIC_CITY),
+        home_zone=b.home_zone,
+        their_zone=b.their_zone,
+        itinerary=[_only(i, _PUBLIC_ITEM) for i in b.itinerary],
+        participants=[
+            _only(p, _PUBLIC_PARTICIPANT) for p in b.participants if p.get("side") == "theirs"
+        ],
+        contacts={k: _only(c, _PUBLIC_CONTACT) for k, c in b.contacts.items()},
+        organisations=dict(b.organisations),
+    )

@@ -101,19 +101,18 @@ def test_options_marking_sections_and_personal_details(demo_db: Database) -> Non
     full = " ".join(page_texts(build_briefing(demo_db, visit_id)))
     assert phone in full
     options = BriefingOptions(
-        sections=frozenset({"delegation", "contacts"}),
-        marking="SHAREABLE WITH PARTNER",
-        include_personal=False,
+        sections=frozenset({"delegation", "contacts"}), marking="", shareable=True
     )
     pdf = build_briefing(demo_db, visit_id, options=options)
     shared = " ".join(page_texts(pdf))
     assert phone not in shared and "Diet" not in shared
     assert "SHAREABLE WITH PARTNER" in shared and "SENSITIVE" not in shared
-    assert [t for t, _ in outline(pdf)] == [
-        "Contents",
-        SECTIONS["delegation"][0],
-        SECTIONS["contacts"][0],
-    ]
+    # Contacts and emergency numbers are internal: the partner's copy never has them.
+    assert [t for t, _ in outline(pdf)] == ["Contents", SECTIONS["delegation"][0]]
+    marked = BriefingOptions(marking="SENSITIVE - NOT FOR DISTRIBUTION", shareable=True)
+    assert "SENSITIVE" not in " ".join(
+        page_texts(build_briefing(demo_db, visit_id, options=marked))
+    )
 
 
 NAMES = {
@@ -313,3 +312,158 @@ def test_their_home_time_is_the_partner_citys_own(db: Database, tmp_path: Path) 
     build_briefing(db, irkutsk, out, BriefingOptions())
     text = folded(pdftotext(out))
     assert "Irkutsk (UTC+8)" in text and "Irkutsk is 15 hours ahead of Port Meridian" in text
+
+
+def test_the_partners_copy_holds_nothing_internal(db: Database, tmp_path: Path) -> None:
+    """A unique marker in every internal field; the shareable PDF holds none of them."""
+    markers: list[str] = []
+
+    def secret(field: str) -> str:
+        markers.append(f"SECRET{len(markers):03d}{field.upper()}")
+        return markers[-1]
+
+    records.create(
+        db,
+        "city",
+        {
+            "name": "Port Meridian",
+            "time_zone": "America/Los_Angeles",
+            "emergency_contacts": secret("emergency"),
+            "notes": secret("citynotes"),
+            "respondent_email": "secret.respondent@example.gov",
+        },
+    )
+    partnership = records.create(
+        db,
+        "partnership",
+        {
+            "partner_name": "Kobe",
+            "country": "JP",
+            "kind": "sister_city",
+            "notes": secret("pnotes"),
+            "status": "suspended",
+        },
+    ).id
+    records.create(
+        db,
+        "agreement",
+        {
+            "title": secret("agreement"),
+            "partnership_id": partnership,
+            "status": "draft",
+            "expiry_date": "2027-03-01",
+            "notice_days": 90,
+            "notes": secret("anotes"),
+        },
+    )
+    contact = records.create(
+        db,
+        "contact",
+        {
+            "family_name": "Yamada",
+            "given_name": "Taro",
+            "job_title": "Mayor of Kobe",
+            "phone": "+81 78 555 0100",
+            "email": "taro.yamada@kobe.example.jp",
+            "mobile": "+81 90 555 0101",
+            "dietary": secret("dietary"),
+            "notes": secret("cnotes"),
+        },
+    ).id
+    visit = records.create(
+        db,
+        "visit",
+        {
+            "title": "Mission to Kobe",
+            "direction": "outgoing",
+            "country": "JP",
+            "city": "Kobe",
+            "time_zone": "Asia/Tokyo",
+            "start_date": "2026-05-10",
+            "end_date": "2026-05-12",
+            "partnership_id": partnership,
+            "purpose": secret("purpose"),
+            "objectives": secret("objectives"),
+            "press_line": secret("press"),
+            "notes": secret("vnotes"),
+            "request_purpose": secret("request"),
+            "decision_notes": secret("decision"),
+            "outcomes": secret("outcomes"),
+            "trip_report": secret("report"),
+        },
+    ).id
+    records.create(
+        db,
+        "itinerary_item",
+        {
+            "visit_id": visit,
+            "title": "Courtesy call on the mayor",
+            "starts_at": "2026-05-11T10:00",
+            "time_zone": "Asia/Tokyo",
+            "place": "Kobe City Hall",
+            "counterpart_contact_id": contact,
+            "talking_points": secret("talking"),
+            "likely_asks": secret("asks"),
+            "sensitivities": secret("sensitive"),
+            "notes": secret("inotes"),
+        },
+    )
+    records.create(
+        db,
+        "participant",
+        {
+            "visit_id": visit,
+            "contact_id": contact,
+            "side": "theirs",
+            "role": "host",
+            "notes": secret("partnotes"),
+        },
+    )
+    records.create(
+        db,
+        "participant",
+        {"visit_id": visit, "name": secret("ourside"), "side": "ours", "role": "delegate"},
+    )
+    records.create(
+        db,
+        "gift",
+        {
+            "visit_id": visit,
+            "direction": "given",
+            "description": secret("gift"),
+            "value_minor": 12500,
+            "currency": "USD",
+            "recipient": "Mayor Yamada",
+            "notes": secret("giftnotes"),
+        },
+    )
+    records.create(db, "follow_up", {"title": secret("followup"), "visit_id": visit})
+    records.create(
+        db,
+        "interaction",
+        {
+            "occurred_on": "2026-01-10",
+            "subject": secret("interaction"),
+            "partnership_id": partnership,
+        },
+    )
+
+    out = tmp_path / "shared.pdf"
+    build_briefing(db, visit, out, BriefingOptions(shareable=True))
+    shared = folded(pdftotext(out))
+    assert "Courtesy call on the mayor" in shared and "Kobe City Hall" in shared
+    assert "Yamada" in shared and "Mayor of Kobe" in shared
+    leaked = [m for m in markers if m in shared]
+    assert leaked == []
+    for private in (
+        "+81 78 555 0100",
+        "taro.yamada@kobe.example.jp",
+        "125",
+        "SENSITIVE",
+        "Suspended",
+        "2027",
+    ):
+        assert private not in shared, private
+    build_briefing(db, visit, tmp_path / "internal.pdf")
+    internal = folded(pdftotext(tmp_path / "internal.pdf"))
+    assert sum(m in internal for m in markers) > 10  # the internal copy does have them

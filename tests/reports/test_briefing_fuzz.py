@@ -130,7 +130,7 @@ def test_every_packet_is_made_and_sound(db: Database, tmp_path: Path, seed: int)
         visit, _title = _visit(db, rng, n, partnership)
         for shareable in (False, True):
             out = tmp_path / f"{seed}-{n}-{shareable}.pdf"
-            build_briefing(db, visit, out, BriefingOptions(include_personal=not shareable))
+            build_briefing(db, visit, out, BriefingOptions(shareable=shareable))
             assert out.read_bytes().startswith(b"%PDF-")
             text = folded(pdftotext(out))
             assert folded(f"Fuzz visit {n}") in text, (seed, n, shareable)

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desk.reports.briefing import MARKINGS, SECTIONS, BriefingOptions
+from desk.reports.briefing import MARKINGS, SECTIONS, SHAREABLE_SECTIONS, BriefingOptions
 
 
 class BriefingDialog(QDialog):
@@ -30,8 +30,14 @@ class BriefingDialog(QDialog):
         layout.addRow("Marking", self.marking)
         self.personal = QCheckBox("Include phone numbers, email and dietary needs")
         self.personal.setChecked(True)
-        self.personal.setToolTip("Clear this for a copy to share with the partner.")
         layout.addRow(self.personal)
+        self.partner = QCheckBox("A copy for the partner: the program and their delegation only")
+        self.partner.setToolTip(
+            "Leaves out everything internal: talking points, notes, gift plans, agreements, "
+            "markings and personal details."
+        )
+        self.partner.toggled.connect(self._partner_toggled)
+        layout.addRow(self.partner)
         box = QGroupBox("Sections")
         grid = QGridLayout(box)
         self.sections: dict[str, QCheckBox] = {}
@@ -49,9 +55,17 @@ class BriefingDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout.addRow(buttons)
 
+    def _partner_toggled(self, on: bool) -> None:
+        # What the partner's copy cannot hold is shown as off, not silently dropped.
+        self.marking.setEnabled(not on)
+        self.personal.setEnabled(not on)
+        for key, check in self.sections.items():
+            check.setEnabled(not on or key in SHAREABLE_SECTIONS)
+
     def options(self) -> BriefingOptions:
         return BriefingOptions(
             sections=frozenset(k for k, check in self.sections.items() if check.isChecked()),
             marking=self.marking.currentText().strip(),
-            include_personal=self.personal.isChecked(),
+            include_personal=self.personal.isChecked() and not self.partner.isChecked(),
+            shareable=self.partner.isChecked(),
         )
