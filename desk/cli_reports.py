@@ -134,7 +134,8 @@ def _survey(db: dbmod.Database | None, args: argparse.Namespace) -> int:
     print(
         f"{spec.title}: {len(data.unique)} unique engagements; since {data.since}, "
         + ", ".join(f"{n} {key}" for key, n in counts.items() if key != "networks")
-        + f"; {counts.get('networks', 0)} network memberships"
+        + f"; {counts.get('networks', 0)} network membership"
+        + ("" if counts.get("networks", 0) == 1 else "s")
     )
     for problem in problems:
         print(
@@ -144,7 +145,8 @@ def _survey(db: dbmod.Database | None, args: argparse.Namespace) -> int:
     if not args.out:
         return 1 if problems else 0
     if problems and not args.anyway:
-        print(f"{len(problems)} gap(s) to fill first, or pass --anyway.")
+        noun = "gap" if len(problems) == 1 else "gaps"
+        print(f"{len(problems)} {noun} to fill first, or pass --anyway.")
         return 1
     write_workbook(spec, data, args.out)
     print(f"Survey workbook written to {args.out}")
@@ -178,7 +180,14 @@ def _aggregate(args: argparse.Namespace) -> int:
 
     national = aggregate(args.aggregate, anyway=args.anyway, edition=args.edition)
     for source, problems in national.skipped.items():
-        print(f"Left out {source}: {len(problems)} problem(s), first: {problems[0]}")
+        print(
+            f"Left out {source}: {problems[0]}"
+            + (
+                f" (and {len(problems) - 1} more; 'desk survey --check' lists them)"
+                if len(problems) > 1
+                else ""
+            )
+        )
     if args.out:
         write_national(national, args.out, args.edition)
     if args.json:

@@ -95,6 +95,9 @@ def all_countries() -> dict[str, str]:
 _NOT_COUNTRIES = {"ZZ", "EU", "EZ", "UN", "QO", "XA", "XB"}
 # Territories without a resident population: no city has a partner there.
 _UNINHABITED = {"AQ", "BV", "HM", "GS", "TF", "UM", "CP", "DG"}
+# CLDR territories that are parts of another country, not ISO 3166 countries (Ascension,
+# Canary Islands, Ceuta & Melilla, Sark, Tristan da Cunha).
+_NOT_ISO = {"AC", "IC", "EA", "CQ", "TA"}
 
 
 @functools.cache
@@ -103,7 +106,7 @@ def partner_countries(home: str = "US") -> dict[str, str]:
     return {
         code: name
         for code, name in all_countries().items()
-        if code not in _UNINHABITED and code != home
+        if code not in _UNINHABITED and code not in _NOT_ISO and code != home
     }
 
 

@@ -22,7 +22,7 @@ from desk.core.errors import DeskError
 from desk.core.files import check_output_path, safe_write_path, verify_xlsx
 from desk.reports.excel import put
 from desk.reports.survey_check import check, recount
-from desk.reports.survey_edition import Edition, load
+from desk.reports.survey_edition import Edition, load, plain
 from desk.reports.survey_read import answers, open_book, table_rows, text
 
 _HEAD = (Font(bold=True, color="FFFFFF"), PatternFill("solid", fgColor="1D4E89"))
@@ -31,6 +31,7 @@ _HEAD = (Font(bold=True, color="FFFFFF"), PatternFill("solid", fgColor="1D4E89")
 @dataclass
 class City:
     source: str
+    path: str
     name: str
     state: str
     engagements: int
@@ -72,13 +73,22 @@ def aggregate(paths: list[Path], *, anyway: bool = False, edition: str | None = 
     """Add up the workbooks; one that fails its check is left out (unless `anyway`)."""
     spec = load(edition)
     national = National()
-    for path in paths:
+    # A city that sent a corrected copy is counted once: the newest file wins.
+    for path in sorted(paths, key=_modified, reverse=True):
         problems = check(path, edition)
         if problems and not anyway:
             national.skipped[str(path)] = problems
             continue
         _add(national, path, spec)
+    national.cities.sort(key=lambda c: [str(p) for p in paths].index(c.path))
     return national
+
+
+def _modified(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return 0.0
 
 
 def _add(national: National, path: Path, spec: Edition) -> None:
@@ -87,20 +97,35 @@ def _add(national: National, path: Path, spec: Edition) -> None:
     if table.sheet not in book.sheetnames:
         raise DeskError(f"{path}: there is no '{table.sheet}' sheet to count.")
     _headers, rows = table_rows(book[table.sheet])
+    respondent = answers(book[spec.respondent_sheet], spec.respondent)
+    name = text(respondent["name"].value) if "name" in respondent else ""
+    state = text(respondent["state"].value) if "state" in respondent else ""
+    same = next((c for c in national.cities if (c.name, c.state) == (name, state) and name), None)
+    if same is not None:
+        national.skipped[str(path)] = [
+            f"another copy of {name}, {state}'s workbook; {same.source} (newer) is counted"
+        ]
+        return
+    seen = {e.get("Engagement ID") for e in national.engagements}
+    if any(row.get("Engagement ID") in seen for row in rows):
+        national.skipped[str(path)] = [
+            "its engagements were already counted from another workbook (a renamed copy?)"
+        ]
+        return
     counts = recount(rows)
     national.by_method.update(counts["by_method"])
     national.by_area.update(counts["by_area"])
     national.by_country.update(counts["by_country"])
     for row in rows:
         national.engagements.append({h: row.values.get(h) for h in row.values if h})
-    respondent = answers(book[spec.respondent_sheet], spec.respondent)
     capacity = answers(book[spec.capacity_sheet], spec.capacity)
     staff = capacity.get("staff_international")
     national.cities.append(
         City(
             source=path.name,
-            name=text(respondent["name"].value) if "name" in respondent else "",
-            state=text(respondent["state"].value) if "state" in respondent else "",
+            path=str(path),
+            name=name,
+            state=state,
             engagements=len(rows),
             staff=staff.value if staff and isinstance(staff.value, int | float) else None,
             director=bool(
@@ -191,7 +216,12 @@ def _findings(sheet: Any, national: National, spec: Edition) -> None:
         row += 1
         for code, count in counts.most_common():
             put(sheet, row, 1, code)
-            put(sheet, row, 2, names.get(code, code) if names else countries.country_name(code))
+            put(
+                sheet,
+                row,
+                2,
+                names.get(code, code) if names else plain(countries.country_name(code)),
+            )
             put(sheet, row, 3, count)
             put(sheet, row, 4, national.share(count)).number_format = "0.0%"
             if code in ref:

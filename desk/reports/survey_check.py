@@ -12,7 +12,16 @@ from pathlib import Path
 from typing import Any
 
 from desk.core import vocab as v
-from desk.reports.survey_edition import CODES, YES, Edition, Question, Table, area_headers, load
+from desk.reports.survey_edition import (
+    CODES,
+    VOCABULARIES,
+    YES,
+    Edition,
+    Question,
+    Table,
+    area_headers,
+    load,
+)
 from desk.reports.survey_read import Row, answers, as_date, first_year, open_book, table_rows, text
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
@@ -49,6 +58,7 @@ def check(path: Path, edition: str | None = None, today: dt.date | None = None) 
         rows[table.key] = found
         problems += table_problems
     problems += _check_links(spec, rows)
+    problems += _check_consistency(book, spec, rows)
     if spec.summary_sheet in book.sheetnames and "engagements" in rows:
         problems += _check_summary(book[spec.summary_sheet], spec, rows["engagements"])
     return problems
@@ -199,6 +209,55 @@ def _check_links(spec: Edition, rows: dict[str, list[Row]]) -> list[str]:
                     f"Sheet '{table.sheet}', row {row.number}, column 'Engagement ID': "
                     f"'{ident}' is not on the {sheet} sheet."
                 )
+    return problems
+
+
+def _check_consistency(book: Any, spec: Edition, rows: dict[str, list[Row]]) -> list[str]:
+    """What each row says twice must agree: a code and its name, an engagement's counts
+    and the rows behind them, the reporting city and the respondent's."""
+    problems: list[str] = []
+    names = VOCABULARIES["countries"]()
+    for table in spec.tables:
+        for row in rows.get(table.key, []):
+            code, name = row.get("Country code"), row.get("Country")
+            where = f"Sheet '{table.sheet}', row {row.number}"
+            if code in names and name and names[code] != name:
+                problems.append(
+                    f"{where}, column 'Country': '{name}' does not match Country code "
+                    f"'{code}' ({names[code]})."
+                )
+            for header, limit in (("Latitude", 90), ("Longitude", 180)):
+                value = row.values.get(header)
+                if isinstance(value, int | float) and abs(value) > limit:
+                    problems.append(
+                        f"{where}, column '{header}': {value:g} is outside -{limit} to {limit}."
+                    )
+    behind: dict[str, Counter[str]] = {
+        "Agreements": Counter(r.get("Engagement ID") for r in rows.get("agreements", [])),
+        "Meetings": Counter(r.get("Engagement ID") for r in rows.get("meetings", [])),
+    }
+    sheet = spec.table("engagements").sheet if "engagements" in rows else ""
+    given = (
+        answers(book[spec.respondent_sheet], spec.respondent)
+        if (spec.respondent_sheet in book.sheetnames)
+        else {}
+    )
+    city = text(given["name"].value) if "name" in given else ""
+    for row in rows.get("engagements", []):
+        where = f"Sheet '{sheet}', row {row.number}"
+        for header, counts in behind.items():
+            stated = row.values.get(header)
+            actual = counts.get(row.get("Engagement ID"), 0)
+            if isinstance(stated, int | float) and int(stated) != actual:
+                problems.append(
+                    f"{where}, column '{header}': says {int(stated)}; the {header} sheet has "
+                    f"{actual} row{'' if actual == 1 else 's'} for this engagement."
+                )
+        if city and row.get("Reporting city") and row.get("Reporting city") != city:
+            problems.append(
+                f"{where}, column 'Reporting city': '{row.get('Reporting city')}' is not the "
+                f"responding city ('{city}' on the Respondent sheet)."
+            )
     return problems
 
 

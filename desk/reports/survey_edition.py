@@ -20,8 +20,9 @@ from desk.paths import resource_path
 
 
 def plain(text: str) -> str:
-    """A name as a spreadsheet user types it: CLDR's curly apostrophe made straight."""
-    return text.replace("’", "'")
+    """A country name as a form writes it: CLDR's curly apostrophe made straight and its
+    ampersand spelled out ("Bosnia and Herzegovina")."""
+    return text.replace("’", "'").replace(" & ", " and ")
 
 
 # The answer lists an edition may name, code -> label: a "code" column holds the codes,

@@ -32,6 +32,7 @@ from desk.reports.survey_edition import (
     Question,
     area_headers,
     load,
+    plain,
 )
 
 Progress = Callable[[int, int, str], None]
@@ -42,6 +43,7 @@ REQUIRED_FILL = PatternFill("solid", fgColor="8B1A1A")
 TITLE_FONT = Font(bold=True, size=14, color="1D4E89")
 BANNER_FONT = Font(bold=True, color="A11D2B")
 LISTS = "Lists"
+WRAP = Alignment(wrap_text=True, vertical="top")
 
 
 def export_survey(
@@ -221,7 +223,10 @@ def _table(sheet: Worksheet, table: Any, rows: list[dict[str, Any]], lists: dict
                     position += 1
                 continue
             value = _cell_value(column, engagement)
-            put(sheet, row_number, position, value)
+            cell = put(sheet, row_number, position, value)
+            if isinstance(value, str) and len(value) > 20:
+                # Long text wraps in its column rather than run under the next one.
+                cell.alignment = WRAP
             if isinstance(value, str):
                 widths[position - 1] = max(widths[position - 1], min(len(value), 60) + 2)
             position += 1
@@ -319,7 +324,7 @@ def _summary(sheet: Worksheet, data: SurveyData, spec: Edition) -> None:
         for code, count in summary[key].items():
             put(sheet, row, 1, code)
             name = labels[code] if labels else countries.country_name(code)
-            put(sheet, row, 2, name.replace("’", "'"))
+            put(sheet, row, 2, plain(name))
             put(sheet, row, 3, count)
             share = put(sheet, row, 4, round(count / total, 4) if total else 0)
             share.number_format = "0.0%"
@@ -335,7 +340,14 @@ def _page_setup(sheet: Worksheet, spec: Edition, data: SurveyData) -> None:
     """Printed, each sheet is landscape, one page wide, its header row on every page."""
     sheet.page_setup.orientation = "landscape"
     sheet.page_setup.paperSize = sheet.PAPERSIZE_LETTER
-    sheet.page_setup.fitToWidth = 1
+    # One page wide where that stays legible; a wide data sheet spans as many pages
+    # across as keep its text at reading size (about 150 characters of columns a page).
+    columns = (
+        sum((sheet.column_dimensions[c.column_letter].width or 10) for c in sheet[1])
+        if sheet.max_row
+        else 0
+    )
+    sheet.page_setup.fitToWidth = max(1, round(columns / 150))
     sheet.page_setup.fitToHeight = 0
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
     if sheet.max_row > 1 and sheet.title not in ("Instructions",):

@@ -145,3 +145,20 @@ def test_a_workbook_that_fails_its_check_is_left_out(
     out = capsys.readouterr().out
     assert f"Left out {bad}" in out and "'twinning' is not one of the survey's codes" in out
     assert "1 city, 3 unique engagements" in out
+
+
+def test_a_city_sent_twice_is_counted_once(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import os
+    import shutil
+
+    first = _city(tmp_path / "first.sqlite", CITIES[0])
+    again = tmp_path / "resent-copy.xlsx"
+    shutil.copyfile(first, again)
+    os.utime(first, (1_700_000_000, 1_700_000_000))  # the copy is the newer file
+    assert main(["survey", "--aggregate", str(first), str(again), "--json"]) == 1
+    out = capsys.readouterr().out
+    assert "another copy of Port Meridian, Oregon's workbook" in out
+    national = json.loads(out[out.index("{") :])
+    assert national["cities"] == 1 and national["engagements"] == 3

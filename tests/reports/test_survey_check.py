@@ -120,6 +120,22 @@ MISTAKES: dict[str, tuple[Callable[[Any], None], str]] = {
         _set("Engagements", 2, "Country code", "US"),
         "'US' is the United States itself",
     ),
+    "a country name that does not match its code": (
+        _set("Engagements", 2, "Country", "Morocco"),
+        "column 'Country': 'Morocco' does not match Country code",
+    ),
+    "a latitude off the globe": (
+        _set("Engagements", 2, "Latitude", 129.9),
+        "column 'Latitude': 129.9 is outside -90 to 90",
+    ),
+    "a count that the rows do not bear out": (
+        _set("Engagements", 2, "Meetings", 7),
+        "column 'Meetings': says 7; the Meetings sheet has",
+    ),
+    "another city's name on a row": (
+        _set("Engagements", 3, "Reporting city", "Portland"),
+        "'Portland' is not the responding city",
+    ),
     "an unknown priority area": (
         _set("Engagements", 2, "Priority area codes", "culture_education;space"),
         "'space' is not a priority area code",
