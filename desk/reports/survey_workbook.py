@@ -44,6 +44,7 @@ TITLE_FONT = Font(bold=True, size=14, color="1D4E89")
 BANNER_FONT = Font(bold=True, color="A11D2B")
 LISTS = "Lists"
 WRAP = Alignment(wrap_text=True, vertical="top")
+TOP = Alignment(vertical="top")
 
 
 def export_survey(
@@ -209,6 +210,7 @@ def _table(sheet: Worksheet, table: Any, rows: list[dict[str, Any]], lists: dict
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     widths = [len(h) + 2 for h in headers]
     area_codes = list(v.PRIORITY_AREAS)
+    wrapped: list[tuple[int, int, int]] = []  # row, column, length of long text
     for row_number, engagement in enumerate(rows, start=2):
         position = 1
         for column in table.columns:
@@ -224,9 +226,12 @@ def _table(sheet: Worksheet, table: Any, rows: list[dict[str, Any]], lists: dict
                 continue
             value = _cell_value(column, engagement)
             cell = put(sheet, row_number, position, value)
+            if column.type == "date" and value is not None:
+                cell.number_format = "m/d/yyyy"
             if isinstance(value, str) and len(value) > 20:
                 # Long text wraps in its column rather than run under the next one.
                 cell.alignment = WRAP
+                wrapped.append((row_number, position, len(value)))
             if isinstance(value, str):
                 widths[position - 1] = max(widths[position - 1], min(len(value), 60) + 2)
             position += 1
@@ -241,6 +246,19 @@ def _table(sheet: Worksheet, table: Any, rows: list[dict[str, Any]], lists: dict
                 width = 12
             sheet.column_dimensions[get_column_letter(position + offset)].width = min(width, 60)
         position += span
+    # Rows as tall as their longest wrapped text: LibreOffice keeps a row one line high
+    # unless told, and the lines would overlap the next row.
+    lines: dict[int, int] = {}
+    for row_number, column_number, length in wrapped:
+        width = sheet.column_dimensions[get_column_letter(column_number)].width or 10
+        needed = -(-length // max(int(width) - 2, 1))
+        lines[row_number] = max(lines.get(row_number, 1), needed)
+    for row_number, count in lines.items():
+        if count > 1:
+            sheet.row_dimensions[row_number].height = 13 * count + 2
+            for cell in sheet[row_number]:
+                if cell.alignment is not WRAP:
+                    cell.alignment = TOP
     sheet.freeze_panes = "A2"
     reference = f"A1:{get_column_letter(len(headers))}{last_row}"
     excel_table = Table(displayName=f"{table.key.capitalize()}Table", ref=reference)
