@@ -25,6 +25,11 @@ def plain(text: str) -> str:
     return text.replace("’", "'").replace(" & ", " and ")
 
 
+@functools.cache
+def _partner_countries() -> dict[str, str]:
+    return {c: plain(n) for c, n in countries.partner_countries().items()}
+
+
 # The answer lists an edition may name, code -> label: a "code" column holds the codes,
 # a "choice" column the labels.
 VOCABULARIES: dict[str, Any] = {
@@ -33,7 +38,7 @@ VOCABULARIES: dict[str, Any] = {
     "network_statuses": lambda: dict(v.NETWORK_STATUSES),
     "agreement_statuses": lambda: dict(v.AGREEMENT_STATUSES),
     "modes": lambda: dict(v.VISIT_MODES),
-    "countries": lambda: {c: plain(n) for c, n in countries.partner_countries().items()},
+    "countries": lambda: _partner_countries(),
     "yes_no": lambda: {"yes": "Yes", "no": "No"},
     "areas": lambda: dict(v.PRIORITY_AREAS),
 }

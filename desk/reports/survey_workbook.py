@@ -44,7 +44,6 @@ TITLE_FONT = Font(bold=True, size=14, color="1D4E89")
 BANNER_FONT = Font(bold=True, color="A11D2B")
 LISTS = "Lists"
 WRAP = Alignment(wrap_text=True, vertical="top")
-TOP = Alignment(vertical="top")
 
 
 def export_survey(
@@ -256,9 +255,6 @@ def _table(sheet: Worksheet, table: Any, rows: list[dict[str, Any]], lists: dict
     for row_number, count in lines.items():
         if count > 1:
             sheet.row_dimensions[row_number].height = 13 * count + 2
-            for cell in sheet[row_number]:
-                if cell.alignment is not WRAP:
-                    cell.alignment = TOP
     sheet.freeze_panes = "A2"
     reference = f"A1:{get_column_letter(len(headers))}{last_row}"
     excel_table = Table(displayName=f"{table.key.capitalize()}Table", ref=reference)
