@@ -8,7 +8,6 @@ Sections with nothing to say are left out.
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -18,6 +17,7 @@ from typing import Any
 from reportlab.lib.units import inch
 from reportlab.platypus import CondPageBreak, KeepTogether, PageBreak, Spacer
 
+from desk.core.dates import long_date
 from desk.core.db import Database
 from desk.core.files import check_output_path, safe_write, verify_pdf
 from desk.core.queries import person_name
@@ -171,7 +171,7 @@ def _itinerary(doc: DeskDocument, b: Briefing, _o: BriefingOptions) -> list[Any]
     for item in b.itinerary:
         by_day.setdefault(item["starts_at"][:10], []).append(item)
     for day, items in by_day.items():
-        out.append(para(f"{dt.date.fromisoformat(day):%A %d %B %Y}", s["H2"], bold=True))
+        out.append(para(long_date(day), s["H2"], bold=True))
         rows = []
         for item in items:
             counterpart = b.contacts.get(item.get("counterpart_contact_id") or -1)

@@ -20,6 +20,7 @@ from reportlab.platypus import Flowable, Frame, PageTemplate, Paragraph, Spacer,
 from reportlab.platypus.doctemplate import BaseDocTemplate, IndexingFlowable
 from reportlab.platypus.tableofcontents import TableOfContents
 
+from desk.core import dates
 from desk.reports.fonts import SANS, SANS_BOLD, register
 from desk.reports.text import has_cjk, markup, plain
 
@@ -265,5 +266,6 @@ def grid(
 
 
 def footer_line(office: str) -> str:
-    stamp = dt.datetime.now().strftime("%Y-%m-%d %H:%M")
+    now = dt.datetime.now()
+    stamp = f"{dates.short_date(now)} {dates.clock(now)}"
     return f"Generated {stamp} by desk" + (f" · {office}" if office else "")

@@ -93,16 +93,22 @@ def _pairs(doc: DeskDocument, pairs: list[tuple[str, str]]) -> Table:
     return grid(rows, [1.7 * inch, 5.1 * inch], header=False, zebra=False)
 
 
+def _day(value: str | None) -> str:
+    """A date in a table: '4/8/2025'; empty stays empty."""
+    return dates.short_date(value) if value else ""
+
+
 def cover(doc: DeskDocument, b: Briefing, o: BriefingOptions) -> list[Any]:
     s = doc.styles
     v = b.visit
     where = ", ".join(p for p in (v.get("city"), countries.country_name(v.get("country"))) if p)
-    dates = " – ".join(p for p in (v.get("start_date"), v.get("end_date")) if p)
+    when = " – ".join(
+        dates.long_date(d) for d in dict.fromkeys((v.get("start_date"), v.get("end_date"))) if d
+    )
+    # The marking is in every page's header, the cover's included: once is enough.
     lines: list[Any] = [Spacer(1, 1.3 * inch)]
-    if o.marking:
-        lines += [para(o.marking, s["marking"], bold=True), Spacer(1, 18)]
     lines += [
-        para("Briefing packet", s["subtitle"]),
+        para("Program" if o.shareable else "Briefing packet", s["subtitle"]),
         Spacer(1, 10),
         para(v["title"], s["title"], bold=True),
         Spacer(1, 14),
@@ -110,7 +116,7 @@ def cover(doc: DeskDocument, b: Briefing, o: BriefingOptions) -> list[Any]:
             label(VISIT_DIRECTIONS, v["direction"]) + (f" · {where}" if where else ""),
             s["subtitle"],
         ),
-        para(dates, s["subtitle"]),
+        para(when, s["subtitle"]),
     ]
     if v.get("principal"):
         lines.append(para(f"Principal: {v['principal']}", s["subtitle"]))
@@ -118,8 +124,9 @@ def cover(doc: DeskDocument, b: Briefing, o: BriefingOptions) -> list[Any]:
     office = ", ".join(p for p in (b.city.get("office_name"), b.city.get("name")) if p)
     if office:
         lines.append(para(f"Prepared by {office}", s["subtitle"]))
-    lines.append(para(f"Generated {dt.datetime.now():%d %B %Y, %H:%M}", s["subtitle"]))
-    if not o.include_personal:
+    now = dt.datetime.now()
+    lines.append(para(f"Generated {dates.long_date(now)}, {dates.clock(now)}", s["subtitle"]))
+    if not o.include_personal and not o.shareable:
         lines += [
             Spacer(1, 8),
             para(
@@ -165,7 +172,7 @@ def next_anniversary(established: str | None, today: dt.date | None = None) -> s
         except ValueError:  # 29 February
             day = dt.date(year, 3, 1)
         if day >= today:
-            return f"{day:%d %B %Y} ({year - start.year} years)"
+            return f"{dates.month_day_year(day)} ({year - start.year} years)"
     return ""
 
 
@@ -176,7 +183,7 @@ def history(doc: DeskDocument, b: Briefing, _o: BriefingOptions) -> list[Any]:
         names = {p["id"]: p["partner_name"] for p in b.partnerships}
         rows = [
             (
-                h["changed_on"],
+                _day(h["changed_on"]),
                 names.get(h["partnership_id"], ""),
                 label(PARTNERSHIP_STATUSES, h["status"]),
                 h.get("reason") or "",
@@ -192,9 +199,9 @@ def history(doc: DeskDocument, b: Briefing, _o: BriefingOptions) -> list[Any]:
             (
                 a["title"],
                 label(AGREEMENT_STATUSES, a["status"]),
-                a.get("signed_date") or "",
-                a.get("expiry_date") or "",
-                a.get("decision_deadline") or "",
+                _day(a.get("signed_date")),
+                _day(a.get("expiry_date")),
+                _day(a.get("decision_deadline")),
             )
             for a in b.agreements
         ]
@@ -206,7 +213,7 @@ def history(doc: DeskDocument, b: Briefing, _o: BriefingOptions) -> list[Any]:
     if b.past_visits:
         rows = [
             (
-                v.get("start_date") or "",
+                _day(v.get("start_date")),
                 v["title"],
                 label(VISIT_DIRECTIONS, v["direction"]),
                 label(VISIT_STATUSES, v["status"]),
@@ -221,9 +228,11 @@ def history(doc: DeskDocument, b: Briefing, _o: BriefingOptions) -> list[Any]:
         ]
         last = next((v["start_date"] for v in b.past_visits if v["status"] == "completed"), "")
         if last:
-            out.append(para(f"Last met on {last}.", s["body"]))
+            out.append(para(f"Last met on {dates.month_day_year(last)}.", s["body"]))
     if b.interactions:
-        rows = [(i["occurred_on"], i["subject"], i.get("notes") or "") for i in b.interactions]
+        rows = [
+            (_day(i["occurred_on"]), i["subject"], i.get("notes") or "") for i in b.interactions
+        ]
         out += [
             para("Recent contacts", s["H2"], bold=True),
             table(doc, ("Date", "Subject", "Notes"), rows, [0.9, 2.4, 3.5]),
@@ -237,7 +246,8 @@ def briefs(doc: DeskDocument, b: Briefing, o: BriefingOptions) -> list[Any]:
     for n, item in enumerate(b.meetings):
         if n:
             out.append(PageBreak())
-        when = f"{dt.datetime.fromisoformat(item['starts_at']):%a %d %b} {local_span(item)}"
+        start = dt.datetime.fromisoformat(item["starts_at"])
+        when = f"{start:%a}, {dates.month_day_year(start)}, {local_span(item)}"
         out.append(Heading(f"{item['title']} — {when}", 1, s["H2"]))
         contact = b.contacts.get(item.get("counterpart_contact_id") or -1)
         pairs: list[tuple[str, str]] = [
@@ -252,7 +262,7 @@ def briefs(doc: DeskDocument, b: Briefing, o: BriefingOptions) -> list[Any]:
                 ("Spoken form of address", contact.get("spoken_address") or ""),
                 ("Title and organization", job_line(contact, b)),
                 ("Languages", languages(contact)),
-                ("Last met on", b.last_met.get(contact["id"], "")),
+                ("Last met on", _day(b.last_met.get(contact["id"]))),
             ]
             if o.include_personal:
                 pairs.append(("Dietary needs", contact.get("dietary") or ""))
@@ -338,5 +348,5 @@ def contacts(doc: DeskDocument, b: Briefing, o: BriefingOptions) -> list[Any]:
 def follow_ups(doc: DeskDocument, b: Briefing, _o: BriefingOptions) -> list[Any]:
     if not b.follow_ups:
         return []
-    rows = [(f.get("due_date") or "", f["title"], f.get("notes") or "") for f in b.follow_ups]
+    rows = [(_day(f.get("due_date")), f["title"], f.get("notes") or "") for f in b.follow_ups]
     return [table(doc, ("Due", "What", "Notes"), rows, [0.9, 2.9, 3.0])]
