@@ -103,6 +103,24 @@ def build_briefing(
         data = partner_view(data)
     if progress:
         progress(1, 3, "Laying out the packet")
+    # A contents page only where it helps: laid out without one first, and again with
+    # one when the packet reaches six pages.
+    pdf, pages = _layout(data, options, with_contents=False)
+    if pages >= CONTENTS_FROM_PAGES:
+        pdf, pages = _layout(data, options, with_contents=True)
+    if progress:
+        progress(2, 3, "Saving")
+    if out is not None:
+        safe_write(out, pdf, verify=verify_pdf)
+    if progress:
+        progress(3, 3, "Done")
+    return pdf
+
+
+CONTENTS_FROM_PAGES = 6
+
+
+def _layout(data: Briefing, options: BriefingOptions, *, with_contents: bool) -> tuple[bytes, int]:
     buffer = io.BytesIO()
     variant = 1 if data.incoming else 0
     title = data.visit["title"]
@@ -127,23 +145,16 @@ def build_briefing(
                 *flowables,
                 Spacer(1, 10),
             ]
-    if body:
+    if body and with_contents:
         story += [
             PageBreak(),
             Heading("Contents", 0, doc.styles["H1"], in_contents=False),
             contents(doc),
-            PageBreak(),
-            *body,
         ]
+    if body:
+        story += [PageBreak(), *body]
     doc.render(story)
-    if progress:
-        progress(2, 3, "Saving")
-    pdf = buffer.getvalue()
-    if out is not None:
-        safe_write(out, pdf, verify=verify_pdf)
-    if progress:
-        progress(3, 3, "Done")
-    return pdf
+    return buffer.getvalue(), doc.page
 
 
 def _objectives(doc: DeskDocument, b: Briefing, _o: BriefingOptions) -> list[Any]:

@@ -69,7 +69,9 @@ def test_packet_structure(demo_db: Database, tmp_path: Path, direction: str) -> 
     assert all(w in titles for w in wanted), titles
     for title, page in entries:
         assert title.split(" — ")[0][:30] in " ".join(texts[page].split()), (title, page)
-    # The contents page lists the sections with the same page numbers.
+    # A packet of six pages or more has a contents page, listing the sections with the
+    # same page numbers.
+    assert titles[0] == "Contents" and total >= 6
     if shutil.which("pdftotext"):
         layout = subprocess.run(
             ["pdftotext", "-layout", "-f", "2", "-l", "2", str(out), "-"],
@@ -87,8 +89,10 @@ def test_sections_follow_the_data(db: Database, tmp_path: Path) -> None:
     texts = page_texts(build_briefing(db, bare))
     assert len(texts) == 1 and "Quick call" in texts[0]  # the cover alone
     records.update(db, "visit", bare, {"press_line": "A short statement."})
+    texts = page_texts(build_briefing(db, bare))
     titles = [t for t, _ in outline(build_briefing(db, bare))]
-    assert titles == ["Contents", "Press line"]
+    assert titles == ["Press line"] and len(texts) == 2  # no contents page for two pages
+    assert "Contents" not in " ".join(texts)
 
 
 def test_options_marking_sections_and_personal_details(demo_db: Database) -> None:
@@ -108,7 +112,7 @@ def test_options_marking_sections_and_personal_details(demo_db: Database) -> Non
     assert phone not in shared and "Diet" not in shared
     assert "SHAREABLE WITH PARTNER" in shared and "SENSITIVE" not in shared
     # Contacts and emergency numbers are internal: the partner's copy never has them.
-    assert [t for t, _ in outline(pdf)] == ["Contents", SECTIONS["delegation"][0]]
+    assert [t for t, _ in outline(pdf)] == [SECTIONS["delegation"][0]]
     marked = BriefingOptions(marking="SENSITIVE - NOT FOR DISTRIBUTION", shareable=True)
     assert "SENSITIVE" not in " ".join(
         page_texts(build_briefing(demo_db, visit_id, options=marked))
