@@ -9,7 +9,7 @@ import zoneinfo
 
 from babel import Locale
 from babel.languages import get_official_languages
-from babel.numbers import get_territory_currencies
+from babel.numbers import get_currency_symbol, get_territory_currencies
 
 # Names offices actually write that CLDR does not list as the English name.
 _ALIASES = {
@@ -140,7 +140,28 @@ def resolve_country(text: str) -> str | None:
 
 
 def official_languages(code: str) -> tuple[str, ...]:
-    return tuple(get_official_languages(code.upper(), de_facto=True))
+    """Languages with official status in law (CLDR), not those merely used: Ukraine's is
+    Ukrainian alone, Senegal's French."""
+    return tuple(get_official_languages(code.upper(), de_facto=False))
+
+
+def de_facto_languages(code: str) -> tuple[str, ...]:
+    """Where no language is official in law (Mexico, the United States): the one in use."""
+    return tuple(
+        c
+        for c in get_official_languages(code.upper(), de_facto=True)
+        if c not in official_languages(code)
+    )
+
+
+def currency_text(code: str) -> str:
+    """'New Taiwan Dollar (NT$)': the currency by name and symbol."""
+    names = []
+    for currency in currencies(code):
+        name = _english().currencies.get(currency, currency)
+        symbol = get_currency_symbol(currency, locale="en_US")
+        names.append(f"{name} ({symbol})" if symbol and symbol != currency else name)
+    return ", ".join(names)
 
 
 def currencies(code: str) -> list[str]:
@@ -157,7 +178,15 @@ def language_names() -> dict[str, str]:
 
 
 def language_name(code: str) -> str:
-    return language_names().get(code, code)
+    """English name of a language, also for CLDR's script forms ('zh_Hant' -> 'Traditional
+    Chinese', 'nan_Hant' -> 'Min Nan Chinese'); never the bare code when a name exists."""
+    everything = _english().languages
+    return (
+        language_names().get(code)
+        or everything.get(code)
+        or everything.get(code.split("_")[0])
+        or code
+    )
 
 
 def resolve_language(text: str) -> str | None:

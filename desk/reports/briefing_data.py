@@ -64,9 +64,13 @@ class Briefing:
         profile = {
             "Country": countries.country_name(code),
             "Capital": reference.capitals().get(code, ""),
-            "Currency": ", ".join(countries.currencies(code)),
+            "Currency": countries.currency_text(code),
             "Official languages": ", ".join(
                 countries.language_name(c) for c in countries.official_languages(code)
+            )
+            or ", ".join(
+                f"{countries.language_name(c)} (in practice; none is official in law)"
+                for c in countries.de_facto_languages(code)
             ),
         }
         if self.their_zone:

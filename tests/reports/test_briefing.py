@@ -471,3 +471,31 @@ def test_the_partners_copy_holds_nothing_internal(db: Database, tmp_path: Path) 
     build_briefing(db, visit, tmp_path / "internal.pdf")
     internal = folded(pdftotext(tmp_path / "internal.pdf"))
     assert sum(m in internal for m in markers) > 10  # the internal copy does have them
+
+
+@pytest.mark.parametrize(
+    ("country", "languages", "absent", "currency"),
+    [
+        ("UA", "Ukrainian", "Russian", "Ukrainian Hryvnia"),
+        (
+            "TW",
+            "Traditional Chinese, Min Nan Chinese, Hakka Chinese",
+            "zh_Hant",
+            "New Taiwan Dollar (NT$)",
+        ),
+        ("SN", "French", "Wolof", "West African CFA Franc"),
+        ("MX", "Spanish (in practice; none is official in law)", "", "Mexican Peso (MX$)"),
+    ],
+)
+def test_country_facts_follow_official_status(
+    db: Database, country: str, languages: str, absent: str, currency: str
+) -> None:
+    from desk.reports.briefing_data import gather
+
+    visit = records.create(
+        db, "visit", {"title": "Visit", "direction": "outgoing", "country": country}
+    ).id
+    profile = gather(db, visit).country_profile()
+    assert profile["Official languages"] == languages
+    assert not absent or absent not in profile["Official languages"]
+    assert profile["Currency"].startswith(currency)
