@@ -98,6 +98,21 @@ def _day(value: str | None) -> str:
     return dates.short_date(value) if value else ""
 
 
+# Statuses a principal must know of before a word is said about the partnership.
+_TROUBLED = {"dormant", "suspended", "lapsed", "ended"}
+
+
+def relationship_flag(b: Briefing) -> str:
+    """'The partnership with Irkutsk is SUSPENDED since March 3, 2022: reason.'"""
+    own = next((p for p in b.partnerships if p.get("id") == b.visit.get("partnership_id")), None)
+    if own is None or own.get("status") not in _TROUBLED:
+        return ""
+    change = next((h for h in reversed(b.status_history) if h["status"] == own["status"]), None)
+    since = f" since {dates.month_day_year(change['changed_on'])}" if change else ""
+    reason = f": {change['reason']}" if change and change.get("reason") else ""
+    return f"The partnership with {own['partner_name']} is {own['status'].upper()}{since}{reason}"
+
+
 def cover(doc: DeskDocument, b: Briefing, o: BriefingOptions) -> list[Any]:
     s = doc.styles
     v = b.visit
@@ -120,6 +135,9 @@ def cover(doc: DeskDocument, b: Briefing, o: BriefingOptions) -> list[Any]:
     ]
     if v.get("principal"):
         lines.append(para(f"Principal: {v['principal']}", s["subtitle"]))
+    flag = relationship_flag(b)
+    if flag and not o.shareable:
+        lines += [Spacer(1, 14), para(flag, s["marking"], bold=True)]
     lines += [Spacer(1, 1.2 * inch)]
     office = ", ".join(p for p in (b.city.get("office_name"), b.city.get("name")) if p)
     if office:

@@ -499,3 +499,29 @@ def test_country_facts_follow_official_status(
     assert profile["Official languages"] == languages
     assert not absent or absent not in profile["Official languages"]
     assert profile["Currency"].startswith(currency)
+
+
+def test_a_suspended_partnership_is_flagged_on_the_cover(db: Database, tmp_path: Path) -> None:
+    partnership = records.create(
+        db,
+        "partnership",
+        {"partner_name": "Irkutsk", "country": "RU", "kind": "sister_city", "status": "active"},
+    ).id
+    records.change_status(db, partnership, "suspended", "2022-03-03", "Council resolution 22-7")
+    visit = records.create(
+        db,
+        "visit",
+        {
+            "title": "Delegation from Irkutsk",
+            "direction": "incoming",
+            "country": "RU",
+            "partnership_id": partnership,
+        },
+    ).id
+    texts = page_texts(build_briefing(db, visit))
+    assert (
+        "The partnership with Irkutsk is SUSPENDED since March 3, 2022: Council resolution 22-7"
+        in " ".join(texts[0].split())
+    )
+    shared = page_texts(build_briefing(db, visit, options=BriefingOptions(shareable=True)))
+    assert "SUSPENDED" not in " ".join(shared)
