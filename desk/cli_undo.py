@@ -56,23 +56,12 @@ def _list(db: Database, as_json: bool) -> int:
     redoable = {info.id for info in undo.redoable(db)}
     operations = undo.recent(db)
     if as_json:
-        print(
-            json.dumps(
-                [
-                    {
-                        "op": info.id,
-                        "at": info.at,
-                        "label": info.label,
-                        "kind": info.kind,
-                        "undone": info.undone,
-                    }
-                    for info in operations
-                ],
-                ensure_ascii=False,
-                indent=1,
-            )
+        return _print_json(
+            [
+                {"op": i.id, "at": i.at, "label": i.label, "kind": i.kind, "undone": i.undone}
+                for i in operations
+            ]
         )
-        return 0
     if not operations:
         print("No changes recorded yet.")
         return 0
@@ -111,23 +100,18 @@ def _trash(db: Database, args: argparse.Namespace) -> int:
         return 0
     entries = undo.trash(db)
     if args.json:
-        print(
-            json.dumps(
-                [
-                    {
-                        "entry": e.op_id,
-                        "kind": e.kind,
-                        "title": e.title,
-                        "deleted_at": e.deleted_at,
-                        "linked": e.linked,
-                    }
-                    for e in entries
-                ],
-                ensure_ascii=False,
-                indent=1,
-            )
+        return _print_json(
+            [
+                {
+                    "entry": e.op_id,
+                    "kind": e.kind,
+                    "title": e.title,
+                    "deleted_at": e.deleted_at,
+                    "linked": e.linked,
+                }
+                for e in entries
+            ]
         )
-        return 0
     if not entries:
         print("The trash is empty.")
         return 0
@@ -140,4 +124,9 @@ def _trash(db: Database, args: argparse.Namespace) -> int:
             f"{entry.label}: {entry.title}{extra}"
         )
     print("Bring one back with 'desk trash --restore N'.")
+    return 0
+
+
+def _print_json(rows: list[dict[str, object]]) -> int:
+    print(json.dumps(rows, ensure_ascii=False, indent=1))
     return 0

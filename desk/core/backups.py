@@ -213,16 +213,22 @@ def keep_set(names: Iterable[str], now: dt.datetime) -> set[str]:
     return keep
 
 
-def _backups_in(folder: Path, stem: str) -> list[tuple[Path, dt.datetime, str]]:
-    found = []
+def _named(folder: Path) -> list[tuple[Path, tuple[str, dt.datetime, str]]]:
+    """Every backup file in a folder with its parsed name; an unreadable folder has none."""
     try:
         entries = list(folder.iterdir())
     except OSError:
         return []
+    found = []
     for entry in entries:
         parsed = parse_name(entry.name)
-        if parsed and parsed[0] == stem and entry.is_file():
-            found.append((entry, parsed[1], parsed[2]))
+        if parsed and entry.is_file():
+            found.append((entry, parsed))
+    return found
+
+
+def _backups_in(folder: Path, stem: str) -> list[tuple[Path, dt.datetime, str]]:
+    found = [(entry, p[1], p[2]) for entry, p in _named(folder) if p[0] == stem]
     found.sort(key=lambda item: (item[1], item[0].name), reverse=True)
     return found
 
@@ -232,13 +238,8 @@ def rotate(folder: str | Path, now: dt.datetime, stem: str | None = None) -> lis
     whose backups share the folder); returns what was deleted."""
     folder = Path(folder)
     by_stem: dict[str, list[str]] = {}
-    try:
-        entries = list(folder.iterdir())
-    except OSError:
-        return []
-    for entry in entries:
-        parsed = parse_name(entry.name)
-        if parsed and (stem is None or parsed[0] == stem) and entry.is_file():
+    for entry, parsed in _named(folder):
+        if stem is None or parsed[0] == stem:
             by_stem.setdefault(parsed[0], []).append(entry.name)
     deleted = []
     for names in by_stem.values():
