@@ -198,14 +198,18 @@ class DeskDocument(BaseDocTemplate):
         canvas.setStrokeColor(RULE)
         canvas.line(0.8 * inch, top - h - 10, width - 0.8 * inch, top - h - 10)
         canvas.line(0.8 * inch, 0.62 * inch, width - 0.8 * inch, 0.62 * inch)
-        footer = para(self.footer_text, self.styles["small"])
+        small = self.styles["small"]
+        footer = para(self.footer_text, small)
         footer.wrap(width - 3.2 * inch, 0.3 * inch)
         footer.drawOn(canvas, 0.8 * inch, 0.38 * inch)
-        canvas.setFont(SANS, 7.5)
+        # The page count sits on the footer's (last) baseline, in the same size: a
+        # paragraph's last line stands leading minus font size above its bottom.
+        baseline = 0.38 * inch + small.leading - small.fontSize
+        canvas.setFont(SANS, small.fontSize)
         canvas.setFillColor(INK)
         total = self.page_count.total
         canvas.drawRightString(
-            width - 0.8 * inch, 0.45 * inch, f"Page {doc.page} of {total if total else '…'}"
+            width - 0.8 * inch, baseline, f"Page {doc.page} of {total if total else '…'}"
         )
         canvas.restoreState()
 

@@ -525,3 +525,22 @@ def test_a_suspended_partnership_is_flagged_on_the_cover(db: Database, tmp_path:
     )
     shared = page_texts(build_briefing(db, visit, options=BriefingOptions(shareable=True)))
     assert "SUSPENDED" not in " ".join(shared)
+
+
+def test_page_count_sits_on_the_footers_baseline(db: Database, tmp_path: Path) -> None:
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext (poppler-utils) is not installed")
+    visit = records.create(db, "visit", {"title": "Quick call", "direction": "incoming"}).id
+    out = tmp_path / "packet.pdf"
+    build_briefing(db, visit, out)
+    boxes = subprocess.run(
+        ["pdftotext", "-bbox", "-f", "1", "-l", "1", str(out), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    bottoms = {
+        word: float(y) for y, word in re.findall(r'yMax="([\d.]+)">(Generated|Page)<', boxes)
+    }
+    assert set(bottoms) == {"Generated", "Page"}
+    assert abs(bottoms["Generated"] - bottoms["Page"]) < 0.5
