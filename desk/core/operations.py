@@ -49,9 +49,6 @@ class Changes:
     def kinds(self) -> set[str]:
         return {kind for kind, _ in (*self.created, *self.updated, *self.deleted)}
 
-    def touched(self, *kinds: str) -> bool:
-        return bool(self.kinds & set(kinds))
-
     def __bool__(self) -> bool:
         return bool(self.created or self.updated or self.deleted)
 
@@ -66,11 +63,6 @@ class Changes:
             id=record_id,
             ids=ids or [],
         )
-
-    def merge(self, other: Changes) -> None:
-        self.created += other.created
-        self.updated += other.updated
-        self.deleted += other.deleted
 
 
 def current(db: Database) -> Changes | None:
@@ -90,14 +82,10 @@ def operation(
     if outer is not None:
         # The inner write adds to the outer operation's changes; its own label (set on
         # this view) does not replace the outer one ("Undo import 3", not "Delete ...").
+        view = outer.about(None)
+        view.label = label
         with transaction(db):
-            yield Changes(
-                op_id=outer.op_id,
-                label=label,
-                created=outer.created,
-                updated=outer.updated,
-                deleted=outer.deleted,
-            )
+            yield view
         return
     changes = Changes(label=label)
     with transaction(db):

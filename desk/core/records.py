@@ -302,8 +302,17 @@ class DeleteImpact:
         return ". ".join(parts) + ("." if parts else "Nothing else is affected.")
 
 
+_REFERENCES: dict[str, list[tuple[str, str, str]]] = {}
+
+
 def _references(db: Database, table: str) -> list[tuple[str, str, str]]:
-    """(child table, column, on_delete) for every foreign key pointing at `table`."""
+    """(child table, column, on_delete) for every foreign key pointing at `table`.
+
+    Read once per table: a delete or an undo asks for every row it touches, and the
+    schema is fixed once the database is open (migrated to this desk's version)."""
+    cached = _REFERENCES.get(table)
+    if cached is not None:
+        return cached
     found = []
     for (child,) in db.execute(
         "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
@@ -312,6 +321,7 @@ def _references(db: Database, table: str) -> list[tuple[str, str, str]]:
         for fk in db.execute(f"PRAGMA foreign_key_list({child})").fetchall():
             if fk[2] == table:
                 found.append((child, fk[3], fk[6]))
+    _REFERENCES[table] = found
     return found
 
 

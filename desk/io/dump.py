@@ -25,6 +25,7 @@ from desk.core.db import Database, schema_version
 from desk.core.errors import DumpError, ValidationError
 from desk.core.files import check_output_path, safe_write_text
 from desk.core.kinds import kind_of_table
+from desk.core.records import stored_columns
 from desk.core.schema import SCHEMA_VERSION
 from desk.core.validate import clean_values
 
@@ -48,8 +49,8 @@ def _tables(db: Database) -> list[str]:
 
 
 def _columns(db: Database, table: str) -> list[str]:
-    # table_info leaves out generated columns, which are recomputed, not stored.
-    return [row[1] for row in db.execute(f"PRAGMA table_info({table})").fetchall()]
+    # Generated columns are left out: they are recomputed, never stored.
+    return stored_columns(db, table)
 
 
 def dump(db: Database, progress: Progress | None = None) -> dict[str, Any]:
