@@ -104,9 +104,7 @@ def operation(
                 "UPDATE operations SET label = ? WHERE id = ?", (changes.label, changes.op_id)
             )
         else:
-            # A write that changed nothing leaves nothing to undo (an import that found
-            # every row already there keeps its batch, with no operation to take back).
-            db.execute("UPDATE import_batches SET op_id = NULL WHERE op_id = ?", (changes.op_id,))
+            # A write that changed nothing leaves nothing to undo.
             db.execute("DELETE FROM operations WHERE id = ?", (changes.op_id,))
             changes.op_id = None
 

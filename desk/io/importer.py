@@ -203,7 +203,7 @@ def apply_plan(
         stamp = records.now()
         batch = db.execute(
             "INSERT INTO import_batches(uid, created_at, updated_at, kind, source, rows_read, "
-            "created, matched, op_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "created, matched) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 records.new_uid(),
                 stamp,
@@ -213,7 +213,6 @@ def apply_plan(
                 len(plan.rows),
                 len(new_rows),
                 counts["match"],
-                changes.op_id,
             ),
         ).lastrowid
         if plan.kind == "contact":
@@ -224,6 +223,10 @@ def apply_plan(
             new_rows = [_with_organisation(db, values, organisations) for values in new_rows]
         records.create_many(db, plan.kind, new_rows, progress)
         db.execute("UPDATE history SET batch_id = ? WHERE op_id = ?", (batch, changes.op_id))
+        if changes:
+            # Linked only when the import changed something: one that found every row
+            # already there keeps its batch and leaves no operation to take back.
+            db.execute("UPDATE import_batches SET op_id = ? WHERE id = ?", (changes.op_id, batch))
         if plan.headers:
             # A preference, not a record: kept with the import's transaction, not undone.
             remember_mapping(db, plan.kind, plan.headers, plan.mapping)
