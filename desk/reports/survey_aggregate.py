@@ -75,11 +75,12 @@ def aggregate(paths: list[Path], *, anyway: bool = False, edition: str | None = 
     national = National()
     # A city that sent a corrected copy is counted once: the newest file wins.
     for path in sorted(paths, key=_modified, reverse=True):
-        problems = check(path, edition)
+        book = open_book(path)  # once: checked, then counted
+        problems = check(path, edition, book=book)
         if problems and not anyway:
             national.skipped[str(path)] = problems
             continue
-        _add(national, path, spec)
+        _add(national, path, book, spec)
     national.cities.sort(key=lambda c: [str(p) for p in paths].index(c.path))
     return national
 
@@ -91,8 +92,7 @@ def _modified(path: Path) -> float:
         return 0.0
 
 
-def _add(national: National, path: Path, spec: Edition) -> None:
-    book = open_book(path)
+def _add(national: National, path: Path, book: Any, spec: Edition) -> None:
     table = spec.table("engagements")
     if table.sheet not in book.sheetnames:
         raise DeskError(f"{path}: there is no '{table.sheet}' sheet to count.")

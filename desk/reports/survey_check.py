@@ -34,10 +34,13 @@ _ORDER = (
 )
 
 
-def check(path: Path, edition: str | None = None, today: dt.date | None = None) -> list[str]:
-    """Everything in the workbook to fix before sending it, one line each."""
+def check(
+    path: Path, edition: str | None = None, today: dt.date | None = None, book: Any = None
+) -> list[str]:
+    """Everything in the workbook to fix before sending it, one line each. `book`: the
+    workbook already open, for a caller that goes on to read it."""
     spec = load(edition)
-    book = open_book(path)
+    book = book if book is not None else open_book(path)
     today = today or dt.date.today()
     problems: list[str] = []
     for sheet_name, questions in (
