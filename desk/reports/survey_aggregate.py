@@ -16,14 +16,14 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 
-from desk.core import countries
 from desk.core import vocab as v
 from desk.core.errors import DeskError
 from desk.core.files import check_output_path, safe_write_path, verify_xlsx
 from desk.reports.excel import put
 from desk.reports.survey_check import check, recount
-from desk.reports.survey_edition import Edition, load, plain
+from desk.reports.survey_edition import Edition, load
 from desk.reports.survey_read import answers, open_book, table_rows, text
+from desk.reports.survey_workbook import share_blocks
 
 _HEAD = (Font(bold=True, color="FFFFFF"), PatternFill("solid", fgColor="1D4E89"))
 
@@ -202,31 +202,26 @@ def _findings(sheet: Any, national: National, spec: Edition) -> None:
         if ref is not None:
             put(sheet, row, 3, ref).number_format = "0%"
         row += 1
-    row += 1
-    for title, counts, names, ref in (
-        ("Method", national.by_method, v.ENGAGEMENT_METHODS, reference.get("by_method", {})),
-        ("Priority area", national.by_area, v.PRIORITY_AREAS, reference.get("by_area", {})),
-        ("Partner country", national.by_country, None, {}),
-    ):
-        for column, header in enumerate(
-            ("Code", title, "Engagements", "Share", "National share (published)"), start=1
-        ):
-            cell = put(sheet, row, column, header)
-            cell.font, cell.fill = _HEAD
-        row += 1
-        for code, count in counts.most_common():
-            put(sheet, row, 1, code)
-            put(
-                sheet,
-                row,
-                2,
-                names.get(code, code) if names else plain(countries.country_name(code)),
-            )
-            put(sheet, row, 3, count)
-            put(sheet, row, 4, national.share(count)).number_format = "0.0%"
-            if code in ref:
-                put(sheet, row, 5, ref[code]).number_format = "0%"
-            row += 1
-        row += 1
+    share_blocks(
+        sheet,
+        row + 1,
+        [
+            (
+                "Method",
+                national.by_method.most_common(),
+                v.ENGAGEMENT_METHODS,
+                reference.get("by_method", {}),
+            ),
+            (
+                "Priority area",
+                national.by_area.most_common(),
+                v.PRIORITY_AREAS,
+                reference.get("by_area", {}),
+            ),
+            ("Partner country", national.by_country.most_common(), None, {}),
+        ],
+        national.total,
+        reference_header="National share (published)",
+    )
     for letter, width in zip("ABCDE", (40, 34, 13, 10, 24), strict=True):
         sheet.column_dimensions[letter].width = width

@@ -329,15 +329,35 @@ def _summary(sheet: Worksheet, data: SurveyData, spec: Edition) -> None:
         ("by_area", "Priority area", v.PRIORITY_AREAS, national.get("by_area", {})),
         ("by_country", "Partner country", None, {}),
     )
-    for key, title, labels, reference in sections:
-        headers = ("Code", title, "Engagements", "Share", "National share")
+    share_blocks(
+        sheet,
+        row,
+        [(title, list(summary[key].items()), labels, ref) for key, title, labels, ref in sections],
+        total,
+    )
+    for letter, width in zip("ABCDE", (24, 40, 13, 10, 15), strict=True):
+        sheet.column_dimensions[letter].width = width
+
+
+def share_blocks(
+    sheet: Worksheet,
+    row: int,
+    blocks: list[tuple[str, list[tuple[str, int]], dict[str, str] | None, dict[str, Any]]],
+    total: int,
+    reference_header: str = "National share",
+) -> int:
+    """Counts and shares by code, one block per (title, counts, names, national shares);
+    names None means country codes. Returns the row after the last block. The check
+    reads these blocks back by their "Code" header."""
+    for title, counts, names, reference in blocks:
+        headers = ("Code", title, "Engagements", "Share", reference_header)
         for column, header in enumerate(headers, start=1):
             cell = put(sheet, row, column, header)
             cell.font, cell.fill = HEAD_FONT, HEAD_FILL
         row += 1
-        for code, count in summary[key].items():
+        for code, count in counts:
             put(sheet, row, 1, code)
-            name = labels[code] if labels else countries.country_name(code)
+            name = names.get(code, code) if names else countries.country_name(code)
             put(sheet, row, 2, plain(name))
             put(sheet, row, 3, count)
             share = put(sheet, row, 4, round(count / total, 4) if total else 0)
@@ -346,8 +366,7 @@ def _summary(sheet: Worksheet, data: SurveyData, spec: Edition) -> None:
                 put(sheet, row, 5, reference[code]).number_format = "0%"
             row += 1
         row += 1
-    for letter, width in zip("ABCDE", (24, 40, 13, 10, 15), strict=True):
-        sheet.column_dimensions[letter].width = width
+    return row
 
 
 def _page_setup(sheet: Worksheet, spec: Edition, data: SurveyData) -> None:
