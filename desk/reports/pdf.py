@@ -9,6 +9,7 @@ bookmark to page 1.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from reportlab.lib import colors
@@ -267,6 +268,18 @@ def grid(
             commands.append(("BACKGROUND", (0, n), (-1, n), SHADE))
     table.setStyle(TableStyle(commands))
     return table
+
+
+def data_table(
+    styles: dict[str, ParagraphStyle],
+    headers: Sequence[str],
+    body: Iterable[Sequence[object]],
+    widths_in_inches: list[float],
+) -> Flowable:
+    """A header row over rows of user text, each cell escaped and wrapped."""
+    rows = [[para(h, styles["cell_head"], bold=True) for h in headers]]
+    rows += [[para(cell, styles["cell"]) for cell in row] for row in body]
+    return grid(rows, [w * inch for w in widths_in_inches])
 
 
 def footer_line(office: str) -> str:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from reportlab.lib.units import inch
-from reportlab.platypus import KeepTogether, PageBreak, Spacer, Table
+from reportlab.platypus import Flowable, KeepTogether, PageBreak, Spacer, Table
 
 from desk.core import countries, dates, money
 from desk.core.queries import person_name
@@ -21,7 +21,7 @@ from desk.core.vocab import (
     label,
 )
 from desk.reports.briefing_data import Briefing
-from desk.reports.pdf import DeskDocument, Heading, grid, para
+from desk.reports.pdf import DeskDocument, Heading, data_table, grid, para
 
 if TYPE_CHECKING:
     from desk.reports.briefing import BriefingOptions
@@ -32,12 +32,9 @@ def table(
     headers: Sequence[str],
     body: Iterable[Sequence[object]],
     widths_in_inches: list[float],
-) -> Table:
+) -> Flowable:
     """A header row over rows of user text, each cell escaped and wrapped."""
-    s = doc.styles
-    rows = [[para(h, s["cell_head"], bold=True) for h in headers]]
-    rows += [[para(cell, s["cell"]) for cell in row] for row in body]
-    return grid(rows, [w * inch for w in widths_in_inches])
+    return data_table(doc.styles, headers, body, widths_in_inches)
 
 
 def local_span(item: dict[str, Any]) -> str:
