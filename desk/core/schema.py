@@ -448,11 +448,29 @@ ALTER TABLE import_batches ADD COLUMN op_id INTEGER REFERENCES operations(id);
 ALTER TABLE import_batches ADD COLUMN undo_op_id INTEGER REFERENCES operations(id);
 """
 
+# The briefing book: what to avoid, logistics and an advance contact on a visit; purpose,
+# attendees and run of show per program item; a contact's biography; and the numbers our
+# own travelers need abroad, apart from the local numbers a visiting delegation needs.
+_V4 = """
+ALTER TABLE visits ADD COLUMN avoid TEXT;
+ALTER TABLE visits ADD COLUMN travel TEXT;
+ALTER TABLE visits ADD COLUMN lodging TEXT;
+ALTER TABLE visits ADD COLUMN advance_contact_id INTEGER
+    REFERENCES contacts(id) ON DELETE SET NULL;
+ALTER TABLE itinerary_items ADD COLUMN purpose TEXT;
+ALTER TABLE itinerary_items ADD COLUMN our_attendees TEXT;
+ALTER TABLE itinerary_items ADD COLUMN their_attendees TEXT;
+ALTER TABLE itinerary_items ADD COLUMN run_of_show TEXT;
+ALTER TABLE contacts ADD COLUMN bio TEXT;
+ALTER TABLE city_profile ADD COLUMN travel_emergency TEXT;
+"""
+
 # Append only. Each entry: (name, function applied inside one transaction).
 MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], None]]] = [
     ("initial schema", _sql(_V1)),
     ("import batches and remembered mappings", _sql(_V2)),
     ("operations: undo, redo and the trash", _sql(_V3)),
+    ("the briefing book: logistics, meeting plans, biographies", _sql(_V4)),
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
