@@ -38,6 +38,12 @@ def long_date(value: dt.date | str) -> str:
     return f"{_DAYS[day.weekday()]}, {_MONTHS[day.month - 1]} {day.day}, {day.year}"
 
 
+def weekday_month_day(value: dt.date | str) -> str:
+    """'Tuesday, April 8': a day within a trip, where the year goes without saying."""
+    day = _as_date(value)
+    return f"{_DAYS[day.weekday()]}, {_MONTHS[day.month - 1]} {day.day}"
+
+
 def month_day_year(value: dt.date | str) -> str:
     """'April 8, 2025': a date in running text, without the weekday."""
     day = _as_date(value)
@@ -88,9 +94,11 @@ def relative_days(days: int) -> str:
     return f"in {days:,} days" if days > 0 else f"{-days:,} days ago"
 
 
-def zone_label(zone: str, at: dt.datetime | None = None) -> str:
+def zone_label(zone: str, at: dt.datetime | None = None, place: str | None = None) -> str:
     """'Tokyo (UTC+9)', 'Sao Paulo (UTC-3)': a place and an offset nobody misreads, where
-    abbreviations are ambiguous ('CST' is Taipei, Shanghai and Chicago) or absent ('+04')."""
+    abbreviations are ambiguous ('CST' is Taipei, Shanghai and Chicago) or absent ('+04').
+    `place` names the clock where the zone's own city would mislead (a home city that is
+    not Los Angeles)."""
     from zoneinfo import ZoneInfo
 
     moment = (at or dt.datetime.now()).replace(tzinfo=None)
@@ -99,5 +107,5 @@ def zone_label(zone: str, at: dt.datetime | None = None) -> str:
     sign = "+" if minutes >= 0 else "-"
     hours, rest = divmod(abs(minutes), 60)
     utc = f"UTC{sign}{hours}" + (f":{rest:02d}" if rest else "") if minutes else "UTC"
-    place = zone.rsplit("/", 1)[-1].replace("_", " ")
+    place = place or zone.rsplit("/", 1)[-1].replace("_", " ")
     return utc if zone in ("UTC", "Etc/UTC") else f"{place} ({utc})"

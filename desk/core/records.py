@@ -203,10 +203,14 @@ def _create(db: Database, spec: Kind, values: Mapping[str, Any]) -> int:
             record_id,
             cleaned["status"],
             cleaned.get("established_date") or dt.date.today().isoformat(),
-            "Recorded in desk",
+            INITIAL_STATUS_REASON,
         )
     search.reindex(db, spec.name, {"id": record_id, **row})
     return record_id
+
+
+# The reason on the status row every new partnership starts with: not news in a timeline.
+INITIAL_STATUS_REASON = "Recorded in desk"
 
 
 def insert(db: Database, spec: Kind, values: Mapping[str, Any]) -> int:

@@ -15,24 +15,14 @@ from pathlib import Path
 from typing import Any
 
 from reportlab.lib.units import inch
-from reportlab.platypus import CondPageBreak, KeepTogether, PageBreak, Spacer
+from reportlab.platypus import CondPageBreak, PageBreak, Spacer
 
-from desk.core.dates import long_date
 from desk.core.db import Database
 from desk.core.files import check_output_path, safe_write, verify_pdf
-from desk.core.queries import person_name
-from desk.core.vocab import (
-    DRESS_CODES,
-    GIFT_DIRECTIONS,
-    GIFT_DISPOSITIONS,
-    ITINERARY_KINDS,
-    PARTICIPANT_ROLES,
-    SIDES,
-    label,
-)
-from desk.reports import sections
+from desk.reports import meetings, people, relationship, sections
 from desk.reports.briefing_data import Briefing, gather, partner_view
-from desk.reports.pdf import DeskDocument, Heading, contents, footer_line, para
+from desk.reports.glance import glance
+from desk.reports.pdf import DeskDocument, Heading, contents, footer_line
 
 Progress = Callable[[int, int, str], None]
 
@@ -40,13 +30,15 @@ Progress = Callable[[int, int, str], None]
 SECTIONS: dict[str, tuple[str, str]] = {
     "objectives": ("Objectives and desired outcomes", "Objectives and desired outcomes"),
     "itinerary": ("Itinerary", "Program"),
-    "delegation": ("Delegation", "Delegation and hosts"),
-    "profile": ("Country and city profile", "Country and city profile"),
-    "history": ("Relationship history", "Relationship history"),
     "briefs": ("Meeting briefs", "Meeting briefs"),
-    "gifts": ("Protocol and gift plan", "Protocol and gift plan"),
+    "counterparts": ("Counterparts", "Our guests"),
+    "delegation": ("Delegation", "Delegation and hosts"),
+    "profile": ("Partner city and country", "Partner city and country"),
+    "history": ("The relationship", "The relationship"),
     "agreements": ("Agreements to sign", "Agreements to sign"),
+    "gifts": ("Protocol and gift plan", "Protocol and gift plan"),
     "press": ("Press line", "Press line"),
+    "logistics": ("Logistics", "Logistics"),
     "contacts": ("Contacts and emergency numbers", "Contacts and emergency numbers"),
     "follow_ups": ("Open follow-ups", "Open follow-ups"),
 }
@@ -132,7 +124,7 @@ def _layout(data: Briefing, options: BriefingOptions, *, with_contents: bool) ->
         marking=options.marking,
         footer=footer_line(office),
     )
-    story = sections.cover(doc, data, options)
+    story: list[Any] = glance(doc, data, options)
     body: list[Any] = []
     for key, titles in SECTIONS.items():
         if key not in options.sections:
@@ -157,132 +149,18 @@ def _layout(data: Briefing, options: BriefingOptions, *, with_contents: bool) ->
     return buffer.getvalue(), doc.page
 
 
-def _objectives(doc: DeskDocument, b: Briefing, _o: BriefingOptions) -> list[Any]:
-    s = doc.styles
-    out: list[Any] = []
-    for caption, key in (
-        ("Purpose", "purpose"),
-        ("Objectives", "objectives"),
-        ("Purpose stated in the request", "request_purpose"),
-        ("Background notes", "notes"),
-    ):
-        if b.visit.get(key):
-            out += [para(caption, s["H2"], bold=True), para(b.visit[key], s["body"])]
-    return out
-
-
-def _itinerary(doc: DeskDocument, b: Briefing, _o: BriefingOptions) -> list[Any]:
-    if not b.itinerary:
-        return []
-    s = doc.styles
-    beside_zone = b.home_zone if not b.incoming else (b.their_zone or b.home_zone)
-    beside = "Home time" if not b.incoming else "Their home time"
-    out: list[Any] = []
-    by_day: dict[str, list[dict[str, Any]]] = {}
-    for item in b.itinerary:
-        by_day.setdefault(item["starts_at"][:10], []).append(item)
-    for day, items in by_day.items():
-        out.append(para(long_date(day), s["H2"], bold=True))
-        rows = []
-        for item in items:
-            counterpart = b.contacts.get(item.get("counterpart_contact_id") or -1)
-            who = (
-                sections.person_line(counterpart, b)
-                if counterpart
-                else (item.get("counterpart") or "")
-            )
-            rows.append(
-                [
-                    sections.local_span(item),
-                    sections.moment(item, beside_zone),
-                    f"{item['title']}\n({label(ITINERARY_KINDS, item['kind'])})",
-                    "\n".join(p for p in (item.get("place"), item.get("address")) if p),
-                    who,
-                    label(DRESS_CODES, item.get("dress_code")),
-                ]
-            )
-        out.append(
-            sections.table(
-                doc,
-                ("Local time", beside, "What", "Where", "With", "Dress"),
-                rows,
-                [0.95, 1.0, 1.6, 1.2, 1.35, 0.8],
-            )
-        )
-    return out
-
-
-def _delegation(doc: DeskDocument, b: Briefing, o: BriefingOptions) -> list[Any]:
-    if not b.participants:
-        return []
-    heads = ["Name", "Native script", "Role", "Side", "Title and organization", "Languages"]
-    if o.include_personal:
-        heads.append("Diet")
-    rows = []
-    for p in b.participants:
-        contact = b.contacts.get(p.get("contact_id") or -1)
-        name = person_name(contact) if contact else (p.get("name") or "")
-        if contact and contact.get("honorific"):
-            name = f"{contact['honorific']} {name}"
-        cells = [
-            name,
-            (contact or {}).get("name_native") or "",
-            label(PARTICIPANT_ROLES, p["role"]),
-            label(SIDES, p["side"]),
-            sections.job_line(contact, b),
-            sections.languages(contact),
-        ]
-        if o.include_personal:
-            cells.append((contact or {}).get("dietary") or "")
-        rows.append(cells)
-    widths = [1.25, 0.95, 0.85, 0.7, 1.4, 0.9]
-    if o.include_personal:
-        widths.append(0.85)
-    else:  # the space of the diet column goes to titles
-        widths[4] += 0.85
-    return [sections.table(doc, heads, rows, widths)]
-
-
-def _gifts(doc: DeskDocument, b: Briefing, _o: BriefingOptions) -> list[Any]:
-    s = doc.styles
-    out: list[Any] = []
-    dress = sorted(
-        {label(DRESS_CODES, i["dress_code"]) for i in b.itinerary if i.get("dress_code")}
-    )
-    if dress:
-        out.append(para("Dress codes in the program: " + ", ".join(dress), s["body"]))
-    if b.gifts:
-        rows = [
-            (
-                label(GIFT_DIRECTIONS, g["direction"]),
-                g["description"],
-                sections.money_cell(g),
-                sections.who(b, g.get("giver_contact_id"), g.get("giver")),
-                sections.who(b, g.get("recipient_contact_id"), g.get("recipient")),
-                label(GIFT_DISPOSITIONS, g["disposition"]),
-            )
-            for g in b.gifts
-        ]
-        heads = ("Given / received", "Gift", "Value", "From", "To", "Disposition")
-        out += [Spacer(1, 4), sections.table(doc, heads, rows, [0.9, 1.9, 0.8, 1.2, 1.2, 0.9])]
-    return out
-
-
-def _press(doc: DeskDocument, b: Briefing, _o: BriefingOptions) -> list[Any]:
-    text = b.visit.get("press_line")
-    return [KeepTogether([para(text, doc.styles["body"])])] if text else []
-
-
 BUILDERS: dict[str, Callable[[DeskDocument, Briefing, BriefingOptions], list[Any]]] = {
-    "objectives": _objectives,
-    "itinerary": _itinerary,
-    "delegation": _delegation,
+    "objectives": sections.objectives,
+    "itinerary": sections.itinerary,
+    "briefs": meetings.briefs,
+    "counterparts": people.counterparts,
+    "delegation": people.delegation,
     "profile": sections.profile,
-    "history": sections.history,
-    "briefs": sections.briefs,
-    "gifts": _gifts,
+    "history": relationship.history,
     "agreements": sections.agreements,
-    "press": _press,
+    "gifts": sections.gifts,
+    "press": sections.press,
+    "logistics": sections.logistics,
     "contacts": sections.contacts,
     "follow_ups": sections.follow_ups,
 }

@@ -32,20 +32,43 @@ class Briefing:
     contacts: dict[int, dict[str, Any]] = field(default_factory=dict)
     organisations: dict[int, str] = field(default_factory=dict)
     last_met: dict[int, str] = field(default_factory=dict)
+    # Every visit of this partnership, both ways, for the relationship timeline.
+    timeline_visits: list[dict[str, Any]] = field(default_factory=list)
+    # The partner city in the offline gazetteer (population, coordinates), if found.
+    place: places.Place | None = None
+    # Images attached to each counterpart, oldest first: the first readable one is shown.
+    photos: dict[int, list[bytes]] = field(default_factory=dict)
+    # Embassies and consulates that matter to this trip: ours in the partner's country for
+    # a mission abroad, theirs serving our city for a delegation here.
+    missions: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def incoming(self) -> bool:
         return self.visit["direction"] == "incoming"
 
     @property
+    def partnership(self) -> dict[str, Any] | None:
+        own = self.visit.get("partnership_id")
+        return next((p for p in self.partnerships if p.get("id") == own), None)
+
+    @property
     def meetings(self) -> list[dict[str, Any]]:
-        """Itinerary items that deserve a brief of their own."""
-        return [
-            i
-            for i in self.itinerary
-            if i["kind"] in ("meeting", "ceremony")
-            or any(i.get(k) for k in ("talking_points", "likely_asks", "sensitivities"))
+        """Meetings and ceremonies, and any item with a plan of its own."""
+        return [i for i in self.itinerary if i["kind"] in ("meeting", "ceremony") or has_plan(i)]
+
+    @property
+    def counterparts(self) -> list[dict[str, Any]]:
+        """Their people the principal will meet: meeting counterparts first, then their
+        delegation, each once."""
+        ids = [
+            i["counterpart_contact_id"] for i in self.meetings if i.get("counterpart_contact_id")
         ]
+        ids += [
+            p["contact_id"]
+            for p in self.participants
+            if p.get("contact_id") and p.get("side") == "theirs"
+        ]
+        return [self.contacts[c] for c in dict.fromkeys(ids) if c in self.contacts]
 
     @property
     def to_sign(self) -> list[dict[str, Any]]:
@@ -92,6 +115,26 @@ class Briefing:
                 self.their_zone, dt.datetime.combine(day, dt.time(12))
             )
         return {k: v for k, v in profile.items() if v}
+
+
+# What makes a program item worth a brief of its own rather than a line in a table.
+PLAN_FIELDS = (
+    "purpose",
+    "our_attendees",
+    "their_attendees",
+    "run_of_show",
+    "talking_points",
+    "likely_asks",
+    "sensitivities",
+    "notes",
+)
+
+
+def has_plan(item: dict[str, Any]) -> bool:
+    return bool(item.get("counterpart_contact_id")) or any(item.get(k) for k in PLAN_FIELDS)
+
+
+HOME_COUNTRY = "US"
 
 
 def _their_zone(visit: dict[str, Any], partnership: dict[str, Any]) -> str | None:
@@ -166,13 +209,68 @@ def gather(db: Database, visit_ref: int | str) -> Briefing:
         "partnership_id = ?) ORDER BY due_date IS NULL, due_date LIMIT 40",
         (visit_id, own),
     )
+    b.timeline_visits = fetch(
+        db,
+        "SELECT id, title, direction, status, start_date, end_date FROM visits "
+        "WHERE partnership_id = ? AND start_date IS NOT NULL "
+        "AND status NOT IN ('declined', 'cancelled', 'requested') ORDER BY start_date LIMIT 200",
+        (own,),
+    )
+    b.place = places.locate(visit.get("city"), visit.get("country")) or (
+        places.locate(b.partnership["partner_name"], b.partnership.get("country"))
+        if b.partnership
+        else None
+    )
+    b.missions = _missions(db, visit)
     _people(db, b)
+    _photos(db, b)
     return b
+
+
+def _missions(db: Database, visit: dict[str, Any]) -> list[dict[str, Any]]:
+    """Ours abroad for a mission: U.S. posts located in the partner's country. Theirs here
+    for a delegation: their country's posts (desk files a consulate under the country it
+    represents)."""
+    country = visit.get("country")
+    if not country:
+        return []
+    posts = fetch(
+        db,
+        "SELECT id, name, name_native, country, city, phone, email, website FROM organisations "
+        "WHERE kind = 'consulate' AND country = ? ORDER BY name LIMIT 200",
+        (HOME_COUNTRY if visit["direction"] == "outgoing" else country,),
+    )
+    if visit["direction"] != "outgoing":
+        return posts[:6]
+    return [
+        p
+        for p in posts
+        if places.locate(p.get("city"), country) is not None
+        or countries.country_name(country).casefold() in (p["name"] or "").casefold()
+    ][:6]
+
+
+def _photos(db: Database, b: Briefing) -> None:
+    """Images attached to the counterparts; the bytes are read only for those."""
+    people = [c["id"] for c in b.counterparts]
+    if not people:
+        return
+    marks = ", ".join("?" * len(people))
+    rows = db.execute(
+        "SELECT a.contact_id, b.content FROM attachments a JOIN blobs b ON b.sha256 = a.sha256 "
+        f"WHERE a.contact_id IN ({marks}) AND a.media_type IN ('image/jpeg', 'image/png') "
+        "ORDER BY a.id",
+        people,
+    ).fetchall()
+    for contact_id, content in rows:
+        b.photos.setdefault(contact_id, []).append(bytes(content))
 
 
 def _people(db: Database, b: Briefing) -> None:
     wanted = {p["contact_id"] for p in b.participants if p.get("contact_id")}
     wanted |= {i["counterpart_contact_id"] for i in b.itinerary if i.get("counterpart_contact_id")}
+    if b.visit.get("advance_contact_id"):
+        wanted.add(b.visit["advance_contact_id"])
     wanted |= {
         g[k] for g in b.gifts for k in ("giver_contact_id", "recipient_contact_id") if g.get(k)
     }
@@ -225,7 +323,7 @@ _PUBLIC_VISIT = (
     "end_date",
     "principal",
 )
-_PUBLIC_ITEM = (
+_PUBLIC_ITEM = (  # the program as printed for guests, without its internal plan
     "id",
     "visit_id",
     "kind",

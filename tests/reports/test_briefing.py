@@ -63,8 +63,8 @@ def test_packet_structure(demo_db: Database, tmp_path: Path, direction: str) -> 
     wanted = [
         "Itinerary" if direction == "outgoing" else "Program",
         "Meeting briefs",
-        "Relationship history",
-        "Country and city profile",
+        "The relationship",
+        "Partner city and country",
     ]
     assert all(w in titles for w in wanted), titles
     for title, page in entries:

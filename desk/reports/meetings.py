@@ -1,0 +1,99 @@
+"""Meeting briefs: per meeting its purpose, who attends on each side, the run of show and
+what to say; meetings without a plan of their own share one compact table."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any
+
+from reportlab.lib.units import inch
+from reportlab.platypus import CondPageBreak, Flowable, Spacer
+
+from desk.core import dates
+from desk.core.vocab import ITINERARY_KINDS, label
+from desk.reports.briefing_data import Briefing, has_plan
+from desk.reports.pdf import DeskDocument, Heading, data_table, grid, para
+from desk.reports.people import job_line, person_line
+
+if TYPE_CHECKING:
+    from desk.reports.briefing import BriefingOptions
+
+# What to say and what to watch, each under its own label, in the order a principal reads.
+_TEXTS = (
+    ("Run of show", "run_of_show"),
+    ("Talking points", "talking_points"),
+    ("Their likely asks", "likely_asks"),
+    ("Sensitivities", "sensitivities"),
+    ("Notes", "notes"),
+)
+
+
+def clock_span(item: dict[str, Any]) -> str:
+    """'10:00 AM–11:30 AM, Tokyo (UTC+9)': the item's own local time."""
+    start = dt.datetime.fromisoformat(item["starts_at"])
+    text = dates.clock(start)
+    if item.get("ends_at"):
+        text += f"–{dates.clock(dt.datetime.fromisoformat(item['ends_at']))}"
+    return f"{text}, {dates.zone_label(item['time_zone'], start)}"
+
+
+def _when(item: dict[str, Any]) -> str:
+    return f"{dates.long_date(item['starts_at'])}, {clock_span(item)}"
+
+
+def _counterpart(b: Briefing, item: dict[str, Any]) -> str:
+    contact = b.contacts.get(item.get("counterpart_contact_id") or -1)
+    if not contact:
+        return item.get("counterpart") or ""
+    job = job_line(contact, b)
+    text = person_line(contact, b) + (f", {job}" if job else "")
+    if contact.get("spoken_address"):
+        text += f". Address as “{contact['spoken_address']}”"
+    return text
+
+
+def briefs(doc: DeskDocument, b: Briefing, _o: BriefingOptions) -> list[Flowable]:
+    s = doc.styles
+    planned = [i for i in b.meetings if has_plan(i)]
+    plain = [i for i in b.meetings if not has_plan(i)]
+    out: list[Flowable] = []
+    for item in planned:
+        facts = [
+            ("When", _when(item)),
+            ("Where", ", ".join(p for p in (item.get("place"), item.get("address")) if p)),
+            ("Purpose", item.get("purpose") or ""),
+            ("Counterpart", _counterpart(b, item)),
+            ("Attending for us", item.get("our_attendees") or ""),
+            ("Attending for them", item.get("their_attendees") or ""),
+        ]
+        rows = [[para(k, s["label"], bold=True), para(v, s["cell"])] for k, v in facts if v]
+        out += [
+            CondPageBreak(1.8 * inch),
+            Heading(f"{item['title']}, {dates.weekday_month_day(item['starts_at'])}", 1, s["H2"]),
+            grid(rows, [1.5 * inch, doc.width - 1.5 * inch], header=False, zebra=False),
+        ]
+        for caption, key in _TEXTS:
+            if item.get(key):
+                out += [
+                    Spacer(1, 4),
+                    para(caption, s["label"], bold=True),
+                    para(item[key], s["body"]),
+                ]
+        out.append(Spacer(1, 12))
+    if plain:
+        rows = [
+            (
+                _when(item),
+                f"{item['title']} ({label(ITINERARY_KINDS, item['kind']).lower()})",
+                ", ".join(p for p in (item.get("place"), item.get("address")) if p),
+                item.get("counterpart") or "",
+            )
+            for item in plain
+        ]
+        caption = "Other meetings" if planned else "Meetings"
+        out += [
+            CondPageBreak(1.4 * inch),
+            Heading(caption, 1, s["H2"]),
+            data_table(s, ("When", "What", "Where", "With"), rows, [2.2, 1.8, 1.6, 1.3]),
+        ]
+    return out
