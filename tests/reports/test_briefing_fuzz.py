@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from desk.core import records
+from desk.core.attachments import attach_file
 from desk.core.db import Database
 from desk.reports.briefing import BriefingOptions, build_briefing
 from tests.reports.conftest import folded, pdftotext
@@ -45,6 +46,36 @@ def _maybe(rng: random.Random, values: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in values.items() if v is not None and rng.random() < 0.5}
 
 
+def _contact(db: Database, rng: random.Random) -> int | None:
+    """A contact with any of its printed fields odd or empty, sometimes with a photo that
+    is not an image."""
+    if rng.random() < 0.3:
+        return None
+    contact = records.create(
+        db,
+        "contact",
+        {
+            "family_name": _text(rng) or "Sato",
+            **_maybe(
+                rng,
+                {
+                    "given_name": _text(rng),
+                    "name_native": _text(rng),
+                    "honorific": _text(rng),
+                    "job_title": _text(rng),
+                    "spoken_address": _text(rng),
+                    "dietary": _text(rng),
+                    "mobile": _text(rng),
+                    "bio": _text(rng, long=True),
+                },
+            ),
+        },
+    ).id
+    if rng.random() < 0.2:
+        attach_file(db, "contact", contact, b"\x89PNG not really", "photo.png")
+    return contact
+
+
 def _visit(db: Database, rng: random.Random, n: int, partnership: int | None) -> tuple[int, str]:
     title = f"Fuzz visit {n} " + (rng.choice(ODD[1:7]) or "")
     direction = rng.choice(["incoming", "outgoing"])
@@ -64,6 +95,10 @@ def _visit(db: Database, rng: random.Random, n: int, partnership: int | None) ->
                 "objectives": _text(rng, long=True),
                 "press_line": _text(rng, long=True),
                 "notes": _text(rng, long=True),
+                "avoid": _text(rng, long=True),
+                "travel": _text(rng, long=True),
+                "lodging": _text(rng, long=True),
+                "advance_contact_id": _contact(db, rng),
             },
         ),
     }
@@ -88,6 +123,11 @@ def _visit(db: Database, rng: random.Random, n: int, partnership: int | None) ->
                         "talking_points": _text(rng, long=True),
                         "likely_asks": _text(rng, long=True),
                         "sensitivities": _text(rng, long=True),
+                        "purpose": _text(rng, long=True),
+                        "our_attendees": _text(rng),
+                        "their_attendees": _text(rng),
+                        "run_of_show": _text(rng, long=True),
+                        "counterpart_contact_id": _contact(db, rng),
                     },
                 ),
             },
@@ -99,7 +139,14 @@ def _visit(db: Database, rng: random.Random, n: int, partnership: int | None) ->
             {
                 "visit_id": visit,
                 "name": _text(rng) or "Guest",
-                **_maybe(rng, {"notes": _text(rng, long=True)}),
+                **_maybe(
+                    rng,
+                    {
+                        "notes": _text(rng, long=True),
+                        "contact_id": _contact(db, rng),
+                        "side": rng.choice(["ours", "theirs"]),
+                    },
+                ),
             },
         )
     for _ in range(rng.randint(0, 2)):
