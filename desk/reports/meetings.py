@@ -28,17 +28,38 @@ _TEXTS = (
 )
 
 
-def clock_span(item: dict[str, Any]) -> str:
-    """'10:00 AM–11:30 AM, Tokyo (UTC+9)': the item's own local time."""
+def hours(item: dict[str, Any]) -> str:
+    """'10:00–11:30 AM', '11:00 AM–1:30 PM': the item's local time, as U.S. offices
+    write a span."""
     start = dt.datetime.fromisoformat(item["starts_at"])
-    text = dates.clock(start)
-    if item.get("ends_at"):
-        text += f"–{dates.clock(dt.datetime.fromisoformat(item['ends_at']))}"
-    return f"{text}, {dates.zone_label(item['time_zone'], start)}"
+    if not item.get("ends_at"):
+        return dates.clock(start)
+    end = dt.datetime.fromisoformat(item["ends_at"])
+    first, last = dates.clock(start), dates.clock(end)
+    if first[-2:] == last[-2:] and end.date() == start.date():
+        first = first[:-3]
+    return f"{first}–{last}"
 
 
-def _when(item: dict[str, Any]) -> str:
-    return f"{dates.long_date(item['starts_at'])}, {clock_span(item)}"
+def place_of(b: Briefing, zone: str) -> str | None:
+    """The name a reader knows a clock by: our city for home time, the partner city for
+    theirs, else the zone's own city."""
+    if zone == b.home_zone and b.city.get("name"):
+        return str(b.city["name"])
+    if zone == b.their_zone and b.visit.get("city"):
+        return str(b.visit["city"])
+    return None
+
+
+def clock_span(item: dict[str, Any], b: Briefing) -> str:
+    """'10:00–11:30 AM, Tokyo (UTC+9)': the item's own local time and where it is kept."""
+    start = dt.datetime.fromisoformat(item["starts_at"])
+    zone = item["time_zone"]
+    return f"{hours(item)}, {dates.zone_label(zone, start, place_of(b, zone))}"
+
+
+def _when(item: dict[str, Any], b: Briefing) -> str:
+    return f"{dates.long_date(item['starts_at'])}, {clock_span(item, b)}"
 
 
 def _counterpart(b: Briefing, item: dict[str, Any]) -> str:
@@ -59,7 +80,7 @@ def briefs(doc: DeskDocument, b: Briefing, _o: BriefingOptions) -> list[Flowable
     out: list[Flowable] = []
     for item in planned:
         facts = [
-            ("When", _when(item)),
+            ("When", _when(item, b)),
             ("Where", ", ".join(p for p in (item.get("place"), item.get("address")) if p)),
             ("Purpose", item.get("purpose") or ""),
             ("Counterpart", _counterpart(b, item)),
@@ -83,7 +104,7 @@ def briefs(doc: DeskDocument, b: Briefing, _o: BriefingOptions) -> list[Flowable
     if plain:
         rows = [
             (
-                _when(item),
+                _when(item, b),
                 f"{item['title']} ({label(ITINERARY_KINDS, item['kind']).lower()})",
                 ", ".join(p for p in (item.get("place"), item.get("address")) if p),
                 item.get("counterpart") or "",

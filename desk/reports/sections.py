@@ -21,7 +21,7 @@ from desk.core.vocab import (
     label,
 )
 from desk.reports.briefing_data import Briefing
-from desk.reports.meetings import clock_span
+from desk.reports.meetings import clock_span, hours, place_of
 from desk.reports.pdf import DeskDocument, data_table, grid, para
 from desk.reports.people import job_line, named, person_line
 
@@ -41,13 +41,13 @@ def _day(value: str | None) -> str:
     return dates.month_day_year(value) if value else ""
 
 
-def moment(item: dict[str, Any], zone: str, place: str | None = None) -> str:
-    """The item's start on another clock, with the day when it differs."""
+def moment(item: dict[str, Any], zone: str) -> str:
+    """The item's start on another clock (named in the column's header), with the day
+    when it differs."""
     start = dt.datetime.fromisoformat(item["starts_at"]).replace(tzinfo=ZoneInfo(item["time_zone"]))
     there = start.astimezone(ZoneInfo(zone))
-    where = dates.zone_label(zone, there.replace(tzinfo=None), place)
     day = "" if there.date() == start.date() else f" ({dates.weekday_month_day(there)})"
-    return f"{dates.clock(there)}, {where}{day}"
+    return f"{dates.clock(there)}{day}"
 
 
 def objectives(doc: DeskDocument, b: Briefing, _o: BriefingOptions) -> list[Flowable]:
@@ -69,39 +69,49 @@ def itinerary(doc: DeskDocument, b: Briefing, _o: BriefingOptions) -> list[Flowa
     if not b.itinerary:
         return []
     s = doc.styles
-    # Outgoing: our clock at home, named after our city rather than its zone's city.
-    beside_zone = b.home_zone if not b.incoming else (b.their_zone or b.home_zone)
-    beside = "Home time" if not b.incoming else "Their home time"
-    beside_place = b.city.get("name") if beside_zone == b.home_zone else b.visit.get("city")
+    # Outgoing: our clock at home beside theirs; incoming: their home clock beside ours,
+    # when the gazetteer knows it (never a guess).
+    beside_zone = b.their_zone if b.incoming else b.home_zone
+    beside = "Their home time" if b.incoming else "Home time"
     by_day: dict[str, list[dict[str, Any]]] = {}
     for item in b.itinerary:
         by_day.setdefault(item["starts_at"][:10], []).append(item)
     out: list[Flowable] = []
     for day, items in by_day.items():
+        noon = dt.datetime.fromisoformat(f"{day}T12:00")
+        zones = {item["time_zone"] for item in items}
+        # A day kept on one clock names it once, in the header, not in every row.
+        one_zone = next(iter(zones)) if len(zones) == 1 else None
+        local_head = "Local time"
+        if one_zone:
+            local_head += f", {dates.zone_label(one_zone, noon, place_of(b, one_zone))}"
         rows = []
         for item in items:
             counterpart = b.contacts.get(item.get("counterpart_contact_id") or -1)
             rows.append(
                 [
-                    clock_span(item),
-                    moment(item, beside_zone, beside_place),
+                    hours(item) if one_zone else clock_span(item, b),
+                    moment(item, beside_zone) if beside_zone else "",
                     f"{item['title']}\n({label(ITINERARY_KINDS, item['kind']).lower()})",
                     "\n".join(p for p in (item.get("place"), item.get("address")) if p),
                     person_line(counterpart, b) if counterpart else (item.get("counterpart") or ""),
                     label(DRESS_CODES, item.get("dress_code")),
                 ]
             )
+        heads = [local_head, "", "What", "Where", "With", "Dress"]
+        widths = [1.15, 1.15, 1.5, 1.2, 1.2, 0.7]
+        if beside_zone:
+            heads[1] = f"{beside}, {dates.zone_label(beside_zone, noon, place_of(b, beside_zone))}"
+        else:
+            rows = [row[:1] + row[2:] for row in rows]
+            del heads[1], widths[1]
+            widths[1] += 1.15
         # A day's heading never ends a page, but a long day starts where the last one
         # ended and runs on: a whole-day block would strand a near-empty page before it.
         out += [
             CondPageBreak(1.3 * inch),
             para(dates.long_date(day), s["H2"], bold=True),
-            data_table(
-                s,
-                ("Local time", beside, "What", "Where", "With", "Dress"),
-                rows,
-                [1.05, 1.05, 1.55, 1.2, 1.25, 0.8],
-            ),
+            data_table(s, heads, rows, widths),
         ]
     return out
 

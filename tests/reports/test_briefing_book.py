@@ -148,7 +148,7 @@ def test_a_planned_meeting_has_its_own_brief(db: Database) -> None:
         "Attending for them Mayor Hisamoto, Vice-Mayor Ono",
         "Run of show",
         "10:00 Greeting at the entrance",
-        "Monday, May 11, 2026, 10:00 AM–10:45 AM, Tokyo (UTC+9)",
+        "Monday, May 11, 2026, 10:00–10:45 AM, Kobe (UTC+9)",
     ):
         assert part in text, part
 
