@@ -21,7 +21,7 @@ from desk.core.db import Database
 from desk.core.files import check_output_path, safe_write, verify_pdf
 from desk.reports import meetings, people, relationship, sections
 from desk.reports.briefing_data import Briefing, gather, partner_view
-from desk.reports.glance import glance
+from desk.reports.glance import glance, glimpse
 from desk.reports.pdf import DeskDocument, Heading, contents, footer_line
 
 Progress = Callable[[int, int, str], None]
@@ -96,9 +96,11 @@ def build_briefing(
     if progress:
         progress(1, 3, "Laying out the packet")
     # A contents page only where it helps: laid out without one first, and again with
-    # one when the packet reaches six pages.
-    pdf, pages = _layout(data, options, with_contents=False)
-    if pages >= CONTENTS_FROM_PAGES:
+    # one when the packet reaches six pages; a packet with more text than six pages can
+    # hold skips the first pass, which for megabytes of notes would double the wait.
+    surely_long = _characters(data) > CONTENTS_FROM_PAGES * MOST_CHARACTERS_PER_PAGE
+    pdf, pages = _layout(data, options, with_contents=surely_long)
+    if pages >= CONTENTS_FROM_PAGES and not surely_long:
         pdf, pages = _layout(data, options, with_contents=True)
     if progress:
         progress(2, 3, "Saving")
@@ -110,6 +112,14 @@ def build_briefing(
 
 
 CONTENTS_FROM_PAGES = 6
+# More than a letter page holds in the packet's smallest type, tables included.
+MOST_CHARACTERS_PER_PAGE = 12_000
+
+
+def _characters(data: Briefing) -> int:
+    rows = [data.visit, *data.itinerary, *data.participants, *data.gifts, *data.agreements]
+    rows += [*data.interactions, *data.follow_ups, *data.past_visits, *data.contacts.values()]
+    return sum(len(value) for row in rows for value in row.values() if isinstance(value, str))
 
 
 def _layout(data: Briefing, options: BriefingOptions, *, with_contents: bool) -> tuple[bytes, int]:
@@ -120,7 +130,12 @@ def _layout(data: Briefing, options: BriefingOptions, *, with_contents: bool) ->
     doc = DeskDocument(
         buffer,
         title=title,
-        header=f"Program: {title}" if options.shareable else f"Briefing packet: {title}",
+        # The header is one line on every page: a long title is cut there, whole on page 1.
+        header=(
+            f"Program: {glimpse(title, 90)}"
+            if options.shareable
+            else f"Briefing packet: {glimpse(title, 90)}"
+        ),
         marking=options.marking,
         footer=footer_line(office),
     )

@@ -36,6 +36,16 @@ TROUBLED = {"dormant", "suspended", "lapsed", "ended"}
 _BULLET = re.compile(r"^\s*(?:[-•*·–]|\(?\d{1,2}[.)])\s*")
 
 
+def glimpse(text: str, limit: int = 400) -> str:
+    """The start of a long text, cut at a space: page 1 is read in two minutes, and the
+    whole text is printed in its own section."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text.rfind(" ", 0, limit)
+    return text[: cut if cut > limit // 2 else limit] + " … (in full inside)"
+
+
 def three_things(objectives: str | None) -> list[str]:
     """The first three objectives: one per line as people write them ('1. ...', '- ...'),
     else the first three sentences of a paragraph."""
@@ -168,7 +178,7 @@ def glance(doc: DeskDocument, b: Briefing, o: BriefingOptions) -> list[Flowable]
         para(v["title"], s["title"], bold=True),
         para(
             label(VISIT_DIRECTIONS, v["direction"])
-            + (f" · {where(b)}" if where(b) else "")
+            + (f" · {glimpse(where(b), 200)}" if where(b) else "")
             + (f" · {dates.long_date(v['start_date'])}" if v.get("start_date") else ""),
             s["subtitle"],
         ),
@@ -176,7 +186,7 @@ def glance(doc: DeskDocument, b: Briefing, o: BriefingOptions) -> list[Flowable]
     ]
     flag = relationship_flag(b)
     if flag and not o.shareable:
-        out += [_box(doc, [para(flag, s["flag"], bold=True)], MARKING_RED), Spacer(1, 8)]
+        out += [_box(doc, [para(glimpse(flag), s["flag"], bold=True)], MARKING_RED), Spacer(1, 8)]
     facts = [
         *who(b),
         ("Where", where(b)),
@@ -184,11 +194,17 @@ def glance(doc: DeskDocument, b: Briefing, o: BriefingOptions) -> list[Flowable]
         ("Why", "" if o.shareable else (v.get("purpose") or "")),
         ("Relationship", "" if o.shareable else relationship_line(b)),
     ]
-    rows = [[para(k, s["label"], bold=True), para(t, s["cell"])] for k, t in facts if t]
+    rows = [[para(k, s["label"], bold=True), para(glimpse(t), s["cell"])] for k, t in facts if t]
     out.append(grid(rows, [1.2 * inch, 5.7 * inch], header=False, zebra=False))
+    place = _place_block(doc, b, s)
+    if place is not None:
+        out += [Spacer(1, 10), place]
     things = [] if o.shareable else three_things(v.get("objectives"))
     if things:
-        numbered = [para(f"{n}.  {thing}", s["glance"]) for n, thing in enumerate(things, start=1)]
+        numbered = [
+            para(f"{n}.  {glimpse(thing, 240)}", s["glance"])
+            for n, thing in enumerate(things, start=1)
+        ]
         out += [
             Spacer(1, 10),
             _box(doc, [para("Three things to achieve", s["label"], bold=True), *numbered], ACCENT),
@@ -200,7 +216,7 @@ def glance(doc: DeskDocument, b: Briefing, o: BriefingOptions) -> list[Flowable]
                 doc,
                 [
                     para("The one thing to avoid", s["label_red"], bold=True),
-                    para(v["avoid"], s["glance"]),
+                    para(glimpse(v["avoid"]), s["glance"]),
                 ],
                 MARKING_RED,
             ),
@@ -220,6 +236,52 @@ def glance(doc: DeskDocument, b: Briefing, o: BriefingOptions) -> list[Flowable]
             )
         )
     return out
+
+
+def _place_block(doc: DeskDocument, b: Briefing, s: dict[str, ParagraphStyle]) -> Flowable | None:
+    """Key facts of the partner city beside a locator map of it."""
+    facts = b.country_profile()
+    if b.place and b.place.population:
+        facts["City population"] = f"{b.place.population:,}"
+    keep = ("City population", "Time difference", "Official languages", "Currency")
+    rows = [
+        [para(k, s["label"], bold=True), para(glimpse(facts[k]), s["cell"])]
+        for k in keep
+        if facts.get(k)
+    ]
+    picture = locator(b, width=2.6 * inch, height=1.9 * inch)
+    if not rows and picture is None:
+        return None
+    if picture is None:
+        return grid(rows, [1.2 * inch, doc.width - 1.2 * inch], header=False, zebra=False)
+    text_width = doc.width - 2.8 * inch
+    table = Table(
+        [[grid(rows, [1.2 * inch, text_width - 1.2 * inch], header=False, zebra=False), picture]],
+        colWidths=[text_width, 2.8 * inch],
+        hAlign="LEFT",
+    )
+    table.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                ("ALIGN", (1, 0), (1, 0), "RIGHT"),
+            ]
+        )
+    )
+    return table
+
+
+def locator(b: Briefing, *, width: float, height: float) -> Flowable | None:
+    """A small map of where the partner city is, when the gazetteer knows the place."""
+    if b.place is None:
+        return None
+    from desk.reports.locator import locator_map
+
+    return locator_map(
+        b.place.latitude, b.place.longitude, b.place.country, width=width, height=height
+    )
 
 
 def _box(doc: DeskDocument, content: list[Flowable], edge: colors.Color) -> Table:

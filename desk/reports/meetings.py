@@ -12,7 +12,7 @@ from reportlab.platypus import CondPageBreak, Flowable, Spacer
 from desk.core import dates
 from desk.core.vocab import ITINERARY_KINDS, label
 from desk.reports.briefing_data import Briefing, has_plan
-from desk.reports.pdf import DeskDocument, Heading, data_table, grid, para
+from desk.reports.pdf import DeskDocument, Heading, data_table, fact_table, para, paras
 from desk.reports.people import job_line, person_line
 
 if TYPE_CHECKING:
@@ -87,18 +87,17 @@ def briefs(doc: DeskDocument, b: Briefing, _o: BriefingOptions) -> list[Flowable
             ("Attending for us", item.get("our_attendees") or ""),
             ("Attending for them", item.get("their_attendees") or ""),
         ]
-        rows = [[para(k, s["label"], bold=True), para(v, s["cell"])] for k, v in facts if v]
         out += [
             CondPageBreak(1.8 * inch),
             Heading(f"{item['title']}, {dates.weekday_month_day(item['starts_at'])}", 1, s["H2"]),
-            grid(rows, [1.5 * inch, doc.width - 1.5 * inch], header=False, zebra=False),
+            *fact_table(s, facts, 1.5 * inch, doc.width),
         ]
         for caption, key in _TEXTS:
             if item.get(key):
                 out += [
                     Spacer(1, 4),
                     para(caption, s["label"], bold=True),
-                    para(item[key], s["body"]),
+                    *paras(item[key], s["body"]),
                 ]
         out.append(Spacer(1, 12))
     if plain:
@@ -115,6 +114,6 @@ def briefs(doc: DeskDocument, b: Briefing, _o: BriefingOptions) -> list[Flowable
         out += [
             CondPageBreak(1.4 * inch),
             Heading(caption, 1, s["H2"]),
-            data_table(s, ("When", "What", "Where", "With"), rows, [2.2, 1.8, 1.6, 1.3]),
+            *data_table(s, ("When", "What", "Where", "With"), rows, [2.2, 1.8, 1.6, 1.3]),
         ]
     return out

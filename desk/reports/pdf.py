@@ -23,7 +23,8 @@ from reportlab.platypus.tableofcontents import TableOfContents
 
 from desk.core import dates
 from desk.reports.fonts import SANS, SANS_BOLD, register
-from desk.reports.text import has_cjk, markup, plain
+from desk.reports.layout import BidiParagraph, chunks, is_cjk_prose, widest_token
+from desk.reports.text import ARABIC_LETTER, clean, has_cjk, markup, plain
 
 INK = colors.HexColor("#1f2a37")
 ACCENT = colors.HexColor("#1d4e89")
@@ -106,11 +107,21 @@ def styles() -> dict[str, ParagraphStyle]:
 
 
 def para(text: object, style: ParagraphStyle, *, bold: bool = False) -> Paragraph:
-    """A paragraph of user text, always escaped; CJK text may break between any two
-    characters, as it is written without spaces."""
-    if has_cjk(text):
+    """A paragraph of user text, always escaped, broken only at spaces (CJK prose
+    anywhere, as it is written without them); right-to-left text is broken into lines
+    before it is reordered. For text that may be long, use `paras`."""
+    plain_text = clean(text)
+    if ARABIC_LETTER.search(plain_text):
+        return BidiParagraph(None, style, logical=plain_text, bold=bold)
+    if has_cjk(plain_text) and is_cjk_prose(plain_text):
         style = ParagraphStyle(style.name + "-cjk", parent=style, wordWrap="CJK")
-    return Paragraph(markup(text, bold=bold), style)
+    return Paragraph(markup(plain_text, bold=bold), style)
+
+
+def paras(text: object, style: ParagraphStyle, *, bold: bool = False) -> list[Flowable]:
+    """Any length of user text as paragraphs a page can hold; the layout time grows
+    with the text's length, not its square."""
+    return [para(piece, style, bold=bold) for piece in chunks(clean(text))]
 
 
 class Heading(Paragraph):
@@ -270,16 +281,109 @@ def grid(
     return table
 
 
+# A cell longer than this shows its start and continues in a note below the table: a
+# row taller than a page is split again at every page, which grows with its square.
+LONG_CELL = 1200
+_CELL_PADDING = 12  # reportlab's default 6 pt either side
+_SMALLEST_CELL_FONT = 6.5
+
+
 def data_table(
     styles: dict[str, ParagraphStyle],
     headers: Sequence[str],
     body: Iterable[Sequence[object]],
     widths_in_inches: list[float],
-) -> Flowable:
-    """A header row over rows of user text, each cell escaped and wrapped."""
-    rows = [[para(h, styles["cell_head"], bold=True) for h in headers]]
-    rows += [[para(cell, styles["cell"]) for cell in row] for row in body]
-    return grid(rows, [w * inch for w in widths_in_inches])
+) -> list[Flowable]:
+    """A header row over rows of user text, each cell escaped and wrapped at spaces, then
+    the notes that carry on cells too long for a table."""
+    texts = [[clean(cell) for cell in row] for row in body]
+    if not texts:
+        return []
+    notes: list[tuple[str, str, str]] = []
+    for row in texts:
+        # The note names its row by the row's first cell, shortened: "Diet, Sato Taro".
+        row_name = " ".join(row[0].split()[:6])[:60] if row else ""
+        for n, cell in enumerate(row):
+            if len(cell) > LONG_CELL:
+                cut = cell.rfind(" ", 0, LONG_CELL // 3)
+                cut = cut if cut > LONG_CELL // 6 else LONG_CELL // 3
+                notes.append((headers[n], row_name if n else "", cell))
+                row[n] = f"{cell[:cut]} … (continued in note {len(notes)} below)"
+    cell_style, head_style = styles["cell"], styles["cell_head"]
+    widths, size = fit_columns(
+        [list(headers), *texts], [w * inch for w in widths_in_inches], cell_style.fontSize
+    )
+    if size < cell_style.fontSize:
+        cell_style = ParagraphStyle(
+            "cell-small", parent=cell_style, fontSize=size, leading=size * 1.25
+        )
+        head_style = ParagraphStyle(
+            "cell_head-small", parent=head_style, fontSize=size, leading=size * 1.25
+        )
+    rows = [[para(h, head_style, bold=True) for h in headers]]
+    rows += [[para(cell, cell_style) for cell in row] for row in texts]
+    out: list[Flowable] = [grid(rows, widths)]
+    for n, (column, row_name, text) in enumerate(notes, start=1):
+        where = f"{column}, {row_name}" if row_name else column
+        out += [Spacer(1, 4), para(f"Note {n} ({where})", styles["label"], bold=True)]
+        out += paras(text, styles["body"])
+    return out
+
+
+def fact_table(
+    styles: dict[str, ParagraphStyle],
+    facts: Iterable[tuple[str, str]],
+    label_width: float,
+    width: float,
+) -> list[Flowable]:
+    """Label and value rows (empty values left out); a value too long for a table row
+    starts there and continues in full below the table."""
+    rows: list[list[Flowable]] = []
+    after: list[Flowable] = []
+    for caption, value in facts:
+        text = clean(value)
+        if not text:
+            continue
+        if len(text) > LONG_CELL:
+            after += [Spacer(1, 4), para(caption, styles["label"], bold=True)]
+            after += paras(text, styles["body"])
+            text = f"{text[: LONG_CELL // 3]} … (continued below)"
+        rows.append([para(caption, styles["label"], bold=True), para(text, styles["cell"])])
+    if not rows:
+        return []
+    return [grid(rows, [label_width, width - label_width], header=False, zebra=False), *after]
+
+
+def fit_columns(
+    rows: list[list[str]], wanted: list[float], size: float
+) -> tuple[list[float], float]:
+    """Column widths (and a font size) at which no word, name, email or date has to
+    break: each column at least as wide as its widest token, the room taken from columns
+    with some to spare; where even that cannot fit, a smaller font, down to 6.5 pt."""
+    total = sum(wanted)
+    while True:
+        need = [
+            max((widest_token(row[n], size) for row in rows if n < len(row)), default=0)
+            + _CELL_PADDING
+            for n in range(len(wanted))
+        ]
+        if sum(need) <= total or size <= _SMALLEST_CELL_FONT:
+            break
+        size = max(_SMALLEST_CELL_FONT, size - 0.5)
+    if sum(need) > total:  # some token is wider than a line: it will be split
+        return wanted, size
+    widths = list(wanted)
+    short = [n for n in range(len(widths)) if widths[n] < need[n]]
+    while short:
+        deficit = sum(need[n] - widths[n] for n in short)
+        for n in short:
+            widths[n] = need[n]
+        spare = {n: widths[n] - need[n] for n in range(len(widths)) if widths[n] > need[n]}
+        pool = sum(spare.values())
+        for n, room in spare.items():
+            widths[n] -= deficit * room / pool
+        short = [n for n in range(len(widths)) if widths[n] < need[n] - 0.01]
+    return widths, size
 
 
 def footer_line(office: str) -> str:

@@ -14,7 +14,7 @@ from desk.core import countries, dates
 from desk.core.queries import person_name
 from desk.core.vocab import PARTICIPANT_ROLES, SIDES, label
 from desk.reports.briefing_data import Briefing
-from desk.reports.pdf import DeskDocument, data_table, grid, para
+from desk.reports.pdf import DeskDocument, data_table, fact_table, para, paras
 
 if TYPE_CHECKING:
     from desk.reports.briefing import BriefingOptions
@@ -73,7 +73,7 @@ def delegation(doc: DeskDocument, b: Briefing, o: BriefingOptions) -> list[Flowa
         widths.append(0.85)
     else:  # the space of the diet column goes to titles
         widths[4] += 0.85
-    return [data_table(doc.styles, heads, rows, widths)]
+    return data_table(doc.styles, heads, rows, widths)
 
 
 PHOTO_WIDTH = 1.0 * inch
@@ -129,19 +129,20 @@ def counterparts(doc: DeskDocument, b: Briefing, o: BriefingOptions) -> list[Flo
         name = person_name(contact)
         if contact.get("honorific"):
             name = f"{contact['honorific']} {name}"
-        text: list[Flowable] = [para(name, s["H2"], bold=True)]
+        heading: list[Flowable] = [para(name, s["H2"], bold=True)]
         if contact.get("name_native") and contact["name_native"] != person_name(contact):
-            text.append(para(contact["name_native"], s["body"]))
-        rows = [[para(k, s["label"], bold=True), para(v, s["cell"])] for k, v in facts if v]
+            heading.append(para(contact["name_native"], s["body"]))
+        table = fact_table(s, facts, 1.6 * inch, doc.width)
         photo = _photo(b.photos.get(contact["id"], []))
-        text_width = doc.width - (PHOTO_WIDTH + 0.2 * inch if photo else 0)
-        text.append(grid(rows, [1.6 * inch, text_width - 1.6 * inch], header=False, zebra=False))
-        if not rows and not contact.get("bio") and not photo:
+        if not table and not contact.get("bio") and not photo:
             continue  # a bare name says nothing the delegation list does not
-        out.append(CondPageBreak(1.6 * inch))
+        out.append(CondPageBreak(1.8 * inch))
         if photo:
+            # The photo beside the name; the facts run full width below, free to split.
             block = Table(
-                [[photo, text]], colWidths=[PHOTO_WIDTH + 0.2 * inch, text_width], hAlign="LEFT"
+                [[photo, heading]],
+                colWidths=[PHOTO_WIDTH + 0.2 * inch, doc.width - PHOTO_WIDTH - 0.2 * inch],
+                hAlign="LEFT",
             )
             block.setStyle(
                 TableStyle(
@@ -151,11 +152,12 @@ def counterparts(doc: DeskDocument, b: Briefing, o: BriefingOptions) -> list[Flo
                     ]
                 )
             )
-            out.append(block)
+            out += [block, Spacer(1, 4)]
         else:
-            out += text
+            out += heading
+        out += table
         if contact.get("bio"):
-            out.append(para(contact["bio"], s["body"]))
+            out += [Spacer(1, 4), *paras(contact["bio"], s["body"])]
         out.append(Spacer(1, 10))
     return out
 

@@ -68,7 +68,7 @@ def history(doc: DeskDocument, b: Briefing, _o: BriefingOptions) -> list[Flowabl
         rows = [(_day(day), text) for day, text in events]
         out += [
             para("Timeline", s["H2"], bold=True),
-            data_table(s, ("Date", "Event"), rows, [1.4, 5.4]),
+            *data_table(s, ("Date", "Event"), rows, [1.4, 5.4]),
         ]
     if b.agreements:
         rows = [
@@ -85,7 +85,7 @@ def history(doc: DeskDocument, b: Briefing, _o: BriefingOptions) -> list[Flowabl
         out += [
             CondPageBreak(1.2 * 72),
             para("Agreements and their deadlines", s["H2"], bold=True),
-            data_table(s, heads, rows, [2.3, 0.9, 1.2, 1.2, 1.2]),
+            *data_table(s, heads, rows, [2.3, 0.9, 1.2, 1.2, 1.2]),
         ]
     achieved = [v for v in b.past_visits if v.get("outcomes")]
     if achieved:
@@ -93,7 +93,7 @@ def history(doc: DeskDocument, b: Briefing, _o: BriefingOptions) -> list[Flowabl
         out += [
             CondPageBreak(1.2 * 72),
             para("What past visits achieved", s["H2"], bold=True),
-            data_table(s, ("When", "Visit", "Outcomes"), rows, [1.2, 2.0, 3.6]),
+            *data_table(s, ("When", "Visit", "Outcomes"), rows, [1.2, 2.0, 3.6]),
         ]
     if b.interactions:
         rows = [
@@ -102,6 +102,6 @@ def history(doc: DeskDocument, b: Briefing, _o: BriefingOptions) -> list[Flowabl
         out += [
             CondPageBreak(1.2 * 72),
             para("Recent contacts", s["H2"], bold=True),
-            data_table(s, ("Date", "Subject", "Notes"), rows, [1.2, 2.3, 3.3]),
+            *data_table(s, ("Date", "Subject", "Notes"), rows, [1.2, 2.3, 3.3]),
         ]
     return out

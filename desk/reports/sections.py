@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from reportlab.lib.units import inch
-from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Spacer, Table
+from reportlab.platypus import CondPageBreak, Flowable, Spacer
 
 from desk.core import dates, money
 from desk.core.vocab import (
@@ -22,19 +22,16 @@ from desk.core.vocab import (
 )
 from desk.reports.briefing_data import Briefing
 from desk.reports.meetings import clock_span, hours, place_of
-from desk.reports.pdf import DeskDocument, data_table, grid, para
+from desk.reports.pdf import DeskDocument, data_table, fact_table, para, paras
 from desk.reports.people import job_line, named, person_line
 
 if TYPE_CHECKING:
     from desk.reports.briefing import BriefingOptions
 
 
-def pairs(doc: DeskDocument, facts: list[tuple[str, str]], width: float | None = None) -> Table:
+def pairs(doc: DeskDocument, facts: list[tuple[str, str]]) -> list[Flowable]:
     """Label and value rows; empty values are left out."""
-    s = doc.styles
-    rows = [[para(k, s["label"], bold=True), para(v, s["cell"])] for k, v in facts if v]
-    full = width or doc.width
-    return grid(rows, [1.7 * inch, full - 1.7 * inch], header=False, zebra=False)
+    return fact_table(doc.styles, facts, 1.7 * inch, doc.width)
 
 
 def _day(value: str | None) -> str:
@@ -61,7 +58,7 @@ def objectives(doc: DeskDocument, b: Briefing, _o: BriefingOptions) -> list[Flow
         ("Background notes", "notes"),
     ):
         if b.visit.get(key):
-            out += [para(caption, s["H2"], bold=True), para(b.visit[key], s["body"])]
+            out += [para(caption, s["H2"], bold=True), *paras(b.visit[key], s["body"])]
     return out
 
 
@@ -111,7 +108,7 @@ def itinerary(doc: DeskDocument, b: Briefing, _o: BriefingOptions) -> list[Flowa
         out += [
             CondPageBreak(1.3 * inch),
             para(dates.long_date(day), s["H2"], bold=True),
-            data_table(s, heads, rows, widths),
+            *data_table(s, heads, rows, widths),
         ]
     return out
 
@@ -123,7 +120,7 @@ def profile(doc: DeskDocument, b: Briefing, _o: BriefingOptions) -> list[Flowabl
         facts = {"City population": f"{b.place.population:,} (GeoNames)", **facts}
     if not facts:
         return []
-    out: list[Flowable] = [pairs(doc, list(facts.items()))]
+    out: list[Flowable] = pairs(doc, list(facts.items()))
     own = b.partnership
     if own:
         row = (
@@ -137,7 +134,7 @@ def profile(doc: DeskDocument, b: Briefing, _o: BriefingOptions) -> list[Flowabl
         heads = ("Partner", "Kind", "Status", "Established", "Next anniversary")
         out += [
             Spacer(1, 8),
-            data_table(doc.styles, heads, [row], [1.9, 1.2, 0.9, 1.2, 1.6]),
+            *data_table(doc.styles, heads, [row], [1.9, 1.2, 0.9, 1.2, 1.6]),
         ]
     return out
 
@@ -179,7 +176,7 @@ def gifts(doc: DeskDocument, b: Briefing, _o: BriefingOptions) -> list[Flowable]
             for g in b.gifts
         ]
         heads = ("Given or received", "Gift", "Value", "From", "To", "Disposition")
-        out += [Spacer(1, 4), data_table(s, heads, rows, [0.95, 1.85, 0.8, 1.2, 1.2, 0.9])]
+        out += [Spacer(1, 4), *data_table(s, heads, rows, [0.95, 1.85, 0.8, 1.2, 1.2, 0.9])]
     return out
 
 
@@ -198,7 +195,7 @@ def agreements(doc: DeskDocument, b: Briefing, _o: BriefingOptions) -> list[Flow
         )
         block = [
             para(a["title"], s["H2"], bold=True),
-            pairs(
+            *pairs(
                 doc,
                 [
                     ("Status", label(AGREEMENT_STATUSES, a["status"])),
@@ -208,15 +205,15 @@ def agreements(doc: DeskDocument, b: Briefing, _o: BriefingOptions) -> list[Flow
                 ],
             ),
         ]
-        out.append(KeepTogether(block))
+        out += [CondPageBreak(1.2 * inch), *block]
         if a.get("body_text"):
-            out.append(para(a["body_text"], s["body"]))
+            out += paras(a["body_text"], s["body"])
     return out
 
 
 def press(doc: DeskDocument, b: Briefing, _o: BriefingOptions) -> list[Flowable]:
     text = b.visit.get("press_line")
-    return [para(text, doc.styles["body"])] if text else []
+    return paras(text, doc.styles["body"]) if text else []
 
 
 def logistics(doc: DeskDocument, b: Briefing, o: BriefingOptions) -> list[Flowable]:
@@ -235,7 +232,7 @@ def logistics(doc: DeskDocument, b: Briefing, o: BriefingOptions) -> list[Flowab
         ("Hotel", v.get("lodging") or ""),
         ("Advance contact", reach),
     ]
-    return [pairs(doc, facts)] if any(text for _k, text in facts) else []
+    return pairs(doc, facts)
 
 
 def contacts(doc: DeskDocument, b: Briefing, o: BriefingOptions) -> list[Flowable]:
@@ -257,7 +254,7 @@ def contacts(doc: DeskDocument, b: Briefing, o: BriefingOptions) -> list[Flowabl
                 ]
             rows.append(cells)
         widths = [1.9, 2.0, 1.3, 1.7] if o.include_personal else [2.8, 4.1]
-        out.append(data_table(s, heads, rows, widths))
+        out += data_table(s, heads, rows, widths)
     out += emergency(doc, b)
     return out
 
@@ -281,14 +278,14 @@ def emergency(doc: DeskDocument, b: Briefing) -> list[Flowable]:
         out += [
             CondPageBreak(1.2 * inch),
             para(title, s["H2"], bold=True),
-            data_table(
+            *data_table(
                 s, ("Post", "City", "Phone", "Email or website"), rows, [2.6, 1.1, 1.4, 1.8]
             ),
         ]
     text = b.city.get("emergency_contacts" if b.incoming else "travel_emergency")
     if text:
         caption = "Local emergency numbers" if b.incoming else "Emergency numbers for our travelers"
-        out += [CondPageBreak(1 * inch), para(caption, s["H2"], bold=True), para(text, s["body"])]
+        out += [CondPageBreak(1 * inch), para(caption, s["H2"], bold=True), *paras(text, s["body"])]
     return out
 
 
@@ -296,4 +293,4 @@ def follow_ups(doc: DeskDocument, b: Briefing, _o: BriefingOptions) -> list[Flow
     if not b.follow_ups:
         return []
     rows = [(_day(f.get("due_date")), f["title"], f.get("notes") or "") for f in b.follow_ups]
-    return [data_table(doc.styles, ("Due", "What", "Notes"), rows, [1.2, 2.7, 3.0])]
+    return data_table(doc.styles, ("Due", "What", "Notes"), rows, [1.2, 2.7, 3.0])

@@ -3,6 +3,7 @@ Arabic shaped and in visual order. Whatever a person typed comes out as that tex
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from xml.sax.saxutils import escape
@@ -12,45 +13,43 @@ from bidi.algorithm import get_display
 
 from desk.reports.fonts import ARABIC, ARABIC_BOLD, CJK, SANS, SANS_BOLD, SYMBOLS, covers
 
-_CJK = re.compile(
+CJK_CHAR = re.compile(
     "[\u1100-\u11ff\u2e80-\u2fdf\u3000-\u303f\u3040-\u30ff\u3100-\u312f\u3130-\u318f"
     "\u3190-\u31ff\u3200-\u32ff\u3300-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua960-\ua97f"
     "\uac00-\ud7af\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef\U00020000-\U0002fa1f]"
 )
-_ARABIC = re.compile("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]")
-# Characters that steer layout rather than show (bidi overrides, zero-width joiners...):
-# desk lays out right-to-left text itself, so a stray override must not scramble a line.
-_FORMAT = {"Cf"}
+ARABIC_LETTER = re.compile("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]")
 
 
-def _visible(ch: str) -> str:
-    """Control characters become their visible Unicode pictures (␇ for BEL)."""
-    code = ord(ch)
-    if code < 0x20 and ch not in "\n\t":
-        return chr(0x2400 + code)
-    if code == 0x7F:
-        return "\u2421"
-    if 0x80 <= code < 0xA0:
-        return "\ufffd"
-    return ch
+@functools.cache
+def _printable_table() -> dict[int, str | None]:
+    """One translation table for str.translate: control characters become their visible
+    Unicode pictures (␇ for BEL); characters that steer layout rather than show (bidi
+    overrides, zero-width spaces...) are dropped, as desk lays out right-to-left text
+    itself and a stray override must not scramble a line. Joiners stay: they shape."""
+    table: dict[int, str | None] = {code: chr(0x2400 + code) for code in range(0x20)}
+    del table[ord("\n")], table[ord("\t")]
+    table[0x7F] = "\u2421"
+    table.update({code: "\ufffd" for code in range(0x80, 0xA0)})
+    # Format characters live in the first two planes and among the plane-14 tags.
+    for code in (*range(0x20000), *range(0xE0000, 0xE1000)):
+        if code not in (0x200C, 0x200D) and unicodedata.category(chr(code)) == "Cf":
+            table[code] = None
+    return table
 
 
 def clean(text: object) -> str:
     """Plain text fit to print: controls made visible, layout-steering marks dropped."""
     if text is None:
         return ""
-    raw = str(text)
-    return "".join(
-        _visible(ch)
-        for ch in raw.replace("\r\n", "\n").replace("\r", "\n")
-        if unicodedata.category(ch) not in _FORMAT or ch in "\u200c\u200d"
-    )
+    raw = str(text).replace("\r\n", "\n").replace("\r", "\n")
+    return raw.translate(_printable_table())
 
 
 def _script(ch: str) -> str | None:
-    if _CJK.match(ch):
+    if CJK_CHAR.match(ch):
         return "cjk"
-    if _ARABIC.match(ch):
+    if ARABIC_LETTER.match(ch):
         return "arabic"
     code = ord(ch)
     if code > 0x7F and not covers(SANS, code) and covers(SYMBOLS, code):
@@ -60,13 +59,29 @@ def _script(ch: str) -> str | None:
     return None  # spaces, digits, punctuation: they join the run they sit in
 
 
+_RUN_FONTS = {"cjk": CJK, "arabic": ARABIC, "symbol": SYMBOLS, "latin": SANS}
+
+
+def _neutral(ch: str, current: str) -> str | None:
+    """A space, digit or sign stays in the run it sits in when that run's font has it;
+    else it goes to a font that does (an emoji after CJK text: the CJK font has none)."""
+    code = ord(ch)
+    if code < 0x80 or covers(_RUN_FONTS[current], code):
+        return None
+    if covers(SANS, code):
+        return "latin"
+    return "symbol" if covers(SYMBOLS, code) else None
+
+
 def runs(text: str) -> list[tuple[str, str]]:
-    """Split into (script, text) runs; neutral characters stay with their neighbours."""
+    """Split into (script, text) runs; neutral characters stay with their neighbors."""
     out: list[tuple[str, str]] = []
     current = "latin"
     buffer = ""
     for ch in text:
         script = _script(ch)
+        if script is None:
+            script = _neutral(ch, current)
         if script is not None and script != current:
             if buffer:
                 out.append((current, buffer))
@@ -83,7 +98,7 @@ def _trim_arabic(found: list[tuple[str, str]]) -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = []
     for script, run in found:
         if script == "arabic":
-            last = max(i for i, ch in enumerate(run) if _ARABIC.match(ch))
+            last = max(i for i, ch in enumerate(run) if ARABIC_LETTER.match(ch))
             run, tail = run[: last + 1], run[last + 1 :]
             out.append(("arabic", run))
             if tail:
@@ -104,12 +119,23 @@ def _arabic_visual(text: str) -> str:
 
 
 def markup(text: object, *, bold: bool = False) -> str:
-    """Paragraph markup for user text: escaped, fonts per script, line breaks kept."""
+    """Paragraph markup for user text: escaped, fonts per script, line breaks kept; each
+    right-to-left run shaped and reordered on its own (for text that stays on one line:
+    a paragraph that wraps is laid out by layout.BidiParagraph)."""
+    return _markup(clean(text), bold=bold, reorder=True)
+
+
+def visual_markup(text: str, *, bold: bool = False) -> str:
+    """Markup for a line already shaped and in display order."""
+    return _markup(text, bold=bold, reorder=False)
+
+
+def _markup(text: str, *, bold: bool, reorder: bool) -> str:
     pieces = []
-    for script, run in runs(clean(text)):
+    for script, run in runs(text):
         if script == "arabic":
             font = ARABIC_BOLD if bold else ARABIC
-            body = escape(_arabic_visual(run))
+            body = escape(_arabic_visual(run) if reorder else run)
         elif script == "cjk":
             font = CJK
             body = escape(run)
@@ -125,7 +151,7 @@ def markup(text: object, *, bold: bool = False) -> str:
 
 
 def has_cjk(text: object) -> bool:
-    return bool(text) and bool(_CJK.search(str(text)))
+    return bool(text) and bool(CJK_CHAR.search(str(text)))
 
 
 def plain(text: object) -> str:

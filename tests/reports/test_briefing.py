@@ -192,7 +192,7 @@ def test_hostile_text_is_printed_as_typed(db: Database, tmp_path: Path) -> None:
     assert "<font size=40>T</font>" in flat
     assert "bell␇" in flat
     assert "END-OF-NOTE" in flat
-    assert len(PdfReader(out).pages) >= 8
+    assert len(PdfReader(out).pages) >= 6  # the 20,000-character note runs on
 
 
 @pytest.mark.slow

@@ -1,0 +1,173 @@
+"""A small locator map for a packet: the partner city's region, its country picked out,
+a dot on the city, and an inset of the world showing where the view lies."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+
+from reportlab.graphics.shapes import Circle, Drawing, Path, Rect
+from reportlab.lib import colors
+
+from desk.core import geo
+from desk.reports.pdf import ACCENT, MARKING_RED, RULE
+
+SEA = colors.HexColor("#eaf1f8")
+LAND = colors.HexColor("#d9dee5")
+BORDER = colors.white
+PICKED = colors.HexColor("#8fb0d6")
+# Points closer than this on paper add nothing a reader can see.
+_FINEST = 0.6
+
+
+def locator_map(
+    lat: float, lon: float, code: str | None, *, width: float, height: float
+) -> Drawing:
+    drawing = Drawing(width, height)
+    drawing.add(Rect(0, 0, width, height, fillColor=SEA, strokeColor=None))
+    view = geo.view_around(lat, lon, code, width / height)
+    project = _projection(view, width, height)
+    picked = (code or "").upper()
+    for place, ring in geo.rings_in(view):
+        points = _clip([project(x, y) for x, y in ring], width, height)
+        if len(points) < 3:
+            continue
+        chosen = picked and place.code == picked
+        drawing.add(
+            _path(
+                points,
+                fill=PICKED if chosen else LAND,
+                stroke=ACCENT if chosen else BORDER,
+                width=0.6 if chosen else 0.35,
+            )
+        )
+    x, y = project(lon, lat)
+    drawing.add(Circle(x, y, 3.2, fillColor=MARKING_RED, strokeColor=colors.white, strokeWidth=1))
+    _inset(drawing, view, width, height)
+    drawing.add(Rect(0, 0, width, height, fillColor=None, strokeColor=RULE, strokeWidth=0.6))
+    return drawing
+
+
+def _projection(
+    view: geo.Box, width: float, height: float
+) -> Callable[[float, float], tuple[float, float]]:
+    sx = width / (view.east - view.west)
+    sy = height / (view.north - view.south)
+
+    def project(lon: float, lat: float) -> tuple[float, float]:
+        return (lon - view.west) * sx, (lat - view.south) * sy
+
+    return project
+
+
+def _path(
+    points: list[tuple[float, float]], *, fill: colors.Color, stroke: colors.Color, width: float
+) -> Path:
+    path = Path(fillColor=fill, strokeColor=stroke, strokeWidth=width, strokeLineJoin=1)
+    last = points[0]
+    path.moveTo(*last)
+    for point in points[1:]:
+        if abs(point[0] - last[0]) + abs(point[1] - last[1]) >= _FINEST:
+            path.lineTo(*point)
+            last = point
+    path.closePath()
+    return path
+
+
+def _clip(
+    points: list[tuple[float, float]], width: float, height: float
+) -> list[tuple[float, float]]:
+    """Sutherland–Hodgman against the map's frame, so no shape spills onto the page."""
+    edges = (
+        (lambda p: p[0] >= 0, lambda a, b: _cross_x(a, b, 0)),
+        (lambda p: p[0] <= width, lambda a, b: _cross_x(a, b, width)),
+        (lambda p: p[1] >= 0, lambda a, b: _cross_y(a, b, 0)),
+        (lambda p: p[1] <= height, lambda a, b: _cross_y(a, b, height)),
+    )
+    for inside, cross in edges:
+        if not points:
+            break
+        kept = []
+        previous = points[-1]
+        for point in points:
+            if inside(point):
+                if not inside(previous):
+                    kept.append(cross(previous, point))
+                kept.append(point)
+            elif inside(previous):
+                kept.append(cross(previous, point))
+            previous = point
+        points = kept
+    return points
+
+
+def _cross_x(a: tuple[float, float], b: tuple[float, float], x: float) -> tuple[float, float]:
+    t = (x - a[0]) / (b[0] - a[0])
+    return x, a[1] + t * (b[1] - a[1])
+
+
+def _cross_y(a: tuple[float, float], b: tuple[float, float], y: float) -> tuple[float, float]:
+    t = (y - a[1]) / (b[1] - a[1])
+    return a[0] + t * (b[0] - a[0]), y
+
+
+_INSET_W, _INSET_H = 72.0, 36.0
+
+
+@functools.cache
+def _world_outline() -> tuple[tuple[tuple[float, float], ...], ...]:
+    """The world at inset size, simplified once: a few thousand points, not 100,000."""
+    rings = []
+    for place in geo.countries():
+        for ring, box in zip(place.rings, place.boxes, strict=True):
+            if (box.east - box.west) * (box.north - box.south) < 4:
+                continue  # islands too small to see at this size
+            points = [((x + 180) / 360 * _INSET_W, (y + 60) / 150 * _INSET_H) for x, y in ring]
+            kept = [points[0]]
+            for point in points[1:]:
+                if abs(point[0] - kept[-1][0]) + abs(point[1] - kept[-1][1]) >= 0.5:
+                    kept.append(point)
+            kept = _clip(kept, _INSET_W, _INSET_H)  # Chukotka runs on past 180°
+            if len(kept) >= 3:
+                rings.append(tuple(kept))
+    return tuple(rings)
+
+
+def _inset(drawing: Drawing, view: geo.Box, width: float, height: float) -> None:
+    left, bottom = width - _INSET_W - 3, 3
+    drawing.add(
+        Rect(
+            left,
+            bottom,
+            _INSET_W,
+            _INSET_H,
+            fillColor=colors.white,
+            strokeColor=RULE,
+            strokeWidth=0.4,
+        )
+    )
+    for ring in _world_outline():
+        path = Path(fillColor=LAND, strokeColor=None)
+        path.moveTo(left + ring[0][0], bottom + ring[0][1])
+        for x, y in ring[1:]:
+            path.lineTo(left + x, bottom + y)
+        path.closePath()
+        drawing.add(path)
+    west = (view.west + 180) / 360 * _INSET_W
+    east = (view.east + 180) / 360 * _INSET_W
+    south = (max(view.south, -60) + 60) / 150 * _INSET_H
+    north = (min(view.north, 90) + 60) / 150 * _INSET_H
+    for shift in (0.0, -_INSET_W, _INSET_W):  # a view across the antimeridian wraps
+        x0, x1 = max(west + shift, 0), min(east + shift, _INSET_W)
+        if x1 > x0:
+            drawing.add(
+                Rect(
+                    left + x0,
+                    bottom + south,
+                    max(x1 - x0, 1.5),
+                    max(north - south, 1.5),
+                    fillColor=None,
+                    strokeColor=MARKING_RED,
+                    strokeWidth=0.8,
+                )
+            )
