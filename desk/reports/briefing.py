@@ -98,10 +98,14 @@ def build_briefing(
     # A contents page only where it helps: laid out without one first, and again with
     # one when the packet reaches six pages; a packet with more text than six pages can
     # hold skips the first pass, which for megabytes of notes would double the wait.
-    surely_long = _characters(data) > CONTENTS_FROM_PAGES * MOST_CHARACTERS_PER_PAGE
-    pdf, pages = _layout(data, options, with_contents=surely_long)
-    if pages >= CONTENTS_FROM_PAGES and not surely_long:
-        pdf, pages = _layout(data, options, with_contents=True)
+    # Which way to start is a guess from the records; only a wrong guess costs a second
+    # layout.
+    guess = _characters(data) > CONTENTS_FROM_PAGES * MOST_CHARACTERS_PER_PAGE or (
+        _rows(data) >= ROWS_FOR_SIX_PAGES
+    )
+    pdf, pages = _layout(data, options, with_contents=guess)
+    if (pages - (1 if guess else 0) >= CONTENTS_FROM_PAGES) != guess:
+        pdf, pages = _layout(data, options, with_contents=not guess)
     if progress:
         progress(2, 3, "Saving")
     if out is not None:
@@ -114,6 +118,23 @@ def build_briefing(
 CONTENTS_FROM_PAGES = 6
 # More than a letter page holds in the packet's smallest type, tables included.
 MOST_CHARACTERS_PER_PAGE = 12_000
+
+
+# About as many table rows and blocks as fill six pages of a packet.
+ROWS_FOR_SIX_PAGES = 25
+
+
+def _rows(data: Briefing) -> int:
+    return (
+        len(data.itinerary)
+        + len(data.participants)
+        + 3 * len(data.meetings)
+        + 2 * len(data.counterparts)
+        + len(data.agreements)
+        + len(data.timeline_visits)
+        + len(data.contacts)
+        + len(data.follow_ups)
+    )
 
 
 def _characters(data: Briefing) -> int:

@@ -120,12 +120,12 @@ def _world_outline() -> tuple[tuple[tuple[float, float], ...], ...]:
     rings = []
     for place in geo.countries():
         for ring, box in zip(place.rings, place.boxes, strict=True):
-            if (box.east - box.west) * (box.north - box.south) < 4:
+            if (box.east - box.west) * (box.north - box.south) < 10:
                 continue  # islands too small to see at this size
             points = [((x + 180) / 360 * _INSET_W, (y + 60) / 150 * _INSET_H) for x, y in ring]
             kept = [points[0]]
             for point in points[1:]:
-                if abs(point[0] - kept[-1][0]) + abs(point[1] - kept[-1][1]) >= 0.5:
+                if abs(point[0] - kept[-1][0]) + abs(point[1] - kept[-1][1]) >= 1.2:
                     kept.append(point)
             kept = _clip(kept, _INSET_W, _INSET_H)  # Chukotka runs on past 180°
             if len(kept) >= 3:
@@ -146,13 +146,13 @@ def _inset(drawing: Drawing, view: geo.Box, width: float, height: float) -> None
             strokeWidth=0.4,
         )
     )
+    world = Path(fillColor=LAND, strokeColor=None)  # one shape: a thousand are slow to write
     for ring in _world_outline():
-        path = Path(fillColor=LAND, strokeColor=None)
-        path.moveTo(left + ring[0][0], bottom + ring[0][1])
+        world.moveTo(left + ring[0][0], bottom + ring[0][1])
         for x, y in ring[1:]:
-            path.lineTo(left + x, bottom + y)
-        path.closePath()
-        drawing.add(path)
+            world.lineTo(left + x, bottom + y)
+        world.closePath()
+    drawing.add(world)
     west = (view.west + 180) / 360 * _INSET_W
     east = (view.east + 180) / 360 * _INSET_W
     south = (max(view.south, -60) + 60) / 150 * _INSET_H

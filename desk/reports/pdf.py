@@ -388,5 +388,5 @@ def fit_columns(
 
 def footer_line(office: str) -> str:
     now = dt.datetime.now()
-    stamp = f"{dates.short_date(now)} {dates.clock(now)}"
+    stamp = f"{dates.month_day_year(now)}, {dates.clock(now)}"
     return f"Generated {stamp} by desk" + (f" · {office}" if office else "")

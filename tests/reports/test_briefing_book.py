@@ -409,3 +409,17 @@ def pdftotext_bytes(pdf: bytes, folder: Path) -> str:
     path = folder / "packet.pdf"
     path.write_bytes(pdf)
     return pdftotext(path)
+
+
+def test_one_date_style_and_american_spelling(demo_db: Database) -> None:
+    """Every variant of the demo's packets writes dates one way and spells as a U.S.
+    office does."""
+    import re
+
+    visits = [row[0] for row in demo_db.execute("SELECT id FROM visits ORDER BY id LIMIT 4")]
+    for visit in visits:
+        for options in (BriefingOptions(), BriefingOptions(shareable=True)):
+            text = _text(build_briefing(demo_db, visit, options=options))
+            assert not re.search(r"\b\d{1,2}/\d{1,2}/\d{2,4}\b", text), visit
+            assert not re.search(r"\b\d{4}-\d{2}-\d{2}\b", text), visit
+            assert not re.search(r"(?i)\b(programme|organisation|honour|colour)", text), visit
