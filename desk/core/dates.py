@@ -38,6 +38,10 @@ def long_date(value: dt.date | str) -> str:
     return f"{_DAYS[day.weekday()]}, {_MONTHS[day.month - 1]} {day.day}, {day.year}"
 
 
+def month_name(value: dt.date | str) -> str:
+    return _MONTHS[_as_date(value).month - 1]
+
+
 def weekday_month_day(value: dt.date | str) -> str:
     """'Tuesday, April 8': a day within a trip, where the year goes without saying."""
     day = _as_date(value)

@@ -110,7 +110,9 @@ class Briefing:
             else:
                 amount = f"{abs(hours):g} hour{'s' if abs(hours) != 1 else ''}"
                 side = "ahead of" if hours > 0 else "behind"
-                profile["Time difference"] = f"{place} is {amount} {side} {home} ({day:%B})"
+                profile["Time difference"] = (
+                    f"{place} is {amount} {side} {home} ({dates.month_name(day)})"
+                )
             profile["Time zone"] = dates.zone_label(
                 self.their_zone, dt.datetime.combine(day, dt.time(12))
             )

@@ -70,7 +70,8 @@ def relationship_flag(b: Briefing) -> str:
 
 
 def relationship_line(b: Briefing) -> str:
-    """'Sister city since 1972 (54 years), Active; 11 visits both ways, last in May 2024.'"""
+    """'Sister city with Matsue since 1972 (54 years); active; 11 visits between the
+    cities, the last in May 2024.'"""
     own = b.partnership
     if own is None:
         return ""
@@ -83,8 +84,12 @@ def relationship_line(b: Briefing) -> str:
     done = [v for v in b.timeline_visits if v["status"] == "completed"]
     if done:
         last = dt.date.fromisoformat(done[-1]["start_date"])
-        count = f"{len(done)} visit{'s' if len(done) != 1 else ''}"
-        text += f"; {count} both ways, the last in {last:%B} {last.year}"
+        when = f"{dates.month_name(last)} {last.year}"
+        text += (
+            f"; one visit so far, in {when}"
+            if len(done) == 1
+            else f"; {len(done)} visits between the cities, the last in {when}"
+        )
     return text + "."
 
 

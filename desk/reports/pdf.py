@@ -387,6 +387,7 @@ def fit_columns(
 
 
 def footer_line(office: str) -> str:
-    now = dt.datetime.now()
-    stamp = f"{dates.month_day_year(now)}, {dates.clock(now)}"
-    return f"Generated {stamp} by desk" + (f" · {office}" if office else "")
+    """'Generated November 24, 2026 · Office of International Affairs · Port Meridian':
+    one line beside the page count (page 1 says the time too)."""
+    stamp = f"Generated {dates.month_day_year(dt.datetime.now())}"
+    return stamp + (f" · {office}" if office else "")

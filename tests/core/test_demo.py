@@ -113,3 +113,94 @@ def test_scaled_demo_grows_in_proportion(db: dbmod.Database) -> None:
 def test_demo_refuses_a_database_in_use(demo_db: dbmod.Database) -> None:
     with pytest.raises(DeskError, match="already holds records"):
         build_demo(demo_db)
+
+
+# What reviewers of the demo's packets would catch first.
+_CALLING = {"JP": "+81 ", "CN": "+86 ", "TW": "+886 ", "KR": "+82 ", "RU": "+7 ", "EG": "+20 "}
+_CALLING |= {"MX": "+52 ", "FR": "+33 ", "DE": "+49 ", "BR": "+55 ", "US": "+1 ", "UA": "+380 "}
+
+
+def test_phone_numbers_carry_their_countrys_code(demo_db: dbmod.Database) -> None:
+    rows = demo_db.execute("SELECT country, phone FROM contacts WHERE phone IS NOT NULL")
+    checked = 0
+    for country, phone in rows:
+        if country in _CALLING:
+            assert phone.startswith(_CALLING[country]), (country, phone)
+            checked += 1
+    assert checked > 100
+
+
+def test_taiwanese_names_are_in_traditional_characters(demo_db: dbmod.Database) -> None:
+    simplified_only = set("国门华陈张刘杨赵吴黄伟静丽娟强")
+    names = [
+        n
+        for (n,) in demo_db.execute(
+            "SELECT name_native FROM contacts WHERE country = 'TW' AND name_native IS NOT NULL"
+        )
+    ]
+    assert names
+    assert not [n for n in names if simplified_only & set(n)]
+
+
+def test_delegations_come_from_the_partner_they_are_named_for(demo_db: dbmod.Database) -> None:
+    rows = demo_db.execute(
+        "SELECT v.title, v.country, c.country FROM visits v "
+        "JOIN visit_participants p ON p.visit_id = v.id AND p.side = 'theirs' "
+        "JOIN contacts c ON c.id = p.contact_id"
+    ).fetchall()
+    assert rows
+    assert [r for r in rows if r[1] != r[2]] == []
+    ours = demo_db.execute(
+        "SELECT DISTINCT c.country FROM visit_participants p JOIN contacts c "
+        "ON c.id = p.contact_id WHERE p.side = 'ours'"
+    ).fetchall()
+    assert ours == [("US",)]
+
+
+def test_objectives_differ_between_visits(demo_db: dbmod.Database) -> None:
+    objectives = [o for (o,) in demo_db.execute("SELECT objectives FROM visits")]
+    assert len(set(objectives)) >= len(objectives) // 2
+
+
+def test_agreements_are_signed_by_who_held_the_office_that_day(
+    demo_db: dbmod.Database,
+) -> None:
+    rows = demo_db.execute(
+        "SELECT s.signed_on, s.side, t.start_date, t.end_date FROM agreement_signatories s "
+        "LEFT JOIN office_terms t ON t.office_id = s.office_id AND t.contact_id = s.contact_id"
+    ).fetchall()
+    assert rows
+    for signed, side, start, end in rows:
+        assert start is not None, (signed, side)
+        assert start <= signed <= (end or "9999-12-31"), (signed, side, start, end)
+
+
+def test_dress_fits_the_event(demo_db: dbmod.Database) -> None:
+    rows = demo_db.execute("SELECT kind, title, dress_code FROM itinerary_items").fetchall()
+    for kind, title, dress in rows:
+        if dress == "formal":
+            assert "gala" in title.lower() or "state dinner" in title.lower(), title
+        if kind == "site_visit":
+            assert dress == "business_casual", title
+
+
+def test_emergency_numbers_are_split_by_who_needs_them(demo_db: dbmod.Database) -> None:
+    local, travel = demo_db.execute(
+        "SELECT emergency_contacts, travel_emergency FROM city_profile"
+    ).fetchone()
+    assert "State Department" not in local and "911" in local
+    assert "State Department" in travel
+    posts = demo_db.execute(
+        "SELECT count(*) FROM organisations WHERE kind = 'consulate' AND country = 'US'"
+    ).fetchone()[0]
+    assert posts >= 15
+
+
+def test_a_suspended_partner_is_not_thanked_for_its_years(demo_db: dbmod.Database) -> None:
+    points = demo_db.execute(
+        "SELECT i.talking_points FROM itinerary_items i JOIN visits v ON v.id = i.visit_id "
+        "JOIN partnerships p ON p.id = v.partnership_id "
+        "WHERE p.status = 'suspended' AND i.talking_points IS NOT NULL"
+    ).fetchall()
+    assert points
+    assert not [p for (p,) in points if "years of partnership" in p]

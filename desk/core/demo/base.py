@@ -44,6 +44,7 @@ class BuilderBase:
         self.place = json.loads(resource_path("demo", "city.json").read_text("utf-8"))
         self.org_by_culture: dict[str, list[int]] = {}
         self.contacts_by_culture: dict[str, list[int]] = {}
+        self.people_by_org: dict[int, list[int]] = {}
         self.partners: list[dict[str, Any]] = []
         self.blobs: dict[str, bytes] = {}
 

@@ -7,6 +7,7 @@ import unicodedata
 from typing import Any
 
 from desk.core.demo.base import HOME_TZ, BuilderBase
+from desk.core.demo.details import US_POSTS, phone
 
 _JOBS_CITY = [
     "International Relations Officer",
@@ -15,6 +16,18 @@ _JOBS_CITY = [
     "Council Member",
     "Chief of Staff",
     "Tourism Promotion Manager",
+]
+_CAREERS = [
+    "served twelve years on the city council, chairing its finance committee",
+    "led the regional government's economic development agency",
+    "taught urban planning at the local university",
+    "ran a family business in the port",
+]
+_INTERESTS = [
+    "keen on youth exchange and school partnerships",
+    "known for the city's climate plan and its new tram line",
+    "a champion of the port's export trade",
+    "proud of the city's festival and craft traditions",
 ]
 _JOBS_OTHER = [
     "President",
@@ -51,17 +64,19 @@ class PeopleMixin(BuilderBase):
                 city=partner["name"],
             )
             self.org_by_culture.setdefault(culture, []).append(partner["org"])
+            partner["orgs"] = [partner["org"]]
             if n < len(base) or self.rng.random() < 0.5:
-                self.org_by_culture[culture].append(
-                    self.add(
-                        "organisation",
-                        name=f"{partner['name']} Chamber of Commerce",
-                        kind="chamber",
-                        country=partner["country"],
-                        city=partner["name"],
-                    )
+                chamber = self.add(
+                    "organisation",
+                    name=f"{partner['name']} Chamber of Commerce",
+                    kind="chamber",
+                    country=partner["country"],
+                    city=partner["name"],
                 )
+                self.org_by_culture[culture].append(chamber)
+                partner["orgs"].append(chamber)
             self.partners.append(partner)
+        self._posts_abroad()
         for culture, country in (
             ("ja", "Japan"),
             ("zh", "China"),
@@ -73,6 +88,7 @@ class PeopleMixin(BuilderBase):
                 self.add(
                     "organisation",
                     name=f"Consulate General of {country} in Port Meridian",
+                    phone=phone("US", self.rng),
                     kind="consulate",
                     country={
                         "Japan": "JP",
@@ -85,11 +101,28 @@ class PeopleMixin(BuilderBase):
                 )
             )
 
+    def _posts_abroad(self) -> None:
+        """Our embassy or consulate in each partner country, filed under the United
+        States, in the city where it is."""
+        for country in dict.fromkeys(p["country"] for p in self.partners):
+            for name, city, number in US_POSTS.get(country, []):
+                self.add(
+                    "organisation",
+                    name=name,
+                    kind="consulate",
+                    country="US",
+                    city=city,
+                    phone=number,
+                    website="usembassy.gov",
+                )
+
     def _contact(self, culture: str, org: int | None, job: str, **extra: Any) -> int:
         pool = self.people["cultures"][culture]
         name = self.person(culture)
         languages = list(pool["languages"]) + (["en"] if self.rng.random() < 0.6 else [])
-        country = extra.pop("country", None) or self.pick(pool["country"])
+        # People of an organization live in its country, not anywhere their language is.
+        org_country = self.rows["organisations"][org - 1]["country"] if org else None
+        country = extra.pop("country", None) or org_country or self.pick(pool["country"])
         tz = extra.pop("time_zone", None)
         n = len(self.rows["contacts"]) + 1
         folded = unicodedata.normalize("NFKD", (name["family_name"] or "").lower())
@@ -105,8 +138,7 @@ class PeopleMixin(BuilderBase):
             "dietary": self.pick(self.people["dietary"]) or None,
             "time_zone": tz,
             "email": f"{handle or 'contact'}.{n}@example.org",
-            "phone": f"+{self.rng.randrange(10, 99)} {self.rng.randrange(100, 999)} "
-            f"{self.rng.randrange(1000, 9999)}",
+            "phone": phone(country, self.rng),
             **extra,
         }
         values["sort_name"] = " ".join(
@@ -114,6 +146,8 @@ class PeopleMixin(BuilderBase):
         ).casefold()
         contact_id = self.add("contact", **values)
         self.contacts_by_culture.setdefault(culture, []).append(contact_id)
+        if org:
+            self.people_by_org.setdefault(org, []).append(contact_id)
         return contact_id
 
     def _our_people(self) -> None:
@@ -139,7 +173,18 @@ class PeopleMixin(BuilderBase):
             country="US",
             time_zone=HOME_TZ,
         )
-        for job in ("Protocol Officer", "Economic Development Manager", "Council Member"):
+        # Earlier mayors, eight years each, so an old agreement has its own signer.
+        current = self.today.year - 3
+        self.our_terms = [(f"{current}-01-01", "9999-12-31", self.our_mayor)]
+        for start in range(current - 8, 1959, -8):
+            former = self._contact(
+                "en", self.our_city_org, "Former Mayor", honorific="Mayor", country="US"
+            )
+            self.our_terms.append((f"{start}-01-01", f"{start + 7}-12-31", former))
+        self.our_protocol = self._contact(
+            "en", self.our_city_org, "Protocol Officer", country="US", time_zone=HOME_TZ
+        )
+        for job in ("Economic Development Manager", "Council Member"):
             self._contact("en", self.our_city_org, job, country="US", time_zone=HOME_TZ)
 
     def _contacts(self) -> None:
@@ -161,6 +206,11 @@ class PeopleMixin(BuilderBase):
                 f"{partner['name']}"
             )
             mayor["spoken_address"] = f"{mayor_title} {mayor['family_name']}"
+            mayor["bio"] = (
+                f"Before taking office, {mayor['family_name']} {self.pick(_CAREERS)}. "
+                f"Has visited the United States {self.pick(['once', 'twice', 'three times'])}; "
+                f"{self.pick(_INTERESTS)}."
+            )
             partner["former_mayor"] = self._contact(
                 culture,
                 partner["org"],
@@ -175,6 +225,21 @@ class PeopleMixin(BuilderBase):
                 country=partner["country"],
                 time_zone=partner["tz"],
             )
+            election = self.today.year - self.rng.randrange(1, 4)
+            partner["terms"] = [
+                (f"{election}-05-01", "9999-12-31", partner["mayor"]),
+                (f"{election - 4}-05-01", f"{election}-04-30", partner["former_mayor"]),
+            ]
+            founded = partner["year"]
+            if founded and founded < election - 4:  # who signed the founding agreement
+                signer = self._contact(
+                    culture,
+                    partner["org"],
+                    f"Former {mayor_title}",
+                    honorific=mayor_title,
+                    country=partner["country"],
+                )
+                partner["terms"].append((f"{founded - 2}-05-01", f"{founded + 2}-04-30", signer))
         cultures = [p["culture"] for p in self.partners]
         while len(self.rows["contacts"]) < self.scale:
             culture = self.pick(cultures)
@@ -195,8 +260,16 @@ class PeopleMixin(BuilderBase):
             "office_term",
             office_id=self.our_mayor_office,
             contact_id=self.our_mayor,
-            start_date=f"{self.today.year - 3}-01-01",
+            start_date=self.our_terms[0][0],
         )
+        for start, end, former in self.our_terms[1:]:
+            self.add(
+                "office_term",
+                office_id=self.our_mayor_office,
+                contact_id=former,
+                start_date=start,
+                end_date=end,
+            )
         director_office = self.add(
             "office",
             title="Director of International Affairs",
@@ -221,17 +294,14 @@ class PeopleMixin(BuilderBase):
                 country=partner["country"],
                 side="theirs",
             )
-            election = self.today.year - self.rng.randrange(1, 4)
-            self.add(
-                "office_term",
-                office_id=partner["office"],
-                contact_id=partner["former_mayor"],
-                start_date=f"{election - 4}-05-01",
-                end_date=f"{election}-04-30",
-            )
-            self.add(
-                "office_term",
-                office_id=partner["office"],
-                contact_id=partner["mayor"],
-                start_date=f"{election}-05-01",
-            )
+            for start, end, holder in partner["terms"]:
+                self.add(
+                    "office_term",
+                    office_id=partner["office"],
+                    contact_id=holder,
+                    start_date=start,
+                    end_date=None if end.startswith("9999") else end,
+                )
+            mayor = self.rows["contacts"][partner["mayor"] - 1]
+            since = int(partner["terms"][0][0][:4])
+            mayor["bio"] = f"In office since May {since}. {mayor['bio']}"

@@ -17,6 +17,7 @@ class TiesMixin(BuilderBase):
             year = partner["year"]
             month, day = self.rng.randrange(1, 13), self.rng.randrange(1, 28)
             established = f"{year}-{month:02d}-{day:02d}" if year else None
+            partner["established"] = established
             partner["partnership"] = pid = self.add(
                 "partnership",
                 partner_name=partner["name"],
@@ -137,7 +138,8 @@ class TiesMixin(BuilderBase):
             signed = effective - dt.timedelta(days=14)
         else:
             term = None
-            signed = dt.date(year or 2000, 6, 12)
+            founded = partner.get("established")
+            signed = dt.date.fromisoformat(founded) if founded else dt.date(year or 2000, 6, 12)
             effective = signed
         pool = self.people["cultures"][partner["culture"]]
         aid = self.add(
@@ -168,12 +170,13 @@ class TiesMixin(BuilderBase):
                 "before its expiry."
             ),
         )
+        # Each side signs by whoever held the office that day.
         self.add(
             "signatory",
             agreement_id=aid,
             side="ours",
             office_id=self.our_mayor_office,
-            contact_id=self.our_mayor,
+            contact_id=_holder(self.our_terms, signed.isoformat()) or self.our_terms[-1][2],
             signed_on=signed.isoformat(),
         )
         self.add(
@@ -181,7 +184,7 @@ class TiesMixin(BuilderBase):
             agreement_id=aid,
             side="theirs",
             office_id=partner["office"],
-            contact_id=partner["former_mayor"],
+            contact_id=self._their_holder(partner, signed),
             signed_on=signed.isoformat(),
         )
         if expiry is not None:
@@ -208,6 +211,9 @@ class TiesMixin(BuilderBase):
                 agreement_id=aid,
                 description="Scanned executed copy",
             )
+
+    def _their_holder(self, partner: dict[str, Any], day: dt.date) -> int:
+        return _holder(partner["terms"], day.isoformat()) or partner["former_mayor"]
 
     def _networks(self) -> None:
         for net in self.place["networks"]:
@@ -245,3 +251,7 @@ class TiesMixin(BuilderBase):
                 fee_currency="USD",
                 priority_areas=areas(net["areas"]),
             )
+
+
+def _holder(terms: list[tuple[str, str, int]], day: str) -> int | None:
+    return next((who for start, end, who in terms if start <= day <= end), None)

@@ -6,10 +6,30 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from desk.core import dates
 from desk.core.demo.base import HOME_TZ, BuilderBase, areas
+from desk.core.demo.details import (
+    AVOID,
+    AVOID_ANY,
+    HOTELS,
+    OBJECTIVES,
+    OUR_HOTEL,
+    RENEWAL,
+    REVIVE,
+    dress_for,
+    run_of_show,
+)
 
+_THANKS = {
+    "active": "Thank them for the warm welcome and for {years} years of partnership.",
+    "friendship": "Thank them for the warm welcome and the friendship since {founded}.",
+    "suspended": "Acknowledge the people of {partner} without reference to the suspended ties.",
+    "dormant": "Say plainly that we want to bring the partnership back to life.",
+    "lapsed": "Explain where the council stands on renewing the agreement.",
+    "proposed": "Thank them for their interest in a formal partnership.",
+    "ended": "Thank them for the years of cooperation that ended in {ended}.",
+}
 _TALKING_POINTS = [
-    "Thank them for the warm welcome and for {years} years of partnership.",
     "Propose a youth exchange for next summer, hosted by our high schools.",
     "Follow up on the port-to-port logistics pilot discussed last spring.",
     "Invite their delegation to our climate week in September.",
@@ -44,7 +64,61 @@ _GIFTS_RECEIVED = [
     "Framed calligraphy",
     "Ceramic tea set",
 ]
-_DRESS = ["business", "business", "business_casual", "formal", "casual"]
+_PURPOSES = {
+    "active": "Advance the {partner} partnership's work plan for the coming year.",
+    "friendship": "Deepen the friendship with {partner} toward concrete projects.",
+    "suspended": "Keep people-to-people ties with {partner} alive while official ties rest.",
+    "dormant": "Find out whether the partnership with {partner} can be revived.",
+    "lapsed": "Prepare the council's decision on renewing the {partner} agreement.",
+    "proposed": "Explore a formal partnership with {partner}.",
+    "ended": "Close out the cooperation with {partner} on good terms.",
+}
+_ITEM_PURPOSE = {
+    "meeting": "Agree the year's joint projects with the leadership of {partner}.",
+    "ceremony": "Mark the partnership in public, with the press present.",
+}
+
+
+def _day_plan(day: int, days: int, partner: str, outgoing: bool) -> list[tuple[int, int, str, str]]:
+    """(hour, minute, kind, title) for one day of a visit: a courtesy call to open, working
+    sessions and site visits, a dinner on the first night and a farewell on the last."""
+    meeting = (
+        f"Courtesy call on the Mayor of {partner}"
+        if outgoing
+        else f"Courtesy call by the {partner} delegation on Mayor Okafor"
+    )
+    first = meeting if day == 0 else ("Working session: " + _SESSIONS[day % len(_SESSIONS)])
+    plan = [(9, 0, "meeting", first), (12, 30, "meal", "Working lunch")]
+    if day % 2 == 0:
+        plan.append((15, 0, "site_visit", _SITES[day % len(_SITES)]))
+    if day == 0:
+        plan.append((19, 0, "meal", "Welcome dinner hosted by the Mayor"))
+    elif day == days - 1:
+        plan.append((18, 30, "ceremony", "Farewell reception and gift exchange"))
+    return plan
+
+
+_HOTEL_TBC = "To be confirmed by their protocol office"
+_HUBS = {"JP": "Tokyo", "CN": "Shanghai", "KR": "Seoul", "TW": "Taipei", "DE": "Frankfurt"}
+
+
+def _travel(partner: dict[str, Any], start: dt.date, end: dt.date) -> str:
+    hub = _HUBS.get(partner["country"], "San Francisco")
+    leave = start - dt.timedelta(days=1)
+    return (
+        f"Out: Portland (PDX), {dates.long_date(leave)}, connecting in {hub} for "
+        f"{partner['name']}.\nBack: {dates.long_date(end + dt.timedelta(days=1))}.\n"
+        f"Ground: city car and driver arranged by the {partner['name']} protocol office."
+    )
+
+
+_SESSIONS = ["youth exchange", "port and trade", "climate plans", "tourism campaign"]
+_SITES = [
+    "Port terminal tour",
+    "Innovation district",
+    "Riverfront climate project",
+    "University campus",
+]
 
 
 class VisitsMixin(BuilderBase):
@@ -69,6 +143,7 @@ class VisitsMixin(BuilderBase):
                 if outgoing
                 else f"Delegation from {partner['name']}"
             )
+            goals = self._objectives(partner, outgoing, n)
             vid = self.add(
                 "visit",
                 title=title,
@@ -94,15 +169,18 @@ class VisitsMixin(BuilderBase):
                 decision_date=None
                 if status == "requested"
                 else (start - dt.timedelta(days=60)).isoformat(),
-                purpose=f"Advance the {partner['name']} partnership's work plan.",
-                objectives="1. Agree next year's exchange program.\n2. Meet new city "
-                "leadership.\n3. Open doors for two local companies.",
+                purpose=_PURPOSES[partner["status"]].format(partner=partner["name"]),
+                objectives="\n".join(f"{k}. {goal}" for k, goal in enumerate(goals, start=1)),
+                avoid=AVOID.get(partner["status"]) or AVOID_ANY[n % len(AVOID_ANY)],
+                travel=_travel(partner, start, end) if outgoing else None,
+                lodging=(HOTELS.get(partner["country"], _HOTEL_TBC) if outgoing else OUR_HOTEL),
+                advance_contact_id=partner["director"] if outgoing else self.our_protocol,
                 priority_areas=areas(partner["areas"]),
                 significant=int(n % 6 != 5),
                 press_line=f"Port Meridian and {partner['name']} deepen a partnership that "
                 "brings jobs, students and ideas to both cities.",
                 outcomes=(
-                    "Agreed a youth exchange and a joint climate webinar series." if past else None
+                    f"{goals[0][:-1]}: agreed. {goals[1][:-1]}: under way." if past else None
                 ),
                 trip_report=("Delegation met all objectives; see follow-ups." if past else None),
             )
@@ -132,59 +210,89 @@ class VisitsMixin(BuilderBase):
     def _itinerary(
         self, vid: int, partner: dict[str, Any], start: dt.date, days: int, tz: str, outgoing: bool
     ) -> None:
-        slots = [(9, 0, "meeting"), (12, 30, "meal"), (15, 0, "site_visit"), (19, 0, "meal")]
+        host, guest = (
+            (f"Mayor of {partner['name']}", "Mayor Okafor")
+            if outgoing
+            else ("Mayor Okafor", f"the {partner['name']} delegation")
+        )
         for d in range(days):
-            for hour, minute, kind in slots[: 2 + (d % 3)]:
+            for hour, minute, kind, title in _day_plan(d, days, partner["name"], outgoing):
                 begins = dt.datetime.combine(start + dt.timedelta(days=d), dt.time(hour, minute))
-                is_meeting = kind == "meeting"
+                counterpart = partner["mayor"] if d == 0 and kind == "meeting" else None
+                # The courtesy call and the ceremony have a plan; working sessions do not.
+                planned = bool(counterpart) or kind == "ceremony"
                 self.add(
                     "itinerary_item",
                     visit_id=vid,
                     kind=kind,
-                    title={
-                        "meeting": f"Courtesy call on the Mayor of {partner['name']}"
-                        if outgoing
-                        else f"Meeting with {partner['name']} delegation",
-                        "meal": "Official lunch" if hour < 15 else "Welcome dinner",
-                        "site_visit": self.pick(
-                            [
-                                "Port terminal tour",
-                                "Innovation district",
-                                "Riverfront climate project",
-                                "University campus",
-                            ]
-                        ),
-                    }[kind],
+                    title=title,
                     starts_at=begins.strftime("%Y-%m-%dT%H:%M"),
                     ends_at=(begins + dt.timedelta(minutes=90)).strftime("%Y-%m-%dT%H:%M"),
                     time_zone=tz,
                     place=f"{partner['name']} City Hall" if outgoing else "Port Meridian City Hall",
-                    counterpart=None,
-                    counterpart_contact_id=partner["mayor"] if is_meeting else None,
-                    dress_code=self.pick(_DRESS),
-                    talking_points="\n".join(
-                        t.format(years=self.today.year - (partner["year"] or self.today.year))
-                        for t in self.rng.sample(_TALKING_POINTS, 3)
-                    )
-                    if is_meeting
+                    counterpart=(
+                        f"{partner['name']} staff"
+                        if kind == "meeting" and not counterpart
+                        else None
+                    ),
+                    counterpart_contact_id=counterpart,
+                    dress_code=dress_for(kind, title),
+                    purpose=_ITEM_PURPOSE.get(kind, "").format(partner=partner["name"]) or None,
+                    our_attendees="Mayor Okafor, Director Carter" if planned else None,
+                    their_attendees=(
+                        f"Mayor and international relations director of {partner['name']}"
+                        if planned
+                        else None
+                    ),
+                    run_of_show=run_of_show(hour, minute, host, guest) if counterpart else None,
+                    talking_points="\n".join(self._talking_points(partner))
+                    if counterpart
                     else None,
-                    likely_asks=self.pick(_ASKS) if is_meeting else None,
-                    sensitivities=self.pick(_SENSITIVITIES) if is_meeting else None,
+                    likely_asks=self.pick(_ASKS) if counterpart else None,
+                    sensitivities=self.pick(_SENSITIVITIES) if counterpart else None,
                 )
+
+    def _talking_points(self, partner: dict[str, Any]) -> list[str]:
+        founded = partner.get("year") or self.today.year
+        first = _THANKS.get(partner["status"], _THANKS["active"]).format(
+            years=self.today.year - founded,
+            founded=founded,
+            partner=partner["name"],
+            ended=founded + 10,
+        )
+        return [first, *self.rng.sample(_TALKING_POINTS[1:], 2)]
+
+    def _objectives(self, partner: dict[str, Any], outgoing: bool, n: int) -> list[str]:
+        pool = [goal for area in partner["areas"] for goal in OBJECTIVES.get(area, [])]
+        start = n % max(len(pool), 1)
+        goals = (pool[start:] + pool[:start])[:3]
+        if partner["status"] in ("dormant", "lapsed", "suspended"):
+            goals = [REVIVE, *goals[:2]]
+        elif n % 3 == 0:
+            goals = [*goals[:2], RENEWAL]
+        if not outgoing:
+            goals.append("Give the delegation a program their press can report at home.")
+        return goals
 
     def _delegation(self, vid: int, partner: dict[str, Any], outgoing: bool) -> None:
         ours = (
             [(self.our_mayor, "principal"), (self.our_director, "staff")]
             if outgoing
-            else [(self.our_director, "host")]
+            else [(self.our_mayor, "host"), (self.our_director, "staff")]
         )
         theirs = [
             (partner["mayor"], "principal" if not outgoing else "host"),
             (partner["director"], "staff"),
         ]
-        extra = self.contacts_by_culture[partner["culture"]]
-        for _ in range(2):
-            theirs.append((self.pick(extra), "delegate"))
+        # Delegates from the partner's own city hall and chamber, not a namesake country.
+        extra = [
+            c
+            for org in partner["orgs"]
+            for c in self.people_by_org.get(org, [])
+            if c not in (partner["mayor"], partner["director"], partner["former_mayor"])
+        ]
+        for contact_id in self.rng.sample(extra, min(2, len(extra))):
+            theirs.append((contact_id, "delegate"))
         for contact_id, role in ours:
             self.add("participant", visit_id=vid, contact_id=contact_id, side="ours", role=role)
         for contact_id, role in dict(theirs).items():
