@@ -284,6 +284,7 @@ def grid(
 # A cell longer than this shows its start and continues in a note below the table: a
 # row taller than a page is split again at every page, which grows with its square.
 LONG_CELL = 1200
+HEADER_CHARACTERS = 60
 _CELL_PADDING = 12  # reportlab's default 6 pt either side
 _SMALLEST_CELL_FONT = 6.5
 
@@ -309,6 +310,11 @@ def data_table(
                 cut = cut if cut > LONG_CELL // 6 else LONG_CELL // 3
                 notes.append((headers[n], row_name if n else "", cell))
                 row[n] = f"{cell[:cut]} … (continued in note {len(notes)} below)"
+    # A header repeats on every page and cannot split: user text in one (a place named
+    # in a time column) is kept to a label's length.
+    headers = [
+        h if len(h) <= HEADER_CHARACTERS else h[: HEADER_CHARACTERS - 1] + "…" for h in headers
+    ]
     cell_style, head_style = styles["cell"], styles["cell_head"]
     widths, size = fit_columns(
         [list(headers), *texts], [w * inch for w in widths_in_inches], cell_style.fontSize

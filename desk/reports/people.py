@@ -138,7 +138,9 @@ def counterparts(doc: DeskDocument, b: Briefing, o: BriefingOptions) -> list[Flo
             continue  # a bare name says nothing the delegation list does not
         out.append(CondPageBreak(1.8 * inch))
         if photo:
-            # The photo beside the name; the facts run full width below, free to split.
+            # The photo beside the name, in a row that cannot split: a name of thousands
+            # of characters is cut there and printed whole in the delegation list.
+            heading = [para(_short(name, 300), s["H2"], bold=True), *heading[1:]]
             block = Table(
                 [[photo, heading]],
                 colWidths=[PHOTO_WIDTH + 0.2 * inch, doc.width - PHOTO_WIDTH - 0.2 * inch],
@@ -160,6 +162,10 @@ def counterparts(doc: DeskDocument, b: Briefing, o: BriefingOptions) -> list[Flo
             out += [Spacer(1, 4), *paras(contact["bio"], s["body"])]
         out.append(Spacer(1, 10))
     return out
+
+
+def _short(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _day(value: str | None) -> str:

@@ -1,5 +1,6 @@
-"""Time to make the briefing packet for the demo city's busiest visit:
-`python -m tests.benchmarks.briefing_speed [--contacts N]` (aim: under 1 s)."""
+"""Time to make the briefing packet for the demo city's busiest visit (aim: under 1 s),
+and for a visit with 2 MB of notes (aim: under 10 s, growing linearly with the text):
+`python -m tests.benchmarks.briefing_speed [--contacts N]`."""
 
 from __future__ import annotations
 
@@ -43,6 +44,30 @@ def main() -> None:
             f"{min(times) * 1000:.0f} ms (target 1000 ms); {size / 1024:.0f} KB"
         )
     db.close()
+    _long_text()
+
+
+def _long_text() -> None:
+    """Layout time against the length of one field: linear, or it is a defect."""
+    from desk.core import records
+
+    with tempfile.TemporaryDirectory() as folder:
+        db = open_database(Path(folder) / "long.sqlite")
+        line = "Cooperation on port logistics and youth exchange continues this year. "
+        for size in (250_000, 500_000, 1_000_000, 2_000_000):
+            notes = (line * (size // len(line) + 1))[:size]
+            visit = records.create(
+                db, "visit", {"title": "Long notes", "direction": "outgoing", "notes": notes}
+            ).id
+            began = time.perf_counter()
+            pdf = build_briefing(db, visit)
+            took = time.perf_counter() - began
+            target = " (target 10 s)" if size == 2_000_000 else ""
+            print(
+                f"{size / 1e6:.2f} MB of notes: {took:.1f} s{target}, "
+                f"{took / size * 1e6:.1f} µs per character; {len(pdf) / 1024:.0f} KB"
+            )
+        db.close()
 
 
 if __name__ == "__main__":

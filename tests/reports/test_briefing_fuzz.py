@@ -163,7 +163,7 @@ def _visit(db: Database, rng: random.Random, n: int, partnership: int | None) ->
     return visit, title
 
 
-@pytest.mark.parametrize("seed", range(12))
+@pytest.mark.parametrize("seed", range(34))
 def test_every_packet_is_made_and_sound(db: Database, tmp_path: Path, seed: int) -> None:
     rng = random.Random(seed)
     if rng.random() < 0.7:
