@@ -130,8 +130,10 @@ def counterparts(doc: DeskDocument, b: Briefing, o: BriefingOptions) -> list[Flo
         if contact.get("honorific"):
             name = f"{contact['honorific']} {name}"
         heading: list[Flowable] = [para(name, s["H2"], bold=True)]
-        if contact.get("name_native") and contact["name_native"] != person_name(contact):
-            heading.append(para(contact["name_native"], s["body"]))
+        native = contact.get("name_native") or ""
+        native = "" if native == person_name(contact) else native
+        if native:
+            heading.append(para(native, s["body"]))
         table = fact_table(s, facts, 1.6 * inch, doc.width)
         photo = _photo(b.photos.get(contact["id"], []))
         if not table and not contact.get("bio") and not photo:
@@ -140,7 +142,9 @@ def counterparts(doc: DeskDocument, b: Briefing, o: BriefingOptions) -> list[Flo
         if photo:
             # The photo beside the name, in a row that cannot split: a name of thousands
             # of characters is cut there and printed whole in the delegation list.
-            heading = [para(_short(name, 300), s["H2"], bold=True), *heading[1:]]
+            heading = [para(_short(name, 300), s["H2"], bold=True)]
+            if native:
+                heading.append(para(_short(native, 300), s["body"]))
             block = Table(
                 [[photo, heading]],
                 colWidths=[PHOTO_WIDTH + 0.2 * inch, doc.width - PHOTO_WIDTH - 0.2 * inch],

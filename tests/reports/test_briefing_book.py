@@ -423,3 +423,25 @@ def test_one_date_style_and_american_spelling(demo_db: Database) -> None:
             assert not re.search(r"\b\d{1,2}/\d{1,2}/\d{2,4}\b", text), visit
             assert not re.search(r"\b\d{4}-\d{2}-\d{2}\b", text), visit
             assert not re.search(r"(?i)\b(programme|organisation|honour|colour)", text), visit
+
+
+def test_a_counterpart_with_a_photo_and_the_longest_names_prints(db: Database) -> None:
+    """The photo row cannot split: names of thousands of characters are cut there and
+    print whole in the delegation list."""
+    _city(db)
+    visit = _visit(db, time_zone="Asia/Tokyo")
+    huge = records.create(
+        db,
+        "contact",
+        {
+            "honorific": "H" * 1995,
+            "given_name": "G" * 1995,
+            "family_name": "F" * 1995 + "END",
+            "name_native": "渡" * 1990,
+            "bio": "Bio. " * 400,
+        },
+    ).id
+    attach_file(db, "contact", huge, _png(), "portrait.png")
+    records.create(db, "participant", {"visit_id": visit, "contact_id": huge, "side": "theirs"})
+    text = "".join(_text(build_briefing(db, visit)).split())
+    assert "F" * 1995 + "END" in text
