@@ -168,7 +168,7 @@ def _layout(data: Briefing, options: BriefingOptions, *, with_contents: bool) ->
         flowables = BUILDERS[key](doc, data, options)
         if flowables:
             body += [
-                CondPageBreak(2 * inch),
+                CondPageBreak(1.3 * inch),
                 Heading(titles[variant], 0, doc.styles["H1"]),
                 *flowables,
                 Spacer(1, 10),
@@ -179,8 +179,12 @@ def _layout(data: Briefing, options: BriefingOptions, *, with_contents: bool) ->
             Heading("Contents", 0, doc.styles["H1"], in_contents=False),
             contents(doc),
         ]
-    if body:
+    if body and with_contents:
         story += [PageBreak(), *body]
+    elif body:
+        # A short packet (quick entry) runs on below its summary rather than leave page 1
+        # nearly empty and page 2 holding one line.
+        story += [Spacer(1, 18), CondPageBreak(3.5 * inch), *body]
     doc.render(story)
     return buffer.getvalue(), doc.page
 

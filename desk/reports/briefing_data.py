@@ -372,4 +372,5 @@ def partner_view(b: Briefing) -> Briefing:
         ],
         contacts={k: _only(c, _PUBLIC_CONTACT) for k, c in b.contacts.items()},
         organisations=dict(b.organisations),
+        place=b.place,  # public geography: population and where the city is
     )

@@ -25,6 +25,8 @@ _CJK_RUN = re.compile(f"{CJK_CHAR.pattern}{{{CJK_PROSE_RUN + 1},}}")
 # Paragraphs of at most this many characters: reportlab re-flows what is left of a
 # paragraph at every page break, so one 2 MB paragraph would cost the square of its size.
 CHUNK = 3000
+# Where a line may break: ordinary spaces, not the no-break space that holds a date whole.
+_BREAKS = re.compile("[ \t\n]+")
 
 
 def is_cjk_prose(text: str) -> bool:
@@ -59,7 +61,7 @@ def widest_token(text: str, size: float, *, bold: bool = False) -> float:
     """The widest piece a line may not break inside: a word, a name, an email, a date;
     CJK prose may break anywhere, so it asks for two characters at most."""
     widest = 0.0
-    for token in clean(text).split():
+    for token in _BREAKS.split(clean(text)):
         if is_cjk_prose(token):
             token = "中文"
         widest = max(widest, text_width(token, size, bold=bold))
@@ -141,7 +143,7 @@ def _visual_line(line: str, rtl: bool) -> str:
 
 def _break(paragraph: str, width: float, size: float, bold: bool) -> list[str]:
     """Greedy breaking at spaces, measuring each word as it will print (shaped)."""
-    words = paragraph.split(" ")
+    words = paragraph.split(" ")  # a no-break space keeps its neighbors on one line
     space = stringWidth(" ", SANS, size)
     lines: list[str] = []
     current: list[str] = []

@@ -364,12 +364,20 @@ def fit_columns(
     rows: list[list[str]], wanted: list[float], size: float
 ) -> tuple[list[float], float]:
     """Column widths (and a font size) at which no word, name, email or date has to
-    break: each column at least as wide as its widest token, the room taken from columns
-    with some to spare; where even that cannot fit, a smaller font, down to 6.5 pt."""
+    break (the first row is the bold header): each column at least as wide as its widest
+    token, the room taken from columns with some to spare; where even that cannot fit, a
+    smaller font, down to 6.5 pt."""
     total = sum(wanted)
     while True:
         need = [
-            max((widest_token(row[n], size) for row in rows if n < len(row)), default=0)
+            max(
+                (
+                    widest_token(row[n], size, bold=index == 0)  # the header is bold
+                    for index, row in enumerate(rows)
+                    if n < len(row)
+                ),
+                default=0,
+            )
             + _CELL_PADDING
             for n in range(len(wanted))
         ]

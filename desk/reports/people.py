@@ -10,11 +10,12 @@ from reportlab.lib.units import inch
 from reportlab.lib.utils import ImageReader
 from reportlab.platypus import CondPageBreak, Flowable, Image, Spacer, Table, TableStyle
 
-from desk.core import countries, dates
+from desk.core import countries
 from desk.core.queries import person_name
 from desk.core.vocab import PARTICIPANT_ROLES, SIDES, label
 from desk.reports.briefing_data import Briefing
 from desk.reports.pdf import DeskDocument, data_table, fact_table, para, paras
+from desk.reports.text import table_date
 
 if TYPE_CHECKING:
     from desk.reports.briefing import BriefingOptions
@@ -173,4 +174,4 @@ def _short(text: str, limit: int) -> str:
 
 
 def _day(value: str | None) -> str:
-    return dates.month_day_year(value) if value else ""
+    return table_date(value)

@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING
 
 from reportlab.platypus import CondPageBreak, Flowable
 
-from desk.core import dates
 from desk.core.records import INITIAL_STATUS_REASON
 from desk.core.vocab import (
     AGREEMENT_STATUSES,
@@ -18,13 +17,14 @@ from desk.core.vocab import (
 )
 from desk.reports.briefing_data import Briefing
 from desk.reports.pdf import DeskDocument, data_table, para
+from desk.reports.text import table_date
 
 if TYPE_CHECKING:
     from desk.reports.briefing import BriefingOptions
 
 
 def _day(value: str | None) -> str:
-    return dates.month_day_year(value) if value else ""
+    return table_date(value)
 
 
 def timeline(b: Briefing) -> list[tuple[str, str]]:

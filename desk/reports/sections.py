@@ -24,6 +24,7 @@ from desk.reports.briefing_data import Briefing
 from desk.reports.meetings import clock_span, hours, place_of
 from desk.reports.pdf import DeskDocument, data_table, fact_table, para, paras
 from desk.reports.people import job_line, named, person_line
+from desk.reports.text import table_date, whole
 
 if TYPE_CHECKING:
     from desk.reports.briefing import BriefingOptions
@@ -35,7 +36,7 @@ def pairs(doc: DeskDocument, facts: list[tuple[str, str]]) -> list[Flowable]:
 
 
 def _day(value: str | None) -> str:
-    return dates.month_day_year(value) if value else ""
+    return table_date(value)
 
 
 def moment(item: dict[str, Any], zone: str) -> str:
@@ -44,7 +45,7 @@ def moment(item: dict[str, Any], zone: str) -> str:
     start = dt.datetime.fromisoformat(item["starts_at"]).replace(tzinfo=ZoneInfo(item["time_zone"]))
     there = start.astimezone(ZoneInfo(zone))
     day = "" if there.date() == start.date() else f" ({dates.weekday_month_day(there)})"
-    return f"{dates.clock(there)}{day}"
+    return whole(dates.clock(there)) + day
 
 
 def objectives(doc: DeskDocument, b: Briefing, _o: BriefingOptions) -> list[Flowable]:
@@ -87,7 +88,7 @@ def itinerary(doc: DeskDocument, b: Briefing, _o: BriefingOptions) -> list[Flowa
             counterpart = b.contacts.get(item.get("counterpart_contact_id") or -1)
             rows.append(
                 [
-                    hours(item) if one_zone else clock_span(item, b),
+                    whole(hours(item)) if one_zone else clock_span(item, b),
                     moment(item, beside_zone) if beside_zone else "",
                     f"{item['title']}\n({label(ITINERARY_KINDS, item['kind']).lower()})",
                     "\n".join(p for p in (item.get("place"), item.get("address")) if p),
@@ -225,7 +226,7 @@ def logistics(doc: DeskDocument, b: Briefing, o: BriefingOptions) -> list[Flowab
         job = job_line(advance, b)
         reach += f", {job}" if job else ""
         if o.include_personal:
-            ways = [advance.get(k) for k in ("mobile", "phone", "email") if advance.get(k)]
+            ways = [whole(advance.get(k)) for k in ("mobile", "phone", "email") if advance.get(k)]
             reach += f" · {' · '.join(ways)}" if ways else ""
     facts = [
         ("Travel", v.get("travel") or ""),
@@ -249,7 +250,7 @@ def contacts(doc: DeskDocument, b: Briefing, o: BriefingOptions) -> list[Flowabl
             cells = [person_line(c, b), job_line(c, b)]
             if o.include_personal:
                 cells += [
-                    " / ".join(p for p in (c.get("phone"), c.get("mobile")) if p),
+                    " / ".join(whole(p) for p in (c.get("phone"), c.get("mobile")) if p),
                     c.get("email") or "",
                 ]
             rows.append(cells)
@@ -270,7 +271,7 @@ def emergency(doc: DeskDocument, b: Briefing) -> list[Flowable]:
             (
                 m["name"] + (f" ({m['name_native']})" if m.get("name_native") else ""),
                 m.get("city") or "",
-                m.get("phone") or "",
+                whole(m.get("phone")),
                 m.get("email") or m.get("website") or "",
             )
             for m in b.missions

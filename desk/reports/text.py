@@ -157,3 +157,19 @@ def has_cjk(text: object) -> bool:
 def plain(text: object) -> str:
     """For the PDF outline, which viewers lay out themselves: logical order, no markup."""
     return " ".join(clean(text).split())
+
+
+NO_BREAK = "\u00a0"
+
+
+def whole(text: str | None) -> str:
+    """Text that must not break across lines (a date, a phone number, a time): its
+    spaces made non-breaking."""
+    return (text or "").replace(" ", NO_BREAK)
+
+
+def table_date(value: str | None) -> str:
+    """'April 8, 2025' on one line, for a table cell; empty stays empty."""
+    from desk.core import dates
+
+    return whole(dates.month_day_year(value)) if value else ""
