@@ -166,6 +166,10 @@ def _layout(data: Briefing, options: BriefingOptions, *, with_contents: bool) ->
         if key not in options.sections:
             continue
         flowables = BUILDERS[key](doc, data, options)
+        # The heading keeps with what follows it: a section's own "start a page when
+        # little room is left" would come between them and strand the heading.
+        while flowables and isinstance(flowables[0], CondPageBreak):
+            flowables = flowables[1:]
         if flowables:
             body += [
                 CondPageBreak(1.3 * inch),

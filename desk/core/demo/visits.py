@@ -237,7 +237,9 @@ class VisitsMixin(BuilderBase):
                     ),
                     counterpart_contact_id=counterpart,
                     dress_code=dress_for(kind, title),
-                    purpose=_ITEM_PURPOSE.get(kind, "").format(partner=partner["name"]) or None,
+                    purpose=(
+                        _ITEM_PURPOSE[kind].format(partner=partner["name"]) if planned else None
+                    ),
                     our_attendees="Mayor Okafor, Director Carter" if planned else None,
                     their_attendees=(
                         f"Mayor and international relations director of {partner['name']}"
