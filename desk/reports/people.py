@@ -123,7 +123,7 @@ def counterparts(doc: DeskDocument, b: Briefing, o: BriefingOptions) -> list[Flo
             ("Written form of address", contact.get("written_address") or ""),
             ("Spoken form of address", contact.get("spoken_address") or ""),
             ("Languages", languages(contact)),
-            ("Last met on", _day(b.last_met.get(contact["id"]))),
+            ("Last met on", table_date(b.last_met.get(contact["id"]))),
         ]
         if o.include_personal:
             facts.append(("Dietary needs", contact.get("dietary") or ""))
@@ -171,7 +171,3 @@ def counterparts(doc: DeskDocument, b: Briefing, o: BriefingOptions) -> list[Flo
 
 def _short(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def _day(value: str | None) -> str:
-    return table_date(value)

@@ -23,10 +23,6 @@ if TYPE_CHECKING:
     from desk.reports.briefing import BriefingOptions
 
 
-def _day(value: str | None) -> str:
-    return table_date(value)
-
-
 def timeline(b: Briefing) -> list[tuple[str, str]]:
     """(ISO date, what happened), oldest first: the founding, each status change, each
     agreement signed or ended, each visit both ways, and this visit."""
@@ -65,7 +61,7 @@ def history(doc: DeskDocument, b: Briefing, _o: BriefingOptions) -> list[Flowabl
     out: list[Flowable] = []
     events = timeline(b)
     if events:
-        rows = [(_day(day), text) for day, text in events]
+        rows = [(table_date(day), text) for day, text in events]
         out += [
             para("Timeline", s["H2"], bold=True),
             *data_table(s, ("Date", "Event"), rows, [1.4, 5.4]),
@@ -75,9 +71,9 @@ def history(doc: DeskDocument, b: Briefing, _o: BriefingOptions) -> list[Flowabl
             (
                 a["title"],
                 label(AGREEMENT_STATUSES, a["status"]),
-                _day(a.get("signed_date")),
-                _day(a.get("expiry_date")),
-                _day(a.get("decision_deadline")),
+                table_date(a.get("signed_date")),
+                table_date(a.get("expiry_date")),
+                table_date(a.get("decision_deadline")),
             )
             for a in b.agreements
         ]
@@ -89,7 +85,7 @@ def history(doc: DeskDocument, b: Briefing, _o: BriefingOptions) -> list[Flowabl
         ]
     achieved = [v for v in b.past_visits if v.get("outcomes")]
     if achieved:
-        rows = [(_day(v.get("start_date")), v["title"], v["outcomes"]) for v in achieved]
+        rows = [(table_date(v.get("start_date")), v["title"], v["outcomes"]) for v in achieved]
         out += [
             CondPageBreak(1.2 * 72),
             para("What past visits achieved", s["H2"], bold=True),
@@ -97,7 +93,8 @@ def history(doc: DeskDocument, b: Briefing, _o: BriefingOptions) -> list[Flowabl
         ]
     if b.interactions:
         rows = [
-            (_day(i["occurred_on"]), i["subject"], i.get("notes") or "") for i in b.interactions
+            (table_date(i["occurred_on"]), i["subject"], i.get("notes") or "")
+            for i in b.interactions
         ]
         out += [
             CondPageBreak(1.2 * 72),

@@ -35,10 +35,6 @@ def pairs(doc: DeskDocument, facts: list[tuple[str, str]]) -> list[Flowable]:
     return fact_table(doc.styles, facts, 1.7 * inch, doc.width)
 
 
-def _day(value: str | None) -> str:
-    return table_date(value)
-
-
 def moment(item: dict[str, Any], zone: str) -> str:
     """The item's start on another clock (named in the column's header), with the day
     when it differs."""
@@ -129,7 +125,7 @@ def profile(doc: DeskDocument, b: Briefing, _o: BriefingOptions) -> list[Flowabl
             + (f" ({own['partner_name_native']})" if own.get("partner_name_native") else ""),
             label(PARTNERSHIP_KINDS, own["kind"]),
             label(PARTNERSHIP_STATUSES, own["status"]),
-            _day(own.get("established_date")),
+            table_date(own.get("established_date")),
             next_anniversary(own.get("established_date"), b.visit.get("start_date")),
         )
         heads = ("Partner", "Kind", "Status", "Established", "Next anniversary")
@@ -189,7 +185,7 @@ def agreements(doc: DeskDocument, b: Briefing, _o: BriefingOptions) -> list[Flow
             p
             for p in (
                 a.get("approving_body"),
-                _day(a.get("approval_date")),
+                table_date(a.get("approval_date")),
                 a.get("approval_reference"),
             )
             if p
@@ -293,5 +289,5 @@ def emergency(doc: DeskDocument, b: Briefing) -> list[Flowable]:
 def follow_ups(doc: DeskDocument, b: Briefing, _o: BriefingOptions) -> list[Flowable]:
     if not b.follow_ups:
         return []
-    rows = [(_day(f.get("due_date")), f["title"], f.get("notes") or "") for f in b.follow_ups]
+    rows = [(table_date(f.get("due_date")), f["title"], f.get("notes") or "") for f in b.follow_ups]
     return data_table(doc.styles, ("Due", "What", "Notes"), rows, [1.2, 2.7, 3.0])
