@@ -17,7 +17,16 @@ from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import LETTER
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import inch
-from reportlab.platypus import Flowable, Frame, PageTemplate, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import (
+    Flowable,
+    Frame,
+    KeepTogether,
+    PageTemplate,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
+)
 from reportlab.platypus.doctemplate import BaseDocTemplate, IndexingFlowable
 from reportlab.platypus.tableofcontents import TableOfContents
 
@@ -137,6 +146,9 @@ class Heading(Paragraph):
         self.outline_text = plain(text)
         self.toc_markup = markup(text)
 
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        return []  # a heading moves to the next page whole
+
 
 class PageCount(IndexingFlowable):
     """Zero-size; remembers the last page of the previous pass for "Page N of M"."""
@@ -165,6 +177,36 @@ class PageCount(IndexingFlowable):
         self._seen = self.canv.getPageNumber()
 
 
+class KeepWithStart(KeepTogether):
+    """What a heading's keepWithNext builds: a small group moves to the next page whole
+    when it does not fit, as reportlab's own does; a long one (a day of thirty program
+    items) starts where there is room and splits, instead of leaving most of a page
+    blank."""
+
+    ROOM = 1.3 * inch  # less than this left, and even a long group starts a new page
+    SMALL = 4 * inch
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        if getattr(self, "_wrapInfo", None) != (availWidth, availHeight):
+            self.wrap(availWidth, availHeight)
+        if (
+            self._H > availHeight >= self.ROOM
+            and self._H > self.SMALL
+            and self._starts(availWidth, availHeight)
+        ):
+            return list(self._content)
+        return super().split(availWidth, availHeight)
+
+    def _starts(self, width: float, height: float) -> bool:
+        """Whether the headings and a first piece of what they introduce fit here."""
+        *heads, last = self._content
+        used = sum(f.wrapOn(self.canv, width, height)[1] for f in heads)
+        room = height - used
+        if room <= 0:
+            return False
+        return last.wrapOn(self.canv, width, room)[1] <= room or bool(last.split(width, room))
+
+
 class DeskDocument(BaseDocTemplate):
     """Letter pages with a marking header and a page-count footer."""
 
@@ -188,6 +230,7 @@ class DeskDocument(BaseDocTemplate):
             **kwargs,
         )
         self.styles = styles()
+        self.keepTogetherClass = KeepWithStart
         self.header_text = header
         self.marking = marking
         self.footer_text = footer

@@ -445,3 +445,27 @@ def test_a_counterpart_with_a_photo_and_the_longest_names_prints(db: Database) -
     records.create(db, "participant", {"visit_id": visit, "contact_id": huge, "side": "theirs"})
     text = "".join(_text(build_briefing(db, visit)).split())
     assert "F" * 1995 + "END" in text
+
+
+def test_a_long_day_runs_on_from_where_the_last_section_ended(db: Database) -> None:
+    """Its table starts under the day's heading and splits across pages; the day is never
+    pushed whole to the next page, leaving most of this one blank."""
+    _city(db)
+    visit = _visit(db, time_zone="Asia/Tokyo", purpose="Renew the port partnership.")
+    for n in range(30):
+        records.create(
+            db,
+            "itinerary_item",
+            {
+                "visit_id": visit,
+                "kind": "site_visit",
+                "title": f"Stop {n:02d}",
+                "starts_at": f"2026-05-11T{6 + n // 2:02d}:{(n % 2) * 30:02d}",
+                "time_zone": "Asia/Tokyo",
+                "place": "Port of Kobe, Pier 4",
+            },
+        )
+    pages = page_texts(build_briefing(db, visit))
+    first = next(n for n, text in enumerate(pages) if "Stop 00" in text)
+    assert "Renew the port partnership." in pages[first]  # same page as the objectives
+    assert "Stop 29" in " ".join(pages[first + 1 : first + 3])
