@@ -31,6 +31,7 @@ from desk.core.dates import short_moment
 from desk.core.errors import DeskError
 from desk.core.kinds import KINDS, kind
 from desk.paths import default_db_path
+from desk.terminal import PrintableStream
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -402,6 +403,15 @@ def _gui(path: Path) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    out, err = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = PrintableStream(out), PrintableStream(err)  # type: ignore[assignment]
+    try:
+        return _main(argv)
+    finally:
+        sys.stdout, sys.stderr = out, err
+
+
+def _main(argv: Sequence[str] | None) -> int:
     args = _parser().parse_args(argv)
     path = args.db or default_db_path()
     try:
@@ -413,3 +423,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except BrokenPipeError:
         return 0
+    except KeyboardInterrupt:
+        print("desk: stopped. Nothing was half-written.", file=sys.stderr)
+        return 130
+    except Exception as exc:  # the last line of defense: a sentence, never a traceback
+        from desk.core import crash
+
+        print(f"desk: {crash.one_line(exc, crash.write_log(exc))}", file=sys.stderr)
+        return 70

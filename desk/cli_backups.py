@@ -103,7 +103,7 @@ def _list(args: argparse.Namespace, path: Path) -> int:
 
 
 def _chosen(path: Path, which: str) -> Path:
-    if which.isdigit():
+    if which.isascii() and which.isdigit():
         found = backups.list_backups(path)
         number = int(which)
         if not 1 <= number <= len(found):

@@ -18,7 +18,7 @@ from desk.core.errors import NotFound, ValidationError
 from desk.core.kinds import KINDS, Kind, kind_of_table
 from desk.core.operations import Changes, current, mark_deleted, operation, quoted, record
 from desk.core.operations import now as now
-from desk.core.validate import clean, clean_values
+from desk.core.validate import clean, clean_values, is_plain_id
 
 # Fields the database fills or that only their own operation may change.
 _MANAGED = {"id", "uid", "created_at", "updated_at", "sort_name", "decision_deadline"}
@@ -32,7 +32,7 @@ def resolve_id(db: Database, kind_name: str, ident: int | str) -> int:
     """The id of a record named by its id or its uid."""
     spec = KINDS[kind_name]
     text = str(ident).strip()
-    if text.isdigit():
+    if is_plain_id(text):
         row = db.execute(f"SELECT id FROM {spec.table} WHERE id = ?", (int(text),)).fetchone()
     else:
         row = db.execute(f"SELECT id FROM {spec.table} WHERE uid = ?", (text,)).fetchone()

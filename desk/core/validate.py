@@ -61,16 +61,36 @@ def _text(spec: Field, value: Any, _values: Mapping[str, Any]) -> str:
     return value
 
 
+# Years a city's international work can be dated in: a year outside is a typo, and years
+# near 9999 break every calendar a date is exported to.
+FIRST_YEAR, LAST_YEAR = 1800, 2200
+# Plain integers SQLite holds exactly, and amounts no city budget comes near.
+LARGEST_NUMBER = 10**15
+
+
+def _in_years(spec: Field, day: dt.date, value: object) -> None:
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise _fail(
+            spec,
+            f"must be between {FIRST_YEAR} and {LAST_YEAR} (a year outside is almost always "
+            "a typo)",
+            value,
+        )
+
+
 def _date(spec: Field, value: Any, _values: Mapping[str, Any]) -> str:
     if isinstance(value, dt.datetime):
-        return value.date().isoformat()
+        value = value.date()
     if isinstance(value, dt.date):
+        _in_years(spec, value, value)
         return value.isoformat()
     text = str(value)
     try:
-        return dt.date.fromisoformat(text).isoformat()
+        day = dt.date.fromisoformat(text)
     except ValueError:
         raise _fail(spec, "must be a date like 2024-05-31", value) from None
+    _in_years(spec, day, value)
+    return day.isoformat()
 
 
 def _datetime(spec: Field, value: Any, _values: Mapping[str, Any]) -> str:
@@ -85,16 +105,19 @@ def _datetime(spec: Field, value: Any, _values: Mapping[str, Any]) -> str:
             ) from None
     if parsed.tzinfo is not None:
         raise _fail(spec, "is a local time; give the zone separately, not an offset", value)
+    _in_years(spec, parsed.date(), value)
     return parsed.strftime("%Y-%m-%dT%H:%M")
 
 
 def _int(spec: Field, value: Any, _values: Mapping[str, Any]) -> int:
     if isinstance(value, bool):
         raise _fail(spec, "must be a whole number", value)
-    try:
-        number = int(str(value).replace(",", "").strip()) if not isinstance(value, int) else value
-    except ValueError:
-        raise _fail(spec, "must be a whole number", value) from None
+    text = str(value).replace(",", "").strip()
+    if not isinstance(value, int) and not re.fullmatch(r"[+-]?[0-9]{1,16}", text):
+        raise _fail(spec, "must be a whole number", value)
+    number = value if isinstance(value, int) else int(text)
+    if abs(number) > LARGEST_NUMBER:
+        raise _fail(spec, f"must be at most {LARGEST_NUMBER:,}", value)
     if spec.minimum is not None and number < spec.minimum:
         raise _fail(spec, f"must be at least {spec.minimum}", value)
     if spec.maximum is not None and number > spec.maximum:
@@ -188,6 +211,8 @@ def _money(spec: Field, value: Any, values: Mapping[str, Any]) -> int:
             amount = Decimal(str(value).replace(",", "").strip())
         except InvalidOperation:
             raise _fail(spec, "must be an amount like 1250.00", value) from None
+        if not amount.is_finite() or abs(amount) > LARGEST_NUMBER:
+            raise _fail(spec, "must be an amount like 1250.00", value)
         places = get_currency_precision(str(currency).upper())
         scaled = amount.scaleb(places)
         if scaled != scaled.to_integral_value():
@@ -195,6 +220,8 @@ def _money(spec: Field, value: Any, values: Mapping[str, Any]) -> int:
         amount_minor = int(scaled)
     if amount_minor < 0:
         raise _fail(spec, "cannot be negative", value)
+    if amount_minor > LARGEST_NUMBER:
+        raise _fail(spec, "is larger than any amount desk keeps", value)
     return amount_minor
 
 
@@ -210,9 +237,15 @@ def _ref(spec: Field, value: Any, _values: Mapping[str, Any]) -> int:
     if isinstance(value, int) and not isinstance(value, bool):
         return value
     text = str(value).strip()
-    if text.isdigit():
+    if is_plain_id(text):
         return int(text)
     raise _fail(spec, "must be the number of an existing record", value)
+
+
+def is_plain_id(text: str) -> bool:
+    """Digits a record's id can be: ASCII ('²' is a digit to Python), and few enough for
+    SQLite's integers."""
+    return text.isascii() and text.isdigit() and len(text) <= 15
 
 
 _CLEANERS = {

@@ -22,8 +22,23 @@ def application() -> QApplication:
     return app
 
 
+def _report_unexpected(kind: type[BaseException], error: BaseException, tb: object) -> None:
+    """A failure inside an event handler: logged, said in one sentence; the window stays
+    open, since every write is one transaction and nothing was half-done."""
+    from desk.core import crash
+
+    if isinstance(error, KeyboardInterrupt):
+        sys.__excepthook__(kind, error, tb)  # type: ignore[arg-type]
+        return
+    message = crash.one_line(error, crash.write_log(error))
+    print(f"desk: {message}", file=sys.stderr)
+    if QApplication.instance() is not None:
+        QMessageBox.warning(None, "Something went wrong", message)
+
+
 def run(path: Path) -> int:
     app = application()
+    sys.excepthook = _report_unexpected
     from desk.ui.backup_service import hold_or_ask, start_backups
     from desk.ui.main_window import MainWindow
 

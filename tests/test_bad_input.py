@@ -1,0 +1,160 @@
+"""Bad input, generated over every field type of every kind: each is refused with one line
+that names the field, exit status 1, no traceback, and the database exactly as before.
+And whatever desk did not foresee ends in one sentence and a log, never a traceback."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+
+from desk import cli
+from desk.core import db as dbmod
+from desk.core import records
+from desk.core.kinds import KINDS, Field
+
+BAD: dict[str, list[str]] = {
+    "date": ["9999-12-31", "1799-12-31", "2024-13-01", "tomorrow", "0000-00-00", "²"],
+    "datetime": ["9999-12-31T10:00", "1700-01-01T09:00", "2024-05-31T25:00", "noon"],
+    "int": ["²", "1" * 25, "1e400", "Infinity", "12abc", "-", "NaN"],
+    "money": ["1e400", "Infinity", "sNaN", "NaN", "9" * 30, "-5", "1.234", "12 dollars"],
+    "ref": ["²", "9" * 25, "abc", "-1", "999999"],
+    "enum": ["not-a-choice", ""],
+    "email": ["not an email", "a@", "@b.org"],
+    "country": ["Atlantis", "ZZ"],
+    "time_zone": ["Mars/Olympus", "UTC+25"],
+    "currency": ["DOLLARS", "ZZZ"],
+    "bool": ["maybe", "2"],
+}
+SKIP_KINDS = {"attachment"}  # attached through `desk attach`, tested with files
+
+
+def _valid(spec: Field) -> str:
+    if spec.type == "ref":
+        return "1"
+    if spec.type == "enum":
+        assert spec.vocab is not None
+        return next(iter(spec.vocab))
+    return {
+        "date": "2024-01-01",
+        "datetime": "2024-01-01T10:00",
+        "time_zone": "UTC",
+        "country": "JP",
+    }.get(spec.type, "Valid text")
+
+
+def _cases() -> list[tuple[str, str, str]]:
+    cases = []
+    for kind in KINDS.values():
+        if kind.name in SKIP_KINDS:
+            continue
+        for spec in kind.fields:
+            for bad in BAD.get(spec.type, []):
+                if bad == "" and not spec.required:
+                    continue  # an empty optional field is no value, not a bad one
+                cases.append((kind.name, spec.name, bad))
+    return cases
+
+
+CASES = _cases()
+
+
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One record of each kind a reference can point at, each with id 1."""
+    path = tmp_path_factory.mktemp("bad") / "city.sqlite"
+    db = dbmod.open_database(path)
+    records.create(db, "city", {"name": "Port Meridian", "time_zone": "America/Los_Angeles"})
+    records.create(db, "organisation", {"name": "City of Kobe"})
+    records.create(db, "contact", {"family_name": "Sato"})
+    records.create(db, "office", {"title": "Mayor of Kobe"})
+    records.create(db, "partnership", {"partner_name": "Kobe", "kind": "sister_city"})
+    records.create(db, "agreement", {"title": "MOU"})
+    records.create(db, "visit", {"title": "Mission", "direction": "outgoing"})
+    records.create(db, "interaction", {"occurred_on": "2024-01-01", "subject": "Call"})
+    db.close()
+    return path
+
+
+def _digest(path: Path) -> str:
+    db = dbmod.open_database(path)
+    try:
+        return hashlib.sha256("\n".join(db.conn.iterdump()).encode()).hexdigest()
+    finally:
+        db.close()
+
+
+def test_the_corpus_is_broad() -> None:
+    assert len(CASES) > 300
+    assert len({kind for kind, _f, _v in CASES}) >= 15
+
+
+@pytest.mark.parametrize(("kind_name", "field_name", "bad"), CASES)
+def test_bad_values_are_refused_in_one_line(
+    seeded: Path,
+    capsys: pytest.CaptureFixture[str],
+    kind_name: str,
+    field_name: str,
+    bad: str,
+) -> None:
+    kind = KINDS[kind_name]
+    values = {f.name: _valid(f) for f in kind.fields if f.required}
+    values[field_name] = bad
+    before = _digest(seeded) if CASES.index((kind_name, field_name, bad)) % 25 == 0 else None
+    # The city profile is one record: its fields are changed, not added.
+    command = ["edit", "city", "1"] if kind_name == "city" else ["add", kind_name]
+    pairs = (
+        [f"{field_name}={bad}"] if kind_name == "city" else [f"{k}={v}" for k, v in values.items()]
+    )
+    code = cli.main(["--db", str(seeded), *command, *pairs])
+    out, err = capsys.readouterr()
+    spec = kind.field_map[field_name]
+    if code == 0:
+        # Some odd input is a fine value for its field ("-1" as a ref is refused, but a
+        # valid-looking id of a record that exists is not bad at all): none here may pass.
+        pytest.fail(f"accepted {bad!r} for {kind_name}.{field_name}: {out}")
+    assert code == 1, err
+    lines = [line for line in err.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("desk: "), err
+    assert "Traceback" not in err
+    assert spec.label.lower() in err.lower() or field_name in err, err
+    if before is not None:
+        assert _digest(seeded) == before
+
+
+def test_an_unforeseen_failure_is_one_sentence_and_a_log(
+    seeded: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    monkeypatch.setenv("DESK_LOG_DIR", str(tmp_path / "logs"))
+
+    def explode(*_args: object, **_kwargs: object) -> None:
+        raise ZeroDivisionError("deep inside")
+
+    monkeypatch.setattr(cli, "_cmd_list", explode)
+    code = cli.main(["--db", str(seeded), "list", "contacts"])
+    _out, err = capsys.readouterr()
+    assert code == 70
+    assert "Traceback" not in err and len(err.strip().splitlines()) == 1
+    assert "ZeroDivisionError" in err and "Nothing was half-written" in err
+    logs = list((tmp_path / "logs").iterdir())
+    assert len(logs) == 1 and str(logs[0]) in err
+    assert "deep inside" in logs[0].read_text() and "Traceback" in logs[0].read_text()
+
+
+def test_the_terminal_gets_text_not_control_sequences(
+    seeded: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    hostile = "Evil\x1b]0;pwned\x07\x1b[31m red \u202eoverride\x9b"
+    code = cli.main(["--db", str(seeded), "add", "organisation", f"name={hostile}"])
+    assert code == 0
+    capsys.readouterr()
+    for command in (["list", "organisations"], ["search", "Evil"], ["show", "organisation", "2"]):
+        cli.main(["--db", str(seeded), *command])
+        out, _err = capsys.readouterr()
+        assert "Evil" in out, command
+        assert not any(ch in out for ch in "\x1b\x07\x9b\u202e"), command
+        assert "␛]0;pwned␇" in out, command
