@@ -29,7 +29,7 @@ from desk.core import attachments, queries, records, search
 from desk.core import db as dbmod
 from desk.core.dates import short_moment
 from desk.core.errors import DeskError
-from desk.core.kinds import KINDS, kind
+from desk.core.kinds import KINDS, Kind, kind
 from desk.paths import default_db_path
 from desk.terminal import PrintableStream
 
@@ -156,6 +156,17 @@ def _values(pairs: Sequence[str]) -> dict[str, str]:
             raise DeskError(f"'{pair}' is not FIELD=VALUE.")
         values[name.strip()] = value
     return values
+
+
+def field_guide(spec: Kind) -> str:
+    """What `desk add KIND` takes: each field as typed, its label, type and choices."""
+    lines = [f"desk add {spec.name} FIELD=VALUE ...  ({spec.label.lower()}; * is required)"]
+    for field in spec.fields:
+        kind_text = field.type if field.type != "ref" else f"number of a {field.ref}"
+        choices = f": {', '.join(field.vocab)}" if field.vocab else ""
+        mark = "*" if field.required else " "
+        lines.append(f" {mark} {field.name:<24} {field.label} ({kind_text}){choices}")
+    return "\n".join(lines)
 
 
 def _print_json(data: Any) -> None:
@@ -351,6 +362,9 @@ def _dispatch(db: dbmod.Database, args: argparse.Namespace, path: Path) -> int:
         return _cmd_search(db, args)
     if command == "add":
         spec = kind(args.kind)
+        if not args.values:
+            print(field_guide(spec))
+            return 0
         new_id = records.create(db, spec.name, _values(args.values)).id
         if args.json:
             _print_json(records.get(db, spec.name, new_id))

@@ -158,3 +158,52 @@ def test_the_terminal_gets_text_not_control_sequences(
         assert "Evil" in out, command
         assert not any(ch in out for ch in "\x1b\x07\x9b\u202e"), command
         assert "␛]0;pwned␇" in out, command
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("organizations", "organisation"),
+        ("Organization", "organisation"),
+        ("signatories", "signatory"),
+        ("cities", "city"),
+        ("people", "contact"),
+        ("delegation-members", "participant"),
+        ("Status changes", "status_change"),
+        ("office terms", "office_term"),
+        ("itinerary items", "itinerary_item"),
+        ("follow-ups", "follow_up"),
+    ],
+)
+def test_every_kind_answers_to_its_plural_singular_and_us_spelling(typed: str, meant: str) -> None:
+    from desk.core.kinds import kind
+
+    assert kind(typed).name == meant
+    for spec in KINDS.values():  # and no name is taken by another kind
+        assert kind(spec.name) is spec and kind(spec.plural) is spec and kind(spec.label) is spec
+
+
+def test_add_alone_lists_the_fields(seeded: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["--db", str(seeded), "add", "partnership"]) == 0
+    out, _err = capsys.readouterr()
+    assert "* partner_name" in out and "Partner (text)" in out
+    assert "sister_city, friendship_city" in out
+
+
+def test_errors_name_the_field_as_typed(seeded: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code = cli.main(["--db", str(seeded), "add", "partnership", "kind=sister_city"])
+    _out, err = capsys.readouterr()
+    assert code == 1 and "'Partner' (partner_name)" in err
+
+
+def test_vocabulary_by_code_or_label_in_any_case(
+    seeded: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = cli.main(
+        ["--db", str(seeded), "add", "partnership", "partner_name=Lviv", "kind=Friendship City"]
+    )
+    assert code == 0
+    capsys.readouterr()
+    cli.main(["--db", str(seeded), "list", "partnerships", "--where", "kind=FRIENDSHIP CITY"])
+    out, _err = capsys.readouterr()
+    assert "Lviv" in out and "1 partnership" in out

@@ -6,6 +6,7 @@ and the window's editors, so a field is declared once.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -543,12 +544,40 @@ _ALIASES = {
 }
 
 
+def _key(name: str) -> str:
+    """'Delegation members', 'delegation-member', 'organizations' -> one spelling."""
+    key = "_".join(name.strip().lower().replace("-", " ").replace("_", " ").split())
+    return key.replace("organization", "organisation")
+
+
+def _singular(word: str) -> str:
+    if word.endswith("ies"):
+        return word[:-3] + "y"
+    if word.endswith("s") and not word.endswith("ss"):
+        return word[:-1]
+    return word
+
+
+@functools.cache
+def _names() -> dict[str, str]:
+    """Every way a person names a kind: code, table, label and plural, singular or plural,
+    British or U.S. spelling, with spaces, dashes or underscores."""
+    names: dict[str, str] = {}
+    for spec in _KINDS:
+        for name in (spec.name, spec.table, spec.label, spec.plural):
+            names[_key(name)] = spec.name
+            names[_singular(_key(name))] = spec.name
+            names[_key(name) + "s"] = spec.name
+    for alias, target in _ALIASES.items():
+        names[_key(alias)] = target
+    names.update({"people": "contact", "person": "contact", "office_term": "office_term"})
+    names.update({"city": "city", "cities": "city", "office_terms": "office_term"})
+    return names
+
+
 def kind(name: str) -> Kind:
-    key = name.strip().lower().replace("-", "_")
-    found = KINDS.get(key) or KINDS.get(_ALIASES.get(key, "")) or _BY_TABLE.get(key)
-    if found is None:
-        key_dash = name.strip().lower()
-        found = KINDS.get(_ALIASES.get(key_dash, ""))
+    key = _key(name)
+    found = KINDS.get(key) or KINDS.get(_names().get(key) or _names().get(_singular(key), ""))
     if found is None:
         known = ", ".join(sorted(KINDS))
         raise DeskError(f"Unknown record kind '{name}'. Known kinds: {known}.")

@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from desk.core import money, search
+from desk.core import money, search, validate
 from desk.core.countries import country_name, language_name
 from desk.core.db import Database
 from desk.core.errors import DeskError
@@ -89,8 +89,13 @@ class ListQuery:
         for column, value in self.equals:
             if column not in sortable_columns(spec):
                 raise DeskError(f"{spec.plural} cannot be filtered by '{column}'.")
-            clauses.append(f"{column} IS ?")
-            params.append(value)
+            if value is None or value == "":
+                clauses.append(f"{column} IS NULL")
+                continue
+            field = spec.field_map.get(column)
+            # As typed for the field: 'Friendship City' is friendship_city, Japan is JP.
+            clauses.append(f"{column} = ?")
+            params.append(validate.clean(field, value) if field else value)
         if self.text.strip():
             expression = search.match_expression(self.text) if spec.searchable else None
             if expression:

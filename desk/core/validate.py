@@ -26,7 +26,12 @@ def _fail(spec: Field, problem: str, value: object) -> ValidationError:
     shown = str(value)
     if len(shown) > 60:
         shown = shown[:57] + "..."
-    return ValidationError(f"'{spec.label}' {problem}, got '{shown}'.", field=spec.name)
+    return ValidationError(f"{named(spec)} {problem}, got '{shown}'.", field=spec.name)
+
+
+def named(spec: Field) -> str:
+    """The label a person reads and the name they type: "'Partner' (partner_name)"."""
+    return f"'{spec.label}'" + (f" ({spec.name})" if spec.name != spec.label.lower() else "")
 
 
 def clean(spec: Field, value: Any, values: Mapping[str, Any] | None = None) -> Any:
@@ -297,5 +302,5 @@ def clean_values(
                 cleaned[spec.name] = clean(spec, spec.default)
     for spec in kind.fields:
         if spec.required and spec.name in cleaned and cleaned[spec.name] is None:
-            raise ValidationError(f"'{spec.label}' is required.", field=spec.name)
+            raise ValidationError(f"{named(spec)} is required.", field=spec.name)
     return cleaned

@@ -216,7 +216,9 @@ def test_create_edit_delete_and_reject(db: Database, kind_name: str) -> None:
 
 
 def test_required_and_unknown_fields_are_named(db: Database) -> None:
-    with pytest.raises(ValidationError, match="'Family name \\(romanized\\)' is required"):
+    with pytest.raises(
+        ValidationError, match="'Family name \\(romanized\\)' \\(family_name\\) is required"
+    ):
         records.create(db, "contact", {"given_name": "Taro"})
     with pytest.raises(ValidationError, match="no field 'nickname'"):
         records.create(db, "contact", {"family_name": "Sato", "nickname": "S"})

@@ -125,7 +125,7 @@ def test_problems_name_row_and_column_and_nothing_is_written(db: Database, tmp_p
         "Row 3, column 'Country': 'Country' must be a country name or ISO code "
         "(e.g. JP, Japan), got 'Atlantis'.",
         "Row 4, column 'Established': 'Established' must be a date, got 'sometime'.",
-        "Row 5, column 'Partner City': 'Partner' is required.",
+        "Row 5, column 'Partner City': 'Partner' (partner_name) is required.",
     ]
     with pytest.raises(DeskError, match="3 row\\(s\\) have problems; nothing was imported"):
         importer.apply_plan(db, plan)
