@@ -318,14 +318,23 @@ def _cmd_check(db: dbmod.Database, args: argparse.Namespace) -> int:
     return 0 if report.ok else 1
 
 
-def _run(args: argparse.Namespace, path: Path) -> int:
+def _run(args: argparse.Namespace, path: Path, named_db: bool = True) -> int:
     if args.command == "survey" and (args.check or args.compare or args.aggregate):
         return run_report(None, args)  # reads workbooks only; no database needed
     if args.command == "import" and args.what == "json":
         return import_dump(args, path)
     if args.command in BACKUP_COMMANDS:
         return run_backups(None, args, path)  # work on the file, not an open database
-    database = dbmod.open_database(path)
+    try:
+        # Only a command that makes a database may make one where none is; a mistyped
+        # --db must not leave a new empty database behind.
+        creates = args.command in ("demo", "import")  # moving in starts a database
+        database = dbmod.open_database(path, create=creates or not named_db)
+    except dbmod.DatabaseDamaged as exc:
+        if args.command != "check":
+            raise
+        print(f"PROBLEM: {exc}")
+        return 1
     try:
         return _dispatch(database, args, path)
     finally:
@@ -431,7 +440,7 @@ def _main(argv: Sequence[str] | None) -> int:
     try:
         if args.command in (None, "gui"):
             return _gui(path)
-        return _run(args, path)
+        return _run(args, path, named_db=args.db is not None)
     except DeskError as exc:
         print(f"desk: {exc}", file=sys.stderr)
         return 1

@@ -207,3 +207,35 @@ def test_vocabulary_by_code_or_label_in_any_case(
     cli.main(["--db", str(seeded), "list", "partnerships", "--where", "kind=FRIENDSHIP CITY"])
     out, _err = capsys.readouterr()
     assert "Lviv" in out and "1 partnership" in out
+
+
+def test_database_paths_that_are_wrong_are_named(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], seeded: Path
+) -> None:
+    missing = tmp_path / "typo" / "city.sqlite"
+    assert cli.main(["--db", str(missing), "list", "contacts"]) == 1
+    assert "There is no database at" in capsys.readouterr().err
+    assert not (tmp_path / "typo").exists()  # nothing made for a mistyped path
+    assert cli.main(["--db", str(tmp_path), "list", "contacts"]) == 1
+    assert "is a folder" in capsys.readouterr().err
+    truncated = tmp_path / "truncated.sqlite"
+    truncated.write_bytes(seeded.read_bytes()[:50])
+    for command in (["list", "contacts"], ["check"]):
+        assert cli.main(["--db", str(truncated), *command]) == 1
+        out, err = capsys.readouterr()
+        assert "is damaged or is not a desk database" in out + err
+        assert "Traceback" not in out + err
+    assert truncated.read_bytes() == seeded.read_bytes()[:50]  # and left as it was
+
+
+def test_check_reports_a_file_with_damaged_pages(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], seeded: Path
+) -> None:
+    damaged = tmp_path / "damaged.sqlite"
+    data = bytearray(seeded.read_bytes())
+    data[8192:12288] = b"garbage!" * 512  # a few pages of the file
+    damaged.write_bytes(bytes(data))
+    code = cli.main(["--db", str(damaged), "check"])
+    out, err = capsys.readouterr()
+    assert code == 1 and "Traceback" not in out + err
+    assert "PROBLEM" in out or "damaged" in err

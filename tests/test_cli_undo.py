@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from desk.cli import main
+from desk.core.db import open_database
 
 
 def run(capsys: pytest.CaptureFixture[str], db: Path, *args: str) -> tuple[int, str, str]:
@@ -19,6 +20,7 @@ def run(capsys: pytest.CaptureFixture[str], db: Path, *args: str) -> tuple[int, 
 def test_delete_trash_undo_redo_and_empty(
     db_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    open_database(db_path).close()  # 'add' works in a database; it does not make one
     assert (
         run(capsys, db_path, "add", "partnership", "partner_name=Kobe", "kind=sister_city")[0] == 0
     )

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-from desk.core.errors import DatabaseBusy, DatabaseDamaged, DatabaseTooNew
+from desk.core.errors import DatabaseBusy, DatabaseDamaged, DatabaseTooNew, DeskError, NotFound
 from desk.core.schema import MIGRATIONS, SCHEMA_VERSION
 
 Database = sqlite_utils.Database
@@ -21,14 +21,23 @@ Database = sqlite_utils.Database
 BUSY_TIMEOUT_MS = 60_000
 
 
-def open_database(path: str | Path, *, migrate: bool = True) -> Database:
-    """Open (creating if need be) a desk database, upgraded to this desk's schema.
+def open_database(path: str | Path, *, migrate: bool = True, create: bool = True) -> Database:
+    """Open (creating if need be, and if `create`) a desk database, upgraded to this
+    desk's schema.
 
-    Refuses a file that is not a desk database or was written by a newer desk, before
-    changing anything in it.
+    Refuses a file that is not a desk database, is damaged, or was written by a newer
+    desk, before changing anything in it; and a missing file when not `create` (a
+    mistyped path must not become a new empty database).
     """
     target = Path(path)
     if str(path) != ":memory:":
+        if target.is_dir():
+            raise DeskError(f"{target} is a folder; give the path of a desk database file.")
+        if not target.exists() and not create:
+            raise NotFound(
+                f"There is no database at {target}. Check the path; a new one is made by "
+                "'desk demo', 'desk import json' or the window's File > New."
+            )
         target.parent.mkdir(parents=True, exist_ok=True)
     # No implicit transactions: every write opens its own with BEGIN IMMEDIATE (see
     # `transaction`), so a writer never fails upgrading a read lock under contention.
@@ -48,13 +57,22 @@ def open_database(path: str | Path, *, migrate: bool = True) -> Database:
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA foreign_keys = ON")
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        db = Database(conn)
-        if migrate and version < SCHEMA_VERSION:
-            _migrate(db, target, version)
-        return db
+    except sqlite3.DatabaseError as exc:
+        conn.close()
+        raise DatabaseDamaged(
+            f"{target} is damaged or is not a desk database ({exc}); it has not been changed."
+        ) from exc
     except BaseException:
         conn.close()
         raise
+    db = Database(conn)
+    try:
+        if migrate and version < SCHEMA_VERSION:
+            _migrate(db, target, version)
+    except BaseException:
+        conn.close()
+        raise
+    return db
 
 
 def _read_version(conn: sqlite3.Connection, target: Path) -> int:
@@ -219,20 +237,27 @@ def check(db: Database) -> CheckReport:
         report.problems.append(
             f"Schema version is {report.schema_version}; this desk expects {SCHEMA_VERSION}."
         )
-    for (message,) in db.execute("PRAGMA integrity_check").fetchall():
-        if message != "ok":
-            report.problems.append(f"Integrity: {message}")
-    for table, rowid, parent, _fk in db.execute("PRAGMA foreign_key_check").fetchall():
-        report.problems.append(
-            f"Table {table}, row {rowid}: refers to a missing record in {parent}."
-        )
+    try:
+        for (message,) in db.execute("PRAGMA integrity_check").fetchall():
+            if message != "ok":
+                report.problems.append(f"Integrity: {message}")
+        for table, rowid, parent, _fk in db.execute("PRAGMA foreign_key_check").fetchall():
+            report.problems.append(
+                f"Table {table}, row {rowid}: refers to a missing record in {parent}."
+            )
+    except sqlite3.DatabaseError as exc:  # pages too damaged to walk: say so, go on
+        report.problems.append(f"Integrity: the file cannot be read through ({exc}).")
     try:
         db.execute("INSERT INTO search_index(search_index) VALUES ('integrity-check')")
     except sqlite3.DatabaseError as exc:
         report.problems.append(f"Search index: {exc}. Run 'desk check --repair'.")
     from desk.core.search import index_gaps
 
-    missing = index_gaps(db)
+    try:
+        missing = index_gaps(db)
+    except sqlite3.DatabaseError as exc:
+        report.problems.append(f"Search index: cannot be compared ({exc}).")
+        return report
     if missing:
         report.problems.append(
             f"Search index misses {missing} record(s). Run 'desk check --repair'."
