@@ -15,6 +15,7 @@ from desk.core.db import Database
 from desk.core.files import safe_write
 from desk.core.queries import fetch
 from desk.core.vocab import VISIT_DIRECTIONS, label
+from desk.io.text import interchange_text
 
 
 def _event(
@@ -31,14 +32,14 @@ def _event(
     event = Event()
     event.add("uid", f"{uid}@desk")
     event.add("dtstamp", stamp)
-    event.add("summary", summary)
+    event.add("summary", interchange_text(summary))
     event.add("dtstart", start)
     all_day = not isinstance(end, dt.datetime)
     event.add("dtend", end + dt.timedelta(days=1) if all_day else end)
     if location:
-        event.add("location", location)
+        event.add("location", interchange_text(location))
     if description:
-        event.add("description", description)
+        event.add("description", interchange_text(description))
     return event
 
 

@@ -19,11 +19,15 @@ from desk.core.db import Database
 from desk.core.errors import DeskError
 from desk.core.files import safe_write
 from desk.core.queries import person_name
+from desk.io.text import interchange_text
 
 _CRLF = "\r\n"
 
 
 def _escape(text: str) -> str:
+    """RFC 6350 escaping, after line ends and controls are made plain (a bare CR from a
+    Windows note ended a card's line early for every reader, desk included)."""
+    text = interchange_text(text)
     return text.replace("\\", "\\\\").replace("\n", "\\n").replace(",", "\\,").replace(";", "\\;")
 
 
