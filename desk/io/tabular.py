@@ -15,6 +15,7 @@ from typing import Any
 from zipfile import BadZipFile, is_zipfile
 
 from desk.core.errors import DeskError
+from desk.core.validate import MAX_TEXT
 
 MAX_COLUMNS = 200
 _SNIFF_BYTES = 64 * 1024
@@ -62,10 +63,54 @@ def _decode(raw: bytes, name: str) -> tuple[str, str]:
         return raw.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
+    return _decode_legacy(raw)
+
+
+def _decode_legacy(raw: bytes) -> tuple[str, str]:
+    """A file that is not all UTF-8. Lines that are UTF-8 stay so (a sheet pasted
+    together from two sources); the rest are read in the encoding the bytes point to
+    (Shift-JIS, GBK, Windows-1252...), never as Latin-1 by default, which turns 松山 or
+    München into mojibake without a word."""
+    lines = raw.split(b"\n")
+    foreign = [line for line in lines if not _is_utf8(line)]
+    unicode_lines = [line for line in lines if _is_utf8(line) and not line.isascii()]
+    legacy = _legacy_encoding(b"\n".join(foreign))
+    if not unicode_lines:
+        return raw.decode(legacy, errors="replace"), _encoding_name(legacy)
+    text = "\n".join(
+        line.decode("utf-8") if _is_utf8(line) else line.decode(legacy, errors="replace")
+        for line in lines
+    )
+    return text, f"utf-8, with {len(foreign)} line(s) in {_encoding_name(legacy)}"
+
+
+def _legacy_encoding(raw: bytes) -> str:
+    """Western text in Windows-1252 reads as accented letters beside plain ones; a short
+    sample of it fools a statistical guess (Köln as Big5), so that reading goes first."""
+    from charset_normalizer import from_bytes
+
     try:
-        return raw.decode("cp1252"), "windows-1252"
+        western = raw.decode("cp1252")
     except UnicodeDecodeError:
-        return raw.decode("latin-1"), "latin-1"
+        western = ""
+    accented = [ch for ch in western if ord(ch) > 127]
+    if accented and sum("\u00c0" <= ch <= "\u00ff" for ch in accented) >= 0.8 * len(accented):
+        return "cp1252"
+    guess = from_bytes(raw).best()
+    return guess.encoding if guess is not None else "cp1252"
+
+
+def _is_utf8(line: bytes) -> bool:
+    try:
+        line.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _encoding_name(codec: str) -> str:
+    names = {"cp1252": "windows-1252", "shift_jis": "Shift-JIS", "cp932": "Shift-JIS"}
+    return names.get(codec, codec)
 
 
 def _read_csv(path: Path) -> TableFile:
@@ -82,6 +127,8 @@ def _read_csv(path: Path) -> TableFile:
         delimiter = csv.Sniffer().sniff(sample, delimiters=",;\t|").delimiter
     except csv.Error:
         delimiter = max(",;\t|", key=sample.count)
+    # A cell may be as long as the longest field (2 MB of notes), not csv's 128 KiB.
+    csv.field_size_limit(max(csv.field_size_limit(), MAX_TEXT + 1))
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         rows = [(n, row) for n, row in enumerate(reader, start=1)]
