@@ -160,6 +160,17 @@ def add_months(day: dt.date, months: int) -> dt.date:
 def create(db: Database, kind_name: str, values: Mapping[str, Any]) -> Changes:
     """Store a new record, as one operation; `.id` is the new record's id."""
     spec = KINDS[kind_name]
+    if spec.name == "status_change":
+        # One way to change a status: a new status row also moves the partnership.
+        changed = change_status(
+            db,
+            values.get("partnership_id") or "",
+            str(values.get("status") or ""),
+            values.get("changed_on") or "",
+            str(values.get("reason") or ""),
+        )
+        made = [rid for kind, rid in changed.created if kind == "status_change"]
+        return changed.about(made[-1] if made else changed.id)
     with operation(db, f"Add {spec.label.lower()}") as changes:
         record_id = _create(db, spec, values)
         changes.label = f"Add {spec.label.lower()} {quoted(title_of(db, spec.name, record_id))}"
@@ -432,6 +443,20 @@ def _unlink_references(
             set_fields(db, child_spec, old, values, stamp)
 
 
+def _predate_first_status(db: Database, partnership_id: int, day: str) -> None:
+    """The row desk wrote when the partnership was entered says only 'recorded'; a real
+    change dated earlier (its history typed in later) moves that row back to its day, so
+    the latest change by date stays the current status."""
+    spec = KINDS["status_change"]
+    rows = db.execute(
+        "SELECT id FROM partnership_status_changes WHERE partnership_id = ? AND reason = ? "
+        "AND changed_on > ?",
+        (partnership_id, INITIAL_STATUS_REASON, day),
+    ).fetchall()
+    for (row_id,) in rows:
+        set_fields(db, spec, get(db, "status_change", row_id), {"changed_on": day}, now())
+
+
 def _insert_status_change(
     db: Database, partnership_id: int, status: str, on: str, reason: str | None
 ) -> None:
@@ -458,10 +483,32 @@ def change_status(
         {"partnership_id": 0, "status": status, "changed_on": on, "reason": reason},
         partial=False,
     )
-    if not cleaned["reason"]:
-        raise ValidationError("Give a reason for the status change.", field="reason")
     with operation(db, "Change status") as op:
-        old = get(db, "partnership", partnership_id)
+        try:
+            old = get(db, "partnership", partnership_id)
+        except NotFound:
+            raise ValidationError(
+                f"'Partnership' (partnership_id): there is no partnership {partnership_id}.",
+                field="partnership_id",
+            ) from None
+        if not cleaned["reason"]:
+            raise ValidationError(
+                "'Reason' (reason) is required: say why the status changes.", field="reason"
+            )
+        latest = db.execute(
+            "SELECT max(changed_on) FROM partnership_status_changes "
+            "WHERE partnership_id = ? AND coalesce(reason, '') != ?",
+            (old["id"], INITIAL_STATUS_REASON),
+        ).fetchone()[0]
+        _predate_first_status(db, old["id"], cleaned["changed_on"])
+        if latest and cleaned["changed_on"] < latest:
+            # The current status is always the latest by date: an earlier date would
+            # record a change that is not the partnership's status.
+            raise ValidationError(
+                f"'Changed on' (changed_on) is before the last status change, on {latest}; "
+                "date the change on or after that day.",
+                field="changed_on",
+            )
         if old["status"] == cleaned["status"]:
             raise ValidationError(
                 f"The partnership is already '{cleaned['status']}'.", field="status"

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 from typing import Any
@@ -86,7 +87,13 @@ CASES: dict[str, tuple[dict[str, Any], dict[str, Any], tuple[str, Any]]] = {
         ("kind", "cousin city"),
     ),
     "status_change": (
-        {"partnership_id": "@partnership", "status": "active", "changed_on": "2020-01-01"},
+        # Dated today: the base partnership's first status is too, and the latest counts.
+        {
+            "partnership_id": "@partnership",
+            "status": "active",
+            "changed_on": dt.date.today().isoformat(),
+            "reason": "Council vote",
+        },
         {"reason": "signed"},
         ("changed_on", "yesterday"),
     ),
