@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import sys
 import unicodedata
 from collections.abc import Sequence
@@ -420,6 +421,17 @@ def _dispatch(db: dbmod.Database, args: argparse.Namespace, path: Path) -> int:
 
 
 def _gui(path: Path) -> int:
+    if (
+        sys.platform.startswith("linux")
+        and not os.environ.get("DISPLAY")
+        and not os.environ.get("WAYLAND_DISPLAY")
+        and not os.environ.get("QT_QPA_PLATFORM")
+    ):
+        # Else Qt aborts with its plugin message, which tells a person nothing.
+        raise DeskError(
+            "There is no display to open the window on. Start desk from a desktop session, "
+            "or use the command line: 'desk --help'."
+        )
     from desk.ui.app import run
 
     return run(path)

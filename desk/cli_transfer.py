@@ -153,7 +153,10 @@ def run_transfer(db: dbmod.Database, args: argparse.Namespace) -> int:
     if args.command == "import":
         return _import_records(db, args)
     if args.command == "imports":
-        for batch in importer.batches(db):
+        batches = importer.batches(db)
+        if not batches:
+            print("No imports yet. 'desk import KIND FILE' brings in a spreadsheet.")
+        for batch in batches:
             undone = batch["undone_at"]
             state = f"undone {short_moment(undone)}" if undone else "in place"
             print(

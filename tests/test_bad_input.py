@@ -239,3 +239,15 @@ def test_check_reports_a_file_with_damaged_pages(
     out, err = capsys.readouterr()
     assert code == 1 and "Traceback" not in out + err
     assert "PROBLEM" in out or "damaged" in err
+
+
+def test_no_display_and_no_imports_are_said(
+    seeded: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr("sys.platform", "linux")
+    assert cli.main(["--db", str(seeded)]) == 1
+    assert "There is no display" in capsys.readouterr().err
+    assert cli.main(["--db", str(seeded), "imports"]) == 0
+    assert "No imports yet" in capsys.readouterr().out

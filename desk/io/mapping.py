@@ -254,11 +254,24 @@ def parse_date(raw: Any) -> str:
     raise ValueError(text)
 
 
+# What Excel and LibreOffice show in a cell whose formula failed: never a partner's name.
+SPREADSHEET_ERRORS = frozenset(
+    {"#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!", "#SPILL!", "#CALC!"}
+    | {"#GETTING_DATA", "ERR:502", "ERR:504", "#FIELD!", "#BLOCKED!", "#CONNECT!"}
+)
+
+
 def convert(db: Database, kind: str, field: str, raw: Any) -> Any:
     """One cell into the value the record layer takes; ValidationError names the field."""
     spec = KINDS[kind].field_map[field]
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         return None
+    if isinstance(raw, str) and raw.strip().upper() in SPREADSHEET_ERRORS:
+        raise ValidationError(
+            f"holds the spreadsheet error {raw.strip()}, not a value; fix the formula or "
+            "clear the cell",
+            field=field,
+        )
     if spec.type == "date":
         try:
             return parse_date(raw)

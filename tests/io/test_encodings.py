@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from desk.core.db import Database
+from desk.io import importer
 from desk.io.tabular import read_table
 
 HEADER = "Partner City,Country,Notes\n"
@@ -42,3 +44,19 @@ def test_a_cell_as_long_as_the_notes_field_allows(tmp_path: Path) -> None:
     notes = "word " * 60_000  # 300,000 characters
     path.write_text(HEADER + f'Kobe,JP,"{notes}"\n', encoding="utf-8")
     assert notes.strip() in [cell.strip() for cell in _cells(path)]
+
+
+def test_spreadsheet_error_values_are_problems_not_names(db: Database, tmp_path: Path) -> None:
+    path = tmp_path / "errors.csv"
+    path.write_text(
+        "Partner City,Country,Kind\n#DIV/0!,JP,Sister city\n#NAME?,FR,Sister city\n"
+        "Kobe,JP,Sister city\n",
+        encoding="utf-8",
+    )
+    plan = importer.plan_file(db, "partnership", path)
+    problems = [row for row in plan.rows if row.status == "problem"]
+    assert len(problems) == 2
+    assert "spreadsheet error #DIV/0!" in problems[0].problems[0][1]
+    assert [row.values.get("partner_name") for row in plan.rows if row.status != "problem"] == [
+        "Kobe"
+    ]
