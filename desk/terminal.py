@@ -6,11 +6,9 @@ from __future__ import annotations
 
 from typing import Any, TextIO
 
-_VISIBLE: dict[int, str] = {code: chr(0x2400 + code) for code in range(0x20)}
-del _VISIBLE[ord("\n")], _VISIBLE[ord("\t")]
-_VISIBLE[0x7F] = "\u2421"
-_VISIBLE.update({code: "\ufffd" for code in range(0x80, 0xA0)})
-_VISIBLE.update({code: "\ufffd" for code in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))})
+from desk.core.printable import BIDI_CONTROLS, CONTROL_PICTURES
+
+_VISIBLE = {**CONTROL_PICTURES, **dict.fromkeys(BIDI_CONTROLS, "\ufffd")}
 
 
 def printable(text: str) -> str:

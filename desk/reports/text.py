@@ -11,6 +11,7 @@ from xml.sax.saxutils import escape
 import arabic_reshaper
 from bidi.algorithm import get_display
 
+from desk.core.printable import CONTROL_PICTURES
 from desk.reports.fonts import ARABIC, ARABIC_BOLD, CJK, SANS, SANS_BOLD, SYMBOLS, covers
 
 CJK_CHAR = re.compile(
@@ -27,10 +28,7 @@ def _printable_table() -> dict[int, str | None]:
     Unicode pictures (␇ for BEL); characters that steer layout rather than show (bidi
     overrides, zero-width spaces...) are dropped, as desk lays out right-to-left text
     itself and a stray override must not scramble a line. Joiners stay: they shape."""
-    table: dict[int, str | None] = {code: chr(0x2400 + code) for code in range(0x20)}
-    del table[ord("\n")], table[ord("\t")]
-    table[0x7F] = "\u2421"
-    table.update({code: "\ufffd" for code in range(0x80, 0xA0)})
+    table: dict[int, str | None] = dict(CONTROL_PICTURES)
     # Format characters live in the first two planes and among the plane-14 tags.
     for code in (*range(0x20000), *range(0xE0000, 0xE1000)):
         if code not in (0x200C, 0x200D) and unicodedata.category(chr(code)) == "Cf":
