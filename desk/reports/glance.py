@@ -81,7 +81,9 @@ def relationship_line(b: Briefing) -> str:
         years = _years_since(founded, b.visit.get("start_date"))
         text += f" since {founded[:4]}" + (f" ({years} years)" if years > 0 else "")
     text += f"; {label(PARTNERSHIP_STATUSES, own['status']).lower()}"
-    done = [v for v in b.timeline_visits if v["status"] == "completed"]
+    done = [
+        v for v in b.timeline_visits if v["status"] == "completed" and v["id"] != b.visit.get("id")
+    ]
     if done:
         last = dt.date.fromisoformat(done[-1]["start_date"])
         when = f"{dates.month_name(last)} {last.year}"
