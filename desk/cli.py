@@ -10,6 +10,7 @@ import argparse
 import datetime as dt
 import json
 import os
+import sqlite3
 import sys
 import unicodedata
 from collections.abc import Sequence
@@ -307,10 +308,22 @@ def _cmd_history(db: dbmod.Database, args: argparse.Namespace) -> int:
     return 0
 
 
-def _cmd_check(db: dbmod.Database, args: argparse.Namespace) -> int:
+def _cmd_check(db: dbmod.Database, args: argparse.Namespace, path: Path) -> int:
     if args.repair:
-        search.rebuild(db)
-        print("Search index rebuilt.")
+        # A copy first: a repair that goes wrong must leave something to go back to.
+        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+        copy = dbmod.backup(db, path.with_name(f"{path.stem}.before-repair-{stamp}.sqlite"))
+        print(f"Copy taken first: {copy}")
+        try:
+            search.rebuild(db)
+        except sqlite3.DatabaseError as exc:
+            print(
+                f"PROBLEM: the search index is too damaged to rebuild in place ({exc}). "
+                "The records themselves are readable: 'desk export json' them and "
+                "'desk import json' the file into a new database."
+            )
+            return 1
+        print("Search index rebuilt from the records.")
     report = dbmod.check(db)
     print(f"Schema version {report.schema_version}.")
     for problem in report.problems:
@@ -416,7 +429,7 @@ def _dispatch(db: dbmod.Database, args: argparse.Namespace, path: Path) -> int:
         print(f"Backup written to {dbmod.backup(db, args.out)}")
         return 0
     if command == "check":
-        return _cmd_check(db, args)
+        return _cmd_check(db, args, path)
     raise AssertionError(command)
 
 

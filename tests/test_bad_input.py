@@ -251,3 +251,40 @@ def test_no_display_and_no_imports_are_said(
     assert "There is no display" in capsys.readouterr().err
     assert cli.main(["--db", str(seeded), "imports"]) == 0
     assert "No imports yet" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    "damage",
+    ["DROP TABLE search_index", "DELETE FROM search_index WHERE kind = 'partnership'"],
+)
+def test_check_repair_rebuilds_a_damaged_search_index(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], seeded: Path, damage: str
+) -> None:
+    path = tmp_path / "city.sqlite"
+    path.write_bytes(seeded.read_bytes())
+    db = dbmod.open_database(path)
+    db.conn.execute(damage)
+    db.close()
+    assert cli.main(["--db", str(path), "check"]) == 1
+    out, err = capsys.readouterr()
+    assert "PROBLEM" in out and "Traceback" not in out + err
+    assert cli.main(["--db", str(path), "check", "--repair"]) == 0, capsys.readouterr()
+    out, _err = capsys.readouterr()
+    assert "Copy taken first" in out and "The database is sound." in out
+    assert list(tmp_path.glob("city.before-repair-*.sqlite"))
+    assert cli.main(["--db", str(path), "search", "Kobe"]) == 0
+    assert "Kobe" in capsys.readouterr().out
+
+
+def test_an_index_too_damaged_to_rebuild_is_said_in_words(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], seeded: Path
+) -> None:
+    path = tmp_path / "city.sqlite"
+    path.write_bytes(seeded.read_bytes())
+    db = dbmod.open_database(path)
+    db.conn.execute("UPDATE search_index_data SET block = x'00ff00ff00ff' WHERE id > 1")
+    db.close()
+    for command in (["check"], ["check", "--repair"]):
+        code = cli.main(["--db", str(path), *command])
+        out, err = capsys.readouterr()
+        assert code == 1 and "PROBLEM" in out and "Traceback" not in out + err, command

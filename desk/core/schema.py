@@ -19,6 +19,12 @@ _RECORD = """
     created_at TEXT NOT NULL,
     updated_at TEXT NOT NULL"""
 
+# Derived data, rebuilt whole by `desk check --repair` when it is damaged or dropped.
+SEARCH_INDEX = """CREATE VIRTUAL TABLE search_index USING fts5(
+    kind UNINDEXED, record_id UNINDEXED, title, body, folded, tag,
+    tokenize = 'unicode61 remove_diacritics 2'
+)"""
+
 _V1 = f"""
 CREATE TABLE city_profile (
     {_RECORD},
@@ -367,10 +373,7 @@ CREATE INDEX history_record ON history(kind, record_id);
 -- the plain-letter forms of words unicode61 cannot fold itself (Đặng -> Dang).
 -- `tag` holds "k<kind>" so a search can keep to one kind inside MATCH, which is fast,
 -- instead of filtering every match afterwards.
-CREATE VIRTUAL TABLE search_index USING fts5(
-    kind UNINDEXED, record_id UNINDEXED, title, body, folded, tag,
-    tokenize = 'unicode61 remove_diacritics 2'
-);
+{SEARCH_INDEX};
 """
 
 

@@ -201,9 +201,13 @@ def index_rows(db: Database, kind: str, rows: Iterable[dict[str, Any]]) -> None:
 
 
 def rebuild(db: Database) -> None:
-    """Rebuild the whole index from the records (repair, and after a bulk load)."""
+    """Rebuild the whole index from the records (repair, and after a bulk load): dropped
+    and made anew, so an index that is out of step, damaged or gone comes back whole."""
+    from desk.core.schema import SEARCH_INDEX
+
     with db.atomic():
-        db.execute("DELETE FROM search_index")
+        db.execute("DROP TABLE IF EXISTS search_index")
+        db.execute(SEARCH_INDEX)
         for kind in DOCUMENTS:
             table = KINDS[kind].table
             index_rows(db, kind, db.query(f"SELECT * FROM {table}"))
