@@ -528,12 +528,9 @@ _KINDS: tuple[Kind, ...] = (
 KINDS: Mapping[str, Kind] = MappingProxyType({k.name: k for k in _KINDS})
 _BY_TABLE = {k.table: k for k in _KINDS}
 
-# Names the command line accepts besides the kind's own (plurals, table names).
+# Names the command line accepts beyond a kind's code, table, label and plural, in
+# either number and spelling (see _names).
 _ALIASES = {
-    **{k.table: k.name for k in _KINDS},
-    **{k.name + "s": k.name for k in _KINDS},
-    "organizations": "organisation",
-    "organization": "organisation",
     "networks": "network",
     "memberships": "network",
     "itinerary": "itinerary_item",
@@ -570,8 +567,7 @@ def _names() -> dict[str, str]:
             names[_key(name) + "s"] = spec.name
     for alias, target in _ALIASES.items():
         names[_key(alias)] = target
-    names.update({"people": "contact", "person": "contact", "office_term": "office_term"})
-    names.update({"city": "city", "cities": "city", "office_terms": "office_term"})
+    names.update({"people": "contact", "person": "contact", "cities": "city"})
     return names
 
 

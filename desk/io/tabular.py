@@ -72,14 +72,14 @@ def _decode_legacy(raw: bytes) -> tuple[str, str]:
     (Shift-JIS, GBK, Windows-1252...), never as Latin-1 by default, which turns 松山 or
     München into mojibake without a word."""
     lines = raw.split(b"\n")
-    foreign = [line for line in lines if not _is_utf8(line)]
-    unicode_lines = [line for line in lines if _is_utf8(line) and not line.isascii()]
+    decoded = [_utf8_or_none(line) for line in lines]
+    foreign = [line for line, text in zip(lines, decoded, strict=True) if text is None]
     legacy = _legacy_encoding(b"\n".join(foreign))
-    if not unicode_lines:
+    if not any(text and not text.isascii() for text in decoded):
         return raw.decode(legacy, errors="replace"), _encoding_name(legacy)
     text = "\n".join(
-        line.decode("utf-8") if _is_utf8(line) else line.decode(legacy, errors="replace")
-        for line in lines
+        text if text is not None else line.decode(legacy, errors="replace")
+        for line, text in zip(lines, decoded, strict=True)
     )
     return text, f"utf-8, with {len(foreign)} line(s) in {_encoding_name(legacy)}"
 
@@ -100,12 +100,11 @@ def _legacy_encoding(raw: bytes) -> str:
     return guess.encoding if guess is not None else "cp1252"
 
 
-def _is_utf8(line: bytes) -> bool:
+def _utf8_or_none(line: bytes) -> str | None:
     try:
-        line.decode("utf-8")
+        return line.decode("utf-8")
     except UnicodeDecodeError:
-        return False
-    return True
+        return None
 
 
 def _encoding_name(codec: str) -> str:

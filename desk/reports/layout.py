@@ -15,8 +15,8 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Paragraph
 
-from desk.reports.fonts import ARABIC, ARABIC_BOLD, CJK, SANS, SANS_BOLD, SYMBOLS
-from desk.reports.text import ARABIC_LETTER, CJK_CHAR, clean, runs, visual_markup
+from desk.reports.fonts import SANS
+from desk.reports.text import ARABIC_LETTER, CJK_CHAR, clean, font_for, runs, visual_markup
 
 # A run of CJK characters this long without a space is prose, broken between any two
 # characters as those scripts are; a shorter one is a name or a term, kept whole.
@@ -42,19 +42,9 @@ def first_strong_is_rtl(text: str) -> bool:
     return False
 
 
-def _font(script: str, bold: bool) -> str:
-    if script == "arabic":
-        return ARABIC_BOLD if bold else ARABIC
-    if script == "cjk":
-        return CJK
-    if script == "symbol":
-        return SYMBOLS
-    return SANS_BOLD if bold else SANS
-
-
 def text_width(text: str, size: float, *, bold: bool = False) -> float:
     """Printed width of plain text, each script in the font it prints in."""
-    return sum(stringWidth(run, _font(script, bold), size) for script, run in runs(text))
+    return sum(stringWidth(run, font_for(script, bold=bold), size) for script, run in runs(text))
 
 
 def widest_token(text: str, size: float, *, bold: bool = False) -> float:

@@ -11,6 +11,7 @@ from xml.sax.saxutils import escape
 import arabic_reshaper
 from bidi.algorithm import get_display
 
+from desk.core import dates
 from desk.core.printable import CONTROL_PICTURES
 from desk.reports.fonts import ARABIC, ARABIC_BOLD, CJK, SANS, SANS_BOLD, SYMBOLS, covers
 
@@ -57,14 +58,22 @@ def _script(ch: str) -> str | None:
     return None  # spaces, digits, punctuation: they join the run they sit in
 
 
-_RUN_FONTS = {"cjk": CJK, "arabic": ARABIC, "symbol": SYMBOLS, "latin": SANS}
+def font_for(script: str, *, bold: bool = False) -> str:
+    """The shipped font a run of that script prints in."""
+    if script == "arabic":
+        return ARABIC_BOLD if bold else ARABIC
+    if script == "cjk":
+        return CJK
+    if script == "symbol":
+        return SYMBOLS
+    return SANS_BOLD if bold else SANS
 
 
 def _neutral(ch: str, current: str) -> str | None:
     """A space, digit or sign stays in the run it sits in when that run's font has it;
     else it goes to a font that does (an emoji after CJK text: the CJK font has none)."""
     code = ord(ch)
-    if code < 0x80 or covers(_RUN_FONTS[current], code):
+    if code < 0x80 or covers(font_for(current), code):
         return None
     if covers(SANS, code):
         return "latin"
@@ -131,20 +140,9 @@ def visual_markup(text: str, *, bold: bool = False) -> str:
 def _markup(text: str, *, bold: bool, reorder: bool) -> str:
     pieces = []
     for script, run in runs(text):
-        if script == "arabic":
-            font = ARABIC_BOLD if bold else ARABIC
-            body = escape(_arabic_visual(run) if reorder else run)
-        elif script == "cjk":
-            font = CJK
-            body = escape(run)
-        elif script == "symbol":
-            font = SYMBOLS
-            body = escape(run)
-        else:
-            font = SANS_BOLD if bold else SANS
-            body = escape(run)
-        body = body.replace("\n", "<br/>").replace("\t", "&nbsp;" * 4)
-        pieces.append(f'<font face="{font}">{body}</font>')
+        shown = _arabic_visual(run) if script == "arabic" and reorder else run
+        body = escape(shown).replace("\n", "<br/>").replace("\t", "&nbsp;" * 4)
+        pieces.append(f'<font face="{font_for(script, bold=bold)}">{body}</font>')
     return "".join(pieces)
 
 
@@ -168,6 +166,4 @@ def whole(text: str | None) -> str:
 
 def table_date(value: str | None) -> str:
     """'April 8, 2025' on one line, for a table cell; empty stays empty."""
-    from desk.core import dates
-
     return whole(dates.month_day_year(value)) if value else ""
