@@ -112,14 +112,15 @@ def _survey(db: dbmod.Database | None, args: argparse.Namespace) -> int:
     from desk.reports.survey_workbook import write_workbook
 
     if args.check:
-        problems = survey_check.check(args.check, args.edition)
-        for problem in problems:
-            print(problem)
-        noun = "problem" if len(problems) == 1 else "problems"
-        print(f"{len(problems)} {noun} to fix." if problems else f"{args.check} is ready to send.")
-        return 1 if problems else 0
+        found = survey_check.check(args.check, args.edition)
+        for message in found:
+            print(message)
+        noun = "problem" if len(found) == 1 else "problems"
+        print(f"{len(found)} {noun} to fix." if found else f"{args.check} is ready to send.")
+        return 1 if found else 0
     if args.compare:
-        for line in survey_compare.compare(*args.compare, edition=args.edition).lines():
+        last, this = args.compare  # nargs=2
+        for line in survey_compare.compare(last, this, edition=args.edition).lines():
             print(line)
         return 0
     if args.aggregate:

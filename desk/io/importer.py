@@ -171,7 +171,9 @@ def plan_rows(
             except ValidationError as exc:
                 column = labels.get(
                     exc.field or "",
-                    spec.field_map[exc.field].label if exc.field in spec.field_map else "",
+                    spec.field_map[exc.field].label
+                    if exc.field is not None and exc.field in spec.field_map
+                    else "",
                 )
                 row.problems.append((column, exc.bare_message))
         if row.problems:
@@ -242,9 +244,11 @@ def _with_organisation(
         return values
     key = normalise(name)
     if key not in known:
-        known[key] = records.create(
+        made = records.create(
             db, "organisation", {"name": name, "country": values.get("country")}
         ).id
+        assert made is not None  # create() reports the new record's id
+        known[key] = made
     return {**values, "organisation_id": known[key]}
 
 

@@ -13,6 +13,7 @@ from typing import TextIO
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
 from desk.core import queries
 from desk.core.db import Database
@@ -59,6 +60,7 @@ def export_list(db: Database, query: queries.ListQuery, path: Path) -> int:
     else:
         book = Workbook()
         sheet = book.active
+        assert isinstance(sheet, Worksheet)  # a new workbook's one sheet
         sheet.title = KINDS[query.kind].plural[:31]
         for column, header in enumerate(headers, start=1):
             put(sheet, 1, column, header).font = Font(bold=True)

@@ -34,6 +34,7 @@ def excel_text(text: str) -> str:
 def put(sheet: Worksheet, row: int, column: int, value: Any) -> Cell:
     """Write one value: text as text, numbers as numbers, dates as real dates."""
     cell = sheet.cell(row=row, column=column)
+    assert isinstance(cell, Cell), "a merged cell takes no value"
     if value is None or value == "":
         cell.value = None
     elif isinstance(value, bool):

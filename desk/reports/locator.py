@@ -12,6 +12,10 @@ from reportlab.lib import colors
 from desk.core import geo
 from desk.reports.pdf import ACCENT, MARKING_RED, RULE
 
+# The `type: ignore[arg-type]` on Rect's keywords below: types-reportlab annotates its
+# `**kw` as `_SolidShapeKwArgs` rather than `Unpack[_SolidShapeKwArgs]` (Circle and
+# Path have it right), so every keyword is checked against the whole TypedDict.
+
 SEA = colors.HexColor("#eaf1f8")
 LAND = colors.HexColor("#d9dee5")
 BORDER = colors.white
@@ -24,7 +28,7 @@ def locator_map(
     lat: float, lon: float, code: str | None, *, width: float, height: float
 ) -> Drawing:
     drawing = Drawing(width, height)
-    drawing.add(Rect(0, 0, width, height, fillColor=SEA, strokeColor=None))
+    drawing.add(Rect(0, 0, width, height, fillColor=SEA, strokeColor=None))  # type: ignore[arg-type]
     view = geo.view_around(lat, lon, code, width / height)
     project = _projection(view, width, height)
     picked = (code or "").upper()
@@ -44,7 +48,7 @@ def locator_map(
     x, y = project(lon, lat)
     drawing.add(Circle(x, y, 3.2, fillColor=MARKING_RED, strokeColor=colors.white, strokeWidth=1))
     _inset(drawing, view, width, height)
-    drawing.add(Rect(0, 0, width, height, fillColor=None, strokeColor=RULE, strokeWidth=0.6))
+    drawing.add(Rect(0, 0, width, height, fillColor=None, strokeColor=RULE, strokeWidth=0.6))  # type: ignore[arg-type]
     return drawing
 
 
@@ -141,9 +145,9 @@ def _inset(drawing: Drawing, view: geo.Box, width: float, height: float) -> None
             bottom,
             _INSET_W,
             _INSET_H,
-            fillColor=colors.white,
-            strokeColor=RULE,
-            strokeWidth=0.4,
+            fillColor=colors.white,  # type: ignore[arg-type]
+            strokeColor=RULE,  # type: ignore[arg-type]
+            strokeWidth=0.4,  # type: ignore[arg-type]
         )
     )
     world = Path(fillColor=LAND, strokeColor=None)  # one shape: a thousand are slow to write
@@ -166,8 +170,8 @@ def _inset(drawing: Drawing, view: geo.Box, width: float, height: float) -> None
                     bottom + south,
                     max(x1 - x0, 1.5),
                     max(north - south, 1.5),
-                    fillColor=None,
-                    strokeColor=MARKING_RED,
-                    strokeWidth=0.8,
+                    fillColor=None,  # type: ignore[arg-type]
+                    strokeColor=MARKING_RED,  # type: ignore[arg-type]
+                    strokeWidth=0.8,  # type: ignore[arg-type]
                 )
             )

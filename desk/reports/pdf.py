@@ -185,6 +185,9 @@ class KeepWithStart(KeepTogether):
 
     ROOM = 1.3 * inch  # less than this left, and even a long group starts a new page
     SMALL = 4 * inch
+    # Set by reportlab's KeepTogether (its __init__ and wrap); private, so not in its stubs.
+    _content: list[Flowable]
+    _H: float
 
     def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
         if getattr(self, "_wrapInfo", None) != (availWidth, availHeight):

@@ -61,7 +61,8 @@ def history(doc: DeskDocument, b: Briefing, _o: BriefingOptions) -> list[Flowabl
     out: list[Flowable] = []
     events = timeline(b)
     if events:
-        rows = [(table_date(day), text) for day, text in events]
+        # Every table's rows, each with its own columns.
+        rows: list[tuple[object, ...]] = [(table_date(day), text) for day, text in events]
         out += [
             para("Timeline", s["H2"], bold=True),
             *data_table(s, ("Date", "Event"), rows, [1.4, 5.4]),

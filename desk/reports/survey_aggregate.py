@@ -15,6 +15,7 @@ from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
+from openpyxl.worksheet.worksheet import Worksheet
 
 from desk.core import vocab as v
 from desk.core.errors import DeskError
@@ -140,6 +141,7 @@ def write_national(national: National, out: Path, edition: str | None = None) ->
     check_output_path(out)
     book = Workbook()
     findings = book.active
+    assert isinstance(findings, Worksheet)  # a new workbook's one sheet
     findings.title = "Findings"
     _findings(findings, national, spec)
     cities = book.create_sheet("Cities")

@@ -153,7 +153,7 @@ def _check_cells(table: Table, row: Row, where: str) -> list[str]:
             problems.append(f"{at}: '{shown}' is not a date.")
         elif column.type in ("int", "number") and not isinstance(value, int | float):
             problems.append(f"{at}: must be a number, got '{shown}'.")
-        elif column.type == "int" and value < 0:
+        elif column.type == "int" and isinstance(value, int | float) and value < 0:
             problems.append(f"{at}: cannot be negative, got {shown}.")
     return problems
 

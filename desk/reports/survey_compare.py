@@ -75,14 +75,14 @@ def compare(last: Path, this: Path, edition: str | None = None) -> Comparison:
         ended = [_name(row) for key, row in old_rows.items() if key not in new_rows]
         changed = []
         for key in new_rows.keys() & old_rows.keys():
-            old, new = old_rows[key], new_rows[key]
+            old_row, new_row = old_rows[key], new_rows[key]
             diffs = [
-                f"{h}: '{old.get(h)}' -> '{new.get(h)}'"
-                for h in new.values
-                if h and old.get(h) != new.get(h)
+                f"{h}: '{old_row.get(h)}' -> '{new_row.get(h)}'"
+                for h in new_row.values
+                if h and old_row.get(h) != new_row.get(h)
             ]
             if diffs:
-                changed.append(f"{_name(new)}: {'; '.join(diffs)}")
+                changed.append(f"{_name(new_row)}: {'; '.join(diffs)}")
         for group, entries in ((result.added, added), (result.ended, ended)):
             if entries:
                 group[table.sheet] = sorted(entries)

@@ -6,7 +6,7 @@ table, and a summary, written from the records with openpyxl.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -71,6 +71,7 @@ def write_workbook(
     check_output_path(out)
     book = Workbook()
     instructions = book.active
+    assert isinstance(instructions, Worksheet)  # a new workbook's one sheet
     instructions.title = "Instructions"
     _instructions(instructions, spec, data)
     _questions(
@@ -145,7 +146,7 @@ def _questions(
         put(sheet, n, 4, question.source)
         if question.type == "yes_no":
             yes_no.add(f"B{n}")
-    sheet.freeze_panes = sheet.cell(row=top + 1, column=1)
+    sheet.freeze_panes = sheet.cell(row=top + 1, column=1).coordinate
     for letter, width in zip("ABCD", (58, 44, 10, 22), strict=True):
         sheet.column_dimensions[letter].width = width
 
@@ -324,7 +325,7 @@ def _summary(sheet: Worksheet, data: SurveyData, spec: Edition) -> None:
     put(sheet, row + 1, 1, "Dedicated director or manager").font = Font(bold=True)
     put(sheet, row + 1, 3, YES if summary["has_director"] else "No")
     row += 3
-    sections = (
+    sections: tuple[tuple[str, str, Mapping[str, str] | None, Mapping[str, Any]], ...] = (
         ("by_method", "Method", v.ENGAGEMENT_METHODS, national.get("by_method", {})),
         ("by_area", "Priority area", v.PRIORITY_AREAS, national.get("by_area", {})),
         ("by_country", "Partner country", None, {}),
@@ -342,7 +343,7 @@ def _summary(sheet: Worksheet, data: SurveyData, spec: Edition) -> None:
 def share_blocks(
     sheet: Worksheet,
     row: int,
-    blocks: list[tuple[str, list[tuple[str, int]], dict[str, str] | None, dict[str, Any]]],
+    blocks: list[tuple[str, list[tuple[str, int]], Mapping[str, str] | None, Mapping[str, Any]]],
     total: int,
     reference_header: str = "National share",
 ) -> int:
@@ -376,16 +377,24 @@ def _page_setup(sheet: Worksheet, spec: Edition, data: SurveyData) -> None:
     # One page wide where that stays legible; a wide data sheet spans as many pages
     # across as keep its text at reading size (about 150 characters of columns a page).
     columns = (
-        sum((sheet.column_dimensions[c.column_letter].width or 10) for c in sheet[1])
+        sum(  # by position: a merged cell in the row would have no column_letter
+            (sheet.column_dimensions[get_column_letter(n)].width or 10)
+            for n, _cell in enumerate(sheet[1], start=1)
+        )
         if sheet.max_row
         else 0
     )
     sheet.page_setup.fitToWidth = max(1, round(columns / 150))
     sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    # openpyxl makes the page setup properties and the footer with every sheet.
+    page_setup = sheet.sheet_properties.pageSetUpPr
+    assert page_setup is not None
+    page_setup.fitToPage = True
     if sheet.max_row > 1 and sheet.title not in ("Instructions",):
         sheet.print_title_rows = "1:1"
     city = (_city(data) or "").replace("&", "&&")
-    sheet.oddFooter.left.text = city
-    sheet.oddFooter.center.text = f"{spec.title.replace('&', '&&')}"
-    sheet.oddFooter.right.text = "Page &P of &N"
+    footer = sheet.oddFooter
+    assert footer is not None
+    footer.left.text = city
+    footer.center.text = f"{spec.title.replace('&', '&&')}"
+    footer.right.text = "Page &P of &N"

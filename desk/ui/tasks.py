@@ -62,10 +62,10 @@ class Task(QObject):
     def __init__(self, parent: QWidget, title: str, work: Callable[[Progress], Any]) -> None:
         super().__init__(parent)
         self.cancel_event = threading.Event()
-        self.thread = QThread(self)
+        self.worker_thread = QThread(self)
         self.worker = _Worker(work, self.cancel_event)
-        self.worker.moveToThread(self.thread)
-        self.thread.started.connect(self.worker.run)
+        self.worker.moveToThread(self.worker_thread)
+        self.worker_thread.started.connect(self.worker.run)
         self.dialog = QProgressDialog(title, "Cancel", 0, 0, parent)
         self.dialog.setWindowTitle(title)
         self.dialog.setWindowModality(Qt.WindowModality.WindowModal)
@@ -80,7 +80,7 @@ class Task(QObject):
 
     def start(self) -> Task:
         self.dialog.setValue(0)
-        self.thread.start()
+        self.worker_thread.start()
         return self
 
     def _progress(self, done: int, total: int, message: str) -> None:
@@ -89,8 +89,8 @@ class Task(QObject):
         self.dialog.setLabelText(message)
 
     def _stop(self) -> None:
-        self.thread.quit()
-        self.thread.wait()
+        self.worker_thread.quit()
+        self.worker_thread.wait()
         self.dialog.reset()
         self.dialog.hide()
 
@@ -117,13 +117,15 @@ def run(
 
 
 def on_own_connection(
-    path: Path, job: Callable[[Database, Progress], Any]
+    path: Path, job: Callable[[Database, Progress], Any], *, like: Database | None = None
 ) -> Callable[[Progress], Any]:
     """Work for the runner that reads and writes through a connection of its own: SQLite
-    connections belong to the thread that opened them."""
+    connections belong to the thread that opened them. Opened read-only when `like`
+    (the window's connection) is, for the same reason."""
+    read_only = like.read_only if like is not None else None
 
     def work(progress: Progress) -> Any:
-        database = open_database(path)
+        database = open_database(path, create=False, read_only=read_only)
         try:
             return job(database, progress)
         finally:

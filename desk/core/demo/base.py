@@ -32,6 +32,14 @@ class DemoSummary:
 
 
 class BuilderBase:
+    # Our own city's records, set as the build goes (the mixins read one another's).
+    our_city_org: int
+    our_mayor: int
+    our_director: int
+    our_protocol: int
+    our_mayor_office: int
+    our_terms: list[tuple[str, str, int]]  # (start, end, contact id), newest first
+
     def __init__(self, db: Database, scale: int, today: dt.date) -> None:
         self.db = db
         self.today = today

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent
+from html import escape
+from typing import Any
+
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent, QPainter, QPalette, QTextDocument
 from PySide6.QtWidgets import (
+    QApplication,
     QDialog,
     QLabel,
     QLineEdit,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -17,6 +24,78 @@ from PySide6.QtWidgets import (
 from desk.core import search
 from desk.core.db import Database
 from desk.core.kinds import KINDS
+from desk.ui.colors import tone
+
+# Matched words come back between these two characters, which no typed text holds.
+_MARKS = ("\x02", "\x03")
+_HTML = Qt.ItemDataRole.UserRole + 1
+
+
+def _plain(hit: search.Hit) -> str:
+    snippet = hit.snippet.replace(_MARKS[0], "").replace(_MARKS[1], "")
+    parts = [hit.title, hit.parent, snippet if snippet != hit.title else ""]
+    return "  ·  ".join(p for p in parts if p)
+
+
+def _marked(hit: search.Hit) -> str:
+    """The hit as rich text: the title bold, the record it belongs to, then the words
+    around the match; the matched words underlined in both."""
+
+    def marked(text: str) -> str:
+        return escape(text).replace(_MARKS[0], "<u>").replace(_MARKS[1], "</u>")
+
+    html = f"<b>{marked(hit.marked_title) if hit.marked_title else escape(hit.title)}</b>"
+    if hit.parent:
+        muted = tone("muted").name()
+        html += f"&nbsp;&nbsp;<span style='color:{muted}'>{escape(hit.parent)}</span>"
+    plain_snippet = hit.snippet.replace(_MARKS[0], "").replace(_MARKS[1], "")
+    if plain_snippet and plain_snippet != hit.title:
+        html += f"<br>{marked(hit.snippet)}"
+    return html
+
+
+class _RichText(QStyledItemDelegate):
+    """Draws an item's HTML (the highlighted snippet) in place of its plain text."""
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Any) -> None:
+        html = index.data(_HTML)
+        if not html:
+            super().paint(painter, option, index)
+            return
+        self.initStyleOption(option, index)
+        widget = option.widget
+        style = widget.style() if widget is not None else QApplication.style()
+        text = option.text
+        option.text = ""
+        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, option, painter, widget)
+        option.text = text
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
+        color = option.palette.color(role).name()
+        document = self._document(f"<div style='color:{color}'>{html}</div>", option)
+        document.setTextWidth(option.rect.width())
+        painter.save()
+        painter.translate(option.rect.topLeft())
+        document.drawContents(painter)
+        painter.restore()
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: Any) -> QSize:
+        html = index.data(_HTML)
+        if not html:
+            return super().sizeHint(option, index)
+        document = self._document(html, option)
+        view = self.parent()
+        width = view.viewport().width() - 24 if isinstance(view, QTreeWidget) else 480
+        document.setTextWidth(max(200, width))
+        return QSize(int(document.idealWidth()), int(document.size().height()))
+
+    @staticmethod
+    def _document(html: str, option: QStyleOptionViewItem) -> QTextDocument:
+        document = QTextDocument()
+        document.setDefaultFont(option.font)
+        document.setDocumentMargin(2)
+        document.setHtml(html)
+        return document
 
 
 class SearchPalette(QDialog):
@@ -33,6 +112,8 @@ class SearchPalette(QDialog):
         self.results.setHeaderHidden(True)
         self.results.setAccessibleName("Search results")
         self.results.setRootIsDecorated(False)
+        self.results.setItemDelegate(_RichText(self.results))
+        self.results.setWordWrap(True)
         self.status = QLabel()
         layout = QVBoxLayout(self)
         layout.addWidget(self.input)
@@ -46,7 +127,7 @@ class SearchPalette(QDialog):
         self.results.itemActivated.connect(lambda _item, _col: self.open_current())
         self.resize(640, 480)
 
-    def eventFilter(self, watched: object, event: object) -> bool:
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         # Arrow keys in the search box move through the results.
         if (
             isinstance(event, QKeyEvent)
@@ -55,13 +136,14 @@ class SearchPalette(QDialog):
         ):
             self._step(1 if event.key() == Qt.Key.Key_Down else -1)
             return True
-        return super().eventFilter(watched, event)  # type: ignore[arg-type]
+        return super().eventFilter(watched, event)
 
     def _hits(self) -> list[QTreeWidgetItem]:
-        items = []
+        items: list[QTreeWidgetItem] = []
         for n in range(self.results.topLevelItemCount()):
             group = self.results.topLevelItem(n)
-            items += [group.child(k) for k in range(group.childCount())]
+            assert group is not None  # n is below topLevelItemCount()
+            items += [c for k in range(group.childCount()) if (c := group.child(k)) is not None]
         return items
 
     def _step(self, delta: int) -> None:
@@ -75,9 +157,9 @@ class SearchPalette(QDialog):
     def run_search(self) -> None:
         self.results.clear()
         text = self.input.text()
-        hits = search.search(self.db, text, per_kind=25, marks=("", "")) if text.strip() else []
+        hits = search.search(self.db, text, per_kind=25, marks=_MARKS) if text.strip() else []
         groups: dict[str, QTreeWidgetItem] = {}
-        order = list(search.DOCUMENTS)
+        order = list(search.SHOWN_ORDER)
         for hit in sorted(hits, key=lambda h: order.index(h.kind)):
             group = groups.get(hit.kind)
             if group is None:
@@ -88,9 +170,10 @@ class SearchPalette(QDialog):
                 group.setFont(0, font)
                 self.results.addTopLevelItem(group)
                 groups[hit.kind] = group
-            item = QTreeWidgetItem([f"{hit.title}    {hit.snippet}"])
+            item = QTreeWidgetItem([_plain(hit)])
             item.setData(0, Qt.ItemDataRole.UserRole, (hit.kind, hit.record_id))
-            item.setToolTip(0, hit.snippet)
+            item.setData(0, _HTML, _marked(hit))
+            item.setToolTip(0, _plain(hit))
             group.addChild(item)
         self.results.expandAll()
         hits_items = self._hits()

@@ -3,6 +3,7 @@ and an `edited` signal."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from typing import Any
 
@@ -24,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from desk.core import countries, money
+from desk.core.dates import parse_typed, short_date
 from desk.core.db import Database
 from desk.core.kinds import Field
 from desk.core.queries import display
@@ -73,10 +75,11 @@ class LineEditor(Editor):
 
 
 class DateEditor(LineEditor):
-    """Typed as YYYY-MM-DD (fast), or picked from a calendar; may be empty."""
+    """Shown as 4/8/2025; typed as people write dates (4/8/2025, April 8 2025,
+    2025-04-08), or picked from a calendar; may be empty."""
 
     def __init__(self, spec: Field, parent: QWidget | None = None) -> None:
-        super().__init__(spec, parent, "YYYY-MM-DD")
+        super().__init__(spec, parent, "M/D/YYYY")
         button = QToolButton()
         button.setText("…")
         button.setAccessibleName(f"Pick {spec.label} from a calendar")
@@ -87,17 +90,30 @@ class DateEditor(LineEditor):
         action.setDefaultWidget(self.calendar)
         menu.addAction(action)
         menu.aboutToShow.connect(self._sync_calendar)
-        self.calendar.clicked.connect(lambda day: (self._picked(day), menu.close()))
+
+        def picked(day: QDate) -> None:
+            self._picked(day)
+            menu.close()
+
+        self.calendar.clicked.connect(picked)
         button.setMenu(menu)
         self.layout_.addWidget(button)
 
+    def set_value(self, value: Any, row: dict[str, Any] | None = None) -> None:
+        try:
+            self.line.setText(short_date(str(value)) if value else "")
+        except ValueError:
+            self.line.setText(str(value))  # stored before dates were checked: as it is
+
     def _sync_calendar(self) -> None:
-        day = QDate.fromString(self.line.text(), Qt.DateFormat.ISODate)
-        if day.isValid():
-            self.calendar.setSelectedDate(day)
+        try:
+            day = parse_typed(self.line.text())
+        except ValueError:
+            return
+        self.calendar.setSelectedDate(QDate(day.year, day.month, day.day))
 
     def _picked(self, day: QDate) -> None:
-        self.line.setText(day.toString(Qt.DateFormat.ISODate))
+        self.line.setText(short_date(dt.date(day.year(), day.month(), day.day())))
         self.edited.emit()
 
 
@@ -216,6 +232,7 @@ class ChoiceEditor(Editor):
             self.combo.setEditable(True)
             self.combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
             completer = self.combo.completer()
+            assert completer is not None  # an editable combo box always has one
             completer.setFilterMode(Qt.MatchFlag.MatchContains)
             completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
         self.combo.currentIndexChanged.connect(self.edited)

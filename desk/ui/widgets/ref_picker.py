@@ -71,10 +71,13 @@ class PickDialog(QDialog):
 
 
 def label_for(db: Database, kind_name: str, row: dict[str, Any]) -> str:
-    title = records.title_of(db, kind_name, row["id"])
+    """A record as a person tells it apart: its name, its name in its own script, and
+    what distinguishes it (a contact's job and organization), never a database number."""
+    title = queries.isolate(records.title_of(db, kind_name, row["id"]))
     native = row.get("name_native") or row.get("partner_name_native")
-    extra = f"  {native}" if native else ""
-    return f"{title}{extra}  (#{row['id']})"
+    extra = f"  {queries.isolate(native)}" if native else ""
+    context = queries.context_of(db, kind_name, row)
+    return f"{title}{extra}" + (f"  —  {context}" if context else "")
 
 
 class RefEditor(Editor):
@@ -94,10 +97,14 @@ class RefEditor(Editor):
         self.clear = QToolButton()
         self.clear.setText("×")
         self.clear.setAccessibleName(f"Clear {spec.label}")
-        self.clear.clicked.connect(lambda: (self.set_value(None), self.edited.emit()))
+        self.clear.clicked.connect(self._clear_value)
         self.layout_.addWidget(self.line, 1)
         self.layout_.addWidget(self.pick)
         self.layout_.addWidget(self.clear)
+
+    def _clear_value(self) -> None:
+        self.set_value(None)
+        self.edited.emit()
 
     def _choose(self) -> None:
         dialog = PickDialog(self.db, self.target, self)
@@ -114,7 +121,7 @@ class RefEditor(Editor):
             self.line.setText("")
         else:
             self.line.setText(
-                records.title_of(self.db, self.target, self._value) or f"#{self._value}"
+                records.title_of(self.db, self.target, self._value) or "(a deleted record)"
             )
 
     def focus_widget(self) -> QWidget:
