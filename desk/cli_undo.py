@@ -7,6 +7,7 @@ import argparse
 import json
 from typing import Any
 
+from desk.cli_args import count
 from desk.core import undo
 from desk.core.dates import short_moment
 from desk.core.db import Database
@@ -31,7 +32,7 @@ def add_undo_parsers(sub: Any) -> None:
         "--empty", action="store_true", help="remove everything in the trash for good"
     )
     trash.add_argument(
-        "--older-than", type=int, metavar="DAYS", help="with --empty: only entries this old"
+        "--older-than", type=count, metavar="DAYS", help="with --empty: only entries this old"
     )
     trash.add_argument("--yes", action="store_true", help="with --empty: do it")
     trash.add_argument("--json", action="store_true")
@@ -82,8 +83,8 @@ def _list(db: Database, as_json: bool) -> int:
 def _trash(db: Database, args: argparse.Namespace) -> int:
     if args.restore is not None:
         changes = undo.restore(db, args.restore)
-        entry = changes.label.removeprefix("Undo ")
-        print(f"Restored from the trash (taking back {entry}).")
+        taken_back = changes.label.removeprefix("Undo ")
+        print(f"Restored from the trash (taking back {taken_back}).")
         return 0
     if args.empty:
         if not args.yes:

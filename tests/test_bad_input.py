@@ -284,7 +284,8 @@ def test_an_index_too_damaged_to_rebuild_is_said_in_words(
     db = dbmod.open_database(path)
     db.conn.execute("UPDATE search_index_data SET block = x'00ff00ff00ff' WHERE id > 1")
     db.close()
-    for command in (["check"], ["check", "--repair"]):
-        code = cli.main(["--db", str(path), *command])
-        out, err = capsys.readouterr()
-        assert code == 1 and "PROBLEM" in out and "Traceback" not in out + err, command
+    code = cli.main(["--db", str(path), "check"])
+    out, err = capsys.readouterr()
+    assert code == 1 and "PROBLEM" in out and "Traceback" not in out + err
+    assert "'desk check --repair'" in out  # and the repair recovers it whole: see
+    # tests/test_damaged_and_read_only.py

@@ -9,8 +9,8 @@ from typing import Any
 
 from desk.core import records
 from desk.core.db import Database
-from desk.core.errors import NotFound, ValidationError
-from desk.core.files import safe_write
+from desk.core.errors import DeskError, NotFound, ValidationError
+from desk.core.files import input_file, safe_write
 from desk.core.kinds import KINDS
 from desk.core.operations import Changes, operation, quoted
 
@@ -37,8 +37,10 @@ def attach_file(
     if owner_kind not in OWNERS:
         raise ValidationError(f"Files cannot be attached to a {owner_kind}.")
     if isinstance(content, Path):
-        if not content.is_file():
-            raise ValidationError(f"No file at {content}.", field="filename")
+        try:
+            input_file(content, "the file to attach")
+        except DeskError as exc:
+            raise ValidationError(str(exc), field="filename") from None
         filename = filename or content.name
         data = content.read_bytes()
     else:

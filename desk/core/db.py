@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -11,37 +12,64 @@ from pathlib import Path
 
 import sqlite_utils
 
-from desk.core.errors import DatabaseBusy, DatabaseDamaged, DatabaseTooNew, DeskError, NotFound
+from desk.core.errors import (
+    DatabaseBusy,
+    DatabaseDamaged,
+    DatabaseTooNew,
+    DeskError,
+    NotFound,
+    ReadOnlyDatabase,
+)
 from desk.core.schema import MIGRATIONS, SCHEMA_VERSION
 
-Database = sqlite_utils.Database
+
+class Database(sqlite_utils.Database):
+    """A desk database. `read_only` says why writes are refused, or is None."""
+
+    read_only: str | None = None
+
 
 # How long a write waits for another desk (a window, a command, an import) to finish its
 # own before giving up with a message. Imports of 100,000 rows hold the lock for seconds.
 BUSY_TIMEOUT_MS = 60_000
 
 
-def open_database(path: str | Path, *, migrate: bool = True, create: bool = True) -> Database:
+def open_database(
+    path: str | Path,
+    *,
+    migrate: bool = True,
+    create: bool = True,
+    read_only: str | None = None,
+) -> Database:
     """Open (creating if need be, and if `create`) a desk database, upgraded to this
     desk's schema.
 
     Refuses a file that is not a desk database, is damaged, or was written by a newer
     desk, before changing anything in it; and a missing file when not `create` (a
     mistyped path must not become a new empty database).
+
+    `read_only` opens it for reading only and gives the reason writes will be refused
+    with; a file or folder this user cannot write to is opened that way without asking.
     """
     target = Path(path)
-    if str(path) != ":memory:":
+    memory = str(path) == ":memory:"
+    if not memory:
         if target.is_dir():
             raise DeskError(f"{target} is a folder; give the path of a desk database file.")
-        if not target.exists() and not create:
+        if not target.exists() and (not create or read_only):
             raise NotFound(
                 f"There is no database at {target}. Check the path; a new one is made by "
                 "'desk demo', 'desk import json' or the window's File > New."
             )
-        target.parent.mkdir(parents=True, exist_ok=True)
-    # No implicit transactions: every write opens its own with BEGIN IMMEDIATE (see
-    # `transaction`), so a writer never fails upgrading a read lock under contention.
-    conn = sqlite3.connect(str(target), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+        read_only = read_only or _why_not_writable(target)
+        if not read_only:
+            target.parent.mkdir(parents=True, exist_ok=True)
+    if read_only and not memory:
+        conn = _connect_read_only(target)
+    else:
+        # No implicit transactions: every write opens its own with BEGIN IMMEDIATE (see
+        # `transaction`), so a writer never fails upgrading a read lock under contention.
+        conn = sqlite3.connect(str(target), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
     try:
         version = _read_version(conn, target)
         if version > SCHEMA_VERSION:
@@ -54,8 +82,17 @@ def open_database(path: str | Path, *, migrate: bool = True, create: bool = True
             raise DatabaseDamaged(
                 f"{target} is an SQLite database but not a desk database; it has not been changed."
             )
-        conn.execute("PRAGMA journal_mode = WAL")
-        conn.execute("PRAGMA foreign_keys = ON")
+        if read_only and migrate and version < SCHEMA_VERSION:
+            raise ReadOnlyDatabase(
+                f"{target} was written by an older desk and must be upgraded before this "
+                f"desk can show it, but it is open read-only ({read_only}). Close the "
+                "other desk that has it open, or copy it to a folder you can write to."
+            )
+        if read_only:
+            conn.execute("PRAGMA query_only = ON")
+        else:
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA foreign_keys = ON")
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     except sqlite3.DatabaseError as exc:
         conn.close()
@@ -66,6 +103,7 @@ def open_database(path: str | Path, *, migrate: bool = True, create: bool = True
         conn.close()
         raise
     db = Database(conn)
+    db.read_only = read_only
     try:
         if migrate and version < SCHEMA_VERSION:
             _migrate(db, target, version)
@@ -73,6 +111,31 @@ def open_database(path: str | Path, *, migrate: bool = True, create: bool = True
         conn.close()
         raise
     return db
+
+
+def _why_not_writable(target: Path) -> str | None:
+    """Why this user cannot change the file (or the journal files beside it), if so."""
+    if target.exists() and not os.access(target, os.W_OK):
+        return "you do not have permission to change this file"
+    folder = target.parent if target.parent != Path("") else Path(".")
+    if target.exists() and not os.access(folder, os.W_OK):
+        return f"you do not have permission to change files in {folder}"
+    return None
+
+
+def _connect_read_only(target: Path) -> sqlite3.Connection:
+    uri = target.resolve().as_uri()
+    conn = sqlite3.connect(f"{uri}?mode=ro", uri=True, isolation_level=None)
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        return conn
+    except sqlite3.OperationalError:
+        # A WAL database in a folder we cannot write to: SQLite cannot make the shared
+        # memory file it reads through, so read the file as it stands on disk.
+        conn.close()
+    except sqlite3.DatabaseError:
+        return conn  # damaged: let the caller's checks name it
+    return sqlite3.connect(f"{uri}?mode=ro&immutable=1", uri=True, isolation_level=None)
 
 
 def _read_version(conn: sqlite3.Connection, target: Path) -> int:
@@ -99,6 +162,9 @@ def transaction(db: Database) -> Iterator[Database]:
     writer: SQLite fails it at once with "database is locked". Taking the lock at BEGIN
     lets the busy timeout queue concurrent writers instead.
     """
+    reason = getattr(db, "read_only", None)
+    if reason:
+        raise ReadOnlyDatabase(f"This database is open read-only ({reason}); nothing was changed.")
     if db.conn.in_transaction:
         with db.atomic():
             yield db
@@ -109,9 +175,16 @@ def transaction(db: Database) -> Iterator[Database]:
         raise _busy_or_raise(exc) from None
     try:
         yield db
-    except BaseException:
+    except BaseException as exc:
         if db.conn.in_transaction:
             db.conn.execute("ROLLBACK")
+        if isinstance(exc, sqlite3.OperationalError) and "readonly" in str(exc):
+            # The file or its folder turned read-only under us, or the permission check
+            # could not see it (a read-only disk): said in words, nothing half-written.
+            raise ReadOnlyDatabase(
+                f"This database cannot be written to (SQLite says: {exc}); nothing was "
+                "changed. Check that the disk and the file can be written to."
+            ) from None
         raise
     try:
         db.conn.execute("COMMIT")
@@ -130,7 +203,10 @@ def _busy_or_raise(exc: sqlite3.OperationalError) -> Exception:
             "has finished."
         )
     if "readonly" in message or "read-only" in message:
-        return DatabaseBusy("This database is open read-only; nothing was changed.")
+        return ReadOnlyDatabase(
+            f"This database cannot be written to (SQLite says: {message}); nothing was "
+            "changed. Check that the disk and the file can be written to."
+        )
     return exc
 
 

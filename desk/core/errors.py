@@ -38,6 +38,10 @@ class DatabaseBusy(DeskError):
     """Another process holds the write lock for too long, or the file is read-only."""
 
 
+class ReadOnlyDatabase(DeskError):
+    """A write to a database that is open read-only; the message says why it is."""
+
+
 class UndoConflict(DeskError):
     """An operation cannot be undone or redone because later work depends on it."""
 

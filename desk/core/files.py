@@ -40,6 +40,21 @@ _SUFFIX = ".partial"
 _NAME_IN_TEMP = 80  # characters of the target's name kept in the temp name
 
 
+def input_file(path: StrPath, what: str, error: type[DeskError] = DeskError) -> Path:
+    """`path` as a file that can be read, or `error` naming the path and what is wrong
+    with it: missing, a folder, not a regular file, or not readable by this user."""
+    given = Path(path)
+    if not given.exists():
+        raise error(f"No file at {given}. Check the path.")
+    if given.is_dir():
+        raise error(f"{given} is a folder; give the path of {what}.")
+    if not given.is_file():
+        raise error(f"{given} is not a regular file; give the path of {what}.")
+    if not os.access(given, os.R_OK):
+        raise error(f"{given} cannot be read: you do not have permission to open it.")
+    return given
+
+
 def check_output_path(path: StrPath) -> Path:
     """The file to write for `path` (a symlink's target), or OutputPathError if it cannot be.
 

@@ -15,13 +15,14 @@ import getpass
 import json
 import os
 import socket
-import sqlite3
+import sys
 from pathlib import Path
 from typing import Any
 
-from desk.core.errors import DatabaseDamaged, DatabaseTooNew, DeskError
+from desk.core.errors import DeskError
 
-if os.name == "nt":  # pragma: no cover - exercised on Windows only
+# sys.platform rather than os.name where msvcrt is used: type checkers follow it.
+if sys.platform == "win32":  # pragma: no cover - exercised on Windows only
     import msvcrt
 else:
     import fcntl
@@ -38,7 +39,7 @@ def lock_path(db_path: str | Path) -> Path:
 
 def try_lock(fd: int, *, shared: bool = False) -> bool:
     """Take the advisory lock on an open file without waiting; False if someone has it."""
-    if os.name == "nt":  # pragma: no cover
+    if sys.platform == "win32":  # pragma: no cover
         os.lseek(fd, _WINDOWS_LOCK_OFFSET, os.SEEK_SET)
         try:
             msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
@@ -59,7 +60,7 @@ def try_lock(fd: int, *, shared: bool = False) -> bool:
 
 
 def unlock(fd: int) -> None:
-    if os.name == "nt":  # pragma: no cover
+    if sys.platform == "win32":  # pragma: no cover
         os.lseek(fd, _WINDOWS_LOCK_OFFSET, os.SEEK_SET)
         with contextlib.suppress(OSError):
             msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
@@ -210,38 +211,3 @@ def _since_text(value: Any) -> str:
     if moment.date() == dt.date.today():
         return clock
     return f"{moment.month}/{moment.day}/{moment.year} {clock}"
-
-
-def open_read_only(db_path: str | Path) -> Any:
-    """The database opened read-only (for a second window while another holds it).
-
-    `desk.core.db.open_database` has no read-only mode yet; this opens a `mode=ro` URI
-    and refuses what it would refuse, without migrating (a read-only file cannot be).
-    """
-    from desk.core.db import Database
-    from desk.core.schema import SCHEMA_VERSION
-
-    path = Path(db_path)
-    if not path.is_file():
-        raise DeskError(f"No database at {path}.")
-    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=5.0)
-    try:
-        try:
-            version = int(conn.execute("PRAGMA user_version").fetchone()[0])
-        except sqlite3.DatabaseError as exc:
-            raise DatabaseDamaged(f"{path} is not a desk database (SQLite says: {exc}).") from exc
-        if version > SCHEMA_VERSION:
-            raise DatabaseTooNew(
-                f"{path} was written by a newer version of desk (schema {version}); "
-                "update desk to open it."
-            )
-        if version < SCHEMA_VERSION:
-            raise DeskError(
-                f"{path} needs upgrading before this desk can show it, and it is open "
-                "elsewhere; close the other window first."
-            )
-        conn.execute("PRAGMA busy_timeout = 5000")
-        return Database(conn)
-    except BaseException:
-        conn.close()
-        raise

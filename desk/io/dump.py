@@ -23,7 +23,7 @@ from typing import Any, TextIO
 from desk.core import search
 from desk.core.db import Database, schema_version
 from desk.core.errors import DumpError, ValidationError
-from desk.core.files import check_output_path, safe_write_text
+from desk.core.files import check_output_path, input_file, safe_write_text
 from desk.core.kinds import kind_of_table
 from desk.core.records import stored_columns
 from desk.core.schema import SCHEMA_VERSION
@@ -94,6 +94,7 @@ def export_json(db: Database, path: Path, progress: Progress | None = None) -> P
 
 
 def _load(path: Path) -> dict[str, Any]:
+    input_file(path, "a desk dump (.json)", DumpError)
     try:
         with open(path, encoding="utf-8") as source:
             document = json.load(source)

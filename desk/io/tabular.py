@@ -15,6 +15,7 @@ from typing import Any
 from zipfile import BadZipFile, is_zipfile
 
 from desk.core.errors import DeskError
+from desk.core.files import input_file
 from desk.core.validate import MAX_TEXT
 
 MAX_COLUMNS = 200
@@ -34,8 +35,7 @@ class TableFile:
 
 
 def read_table(path: Path) -> TableFile:
-    if not path.is_file():
-        raise FileRefused(f"No file at {path}.")
+    input_file(path, "a spreadsheet (CSV or Excel)", FileRefused)
     if path.stat().st_size == 0:
         raise FileRefused(f"{path.name} is empty.")
     if path.suffix.lower() in (".xlsx", ".xlsm") or is_zipfile(path):
@@ -144,8 +144,11 @@ def _read_xlsx(path: Path) -> TableFile:
     whole = path.stat().st_size <= _FULL_LOAD_LIMIT
     try:
         book = load_workbook(path, read_only=not whole, data_only=True)
-    except (BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
-        raise FileRefused(f"{path.name} is not a readable Excel workbook: {exc}.") from None
+    except (BadZipFile, InvalidFileException, KeyError, OSError, ValueError):
+        raise FileRefused(
+            f"{path.name} is not a readable Excel workbook: it is damaged or another kind of "
+            "file. Open it in Excel or LibreOffice and save it as .xlsx or .csv again."
+        ) from None
     sheet = book.worksheets[0]
     merged: dict[tuple[int, int], Any] = {}
     if whole:

@@ -17,7 +17,7 @@ from typing import Any
 from desk.core import countries
 from desk.core.db import Database
 from desk.core.errors import DeskError
-from desk.core.files import safe_write
+from desk.core.files import input_file, safe_write
 from desk.core.queries import person_name
 from desk.io.text import interchange_text
 
@@ -33,7 +33,8 @@ def _escape(text: str) -> str:
 
 def _fold(line: str) -> str:
     """Lines longer than 75 octets continue on the next, which starts with a space."""
-    out, current = [], b""
+    out: list[str] = []
+    current = b""
     for ch in line:
         encoded = ch.encode("utf-8")
         if len(current) + len(encoded) > (75 if not out else 74):
@@ -130,7 +131,18 @@ def _unescape(text: str) -> str:
 
 
 def _split(value: str, sep: str) -> list[str]:
-    return [_unescape(p) for p in re.split(rf"(?<!\\){re.escape(sep)}", value)]
+    """Components split at each unescaped `sep`; an escaped backslash before a separator
+    ("\\\\;") ends a component, which a look-behind for one backslash gets wrong."""
+    parts = [p for p in re.split(rf"((?:\\.)|{re.escape(sep)})", value) if p]
+    fields, current = [], ""
+    for part in parts:
+        if part == sep:
+            fields.append(current)
+            current = ""
+        else:
+            current += part
+    fields.append(current)
+    return [_unescape(f) for f in fields]
 
 
 def _parse(line: str) -> Property | None:
@@ -229,7 +241,7 @@ def contact_values(card: list[Property]) -> dict[str, Any]:
 
 
 def read_vcards(path: Path) -> list[tuple[int, dict[str, Any]]]:
-    raw = path.read_bytes()
+    raw = input_file(path, "a vCard file (.vcf)").read_bytes()
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:

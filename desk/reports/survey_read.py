@@ -15,18 +15,24 @@ from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
 from desk.core.errors import DeskError
+from desk.core.files import input_file
 from desk.reports.survey_edition import Edition, Question
 
 
 def open_book(path: Path) -> Any:
-    if path.is_dir():
-        raise DeskError(f"{path} is a folder, not an Excel workbook (.xlsx).")
+    input_file(path, "the survey workbook (.xlsx)")
+    if path.suffix.lower() not in (".xlsx", ".xlsm"):
+        raise DeskError(
+            f"{path} is not an Excel workbook (.xlsx); give the survey workbook desk wrote, "
+            "or a copy saved from Excel as .xlsx."
+        )
     try:
         return load_workbook(path, data_only=False)
-    except FileNotFoundError:
-        raise DeskError(f"No file at {path}.") from None
-    except (BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
-        raise DeskError(f"{path} is not an Excel workbook (.xlsx): {exc}") from None
+    except (BadZipFile, InvalidFileException, KeyError, OSError, ValueError):
+        raise DeskError(
+            f"{path} is not a readable Excel workbook (.xlsx): it is damaged or another "
+            "kind of file. Open it in Excel or LibreOffice and save it as .xlsx again."
+        ) from None
 
 
 def text(value: Any) -> str:

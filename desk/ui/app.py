@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from types import TracebackType
 
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from desk.core import db as dbmod
-from desk.core import holder
 from desk.core.errors import DeskError
 from desk.ui.fonts import load_fonts
 
@@ -22,13 +22,15 @@ def application() -> QApplication:
     return app
 
 
-def _report_unexpected(kind: type[BaseException], error: BaseException, tb: object) -> None:
+def _report_unexpected(
+    kind: type[BaseException], error: BaseException, tb: TracebackType | None
+) -> None:
     """A failure inside an event handler: logged, said in one sentence; the window stays
     open, since every write is one transaction and nothing was half-done."""
     from desk.core import crash
 
     if isinstance(error, KeyboardInterrupt):
-        sys.__excepthook__(kind, error, tb)  # type: ignore[arg-type]
+        sys.__excepthook__(kind, error, tb)
         return
     message = crash.one_line(error, crash.write_log(error))
     print(f"desk: {message}", file=sys.stderr)
@@ -36,23 +38,26 @@ def _report_unexpected(kind: type[BaseException], error: BaseException, tb: obje
         QMessageBox.warning(None, "Something went wrong", message)
 
 
-def run(path: Path) -> int:
+def run(path: Path, read_only: str | None = None) -> int:
     app = application()
     sys.excepthook = _report_unexpected
     from desk.ui.backup_service import hold_or_ask, start_backups
     from desk.ui.main_window import MainWindow
 
-    owner, go_on = hold_or_ask(path)  # one window per database; others read-only
-    if not go_on:
-        return 1
+    owner = None
+    if read_only is None:
+        owner, go_on, read_only = hold_or_ask(path)  # one window per database; others read-only
+        if not go_on:
+            return 1
     try:
-        database = dbmod.open_database(path) if owner else holder.open_read_only(path)
+        database = dbmod.open_database(path, read_only=read_only)
     except DeskError as exc:
         QMessageBox.critical(None, "desk cannot open the database", str(exc))
         return 1
+    from desk.ui.databases import remember
+
+    remember(path)
     window = MainWindow(database, path)
-    if owner is None:
-        window.setWindowTitle(f"desk - {path.name} (read-only)[*]")
     window.show()
     service = start_backups(window, path) if owner is not None else None
     code = app.exec()

@@ -138,19 +138,21 @@ def ask_read_only(parent: QWidget | None, info: dict[str, Any]) -> bool:
     return box.clickedButton() is read_only
 
 
-def hold_or_ask(path: Path) -> tuple[holder.Holder | None, bool]:
-    """(the lock, whether to go on). No lock and going on means open read-only."""
+def hold_or_ask(path: Path) -> tuple[holder.Holder | None, bool, str | None]:
+    """(the lock, whether to go on, why read-only). Going on without the lock means
+    opening read-only, for the reason given."""
     for _attempt in range(3):
         try:
             owner = holder.acquire(path)
         except DeskError:
-            return None, True  # no lock file can be made beside it: a read-only folder
+            # No lock file can be made beside it: a folder this user cannot write to.
+            return None, True, "its folder cannot be written to"
         if owner is not None:
-            return owner, True
+            return owner, True, None
         info = holder.current(path)
         if info is not None:
-            return None, ask_read_only(None, info)
-    return None, False
+            return None, ask_read_only(None, info), "another desk window has it open"
+    return None, False, None
 
 
 # -- restore -----------------------------------------------------------------------------
@@ -203,7 +205,7 @@ class RestoreDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
         self.table.itemSelectionChanged.connect(self._selection_changed)
-        self.table.doubleClicked.connect(lambda _index: self.accept())
+        self.table.activated.connect(lambda _index: self.accept())
         if self.found:
             self.table.selectRow(0)
         self._selection_changed()

@@ -36,7 +36,9 @@ class FileActions(QMainWindow):
             if not isinstance(exc, tasks.Cancelled):
                 QMessageBox.warning(self, title, str(exc))
 
-        task = tasks.run(self, title, tasks.on_own_connection(self.path, job), on_done, failed)
+        task = tasks.run(
+            self, title, tasks.on_own_connection(self.path, job, like=self.db), on_done, failed
+        )
         self._tasks.append(task)
         task.done.connect(lambda _r: self._tasks.remove(task))
         task.error.connect(lambda _e: self._tasks.remove(task))
@@ -126,8 +128,45 @@ class FileActions(QMainWindow):
         self.run_task("Importing", job, lambda _loaded: self.refresh_all())
 
     def load_demo(self) -> None:
-        self.run_task(
+        """The demo city in a file of its own, opened in its own window: fictional
+        records never mix with the user's."""
+        from desk.core.demo import holds_records
+        from desk.ui import databases
+
+        path = databases.demo_path()
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            database = dbmod.open_database(path, create=True)
+            try:
+                built = holds_records(database)
+            finally:
+                database.close()
+        except (OSError, dbmod.DeskError) as exc:
+            QMessageBox.warning(self, "The demo city", f"{path} could not be made: {exc}")
+            return
+        if built:
+            databases.remember(path)
+            databases.open_window(self, path)
+            return
+
+        def opened(_summary: object) -> None:
+            databases.remember(path)
+            databases.open_window(self, path)
+            self.statusBar().showMessage(f"The demo city opens in its own window ({path})", 8000)
+
+        def failed(exc: BaseException) -> None:
+            if not isinstance(exc, tasks.Cancelled):
+                QMessageBox.warning(self, "The demo city", str(exc))
+
+        task = tasks.run(
+            self,
             "Writing the demo city",
-            lambda database, progress: build_demo(database, progress=progress),
-            lambda _s: self.refresh_all(),
+            tasks.on_own_connection(
+                path, lambda database, progress: build_demo(database, progress=progress)
+            ),
+            opened,
+            failed,
         )
+        self._tasks.append(task)
+        task.done.connect(lambda _r: self._tasks.remove(task))
+        task.error.connect(lambda _e: self._tasks.remove(task))

@@ -11,9 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from desk.core import holder, records
-from desk.core.db import open_database
-from desk.core.errors import DeskError
+from desk.core import holder
 
 HOLD = """
 import sys, time
@@ -84,16 +82,3 @@ def test_describe_without_details() -> None:
     morning = dt.datetime.combine(dt.date.today(), dt.time(10, 2)).astimezone()
     text = holder.describe({"host": "LAPTOP", "pid": 42, "since": morning.isoformat()})
     assert text == "This database is open in desk on LAPTOP (process 42, since 10:02 AM)."
-
-
-def test_read_only_opening(db_path: Path) -> None:
-    database = open_database(db_path)
-    records.create(database, "organisation", {"name": "Kept"})
-    read_only = holder.open_read_only(db_path)
-    assert read_only.execute("SELECT name FROM organisations").fetchall() == [("Kept",)]
-    with pytest.raises(Exception, match="readonly"):
-        records.create(read_only, "organisation", {"name": "Not written"})
-    read_only.close()
-    database.close()
-    with pytest.raises(DeskError, match="No database"):
-        holder.open_read_only(db_path.with_name("missing.sqlite"))

@@ -4,13 +4,19 @@ and readable by other parsers."""
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
+import pytest
+import vobject
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from icalendar import Calendar
 
 from desk.core import records
-from desk.core.db import Database
+from desk.core.db import Database, open_database
 from desk.io.calendar import export_ics
+from desk.io.text import interchange_text
 from desk.io.vcard import export_vcards, read_vcards
 
 NOTE = "First line\r\nsecond; with, separators\rthird\x1b[31m red\\end"
@@ -55,3 +61,79 @@ def test_an_ics_description_reads_back_in_another_parser(db: Database, tmp_path:
         str(e.get("summary")): str(e.get("description") or "") for e in calendar.walk("VEVENT")
     }
     assert texts["Courtesy call (Mission\u2407 to Kobe)"] == READ_BACK
+
+
+# Any text a person could type or paste: every script, separators, controls, line ends
+# (NUL is refused when stored, with the field named: tested with the bad values).
+_TYPED = st.text(
+    alphabet=st.one_of(
+        st.characters(codec="utf-8", exclude_categories=("Cs",), exclude_characters="\x00"),
+        st.sampled_from(list(",;:\\\r\n\t\x1b\x07\u202e\u200f")),
+    ),
+    max_size=300,
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(family=_TYPED.filter(lambda t: t.strip()), notes=_TYPED)
+def test_any_typed_text_comes_back_through_desk_and_vobject(
+    tmp_path_factory: pytest.TempPathFactory, family: str, notes: str
+) -> None:
+    db = open_database(":memory:")
+    try:
+        records.create(db, "contact", {"family_name": family, "notes": notes})
+        stored = records.get(db, "contact", 1)
+        path = tmp_path_factory.mktemp("cards") / "cards.vcf"
+        export_vcards(db, path)
+    finally:
+        db.close()
+    expected_notes = interchange_text(stored["notes"])
+    (_row, values), *_ = read_vcards(path)
+    assert (values.get("notes") or "") == expected_notes
+    assert values["family_name"] == interchange_text(stored["family_name"])
+    card = vobject.readOne(path.read_text(encoding="utf-8"))
+    read_notes = card.contents["note"][0].value if "note" in card.contents else ""
+    assert read_notes == expected_notes
+    assert card.n.value.family == interchange_text(stored["family_name"])
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(title=_TYPED.filter(lambda t: t.strip()), notes=_TYPED)
+def test_any_typed_text_comes_back_through_icalendar_and_vobject(
+    tmp_path_factory: pytest.TempPathFactory, title: str, notes: str
+) -> None:
+    db = open_database(":memory:")
+    try:
+        visit = records.create(
+            db, "visit", {"title": "Mission", "direction": "outgoing", "start_date": "2027-05-11"}
+        ).id
+        records.create(
+            db,
+            "itinerary_item",
+            {
+                "visit_id": visit,
+                "title": title,
+                "starts_at": "2027-05-11T10:00",
+                "time_zone": "Asia/Tokyo",
+                "notes": notes,
+            },
+        )
+        stored = records.get(db, "itinerary_item", 1)
+        path = tmp_path_factory.mktemp("ics") / "desk.ics"
+        export_ics(db, path, since=None)
+    finally:
+        db.close()
+    raw = path.read_bytes()
+    expected = interchange_text(stored["notes"])
+    # The visit is an all-day event of its own; the item is the one that starts at 10.
+    ours = [
+        str(e.get("description") or "")
+        for e in Calendar.from_ical(raw).walk("VEVENT")
+        if "T" in e["dtstart"].to_ical().decode()
+    ]
+    assert ours == [expected]
+    theirs = vobject.readOne(raw.decode("utf-8"))
+    event = next(e for e in theirs.vevent_list if isinstance(e.dtstart.value, dt.datetime))
+    described = event.contents["description"][0].value if "description" in event.contents else ""
+    assert described == expected
+    assert interchange_text(stored["title"]) in event.summary.value

@@ -326,7 +326,7 @@ def test_check_finds_hand_edits(demo_db: Database, tmp_path: Path) -> None:
     assert any("Sheet 'Capacity', row 3" in p and "must be a number" in p for p in problems)
     junk = tmp_path / "junk.xlsx"
     junk.write_bytes(b"not a zip")
-    with pytest.raises(Exception, match="not an Excel workbook"):
+    with pytest.raises(Exception, match="not a readable Excel workbook"):
         check(junk)
 
 

@@ -124,9 +124,9 @@ def test_a_held_database_asks_before_opening_read_only(
     monkeypatch.setattr(
         backup_service, "ask_read_only", lambda _parent, info: asked.append(info) or True
     )
-    owner, go_on = backup_service.hold_or_ask(db_path)
-    assert owner is not None and go_on and asked == []
-    assert backup_service.hold_or_ask(db_path) == (None, True)
+    owner, go_on, why = backup_service.hold_or_ask(db_path)
+    assert owner is not None and go_on and why is None and asked == []
+    assert backup_service.hold_or_ask(db_path) == (None, True, "another desk window has it open")
     assert asked[0]["what"] == "window"
     owner.release()
 

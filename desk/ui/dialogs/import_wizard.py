@@ -295,7 +295,7 @@ class FinishPage(QWizardPage):
             self.status.setText(f"Nothing was imported: {exc}")
 
         self._task = tasks.run(
-            self, "Importing", tasks.on_own_connection(db_path, job), done, failed
+            self, "Importing", tasks.on_own_connection(db_path, job, like=wizard.db), done, failed
         )
 
     def isComplete(self) -> bool:

@@ -92,7 +92,7 @@ class GapsPage(QWizardPage):
             ]
         )
         self.view = row_table(self.model, "Gaps to fill")
-        self.view.doubleClicked.connect(lambda _i: self.fix())
+        self.view.activated.connect(lambda _i: self.fix())
         self.fix_button = QPushButton("Fix…")
         self.fix_button.clicked.connect(self.fix)
         self.summary = QLabel()
@@ -239,7 +239,7 @@ class ExportPage(QWizardPage):
         self._task = tasks.run(
             self,
             "Writing the survey workbook",
-            tasks.on_own_connection(db_path, job),
+            tasks.on_own_connection(db_path, job, like=self.wizard_.db),
             finished,
             failed,
         )

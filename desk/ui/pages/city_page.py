@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QScrollArea, QVB
 from desk.core import records
 from desk.core.db import Database
 from desk.core.operations import Changes
+from desk.ui.leave import confirm_leave as ask_to_leave
 from desk.ui.ops import operations_for
 from desk.ui.widgets.form import RecordForm
 
@@ -25,12 +26,16 @@ class CityPage(QWidget):
         self.heading.setFont(font)
         self.save_button = QPushButton("Save")
         self.save_button.clicked.connect(self.save)
+        self.revert_button = QPushButton("Revert")
+        self.revert_button.clicked.connect(self.revert)
+        self.form.dirty_changed.connect(self._dirty_changed)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.form)
         top = QHBoxLayout()
         top.addWidget(self.heading, 1)
         top.addWidget(self.save_button)
+        top.addWidget(self.revert_button)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(scroll, 1)
@@ -50,6 +55,7 @@ class CityPage(QWidget):
             if record_id
             else "Set up our city: name, home time zone, staffing and budget."
         )
+        self._update_buttons()
 
     def save(self) -> bool:
         record_id = self.record_id()
@@ -73,5 +79,20 @@ class CityPage(QWidget):
         )
         return done is not None
 
+    def _update_buttons(self) -> None:
+        dirty = self.form.dirty
+        self.save_button.setEnabled(not self.form.locked and (dirty or self.record_id() is None))
+        self.revert_button.setEnabled(dirty)
+
+    def _dirty_changed(self, dirty: bool) -> None:
+        self._update_buttons()
+        window = self.window()
+        if window is not None:
+            window.setWindowModified(dirty)
+
+    def revert(self) -> None:
+        self.form.mark_clean()
+        self.refresh()
+
     def confirm_leave(self) -> bool:
-        return not self.form.dirty or self.save()
+        return ask_to_leave(self, self.form, "our city's profile", self.save)

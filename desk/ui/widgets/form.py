@@ -34,6 +34,8 @@ class RecordForm(QWidget):
         self.spec = KINDS[kind_name]
         self.hidden = set(hidden)
         self.editors: dict[str, Editor] = {}
+        # A database open read-only: nothing typed could be saved, so nothing is typed.
+        self.locked = db.read_only is not None
         self.errors: dict[str, QLabel] = {}
         self._dirty = False
         self._loaded: dict[str, Any] = {}
@@ -68,6 +70,8 @@ class RecordForm(QWidget):
             layout.addRow(label, holder)
             self.editors[spec.name] = editor
             self.errors[spec.name] = error
+        if self.locked:
+            self.set_read_only(self.editors)
 
     # -- state -------------------------------------------------------------------------
     @property
@@ -118,7 +122,7 @@ class RecordForm(QWidget):
     def set_read_only(self, names: Iterable[str], read_only: bool = True) -> None:
         for name in names:
             if name in self.editors:
-                self.editors[name].set_read_only(read_only)
+                self.editors[name].set_read_only(read_only or self.locked)
 
     # -- errors ------------------------------------------------------------------------
     def clear_errors(self) -> None:

@@ -1,0 +1,307 @@
+"""Recovering what can still be read from a damaged database into a new file.
+
+SQLite stores each table as a tree of pages keyed by row id. When some pages are
+damaged, the rows on the others can still be read by asking for row ids past the bad
+ones. This walks every table that way, writes what it reads into a fresh database of
+this desk's schema, mends links left pointing at lost records, rebuilds the search
+index, and says table by table what could not be read. The damaged file is only read.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from desk.core.kinds import KINDS
+
+_FIRST_ROWID = -(2**63)
+_LARGEST_SKIP = 2**62
+_BATCH = 512
+
+# How internal tables are named to a user; record tables are named by their kind.
+_TABLE_WORDS = {
+    "history": "history entries",
+    "operations": "undo steps",
+    "import_batches": "import records",
+    "column_mappings": "remembered column mappings",
+}
+
+
+@dataclass
+class TableSalvage:
+    table: str
+    recovered: int = 0
+    expected: int | None = None  # None: the damaged file could not even count them
+    unreadable: list[tuple[int, int | None]] = field(default_factory=list)  # id ranges
+    failed_rows: int = 0  # read, but refused by this desk's schema
+    orphans_dropped: int = 0
+
+    @property
+    def complete(self) -> bool:
+        return not (self.unreadable or self.failed_rows or self.orphans_dropped) and (
+            self.expected is None or self.recovered >= self.expected
+        )
+
+
+@dataclass
+class Salvage:
+    path: Path
+    tables: list[TableSalvage]
+    links_cleared: int = 0
+
+    @property
+    def complete(self) -> bool:
+        return all(t.complete for t in self.tables) and not self.links_cleared
+
+    def recovered(self) -> int:
+        return sum(t.recovered for t in self.tables)
+
+    def losses(self) -> list[str]:
+        """One line per table that lost something, in words a user can act on."""
+        lines = []
+        for table in self.tables:
+            if table.complete:
+                continue
+            what = table_words(table.table)
+            parts = []
+            if table.expected is not None and table.expected > table.recovered:
+                parts.append(f"{table.recovered:,} of {table.expected:,} recovered")
+            else:
+                parts.append(f"{table.recovered:,} recovered")
+            for first, last in table.unreadable:
+                if last is None:
+                    parts.append(f"ids from {max(first, 1):,} on could not be read")
+                elif first == last:
+                    parts.append(f"id {first:,} could not be read")
+                else:
+                    parts.append(f"ids {max(first, 1):,}–{last:,} could not be read")
+            if table.failed_rows:
+                parts.append(f"{table.failed_rows:,} read but not valid")
+            if table.orphans_dropped:
+                parts.append(f"{table.orphans_dropped:,} belonged to lost records")
+            lines.append(f"{what}: " + "; ".join(parts) + ".")
+        if self.links_cleared:
+            lines.append(
+                f"{self.links_cleared:,} link(s) to lost records were cleared "
+                "(the records that held them are kept)."
+            )
+        return lines
+
+
+def table_words(table: str) -> str:
+    for spec in KINDS.values():
+        if spec.table == table:
+            return spec.plural
+    return _TABLE_WORDS.get(table, table.replace("_", " "))
+
+
+def salvage(source: Path, destination: Path) -> Salvage:
+    """Read what can be read of `source` into a new database at `destination` (which
+    must not exist). `source` is opened read-only and never changed."""
+    from desk.core import search
+    from desk.core.db import open_database
+
+    destination = Path(destination)
+    partial = destination.with_name(destination.name + ".partial")
+    partial.unlink(missing_ok=True)
+    src = _open_damaged(Path(source))
+    try:
+        fresh = open_database(partial, create=True)
+        try:
+            result = _copy_all(src, fresh.conn)
+            search.rebuild(fresh)
+        finally:
+            fresh.close()
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        for suffix in ("-wal", "-shm"):
+            Path(f"{partial}{suffix}").unlink(missing_ok=True)
+        raise
+    finally:
+        src.close()
+    partial.replace(destination)
+    result.path = destination
+    return result
+
+
+def recovered_name(path: Path) -> Path:
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    return path.with_name(f"{path.stem}.recovered-{stamp}.sqlite")
+
+
+def _open_damaged(path: Path) -> sqlite3.Connection:
+    uri = path.resolve().as_uri()
+    conn = sqlite3.connect(f"{uri}?mode=ro", uri=True)
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlite3.DatabaseError:
+        conn.close()
+        # The write-ahead log may be the unreadable part; the main file may still be.
+        conn = sqlite3.connect(f"{uri}?mode=ro&immutable=1", uri=True)
+    return conn
+
+
+def _copy_all(src: sqlite3.Connection, dest: sqlite3.Connection) -> Salvage:
+    tables = [
+        name
+        for (name,) in dest.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
+            "AND name NOT LIKE 'search_index%' ORDER BY rowid"
+        )
+    ]
+    result = Salvage(path=Path(), tables=[])
+    dest.execute("PRAGMA foreign_keys = OFF")
+    dest.execute("BEGIN IMMEDIATE")
+    try:
+        for table in tables:
+            result.tables.append(_copy_table(src, dest, table))
+        _keep_id_counters(src, dest)
+        result.links_cleared = _mend_links(dest, {t.table: t for t in result.tables})
+        dest.execute("COMMIT")
+    except BaseException:
+        dest.execute("ROLLBACK")
+        raise
+    dest.execute("PRAGMA foreign_keys = ON")
+    return result
+
+
+def _copy_table(src: sqlite3.Connection, dest: sqlite3.Connection, table: str) -> TableSalvage:
+    found = TableSalvage(table)
+    wanted = [row[1] for row in dest.execute(f'PRAGMA table_info("{table}")')]
+    try:
+        present = {row[1] for row in src.execute(f'PRAGMA table_info("{table}")')}
+    except sqlite3.DatabaseError:
+        present = set()
+    columns = [c for c in wanted if c in present]
+    if not columns:
+        found.unreadable.append((1, None))
+        return found
+    try:
+        found.expected = int(src.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0])
+    except sqlite3.DatabaseError:
+        found.expected = None
+    # Rows the fresh schema made for itself (such as the one city profile) give way.
+    dest.execute(f'DELETE FROM "{table}"')
+    names = ", ".join(f'"{c}"' for c in columns)
+    insert = (
+        f'INSERT OR REPLACE INTO "{table}" (rowid, {names}) '
+        f"VALUES (?, {', '.join('?' for _ in columns)})"
+    )
+    for rows in _readable_rows(src, table, names, found):
+        for row in rows:
+            try:
+                dest.execute(insert, row)
+                found.recovered += 1
+            except sqlite3.DatabaseError:
+                found.failed_rows += 1
+    return found
+
+
+def _readable_rows(
+    src: sqlite3.Connection, table: str, names: str, found: TableSalvage
+) -> Iterator[list[tuple[object, ...]]]:
+    query = f'SELECT rowid, {names} FROM "{table}" WHERE rowid > ? ORDER BY rowid LIMIT ?'
+    last, batch = _FIRST_ROWID, _BATCH
+    while True:
+        try:
+            rows = src.execute(query, (last, batch)).fetchall()
+        except sqlite3.DatabaseError:
+            if batch > 1:
+                batch = 1  # read up to the bad row one by one
+                continue
+            following = _next_readable(src, table, last)
+            found.unreadable.append((last + 1, None if following is None else following - 1))
+            if following is None:
+                return
+            last, batch = following - 1, _BATCH
+            continue
+        if not rows:
+            return
+        yield rows
+        last = int(rows[-1][0])
+        batch = _BATCH
+
+
+def _next_readable(src: sqlite3.Connection, table: str, after: int) -> int | None:
+    """The first row id past a damaged stretch that can be reached again, looking
+    further ahead each time (a damaged page holds a run of neighbouring ids)."""
+    step = 1
+    while step <= _LARGEST_SKIP:
+        probe = after + step
+        try:
+            row = src.execute(
+                f'SELECT rowid FROM "{table}" WHERE rowid > ? ORDER BY rowid LIMIT 1', (probe,)
+            ).fetchone()
+        except sqlite3.DatabaseError:
+            step *= 2
+            continue
+        if row is None:
+            return None
+        try:
+            src.execute(f'SELECT * FROM "{table}" WHERE rowid = ?', (row[0],)).fetchone()
+        except sqlite3.DatabaseError:
+            after = int(row[0])
+            step = 1
+            continue
+        return int(row[0])
+    return None
+
+
+def _keep_id_counters(src: sqlite3.Connection, dest: sqlite3.Connection) -> None:
+    """Ids are never reused, not even for records lost here: their history may survive."""
+    try:
+        counters = src.execute("SELECT name, seq FROM sqlite_sequence").fetchall()
+    except sqlite3.DatabaseError:
+        return
+    for name, seq in counters:
+        dest.execute(
+            "UPDATE sqlite_sequence SET seq = max(seq, ?) WHERE name = ?", (int(seq or 0), name)
+        )
+        dest.execute(
+            "INSERT INTO sqlite_sequence (name, seq) SELECT ?, ? "
+            "WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = ?)",
+            (name, int(seq or 0), name),
+        )
+
+
+def _mend_links(dest: sqlite3.Connection, found: dict[str, TableSalvage]) -> int:
+    """Links to records that were lost: an optional one is cleared, a row that cannot
+    exist without its parent goes (and is counted as lost)."""
+    cleared = 0
+    for _round in range(10):  # dropping a row can orphan its own children
+        broken = dest.execute("PRAGMA foreign_key_check").fetchall()
+        if not broken:
+            break
+        for table, rowid, _parent, fk_id in broken:
+            column = _fk_column(dest, table, fk_id)
+            if column is not None and not _not_null(dest, table, column):
+                try:
+                    dest.execute(
+                        f'UPDATE "{table}" SET "{column}" = NULL WHERE rowid = ?', (rowid,)
+                    )
+                    cleared += 1
+                    continue
+                except sqlite3.IntegrityError:
+                    pass  # the row means nothing without the link (a check says so)
+            gone = dest.execute(f'DELETE FROM "{table}" WHERE rowid = ?', (rowid,))
+            if gone.rowcount and table in found:
+                found[table].recovered -= 1
+                found[table].orphans_dropped += 1
+    return cleared
+
+
+def _fk_column(dest: sqlite3.Connection, table: str, fk_id: int) -> str | None:
+    for row in dest.execute(f'PRAGMA foreign_key_list("{table}")'):
+        if row[0] == fk_id:
+            return str(row[3])
+    return None
+
+
+def _not_null(dest: sqlite3.Connection, table: str, column: str) -> bool:
+    for row in dest.execute(f'PRAGMA table_info("{table}")'):
+        if row[1] == column:
+            return bool(row[3])
+    return False

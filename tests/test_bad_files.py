@@ -1,0 +1,127 @@
+"""Every command that reads a file, given every kind of wrong file: refused in one line that
+names the file, exit status 1, no traceback, and the database exactly as before."""
+
+from __future__ import annotations
+
+import hashlib
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from desk import cli
+from desk.core import db as dbmod
+from desk.core import records
+
+
+def _missing(folder: Path) -> Path:
+    return folder / "missing.dat"
+
+
+def _folder(folder: Path) -> Path:
+    path = folder / "a-folder.xlsx"
+    path.mkdir()
+    return path
+
+
+def _empty(folder: Path) -> Path:
+    path = folder / "empty.xlsx"
+    path.write_bytes(b"")
+    return path
+
+
+def _random(folder: Path) -> Path:
+    path = folder / "noise.csv"
+    path.write_bytes(bytes((i * 7919 + 13) % 256 for i in range(4096)))
+    return path
+
+
+def _zip_of_junk(folder: Path) -> Path:
+    path = folder / "not-a-workbook.xlsx"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("hello.txt", "hi")
+    return path
+
+
+def _truncated_zip(folder: Path) -> Path:
+    path = folder / "cut.xlsx"
+    path.write_bytes(b"PK\x03\x04" + b"junk" * 10)
+    return path
+
+
+def _pdf_named_json(folder: Path) -> Path:
+    path = folder / "dump.json"
+    path.write_bytes(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF")
+    return path
+
+
+BAD_FILES: dict[str, Callable[[Path], Path]] = {
+    "missing": _missing,
+    "folder": _folder,
+    "empty": _empty,
+    "random bytes": _random,
+    "zip of junk": _zip_of_junk,
+    "truncated zip": _truncated_zip,
+    "pdf named json": _pdf_named_json,
+}
+
+READERS: dict[str, Callable[[str], list[str]]] = {
+    "import partnerships": lambda f: ["import", "partnerships", f],
+    "import contacts": lambda f: ["import", "contacts", f],
+    "import vcard": lambda f: ["import", "vcard", f],
+    "import json": lambda f: ["import", "json", f, "--replace"],
+    "attach": lambda f: ["attach", "partnership", "1", f],
+    "survey check": lambda f: ["survey", "--check", f],
+    "survey compare": lambda f: ["survey", "--compare", f, f],
+    "survey aggregate": lambda f: ["survey", "--aggregate", f],
+    "restore": lambda f: ["restore", f],
+}
+
+# An empty file is a legitimate attachment (a placeholder scan); nothing else is.
+ACCEPTED = {("attach", "empty"), ("attach", "random bytes"), ("attach", "zip of junk")}
+ACCEPTED |= {("attach", "truncated zip"), ("attach", "pdf named json")}
+
+
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("files") / "city.sqlite"
+    db = dbmod.open_database(path)
+    records.create(db, "partnership", {"partner_name": "Kobe", "kind": "sister_city"})
+    db.close()
+    return path
+
+
+def _digest(path: Path) -> str:
+    db = dbmod.open_database(path)
+    try:
+        return hashlib.sha256("\n".join(db.conn.iterdump()).encode()).hexdigest()
+    finally:
+        db.close()
+
+
+@pytest.mark.parametrize("bad", BAD_FILES)
+@pytest.mark.parametrize("reader", READERS)
+def test_a_wrong_file_is_refused_in_one_line_naming_it(
+    reader: str,
+    bad: str,
+    seeded: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    backup_home: Path,
+) -> None:
+    if (reader, bad) in ACCEPTED:
+        pytest.skip("a legitimate input for this command")
+    database = tmp_path / "city.sqlite"
+    database.write_bytes(seeded.read_bytes())
+    before = _digest(database)
+    given = BAD_FILES[bad](tmp_path)
+    code = cli.main(["--db", str(database), *READERS[reader](str(given))])
+    out, err = capsys.readouterr()
+    assert code == 1, (out, err)
+    assert "Traceback" not in out + err
+    lines = [line for line in err.splitlines() if line.strip()]
+    assert len(lines) == 1, err
+    assert given.name in lines[0], lines[0]
+    assert "openpyxl" not in lines[0] and "zip" not in lines[0].split(given.name)[-1].lower()
+    assert _digest(database) == before
