@@ -1,0 +1,172 @@
+"""Today's agenda: sections by date, relative days, each item's parent, warnings for a
+troubled partnership, round anniversaries a year ahead, and ticking off in place."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from desk import cli
+from desk.core import agenda, records, undo
+from desk.core.db import Database
+from desk.core.words import ago, counted, due_in
+
+TODAY = dt.date(2026, 12, 5)
+
+
+def _day(offset: int) -> str:
+    return (TODAY + dt.timedelta(days=offset)).isoformat()
+
+
+@pytest.fixture
+def city(db: Database) -> Database:
+    kobe = records.create(
+        db,
+        "partnership",
+        {"partner_name": "Kobe", "kind": "sister_city", "established_date": "2002-03-20"},
+    ).id
+    records.create(
+        db,
+        "status_change",
+        {
+            "partnership_id": kobe,
+            "status": "active",
+            "changed_on": "2002-03-20",
+            "reason": "Signed",
+        },
+    )
+    lviv = records.create(db, "partnership", {"partner_name": "Lviv", "kind": "sister_city"}).id
+    records.create(
+        db,
+        "status_change",
+        {
+            "partnership_id": lviv,
+            "status": "suspended",
+            "changed_on": "2025-03-02",
+            "reason": "Council vote",
+        },
+    )
+    visit = records.create(
+        db,
+        "visit",
+        {
+            "title": "Mission to Kobe",
+            "direction": "outgoing",
+            "partnership_id": kobe,
+            "start_date": _day(3),
+            "end_date": _day(6),
+        },
+    ).id
+    for title, due, link in (
+        ("Send thank-you letters", _day(-173), {"visit_id": visit}),
+        ("Call the consulate", _day(0), {}),
+        ("Book interpreters", _day(2), {"visit_id": visit}),
+        ("Plan the youth exchange", _day(40), {"partnership_id": kobe}),
+        ("Write the annual letter", None, {"partnership_id": lviv}),
+    ):
+        records.create(db, "follow_up", {"title": title, "due_date": due, **link})
+    records.create(
+        db,
+        "agreement",
+        {
+            "title": "Cultural MOU",
+            "status": "in_force",
+            "partnership_id": lviv,
+            "expiry_date": _day(60),
+            "notice_days": 0,
+            "buffer_days": 30,
+        },
+    )
+    return db
+
+
+def test_items_fall_into_sections_with_counts_and_relative_days(city: Database) -> None:
+    found = agenda.build(city, TODAY)
+    titles = {s: [i.title for i in items] for s, items in found.sections.items()}
+    assert titles["overdue"] == ["Send thank-you letters"]
+    assert titles["today"] == ["Call the consulate"]
+    assert titles["week"] == ["Book interpreters", "Mission to Kobe"]
+    assert "Plan the youth exchange" in titles["later"]
+    assert found.counts == {"overdue": 1, "today": 1, "week": 2, "later": 4}
+    assert found.headline() == "1 overdue, 1 today, 2 this week, 4 later"
+    overdue = found.sections["overdue"][0]
+    assert overdue.when == "6 months overdue"
+    assert overdue.parent == "Visit: Mission to Kobe" and overdue.open_kind == "visit"
+    assert found.sections["week"][1].when == "in 3 days"
+
+
+def test_a_troubled_partnership_is_called_out_on_its_business(city: Database) -> None:
+    found = agenda.build(city, TODAY)
+    later = {i.title: i for i in found.sections["later"]}
+    decision = later["Decide on Cultural MOU"]
+    assert decision.warning == "Partnership suspended since March 2, 2025"
+    assert "Expires February 3, 2027" in decision.parent
+    assert later["Write the annual letter"].warning.startswith("Partnership suspended")
+    assert later["Write the annual letter"].when == "no date set"
+    assert later["Plan the youth exchange"].warning == ""
+
+
+def test_round_anniversaries_come_a_year_ahead_and_plain_ones_a_month(city: Database) -> None:
+    found = agenda.build(city, TODAY)
+    later = {i.title: i for i in found.sections["later"]}
+    assert "Kobe: 25 years since 2002" in later  # March 20, 2027: three and a half months
+    assert "plan how to mark it" in later["Kobe: 25 years since 2002"].parent
+    records.update(city, "partnership", 1, {"established_date": "2003-03-20"})
+    assert not any("Kobe:" in i.title for i in agenda.build(city, TODAY).sections["later"])
+    assert any(
+        "Kobe: 23 years" in i.title
+        for i in agenda.build(city, dt.date(2026, 3, 1)).sections["later"]
+    )
+
+
+def test_done_and_snooze_are_single_undoable_operations(city: Database) -> None:
+    found = agenda.build(city, TODAY)
+    overdue = found.sections["overdue"][0]
+    assert overdue.follow_up_id is not None
+    changes = agenda.mark_done(city, overdue.follow_up_id, TODAY)
+    assert changes.label == "Mark done “Send thank-you letters”"
+    assert agenda.build(city, TODAY).counts["overdue"] == 0
+    undo.undo(city)
+    assert agenda.build(city, TODAY).counts["overdue"] == 1
+    agenda.snooze(city, overdue.follow_up_id, TODAY + dt.timedelta(days=7))
+    moved = agenda.build(city, TODAY)
+    assert moved.counts["overdue"] == 0
+    assert "Send thank-you letters" in [i.title for i in moved.sections["week"]]
+
+
+def test_words_for_spans_and_counts() -> None:
+    assert [due_in(d) for d in (0, 1, -1, 3, -5, 20, -20, 90, -173, 800)] == [
+        "today",
+        "tomorrow",
+        "1 day overdue",
+        "in 3 days",
+        "5 days overdue",
+        "in 3 weeks",
+        "3 weeks overdue",
+        "in 3 months",
+        "6 months overdue",
+        "in 2 years",
+    ]
+    assert [ago(d) for d in (0, 1, 10, 45)] == ["today", "yesterday", "10 days ago", "6 weeks ago"]
+    assert counted(1, "visit") == "1 visit" and counted(2, "office held") == "2 offices held"
+    assert counted(1204, "entry") == "1,204 entries" and counted(0, "visit") == "0 visits"
+
+
+def test_the_command_line_shows_ticks_and_snoozes(
+    city: Database, db_path: object, capsys: pytest.CaptureFixture[str]
+) -> None:
+    city.close()
+    assert cli.main(["--db", str(db_path), "today", "--date", TODAY.isoformat()]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Saturday, December 5, 2026: 1 overdue, 1 today, 2 this week, 4 later.")
+    assert "OVERDUE (1)" in out and "6 months overdue  Send thank-you letters  [follow-up 1]" in out
+    assert "⚠ Partnership suspended since March 2, 2025" in out
+    assert cli.main(["--db", str(db_path), "done", "1"]) == 0
+    assert "Mark done “Send thank-you letters”" in capsys.readouterr().out
+    assert cli.main(["--db", str(db_path), "snooze", "2", "--days", "3"]) == 0
+    assert "now due" in capsys.readouterr().out
+    assert cli.main(["--db", str(db_path), "snooze", "2", "--until", "2001-01-01"]) == 1
+    assert "in the past" in capsys.readouterr().err
+    assert cli.main(["--db", str(db_path), "done", "999"]) == 1
+    assert "999" in capsys.readouterr().err

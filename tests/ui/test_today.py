@@ -1,0 +1,86 @@
+"""Today as a person uses it in the morning: read the date and the counts, open an item
+with Enter, tick a follow-up done, snooze another, all from the keyboard."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt
+
+from desk.core import queries, records
+from desk.core.dates import long_date
+from desk.core.db import Database
+
+
+def _day(offset: int) -> str:
+    return (dt.date.today() + dt.timedelta(days=offset)).isoformat()
+
+
+def _seed(db: Database) -> int:
+    records.create(db, "city", {"name": "Port Meridian", "time_zone": "America/Los_Angeles"})
+    visit = records.create(
+        db,
+        "visit",
+        {"title": "Mission to Kobe", "direction": "outgoing", "start_date": _day(2)},
+    ).id
+    records.create(
+        db,
+        "follow_up",
+        {"title": "Send thank-you letters", "due_date": _day(-20), "visit_id": visit},
+    )
+    records.create(db, "follow_up", {"title": "Call the consulate", "due_date": _day(0)})
+    return visit
+
+
+def test_today_triages_and_acts_from_the_keyboard(
+    make_window: Any, db: Database, db_path: Path, qtbot: Any
+) -> None:
+    visit = _seed(db)
+    window = make_window(db, db_path)
+    today = window.page("today")
+    assert today.date_label.text() == long_date(dt.date.today())
+    assert today.summary.text() == "1 overdue, 1 today, 1 this week, 0 later."
+    heads = [today.tree.topLevelItem(n).text(0) for n in range(today.tree.topLevelItemCount())]
+    assert heads == ["Overdue · 1", "Today · 1", "This week · 1", "Later · 0"]
+
+    # The first item is selected; it says what it belongs to and how late it is.
+    today.tree.setFocus()
+    entry = today.current_entry()
+    assert entry.title == "Send thank-you letters" and entry.when == "3 weeks overdue"
+    assert today.tree.currentItem().text(2) == "Visit: Mission to Kobe"
+
+    # Ctrl+D ticks it done; the list moves on and Undo is offered by name.
+    qtbot.keyClick(today.tree, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: today.summary.text().startswith("0 overdue"))
+    assert records.get(db, "follow_up", 1)["done_on"] == dt.date.today().isoformat()
+    assert "Mark done" in window.undo_action.text()
+
+    # Snooze the consulate call to tomorrow from the menu.
+    rows = today.entry_rows()
+    today.tree.setCurrentItem(next(r for r in rows if r.text(1) == "Call the consulate"))
+    today._fill_snooze_menu()
+    tomorrow = next(a for a in today.snooze_menu.actions() if a.text().startswith("Tomorrow"))
+    tomorrow.trigger()
+    assert records.get(db, "follow_up", 2)["due_date"] == _day(1)
+    assert today.summary.text() == "0 overdue, 0 today, 2 this week, 0 later."
+
+    # Enter on the visit opens it on its own page, focus on the record.
+    rows = today.entry_rows()
+    today.tree.setCurrentItem(next(r for r in rows if r.text(1) == "Mission to Kobe"))
+    qtbot.keyClick(today.tree, Qt.Key.Key_Return)
+    page = window.page("visit")
+    qtbot.waitUntil(lambda: window.current_page() is page)
+    assert page.current_id == visit
+    assert queries.count(db, "follow_up") == 2
+    window.close()
+
+
+def test_today_says_when_nothing_is_due(make_window: Any, db: Database, db_path: Path) -> None:
+    records.create(db, "city", {"name": "Port Meridian", "time_zone": "America/Los_Angeles"})
+    window = make_window(db, db_path)
+    today = window.page("today")
+    assert today.summary.text().startswith("Nothing is due")
+    assert not today.done_button.isEnabled() and not today.open_button.isEnabled()
+    window.close()
