@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from desk.core import attachments, money, queries, records
 from desk.core.db import Database
-from desk.core.kinds import KINDS
+from desk.core.kinds import KINDS, Field
 from desk.core.operations import Changes
 from desk.ui import times
 from desk.ui.dialogs.record_dialog import RecordDialog
@@ -54,26 +54,25 @@ def _columns(panel: LinksPanel, link: LinkSpec) -> list[Column]:
             field = spec.field_map.get(name)
             header = field.label if field else name.replace("_", " ").capitalize()
             if field is not None and field.type == "money":
-                out.append(
-                    Column(
-                        header,
-                        lambda r, f=field: money.text(r.get(f.name), r.get(f.currency_field or "")),
-                    )
-                )
+                out.append(Column(header, _money_value(field)))
             else:
-                out.append(
-                    Column(
-                        header,
-                        lambda r, f=field, n=name: (
-                            queries.display(db, f, r.get(n)) if f else str(r.get(n) or "")
-                        ),
-                    )
-                )
+                out.append(Column(header, _display_value(db, field, name)))
     return out
 
 
+def _money_value(field: Field) -> Callable[[Any], str]:
+    return lambda r: money.text(r.get(field.name), r.get(field.currency_field or ""))
+
+
+def _display_value(db: Database, field: Field | None, name: str) -> Callable[[Any], str]:
+    if field is None:
+        return lambda r: str(r.get(name) or "")
+    return lambda r: queries.display(db, field, r.get(name))
+
+
 class _RowsTab(QWidget):
-    """A read-only table of rows with a row of buttons under it; a double-click opens."""
+    """A read-only table of rows with a row of buttons under it; Enter or a double-click
+    opens."""
 
     def __init__(
         self,
@@ -85,7 +84,7 @@ class _RowsTab(QWidget):
         super().__init__()
         self.model = model
         self.view = row_table(model, name)
-        self.view.doubleClicked.connect(lambda _i: opener())
+        self.view.activated.connect(lambda _i: opener())
         row = QHBoxLayout()
         self.buttons: list[QPushButton] = []
         for text, slot in buttons:
@@ -215,6 +214,7 @@ class AttachmentsTab(_RowsTab):
         path, _ = QFileDialog.getOpenFileName(self, "Attach a file")
         if path:
             kind, record_id = self.panel.kind, self.panel.record_id
+            assert record_id is not None  # the panel is disabled while no record is shown
             operations_for(self.panel.db).run(
                 self,
                 lambda db: attachments.attach_file(db, kind, record_id, Path(path)),
@@ -287,8 +287,8 @@ class LinksPanel(QTabWidget):
             self.load(self.record_id)
 
     def tab(self, label: str) -> LinkTab | AttachmentsTab:
-        for n, tab in enumerate(self.tabs):
-            if self.tabText(n).split(" (")[0] == label:
+        for tab in self.tabs:
+            if self.tabText(self.indexOf(tab)).split(" (")[0] == label:
                 return tab
         raise KeyError(label)
 
@@ -296,9 +296,10 @@ class LinksPanel(QTabWidget):
         self.record_id = record_id
         self.home_zone = times.home_zone(self.db)
         self.setEnabled(record_id is not None)
-        for n, tab in enumerate(self.tabs):
+        for tab in self.tabs:
             if record_id is None:
                 tab.model.set_rows([])  # no record: nothing of the last one lingers
             count = tab.load(record_id) if record_id is not None else 0
             base = tab.link.label if isinstance(tab, LinkTab) else "Files"
-            self.setTabText(n, f"{base} ({count})" if count else base)
+            # By the tab itself, not its position: a page may put tabs of its own first.
+            self.setTabText(self.indexOf(tab), f"{base} ({count})" if count else base)

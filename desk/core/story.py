@@ -1,0 +1,180 @@
+"""A partnership at a glance: where it stands (status and since when, the next deadline,
+the last contact, open follow-ups) and its story, everything that happened newest first.
+
+Qt-free and reportlab-free: the partnership page shows it, `desk timeline` prints it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from desk.core.dates import month_day_year
+from desk.core.db import Database
+from desk.core.records import INITIAL_STATUS_REASON
+from desk.core.vocab import AGREEMENT_STATUSES, GIFT_DIRECTIONS, PARTNERSHIP_STATUSES, label
+from desk.core.words import ago, counted, due_in
+
+
+@dataclass(frozen=True)
+class Event:
+    on: str  # ISO date; sorted on as text
+    what: str
+    open_kind: str
+    open_id: int
+    rank: tuple[int, int] = (0, 0)  # the order of events on the same day, oldest first
+
+
+@dataclass(frozen=True)
+class Standing:
+    status: str
+    status_label: str
+    since: dt.date | None
+    reason: str
+    next_deadline: str  # "Decide on the Cultural MOU by February 3, 2027 (in 2 months)"
+    last_contact: str  # "Call with the consul, 3 weeks ago"
+    open_follow_ups: int
+    overdue_follow_ups: int
+
+    def lines(self) -> list[str]:
+        since = f" since {month_day_year(self.since)}" if self.since else ""
+        why = f" ({self.reason})" if self.reason else ""
+        follow = (
+            counted(self.open_follow_ups, "open follow-up") if self.open_follow_ups else "none open"
+        )
+        if self.overdue_follow_ups:
+            follow += f", {self.overdue_follow_ups:,} overdue"
+        return [
+            f"{self.status_label}{since}{why}",
+            f"Next deadline: {self.next_deadline or 'none'}",
+            f"Last contact: {self.last_contact or 'none recorded'}",
+            f"Follow-ups: {follow}",
+        ]
+
+
+def _date(text: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(text[:10]) if text else None
+    except ValueError:
+        return None
+
+
+def standing(db: Database, partnership_id: int, today: dt.date | None = None) -> Standing:
+    today = today or dt.date.today()
+    status, established = db.execute(
+        "SELECT status, established_date FROM partnerships WHERE id = ?", (partnership_id,)
+    ).fetchone()
+    change = db.execute(
+        "SELECT changed_on, reason FROM partnership_status_changes WHERE partnership_id = ? "
+        "ORDER BY changed_on DESC, id DESC LIMIT 1",
+        (partnership_id,),
+    ).fetchone()
+    since = _date(change[0]) if change else _date(established)
+    reason = change[1] if change and change[1] != INITIAL_STATUS_REASON else ""
+    deadline = db.execute(
+        "SELECT title, decision_deadline FROM agreements WHERE partnership_id = ? "
+        "AND status IN ('signed', 'in_force') AND decision_deadline >= ? "
+        "ORDER BY decision_deadline LIMIT 1",
+        (partnership_id, today.isoformat()),
+    ).fetchone()
+    next_deadline = ""
+    if deadline:
+        day = _date(deadline[1])
+        if day:
+            next_deadline = (
+                f"Decide on {deadline[0]} by {month_day_year(day)} ({due_in((day - today).days)})"
+            )
+    contact = db.execute(
+        "SELECT subject, occurred_on FROM interactions WHERE partnership_id = ? "
+        "AND occurred_on <= ? ORDER BY occurred_on DESC, id DESC LIMIT 1",
+        (partnership_id, today.isoformat()),
+    ).fetchone()
+    last_contact = ""
+    if contact:
+        day = _date(contact[1])
+        last_contact = f"{contact[0]}, {ago((today - day).days)}" if day else contact[0]
+    open_count, overdue = db.execute(
+        "SELECT count(*), coalesce(sum(due_date < ?), 0) FROM follow_ups f "
+        "WHERE done_on IS NULL AND (partnership_id = ? OR visit_id IN "
+        "(SELECT id FROM visits WHERE partnership_id = ?) OR agreement_id IN "
+        "(SELECT id FROM agreements WHERE partnership_id = ?))",
+        (today.isoformat(), partnership_id, partnership_id, partnership_id),
+    ).fetchone()
+    return Standing(
+        status,
+        PARTNERSHIP_STATUSES.get(status, status),
+        since,
+        reason or "",
+        next_deadline,
+        last_contact,
+        int(open_count),
+        int(overdue),
+    )
+
+
+def story(db: Database, partnership_id: int, today: dt.date | None = None) -> list[Event]:
+    """Everything that happened in the relationship, newest first: the founding, each
+    status change, agreements signed and ended, visits both ways, interactions and gifts;
+    visits still to come lead, marked as such."""
+    pid = partnership_id
+    now = (today or dt.date.today()).isoformat()
+    events: list[Event] = []
+    name, established = db.execute(
+        "SELECT partner_name, established_date FROM partnerships WHERE id = ?", (pid,)
+    ).fetchone()
+    if established:
+        events.append(
+            Event(established, f"Relationship with {name} established", "partnership", pid)
+        )
+    for sid, on, status, reason in db.execute(
+        "SELECT id, changed_on, status, reason FROM partnership_status_changes "
+        "WHERE partnership_id = ?",
+        (pid,),
+    ):
+        why = f": {reason}" if reason and reason != INITIAL_STATUS_REASON else ""
+        events.append(
+            Event(
+                on,
+                f"Status: {PARTNERSHIP_STATUSES.get(status, status)}{why}",
+                "partnership",
+                pid,
+                (1, sid),
+            )
+        )
+    for aid, title, signed, expiry, status in db.execute(
+        "SELECT id, title, signed_date, expiry_date, status FROM agreements "
+        "WHERE partnership_id = ?",
+        (pid,),
+    ):
+        if signed:
+            events.append(Event(signed, f"Agreement signed: {title}", "agreement", aid, (2, aid)))
+        if expiry and status in ("expired", "terminated"):
+            ended = label(AGREEMENT_STATUSES, status)
+            events.append(
+                Event(expiry, f"Agreement {ended.lower()}: {title}", "agreement", aid, (2, aid))
+            )
+    for vid, title, start, direction, status in db.execute(
+        "SELECT id, title, start_date, direction, status FROM visits WHERE partnership_id = ?",
+        (pid,),
+    ):
+        if not start or status in ("cancelled", "declined"):
+            continue
+        way = "Delegation received" if direction == "incoming" else "Mission"
+        if start > now:
+            way = "Coming up: delegation" if direction == "incoming" else "Coming up: mission"
+        events.append(Event(start, f"{way}: {title}", "visit", vid, (3, vid)))
+    for iid, on, subject in db.execute(
+        "SELECT id, occurred_on, subject FROM interactions WHERE partnership_id = ?", (pid,)
+    ):
+        events.append(Event(on, subject, "interaction", iid, (4, iid)))
+    for gid, on, description, direction, start in db.execute(
+        "SELECT g.id, g.exchanged_on, g.description, g.direction, v.start_date FROM gifts g "
+        "JOIN visits v ON v.id = g.visit_id WHERE v.partnership_id = ?",
+        (pid,),
+    ):
+        when = on or start
+        if when and when <= now:
+            way = label(GIFT_DIRECTIONS, direction)
+            events.append(Event(when, f"Gift {way.lower()}: {description}", "gift", gid, (5, gid)))
+    events.sort(key=lambda e: (e.on, e.rank), reverse=True)
+    return events
