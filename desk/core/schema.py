@@ -468,12 +468,21 @@ ALTER TABLE contacts ADD COLUMN bio TEXT;
 ALTER TABLE city_profile ADD COLUMN travel_emergency TEXT;
 """
 
+
 # Append only. Each entry: (name, function applied inside one transaction).
+def _index_held_records(conn: sqlite3.Connection) -> None:
+    from desk.core import search
+
+    for kind in ("itinerary_item", "interaction", "follow_up", "gift"):
+        search.index_kind(conn, kind)
+
+
 MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], None]]] = [
     ("initial schema", _sql(_V1)),
     ("import batches and remembered mappings", _sql(_V2)),
     ("operations: undo, redo and the trash", _sql(_V3)),
     ("the briefing book: logistics, meeting plans, biographies", _sql(_V4)),
+    ("search finds itinerary items, interactions, follow-ups and gifts", _index_held_records),
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

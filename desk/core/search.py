@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+import sqlite3
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -141,6 +142,36 @@ def _visit(row: dict[str, Any]) -> tuple[str, str]:
     )
 
 
+def _itinerary_item(row: dict[str, Any]) -> tuple[str, str]:
+    return row["title"], _join(
+        row.get("place"),
+        row.get("address"),
+        row.get("counterpart"),
+        row.get("purpose"),
+        row.get("our_attendees"),
+        row.get("their_attendees"),
+        row.get("run_of_show"),
+        row.get("talking_points"),
+        row.get("likely_asks"),
+        row.get("sensitivities"),
+        row.get("notes"),
+    )
+
+
+def _gift(row: dict[str, Any]) -> tuple[str, str]:
+    return row["description"], _join(row.get("giver"), row.get("recipient"), row.get("notes"))
+
+
+def _interaction(row: dict[str, Any]) -> tuple[str, str]:
+    return row["subject"], _join(row.get("notes"))
+
+
+def _follow_up(row: dict[str, Any]) -> tuple[str, str]:
+    return row["title"], _join(row.get("notes"))
+
+
+# Order matters: each kind's number (its position) is part of its index entries' rowids,
+# so new kinds are added at the end.
 DOCUMENTS: dict[str, Callable[[dict[str, Any]], tuple[str, str]]] = {
     "contact": _contact,
     "organisation": _organisation,
@@ -148,7 +179,24 @@ DOCUMENTS: dict[str, Callable[[dict[str, Any]], tuple[str, str]]] = {
     "agreement": _agreement,
     "network": _network,
     "visit": _visit,
+    "itinerary_item": _itinerary_item,
+    "interaction": _interaction,
+    "follow_up": _follow_up,
+    "gift": _gift,
 }
+# How search results are listed: the records people look for first, then what they hold.
+SHOWN_ORDER = (
+    "partnership",
+    "contact",
+    "organisation",
+    "agreement",
+    "visit",
+    "network",
+    "itinerary_item",
+    "interaction",
+    "follow_up",
+    "gift",
+)
 assert set(DOCUMENTS) == {k.name for k in KINDS.values() if k.searchable}
 
 
@@ -192,6 +240,14 @@ def reindex(db: Database, kind: str, row: dict[str, Any]) -> None:
 def unindex(db: Database, kind: str, record_id: int) -> None:
     if kind in DOCUMENTS:
         db.execute("DELETE FROM search_index WHERE rowid = ?", (_rowid(kind, record_id),))
+
+
+def index_kind(conn: sqlite3.Connection, kind: str) -> None:
+    """Index every record of one kind (a migration that makes a kind searchable)."""
+    cursor = conn.execute(f"SELECT * FROM {KINDS[kind].table}")
+    names = [d[0] for d in cursor.description]
+    rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+    conn.executemany(_INSERT, [_entry(kind, row, DOCUMENTS[kind]) for row in rows])
 
 
 def index_rows(db: Database, kind: str, rows: Iterable[dict[str, Any]]) -> None:
@@ -264,6 +320,8 @@ class Hit:
     record_id: int
     title: str
     snippet: str
+    parent: str = ""  # "Visit: Mission to Matsue" for what lives inside another record
+    marked_title: str = ""  # the title with the matched words between the marks
 
 
 def search(
@@ -288,16 +346,45 @@ def search(
         within = " OR ".join(f"k{kind}" for kind in group)
         query = f"tag : ({within}) AND {{title body folded}} : ({expression})"
         rows = db.execute(
-            "SELECT kind, record_id, snippet(search_index, 3, ?, ?, '…', 12) "
+            "SELECT kind, record_id, snippet(search_index, 3, ?, ?, '…', 12), "
+            "highlight(search_index, 2, ?, ?) "
             "FROM search_index WHERE search_index MATCH ? "
             "ORDER BY bm25(search_index, 0, 0, 10.0, 1.0, 1.0, 0) LIMIT ?",
-            [*marks, query, per_kind or limit],
+            [*marks, *marks, query, per_kind or limit],
         ).fetchall()
         hits += [
-            Hit(kind, record_id, _title(db, kind, record_id), _unsegment(snippet))
-            for kind, record_id, snippet in rows
+            Hit(
+                kind,
+                record_id,
+                _title(db, kind, record_id),
+                _unsegment(snippet),
+                parent_line(db, kind, record_id),
+                _unsegment(marked),
+            )
+            for kind, record_id, snippet, marked in rows
         ]
     return hits
+
+
+# What an itinerary item, interaction, follow-up or gift belongs to, first found first.
+_PARENTS = ("visit_id", "partnership_id", "agreement_id", "contact_id")
+
+
+def parent_line(db: Database, kind: str, record_id: int) -> str:
+    """'Visit: Mission to Matsue': the record a found item lives in, to tell apart five
+    follow-ups that all say 'Send thank-you letters'."""
+    spec = KINDS[kind]
+    links = [f for f in spec.fields if f.type == "ref" and f.name in _PARENTS and f.ref]
+    if not links:
+        return ""
+    row = db.execute(
+        f"SELECT {', '.join(f.name for f in links)} FROM {spec.table} WHERE id = ?",
+        (record_id,),
+    ).fetchone()
+    for link, value in zip(links, row or (), strict=False):
+        if value is not None and link.ref:
+            return f"{KINDS[link.ref].label}: {_title(db, link.ref, value)}"
+    return ""
 
 
 def _title(db: Database, kind: str, record_id: int) -> str:

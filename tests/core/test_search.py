@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from desk.core import records, search
 from desk.core.db import Database
+from desk.core.search import index_gaps
 
 
 @pytest.fixture
@@ -117,3 +120,64 @@ def test_search_covers_every_searchable_kind(db: Database) -> None:
 def test_snippets_show_cjk_as_written(db: Database, people: dict[str, int]) -> None:
     hit = search.search(db, "山田")[0]
     assert "[山田]" in hit.snippet
+
+
+def test_search_finds_what_a_person_wrote_inside_a_visit_and_says_where(db: Database) -> None:
+    visit = records.create(db, "visit", {"title": "Mission to Kobe", "direction": "outgoing"}).id
+    partner = records.create(db, "partnership", {"partner_name": "Kobe", "kind": "sister_city"}).id
+    records.create(
+        db,
+        "itinerary_item",
+        {
+            "visit_id": visit,
+            "title": "Courtesy call on the Mayor",
+            "starts_at": "2027-05-11T10:00",
+            "time_zone": "Asia/Tokyo",
+            "talking_points": "Thank them for the cherry trees",
+        },
+    )
+    records.create(
+        db,
+        "gift",
+        {"visit_id": visit, "direction": "given", "description": "Pendleton blanket"},
+    )
+    records.create(
+        db,
+        "interaction",
+        {"occurred_on": "2026-01-05", "subject": "Call with the consul", "partnership_id": partner},
+    )
+    records.create(db, "follow_up", {"title": "Send thank-you letters", "visit_id": visit})
+    found = {
+        text: [(h.kind, h.parent) for h in search.search(db, text)]
+        for text in ("courtesy call", "cherry", "pendleton", "consul", "thank-you letters")
+    }
+    assert found["courtesy call"] == [("itinerary_item", "Visit: Mission to Kobe")]
+    assert found["cherry"] == [("itinerary_item", "Visit: Mission to Kobe")]
+    assert found["pendleton"] == [("gift", "Visit: Mission to Kobe")]
+    assert found["consul"] == [("interaction", "Partnership: Kobe")]
+    assert found["thank-you letters"] == [("follow_up", "Visit: Mission to Kobe")]
+    # Edits and deletes follow into the index, as for every other kind.
+    records.update(db, "follow_up", 1, {"title": "Send the photos"})
+    assert search.search(db, "thank-you letters") == []
+    assert index_gaps(db) == 0
+
+
+def test_an_older_database_gets_the_new_kinds_indexed_when_opened(tmp_path: Path) -> None:
+    import sqlite3
+
+    from desk.core.db import open_database
+
+    path = tmp_path / "old.sqlite"
+    db = open_database(path)
+    records.create(db, "follow_up", {"title": "Send thank-you letters"})
+    db.execute("DELETE FROM search_index WHERE kind = 'follow_up'")
+    db.close()
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA user_version = 4")
+    conn.close()
+    db = open_database(path)
+    try:
+        assert [h.kind for h in search.search(db, "thank-you")] == ["follow_up"]
+        assert index_gaps(db) == 0
+    finally:
+        db.close()
