@@ -10,7 +10,6 @@ import argparse
 import datetime as dt
 import json
 import os
-import sqlite3
 import sys
 import unicodedata
 from collections.abc import Sequence
@@ -18,8 +17,11 @@ from pathlib import Path
 from typing import Any
 
 from desk import __version__
+from desk.cli_args import count
 from desk.cli_backups import BACKUP_COMMANDS, add_backup_parsers, run_backups
+from desk.cli_check import add_check_parser, run_check
 from desk.cli_reports import REPORT_COMMANDS, add_report_parsers, run_report
+from desk.cli_today import TODAY_COMMANDS, add_today_parsers, run_today
 from desk.cli_transfer import (
     TRANSFER_COMMANDS,
     add_transfer_parsers,
@@ -30,7 +32,7 @@ from desk.cli_undo import UNDO_COMMANDS, add_undo_parsers, run_undo
 from desk.core import attachments, queries, records, search
 from desk.core import db as dbmod
 from desk.core.dates import short_moment
-from desk.core.errors import DeskError
+from desk.core.errors import DeskError, ReadOnlyDatabase
 from desk.core.kinds import KINDS, Kind, kind
 from desk.paths import default_db_path
 from desk.terminal import PrintableStream
@@ -48,6 +50,11 @@ def _parser() -> argparse.ArgumentParser:
         type=Path,
         default=None,
         help="database file (default: $DESK_DB, else desk.sqlite in the user data folder)",
+    )
+    parser.add_argument(
+        "--read-only",
+        action="store_true",
+        help="open the database for reading only; commands that would change it are refused",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
@@ -82,7 +89,7 @@ def _parser() -> argparse.ArgumentParser:
         metavar="FIELD=VALUE",
         help="only records whose field equals the value (repeatable)",
     )
-    lister.add_argument("--limit", type=int, default=None)
+    lister.add_argument("--limit", type=count, default=None)
     lister.add_argument("--json", action="store_true", help="print JSON")
 
     show = sub.add_parser("show", help="show one record and what links to it")
@@ -93,7 +100,7 @@ def _parser() -> argparse.ArgumentParser:
     finder = sub.add_parser("search", help="search every kind of record")
     finder.add_argument("text")
     finder.add_argument("--kind", action="append", default=None, help="limit to a kind")
-    finder.add_argument("--limit", type=int, default=50)
+    finder.add_argument("--limit", type=count, default=50)
     finder.add_argument("--json", action="store_true")
 
     add = sub.add_parser("add", help="create a record: desk add contact family_name=Sato ...")
@@ -141,12 +148,12 @@ def _parser() -> argparse.ArgumentParser:
     add_backup_parsers(sub)
 
     add_undo_parsers(sub)
+    add_today_parsers(sub)
 
     backup = sub.add_parser("backup", help="write a consistent copy of the database")
     backup.add_argument("--out", type=Path, required=True)
 
-    check = sub.add_parser("check", help="check integrity; exit status 0 only when sound")
-    check.add_argument("--repair", action="store_true", help="rebuild the search index")
+    add_check_parser(sub)
     return parser
 
 
@@ -258,11 +265,13 @@ def _cmd_search(db: dbmod.Database, args: argparse.Namespace) -> int:
         print("No matches.")
         return 0
     current = None
-    for hit in sorted(hits, key=lambda h: list(search.DOCUMENTS).index(h.kind)):
+    for hit in sorted(hits, key=lambda h: search.SHOWN_ORDER.index(h.kind)):
         if hit.kind != current:
             current = hit.kind
             print(f"\n{KINDS[hit.kind].plural}")
-        print(f"  #{hit.record_id}  {hit.title}  -  {hit.snippet}")
+        inside = f"  ({hit.parent})" if hit.parent else ""
+        around = f"  -  {hit.snippet}" if hit.snippet else ""
+        print(f"  #{hit.record_id}  {hit.title}{inside}{around}")
     return 0
 
 
@@ -308,47 +317,26 @@ def _cmd_history(db: dbmod.Database, args: argparse.Namespace) -> int:
     return 0
 
 
-def _cmd_check(db: dbmod.Database, args: argparse.Namespace, path: Path) -> int:
-    if args.repair:
-        # A copy first: a repair that goes wrong must leave something to go back to.
-        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-        copy = dbmod.backup(db, path.with_name(f"{path.stem}.before-repair-{stamp}.sqlite"))
-        print(f"Copy taken first: {copy}")
-        try:
-            search.rebuild(db)
-        except sqlite3.DatabaseError as exc:
-            print(
-                f"PROBLEM: the search index is too damaged to rebuild in place ({exc}). "
-                "The records themselves are readable: 'desk export json' them and "
-                "'desk import json' the file into a new database."
-            )
-            return 1
-        print("Search index rebuilt from the records.")
-    report = dbmod.check(db)
-    print(f"Schema version {report.schema_version}.")
-    for problem in report.problems:
-        print(f"PROBLEM: {problem}")
-    print("The database is sound." if report.ok else f"{len(report.problems)} problem(s).")
-    return 0 if report.ok else 1
-
-
 def _run(args: argparse.Namespace, path: Path, named_db: bool = True) -> int:
     if args.command == "survey" and (args.check or args.compare or args.aggregate):
         return run_report(None, args)  # reads workbooks only; no database needed
+    if args.read_only and (
+        args.command == "restore" or (args.command == "import" and args.what == "json")
+    ):
+        raise ReadOnlyDatabase(
+            f"'desk {args.command}' changes the database; it was opened with --read-only."
+        )
     if args.command == "import" and args.what == "json":
         return import_dump(args, path)
     if args.command in BACKUP_COMMANDS:
         return run_backups(None, args, path)  # work on the file, not an open database
-    try:
-        # Only a command that makes a database may make one where none is; a mistyped
-        # --db must not leave a new empty database behind.
-        creates = args.command in ("demo", "import")  # moving in starts a database
-        database = dbmod.open_database(path, create=creates or not named_db)
-    except dbmod.DatabaseDamaged as exc:
-        if args.command != "check":
-            raise
-        print(f"PROBLEM: {exc}")
-        return 1
+    read_only = "opened with --read-only" if args.read_only else None
+    if args.command == "check":
+        return run_check(args, path, read_only)
+    # Only a command that makes a database may make one where none is; a mistyped --db
+    # must not leave a new empty database behind.
+    creates = args.command in ("demo", "import")  # moving in starts a database
+    database = dbmod.open_database(path, create=creates or not named_db, read_only=read_only)
     try:
         return _dispatch(database, args, path)
     finally:
@@ -389,6 +377,7 @@ def _dispatch(db: dbmod.Database, args: argparse.Namespace, path: Path) -> int:
             print(field_guide(spec))
             return 0
         new_id = records.create(db, spec.name, _values(args.values)).id
+        assert new_id is not None  # create() reports the new record's id
         if args.json:
             _print_json(records.get(db, spec.name, new_id))
         else:
@@ -423,17 +412,17 @@ def _dispatch(db: dbmod.Database, args: argparse.Namespace, path: Path) -> int:
         return run_report(db, args)
     if command in UNDO_COMMANDS:
         return run_undo(db, args)
+    if command in TODAY_COMMANDS:
+        return run_today(db, args)
     if command in TRANSFER_COMMANDS:
         return run_transfer(db, args)
     if command == "backup":
         print(f"Backup written to {dbmod.backup(db, args.out)}")
         return 0
-    if command == "check":
-        return _cmd_check(db, args, path)
     raise AssertionError(command)
 
 
-def _gui(path: Path) -> int:
+def _gui(path: Path, read_only: bool = False) -> int:
     if (
         sys.platform.startswith("linux")
         and not os.environ.get("DISPLAY")
@@ -447,12 +436,12 @@ def _gui(path: Path) -> int:
         )
     from desk.ui.app import run
 
-    return run(path)
+    return run(path, read_only="opened with --read-only" if read_only else None)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     out, err = sys.stdout, sys.stderr
-    sys.stdout, sys.stderr = PrintableStream(out), PrintableStream(err)  # type: ignore[assignment]
+    sys.stdout, sys.stderr = PrintableStream(out), PrintableStream(err)
     try:
         return _main(argv)
     finally:
@@ -464,7 +453,7 @@ def _main(argv: Sequence[str] | None) -> int:
     path = args.db or default_db_path()
     try:
         if args.command in (None, "gui"):
-            return _gui(path)
+            return _gui(path, args.read_only)
         return _run(args, path, named_db=args.db is not None)
     except DeskError as exc:
         print(f"desk: {exc}", file=sys.stderr)

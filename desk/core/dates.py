@@ -6,6 +6,7 @@ ISO-8601; moments (operation times, backups) are stored in UTC and shown in loca
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 
 _MONTHS = [
@@ -98,18 +99,89 @@ def relative_days(days: int) -> str:
     return f"in {days:,} days" if days > 0 else f"{-days:,} days ago"
 
 
+def utc_offset(zone: str, at: dt.datetime) -> str:
+    """'UTC+9', 'UTC-3', 'UTC+5:30', 'UTC': the offset of a zone at a moment."""
+    from zoneinfo import ZoneInfo
+
+    offset = at.replace(tzinfo=ZoneInfo(zone)).utcoffset() or dt.timedelta()
+    minutes = int(offset.total_seconds() // 60)
+    if not minutes:
+        return "UTC"
+    sign = "+" if minutes >= 0 else "-"
+    hours, rest = divmod(abs(minutes), 60)
+    return f"UTC{sign}{hours}" + (f":{rest:02d}" if rest else "")
+
+
+def short_day_time(moment: dt.datetime) -> str:
+    """'Mon, Apr 5, 10:00 AM': a moment within a trip, where the year goes without
+    saying."""
+    day = f"{_DAYS[moment.weekday()][:3]}, {_MONTHS[moment.month - 1][:3]} {moment.day}"
+    return f"{day}, {clock(moment)}"
+
+
+def local_zone() -> str:
+    """This computer's time zone by name (America/Chicago), for a city that has not said
+    its own yet; UTC when the system does not say."""
+    import os
+    from pathlib import Path
+    from zoneinfo import ZoneInfo
+
+    candidates = [os.environ.get("TZ", "").lstrip(":")]
+    with contextlib.suppress(OSError):
+        candidates.append(Path("/etc/timezone").read_text(encoding="utf-8").strip())
+    try:
+        target = str(Path("/etc/localtime").resolve())
+        if "zoneinfo/" in target:
+            candidates.append(target.split("zoneinfo/", 1)[1])
+    except OSError:
+        pass
+    for name in candidates:
+        if not name:
+            continue
+        try:
+            ZoneInfo(name)
+        except (ValueError, KeyError, OSError):
+            continue
+        return name
+    return "UTC"
+
+
 def zone_label(zone: str, at: dt.datetime | None = None, place: str | None = None) -> str:
     """'Tokyo (UTC+9)', 'Sao Paulo (UTC-3)': a place and an offset nobody misreads, where
     abbreviations are ambiguous ('CST' is Taipei, Shanghai and Chicago) or absent ('+04').
     `place` names the clock where the zone's own city would mislead (a home city that is
     not Los Angeles)."""
-    from zoneinfo import ZoneInfo
-
     moment = (at or dt.datetime.now()).replace(tzinfo=None)
-    offset = moment.replace(tzinfo=ZoneInfo(zone)).utcoffset() or dt.timedelta()
-    minutes = int(offset.total_seconds() // 60)
-    sign = "+" if minutes >= 0 else "-"
-    hours, rest = divmod(abs(minutes), 60)
-    utc = f"UTC{sign}{hours}" + (f":{rest:02d}" if rest else "") if minutes else "UTC"
+    utc = utc_offset(zone, moment)
     place = place or zone.rsplit("/", 1)[-1].replace("_", " ")
     return utc if zone in ("UTC", "Etc/UTC") else f"{place} ({utc})"
+
+
+# Whole dates as people type them in the U.S. and in partners' own papers. Month first
+# for slashes (the U.S. reading); day first for dots, as in Europe.
+_TYPED_FORMATS = (
+    "%Y-%m-%d",
+    "%Y/%m/%d",
+    "%m/%d/%Y",
+    "%m/%d/%y",
+    "%m-%d-%Y",
+    "%d.%m.%Y",
+    "%B %d %Y",
+    "%b %d %Y",
+    "%d %B %Y",
+    "%d %b %Y",
+    "%A %B %d %Y",
+    "%a %b %d %Y",
+)
+
+
+def parse_typed(text: str) -> dt.date:
+    """A whole date as typed: 2025-04-08, 4/8/2025, 4/8/25, April 8, 2025, 8 April 2025,
+    Tuesday, April 8, 2025, 08.04.2025. ValueError when it is none of these."""
+    words = " ".join(text.replace(",", " ").replace("Sept ", "Sep ").split())
+    for pattern in _TYPED_FORMATS:
+        try:
+            return dt.datetime.strptime(words, pattern).date()
+        except ValueError:
+            continue
+    raise ValueError(text)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from dataclasses import dataclass
 from typing import Any
@@ -29,10 +30,21 @@ def person_name(contact: dict[str, Any] | None) -> str:
     return " ".join(p for p in parts if p)
 
 
-def display(db: Database | None, spec: Field, value: Any, row: dict[str, Any] | None = None) -> str:
-    """How a stored value reads to a person."""
+def display(
+    db: Database | None,
+    spec: Field,
+    value: Any,
+    row: dict[str, Any] | None = None,
+    *,
+    with_id: bool = False,
+) -> str:
+    """How a stored value reads to a person: dates in the U.S. short style, choices by
+    their label, a linked record by its name (and its number, where the reader types
+    numbers back: the command line)."""
     if value is None or value == "":
         return ""
+    if spec.type in ("date", "datetime") and isinstance(value, str):
+        return _date_text(value, spec.type)
     if spec.type == "enum" and spec.vocab:
         return spec.vocab.get(value, value)
     if spec.type == "enum_list" and spec.vocab:
@@ -53,17 +65,67 @@ def display(db: Database | None, spec: Field, value: Any, row: dict[str, Any] | 
         )
     if spec.type == "ref" and db is not None and spec.ref:
         target = KINDS[spec.ref]
-        row = db.execute(
+        found = db.execute(
             f"SELECT {target.title_sql} FROM {target.table} WHERE id = ?", (value,)
         ).fetchone()
-        return f"{row[0]} (#{value})" if row else f"#{value}"
+        if found is None:
+            return f"#{value}" if with_id else "(missing)"
+        return f"{found[0]} (#{value})" if with_id else str(found[0])
     return str(value)
 
 
+def _date_text(value: str, kind: str) -> str:
+    from desk.core.dates import short_date, short_when
+
+    try:
+        if kind == "date" or len(value) <= 10:
+            return short_date(value)
+        return short_when(dt.datetime.fromisoformat(value))
+    except ValueError:
+        return value  # a stored value from before validation was strict: shown as it is
+
+
+@dataclass(frozen=True)
+class Derived:
+    """A list column that is not a field of the record but tells records apart: an
+    agreement's partner, a contact's organization. `sql` is read over the kind's table."""
+
+    label: str
+    sql: str
+
+
+def _name_of(table: str, column: str, parent: str, key: str) -> str:
+    return f"(SELECT {column} FROM {parent} WHERE {parent}.id = {table}.{key})"
+
+
+DERIVED: dict[str, dict[str, Derived]] = {
+    "agreement": {
+        "partner": Derived(
+            "Partner", _name_of("agreements", "partner_name", "partnerships", "partnership_id")
+        ),
+    },
+    "visit": {
+        "partner": Derived(
+            "Partner", _name_of("visits", "partner_name", "partnerships", "partnership_id")
+        ),
+    },
+    "contact": {
+        "organisation": Derived(
+            "Organization", _name_of("contacts", "name", "organisations", "organisation_id")
+        ),
+    },
+}
+
+
 def sortable_columns(spec: Kind) -> list[str]:
-    return ["id", *[f.name for f in spec.fields], "created_at", "updated_at"] + (
-        ["decision_deadline"] if spec.name == "agreement" else []
-    )
+    return [
+        "id",
+        *[f.name for f in spec.fields],
+        "created_at",
+        "updated_at",
+        *(["decision_deadline"] if spec.name == "agreement" else []),
+        *DERIVED.get(spec.name, {}),
+    ]
 
 
 # Columns sorted by a stored key that sorts better (and is indexed).
@@ -118,6 +180,12 @@ class ListQuery:
         direction = "DESC" if self.descending else "ASC"
         if column == "id":
             return f" ORDER BY id {direction}"
+        derived = DERIVED.get(self.kind, {}).get(column)
+        if derived is not None:
+            return (
+                f" ORDER BY {derived.sql} IS NULL, {derived.sql} COLLATE NOCASE {direction}, "
+                f"id {direction}"
+            )
         # Ties by id so paging is stable; empty values last whichever way the list is
         # sorted. The expressions match the indexes in schema.py exactly, so SQLite reads
         # the order from an index instead of sorting.
@@ -146,7 +214,10 @@ def rows_by_id(
     spec = KINDS[kind_name]
     if not wanted:
         return {}
-    selected = ", ".join(["id", *columns])
+    derived = DERIVED.get(kind_name, {})
+    selected = ", ".join(
+        ["id", *(f"{derived[c].sql} AS {c}" if c in derived else c for c in columns)]
+    )
     found: dict[int, dict[str, Any]] = {}
     # SQLite allows 32766 parameters; views ask for a page at a time anyway.
     for start in range(0, len(wanted), 900):
@@ -236,12 +307,12 @@ def describe(db: Database, kind_name: str, record_id: int | str) -> dict[str, An
     spec = KINDS[kind_name]
     row = get(db, kind_name, record_id)
     fields = {
-        f.label: display(db, f, row.get(f.name), row)
+        f.label: display(db, f, row.get(f.name), row, with_id=True)
         for f in spec.fields
         if row.get(f.name) not in (None, "", "[]")
     }
     if spec.name == "agreement" and row.get("decision_deadline"):
-        fields["Decision deadline"] = row["decision_deadline"]
+        fields["Decision deadline"] = _date_text(row["decision_deadline"], "date")
     links = {}
     for group in related(db, kind_name, row["id"]):
         links[group.label] = [_link_line(db, group, r) for r in group.rows]
@@ -253,9 +324,37 @@ def _link_line(db: Database, group: LinkGroup, row: dict[str, Any]) -> str:
         return f"#{row['id']} {row['filename']} ({row['size']:,} bytes)"
     child = kind_of_table(KINDS[group.kind].table)
     extras = [
-        display(db, f, row[f.name])
+        display(db, f, row[f.name], with_id=True)
         for f in child.fields
         if f.type == "ref" and f.name != group.via and row.get(f.name) is not None
     ]
     title = row.get("_title") or ""
     return " - ".join(part for part in [f"#{row['id']} {title}".strip(), *extras] if part)
+
+
+def isolate(text: str) -> str:
+    """Text of either direction set apart from what surrounds it (Unicode isolates), so
+    an Arabic name does not pull the punctuation after it to its side."""
+    return f"\u2068{text}\u2069" if text else ""
+
+
+def context_of(db: Database, kind_name: str, row: dict[str, Any]) -> str:
+    """What tells one record from others with the same name, in a few words: a
+    contact's job and organization, a partnership's country, a visit's dates."""
+    parts: list[str] = []
+    if kind_name == "contact":
+        organisation = db.execute(
+            "SELECT name FROM organisations WHERE id = ?", (row.get("organisation_id"),)
+        ).fetchone()
+        parts = [row.get("job_title") or "", organisation[0] if organisation else ""]
+        parts.append(country_name(row["country"]) if row.get("country") else "")
+    elif kind_name in ("partnership", "organisation", "network"):
+        parts = [country_name(row["country"]) if row.get("country") else ""]
+    elif kind_name == "visit" and row.get("start_date"):
+        parts = [_date_text(row["start_date"], "date")]
+    elif kind_name == "agreement":
+        partner = db.execute(
+            "SELECT partner_name FROM partnerships WHERE id = ?", (row.get("partnership_id"),)
+        ).fetchone()
+        parts = [partner[0] if partner else "", _date_text(row.get("signed_date") or "", "date")]
+    return " · ".join(isolate(p) for p in parts if p)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -121,7 +121,7 @@ def check_rules(db: Database, spec: Kind, row: dict[str, Any]) -> None:
     elif spec.name == "participant" and not (row.get("contact_id") or row.get("name")):
         raise ValidationError("A delegation member needs a contact or a name.", field="name")
     for money_field in (f for f in spec.fields if f.type == "money"):
-        if row.get(money_field.name) is not None and not row.get(money_field.currency_field):
+        if row.get(money_field.name) is not None and not row.get(money_field.currency_field or ""):
             currency = spec.field_map[money_field.currency_field or ""]
             raise ValidationError(
                 f"'{money_field.label}' needs '{currency.label}'.", field=currency.name
@@ -180,7 +180,7 @@ def create(db: Database, kind_name: str, values: Mapping[str, Any]) -> Changes:
 def create_many(
     db: Database,
     kind_name: str,
-    rows: list[Mapping[str, Any]],
+    rows: Sequence[Mapping[str, Any]],
     progress: Callable[[int, int, str], None] | None = None,
 ) -> Changes:
     """Store many records as one operation: all of them, or none if one is refused."""
@@ -247,10 +247,16 @@ def _next_id(db: Database, spec: Kind) -> int:
 
 
 def update(
-    db: Database, kind_name: str, record_id: int | str, values: Mapping[str, Any]
+    db: Database,
+    kind_name: str,
+    record_id: int | str,
+    values: Mapping[str, Any],
+    *,
+    verb: str | None = None,
 ) -> Changes:
     """Change some fields of a record, as one operation; `.fields` holds {field: (old,
-    new)} for what differed (empty, and no operation kept, when nothing did)."""
+    new)} for what differed (empty, and no operation kept, when nothing did). `verb`
+    names the operation for Undo ("Mark done"); by default "Edit <kind>"."""
     spec = KINDS[kind_name]
     if spec.name == "partnership" and "status" in values:
         old_status = get(db, "partnership", record_id)["status"]
@@ -261,6 +267,14 @@ def update(
                 field="status",
             )
         values = {k: val for k, val in values.items() if k != "status"}
+    if spec.name == "status_change":
+        fixed = [name for name in ("status", "partnership_id") if name in values]
+        if fixed:
+            raise ValidationError(
+                "A status change keeps its status and partnership; correct its date or "
+                "reason, or record a new change.",
+                field=fixed[0],
+            )
     with operation(db, f"Edit {spec.label.lower()}") as op:
         old = get(db, kind_name, record_id)
         cleaned = clean_values(spec, values, partial=True, stored=old)
@@ -277,7 +291,10 @@ def update(
             stamp = now()
             set_fields(db, spec, old, {name: new for name, (_, new) in changes.items()}, stamp)
             search.reindex(db, spec.name, {**merged, "updated_at": stamp})
-            op.label = f"Edit {spec.label.lower()} {quoted(title_of(db, spec.name, old['id']))}"
+            if spec.name == "status_change" and "changed_on" in changes:
+                _status_from_history(db, int(merged["partnership_id"]))
+            doing = verb or f"Edit {spec.label.lower()}"
+            op.label = f"{doing} {quoted(title_of(db, spec.name, old['id']))}"
     result = op.about(old["id"])
     result.fields = changes
     return result
@@ -398,7 +415,9 @@ def delete(db: Database, kind_name: str, record_id: int | str) -> Changes:
     with operation(db, f"Delete {spec.label.lower()}") as op:
         rid = resolve_id(db, kind_name, record_id)
         name = title_of(db, kind_name, rid)
-        root_uid = get(db, kind_name, rid)["uid"]
+        root = get(db, kind_name, rid)
+        root_uid = root["uid"]
+        status_owner = root.get("partnership_id")
         doomed: dict[tuple[str, int], None] = dict.fromkeys(cascade(db, spec.table, [rid]))
         stamp = now()
         for table, row_id in doomed:
@@ -411,10 +430,35 @@ def delete(db: Database, kind_name: str, record_id: int | str) -> Changes:
             record(db, "delete", child_kind.name, row_id, row["uid"], row)
             search.unindex(db, child_kind.name, row_id)
             db.execute(f"DELETE FROM {table} WHERE id = ?", (row_id,))
+        # A status change removed on its own leaves the partnership at the status its
+        # history now ends with; inside a larger operation (an import taken back) the
+        # partnership goes too, or that operation sets it.
+        if spec.name == "status_change" and status_owner is not None and on_its_own:
+            _status_from_history(db, int(status_owner))
         if on_its_own:
             mark_deleted(db, spec.name, root_uid, name)
         op.label = f"Delete {spec.label.lower()} {quoted(name)}"
     return op.about(rid)
+
+
+def _status_from_history(db: Database, partnership_id: int) -> None:
+    """The current status is the latest change by date: after a change is removed or
+    re-dated, the partnership takes the status its history now ends with."""
+    latest = db.execute(
+        "SELECT status FROM partnership_status_changes WHERE partnership_id = ? "
+        "ORDER BY changed_on DESC, id DESC LIMIT 1",
+        (partnership_id,),
+    ).fetchone()
+    if latest is None:
+        raise ValidationError(
+            "A partnership keeps at least one status change: the one it was entered with. "
+            "Change the status instead ('desk status' or the Change status button).",
+            field="status",
+        )
+    old = get(db, "partnership", partnership_id)
+    if old["status"] != latest[0]:
+        set_fields(db, KINDS["partnership"], old, {"status": latest[0]}, now())
+        search.reindex(db, "partnership", {**old, "status": latest[0]})
 
 
 def _unlink_references(

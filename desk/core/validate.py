@@ -12,6 +12,7 @@ from typing import Any
 from babel.numbers import get_currency_precision
 
 from desk.core import countries
+from desk.core.dates import parse_typed
 from desk.core.errors import ValidationError
 from desk.core.kinds import Field, Kind
 
@@ -89,11 +90,16 @@ def _date(spec: Field, value: Any, _values: Mapping[str, Any]) -> str:
     if isinstance(value, dt.date):
         _in_years(spec, value, value)
         return value.isoformat()
-    text = str(value)
+    text = str(value).strip()
     try:
         day = dt.date.fromisoformat(text)
     except ValueError:
-        raise _fail(spec, "must be a date like 2024-05-31", value) from None
+        try:
+            day = parse_typed(text)
+        except ValueError:
+            raise _fail(
+                spec, "must be a date like 5/31/2024, May 31, 2024 or 2024-05-31", value
+            ) from None
     _in_years(spec, day, value)
     return day.isoformat()
 

@@ -8,10 +8,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from desk.core import countries, dates, places, records, reference
+from desk.core.dates import local_zone
 from desk.core.db import Database
 from desk.core.queries import fetch
-
-_DEFAULT_HOME = "America/New_York"
 
 
 @dataclass
@@ -158,7 +157,7 @@ def gather(db: Database, visit_ref: int | str) -> Briefing:
     visit = records.get(db, "visit", visit_id)
     city_rows = fetch(db, "SELECT * FROM city_profile LIMIT 1")
     city = city_rows[0] if city_rows else {}
-    home = city.get("time_zone") or _DEFAULT_HOME
+    home = city.get("time_zone") or local_zone()
     partnership = fetch(
         db, "SELECT * FROM partnerships WHERE id = ?", (visit.get("partnership_id"),)
     )

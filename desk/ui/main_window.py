@@ -5,16 +5,19 @@ from __future__ import annotations
 import contextlib
 import sqlite3
 from collections.abc import Callable
+from html import escape
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QPalette, QShowEvent
 from PySide6.QtWidgets import (
+    QLabel,
     QListWidget,
     QMessageBox,
     QSplitter,
     QStackedWidget,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -24,7 +27,7 @@ from desk.core.db import Database
 from desk.core.errors import DeskError
 from desk.core.kinds import KINDS
 from desk.core.operations import Changes
-from desk.ui import tasks
+from desk.ui import databases, tasks
 from desk.ui.dialogs.record_dialog import RecordDialog
 from desk.ui.dialogs.search_palette import SearchPalette
 from desk.ui.file_actions import FileActions
@@ -37,6 +40,9 @@ from desk.ui.pages.today_page import TodayPage
 from desk.ui.pages.visit_page import VisitPage
 from desk.ui.settings import settings
 
+# What the window shows in its stack: built on first use, refreshed when stale.
+Page = TodayPage | RecordPage | CityPage
+
 
 def watched_kinds(page_key: str) -> set[str]:
     """The kinds of record a page shows: its own, those in its tabs and those its fields
@@ -47,6 +53,24 @@ def watched_kinds(page_key: str) -> set[str]:
     kinds = {page_key, "attachment"} | {link.kind for link in LINKS.get(page_key, ())}
     kinds |= {f.ref for f in spec.fields if f.type == "ref" and f.ref}
     return kinds
+
+
+def read_only_banner(reason: str) -> QLabel:
+    """The strip across the top of a read-only window: nothing typed here can be saved,
+    so say so before the user types, not when Save is refused."""
+    banner = QLabel(
+        f"<b>Read-only</b>: {escape(reason)}. You can look, search, print and export, "
+        "but changes cannot be saved."
+    )
+    banner.setObjectName("readOnlyBanner")
+    banner.setWordWrap(True)
+    banner.setMargin(8)
+    banner.setAccessibleName("Read-only")
+    # The palette's tooltip colours stay readable in light and dark themes alike.
+    banner.setAutoFillBackground(True)
+    banner.setBackgroundRole(QPalette.ColorRole.ToolTipBase)
+    banner.setForegroundRole(QPalette.ColorRole.ToolTipText)
+    return banner
 
 
 class MainWindow(FileActions):
@@ -64,26 +88,28 @@ class MainWindow(FileActions):
         self._watch.timeout.connect(self._check_outside_changes)
         self._watch.start(2000)
         self._tasks: list[tasks.Task] = []
-        self.setWindowTitle(f"desk - {path.name}[*]")
+        self._back: list[tuple[str, int | None]] = []
+        self._shown = False
+        mode = " (read-only)" if db.read_only else ""
+        self.setWindowTitle(f"desk - {path.name}{mode}[*]")
 
         self.nav = QListWidget()
         self.nav.setAccessibleName("Pages")
         self.nav.setMaximumWidth(220)
         self.stack = QStackedWidget()
         # Pages are built when first shown, so start-up reads one page's data, not all.
-        self.factories: dict[str, Callable[[], QWidget]] = {
+        self.factories: dict[str, Callable[[], Page]] = {
             "today": self._make_today,
             "partnership": lambda: PartnershipPage(db),
             "agreement": lambda: RecordPage(db, "agreement"),
             "visit": lambda: VisitPage(db, path),
-            **{
-                kind: lambda k=kind: RecordPage(db, k)
-                for kind in ("contact", "organisation", "network")
-            },
+            "contact": lambda: RecordPage(db, "contact"),
+            "organisation": lambda: RecordPage(db, "organisation"),
+            "network": lambda: RecordPage(db, "network"),
             "city": lambda: CityPage(db),
         }
         labels = {"today": "Today", "partnership": "Partnerships", "city": "Our city"}
-        self.pages: dict[str, QWidget] = {}
+        self.pages: dict[str, Page] = {}
         self.slots: dict[str, QWidget] = {}
         for key in self.factories:
             self.slots[key] = QWidget()
@@ -97,7 +123,14 @@ class MainWindow(FileActions):
         split.addWidget(self.stack)
         split.setStretchFactor(1, 1)
         split.setSizes([170, 1100])
-        self.setCentralWidget(split)
+        central = QWidget()
+        column = QVBoxLayout(central)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        if db.read_only:
+            column.addWidget(read_only_banner(db.read_only))
+        column.addWidget(split)
+        self.setCentralWidget(central)
         self._build_menus()
         self._restore_window()
         self.nav.setCurrentRow(0)
@@ -108,6 +141,7 @@ class MainWindow(FileActions):
         today = TodayPage(self.db)
         today.set_up_city.connect(lambda: self.show_page("city"))
         today.load_demo.connect(self.load_demo)
+        today.import_files.connect(self.open_import)
         return today
 
     def page(self, key: str) -> Any:
@@ -138,7 +172,7 @@ class MainWindow(FileActions):
 
     def _nav_changed(self, row: int) -> None:
         key = list(self.factories)[row]
-        current = self.stack.currentWidget()
+        current = self.current_page()
         if (
             current is not self.pages.get(key)
             and hasattr(current, "confirm_leave")
@@ -153,6 +187,11 @@ class MainWindow(FileActions):
         if key in self.stale:
             self.stale.discard(key)
             target.refresh()
+        # Chosen from the keyboard (Ctrl+1...) or at start: the keys go on in the page.
+        if not self.nav.hasFocus() and hasattr(target, "focus_record"):
+            target.focus_record()
+        elif hasattr(target, "show_first"):
+            target.show_first()
 
     def open_record(self, kind: str, record_id: int) -> None:
         """Go to a record wherever it lives: its page, its owner's page, or a dialog."""
@@ -167,8 +206,38 @@ class MainWindow(FileActions):
         if kind not in self.factories:
             RecordDialog(self.db, kind, record_id, parent=self).exec()
             return
+        here = self._place()
         if self.show_page(kind):
-            self.page(kind).open_record(record_id)
+            page = self.page(kind)
+            page.open_record(record_id)
+            if here is not None and here != self._place():
+                self._back.append(here)
+                del self._back[:-50]
+            # Focus on the record opened, so the keyboard carries on from there.
+            if hasattr(page, "focus_record"):
+                page.focus_record()
+
+    def _place(self) -> tuple[str, int | None] | None:
+        """Where the user is: the page and the record on it."""
+        page = self.current_page()
+        key = getattr(page, "kind", None)
+        if key not in self.factories:
+            return None
+        return (key, getattr(page, "current_id", None))
+
+    def go_back(self) -> None:
+        """Back to where the user was before the last record they opened (Alt+Left or
+        Escape), as in a browser."""
+        while self._back:
+            key, record_id = self._back.pop()
+            if not self.show_page(key):
+                return  # the page kept the user: unsaved changes
+            page = self.page(key)
+            if record_id is not None and hasattr(page, "open_record"):
+                page.open_record(record_id)
+            if hasattr(page, "focus_record"):
+                page.focus_record()
+            return
 
     # -- changes -----------------------------------------------------------------------
     def _on_executed(self, changes: Changes, _initiator: object) -> None:
@@ -213,6 +282,12 @@ class MainWindow(FileActions):
     def _build_menus(self) -> None:
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
+        self._action(file_menu, "New database…", self.new_database, "Ctrl+Shift+N")
+        self._action(file_menu, "Open database…", self.open_database, QKeySequence.StandardKey.Open)
+        self.recent_menu = file_menu.addMenu("Open recent")
+        self.recent_menu.aboutToShow.connect(self._fill_recent)
+        self._action(file_menu, "Open the demo city", self.load_demo)
+        file_menu.addSeparator()
         edit_menu = bar.addMenu("&Edit")
         # In a text box Ctrl+Z undoes typing (the box takes the shortcut first);
         # elsewhere it undoes the last change to the records.
@@ -248,11 +323,30 @@ class MainWindow(FileActions):
         self._action(edit, "Filter this list", lambda: self._on_page("focus_filter"), "Ctrl+L")
         self._action(edit, "Search everything…", self.open_search, ["Ctrl+K", "Ctrl+F"])
         go = bar.addMenu("&Go")
+        self._action(go, "Back", self.go_back, ["Alt+Left", "Escape"])
+        go.addSeparator()
         for n, key in enumerate(self.factories):
             label = self.nav.item(n).text()
             self._action(go, label, lambda _=False, k=key: self.show_page(k), f"Ctrl+{n + 1}")
         help_menu = bar.addMenu("&Help")
         self._action(help_menu, "About desk", self.about)
+
+    def new_database(self) -> None:
+        databases.new_database(self)
+
+    def open_database(self) -> None:
+        databases.open_database_file(self, self.path)
+
+    def _fill_recent(self) -> None:
+        self.recent_menu.clear()
+        shown = [p for p in databases.recent_files() if p.resolve() != self.path.resolve()]
+        for path in shown:
+            action = self.recent_menu.addAction(f"{path.name}   ({path.parent})")
+            action.triggered.connect(
+                lambda _checked=False, p=path: databases.open_recent(self, self.path, p)
+            )
+        if not shown:
+            self.recent_menu.addAction("No other databases yet").setEnabled(False)
 
     def _on_page(self, method: str) -> None:
         page = self.current_page()
@@ -359,6 +453,15 @@ class MainWindow(FileActions):
             self.restoreGeometry(geometry)
         else:
             self.resize(1280, 800)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._shown:
+            # The keyboard starts in the first page's list, not nowhere.
+            self._shown = True
+            page = self.current_page()
+            if hasattr(page, "focus_record"):
+                QTimer.singleShot(0, page.focus_record)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         page = self.current_page()

@@ -5,28 +5,30 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
+from desk.core.dates import local_zone, short_day_time, utc_offset
 from desk.core.db import Database
-
-DEFAULT_HOME_ZONE = "America/New_York"
 
 
 def home_zone(db: Database) -> str:
+    """The city's home time zone; this computer's until the city has said its own."""
     row = db.execute("SELECT time_zone FROM city_profile LIMIT 1").fetchone()
-    return row[0] if row and row[0] else DEFAULT_HOME_ZONE
+    return row[0] if row and row[0] else local_zone()
 
 
 def local_text(starts_at: str | None, zone: str | None) -> str:
+    """'Mon, Apr 5, 10:00 AM (UTC+9)': the wall clock where it happens, with an offset
+    nobody misreads ('CST' is Chicago, Shanghai and Taipei)."""
     if not starts_at:
         return ""
     moment = dt.datetime.fromisoformat(starts_at)
-    abbreviation = moment.replace(tzinfo=ZoneInfo(zone)).tzname() if zone else ""
-    return f"{moment:%a %d %b %H:%M} {abbreviation}".strip()
+    offset = f" ({utc_offset(zone, moment)})" if zone else ""
+    return f"{short_day_time(moment)}{offset}"
 
 
 def home_text(starts_at: str | None, zone: str | None, home: str) -> str:
-    """The same moment on the clock at home, e.g. 'Mon 02 Dec 16:00 PST'."""
+    """The same moment on the clock at home: 'Sun, Apr 4, 6:00 PM (UTC-7)'."""
     if not starts_at or not zone:
         return ""
     moment = dt.datetime.fromisoformat(starts_at).replace(tzinfo=ZoneInfo(zone))
-    there = moment.astimezone(ZoneInfo(home))
-    return f"{there:%a %d %b %H:%M} {there.tzname()}"
+    there = moment.astimezone(ZoneInfo(home)).replace(tzinfo=None)
+    return f"{short_day_time(there)} ({utc_offset(home, there)})"

@@ -52,3 +52,28 @@ def test_history_typed_in_later_moves_the_recorded_row_back(db: Database) -> Non
     assert rows[-1] == ("1972-06-12", "active")
     assert records.get(db, "partnership", kobe)["status"] == "active"
     assert all(day == "1972-06-12" for day, _status in rows)
+
+
+def test_removing_or_redating_a_change_keeps_the_status_the_latest_by_date(db: Database) -> None:
+    from desk.core import undo
+
+    kobe = _kobe(db)
+    records.change_status(db, kobe, "suspended", "2199-01-01", "Council vote")
+    latest = db.execute(
+        "SELECT id FROM partnership_status_changes WHERE status = 'suspended'"
+    ).fetchone()[0]
+    records.delete(db, "status_change", latest)
+    assert records.get(db, "partnership", kobe)["status"] == "active"
+    undo.undo(db)
+    assert records.get(db, "partnership", kobe)["status"] == "suspended"
+    first = db.execute(
+        "SELECT id FROM partnership_status_changes WHERE status = 'active'"
+    ).fetchone()[0]
+    records.update(db, "status_change", first, {"changed_on": "2199-06-01"})
+    assert records.get(db, "partnership", kobe)["status"] == "active"  # now the latest
+    with pytest.raises(ValidationError, match="keeps its status"):
+        records.update(db, "status_change", first, {"status": "ended"})
+    records.delete(db, "status_change", latest)
+    with pytest.raises(ValidationError, match="at least one status change"):
+        records.delete(db, "status_change", first)
+    assert records.get(db, "partnership", kobe)["status"] == "active"

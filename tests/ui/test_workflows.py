@@ -73,15 +73,33 @@ def test_first_run_offers_city_setup_and_demo(
     assert records.get(db, "city", 1)["staff_international"] == 3
 
 
-def test_demo_from_the_welcome_page(
-    make_window: Any, db: Database, db_path: Path, qtbot: Any
+def test_demo_from_the_welcome_page_opens_in_a_file_of_its_own(
+    make_window: Any,
+    db: Database,
+    db_path: Path,
+    qtbot: Any,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    from desk.ui import databases
+
+    demo = tmp_path / "demo" / "Port Meridian demo.sqlite"
+    opened: list[Path] = []
+    monkeypatch.setattr(databases, "demo_path", lambda: demo)
+    monkeypatch.setattr(databases, "open_window", lambda _parent, path: opened.append(path))
     window = make_window(db, db_path)
-    window.load_demo()
-    qtbot.waitUntil(lambda: not window._tasks, timeout=30_000)
-    assert queries.count(db, "contact") == 250
-    assert window.page("today").board.isVisible()
-    assert window.page("contact").model.rowCount() == 250
+    today = window.page("today")
+    qtbot.mouseClick(today.demo_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(opened), timeout=30_000)
+    assert opened == [demo]
+    assert queries.count(db, "contact") == 0  # the user's own file holds no fiction
+    assert today.welcome.isVisible()
+    built = open_database(demo, create=False)
+    assert queries.count(built, "contact") == 250
+    built.close()
+    assert databases.recent_files()[0] == demo.resolve()
+    window.load_demo()  # a second time: the file is there, it opens at once
+    assert opened == [demo, demo]
 
 
 def test_partnership_agreement_visit_workflow(
@@ -178,8 +196,8 @@ def test_partnership_agreement_visit_workflow(
         visits.links.tab("Itinerary").add()
     itinerary = visits.links.tab("Itinerary").model
     assert itinerary.rowCount() == 2
-    assert itinerary.data(itinerary.index(0, 0)) == "Mon 05 Apr 10:00 JST"
-    assert itinerary.data(itinerary.index(0, 1)) == "Sun 04 Apr 18:00 PDT"
+    assert itinerary.data(itinerary.index(0, 0)) == "Mon, Apr 5, 10:00 AM (UTC+9)"
+    assert itinerary.data(itinerary.index(0, 1)) == "Sun, Apr 4, 6:00 PM (UTC-7)"
 
     contact = records.create(
         db, "contact", {"family_name": "Kubo", "given_name": "Kazuko", "name_native": "久保和子"}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -73,6 +74,13 @@ class RecordDialog(QDialog):
             editor.edited.connect(self._update_hint)
         self._update_hint()
         self.resize(560, min(720, 140 + 44 * len(self.form.editors)))
+        # Typing starts in the first field, not on a button or the scroll area.
+        first = next(
+            (e.focus_widget() for e in self.form.editors.values() if e.focus_widget().isEnabled()),
+            None,
+        )
+        if first is not None:
+            first.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _prefill(self) -> None:
         # An itinerary item starts in its visit's local zone, on its first day.

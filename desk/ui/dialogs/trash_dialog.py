@@ -41,7 +41,7 @@ class TrashDialog(QDialog):
             ]
         )
         self.view = row_table(self.model, "Deleted records")
-        self.view.doubleClicked.connect(lambda _index: self.restore())
+        self.view.activated.connect(lambda _index: self.restore())
         self.note = QLabel(
             "Deleted records stay here, with everything that went with them, until you "
             "empty the trash."

@@ -14,6 +14,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from desk.core import queries
 from desk.core.db import Database
 from desk.core.kinds import KINDS
+from desk.ui.colors import status_color
 
 PAGE = 200
 MAX_PAGES = 40
@@ -96,6 +97,8 @@ class RecordTableModel(QAbstractTableModel):
             return None
         if role == ID_ROLE:
             return self._ids[index.row()]
+        if role == Qt.ItemDataRole.ForegroundRole:
+            return self._status_tone(index)
         if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return None
         row = self._row(index.row())
@@ -109,6 +112,12 @@ class RecordTableModel(QAbstractTableModel):
             else ("" if value is None else str(value))
         )
 
+    def _status_tone(self, index: Index) -> Any:
+        if self.columns[index.column()] != "status":
+            return None
+        row = self._row(index.row())
+        return status_color(row.get("status") if row else None)
+
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
@@ -119,4 +128,7 @@ class RecordTableModel(QAbstractTableModel):
         spec = self.fields[section]
         if spec is not None:
             return spec.label
+        derived = queries.DERIVED.get(self.spec.name, {}).get(self.columns[section])
+        if derived is not None:
+            return derived.label
         return self.columns[section].replace("_", " ").capitalize()

@@ -28,6 +28,7 @@ from desk.core.db import Database
 from desk.core.errors import DeskError
 from desk.core.kinds import KINDS
 from desk.core.operations import Changes
+from desk.ui.leave import confirm_leave as ask_to_leave
 from desk.ui.models.record_table import RecordTableModel
 from desk.ui.ops import confirm_delete, operations_for
 from desk.ui.settings import settings
@@ -95,6 +96,9 @@ class RecordPage(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setAlternatingRowColors(True)
+        # Tab leaves the list for the form; Enter on a row goes into its first field.
+        self.table.setTabKeyNavigation(False)
+        self.table.activated.connect(lambda _index: self.focus_form())
         self.table.verticalHeader().hide()
         self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 10)
         self.table.horizontalHeader().setSectionsMovable(True)
@@ -155,7 +159,7 @@ class RecordPage(QWidget):
         self.links.navigate.connect(self.navigate)
 
         detail_top = QWidget()
-        top_layout = QVBoxLayout(detail_top)
+        top_layout = self.top_layout = QVBoxLayout(detail_top)
         top_layout.setContentsMargins(0, 0, 0, 0)
         top_layout.addWidget(self.heading)
         top_layout.addWidget(self.subheading)
@@ -184,26 +188,42 @@ class RecordPage(QWidget):
         self.new_record(ask=False)
 
     # -- layout memory -----------------------------------------------------------------
+    def _columns_key(self) -> str:
+        # Widths belong to one set of columns: a desk that lists other columns starts
+        # afresh rather than putting old widths on new columns.
+        return f"columns/{self.kind}/{'-'.join(self.model.columns)}"
+
     def _restore_layout(self) -> None:
         store = settings()
-        header_state = store.value(f"columns/{self.kind}")
+        header_state = store.value(self._columns_key())
+        self._sized = header_state is not None
         if header_state is not None:
             self.table.horizontalHeader().restoreState(header_state)
         else:
-            # Sized to the first screenful: measuring a thousand rows is slow at scale.
-            self.table.horizontalHeader().setResizeContentsPrecision(40)
-            self.table.resizeColumnsToContents()
-            header = self.table.horizontalHeader()
-            for column in range(header.count()):
-                header.resizeSection(column, min(header.sectionSize(column), 260))
+            self._size_columns()
+        # The list gets the larger share: it is where records are told apart.
+        self.split.setSizes([660, 540])
         for name, splitter in (("split", self.split), ("detail", self.detail_split)):
             state = store.value(f"splitters/{self.kind}/{name}")
             if state is not None:
                 splitter.restoreState(state)
 
+    def _size_columns(self) -> None:
+        """Columns as wide as what they show, measured on the first screenful (measuring
+        a thousand rows is slow at scale); an empty list is measured when rows come."""
+        if self.model.rowCount() == 0:
+            return
+        header = self.table.horizontalHeader()
+        header.setResizeContentsPrecision(40)
+        self.table.resizeColumnsToContents()
+        for column in range(header.count()):
+            header.resizeSection(column, min(header.sectionSize(column), 260))
+        self._sized = True
+
     def save_layout(self) -> None:
         store = settings()
-        store.setValue(f"columns/{self.kind}", self.table.horizontalHeader().saveState())
+        if self._sized:
+            store.setValue(self._columns_key(), self.table.horizontalHeader().saveState())
         store.setValue(f"splitters/{self.kind}/split", self.split.saveState())
         store.setValue(f"splitters/{self.kind}/detail", self.detail_split.saveState())
 
@@ -222,6 +242,8 @@ class RecordPage(QWidget):
         current = self.current_id
         self.model.refresh()
         self._update_count()
+        if not self._sized:
+            self._size_columns()
         if current is not None:
             try:
                 records.get(self.db, self.kind, current)
@@ -262,6 +284,23 @@ class RecordPage(QWidget):
         self.show_record(record_id)
 
     # -- the detail --------------------------------------------------------------------
+    def show_first(self) -> None:
+        """A page opened with nothing chosen shows its first record, not an empty form."""
+        if self.current_id is None and not self.form.dirty and self.model.rowCount():
+            self.table.selectRow(0)
+
+    def focus_record(self) -> None:
+        """Keyboard focus on the shown record's row in the list."""
+        self.show_first()
+        self.table.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def focus_form(self) -> None:
+        for editor in self.form.editors.values():
+            widget = editor.focus_widget()
+            if widget.isEnabled() and widget.isVisible():
+                widget.setFocus(Qt.FocusReason.TabFocusReason)
+                return
+
     def open_record(self, record_id: int) -> None:
         """Select and show a record (from search or a link), even if the filter hid it."""
         if not self.confirm_leave():
@@ -299,9 +338,11 @@ class RecordPage(QWidget):
 
     def _update_buttons(self) -> None:
         dirty = self.form.dirty
-        self.save_button.setEnabled(dirty or self.current_id is None)
+        writable = not self.form.locked
+        self.new_button.setEnabled(writable)
+        self.save_button.setEnabled(writable and (dirty or self.current_id is None))
         self.revert_button.setEnabled(dirty)
-        self.delete_button.setEnabled(self.current_id is not None)
+        self.delete_button.setEnabled(writable and self.current_id is not None)
 
     def _dirty_changed(self, dirty: bool) -> None:
         self._update_buttons()
@@ -311,23 +352,7 @@ class RecordPage(QWidget):
 
     def confirm_leave(self) -> bool:
         """Ask about unsaved changes; False means stay where we are."""
-        if not self.form.dirty:
-            return True
-        answer = QMessageBox.question(
-            self,
-            "Unsaved changes",
-            f"Save the changes to this {self.spec.label.lower()}?",
-            QMessageBox.StandardButton.Save
-            | QMessageBox.StandardButton.Discard
-            | QMessageBox.StandardButton.Cancel,
-            QMessageBox.StandardButton.Save,
-        )
-        if answer == QMessageBox.StandardButton.Save:
-            return self.save()
-        if answer == QMessageBox.StandardButton.Discard:
-            self.form.mark_clean()
-            return True
-        return False
+        return ask_to_leave(self, self.form, f"this {self.spec.label.lower()}", self.save)
 
     def new_record(self, ask: bool = True) -> None:
         if ask and not self.confirm_leave():

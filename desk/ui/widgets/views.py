@@ -14,6 +14,8 @@ def row_table(model: QAbstractItemModel, name: str) -> QTableView:
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    # Tab leaves the table for the next control, as in any dialog; arrows move the row.
+    view.setTabKeyNavigation(False)
     view.verticalHeader().hide()
     view.horizontalHeader().setStretchLastSection(True)
     return view
