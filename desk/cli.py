@@ -10,6 +10,7 @@ import argparse
 import datetime as dt
 import json
 import os
+import sqlite3
 import sys
 import unicodedata
 from collections.abc import Sequence
@@ -17,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from desk import __version__
-from desk.cli_args import count
+from desk.cli_args import count, day, number, out_path
 from desk.cli_backups import BACKUP_COMMANDS, add_backup_parsers, run_backups
 from desk.cli_check import add_check_parser, run_check
 from desk.cli_reports import REPORT_COMMANDS, add_report_parsers, run_report
@@ -63,14 +64,14 @@ def _parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", help="write the demo city into an empty database")
     demo.add_argument(
         "--scale",
-        type=int,
+        type=count,
         default=250,
         metavar="N",
         help="number of contacts, other records in proportion (default 250)",
     )
     demo.add_argument(
         "--today",
-        type=dt.date.fromisoformat,
+        type=day,
         default=None,
         metavar="DATE",
         help="lay the demo out around this date (default: today)",
@@ -135,8 +136,8 @@ def _parser() -> argparse.ArgumentParser:
     attach.add_argument("--description", default=None)
 
     fetch = sub.add_parser("save-attachment", help="write an attached file out")
-    fetch.add_argument("id", type=int)
-    fetch.add_argument("--out", type=Path, required=True)
+    fetch.add_argument("id", type=number)
+    fetch.add_argument("--out", type=out_path, required=True)
 
     hist = sub.add_parser("history", help="what changed in a record, and when")
     hist.add_argument("kind")
@@ -151,7 +152,7 @@ def _parser() -> argparse.ArgumentParser:
     add_today_parsers(sub)
 
     backup = sub.add_parser("backup", help="write a consistent copy of the database")
-    backup.add_argument("--out", type=Path, required=True)
+    backup.add_argument("--out", type=out_path, required=True)
 
     add_check_parser(sub)
     return parser
@@ -219,18 +220,8 @@ def _cmd_list(db: dbmod.Database, args: argparse.Namespace) -> int:
         _print_json(rows)
         return 0
     columns = list(spec.list_columns) or [f.name for f in spec.fields[:5]]
-    fields = [spec.field_map.get(c) for c in columns]
-    headers = ["id", *[(f.label if f else c) for f, c in zip(fields, columns, strict=True)]]
-    body = [
-        [
-            str(r["id"]),
-            *[
-                queries.display(None, f, r.get(c)) if f else str(r.get(c) or "")
-                for f, c in zip(fields, columns, strict=True)
-            ],
-        ]
-        for r in rows
-    ]
+    headers = ["id", *[queries.column_label(spec, c) for c in columns]]
+    body = [[str(r["id"]), *[queries.column_text(spec, c, r) for c in columns]] for r in rows]
     _table(headers, body)
     print(f"\n{len(rows)} {spec.plural.lower()}")
     return 0
@@ -451,12 +442,31 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _main(argv: Sequence[str] | None) -> int:
     args = _parser().parse_args(argv)
     path = args.db or default_db_path()
+    # A path the user named ($DESK_DB too) must exist; only the default one is made.
+    named = args.db is not None or bool(os.environ.get("DESK_DB"))
     try:
         if args.command in (None, "gui"):
             return _gui(path, args.read_only)
-        return _run(args, path, named_db=args.db is not None)
+        return _run(args, path, named_db=named)
     except DeskError as exc:
         print(f"desk: {exc}", file=sys.stderr)
+        return 1
+    except sqlite3.DatabaseError as exc:
+        # Tables or pages missing under a command that needs them: the file is damaged.
+        from desk.core import crash
+
+        crash.write_log(exc)
+        print(
+            f"desk: {path} is damaged or incomplete (SQLite says: {exc}); nothing was "
+            "changed. 'desk check' says what is wrong and 'desk check --repair' mends it.",
+            file=sys.stderr,
+        )
+        return 1
+    except OSError as exc:
+        from desk.core.files import explain
+
+        where = exc.filename if exc.filename is not None else path
+        print(f"desk: {explain(exc, where)}", file=sys.stderr)
         return 1
     except BrokenPipeError:
         return 0

@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from desk.cli_args import out_path, year
 from desk.core import db as dbmod
 from desk.core.errors import DeskError
 
@@ -16,7 +17,7 @@ REPORT_COMMANDS = {"briefing", "survey"}
 def add_report_parsers(sub: Any) -> None:
     brief = sub.add_parser("briefing", help="write the briefing packet (PDF) for a visit")
     brief.add_argument("visit", help="visit id or uid")
-    brief.add_argument("--out", type=Path, required=True)
+    brief.add_argument("--out", type=out_path, required=True)
     brief.add_argument(
         "--marking",
         default="SENSITIVE - NOT FOR DISTRIBUTION",
@@ -38,11 +39,11 @@ def add_report_parsers(sub: Any) -> None:
     survey = sub.add_parser(
         "survey", help="the national survey workbook: write, check or compare (.xlsx)"
     )
-    survey.add_argument("--out", type=Path, help="write the workbook here")
+    survey.add_argument("--out", type=out_path, help="write the workbook here")
     survey.add_argument("--edition", default=None, help="survey edition (default: newest)")
     survey.add_argument(
         "--since",
-        type=int,
+        type=year,
         default=None,
         help="count agreements and meetings from this year (edition default)",
     )

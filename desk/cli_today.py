@@ -8,7 +8,7 @@ import datetime as dt
 import json
 from typing import Any
 
-from desk.cli_args import count
+from desk.cli_args import day, days_ahead, number
 from desk.core import agenda
 from desk.core.dates import long_date, month_day_year
 from desk.core.db import Database
@@ -17,21 +17,14 @@ from desk.core.errors import ValidationError
 TODAY_COMMANDS = ("today", "done", "snooze", "timeline")
 
 
-def _day(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-12-05") from None
-
-
 def add_today_parsers(sub: Any) -> None:
     today = sub.add_parser("today", help="what is overdue, due today, this week and later")
-    today.add_argument("--date", type=_day, default=None, help="as seen on this day")
+    today.add_argument("--date", type=day, default=None, help="as seen on this day")
     today.add_argument("--json", action="store_true")
 
     done = sub.add_parser("done", help="tick a follow-up done")
-    done.add_argument("follow_up", type=int, help="the follow-up's number (see 'desk today')")
-    done.add_argument("--on", type=_day, default=None, help="the day it was done (default today)")
+    done.add_argument("follow_up", type=number, help="the follow-up's number (see 'desk today')")
+    done.add_argument("--on", type=day, default=None, help="the day it was done (default today)")
 
     timeline = sub.add_parser(
         "timeline", help="a partnership at a glance: where it stands, and its story"
@@ -40,10 +33,10 @@ def add_today_parsers(sub: Any) -> None:
     timeline.add_argument("--json", action="store_true")
 
     snooze = sub.add_parser("snooze", help="put a follow-up off to a later day")
-    snooze.add_argument("follow_up", type=int, help="the follow-up's number (see 'desk today')")
+    snooze.add_argument("follow_up", type=number, help="the follow-up's number (see 'desk today')")
     when = snooze.add_mutually_exclusive_group(required=True)
-    when.add_argument("--until", type=_day, help="the new due date")
-    when.add_argument("--days", type=count, help="this many days from today")
+    when.add_argument("--until", type=day, help="the new due date")
+    when.add_argument("--days", type=days_ahead, help="this many days from today")
 
 
 def _timeline(db: Database, args: argparse.Namespace) -> int:

@@ -8,6 +8,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
+from desk.cli_args import day, number, out_path
 from desk.core import db as dbmod
 from desk.core import queries
 from desk.core.dates import short_moment
@@ -51,7 +52,7 @@ def add_transfer_parsers(sub: Any) -> None:
 
     sub.add_parser("imports", help="list past imports (batches)")
     undo = sub.add_parser("undo-import", help="undo an import batch in one step")
-    undo.add_argument("batch", type=int)
+    undo.add_argument("batch", type=number)
     undo.add_argument(
         "--force",
         action="store_true",
@@ -63,12 +64,12 @@ def add_transfer_parsers(sub: Any) -> None:
         help="export: json (everything), ics (calendar), vcard (contacts), csv or xlsx (a list)",
     )
     export.add_argument("format", choices=["json", "ics", "vcard", "csv", "xlsx"])
-    export.add_argument("--out", type=Path, required=True)
+    export.add_argument("--out", type=out_path, required=True)
     export.add_argument("--kind", help="csv/xlsx: which list (e.g. partnerships)")
     export.add_argument("--filter", default="", help="csv/xlsx: only records matching")
     export.add_argument(
         "--since",
-        type=dt.date.fromisoformat,
+        type=day,
         default=None,
         help="ics: from this date (default: a year ago)",
     )

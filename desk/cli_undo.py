@@ -7,7 +7,7 @@ import argparse
 import json
 from typing import Any
 
-from desk.cli_args import count
+from desk.cli_args import count, number
 from desk.core import undo
 from desk.core.dates import short_moment
 from desk.core.db import Database
@@ -19,15 +19,15 @@ def add_undo_parsers(sub: Any) -> None:
     undoer = sub.add_parser(
         "undo", help="take back the latest change (or operation OP); --list shows them"
     )
-    undoer.add_argument("op", nargs="?", type=int, help="operation number (default: latest)")
+    undoer.add_argument("op", nargs="?", type=number, help="operation number (default: latest)")
     undoer.add_argument("--list", action="store_true", help="list recent operations")
     undoer.add_argument("--json", action="store_true")
 
     redoer = sub.add_parser("redo", help="put back what the latest undo took back")
-    redoer.add_argument("op", nargs="?", type=int, help="operation number (default: latest)")
+    redoer.add_argument("op", nargs="?", type=number, help="operation number (default: latest)")
 
     trash = sub.add_parser("trash", help="list deleted records; restore one or empty the trash")
-    trash.add_argument("--restore", type=int, metavar="N", help="bring entry N back")
+    trash.add_argument("--restore", type=number, metavar="N", help="bring entry N back")
     trash.add_argument(
         "--empty", action="store_true", help="remove everything in the trash for good"
     )

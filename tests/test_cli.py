@@ -7,6 +7,7 @@ import pytest
 
 from desk.cli import main
 from desk.core import db as dbmod
+from desk.core.db import open_database
 from tests.conftest import DEMO_TODAY
 
 
@@ -139,6 +140,9 @@ def test_db_from_environment(
 ) -> None:
     target = tmp_path / "from-env.sqlite"
     monkeypatch.setenv("DESK_DB", str(target))
+    # A path the user named is not made by an ordinary command (a typo stays a typo).
+    assert main(["add", "organisation", "name=UCLG"]) == 1
+    assert "There is no database" in capsys.readouterr().err and not target.exists()
+    open_database(target).close()
     assert main(["add", "organisation", "name=UCLG"]) == 0
     capsys.readouterr()
-    assert target.exists()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 import sqlite3
 from collections.abc import Iterator
@@ -27,6 +28,14 @@ class Database(sqlite_utils.Database):
     """A desk database. `read_only` says why writes are refused, or is None."""
 
     read_only: str | None = None
+    file: Path | None = None  # None in memory
+
+    def close(self) -> None:
+        if self.file is not None:
+            from desk.core.files import release_live
+
+            release_live(self.file)
+        super().close()
 
 
 # How long a write waits for another desk (a window, a command, an import) to finish its
@@ -61,6 +70,12 @@ def open_database(
                 f"There is no database at {target}. Check the path; a new one is made by "
                 "'desk demo', 'desk import json' or the window's File > New."
             )
+        if target.exists() and not target.is_file():
+            raise DeskError(f"{target} is not a regular file; give the path of a desk database.")
+        if target.exists() and target.stat().st_size == 0 and not create:
+            raise DatabaseDamaged(
+                f"{target} is an empty file, not a desk database; it has not been changed."
+            )
         read_only = read_only or _why_not_writable(target)
         if not read_only:
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -85,8 +100,9 @@ def open_database(
         if read_only and migrate and version < SCHEMA_VERSION:
             raise ReadOnlyDatabase(
                 f"{target} was written by an older desk and must be upgraded before this "
-                f"desk can show it, but it is open read-only ({read_only}). Close the "
-                "other desk that has it open, or copy it to a folder you can write to."
+                f"desk can show it, but it is open read-only ({read_only}). Open it once "
+                "where desk may change it (no other window on it, a folder you can write "
+                "to, without --read-only); the file has not been changed."
             )
         if read_only:
             conn.execute("PRAGMA query_only = ON")
@@ -104,11 +120,16 @@ def open_database(
         raise
     db = Database(conn)
     db.read_only = read_only
+    if not memory:
+        from desk.core.files import hold_live
+
+        db.file = target
+        hold_live(target)
     try:
         if migrate and version < SCHEMA_VERSION:
             _migrate(db, target, version)
     except BaseException:
-        conn.close()
+        db.close()
         raise
     return db
 
@@ -323,8 +344,13 @@ def check(db: Database) -> CheckReport:
             )
     except sqlite3.DatabaseError as exc:  # pages too damaged to walk: say so, go on
         report.problems.append(f"Integrity: the file cannot be read through ({exc}).")
+    report.problems += schema_gaps(db)
     try:
-        db.execute("INSERT INTO search_index(search_index) VALUES ('integrity-check')")
+        if db.read_only:
+            # FTS5's own check is a write; read the index through instead.
+            db.execute("SELECT count(*) FROM search_index WHERE search_index MATCH 'a*'")
+        else:
+            db.execute("INSERT INTO search_index(search_index) VALUES ('integrity-check')")
     except sqlite3.DatabaseError as exc:
         report.problems.append(f"Search index: {exc}. Run 'desk check --repair'.")
     from desk.core.search import index_gaps
@@ -339,3 +365,49 @@ def check(db: Database) -> CheckReport:
             f"Search index misses {missing} record(s). Run 'desk check --repair'."
         )
     return report
+
+
+@functools.cache
+def _expected_columns() -> dict[str, tuple[str, ...]]:
+    """Every table of this desk's schema and its columns, built once in memory."""
+    conn = sqlite3.connect(":memory:")
+    try:
+        for _name, apply in MIGRATIONS:
+            apply(conn)
+        tables = [
+            name
+            for (name,) in conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' "
+                "AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'search_index_%'"
+            )
+        ]
+        return {t: tuple(r[1] for r in conn.execute(f'PRAGMA table_xinfo("{t}")')) for t in tables}
+    finally:
+        conn.close()
+
+
+def schema_gaps(db: Database) -> list[str]:
+    """Tables or columns this desk needs that the file lacks (dropped by a tool, or lost),
+    in words; every edit would fail on them."""
+    problems = []
+    try:
+        present = {
+            name
+            for (name,) in db.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table'"
+            ).fetchall()
+        }
+        for table, columns in _expected_columns().items():
+            if table not in present:
+                problems.append(f"Table {table} is missing. Run 'desk check --repair'.")
+                continue
+            have = {r[1] for r in db.execute(f'PRAGMA table_xinfo("{table}")').fetchall()}
+            lacking = [c for c in columns if c not in have]
+            if lacking:
+                problems.append(
+                    f"Table {table} lacks column(s) {', '.join(lacking)}. "
+                    "Run 'desk check --repair'."
+                )
+    except sqlite3.DatabaseError as exc:
+        problems.append(f"Schema: cannot be read ({exc}).")
+    return problems

@@ -55,6 +55,30 @@ def input_file(path: StrPath, what: str, error: type[DeskError] = DeskError) -> 
     return given
 
 
+# Database files open in this process, with their journals: no output may replace one (an
+# export named after the live database would otherwise turn it into a PDF or JSON file).
+_LIVE: set[Path] = set()
+_JOURNALS = ("", "-wal", "-shm", "-journal")
+
+
+def hold_live(path: StrPath) -> None:
+    _LIVE.add(Path(os.path.realpath(path)))
+
+
+def release_live(path: StrPath) -> None:
+    _LIVE.discard(Path(os.path.realpath(path)))
+
+
+def _live_file(target: Path) -> str | None:
+    """'the live database' (or its journal) when `target` is one, else None."""
+    real = str(Path(os.path.realpath(target)))
+    for live in _LIVE:
+        for suffix in _JOURNALS:
+            if real == f"{live}{suffix}":
+                return "the open database" + (f"'s {suffix[1:]} file" if suffix else "")
+    return None
+
+
 def check_output_path(path: StrPath) -> Path:
     """The file to write for `path` (a symlink's target), or OutputPathError if it cannot be.
 
@@ -62,8 +86,16 @@ def check_output_path(path: StrPath) -> Path:
     and anything that exists but is not a regular file (a device such as /dev/null, a
     pipe, a socket), which must never be replaced.
     """
+    if not str(path).strip():
+        raise OutputPathError("No file name given; say where to write (--out FILE).")
     given = Path(os.path.abspath(path))
-    target = Path(os.path.realpath(given)) if given.is_symlink() else given
+    try:
+        target = Path(os.path.realpath(given)) if given.is_symlink() else given
+    except OSError as exc:
+        raise explain(exc, given) from exc
+    live = _live_file(target)
+    if live is not None:
+        raise OutputPathError(f"{given} is {live}; choose another file to write.")
     try:
         mode: int | None = os.stat(target).st_mode
     except (FileNotFoundError, NotADirectoryError):

@@ -38,9 +38,12 @@ class TableSalvage:
     unreadable: list[tuple[int, int | None]] = field(default_factory=list)  # id ranges
     failed_rows: int = 0  # read, but refused by this desk's schema
     orphans_dropped: int = 0
+    missing: bool = False  # the damaged file has no such table at all
 
     @property
     def complete(self) -> bool:
+        if self.missing:
+            return False
         return not (self.unreadable or self.failed_rows or self.orphans_dropped) and (
             self.expected is None or self.recovered >= self.expected
         )
@@ -66,6 +69,9 @@ class Salvage:
             if table.complete:
                 continue
             what = table_words(table.table)
+            if table.missing:
+                lines.append(f"{what}: the table was missing from the file; it starts empty.")
+                continue
             parts = []
             if table.expected is not None and table.expected > table.recovered:
                 parts.append(f"{table.recovered:,} of {table.expected:,} recovered")
@@ -177,7 +183,7 @@ def _copy_table(src: sqlite3.Connection, dest: sqlite3.Connection, table: str) -
         present = set()
     columns = [c for c in wanted if c in present]
     if not columns:
-        found.unreadable.append((1, None))
+        found.missing = True
         return found
     try:
         found.expected = int(src.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0])

@@ -106,6 +106,8 @@ def _load(path: Path) -> dict[str, Any]:
         raise DumpError(
             f"{path} is not a desk dump: invalid JSON at line {exc.lineno}, column {exc.colno}."
         ) from None
+    except RecursionError:
+        raise DumpError(f"{path} is not a desk dump: it is nested too deeply to read.") from None
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise DumpError(f'{path} is not a desk dump (no "format": "{FORMAT}").')
     version = document.get("format_version")

@@ -1,0 +1,141 @@
+"""What a hostile tester found: outputs aimed at the live database, record numbers that
+are not numbers, empty and unnamed database files, dropped tables and columns, and a
+read-only check. Each ends in one line, a non-zero status and an unchanged database."""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from desk import cli
+from desk.core import attachments, records
+from desk.core import db as dbmod
+
+
+def _sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.fixture
+def city(tmp_path: Path) -> Path:
+    path = tmp_path / "city.sqlite"
+    db = dbmod.open_database(path)
+    records.create(db, "city", {"name": "Port Meridian", "time_zone": "America/Los_Angeles"})
+    kobe = records.create(db, "partnership", {"partner_name": "Kobe", "kind": "sister_city"}).id
+    records.create(
+        db, "visit", {"title": "Mission", "direction": "outgoing", "partnership_id": kobe}
+    )
+    records.create(db, "follow_up", {"title": "Send the photos"})
+    attachments.attach_file(db, "partnership", kobe, b"scan", filename="mou.pdf")
+    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    db.close()
+    return path
+
+
+WRITERS = [
+    ["save-attachment", "1", "--out"],
+    ["briefing", "1", "--out"],
+    ["export", "json", "--out"],
+    ["export", "ics", "--out"],
+    ["export", "vcard", "--out"],
+    ["survey", "--anyway", "--out"],
+    ["backup", "--out"],
+]
+
+
+@pytest.mark.parametrize("suffix", ["", "-wal"])
+@pytest.mark.parametrize("writer", WRITERS, ids=lambda w: " ".join(w[:2]))
+def test_no_output_replaces_the_open_database(
+    writer: list[str], suffix: str, city: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = _sha(city)
+    code = cli.main(["--db", str(city), *writer, f"{city}{suffix}"])
+    out, err = capsys.readouterr()
+    assert code == 1, (out, err)
+    assert "open database" in err or "live database" in err, err
+    assert "Traceback" not in out + err
+    assert _sha(city) == before
+    dbmod.open_database(city, create=False).close()  # still a desk database
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["done", "６"],
+        ["done", "1234567890123456789012345"],
+        ["snooze", "1", "--days", "99999999"],
+        ["today", "--date", "9999-12-31"],
+        ["list", "partnerships", "--limit", "1234567890123456789012345"],
+        ["undo", "٣"],
+        ["save-attachment", "1234567890123456789012345", "--out", "x.pdf"],
+        ["export", "json", "--out", ""],
+        ["survey", "--since", "-5", "--out", "s.xlsx"],
+    ],
+)
+def test_numbers_dates_and_names_that_are_not_are_refused_up_front(
+    command: list[str], city: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = _sha(city)
+    with pytest.raises(SystemExit) as stopped:
+        cli.main(["--db", str(city), *command])
+    out, err = capsys.readouterr()
+    assert stopped.value.code == 2 and "Traceback" not in out + err
+    assert "error: argument" in err
+    assert _sha(city) == before
+
+
+def test_an_empty_file_or_an_unmade_desk_db_path_is_never_turned_into_a_database(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    empty = tmp_path / "empty.sqlite"
+    empty.write_bytes(b"")
+    for command in (["today"], ["check"]):
+        assert cli.main(["--db", str(empty), *command]) == 1
+        out, err = capsys.readouterr()
+        assert "empty file" in out + err
+    assert empty.read_bytes() == b""
+    monkeypatch.setenv("DESK_DB", str(tmp_path / "typo" / "city.sqlite"))
+    assert cli.main(["today"]) == 1
+    assert "There is no database" in capsys.readouterr().err
+    assert not (tmp_path / "typo").exists()
+
+
+def test_a_dropped_table_or_column_is_named_by_check_and_mended_by_repair(
+    city: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    conn = sqlite3.connect(city)
+    conn.execute("DROP TABLE operations")
+    conn.execute("ALTER TABLE contacts DROP COLUMN email")
+    conn.close()
+    assert cli.main(["--db", str(city), "check"]) == 1
+    out, _err = capsys.readouterr()
+    assert "Table operations is missing" in out and "lacks column(s) email" in out
+    before = _sha(city)
+    assert cli.main(["--db", str(city), "add", "contact", "family_name=Sato"]) == 1
+    err = capsys.readouterr().err
+    assert "is damaged or incomplete" in err and "desk check --repair" in err
+    assert len(err.strip().splitlines()) == 1 and _sha(city) == before
+    cli.main(["--db", str(city), "check", "--repair"])
+    out, _err = capsys.readouterr()
+    assert "LOST: undo steps: the table was missing" in out
+    recovered = next(city.parent.glob("city.recovered-*.sqlite"))
+    assert cli.main(["--db", str(recovered), "add", "contact", "family_name=Sato"]) == 0
+
+
+def test_check_of_a_sound_read_only_database_says_sound(
+    city: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert cli.main(["--db", str(city), "--read-only", "check"]) == 0
+    assert "The database is sound." in capsys.readouterr().out
+
+
+def test_a_dump_nested_too_deeply_is_refused_in_words(
+    city: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    deep = tmp_path / "deep.json"
+    deep.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    assert cli.main(["--db", str(city), "import", "json", str(deep), "--replace"]) == 1
+    assert "nested too deeply" in capsys.readouterr().err
