@@ -160,10 +160,10 @@ _KINDS: tuple[Kind, ...] = (
         list_columns=(
             "family_name",
             "given_name",
-            "name_native",
             "job_title",
             "organisation",
             "country",
+            "name_native",
         ),
         default_sort="sort_name",
     ),

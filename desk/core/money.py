@@ -25,6 +25,13 @@ def plain(minor: int | None, currency: str | None) -> str:
     return f"{amount(minor, currency):.{places(currency)}f}"
 
 
+def grouped(minor: int | None, currency: str | None) -> str:
+    """The amount with thousands marked, beside a currency shown elsewhere: 485,000.00."""
+    if minor is None:
+        return ""
+    return f"{amount(minor, currency):,.{places(currency)}f}"
+
+
 def text(minor: int | None, currency: str | None) -> str:
     """The amount as printed: 1,250.00 USD."""
     if minor is None:

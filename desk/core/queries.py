@@ -57,12 +57,14 @@ def display(
     if spec.type == "bool":
         return "Yes" if value else "No"
     if spec.type == "money":
-        # Without its currency an amount shows in the common two-decimal form.
+        # Its currency is a column of its own beside it; the amount reads 485,000.00.
         return (
-            money.plain(value, (row or {}).get(spec.currency_field or ""))
+            money.grouped(value, (row or {}).get(spec.currency_field or ""))
             if isinstance(value, int)
             else str(value)
         )
+    if spec.type == "int" and isinstance(value, int) and not spec.name.endswith("year"):
+        return f"{value:,}"
     if spec.type == "ref" and db is not None and spec.ref:
         target = KINDS[spec.ref]
         found = db.execute(
@@ -115,6 +117,34 @@ DERIVED: dict[str, dict[str, Derived]] = {
         ),
     },
 }
+
+
+# Columns SQLite computes that hold dates (not fields, so not typed as dates).
+_DATE_COLUMNS = frozenset({"decision_deadline"})
+
+
+def column_label(spec: Kind, column: str) -> str:
+    """A list's column heading: short ("Family name", not "Family name (romanized)")."""
+    field = spec.field_map.get(column)
+    if field is not None:
+        return field.label.split(" (")[0]
+    derived = DERIVED.get(spec.name, {}).get(column)
+    if derived is not None:
+        return derived.label
+    return column.replace("_", " ").capitalize()
+
+
+def column_text(spec: Kind, column: str, row: dict[str, Any]) -> str:
+    """A list cell as a person reads it, for any column a list shows."""
+    value = row.get(column)
+    field = spec.field_map.get(column)
+    if field is not None:
+        return display(None, field, value, row)
+    if value is None:
+        return ""
+    if column in _DATE_COLUMNS and isinstance(value, str):
+        return _date_text(value, "date")
+    return str(value)
 
 
 def sortable_columns(spec: Kind) -> list[str]:
@@ -237,7 +267,8 @@ def list_records(
 ) -> list[dict[str, Any]]:
     spec = KINDS[query.kind]
     where, params = query.where()
-    sql = f"SELECT * FROM {spec.table}{where}{query.order()}"
+    extra = "".join(f", {d.sql} AS {name}" for name, d in DERIVED.get(spec.name, {}).items())
+    sql = f"SELECT *{extra} FROM {spec.table}{where}{query.order()}"
     if limit is not None:
         sql += " LIMIT ?"
         params.append(limit)

@@ -178,3 +178,101 @@ def story(db: Database, partnership_id: int, today: dt.date | None = None) -> li
             events.append(Event(when, f"Gift {way.lower()}: {description}", "gift", gid, (5, gid)))
     events.sort(key=lambda e: (e.on, e.rank), reverse=True)
     return events
+
+
+def contact_lines(db: Database, contact_id: int, today: dt.date | None = None) -> list[str]:
+    """A contact at a glance: who they are and how to reach them, the last time we met
+    or spoke, the visits they were part of, and what we still owe them."""
+    from desk.core.countries import country_name, language_name
+
+    today = today or dt.date.today()
+    row = db.execute(
+        "SELECT c.job_title, o.name, c.country, c.languages, c.dietary FROM contacts c "
+        "LEFT JOIN organisations o ON o.id = c.organisation_id WHERE c.id = ?",
+        (contact_id,),
+    ).fetchone()
+    if row is None:
+        return []
+    job, organisation, country, languages, dietary = row
+    who = ", ".join(p for p in (job, organisation) if p)
+    if country:
+        who = f"{who} · {country_name(country)}" if who else country_name(country)
+    lines = [who] if who else []
+    import json
+
+    spoken = [language_name(code) for code in json.loads(languages or "[]")]
+    needs = [f"Speaks {', '.join(spoken)}"] if spoken else []
+    if dietary:
+        needs.append(f"Diet: {dietary}")
+    if needs:
+        lines.append(" · ".join(needs))
+    met = db.execute(
+        "SELECT i.subject, i.occurred_on FROM interactions i JOIN interaction_participants p "
+        "ON p.interaction_id = i.id WHERE p.contact_id = ? AND i.occurred_on <= ? "
+        "ORDER BY i.occurred_on DESC LIMIT 1",
+        (contact_id, today.isoformat()),
+    ).fetchone()
+    if met:
+        day = _date(met[1])
+        lines.append(f"Last contact: {met[0]}, {ago((today - day).days)}" if day else met[0])
+    visits = db.execute(
+        "SELECT count(DISTINCT visit_id) FROM visit_participants WHERE contact_id = ?",
+        (contact_id,),
+    ).fetchone()[0]
+    open_count = db.execute(
+        "SELECT count(*) FROM follow_ups WHERE contact_id = ? AND done_on IS NULL",
+        (contact_id,),
+    ).fetchone()[0]
+    tallies = [counted(int(visits), "visit")] if visits else []
+    if open_count:
+        tallies.append(counted(int(open_count), "open follow-up"))
+    if tallies:
+        lines.append(" · ".join(tallies))
+    return lines
+
+
+def visit_lines(db: Database, visit_id: int, today: dt.date | None = None) -> list[str]:
+    """A visit at a glance: which way, its standing, when (and how soon), where, who
+    comes, how full the program is, and what is still open."""
+    from desk.core.countries import country_name
+    from desk.core.vocab import VISIT_DIRECTIONS, VISIT_STATUSES
+
+    today = today or dt.date.today()
+    row = db.execute(
+        "SELECT direction, status, start_date, end_date, city, country FROM visits WHERE id = ?",
+        (visit_id,),
+    ).fetchone()
+    if row is None:
+        return []
+    direction, status, start, end, city, country = row
+    first = [label(VISIT_DIRECTIONS, direction), label(VISIT_STATUSES, status)]
+    begins, ends = _date(start), _date(end)
+    if begins:
+        span = month_day_year(begins)
+        if ends and ends != begins:
+            span += f" to {month_day_year(ends)}"
+        if begins > today:
+            span += f" ({due_in((begins - today).days)})"
+        elif ends and begins <= today <= ends:
+            span += " (under way)"
+        first.append(span)
+    place = ", ".join(p for p in (city, country_name(country) if country else "") if p)
+    if place:
+        first.append(place)
+    lines = [" · ".join(p for p in first if p)]
+    people, items, gifts, open_count = db.execute(
+        "SELECT (SELECT count(*) FROM visit_participants WHERE visit_id = :v), "
+        "(SELECT count(*) FROM itinerary_items WHERE visit_id = :v), "
+        "(SELECT count(*) FROM gifts WHERE visit_id = :v), "
+        "(SELECT count(*) FROM follow_ups WHERE visit_id = :v AND done_on IS NULL)",
+        {"v": visit_id},
+    ).fetchone()
+    tallies = [
+        counted(int(people), "delegation member"),
+        counted(int(items), "program item"),
+        counted(int(gifts), "gift"),
+    ]
+    if open_count:
+        tallies.append(counted(int(open_count), "open follow-up"))
+    lines.append(" · ".join(tallies))
+    return lines

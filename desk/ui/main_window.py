@@ -38,6 +38,7 @@ from desk.ui.pages.partnership_page import PartnershipPage
 from desk.ui.pages.record_page import RecordPage
 from desk.ui.pages.today_page import TodayPage
 from desk.ui.pages.visit_page import VisitPage
+from desk.ui.screen import fit
 from desk.ui.settings import settings
 
 # What the window shows in its stack: built on first use, refreshed when stale.
@@ -95,7 +96,7 @@ class MainWindow(FileActions):
 
         self.nav = QListWidget()
         self.nav.setAccessibleName("Pages")
-        self.nav.setMaximumWidth(220)
+        self.nav.setMaximumWidth(180)
         self.stack = QStackedWidget()
         # Pages are built when first shown, so start-up reads one page's data, not all.
         self.factories: dict[str, Callable[[], Page]] = {
@@ -122,7 +123,7 @@ class MainWindow(FileActions):
         split.addWidget(self.nav)
         split.addWidget(self.stack)
         split.setStretchFactor(1, 1)
-        split.setSizes([170, 1100])
+        split.setSizes([150, 1100])
         central = QWidget()
         column = QVBoxLayout(central)
         column.setContentsMargins(0, 0, 0, 0)
@@ -452,7 +453,7 @@ class MainWindow(FileActions):
         if geometry is not None:
             self.restoreGeometry(geometry)
         else:
-            self.resize(1280, 800)
+            fit(self, 1440, 900, share=0.9)
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)

@@ -32,6 +32,8 @@ from desk.io.mapping import IMPORTABLE, guess_mapping
 from desk.io.tabular import TableFile, read_table
 from desk.io.vcard import read_vcards
 from desk.ui import tasks
+from desk.ui.screen import fit
+from desk.ui.widgets.form import error_style
 
 LEAVE_ASIDE = "(leave aside)"
 
@@ -52,7 +54,7 @@ class ImportWizard(QWizard):
         self.finish = FinishPage(self)
         for page in (self.source, self.columns, self.preview, self.finish):
             self.addPage(page)
-        self.resize(820, 560)
+        fit(self, 820, 560)
 
     @property
     def kind(self) -> str:
@@ -82,7 +84,7 @@ class SourcePage(QWizardPage):
         browse.clicked.connect(self.browse)
         self.error = QLabel()
         self.error.setWordWrap(True)
-        self.error.setStyleSheet("color: #b00020;")
+        self.error.setStyleSheet(error_style())
         row = QHBoxLayout()
         row.addWidget(self.path, 1)
         row.addWidget(browse)
@@ -141,7 +143,7 @@ class ColumnsPage(QWizardPage):
         self.fixed_kind.setAccessibleName("Kind for rows without one")
         self.error = QLabel()
         self.error.setWordWrap(True)
-        self.error.setStyleSheet("color: #b00020;")
+        self.error.setStyleSheet(error_style())
         layout = QVBoxLayout(self)
         layout.addWidget(self.grid, 1)
         self.fixed_row = QHBoxLayout()

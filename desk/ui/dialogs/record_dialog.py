@@ -22,6 +22,7 @@ from desk.core.operations import Changes
 from desk.ui import times
 from desk.ui.links import LINKS
 from desk.ui.ops import operations_for
+from desk.ui.screen import fit
 from desk.ui.widgets.form import RecordForm
 
 
@@ -73,7 +74,7 @@ class RecordDialog(QDialog):
         for editor in self.form.editors.values():
             editor.edited.connect(self._update_hint)
         self._update_hint()
-        self.resize(560, min(720, 140 + 44 * len(self.form.editors)))
+        fit(self, 560, min(720, 140 + 44 * len(self.form.editors)))
         # Typing starts in the first field, not on a button or the scroll area.
         first = next(
             (e.focus_widget() for e in self.form.editors.values() if e.focus_widget().isEnabled()),

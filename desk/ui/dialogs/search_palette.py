@@ -25,6 +25,7 @@ from desk.core import search
 from desk.core.db import Database
 from desk.core.kinds import KINDS
 from desk.ui.colors import tone
+from desk.ui.screen import fit
 
 # Matched words come back between these two characters, which no typed text holds.
 _MARKS = ("\x02", "\x03")
@@ -125,7 +126,7 @@ class SearchPalette(QDialog):
         self.input.returnPressed.connect(self.open_current)
         self.input.installEventFilter(self)
         self.results.itemActivated.connect(lambda _item, _col: self.open_current())
-        self.resize(640, 480)
+        fit(self, 720, 520)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         # Arrow keys in the search box move through the results.

@@ -20,7 +20,7 @@ from desk.core.kinds import KINDS
 from desk.core.vocab import PARTNERSHIP_STATUSES
 from desk.ui.ops import operations_for
 from desk.ui.widgets.editors import DateEditor
-from desk.ui.widgets.form import ERROR_STYLE
+from desk.ui.widgets.form import error_style
 
 
 class StatusDialog(QDialog):
@@ -44,7 +44,7 @@ class StatusDialog(QDialog):
         self.reason.setTabChangesFocus(True)
         self.reason.setPlaceholderText("e.g. Council resolution 2026-14; no exchanges since 2023")
         self.error = QLabel()
-        self.error.setStyleSheet(ERROR_STYLE)
+        self.error.setStyleSheet(error_style())
         self.error.setWordWrap(True)
         layout.addRow("New status", self.status)
         layout.addRow("Date", self.date)

@@ -32,6 +32,7 @@ from desk.reports.survey_workbook import write_workbook
 from desk.ui import tasks
 from desk.ui.dialogs.record_dialog import RecordDialog
 from desk.ui.models.rows import Column, RowsModel
+from desk.ui.screen import fit
 from desk.ui.widgets.views import row_table
 
 
@@ -50,7 +51,7 @@ class SurveyWizard(QWizard):
         self.export = ExportPage(self)
         for page in (self.choose, self.gaps, self.preview, self.export):
             self.addPage(page)
-        self.resize(760, 520)
+        fit(self, 760, 520)
 
     def data(self) -> SurveyData:
         return collect(self.db, self.choose.since.value())

@@ -18,6 +18,7 @@ from desk.core.db import Database
 from desk.ui import ops
 from desk.ui.models.rows import Column, RowsModel
 from desk.ui.ops import operations_for
+from desk.ui.screen import fit
 from desk.ui.widgets.views import row_table
 
 
@@ -63,7 +64,7 @@ class TrashDialog(QDialog):
         layout.addWidget(self.view, 1)
         layout.addLayout(buttons)
         self.refresh()
-        self.resize(680, 380)
+        fit(self, 680, 380)
 
     def refresh(self) -> None:
         self.model.set_rows(undo.trash(self.db))

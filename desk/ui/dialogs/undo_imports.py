@@ -19,6 +19,7 @@ from desk.core.operations import Changes
 from desk.io import importer
 from desk.ui.models.rows import Column, RowsModel
 from desk.ui.ops import operations_for
+from desk.ui.screen import fit
 from desk.ui.widgets.views import row_table
 
 
@@ -55,7 +56,7 @@ class UndoImportsDialog(QDialog):
         layout.addWidget(self.view, 1)
         layout.addLayout(buttons)
         self.refresh()
-        self.resize(720, 380)
+        fit(self, 720, 380)
 
     def refresh(self) -> None:
         self.model.set_rows(importer.batches(self.db))

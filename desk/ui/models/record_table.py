@@ -104,13 +104,7 @@ class RecordTableModel(QAbstractTableModel):
         row = self._row(index.row())
         if row is None:  # deleted since the ids were read; a refresh follows
             return ""
-        spec = self.fields[index.column()]
-        value = row.get(self.columns[index.column()])
-        return (
-            queries.display(None, spec, value, row)
-            if spec
-            else ("" if value is None else str(value))
-        )
+        return queries.column_text(self.spec, self.columns[index.column()], row)
 
     def _status_tone(self, index: Index) -> Any:
         if self.columns[index.column()] != "status":
@@ -125,10 +119,4 @@ class RecordTableModel(QAbstractTableModel):
             return None
         if not 0 <= section < len(self.columns):
             return None
-        spec = self.fields[section]
-        if spec is not None:
-            return spec.label
-        derived = queries.DERIVED.get(self.spec.name, {}).get(self.columns[section])
-        if derived is not None:
-            return derived.label
-        return self.columns[section].replace("_", " ").capitalize()
+        return queries.column_label(self.spec, self.columns[section])

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desk.core import dates, records
+from desk.core import dates, records, story
 from desk.core.db import Database
 from desk.core.errors import DeskError
 from desk.core.kinds import KINDS
@@ -217,7 +217,7 @@ class RecordPage(QWidget):
         header.setResizeContentsPrecision(40)
         self.table.resizeColumnsToContents()
         for column in range(header.count()):
-            header.resizeSection(column, min(header.sectionSize(column), 260))
+            header.resizeSection(column, min(header.sectionSize(column), 220))
         self._sized = True
 
     def save_layout(self) -> None:
@@ -327,7 +327,14 @@ class RecordPage(QWidget):
         """For pages that adjust their form to the record (e.g. a partnership's status)."""
 
     def _update_heading(self, row: dict[str, Any] | None) -> None:
-        self.subheading.setText(summary(self.kind, row) if row else "")
+        if row is not None and self.kind in ("contact", "visit"):
+            # The same at-a-glance card a partnership has, in a few lines.
+            lines = (story.contact_lines if self.kind == "contact" else story.visit_lines)(
+                self.db, row["id"]
+            )
+            self.subheading.setText("\n".join(lines))
+        else:
+            self.subheading.setText(summary(self.kind, row) if row else "")
         self.subheading.setVisible(bool(self.subheading.text()))
         if row is None:
             self.heading.setText(f"New {self.spec.label.lower()}")

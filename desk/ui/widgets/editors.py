@@ -68,6 +68,13 @@ class LineEditor(Editor):
         return self.line.text()
 
     def set_value(self, value: Any, row: dict[str, Any] | None = None) -> None:
+        if (
+            isinstance(value, int)
+            and self.spec.type == "int"
+            and not self.spec.name.endswith("year")
+        ):
+            self.line.setText(f"{value:,}")  # 412,000 reads; the comma is taken back on save
+            return
         self.line.setText("" if value is None else str(value))
 
     def focus_widget(self) -> QWidget:
@@ -135,7 +142,7 @@ class MoneyEditor(LineEditor):
         if value is None:
             self.line.setText("")
             return
-        self.line.setText(money.plain(value, (row or {}).get(self.spec.currency_field or "")))
+        self.line.setText(money.grouped(value, (row or {}).get(self.spec.currency_field or "")))
 
 
 class TextEditor(Editor):

@@ -7,15 +7,50 @@ from collections.abc import Iterable
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QFormLayout, QLabel, QVBoxLayout, QWidget
 
 from desk.core.db import Database
 from desk.core.errors import ValidationError
 from desk.core.kinds import KINDS
 from desk.core.validate import clean
+from desk.ui.colors import tone
 from desk.ui.widgets.editors import Editor, make_editor
 
-ERROR_STYLE = "color: #b00020;"
+# Headings that group a long form, each before the field it starts with.
+SECTIONS: dict[str, dict[str, str]] = {
+    "visit": {
+        "title": "The visit",
+        "requested_by": "The request and the decision",
+        "purpose": "The plan",
+        "outcomes": "Results",
+        "travel": "Logistics",
+        "notes": "Notes",
+    },
+    "agreement": {
+        "title": "The agreement",
+        "signed_date": "Term and renewal",
+        "approving_body": "Approval",
+        "languages": "Text",
+    },
+    "contact": {
+        "honorific": "Name",
+        "written_address": "Forms of address",
+        "job_title": "Work",
+        "languages": "Languages and needs",
+        "email": "Reaching them",
+        "bio": "About them",
+    },
+    "city": {
+        "name": "Our city",
+        "staff_international": "Staff and budget",
+    },
+}
+
+
+def error_style() -> str:
+    """Red that reads on a light or a dark background."""
+    return f"color: {tone('danger').name()};"
 
 
 class RecordForm(QWidget):
@@ -41,19 +76,30 @@ class RecordForm(QWidget):
         self._loaded: dict[str, Any] = {}
         layout = QFormLayout(self)
         layout.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        # In a narrow pane a long label goes above its field rather than push the form
+        # wider than the pane.
+        layout.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         layout.setLabelAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self.record_error = QLabel()
-        self.record_error.setStyleSheet(ERROR_STYLE)
+        self.record_error.setStyleSheet(error_style())
         self.record_error.setWordWrap(True)
         self.record_error.hide()
         layout.addRow(self.record_error)
+        headings = SECTIONS.get(kind_name, {})
         for spec in self.spec.fields:
             if spec.name in self.hidden:
                 continue
+            if spec.name in headings:
+                heading = QLabel(headings[spec.name])
+                font = QFont(heading.font())
+                font.setBold(True)
+                heading.setFont(font)
+                heading.setContentsMargins(0, 10 if self.editors else 0, 0, 2)
+                layout.addRow(heading)
             editor = make_editor(spec, db, self)
             editor.edited.connect(self._edited)
             error = QLabel()
-            error.setStyleSheet(ERROR_STYLE)
+            error.setStyleSheet(error_style())
             error.setWordWrap(True)
             error.hide()
             holder = QWidget()
