@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 from desk.core.db import Database
 from desk.core.operations import Changes
@@ -53,9 +54,10 @@ class Agenda:
     sections: dict[str, list[Item]] = field(default_factory=lambda: {s: [] for s in SECTIONS})
     counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(SECTIONS, 0))
 
-    def add(self, item: Item) -> None:
+    def add(self, item: Item, *, counted: bool = True) -> None:
         section = section_of(item.due, self.today)
-        self.counts[section] += 1
+        if counted:
+            self.counts[section] += 1
         self.sections[section].append(item)
 
     def finish(self) -> None:
@@ -87,10 +89,21 @@ def build(db: Database, today: dt.date | None = None) -> Agenda:
     agenda = Agenda(today)
     troubles = _troubled_partnerships(db)
     decisions = _decisions(db, today, troubles)
+    # Follow-ups are the many: counted in SQL, and only the first of each section read.
+    for section, number in _follow_up_counts(db, today).items():
+        agenda.counts[section] += number
+    for item in _follow_ups(db, today, troubles, decisions):
+        agenda.add(item, counted=False)
+    # A follow-up about an agreement is that agreement's decision, told once.
+    covered = {
+        aid
+        for (aid,) in db.execute(
+            "SELECT DISTINCT agreement_id FROM follow_ups "
+            "WHERE done_on IS NULL AND agreement_id IS NOT NULL"
+        )
+    }
     for item in (
-        # A follow-up about an agreement is that agreement's decision, told once.
-        *_follow_ups(db, today, troubles, decisions),
-        *decisions.values(),
+        *(item for aid, item in decisions.items() if aid not in covered),
         *_visits(db, today, troubles),
         *_anniversaries(db, today),
     ):
@@ -131,23 +144,51 @@ def _troubled_partnerships(db: Database) -> dict[int, str]:
     return found
 
 
+def _follow_up_sections(today: dt.date) -> dict[str, tuple[str, dict[str, str]]]:
+    """Each section's condition on an open follow-up's due date, as SQL."""
+    days = {"t": today.isoformat(), "w": (today + dt.timedelta(days=7)).isoformat()}
+    return {
+        "overdue": ("f.due_date < :t", days),
+        "today": ("f.due_date = :t", days),
+        "week": ("f.due_date > :t AND f.due_date <= :w", days),
+        "later": ("f.due_date > :w", days),
+        "undated": ("f.due_date IS NULL", days),
+    }
+
+
+def _follow_up_counts(db: Database, today: dt.date) -> dict[str, int]:
+    sections = _follow_up_sections(today)
+    sums = ", ".join(f"coalesce(sum({cond}), 0)" for cond, _days in sections.values())
+    days = next(iter(sections.values()))[1]
+    row = db.execute(f"SELECT {sums} FROM follow_ups f WHERE f.done_on IS NULL", days).fetchone()
+    counts = {section: int(n) for section, n in zip(sections, row, strict=True)}
+    counts["later"] += counts.pop("undated")  # no date set: shown last under Later
+    return counts
+
+
 def _follow_ups(
     db: Database, today: dt.date, troubles: dict[int, str], decisions: dict[int, Item]
 ) -> list[Item]:
+    rows: list[tuple[Any, ...]] = []
+    for condition, days in _follow_up_sections(today).values():
+        rows += db.execute(
+            "SELECT f.id, f.title, f.due_date, f.visit_id, v.title, f.partnership_id, "
+            "p.partner_name, f.agreement_id, a.title, a.partnership_id, v.partnership_id, "
+            "trim(coalesce(c.given_name, '') || ' ' || coalesce(c.family_name, '')) "
+            "FROM follow_ups f "
+            "LEFT JOIN visits v ON v.id = f.visit_id "
+            "LEFT JOIN partnerships p ON p.id = f.partnership_id "
+            "LEFT JOIN agreements a ON a.id = f.agreement_id "
+            "LEFT JOIN contacts c ON c.id = f.contact_id "
+            f"WHERE f.done_on IS NULL AND {condition} "
+            # In the order of the (done_on, due_date) index, so SQLite reads, not sorts.
+            f"ORDER BY f.due_date LIMIT {SHOWN_PER_SECTION}",
+            days,
+        ).fetchall()
     items = []
     for fid, title, due_text, visit_id, visit, partnership_id, partner, agreement_id, agreement, (
         agreement_partnership
-    ), visit_partnership, contact in db.execute(
-        "SELECT f.id, f.title, f.due_date, f.visit_id, v.title, f.partnership_id, "
-        "p.partner_name, f.agreement_id, a.title, a.partnership_id, v.partnership_id, "
-        "trim(coalesce(c.given_name, '') || ' ' || coalesce(c.family_name, '')) "
-        "FROM follow_ups f "
-        "LEFT JOIN visits v ON v.id = f.visit_id "
-        "LEFT JOIN partnerships p ON p.id = f.partnership_id "
-        "LEFT JOIN agreements a ON a.id = f.agreement_id "
-        "LEFT JOIN contacts c ON c.id = f.contact_id "
-        "WHERE f.done_on IS NULL"
-    ):
+    ), visit_partnership, contact in rows:
         due = _date(due_text)
         if visit_id is not None:
             open_kind, open_id, parent = "visit", visit_id, f"Visit: {visit}"
@@ -155,7 +196,7 @@ def _follow_ups(
             open_kind, open_id, parent = "partnership", partnership_id, f"Partnership: {partner}"
         elif agreement_id is not None:
             open_kind, open_id, parent = "agreement", agreement_id, f"Agreement: {agreement}"
-            decision = decisions.pop(agreement_id, None)
+            decision = decisions.get(agreement_id)
             if decision is not None:
                 parent = decision.parent
         else:

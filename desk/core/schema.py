@@ -470,11 +470,26 @@ ALTER TABLE city_profile ADD COLUMN travel_emergency TEXT;
 
 
 # Append only. Each entry: (name, function applied inside one transaction).
+_V5_INDEXES = """
+CREATE INDEX IF NOT EXISTS interactions_partnership ON interactions(partnership_id);
+CREATE INDEX IF NOT EXISTS interactions_visit ON interactions(visit_id);
+CREATE INDEX IF NOT EXISTS follow_ups_visit ON follow_ups(visit_id);
+CREATE INDEX IF NOT EXISTS follow_ups_partnership ON follow_ups(partnership_id);
+CREATE INDEX IF NOT EXISTS follow_ups_agreement ON follow_ups(agreement_id);
+CREATE INDEX IF NOT EXISTS follow_ups_contact ON follow_ups(contact_id);
+CREATE INDEX IF NOT EXISTS status_changes_partnership_day
+    ON partnership_status_changes(partnership_id, changed_on);
+"""
+
+
 def _index_held_records(conn: sqlite3.Connection) -> None:
+    """Search reaches what lives inside visits and partnerships; the at-a-glance cards
+    and Today read follow-ups and interactions by their parent, so those get indexes."""
     from desk.core import search
 
     for kind in ("itinerary_item", "interaction", "follow_up", "gift"):
         search.index_kind(conn, kind)
+    _sql(_V5_INDEXES)(conn)
 
 
 MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], None]]] = [

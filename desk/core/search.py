@@ -340,30 +340,34 @@ def search(
         return []
     wanted = list(kinds) if kinds is not None else list(DOCUMENTS)
     groups = [[kind] for kind in wanted] if per_kind else [wanted]
-    hits: list[Hit] = []
+    # Ranking every match of one or two letters costs more than it tells: a person still
+    # typing gets the first matches at once, ranked ones from the third letter on.
+    ranked = len(text.strip()) > 2
+    order = "ORDER BY bm25(search_index, 0, 0, 10.0, 1.0, 1.0, 0) " if ranked else ""
+    found: list[tuple[str, int, str, str]] = []
     for group in groups:
         # The words typed are looked for in the text columns only, never in `tag`.
         within = " OR ".join(f"k{kind}" for kind in group)
         query = f"tag : ({within}) AND {{title body folded}} : ({expression})"
-        rows = db.execute(
+        found += db.execute(
             "SELECT kind, record_id, snippet(search_index, 3, ?, ?, '…', 12), "
             "highlight(search_index, 2, ?, ?) "
-            "FROM search_index WHERE search_index MATCH ? "
-            "ORDER BY bm25(search_index, 0, 0, 10.0, 1.0, 1.0, 0) LIMIT ?",
+            f"FROM search_index WHERE search_index MATCH ? {order}LIMIT ?",
             [*marks, *marks, query, per_kind or limit],
         ).fetchall()
-        hits += [
-            Hit(
-                kind,
-                record_id,
-                _title(db, kind, record_id),
-                _unsegment(snippet),
-                parent_line(db, kind, record_id),
-                _unsegment(marked),
-            )
-            for kind, record_id, snippet, marked in rows
-        ]
-    return hits
+    parents = _parent_lines(db, [(kind, record_id) for kind, record_id, _s, _m in found])
+    return [
+        Hit(
+            kind,
+            record_id,
+            # The index holds the title as stored: no second read of each record.
+            _unsegment(marked.replace(marks[0], "").replace(marks[1], "")),
+            _unsegment(snippet),
+            parents.get((kind, record_id), ""),
+            _unsegment(marked),
+        )
+        for kind, record_id, snippet, marked in found
+    ]
 
 
 # What an itinerary item, interaction, follow-up or gift belongs to, first found first.
@@ -373,18 +377,46 @@ _PARENTS = ("visit_id", "partnership_id", "agreement_id", "contact_id")
 def parent_line(db: Database, kind: str, record_id: int) -> str:
     """'Visit: Mission to Matsue': the record a found item lives in, to tell apart five
     follow-ups that all say 'Send thank-you letters'."""
-    spec = KINDS[kind]
-    links = [f for f in spec.fields if f.type == "ref" and f.name in _PARENTS and f.ref]
-    if not links:
-        return ""
-    row = db.execute(
-        f"SELECT {', '.join(f.name for f in links)} FROM {spec.table} WHERE id = ?",
-        (record_id,),
-    ).fetchone()
-    for link, value in zip(links, row or (), strict=False):
-        if value is not None and link.ref:
-            return f"{KINDS[link.ref].label}: {_title(db, link.ref, value)}"
-    return ""
+    return _parent_lines(db, [(kind, record_id)]).get((kind, record_id), "")
+
+
+def _parent_lines(db: Database, hits: list[tuple[str, int]]) -> dict[tuple[str, int], str]:
+    """Parent lines for many hits in a few queries: one per kind, one per parent kind."""
+    owners: dict[tuple[str, int], tuple[str, int]] = {}
+    by_kind: dict[str, list[int]] = {}
+    for kind, record_id in hits:
+        by_kind.setdefault(kind, []).append(record_id)
+    for kind, ids in by_kind.items():
+        spec = KINDS[kind]
+        links = [f for f in spec.fields if f.type == "ref" and f.name in _PARENTS and f.ref]
+        if not links:
+            continue
+        marks = ", ".join("?" * len(ids))
+        for record_id, *values in db.execute(
+            f"SELECT id, {', '.join(f.name for f in links)} FROM {spec.table} "
+            f"WHERE id IN ({marks})",
+            ids,
+        ).fetchall():
+            for link, value in zip(links, values, strict=True):
+                if value is not None and link.ref:
+                    owners[(kind, record_id)] = (link.ref, value)
+                    break
+    titles: dict[tuple[str, int], str] = {}
+    wanted: dict[str, set[int]] = {}
+    for parent_kind, parent_id in owners.values():
+        wanted.setdefault(parent_kind, set()).add(parent_id)
+    for parent_kind, parent_ids in wanted.items():
+        spec = KINDS[parent_kind]
+        ids = sorted(parent_ids)
+        for parent_id, title in db.execute(
+            f"SELECT id, {spec.title_sql} FROM {spec.table} "
+            f"WHERE id IN ({', '.join('?' * len(ids))})",
+            ids,
+        ).fetchall():
+            titles[(parent_kind, parent_id)] = title
+    return {
+        hit: f"{KINDS[owner[0]].label}: {titles.get(owner, '')}" for hit, owner in owners.items()
+    }
 
 
 def _title(db: Database, kind: str, record_id: int) -> str:

@@ -69,6 +69,9 @@ class RecordDialog(QDialog):
         layout.addWidget(buttons)
         row = records.get(db, kind_name, record_id) if record_id else None
         self.form.load(row)
+        if row is not None and kind_name == "status_change":
+            # A recorded change keeps its status: only its date and reason are corrected.
+            self.form.set_read_only(["status"])
         if row is None:
             self._prefill()
         for editor in self.form.editors.values():
