@@ -125,3 +125,20 @@ def test_a_wrong_file_is_refused_in_one_line_naming_it(
     assert given.name in lines[0], lines[0]
     assert "openpyxl" not in lines[0] and "zip" not in lines[0].split(given.name)[-1].lower()
     assert _digest(database) == before
+
+
+def test_a_quote_never_closed_is_refused_naming_its_line(
+    seeded: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    sheet = tmp_path / "list.csv"
+    sheet.write_text(
+        'Partner,Kind\nKobe,sister_city\n"unterminated,sister_city\nOsaka,sister_city\n',
+        encoding="utf-8",
+    )
+    database = tmp_path / "city.sqlite"
+    database.write_bytes(seeded.read_bytes())
+    before = _digest(database)
+    assert cli.main(["--db", str(database), "import", "partnerships", str(sheet)]) == 1
+    err = capsys.readouterr().err
+    assert "list.csv, line 3" in err and "never closed" in err
+    assert _digest(database) == before

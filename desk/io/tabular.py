@@ -128,11 +128,21 @@ def _read_csv(path: Path) -> TableFile:
         delimiter = max(",;\t|", key=sample.count)
     # A cell may be as long as the longest field (2 MB of notes), not csv's 128 KiB.
     csv.field_size_limit(max(csv.field_size_limit(), MAX_TEXT + 1))
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    # strict: a quote opened and never closed is refused, not read as one cell that
+    # swallows every row after it.
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    rows: list[tuple[int, list[str]]] = []
+    ended = 0  # the file line the last whole row ended on
     try:
-        rows = [(n, row) for n, row in enumerate(reader, start=1)]
+        for row in reader:
+            rows.append((len(rows) + 1, row))  # rows as a spreadsheet numbers them
+            ended = reader.line_num
     except csv.Error as exc:
-        raise FileRefused(f"{path.name} is not a readable CSV file: {exc}.") from None
+        started = ended + 1
+        raise FileRefused(
+            f"{path.name}, line {started}: {exc}; a quote (\") there is never closed. "
+            "Fix that line, or save the file from the spreadsheet again."
+        ) from None
     shown = {"\t": "tab", ",": "comma", ";": "semicolon", "|": "bar"}[delimiter]
     return _with_header(path.name, rows, f"CSV, {encoding}, {shown} separated")
 
