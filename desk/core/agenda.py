@@ -198,11 +198,12 @@ def _follow_ups(
             open_kind, open_id, parent = "agreement", agreement_id, f"Agreement: {agreement}"
             decision = decisions.get(agreement_id)
             if decision is not None:
-                parent = decision.parent
+                # What the decision is about: "Expires April 4, 2027: renew or let it end".
+                parent += " · " + decision.parent.rsplit(" · ", 1)[-1]
         else:
             open_kind, open_id, parent = "follow_up", fid, ""
-        if contact:
-            parent = f"{parent} · with {contact}" if parent else f"With {contact}"
+        if contact and not parent:
+            parent = f"With {contact}"
         owner = partnership_id or agreement_partnership or visit_partnership
         items.append(
             Item(

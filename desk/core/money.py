@@ -33,8 +33,10 @@ def grouped(minor: int | None, currency: str | None) -> str:
 
 
 def text(minor: int | None, currency: str | None) -> str:
-    """The amount as printed: 1,250.00 USD."""
+    """The amount as printed: $1,250.00 for dollars, as a U.S. reader writes them;
+    1,250.00 EUR for other currencies, whose symbols are ambiguous ($ is also the peso)."""
     if minor is None:
         return ""
     code = (currency or DEFAULT_CURRENCY).upper()
-    return f"{amount(minor, code):,.{places(code)}f} {code}"
+    figure = f"{amount(minor, code):,.{places(code)}f}"
+    return f"${figure}" if code == "USD" else f"{figure} {code}"

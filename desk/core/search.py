@@ -76,9 +76,15 @@ def _join(*parts: object) -> str:
     return " ".join(str(p) for p in parts if p)
 
 
+def _fields(*parts: object) -> str:
+    """A record's searchable text, its fields set apart so a snippet that spans two
+    reads "Professor · Japan", not "Professor Japan"."""
+    return " · ".join(str(p) for p in parts if p)
+
+
 def _contact(row: dict[str, Any]) -> tuple[str, str]:
     title = _join(row.get("honorific"), row.get("given_name"), row.get("family_name"))
-    body = _join(
+    body = _fields(
         row.get("name_native"),
         row.get("job_title"),
         row.get("written_address"),
@@ -92,7 +98,7 @@ def _contact(row: dict[str, Any]) -> tuple[str, str]:
 
 
 def _organisation(row: dict[str, Any]) -> tuple[str, str]:
-    return row["name"], _join(
+    return row["name"], _fields(
         row.get("name_native"),
         row.get("city"),
         country_name(row.get("country")),
@@ -102,7 +108,7 @@ def _organisation(row: dict[str, Any]) -> tuple[str, str]:
 
 
 def _partnership(row: dict[str, Any]) -> tuple[str, str]:
-    return row["partner_name"], _join(
+    return row["partner_name"], _fields(
         row.get("partner_name_native"),
         row.get("region"),
         country_name(row.get("country")),
@@ -114,7 +120,7 @@ def _partnership(row: dict[str, Any]) -> tuple[str, str]:
 
 
 def _agreement(row: dict[str, Any]) -> tuple[str, str]:
-    return row["title"], _join(
+    return row["title"], _fields(
         row.get("parties"),
         country_name(row.get("country")),
         row.get("approving_body"),
@@ -125,11 +131,11 @@ def _agreement(row: dict[str, Any]) -> tuple[str, str]:
 
 
 def _network(row: dict[str, Any]) -> tuple[str, str]:
-    return row["network_name"], _join(row.get("membership_level"), row.get("notes"))
+    return row["network_name"], _fields(row.get("membership_level"), row.get("notes"))
 
 
 def _visit(row: dict[str, Any]) -> tuple[str, str]:
-    return row["title"], _join(
+    return row["title"], _fields(
         row.get("city"),
         country_name(row.get("country")),
         row.get("principal"),
@@ -143,7 +149,7 @@ def _visit(row: dict[str, Any]) -> tuple[str, str]:
 
 
 def _itinerary_item(row: dict[str, Any]) -> tuple[str, str]:
-    return row["title"], _join(
+    return row["title"], _fields(
         row.get("place"),
         row.get("address"),
         row.get("counterpart"),
@@ -159,15 +165,15 @@ def _itinerary_item(row: dict[str, Any]) -> tuple[str, str]:
 
 
 def _gift(row: dict[str, Any]) -> tuple[str, str]:
-    return row["description"], _join(row.get("giver"), row.get("recipient"), row.get("notes"))
+    return row["description"], _fields(row.get("giver"), row.get("recipient"), row.get("notes"))
 
 
 def _interaction(row: dict[str, Any]) -> tuple[str, str]:
-    return row["subject"], _join(row.get("notes"))
+    return row["subject"], _fields(row.get("notes"))
 
 
 def _follow_up(row: dict[str, Any]) -> tuple[str, str]:
-    return row["title"], _join(row.get("notes"))
+    return row["title"], _fields(row.get("notes"))
 
 
 # Order matters: each kind's number (its position) is part of its index entries' rowids,
@@ -353,7 +359,7 @@ def search(
             "SELECT kind, record_id, snippet(search_index, 3, ?, ?, '…', 12), "
             "highlight(search_index, 2, ?, ?) "
             f"FROM search_index WHERE search_index MATCH ? {order}LIMIT ?",
-            [*marks, *marks, query, per_kind or limit],
+            [*marks, *_OWN_MARKS, query, per_kind or limit],
         ).fetchall()
     parents = _parent_lines(db, [(kind, record_id) for kind, record_id, _s, _m in found])
     return [
@@ -361,14 +367,18 @@ def search(
             kind,
             record_id,
             # The index holds the title as stored: no second read of each record.
-            _unsegment(marked.replace(marks[0], "").replace(marks[1], "")),
+            _unsegment(marked.replace(_OWN_MARKS[0], "").replace(_OWN_MARKS[1], "")),
             _unsegment(snippet),
             parents.get((kind, record_id), ""),
-            _unsegment(marked),
+            _unsegment(marked.replace(_OWN_MARKS[0], marks[0]).replace(_OWN_MARKS[1], marks[1])),
         )
         for kind, record_id, snippet, marked in found
     ]
 
+
+# Marks of our own around matched words in titles, from Unicode's private use area: no
+# title holds them, so taking them out leaves the title exactly as stored.
+_OWN_MARKS = ("\ue000", "\ue001")
 
 # What an itinerary item, interaction, follow-up or gift belongs to, first found first.
 _PARENTS = ("visit_id", "partnership_id", "agreement_id", "contact_id")

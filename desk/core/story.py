@@ -37,13 +37,16 @@ class Standing:
     overdue_follow_ups: int
 
     def lines(self) -> list[str]:
-        since = f" since {month_day_year(self.since)}" if self.since else ""
+        on = "" if self.status == "ended" else " since"
+        since = f"{on} {month_day_year(self.since)}" if self.since else ""
         why = f" ({self.reason})" if self.reason else ""
         follow = (
-            counted(self.open_follow_ups, "open follow-up") if self.open_follow_ups else "none open"
+            f"{self.open_follow_ups:,} open, here and on its visits and agreements"
+            if self.open_follow_ups
+            else "none open"
         )
         if self.overdue_follow_ups:
-            follow += f", {self.overdue_follow_ups:,} overdue"
+            follow += f" ({self.overdue_follow_ups:,} overdue)"
         return [
             f"{self.status_label}{since}{why}",
             f"Next deadline: {self.next_deadline or 'none'}",
@@ -77,13 +80,25 @@ def standing(db: Database, partnership_id: int, today: dt.date | None = None) ->
         "ORDER BY decision_deadline LIMIT 1",
         (partnership_id, today.isoformat()),
     ).fetchone()
+    follow_up = db.execute(
+        "SELECT title, due_date FROM follow_ups WHERE done_on IS NULL AND due_date >= ? AND "
+        "(partnership_id = ? OR visit_id IN (SELECT id FROM visits WHERE partnership_id = ?) "
+        "OR agreement_id IN (SELECT id FROM agreements WHERE partnership_id = ?)) "
+        "ORDER BY due_date LIMIT 1",
+        (today.isoformat(), partnership_id, partnership_id, partnership_id),
+    ).fetchone()
+    # The nearest of the agreement decisions and the follow-ups still to come.
+    choices = []
+    if deadline and _date(deadline[1]):
+        choices.append((deadline[1], f"Decide on {deadline[0]}"))
+    if follow_up and _date(follow_up[1]):
+        choices.append((follow_up[1], follow_up[0]))
     next_deadline = ""
-    if deadline:
-        day = _date(deadline[1])
-        if day:
-            next_deadline = (
-                f"Decide on {deadline[0]} by {month_day_year(day)} ({due_in((day - today).days)})"
-            )
+    if choices:
+        on, what = min(choices)
+        day = _date(on)
+        assert day is not None
+        next_deadline = f"{what}, {month_day_year(day)} ({due_in((day - today).days)})"
     contact = db.execute(
         "SELECT subject, occurred_on FROM interactions WHERE partnership_id = ? "
         "AND occurred_on <= ? ORDER BY occurred_on DESC, id DESC LIMIT 1",
@@ -114,8 +129,8 @@ def standing(db: Database, partnership_id: int, today: dt.date | None = None) ->
 
 def story(db: Database, partnership_id: int, today: dt.date | None = None) -> list[Event]:
     """Everything that happened in the relationship, newest first: the founding, each
-    status change, agreements signed and ended, visits both ways, interactions and gifts;
-    visits still to come lead, marked as such."""
+    status change, agreements signed and ended, visits both ways, interactions, gifts
+    and follow-ups done; visits still to come lead, marked as such."""
     pid = partnership_id
     now = (today or dt.date.today()).isoformat()
     events: list[Event] = []
@@ -176,6 +191,13 @@ def story(db: Database, partnership_id: int, today: dt.date | None = None) -> li
         if when and when <= now:
             way = label(GIFT_DIRECTIONS, direction)
             events.append(Event(when, f"Gift {way.lower()}: {description}", "gift", gid, (5, gid)))
+    for fid, done_on, title in db.execute(
+        "SELECT id, done_on, title FROM follow_ups WHERE done_on IS NOT NULL AND "
+        "(partnership_id = :p OR visit_id IN (SELECT id FROM visits WHERE partnership_id = :p) "
+        "OR agreement_id IN (SELECT id FROM agreements WHERE partnership_id = :p))",
+        {"p": pid},
+    ):
+        events.append(Event(done_on, f"Done: {title}", "follow_up", fid, (6, fid)))
     events.sort(key=lambda e: (e.on, e.rank), reverse=True)
     return events
 

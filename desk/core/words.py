@@ -37,6 +37,8 @@ def _span(days: int) -> str:
         return counted(days, "day")
     if days < 60:
         return counted(round(days / 7), "week")
+    if 350 <= days <= 380:
+        return "1 year"
     if days < 730:
         return counted(round(days / 30.44), "month")
     return counted(round(days / 365.25), "year")

@@ -140,7 +140,7 @@ def _read_csv(path: Path) -> TableFile:
     except csv.Error as exc:
         started = ended + 1
         raise FileRefused(
-            f"{path.name}, line {started}: {exc}; a quote (\") there is never closed. "
+            f'{path.name}, line {started}: {exc}; a quote (") there is never closed. '
             "Fix that line, or save the file from the spreadsheet again."
         ) from None
     shown = {"\t": "tab", ",": "comma", ";": "semicolon", "|": "bar"}[delimiter]

@@ -87,12 +87,18 @@ LINKS: dict[str, tuple[LinkSpec, ...]] = {
         LinkSpec(
             "Offices held", "office_term", "contact_id", ("office_id", "start_date", "end_date")
         ),
-        LinkSpec("Visits", "participant", "contact_id", ("visit_id", "role", "side"), "visit_id"),
+        LinkSpec(
+            "Visits",
+            "participant",
+            "contact_id",
+            ("_visit_start", "visit_id", "role", "side"),
+            "visit_id",
+        ),
         LinkSpec(
             "Interactions",
             "interaction_participant",
             "contact_id",
-            ("interaction_id",),
+            ("_interaction_on", "interaction_id"),
             "interaction_id",
         ),
         LinkSpec(

@@ -52,9 +52,9 @@ def test_card_and_timeline(make_window: Any, db: Database, db_path: Path, qtbot:
     page = window.page("partnership")
     card = page.card.text()
     assert "Active since June 21, 1957 (Council resolution)" in card
-    assert "Next deadline: Decide on Port MOU by" in card
+    assert "Next deadline: Decide on Port MOU, " in card
     assert "Last contact: none recorded" in card
-    assert "1 open follow-up, 1 overdue" in card
+    assert "1 open, here and on its visits and agreements (1 overdue)" in card
     tree = page.timeline.tree
     lines = [tree.topLevelItem(n).text(1) for n in range(tree.topLevelItemCount())]
     assert lines == [

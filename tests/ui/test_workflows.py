@@ -219,7 +219,7 @@ def test_partnership_agreement_visit_workflow(
     dialogs(RecordDialog, gift)
     visits.links.tab("Gifts").add()
     gifts = visits.links.tab("Gifts").model
-    assert gifts.data(gifts.index(0, 2)) == "95.00 USD"
+    assert gifts.data(gifts.index(0, 2)) == "$95.00"
 
     # Search finds the native-script name; Enter opens the record.
     palette = SearchPalette(db, window)

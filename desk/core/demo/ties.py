@@ -44,7 +44,7 @@ class TiesMixin(BuilderBase):
                 ),
                 partner_organisation_id=partner["org"],
                 notes=(
-                    f"Partnership {n + 1}. Anniversary receptions alternate between the two cities."
+                    "Anniversary receptions alternate between the two cities."
                     if n < len(self.place["partners"])
                     else None
                 ),
@@ -102,6 +102,14 @@ class TiesMixin(BuilderBase):
                 reason=reason,
             )
 
+    def _agreement_status(self, partner: dict[str, Any], expiry: dt.date | None) -> str:
+        # A lapsed or ended partnership's agreement is not still in force.
+        if partner["status"] == "lapsed" or (expiry is not None and expiry <= self.today):
+            return "expired"
+        if partner["status"] == "ended":
+            return "terminated"
+        return "in_force"
+
     def _agreements(self) -> None:
         for n, partner in enumerate(self.partners):
             if partner["kind"] == "sister_city" and partner["year"]:
@@ -146,7 +154,7 @@ class TiesMixin(BuilderBase):
             "agreement",
             title=title,
             kind=kind,
-            status="in_force" if (expiry is None or expiry > self.today) else "expired",
+            status=self._agreement_status(partner, expiry),
             partnership_id=partner["partnership"],
             parties=f"City of Port Meridian, Oregon, USA; {partner['name']}",
             country=partner["country"],

@@ -144,6 +144,12 @@ class VisitsMixin(BuilderBase):
                 else f"Delegation from {partner['name']}"
             )
             goals = self._objectives(partner, outgoing, n)
+            # Requests and decisions lie in the past, even for a visit months ahead.
+            requested = min(start - dt.timedelta(days=75), self.today - dt.timedelta(days=20))
+            decided = max(
+                min(start - dt.timedelta(days=60), self.today - dt.timedelta(days=5)),
+                requested + dt.timedelta(days=3),
+            )
             vid = self.add(
                 "visit",
                 title=title,
@@ -159,16 +165,14 @@ class VisitsMixin(BuilderBase):
                 principal="Mayor Grace Okafor" if outgoing else f"Mayor of {partner['name']}",
                 requested_by=None if outgoing else f"Office of the Mayor of {partner['name']}",
                 requester_contact_id=None if outgoing else partner["director"],
-                request_date=(start - dt.timedelta(days=75)).isoformat(),
+                request_date=requested.isoformat(),
                 request_purpose="Renew ties and explore cooperation in "
                 + ", ".join(a.replace("_", " ") for a in partner["areas"])
                 + ".",
                 decision="declined"
                 if status == "declined"
                 else ("pending" if status == "requested" else "accepted"),
-                decision_date=None
-                if status == "requested"
-                else (start - dt.timedelta(days=60)).isoformat(),
+                decision_date=None if status == "requested" else decided.isoformat(),
                 purpose=_PURPOSES[partner["status"]].format(partner=partner["name"]),
                 objectives="\n".join(f"{k}. {goal}" for k, goal in enumerate(goals, start=1)),
                 avoid=AVOID.get(partner["status"]) or AVOID_ANY[n % len(AVOID_ANY)],
@@ -186,7 +190,8 @@ class VisitsMixin(BuilderBase):
             )
             self._itinerary(vid, partner, start, days, tz, outgoing)
             self._delegation(vid, partner, outgoing)
-            self._gifts(vid, partner, start, outgoing, past)
+            if status not in ("cancelled", "declined"):  # no gifts where nobody met
+                self._gifts(vid, partner, start, outgoing, past)
             for k in range(1 + n % 3):
                 due = end + dt.timedelta(days=14 * (k + 1))
                 self.add(

@@ -30,6 +30,7 @@ from desk.ui.screen import fit
 # Matched words come back between these two characters, which no typed text holds.
 _MARKS = ("\x02", "\x03")
 _HTML = Qt.ItemDataRole.UserRole + 1
+_PER_KIND = 25
 
 
 def _plain(hit: search.Hit) -> str:
@@ -158,7 +159,9 @@ class SearchPalette(QDialog):
     def run_search(self) -> None:
         self.results.clear()
         text = self.input.text()
-        hits = search.search(self.db, text, per_kind=25, marks=_MARKS) if text.strip() else []
+        hits = (
+            search.search(self.db, text, per_kind=_PER_KIND, marks=_MARKS) if text.strip() else []
+        )
         groups: dict[str, QTreeWidgetItem] = {}
         order = list(search.SHOWN_ORDER)
         for hit in sorted(hits, key=lambda h: order.index(h.kind)):
@@ -180,7 +183,13 @@ class SearchPalette(QDialog):
         hits_items = self._hits()
         if hits_items:
             self.results.setCurrentItem(hits_items[0])
-        self.status.setText(f"{len(hits)} found" if text.strip() else "")
+        full = {kind for kind in groups if sum(h.kind == kind for h in hits) >= _PER_KIND}
+        note = ""
+        if full:
+            # Say when a kind has more than it shows, rather than leave them out unseen.
+            names = ", ".join(KINDS[k].plural.lower() for k in sorted(full))
+            note = f"; the first {_PER_KIND} {names} are shown, type more to narrow"
+        self.status.setText(f"{len(hits)} found{note}" if text.strip() else "")
 
     def open_current(self) -> None:
         self.timer.stop()

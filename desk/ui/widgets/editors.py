@@ -76,6 +76,7 @@ class LineEditor(Editor):
             self.line.setText(f"{value:,}")  # 412,000 reads; the comma is taken back on save
             return
         self.line.setText("" if value is None else str(value))
+        self.line.setCursorPosition(0)  # a long name shows its beginning, not its end
 
     def focus_widget(self) -> QWidget:
         return self.line

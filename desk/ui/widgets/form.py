@@ -41,6 +41,16 @@ SECTIONS: dict[str, dict[str, str]] = {
         "email": "Reaching them",
         "bio": "About them",
     },
+    "partnership": {
+        "partner_name": "The partner",
+        "kind": "The relationship",
+        "lead_department": "Who carries it",
+        "notes": "Notes",
+    },
+    "organisation": {
+        "name": "The organization",
+        "website": "Reaching it",
+    },
     "city": {
         "name": "Our city",
         "staff_international": "Staff and budget",

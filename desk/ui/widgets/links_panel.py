@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from desk.core import attachments, money, queries, records
+from desk.core.dates import short_date
 from desk.core.db import Database
 from desk.core.kinds import KINDS, Field
 from desk.core.operations import Changes
@@ -42,6 +43,9 @@ def _columns(panel: LinksPanel, link: LinkSpec) -> list[Column]:
             out.append(
                 Column("Local time", lambda r: times.local_text(r["starts_at"], r["time_zone"]))
             )
+        elif name in _DATED:
+            table, column, key = _DATED[name]
+            out.append(Column("Date", _date_of(db, table, column, key)))
         elif name == "_home_start":
             out.append(
                 Column(
@@ -58,6 +62,23 @@ def _columns(panel: LinksPanel, link: LinkSpec) -> list[Column]:
             else:
                 out.append(Column(header, _display_value(db, field, name)))
     return out
+
+
+# Dates of the record a link row points at, so two rows with one title can be told apart:
+# column name -> (table, date column, the row's link to it).
+_DATED = {
+    "_interaction_on": ("interactions", "occurred_on", "interaction_id"),
+    "_visit_start": ("visits", "start_date", "visit_id"),
+}
+
+
+def _date_of(db: Database, table: str, column: str, key: str) -> Callable[[Any], str]:
+    def text(row: Any) -> str:
+        found = db.execute(f"SELECT {column} FROM {table} WHERE id = ?", (row.get(key),))
+        value = found.fetchone()
+        return short_date(value[0]) if value and value[0] else ""
+
+    return text
 
 
 def _money_value(field: Field) -> Callable[[Any], str]:

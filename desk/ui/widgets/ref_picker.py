@@ -123,6 +123,7 @@ class RefEditor(Editor):
             self.line.setText(
                 records.title_of(self.db, self.target, self._value) or "(a deleted record)"
             )
+            self.line.setCursorPosition(0)
 
     def focus_widget(self) -> QWidget:
         return self.pick
