@@ -3,7 +3,6 @@ names the file, exit status 1, no traceback, and the database exactly as before.
 
 from __future__ import annotations
 
-import hashlib
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -13,6 +12,7 @@ import pytest
 from desk import cli
 from desk.core import db as dbmod
 from desk.core import records
+from tests.digests import dump_digest
 
 
 def _missing(folder: Path) -> Path:
@@ -92,14 +92,6 @@ def seeded(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-def _digest(path: Path) -> str:
-    db = dbmod.open_database(path)
-    try:
-        return hashlib.sha256("\n".join(db.conn.iterdump()).encode()).hexdigest()
-    finally:
-        db.close()
-
-
 @pytest.mark.parametrize("bad", BAD_FILES)
 @pytest.mark.parametrize("reader", READERS)
 def test_a_wrong_file_is_refused_in_one_line_naming_it(
@@ -114,7 +106,7 @@ def test_a_wrong_file_is_refused_in_one_line_naming_it(
         pytest.skip("a legitimate input for this command")
     database = tmp_path / "city.sqlite"
     database.write_bytes(seeded.read_bytes())
-    before = _digest(database)
+    before = dump_digest(database)
     given = BAD_FILES[bad](tmp_path)
     code = cli.main(["--db", str(database), *READERS[reader](str(given))])
     out, err = capsys.readouterr()
@@ -124,7 +116,7 @@ def test_a_wrong_file_is_refused_in_one_line_naming_it(
     assert len(lines) == 1, err
     assert given.name in lines[0], lines[0]
     assert "openpyxl" not in lines[0] and "zip" not in lines[0].split(given.name)[-1].lower()
-    assert _digest(database) == before
+    assert dump_digest(database) == before
 
 
 def test_a_quote_never_closed_is_refused_naming_its_line(
@@ -137,8 +129,8 @@ def test_a_quote_never_closed_is_refused_naming_its_line(
     )
     database = tmp_path / "city.sqlite"
     database.write_bytes(seeded.read_bytes())
-    before = _digest(database)
+    before = dump_digest(database)
     assert cli.main(["--db", str(database), "import", "partnerships", str(sheet)]) == 1
     err = capsys.readouterr().err
     assert "list.csv, line 3" in err and "never closed" in err
-    assert _digest(database) == before
+    assert dump_digest(database) == before

@@ -4,7 +4,6 @@ And whatever desk did not foresee ends in one sentence and a log, never a traceb
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 import pytest
@@ -13,6 +12,7 @@ from desk import cli
 from desk.core import db as dbmod
 from desk.core import records
 from desk.core.kinds import KINDS, Field
+from tests.digests import dump_digest
 
 BAD: dict[str, list[str]] = {
     "date": ["9999-12-31", "1799-12-31", "2024-13-01", "tomorrow", "0000-00-00", "²"],
@@ -77,14 +77,6 @@ def seeded(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-def _digest(path: Path) -> str:
-    db = dbmod.open_database(path)
-    try:
-        return hashlib.sha256("\n".join(db.conn.iterdump()).encode()).hexdigest()
-    finally:
-        db.close()
-
-
 def test_the_corpus_is_broad() -> None:
     assert len(CASES) > 300
     assert len({kind for kind, _f, _v in CASES}) >= 15
@@ -101,7 +93,7 @@ def test_bad_values_are_refused_in_one_line(
     kind = KINDS[kind_name]
     values = {f.name: _valid(f) for f in kind.fields if f.required}
     values[field_name] = bad
-    before = _digest(seeded) if CASES.index((kind_name, field_name, bad)) % 25 == 0 else None
+    before = dump_digest(seeded) if CASES.index((kind_name, field_name, bad)) % 25 == 0 else None
     # The city profile is one record: its fields are changed, not added.
     command = ["edit", "city", "1"] if kind_name == "city" else ["add", kind_name]
     pairs = (
@@ -120,7 +112,7 @@ def test_bad_values_are_refused_in_one_line(
     assert "Traceback" not in err
     assert spec.label.lower() in err.lower() or field_name in err, err
     if before is not None:
-        assert _digest(seeded) == before
+        assert dump_digest(seeded) == before
 
 
 def test_an_unforeseen_failure_is_one_sentence_and_a_log(

@@ -3,7 +3,6 @@ clear refusal of every write, and `desk check --repair` recovering what can be r
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 import sqlite3
@@ -15,10 +14,7 @@ from desk import cli
 from desk.core import db as dbmod
 from desk.core import queries, records, salvage
 from desk.core.errors import ReadOnlyDatabase
-
-
-def _sha(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+from tests.digests import file_digest
 
 
 @pytest.fixture
@@ -36,7 +32,7 @@ def city(tmp_path: Path) -> Path:
 
 
 def test_a_read_only_database_reads_and_refuses_every_write_with_the_reason(city: Path) -> None:
-    before = _sha(city)
+    before = file_digest(city)
     db = dbmod.open_database(city, read_only="opened for a look")
     try:
         assert db.read_only == "opened for a look"
@@ -51,7 +47,7 @@ def test_a_read_only_database_reads_and_refuses_every_write_with_the_reason(city
                 write()
     finally:
         db.close()
-    assert _sha(city) == before
+    assert file_digest(city) == before
 
 
 def test_a_file_this_user_cannot_change_opens_read_only_by_itself(
@@ -81,7 +77,7 @@ def test_a_read_only_older_database_is_not_upgraded_and_says_why(city: Path) -> 
 def test_the_command_line_reads_a_read_only_database_and_refuses_writes(
     city: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    before = _sha(city)
+    before = file_digest(city)
     assert cli.main(["--db", str(city), "--read-only", "list", "partnerships"]) == 0
     assert "Kobe" in capsys.readouterr().out
     refused = [
@@ -97,7 +93,7 @@ def test_the_command_line_reads_a_read_only_database_and_refuses_writes(
         out, err = capsys.readouterr()
         assert code == 1, command
         assert "read-only" in out + err and "Traceback" not in out + err, command
-    assert _sha(city) == before
+    assert file_digest(city) == before
 
 
 # -- damaged files -----------------------------------------------------------------------
@@ -138,7 +134,7 @@ def test_repair_recovers_the_readable_records_into_a_new_file_and_names_the_loss
     leaves = _pages_of(path, "contacts")
     assert len(leaves) >= 3, "the demo's contacts should span several pages"
     _damage_pages(path, [leaves[1]])
-    damaged = _sha(path)
+    damaged = file_digest(path)
 
     assert cli.main(["--db", str(path), "check"]) == 1
     out, err = capsys.readouterr()
@@ -148,9 +144,9 @@ def test_repair_recovers_the_readable_records_into_a_new_file_and_names_the_loss
     out, err = capsys.readouterr()
     assert code == 1 and "Traceback" not in out + err  # something was lost: not 0
     assert "Copy taken first" in out and "LOST: Contacts:" in out
-    assert _sha(path) == damaged  # the damaged file itself is left as it was
+    assert file_digest(path) == damaged  # the damaged file itself is left as it was
     copies = list(tmp_path.glob("city.before-repair-*.sqlite"))
-    assert copies and _sha(copies[0]) == damaged
+    assert copies and file_digest(copies[0]) == damaged
     recovered = list(tmp_path.glob("city.recovered-*.sqlite"))
     assert len(recovered) == 1
     assert "The database is sound." in out

@@ -4,7 +4,6 @@ read-only check. Each ends in one line, a non-zero status and an unchanged datab
 
 from __future__ import annotations
 
-import hashlib
 import sqlite3
 from pathlib import Path
 
@@ -13,10 +12,7 @@ import pytest
 from desk import cli
 from desk.core import attachments, records
 from desk.core import db as dbmod
-
-
-def _sha(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+from tests.digests import file_digest
 
 
 @pytest.fixture
@@ -51,13 +47,13 @@ WRITERS = [
 def test_no_output_replaces_the_open_database(
     writer: list[str], suffix: str, city: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    before = _sha(city)
+    before = file_digest(city)
     code = cli.main(["--db", str(city), *writer, f"{city}{suffix}"])
     out, err = capsys.readouterr()
     assert code == 1, (out, err)
     assert "open database" in err or "live database" in err, err
     assert "Traceback" not in out + err
-    assert _sha(city) == before
+    assert file_digest(city) == before
     dbmod.open_database(city, create=False).close()  # still a desk database
 
 
@@ -78,13 +74,13 @@ def test_no_output_replaces_the_open_database(
 def test_numbers_dates_and_names_that_are_not_are_refused_up_front(
     command: list[str], city: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    before = _sha(city)
+    before = file_digest(city)
     with pytest.raises(SystemExit) as stopped:
         cli.main(["--db", str(city), *command])
     out, err = capsys.readouterr()
     assert stopped.value.code == 2 and "Traceback" not in out + err
     assert "error: argument" in err
-    assert _sha(city) == before
+    assert file_digest(city) == before
 
 
 def test_an_empty_file_or_an_unmade_desk_db_path_is_never_turned_into_a_database(
@@ -113,11 +109,11 @@ def test_a_dropped_table_or_column_is_named_by_check_and_mended_by_repair(
     assert cli.main(["--db", str(city), "check"]) == 1
     out, _err = capsys.readouterr()
     assert "Table operations is missing" in out and "lacks column(s) email" in out
-    before = _sha(city)
+    before = file_digest(city)
     assert cli.main(["--db", str(city), "add", "contact", "family_name=Sato"]) == 1
     err = capsys.readouterr().err
     assert "is damaged or incomplete" in err and "desk check --repair" in err
-    assert len(err.strip().splitlines()) == 1 and _sha(city) == before
+    assert len(err.strip().splitlines()) == 1 and file_digest(city) == before
     cli.main(["--db", str(city), "check", "--repair"])
     out, _err = capsys.readouterr()
     assert "LOST: undo steps: the table was missing" in out
