@@ -14,9 +14,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QPushButton, QWidget
 
 from desk.core import records
 from desk.core.db import Database
-from desk.reports.briefing import build_briefing
 from desk.ui import tasks
-from desk.ui.dialogs.briefing_dialog import BriefingDialog
 from desk.ui.pages.record_page import RecordPage
 
 
@@ -40,6 +38,11 @@ class VisitPage(RecordPage):
     def make_packet(self) -> None:
         if self.current_id is None or not self.confirm_leave():
             return
+        # The packet's libraries (reportlab and its fonts) load when a packet is asked
+        # for, not when the window starts.
+        from desk.reports.briefing import build_briefing
+        from desk.ui.dialogs.briefing_dialog import BriefingDialog
+
         visit = records.get(self.db, "visit", self.current_id)
         dialog = BriefingDialog(visit["direction"] == "incoming", self)
         if not dialog.exec():

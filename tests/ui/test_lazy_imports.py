@@ -1,0 +1,64 @@
+"""The window starts with what its first screen needs: documents, spreadsheets and
+interchange formats load their libraries when first asked for, not at start-up."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from desk.core import records
+from desk.core.db import open_database
+
+LATE = (
+    "reportlab",
+    "openpyxl",
+    "icalendar",
+    "PIL",
+    "bidi",
+    "arabic_reshaper",
+    "charset_normalizer",
+    "desk.reports.briefing",
+    "desk.reports.survey_workbook",
+    "desk.io.importer",
+    "desk.io.vcard",
+    "desk.io.calendar",
+    "desk.io.dump",
+)
+
+START_WINDOW = """
+import json, sys
+from pathlib import Path
+from desk.ui.app import application
+from desk.ui.main_window import MainWindow
+from desk.core.db import open_database
+app = application()
+path = Path(sys.argv[1])
+window = MainWindow(open_database(path), path)
+window.show()
+for key in ("today", "partnership", "visit", "contact"):
+    window.show_page(key)
+    app.processEvents()
+print(json.dumps(sorted(m for m in sys.argv[2:] if m in sys.modules)))
+"""
+
+
+def test_the_window_starts_without_document_or_interchange_libraries(tmp_path: Path) -> None:
+    path = tmp_path / "city.sqlite"
+    db = open_database(path)
+    records.create(db, "city", {"name": "Port Meridian", "time_zone": "America/Los_Angeles"})
+    records.create(db, "visit", {"title": "Mission", "direction": "outgoing"})
+    db.close()
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "DESK_SETTINGS": str(tmp_path / "s.ini")}
+    done = subprocess.run(
+        [sys.executable, "-c", START_WINDOW, str(path), *LATE],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=True,
+    )
+    loaded = json.loads(done.stdout.strip().splitlines()[-1])
+    assert loaded == [], f"loaded at start-up: {loaded}"
