@@ -20,8 +20,11 @@ _RECORD = """
     updated_at TEXT NOT NULL"""
 
 # Derived data, rebuilt whole by `desk check --repair` when it is damaged or dropped.
+# Prefix indexes for one, two and three letters: a person typing "m" gets answers from
+# an index of words that start with m, not from a merge of every such word's list.
 SEARCH_INDEX = """CREATE VIRTUAL TABLE search_index USING fts5(
     kind UNINDEXED, record_id UNINDEXED, title, body, folded, tag,
+    prefix = '1 2 3',
     tokenize = 'unicode61 remove_diacritics 2'
 )"""
 

@@ -1,0 +1,90 @@
+"""Start-up against a bare Qt window: `python -m tests.benchmarks.startup [--contacts N]`.
+
+Times whole processes, interpreter start to the first painted window and exit: desk
+opening a demo city of N contacts (100,000 by default, built once and kept), and a bare
+PySide6 window of the same shape (a list beside a table). The two run in alternating
+pairs so that the machine's noise falls on both; the figure that counts is the ratio of
+their medians (goal: desk within 2x the bare window). Not a test: it reports.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+BARE = """
+import sys
+from PySide6.QtWidgets import QApplication, QListWidget, QSplitter, QTableWidget
+app = QApplication(sys.argv[:1])
+split = QSplitter()
+pages = QListWidget()
+pages.addItems(["Today", "Partnerships", "Agreements", "Visits", "Contacts"])
+table = QTableWidget(200, 6)
+split.addWidget(pages)
+split.addWidget(table)
+split.resize(1280, 800)
+split.show()
+app.processEvents()
+split.repaint()
+"""
+
+DESK = """
+import sys
+from pathlib import Path
+from desk.ui.app import application
+from desk.ui.main_window import MainWindow
+from desk.core.db import open_database
+app = application()
+path = Path(sys.argv[1])
+window = MainWindow(open_database(path), path)
+window.show()
+app.processEvents()
+window.repaint()
+"""
+
+
+def _run(code: str, *args: str) -> float:
+    env = {**os.environ, "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen")}
+    began = time.perf_counter()
+    subprocess.run([sys.executable, "-c", code, *args], check=True, env=env)
+    return time.perf_counter() - began
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--contacts", type=int, default=100_000)
+    parser.add_argument("--db", type=Path, default=None, help="reuse this database file")
+    parser.add_argument("--pairs", type=int, default=7)
+    args = parser.parse_args()
+    path = args.db or Path(tempfile.gettempdir()) / f"desk-bench-{args.contacts}.sqlite"
+    os.environ["DESK_SETTINGS"] = str(path.with_suffix(".startup.ini"))
+    from desk.core.db import open_database
+    from desk.core.demo import build_demo, holds_records
+
+    db = open_database(path)
+    if not holds_records(db):
+        build_demo(db, scale=args.contacts)
+    db.close()
+
+    _run(BARE)  # warm the file cache for both before anything is timed
+    _run(DESK, str(path))
+    bare: list[float] = []
+    desk: list[float] = []
+    for _ in range(args.pairs):
+        bare.append(_run(BARE))
+        desk.append(_run(DESK, str(path)))
+    b, d = statistics.median(bare), statistics.median(desk)
+    print(f"bare PySide6 window (median of {args.pairs})  {b * 1000:8.1f} ms")
+    print(f"desk, {args.contacts:,} contacts (median)     {d * 1000:8.1f} ms")
+    verdict = "ok" if d <= 2 * b else "SLOW"
+    print(f"ratio desk / bare                      {d / b:8.2f} x   (goal <= 2.00 x)  {verdict}")
+
+
+if __name__ == "__main__":
+    main()
