@@ -10,26 +10,22 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import tempfile
 import time
-from pathlib import Path
+
+from tests.benchmarks.city import add_city_arguments, bench_city
 
 WORDS = ["maria", "matsue", "yamada", "nguyễn", "müller", "consulate", "山田", "김민", "أحمد"]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--contacts", type=int, default=100_000)
-    parser.add_argument("--db", type=Path, default=None, help="reuse this database file")
+    add_city_arguments(parser)
     args = parser.parse_args()
-    path = args.db or Path(tempfile.gettempdir()) / f"desk-bench-{args.contacts}.sqlite"
+    path, _built = bench_city(args)
     from desk.core import search
     from desk.core.db import open_database
-    from desk.core.demo import build_demo, holds_records
 
     db = open_database(path)
-    if not holds_records(db):
-        build_demo(db, scale=args.contacts)
     keystrokes: list[tuple[float, str]] = []
     for word in WORDS:
         for end in range(1, len(word) + 1):

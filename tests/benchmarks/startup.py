@@ -14,9 +14,9 @@ import os
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
-from pathlib import Path
+
+from tests.benchmarks.city import add_city_arguments, bench_city
 
 BARE = """
 import sys
@@ -58,19 +58,11 @@ def _run(code: str, *args: str) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--contacts", type=int, default=100_000)
-    parser.add_argument("--db", type=Path, default=None, help="reuse this database file")
+    add_city_arguments(parser)
     parser.add_argument("--pairs", type=int, default=7)
     args = parser.parse_args()
-    path = args.db or Path(tempfile.gettempdir()) / f"desk-bench-{args.contacts}.sqlite"
+    path, _built = bench_city(args)
     os.environ["DESK_SETTINGS"] = str(path.with_suffix(".startup.ini"))
-    from desk.core.db import open_database
-    from desk.core.demo import build_demo, holds_records
-
-    db = open_database(path)
-    if not holds_records(db):
-        build_demo(db, scale=args.contacts)
-    db.close()
 
     _run(BARE)  # warm the file cache for both before anything is timed
     _run(DESK, str(path))

@@ -16,9 +16,9 @@ import argparse  # noqa: E402
 import os  # noqa: E402
 import resource  # noqa: E402
 import statistics  # noqa: E402
-import tempfile  # noqa: E402
 from collections.abc import Callable  # noqa: E402
-from pathlib import Path  # noqa: E402
+
+from tests.benchmarks.city import add_city_arguments, bench_city  # noqa: E402
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -44,21 +44,14 @@ def _median(work: Callable[[], object], runs: int = 5) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--contacts", type=int, default=100_000)
-    parser.add_argument("--db", type=Path, default=None, help="reuse this database file")
+    add_city_arguments(parser)
     args = parser.parse_args()
-    path = args.db or Path(tempfile.gettempdir()) / f"desk-bench-{args.contacts}.sqlite"
+    path, built = bench_city(args)
+    if built is not None:
+        _report(f"build demo city ({args.contacts:,} contacts)", built, None)
     os.environ["DESK_SETTINGS"] = str(path.with_suffix(".ini"))
 
     from desk.core.db import open_database
-    from desk.core.demo import build_demo, holds_records
-
-    db = open_database(path)
-    if not holds_records(db):
-        began = time.perf_counter()
-        build_demo(db, scale=args.contacts)
-        _report(f"build demo city ({args.contacts:,} contacts)", time.perf_counter() - began, None)
-    db.close()
 
     launch_began = time.perf_counter()
     from PySide6.QtWidgets import QApplication
