@@ -135,3 +135,18 @@ def test_a_dump_nested_too_deeply_is_refused_in_words(
     deep.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
     assert cli.main(["--db", str(city), "import", "json", str(deep), "--replace"]) == 1
     assert "nested too deeply" in capsys.readouterr().err
+
+
+def test_a_second_connection_closing_leaves_the_first_protected(city: Path) -> None:
+    from desk.core.errors import OutputPathError
+    from desk.core.files import check_output_path
+
+    window = dbmod.open_database(city)
+    task = dbmod.open_database(city)  # a background job's own connection
+    task.close()
+    try:
+        with pytest.raises(OutputPathError, match="open database"):
+            check_output_path(city)
+    finally:
+        window.close()
+    assert check_output_path(city) == city  # no connection left: an ordinary file

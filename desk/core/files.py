@@ -57,16 +57,23 @@ def input_file(path: StrPath, what: str, error: type[DeskError] = DeskError) -> 
 
 # Database files open in this process, with their journals: no output may replace one (an
 # export named after the live database would otherwise turn it into a PDF or JSON file).
-_LIVE: set[Path] = set()
+# Counted: the window and a background task may each hold a connection to one file.
+_LIVE: dict[Path, int] = {}
 _JOURNALS = ("", "-wal", "-shm", "-journal")
 
 
 def hold_live(path: StrPath) -> None:
-    _LIVE.add(Path(os.path.realpath(path)))
+    real = Path(os.path.realpath(path))
+    _LIVE[real] = _LIVE.get(real, 0) + 1
 
 
 def release_live(path: StrPath) -> None:
-    _LIVE.discard(Path(os.path.realpath(path)))
+    real = Path(os.path.realpath(path))
+    left = _LIVE.get(real, 0) - 1
+    if left > 0:
+        _LIVE[real] = left
+    else:
+        _LIVE.pop(real, None)
 
 
 def _live_file(target: Path) -> str | None:
