@@ -75,7 +75,8 @@ def run_today(db: Database, args: argparse.Namespace) -> int:
         return _timeline(db, args)
     if args.command == "done":
         changes = agenda.mark_done(db, args.follow_up, args.on)
-        print(f"{changes.label}." if changes.fields else "It was already marked done that day.")
+        done = changes.label.removeprefix("Mark done ")
+        print(f"Marked done: {done}." if changes.fields else "It was already marked done that day.")
         return 0
     if args.command == "snooze":
         until = args.until or dt.date.today() + dt.timedelta(days=args.days)
@@ -84,7 +85,7 @@ def run_today(db: Database, args: argparse.Namespace) -> int:
                 f"--until {until.isoformat()} is in the past; give a later day.", field="due_date"
             )
         changes = agenda.snooze(db, args.follow_up, until)
-        print(f"{changes.label}: now due {month_day_year(until)}.")
+        print(f"Snoozed {changes.label.removeprefix('Snooze ')}: now due {month_day_year(until)}.")
         return 0
     return _show(agenda.build(db, args.date), args.json)
 

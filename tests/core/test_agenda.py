@@ -163,7 +163,7 @@ def test_the_command_line_shows_ticks_and_snoozes(
     assert "OVERDUE (1)" in out and "6 months overdue  Send thank-you letters  [follow-up 1]" in out
     assert "⚠ Partnership suspended since March 2, 2025" in out
     assert cli.main(["--db", str(db_path), "done", "1"]) == 0
-    assert "Mark done “Send thank-you letters”" in capsys.readouterr().out
+    assert "Marked done: “Send thank-you letters”." in capsys.readouterr().out
     assert cli.main(["--db", str(db_path), "snooze", "2", "--days", "3"]) == 0
     assert "now due" in capsys.readouterr().out
     assert cli.main(["--db", str(db_path), "snooze", "2", "--until", "2001-01-01"]) == 1
