@@ -38,7 +38,7 @@ from desk.reports.survey_edition import (
 Progress = Callable[[int, int, str], None]
 HEAD_FONT = Font(bold=True, color="FFFFFF")
 HEAD_FILL = PatternFill("solid", fgColor="1D4E89")
-# Required columns and questions: marked by colour, so no asterisk is part of the text.
+# Required columns and questions: marked by color, so no asterisk is part of the text.
 REQUIRED_FILL = PatternFill("solid", fgColor="8B1A1A")
 TITLE_FONT = Font(bold=True, size=14, color="1D4E89")
 BANNER_FONT = Font(bold=True, color="A11D2B")

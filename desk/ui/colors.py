@@ -1,4 +1,4 @@
-"""Colours that mean something (overdue, warning, fine, quiet), readable on the light
+"""Colors that mean something (overdue, warning, fine, quiet), readable on the light
 and the dark themes alike: each has a shade for a light background and one for a dark."""
 
 from __future__ import annotations

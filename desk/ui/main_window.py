@@ -67,7 +67,7 @@ def read_only_banner(reason: str) -> QLabel:
     banner.setWordWrap(True)
     banner.setMargin(8)
     banner.setAccessibleName("Read-only")
-    # The palette's tooltip colours stay readable in light and dark themes alike.
+    # The palette's tooltip colors stay readable in light and dark themes alike.
     banner.setAutoFillBackground(True)
     banner.setBackgroundRole(QPalette.ColorRole.ToolTipBase)
     banner.setForegroundRole(QPalette.ColorRole.ToolTipText)

@@ -29,7 +29,7 @@ _EVENT = Qt.ItemDataRole.UserRole
 
 
 class StandingCard(QLabel):
-    """Status in colour and words with since when and why; next deadline; last contact;
+    """Status in color and words with since when and why; next deadline; last contact;
     open follow-ups. The first thing read on a partnership."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
