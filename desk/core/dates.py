@@ -165,6 +165,7 @@ _TYPED_FORMATS = (
     "%m/%d/%Y",
     "%m/%d/%y",
     "%m-%d-%Y",
+    "%d-%m-%Y",  # only when the first number cannot be a month (21-06-1961)
     "%d.%m.%Y",
     "%B %d %Y",
     "%b %d %Y",

@@ -13,6 +13,7 @@ import unicodedata
 from typing import Any
 
 from desk.core import records
+from desk.core.dates import parse_typed
 from desk.core.db import Database
 from desk.core.errors import ValidationError
 from desk.core.kinds import KINDS
@@ -217,17 +218,8 @@ def remember_mapping(
         )
 
 
-_DATE_FORMATS = (
-    "%Y-%m-%d",
-    "%Y/%m/%d",
-    "%m/%d/%Y",
-    "%m/%d/%y",
-    "%d.%m.%Y",
-    "%d-%m-%Y",
-    "%B %d, %Y",
-    "%b %d, %Y",
-    "%d %B %Y",
-    "%d %b %Y",
+# Beyond the whole dates a person types (dates.parse_typed): what spreadsheets hold.
+_SHEET_DATE_FORMATS = (
     "%B %Y",
     "%b %Y",
     "%Y-%m-%dT%H:%M:%S",
@@ -246,7 +238,11 @@ def parse_date(raw: Any) -> str:
     text = " ".join(str(raw).replace(",", ", ").split()).replace(" ,", ",")
     if re.fullmatch(r"\d{4}", text):
         return f"{text}-01-01"
-    for pattern in _DATE_FORMATS:
+    try:
+        return parse_typed(text).isoformat()
+    except ValueError:
+        pass
+    for pattern in _SHEET_DATE_FORMATS:
         try:
             return dt.datetime.strptime(text, pattern).date().isoformat()
         except ValueError:
