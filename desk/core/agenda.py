@@ -15,6 +15,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from desk.core.dates import stored_date
 from desk.core.db import Database
 from desk.core.operations import Changes
 from desk.core.vocab import PARTNERSHIP_STATUSES
@@ -112,15 +113,6 @@ def build(db: Database, today: dt.date | None = None) -> Agenda:
     return agenda
 
 
-def _date(value: str | None) -> dt.date | None:
-    if not value:
-        return None
-    try:
-        return dt.date.fromisoformat(value[:10])
-    except ValueError:
-        return None
-
-
 def _when(due: dt.date | None, today: dt.date) -> str:
     return "no date set" if due is None else due_in((due - today).days)
 
@@ -138,7 +130,7 @@ def _troubled_partnerships(db: Database) -> dict[int, str]:
         TROUBLED,
     ):
         label = PARTNERSHIP_STATUSES[status].lower()
-        day = _date(since)
+        day = stored_date(since)
         when = "" if day is None else f" {'on' if status == 'ended' else 'since'} "
         found[pid] = f"Partnership {label}" + (f"{when}{month_day_year(day)}" if day else "")
     return found
@@ -189,7 +181,7 @@ def _follow_ups(
     for fid, title, due_text, visit_id, visit, partnership_id, partner, agreement_id, agreement, (
         agreement_partnership
     ), visit_partnership, contact in rows:
-        due = _date(due_text)
+        due = stored_date(due_text)
         if visit_id is not None:
             open_kind, open_id, parent = "visit", visit_id, f"Visit: {visit}"
         elif partnership_id is not None:
@@ -236,8 +228,8 @@ def _decisions(db: Database, today: dt.date, troubles: dict[int, str]) -> dict[i
         "AND a.decision_deadline <= ?",
         (horizon,),
     ):
-        due = _date(deadline)
-        ends = _date(expiry)
+        due = stored_date(deadline)
+        ends = stored_date(expiry)
         if ends is None:
             continue
         if ends < today:
@@ -271,8 +263,8 @@ def _visits(db: Database, today: dt.date, troubles: dict[int, str]) -> list[Item
         "AND coalesce(v.end_date, v.start_date) >= ?",
         (horizon, today.isoformat()),
     ):
-        start = _date(start_text)
-        end = _date(end_text) or start
+        start = stored_date(start_text)
+        end = stored_date(end_text) or start
         if start is None or end is None:
             continue
         if start <= today <= end:
@@ -308,7 +300,7 @@ def _anniversaries(db: Database, today: dt.date) -> list[Item]:
         "SELECT id, partner_name, established_date FROM partnerships "
         "WHERE established_date IS NOT NULL AND status IN ('active', 'friendship')"
     ):
-        start = _date(established)
+        start = stored_date(established)
         if start is None:
             continue
         day = _next_anniversary(start, today)

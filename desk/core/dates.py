@@ -88,15 +88,15 @@ def short_when(moment: dt.datetime) -> str:
     return f"{short_date(moment)} {clock(moment)}"
 
 
-def relative_days(days: int) -> str:
-    """'today', 'tomorrow', 'in 3 days', 'yesterday', '12 days ago'."""
-    if days == 0:
-        return "today"
-    if days == 1:
-        return "tomorrow"
-    if days == -1:
-        return "yesterday"
-    return f"in {days:,} days" if days > 0 else f"{-days:,} days ago"
+def stored_date(text: str | None) -> dt.date | None:
+    """A stored ISO date (or the date of a stored moment); None when empty or unreadable,
+    so one odd value from before validation was strict never stops a page."""
+    if not text:
+        return None
+    try:
+        return dt.date.fromisoformat(text[:10])
+    except ValueError:
+        return None
 
 
 def utc_offset(zone: str, at: dt.datetime) -> str:

@@ -18,13 +18,6 @@ def amount(minor: int, currency: str | None) -> Decimal:
     return Decimal(minor).scaleb(-places(currency))
 
 
-def plain(minor: int | None, currency: str | None) -> str:
-    """The amount as typed in an editor: 95.00, 15000."""
-    if minor is None:
-        return ""
-    return f"{amount(minor, currency):.{places(currency)}f}"
-
-
 def grouped(minor: int | None, currency: str | None) -> str:
     """The amount with thousands marked, beside a currency shown elsewhere: 485,000.00."""
     if minor is None:

@@ -435,14 +435,6 @@ def _parent_lines(db: Database, hits: list[tuple[str, int]]) -> dict[tuple[str, 
     }
 
 
-def _title(db: Database, kind: str, record_id: int) -> str:
-    spec = KINDS[kind]
-    row = db.execute(
-        f"SELECT {spec.title_sql} FROM {spec.table} WHERE id = ?", (record_id,)
-    ).fetchone()
-    return row[0] if row else ""
-
-
 def _unsegment(text: str) -> str:
     """Undo the spaces index_text() put between CJK characters, for display.
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from desk.core.dates import month_day_year
+from desk.core.dates import month_day_year, stored_date
 from desk.core.db import Database
 from desk.core.records import INITIAL_STATUS_REASON
 from desk.core.vocab import AGREEMENT_STATUSES, GIFT_DIRECTIONS, PARTNERSHIP_STATUSES, label
@@ -55,13 +55,6 @@ class Standing:
         ]
 
 
-def _date(text: str | None) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(text[:10]) if text else None
-    except ValueError:
-        return None
-
-
 def standing(db: Database, partnership_id: int, today: dt.date | None = None) -> Standing:
     today = today or dt.date.today()
     status, established = db.execute(
@@ -72,7 +65,7 @@ def standing(db: Database, partnership_id: int, today: dt.date | None = None) ->
         "ORDER BY changed_on DESC, id DESC LIMIT 1",
         (partnership_id,),
     ).fetchone()
-    since = _date(change[0]) if change else _date(established)
+    since = stored_date(change[0]) if change else stored_date(established)
     reason = change[1] if change and change[1] != INITIAL_STATUS_REASON else ""
     deadline = db.execute(
         "SELECT title, decision_deadline FROM agreements WHERE partnership_id = ? "
@@ -89,14 +82,14 @@ def standing(db: Database, partnership_id: int, today: dt.date | None = None) ->
     ).fetchone()
     # The nearest of the agreement decisions and the follow-ups still to come.
     choices = []
-    if deadline and _date(deadline[1]):
+    if deadline and stored_date(deadline[1]):
         choices.append((deadline[1], f"Decide on {deadline[0]}"))
-    if follow_up and _date(follow_up[1]):
+    if follow_up and stored_date(follow_up[1]):
         choices.append((follow_up[1], follow_up[0]))
     next_deadline = ""
     if choices:
         on, what = min(choices)
-        day = _date(on)
+        day = stored_date(on)
         assert day is not None
         next_deadline = f"{what}, {month_day_year(day)} ({due_in((day - today).days)})"
     contact = db.execute(
@@ -106,7 +99,7 @@ def standing(db: Database, partnership_id: int, today: dt.date | None = None) ->
     ).fetchone()
     last_contact = ""
     if contact:
-        day = _date(contact[1])
+        day = stored_date(contact[1])
         last_contact = f"{contact[0]}, {ago((today - day).days)}" if day else contact[0]
     open_count, overdue = db.execute(
         "SELECT count(*), coalesce(sum(due_date < ?), 0) FROM follow_ups f "
@@ -235,7 +228,7 @@ def contact_lines(db: Database, contact_id: int, today: dt.date | None = None) -
         (contact_id, today.isoformat()),
     ).fetchone()
     if met:
-        day = _date(met[1])
+        day = stored_date(met[1])
         lines.append(f"Last contact: {met[0]}, {ago((today - day).days)}" if day else met[0])
     visits = db.execute(
         "SELECT count(DISTINCT visit_id) FROM visit_participants WHERE contact_id = ?",
@@ -268,7 +261,7 @@ def visit_lines(db: Database, visit_id: int, today: dt.date | None = None) -> li
         return []
     direction, status, start, end, city, country = row
     first = [label(VISIT_DIRECTIONS, direction), label(VISIT_STATUSES, status)]
-    begins, ends = _date(start), _date(end)
+    begins, ends = stored_date(start), stored_date(end)
     if begins:
         span = month_day_year(begins)
         if ends and ends != begins:

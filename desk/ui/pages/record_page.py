@@ -28,6 +28,7 @@ from desk.core.db import Database
 from desk.core.errors import DeskError
 from desk.core.kinds import KINDS
 from desk.core.operations import Changes
+from desk.core.words import counted, due_in
 from desk.ui.leave import confirm_leave as ask_to_leave
 from desk.ui.models.record_table import RecordTableModel
 from desk.ui.ops import confirm_delete, operations_for
@@ -41,28 +42,24 @@ DESCENDING_FIRST = {"visit", "interaction"}
 def summary(kind: str, row: dict[str, Any]) -> str:
     """The one line that matters most about a record, under its name."""
     today = dt.date.today()
-    if kind == "agreement" and row.get("decision_deadline"):
-        deadline = dt.date.fromisoformat(row["decision_deadline"])
-        expiry = dt.date.fromisoformat(row["expiry_date"])
+    deadline = dates.stored_date(row.get("decision_deadline"))
+    expiry = dates.stored_date(row.get("expiry_date"))
+    if kind == "agreement" and deadline and expiry:
         if expiry < today:
             return f"Expired {dates.month_day_year(expiry)}"
-        when = dates.relative_days((deadline - today).days)
+        when = due_in((deadline - today).days)
         return (
             f"Decision due {dates.month_day_year(deadline)} ({when}); "
             f"expires {dates.month_day_year(expiry)}"
         )
-    if kind == "partnership" and row.get("established_date"):
-        start = dt.date.fromisoformat(row["established_date"])
+    start = dates.stored_date(row.get("established_date"))
+    if kind == "partnership" and start:
         years = today.year - start.year + ((today.month, today.day) > (start.month, start.day))
         anniversary = records.add_months(start, 12 * years)
         return (
-            f"Established {dates.month_day_year(start)}; {years} years on "
+            f"Established {dates.month_day_year(start)}; {counted(years, 'year')} on "
             f"{dates.month_day_year(anniversary)}"
         )
-    if kind == "visit" and row.get("start_date"):
-        end = f" to {dates.short_date(row['end_date'])}" if row.get("end_date") else ""
-        place = f"  ·  {row['city']}" if row.get("city") else ""
-        return f"{dates.short_date(row['start_date'])}{end}{place}"
     return ""
 
 
