@@ -29,6 +29,7 @@ from typing import Any
 
 from desk import paths
 from desk.core import files, userconfig
+from desk.core.db import connect_read_only
 from desk.core.errors import DeskError
 from desk.core.holder import try_lock, unlock
 
@@ -482,10 +483,6 @@ def maybe_backup(
 # -- listing ---------------------------------------------------------------------------
 
 
-def _connect_read_only(path: Path) -> sqlite3.Connection:
-    return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=5.0)
-
-
 def inspect(path: str | Path) -> BackupInfo:
     """What a backup file holds, read-only; an unreadable file comes back `damaged`."""
     path = Path(path)
@@ -498,7 +495,7 @@ def inspect(path: str | Path) -> BackupInfo:
     taken, reason = (parsed[1], parsed[2]) if parsed else (mtime, "manual")
     info = BackupInfo(path=path, taken_at=taken, reason=reason, size=size)
     try:
-        conn = _connect_read_only(path)
+        conn = connect_read_only(path)
         try:
             info.counts, info.schema_version = _counts(conn)
         finally:

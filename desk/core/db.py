@@ -80,7 +80,7 @@ def open_database(
         if not read_only:
             target.parent.mkdir(parents=True, exist_ok=True)
     if read_only and not memory:
-        conn = _connect_read_only(target)
+        conn = connect_read_only(target)
     else:
         # No implicit transactions: every write opens its own with BEGIN IMMEDIATE (see
         # `transaction`), so a writer never fails upgrading a read lock under contention.
@@ -144,18 +144,25 @@ def _why_not_writable(target: Path) -> str | None:
     return None
 
 
-def _connect_read_only(target: Path) -> sqlite3.Connection:
-    uri = target.resolve().as_uri()
+def connect_read_only(target: Path, *, past_damage: bool = False) -> sqlite3.Connection:
+    """A connection that can only read `target` (a database, a backup, a damaged file).
+
+    A WAL database in a folder we cannot write to is read as it stands on disk: SQLite
+    cannot make the shared-memory file it reads through. With `past_damage`, so is a file
+    the first read finds damaged (the write-ahead log may be the unreadable part);
+    otherwise a damaged file is returned as it is, for the caller's checks to name.
+    """
+    uri = Path(target).resolve().as_uri()
     conn = sqlite3.connect(f"{uri}?mode=ro", uri=True, isolation_level=None)
     try:
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         return conn
     except sqlite3.OperationalError:
-        # A WAL database in a folder we cannot write to: SQLite cannot make the shared
-        # memory file it reads through, so read the file as it stands on disk.
         conn.close()
     except sqlite3.DatabaseError:
-        return conn  # damaged: let the caller's checks name it
+        if not past_damage:
+            return conn
+        conn.close()
     return sqlite3.connect(f"{uri}?mode=ro&immutable=1", uri=True, isolation_level=None)
 
 

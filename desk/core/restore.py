@@ -10,11 +10,11 @@ from desk.core.backups import (
     BackupInfo,
     RestoreRefused,
     RestoreResult,
-    _connect_read_only,
     _integrity,
     inspect,
     make_backup,
 )
+from desk.core.db import connect_read_only
 from desk.core.errors import DeskError
 
 
@@ -27,7 +27,7 @@ def verify(backup_path: str | Path) -> BackupInfo:
         raise RestoreRefused(f"No backup at {path}; nothing was restored.")
     info = inspect(path)
     try:
-        conn = _connect_read_only(path)
+        conn = connect_read_only(path)
         try:
             version = int(conn.execute("PRAGMA user_version").fetchone()[0])
             verdict = _integrity(conn)
@@ -65,7 +65,7 @@ def restore(db_path: str | Path, backup_path: str | Path) -> RestoreResult:
     if path.is_file():
         # Not rotated now: rotation could take the very backup about to be restored.
         safety = make_backup(path, reason="before-restore", rotate_after=False, keep_damaged=True)
-    source = _connect_read_only(chosen.path)
+    source = connect_read_only(chosen.path)
     try:
         live = sqlite3.connect(str(path), timeout=30.0)
         try:

@@ -108,12 +108,12 @@ def salvage(source: Path, destination: Path) -> Salvage:
     """Read what can be read of `source` into a new database at `destination` (which
     must not exist). `source` is opened read-only and never changed."""
     from desk.core import search
-    from desk.core.db import open_database
+    from desk.core.db import connect_read_only, open_database
 
     destination = Path(destination)
     partial = destination.with_name(destination.name + ".partial")
     partial.unlink(missing_ok=True)
-    src = _open_damaged(Path(source))
+    src = connect_read_only(Path(source), past_damage=True)
     try:
         fresh = open_database(partial, create=True)
         try:
@@ -136,18 +136,6 @@ def salvage(source: Path, destination: Path) -> Salvage:
 def recovered_name(path: Path) -> Path:
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     return path.with_name(f"{path.stem}.recovered-{stamp}.sqlite")
-
-
-def _open_damaged(path: Path) -> sqlite3.Connection:
-    uri = path.resolve().as_uri()
-    conn = sqlite3.connect(f"{uri}?mode=ro", uri=True)
-    try:
-        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-    except sqlite3.DatabaseError:
-        conn.close()
-        # The write-ahead log may be the unreadable part; the main file may still be.
-        conn = sqlite3.connect(f"{uri}?mode=ro&immutable=1", uri=True)
-    return conn
 
 
 def _copy_all(src: sqlite3.Connection, dest: sqlite3.Connection) -> Salvage:
