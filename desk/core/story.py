@@ -55,6 +55,13 @@ class Standing:
         ]
 
 
+# A partnership's follow-ups: its own, and those on its visits and agreements (:p).
+_OF_PARTNERSHIP = (
+    "(partnership_id = :p OR visit_id IN (SELECT id FROM visits WHERE partnership_id = :p) "
+    "OR agreement_id IN (SELECT id FROM agreements WHERE partnership_id = :p))"
+)
+
+
 def standing(db: Database, partnership_id: int, today: dt.date | None = None) -> Standing:
     today = today or dt.date.today()
     status, established = db.execute(
@@ -73,12 +80,11 @@ def standing(db: Database, partnership_id: int, today: dt.date | None = None) ->
         "ORDER BY decision_deadline LIMIT 1",
         (partnership_id, today.isoformat()),
     ).fetchone()
+    of_it = {"p": partnership_id, "t": today.isoformat()}
     follow_up = db.execute(
-        "SELECT title, due_date FROM follow_ups WHERE done_on IS NULL AND due_date >= ? AND "
-        "(partnership_id = ? OR visit_id IN (SELECT id FROM visits WHERE partnership_id = ?) "
-        "OR agreement_id IN (SELECT id FROM agreements WHERE partnership_id = ?)) "
-        "ORDER BY due_date LIMIT 1",
-        (today.isoformat(), partnership_id, partnership_id, partnership_id),
+        "SELECT title, due_date FROM follow_ups WHERE done_on IS NULL AND due_date >= :t "
+        f"AND {_OF_PARTNERSHIP} ORDER BY due_date LIMIT 1",
+        of_it,
     ).fetchone()
     # The nearest of the agreement decisions and the follow-ups still to come.
     choices = []
@@ -102,11 +108,9 @@ def standing(db: Database, partnership_id: int, today: dt.date | None = None) ->
         day = stored_date(contact[1])
         last_contact = f"{contact[0]}, {ago((today - day).days)}" if day else contact[0]
     open_count, overdue = db.execute(
-        "SELECT count(*), coalesce(sum(due_date < ?), 0) FROM follow_ups f "
-        "WHERE done_on IS NULL AND (partnership_id = ? OR visit_id IN "
-        "(SELECT id FROM visits WHERE partnership_id = ?) OR agreement_id IN "
-        "(SELECT id FROM agreements WHERE partnership_id = ?))",
-        (today.isoformat(), partnership_id, partnership_id, partnership_id),
+        "SELECT count(*), coalesce(sum(due_date < :t), 0) FROM follow_ups "
+        f"WHERE done_on IS NULL AND {_OF_PARTNERSHIP}",
+        of_it,
     ).fetchone()
     return Standing(
         status,
@@ -185,9 +189,8 @@ def story(db: Database, partnership_id: int, today: dt.date | None = None) -> li
             way = label(GIFT_DIRECTIONS, direction)
             events.append(Event(when, f"Gift {way.lower()}: {description}", "gift", gid, (5, gid)))
     for fid, done_on, title in db.execute(
-        "SELECT id, done_on, title FROM follow_ups WHERE done_on IS NOT NULL AND "
-        "(partnership_id = :p OR visit_id IN (SELECT id FROM visits WHERE partnership_id = :p) "
-        "OR agreement_id IN (SELECT id FROM agreements WHERE partnership_id = :p))",
+        "SELECT id, done_on, title FROM follow_ups "
+        f"WHERE done_on IS NOT NULL AND {_OF_PARTNERSHIP}",
         {"p": pid},
     ):
         events.append(Event(done_on, f"Done: {title}", "follow_up", fid, (6, fid)))
