@@ -91,6 +91,7 @@ class MainWindow(FileActions):
         self._tasks: list[tasks.Task] = []
         self._back: list[tuple[str, int | None]] = []
         self._shown = False
+        self._opening = False
         mode = " (read-only)" if db.read_only else ""
         self.setWindowTitle(f"desk - {path.name}{mode}[*]")
 
@@ -188,6 +189,8 @@ class MainWindow(FileActions):
         if key in self.stale:
             self.stale.discard(key)
             target.refresh()
+        if self._opening:
+            return  # open_record shows its own record: showing the first one is wasted
         # Chosen from the keyboard (Ctrl+1...) or at start: the keys go on in the page.
         if not self.nav.hasFocus() and hasattr(target, "focus_record"):
             target.focus_record()
@@ -208,7 +211,12 @@ class MainWindow(FileActions):
             RecordDialog(self.db, kind, record_id, parent=self).exec()
             return
         here = self._place()
-        if self.show_page(kind):
+        self._opening = True
+        try:
+            shown = self.show_page(kind)
+        finally:
+            self._opening = False
+        if shown:
             page = self.page(kind)
             page.open_record(record_id)
             if here is not None and here != self._place():
