@@ -136,24 +136,26 @@ def _troubled_partnerships(db: Database) -> dict[int, str]:
     return found
 
 
-def _follow_up_sections(today: dt.date) -> dict[str, tuple[str, dict[str, str]]]:
-    """Each section's condition on an open follow-up's due date, as SQL."""
-    days = {"t": today.isoformat(), "w": (today + dt.timedelta(days=7)).isoformat()}
-    return {
-        "overdue": ("f.due_date < :t", days),
-        "today": ("f.due_date = :t", days),
-        "week": ("f.due_date > :t AND f.due_date <= :w", days),
-        "later": ("f.due_date > :w", days),
-        "undated": ("f.due_date IS NULL", days),
-    }
+# Each section's condition on an open follow-up's due date: :t today, :w a week on.
+_FOLLOW_UP_SECTIONS = {
+    "overdue": "f.due_date < :t",
+    "today": "f.due_date = :t",
+    "week": "f.due_date > :t AND f.due_date <= :w",
+    "later": "f.due_date > :w",
+    "undated": "f.due_date IS NULL",
+}
+
+
+def _days(today: dt.date) -> dict[str, str]:
+    return {"t": today.isoformat(), "w": (today + dt.timedelta(days=7)).isoformat()}
 
 
 def _follow_up_counts(db: Database, today: dt.date) -> dict[str, int]:
-    sections = _follow_up_sections(today)
-    sums = ", ".join(f"coalesce(sum({cond}), 0)" for cond, _days in sections.values())
-    days = next(iter(sections.values()))[1]
-    row = db.execute(f"SELECT {sums} FROM follow_ups f WHERE f.done_on IS NULL", days).fetchone()
-    counts = {section: int(n) for section, n in zip(sections, row, strict=True)}
+    sums = ", ".join(f"coalesce(sum({cond}), 0)" for cond in _FOLLOW_UP_SECTIONS.values())
+    row = db.execute(
+        f"SELECT {sums} FROM follow_ups f WHERE f.done_on IS NULL", _days(today)
+    ).fetchone()
+    counts = {section: int(n) for section, n in zip(_FOLLOW_UP_SECTIONS, row, strict=True)}
     counts["later"] += counts.pop("undated")  # no date set: shown last under Later
     return counts
 
@@ -162,7 +164,7 @@ def _follow_ups(
     db: Database, today: dt.date, troubles: dict[int, str], decisions: dict[int, Item]
 ) -> list[Item]:
     rows: list[tuple[Any, ...]] = []
-    for condition, days in _follow_up_sections(today).values():
+    for condition in _FOLLOW_UP_SECTIONS.values():
         rows += db.execute(
             "SELECT f.id, f.title, f.due_date, f.visit_id, v.title, f.partnership_id, "
             "p.partner_name, f.agreement_id, a.title, a.partnership_id, v.partnership_id, "
@@ -175,7 +177,7 @@ def _follow_ups(
             f"WHERE f.done_on IS NULL AND {condition} "
             # In the order of the (done_on, due_date) index, so SQLite reads, not sorts.
             f"ORDER BY f.due_date LIMIT {SHOWN_PER_SECTION}",
-            days,
+            _days(today),
         ).fetchall()
     items = []
     for fid, title, due_text, visit_id, visit, partnership_id, partner, agreement_id, agreement, (
