@@ -12,7 +12,9 @@ question for the mayor's office, not a routine reminder. Qt-free: the window and
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+import json
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from desk.core.dates import stored_date
@@ -47,6 +49,7 @@ class Item:
     when: str = ""  # "in 3 days", "2 weeks overdue", "under way, day 2 of 4"
     warning: str = ""
     follow_up_id: int | None = None  # can be ticked done or snoozed in place
+    partnership_id: int | None = None  # whose standing may call for a warning
 
 
 @dataclass
@@ -54,6 +57,7 @@ class Agenda:
     today: dt.date
     sections: dict[str, list[Item]] = field(default_factory=lambda: {s: [] for s in SECTIONS})
     counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(SECTIONS, 0))
+    _taken: dict[tuple[str, str], int] = field(default_factory=dict, repr=False)
 
     def add(self, item: Item, *, counted: bool = True) -> None:
         section = section_of(item.due, self.today)
@@ -61,12 +65,36 @@ class Agenda:
             self.counts[section] += 1
         self.sections[section].append(item)
 
-    def finish(self) -> None:
+    def offer(self, what: str, due: dt.date | None, make: Callable[[], Item | None]) -> None:
+        """Count an item in its section, and build it only while its section can still
+        show one more of its kind. Callers offer earliest first, so at 100,000 records
+        the agenda builds the few hundred items it shows, not the thousands it counts."""
+        section = section_of(due, self.today)
+        self.counts[section] += 1
+        taken = self._taken.get((what, section), 0)
+        if taken < SHOWN_PER_SECTION:
+            item = make()
+            if item is not None:
+                self._taken[(what, section)] = taken + 1
+                self.sections[section].append(item)
+
+    def finish(self, db: Database | None = None) -> None:
         far = dt.date.max
-        for section, items in self.sections.items():
+        for items in self.sections.values():
             items.sort(key=lambda i: (i.due or far, i.what != "visit", i.title.casefold()))
             del items[SHOWN_PER_SECTION:]
-            self.sections[section] = items
+        shown = [i for items in self.sections.values() for i in items]
+        owners = {i.partnership_id for i in shown if i.partnership_id is not None}
+        troubles = _troubled_partnerships(db, owners) if db is not None and owners else {}
+        for section, items in self.sections.items():
+            self.sections[section] = [
+                replace(
+                    item,
+                    when=item.when or _when(item.due, self.today),
+                    warning=item.warning or troubles.get(item.partnership_id or 0, ""),
+                )
+                for item in items
+            ]
 
     def headline(self) -> str:
         """'3 overdue, 1 today, 5 this week, 12 later'."""
@@ -88,46 +116,67 @@ def section_of(due: dt.date | None, today: dt.date) -> str:
 def build(db: Database, today: dt.date | None = None) -> Agenda:
     today = today or dt.date.today()
     agenda = Agenda(today)
-    troubles = _troubled_partnerships(db)
-    decisions = _decisions(db, today, troubles)
-    # Follow-ups are the many: counted in SQL, and only the first of each section read.
+    # Follow-ups, decisions and visits are counted in SQL and only the first of each
+    # section read: at 100,000 contacts the agenda reads the few hundred rows it shows.
     for section, number in _follow_up_counts(db, today).items():
         agenda.counts[section] += number
-    for item in _follow_ups(db, today, troubles, decisions):
+    follow_ups = _follow_ups(db, today)
+    about = {i.open_id for i in follow_ups if i.open_kind == "agreement"}
+    decided = {d.agreement_id: d for d in _decisions(db, agenda, about=about)}
+    for item in follow_ups:
+        decision = decided.get(item.open_id) if item.open_kind == "agreement" else None
+        if decision is not None:
+            # What the decision is about: "Expires April 4, 2027: renew or let it end".
+            item = replace(item, parent=f"{item.parent} · {decision.action()}")
         agenda.add(item, counted=False)
-    # A follow-up about an agreement is that agreement's decision, told once.
-    covered = {
-        aid
-        for (aid,) in db.execute(
-            "SELECT DISTINCT agreement_id FROM follow_ups "
-            "WHERE done_on IS NULL AND agreement_id IS NOT NULL"
-        )
-    }
-    for item in (
-        *(item for aid, item in decisions.items() if aid not in covered),
-        *_visits(db, today, troubles),
-        *_anniversaries(db, today),
-    ):
-        agenda.add(item)
-    agenda.finish()
+    for decision in _decisions(db, agenda):
+        agenda.add(decision.item(), counted=False)
+    _visits(db, agenda)
+    _anniversaries(db, agenda)
+    agenda.finish(db)
     return agenda
+
+
+def _first_of_each_section(
+    db: Database, agenda: Agenda, select: str, source: str, due: str, order: str
+) -> Iterator[tuple[Any, ...]]:
+    """Count the rows of `source` (FROM ... WHERE ...) in each section by their `due`
+    expression, and yield the first SHOWN_PER_SECTION of each in `order`."""
+    conditions = {
+        "overdue": f"{due} < :t",
+        "today": f"{due} = :t",
+        "week": f"{due} > :t AND {due} <= :w",
+        "later": f"{due} > :w",
+    }
+    days = _days(agenda.today)
+    sums = ", ".join(f"coalesce(sum({c}), 0)" for c in conditions.values())
+    counts = db.execute(f"SELECT {sums} {source}", days).fetchone()
+    for (section, condition), count in zip(conditions.items(), counts, strict=True):
+        agenda.counts[section] += int(count)
+        if count:
+            yield from db.execute(
+                f"SELECT {select} {source} AND {condition} "
+                f"ORDER BY {order} LIMIT {SHOWN_PER_SECTION}",
+                days,
+            )
 
 
 def _when(due: dt.date | None, today: dt.date) -> str:
     return "no date set" if due is None else due_in((due - today).days)
 
 
-def _troubled_partnerships(db: Database) -> dict[int, str]:
-    """Partnerships whose standing should make anyone pause before routine business:
-    'Partnership suspended since March 2, 2025'."""
+def _troubled_partnerships(db: Database, ids: Iterable[int]) -> dict[int, str]:
+    """Of these partnerships, those whose standing should make anyone pause before
+    routine business: 'Partnership suspended since March 2, 2025'."""
     from desk.core.dates import month_day_year
 
     found = {}
     for pid, status, since in db.execute(
         "SELECT p.id, p.status, (SELECT max(changed_on) FROM partnership_status_changes s "
         "WHERE s.partnership_id = p.id AND s.status = p.status) FROM partnerships p "
-        f"WHERE p.status IN ({', '.join('?' for _ in TROUBLED)})",
-        TROUBLED,
+        "WHERE p.id IN (SELECT value FROM json_each(?)) "
+        f"AND p.status IN ({', '.join('?' for _ in TROUBLED)})",
+        (json.dumps(sorted(ids)), *TROUBLED),
     ):
         label = PARTNERSHIP_STATUSES[status].lower()
         day = stored_date(since)
@@ -147,7 +196,11 @@ _FOLLOW_UP_SECTIONS = {
 
 
 def _days(today: dt.date) -> dict[str, str]:
-    return {"t": today.isoformat(), "w": (today + dt.timedelta(days=7)).isoformat()}
+    return {
+        "t": today.isoformat(),
+        "w": (today + dt.timedelta(days=7)).isoformat(),
+        "h": (today + dt.timedelta(days=HORIZON_DAYS)).isoformat(),
+    }
 
 
 def _follow_up_counts(db: Database, today: dt.date) -> dict[str, int]:
@@ -160,9 +213,7 @@ def _follow_up_counts(db: Database, today: dt.date) -> dict[str, int]:
     return counts
 
 
-def _follow_ups(
-    db: Database, today: dt.date, troubles: dict[int, str], decisions: dict[int, Item]
-) -> list[Item]:
+def _follow_ups(db: Database, today: dt.date) -> list[Item]:
     rows: list[tuple[Any, ...]] = []
     for condition in _FOLLOW_UP_SECTIONS.values():
         rows += db.execute(
@@ -183,140 +234,223 @@ def _follow_ups(
     for fid, title, due_text, visit_id, visit, partnership_id, partner, agreement_id, agreement, (
         agreement_partnership
     ), visit_partnership, contact in rows:
-        due = stored_date(due_text)
         if visit_id is not None:
             open_kind, open_id, parent = "visit", visit_id, f"Visit: {visit}"
         elif partnership_id is not None:
             open_kind, open_id, parent = "partnership", partnership_id, f"Partnership: {partner}"
         elif agreement_id is not None:
             open_kind, open_id, parent = "agreement", agreement_id, f"Agreement: {agreement}"
-            decision = decisions.get(agreement_id)
-            if decision is not None:
-                # What the decision is about: "Expires April 4, 2027: renew or let it end".
-                parent += " · " + decision.parent.rsplit(" · ", 1)[-1]
         else:
             open_kind, open_id, parent = "follow_up", fid, ""
         if contact and not parent:
             parent = f"With {contact}"
-        owner = partnership_id or agreement_partnership or visit_partnership
         items.append(
             Item(
                 "follow_up",
                 title,
-                due,
+                stored_date(due_text),
                 open_kind,
                 open_id,
                 parent,
-                _when(due, today),
-                troubles.get(owner, "") if owner else "",
                 follow_up_id=fid,
+                partnership_id=partnership_id or agreement_partnership or visit_partnership,
             )
         )
     return items
 
 
-def _decisions(db: Database, today: dt.date, troubles: dict[int, str]) -> dict[int, Item]:
-    """Agreements still in force whose renew-or-give-notice decision falls due within the
+@dataclass(frozen=True)
+class _Decision:
+    """An agreement in force whose renew-or-give-notice decision falls due within the
     horizon, or fell due and was not recorded (the agreement is still 'in force')."""
-    from desk.core.dates import month_day_year
 
-    items = {}
-    horizon = (today + dt.timedelta(days=HORIZON_DAYS)).isoformat()
-    for aid, title, deadline, expiry, auto_renew, partnership_id, partner in db.execute(
-        "SELECT a.id, a.title, a.decision_deadline, a.expiry_date, a.auto_renew, "
-        "a.partnership_id, p.partner_name FROM agreements a "
-        "LEFT JOIN partnerships p ON p.id = a.partnership_id "
-        "WHERE a.status IN ('signed', 'in_force') AND a.decision_deadline IS NOT NULL "
-        "AND a.decision_deadline <= ?",
-        (horizon,),
-    ):
-        due = stored_date(deadline)
-        ends = stored_date(expiry)
-        if ends is None:
-            continue
-        if ends < today:
-            action = f"Expired {month_day_year(ends)}: record it as expired or renewed"
-        elif auto_renew:
-            action = f"Renews by itself {month_day_year(ends)} unless notice is given"
-        else:
-            action = f"Expires {month_day_year(ends)}: renew or let it end"
-        items[aid] = Item(
+    agreement_id: int
+    title: str
+    due: dt.date | None
+    ends: dt.date
+    auto_renew: bool
+    partnership_id: int | None
+    partner: str | None
+    today: dt.date
+
+    def action(self) -> str:
+        from desk.core.dates import month_day_year
+
+        if self.ends < self.today:
+            return f"Expired {month_day_year(self.ends)}: record it as expired or renewed"
+        if self.auto_renew:
+            return f"Renews by itself {month_day_year(self.ends)} unless notice is given"
+        return f"Expires {month_day_year(self.ends)}: renew or let it end"
+
+    def item(self) -> Item:
+        action = self.action()
+        return Item(
             "decision",
-            f"Decide on {title}",
-            due,
+            f"Decide on {self.title}",
+            self.due,
             "agreement",
-            aid,
-            f"Partnership: {partner} · {action}" if partner else action,
-            _when(due, today),
-            troubles.get(partnership_id, "") if partnership_id else "",
+            self.agreement_id,
+            f"Partnership: {self.partner} · {action}" if self.partner else action,
+            partnership_id=self.partnership_id,
         )
-    return items
 
 
-def _visits(db: Database, today: dt.date, troubles: dict[int, str]) -> list[Item]:
-    items = []
-    horizon = (today + dt.timedelta(days=HORIZON_DAYS)).isoformat()
-    for vid, title, start_text, end_text, direction, _status, partnership_id, partner in db.execute(
-        "SELECT v.id, v.title, v.start_date, v.end_date, v.direction, v.status, "
-        "v.partnership_id, p.partner_name FROM visits v "
-        "LEFT JOIN partnerships p ON p.id = v.partnership_id "
+_DECISION_COLUMNS = (
+    "a.id, a.title, a.decision_deadline, a.expiry_date, a.auto_renew, a.partnership_id, "
+    "p.partner_name"
+)
+_DECISIONS_DUE = (
+    "FROM agreements a LEFT JOIN partnerships p ON p.id = a.partnership_id "
+    "WHERE a.status IN ('signed', 'in_force') AND a.decision_deadline IS NOT NULL "
+    "AND a.expiry_date IS NOT NULL AND a.decision_deadline <= :h"
+)
+
+
+def _decisions(db: Database, agenda: Agenda, about: set[int] | None = None) -> list[_Decision]:
+    """Decisions due within the horizon: those not already stood for by an open
+    follow-up, counted into the agenda; or, given `about`, those of these agreements."""
+    if about is None:
+        rows: Iterable[tuple[Any, ...]] = _first_of_each_section(
+            db,
+            agenda,
+            _DECISION_COLUMNS,
+            # A follow-up about an agreement is that agreement's decision, told once.
+            f"{_DECISIONS_DUE} AND NOT EXISTS (SELECT 1 FROM follow_ups f "
+            "WHERE f.agreement_id = a.id AND f.done_on IS NULL)",
+            "a.decision_deadline",
+            "a.decision_deadline, a.title",
+        )
+    elif about:
+        rows = db.execute(
+            f"SELECT {_DECISION_COLUMNS} {_DECISIONS_DUE} "
+            "AND a.id IN (SELECT value FROM json_each(:about))",
+            {**_days(agenda.today), "about": json.dumps(sorted(about))},
+        )
+    else:
+        rows = ()
+    found = []
+    for aid, title, deadline, expiry, auto_renew, partnership_id, partner in rows:
+        ends = stored_date(expiry)
+        if ends is not None:
+            found.append(
+                _Decision(
+                    aid,
+                    title,
+                    stored_date(deadline),
+                    ends,
+                    bool(auto_renew),
+                    partnership_id,
+                    partner,
+                    agenda.today,
+                )
+            )
+    return found
+
+
+def _visits(db: Database, agenda: Agenda) -> None:
+    """Visits under way (due today) or starting within the horizon, earliest first."""
+    today = agenda.today
+    for vid, title, start_text, end_text, direction, partnership_id, partner in db.execute(
+        "SELECT v.id, v.title, v.start_date, v.end_date, v.direction, v.partnership_id, "
+        "p.partner_name FROM visits v LEFT JOIN partnerships p ON p.id = v.partnership_id "
         "WHERE v.status NOT IN ('cancelled', 'declined', 'completed') "
-        "AND v.start_date IS NOT NULL AND v.start_date <= ? "
-        "AND coalesce(v.end_date, v.start_date) >= ?",
-        (horizon, today.isoformat()),
+        # '+' keeps SQLite off the start-date index: most visits started before the
+        # horizon, so walking that index costs a table lookup each; one scan is faster.
+        "AND +v.start_date <= :h AND coalesce(v.end_date, v.start_date) >= :t "
+        "ORDER BY max(v.start_date, :t), v.title",
+        _days(today),
     ):
         start = stored_date(start_text)
         end = stored_date(end_text) or start
         if start is None or end is None:
             continue
-        if start <= today <= end:
-            length = (end - start).days + 1
-            when = (
-                "under way"
-                if length == 1
-                else f"under way, day {(today - start).days + 1} of {length}"
-            )
-            due = today
-        else:
-            when, due = _when(start, today), start
-        way = "Incoming delegation" if direction == "incoming" else "Outgoing mission"
-        parent = f"{way} · Partnership: {partner}" if partner else way
-        items.append(
-            Item(
+
+        def make(
+            vid: int = vid,
+            title: str = title,
+            start: dt.date = start,
+            end: dt.date = end,
+            direction: str | None = direction,
+            partnership_id: int | None = partnership_id,
+            partner: str | None = partner,
+        ) -> Item:
+            when = ""
+            if start <= today <= end:
+                length = (end - start).days + 1
+                day = (today - start).days + 1
+                when = "under way" if length == 1 else f"under way, day {day} of {length}"
+            way = "Incoming delegation" if direction == "incoming" else "Outgoing mission"
+            return Item(
                 "visit",
                 title,
-                due,
+                max(start, today),
                 "visit",
                 vid,
-                parent,
+                f"{way} · Partnership: {partner}" if partner else way,
                 when,
-                troubles.get(partnership_id, "") if partnership_id else "",
+                partnership_id=partnership_id,
             )
-        )
-    return items
+
+        agenda.offer("visit", max(start, today), make)
 
 
-def _anniversaries(db: Database, today: dt.date) -> list[Item]:
-    items = []
+def _anniversaries(db: Database, agenda: Agenda) -> None:
+    """Anniversaries of active and friendship partnerships: round ones a year ahead,
+    others a month ahead. SQL keeps only partnerships that can qualify (founded in a
+    round year's distance, or on a day within the month), so at 7,000 partners the
+    dates of a few hundred are worked out, not of all."""
+    today = agenda.today
+    years = sorted(
+        {year - r for year in (today.year, today.year + 1) for r in ROUND_YEARS if r <= year}
+    )
+    soon = sorted(
+        {(today + dt.timedelta(days=n)).strftime("%m-%d") for n in range(PLAIN_NOTICE_DAYS + 1)}
+        | ({"02-29"} if _spans_leap_day(today) else set())
+    )
+    found = []
     for pid, name, established in db.execute(
         "SELECT id, partner_name, established_date FROM partnerships "
-        "WHERE established_date IS NOT NULL AND status IN ('active', 'friendship')"
+        "WHERE established_date IS NOT NULL AND status IN ('active', 'friendship') "
+        "AND (CAST(substr(established_date, 1, 4) AS INTEGER) IN "
+        "(SELECT value FROM json_each(:years)) "
+        "OR substr(established_date, 6, 5) IN (SELECT value FROM json_each(:soon)))",
+        {"years": json.dumps(years), "soon": json.dumps(soon)},
     ):
         start = stored_date(established)
         if start is None:
             continue
         day = _next_anniversary(start, today)
-        years = day.year - start.year
-        if years <= 0:
+        count = day.year - start.year
+        if count <= 0:
             continue
-        days = (day - today).days
-        round_number = years in ROUND_YEARS
-        if days > (ROUND_NOTICE_DAYS if round_number else PLAIN_NOTICE_DAYS):
+        round_number = count in ROUND_YEARS
+        if (day - today).days > (ROUND_NOTICE_DAYS if round_number else PLAIN_NOTICE_DAYS):
             continue
-        title = f"{name}: {counted(years, 'year')} since {start.year}"
-        note = "A round anniversary: time to plan how to mark it" if round_number else ""
-        items.append(Item("anniversary", title, day, "partnership", pid, note, _when(day, today)))
-    return items
+        found.append((day, pid, name, start, count, round_number))
+    for day, pid, name, start, count, round_number in sorted(found, key=lambda f: f[:2]):
+
+        def make(
+            day: dt.date = day,
+            pid: int = pid,
+            name: str = name,
+            start: dt.date = start,
+            count: int = count,
+            round_number: bool = round_number,
+        ) -> Item:
+            title = f"{name}: {counted(count, 'year')} since {start.year}"
+            note = "A round anniversary: time to plan how to mark it" if round_number else ""
+            return Item("anniversary", title, day, "partnership", pid, note)
+
+        agenda.offer("anniversary", day, make)
+
+
+def _spans_leap_day(today: dt.date) -> bool:
+    """Whether the coming month holds 28 February, where a 29 February founding is
+    marked in common years."""
+    return any(
+        (today + dt.timedelta(days=n)).strftime("%m-%d") in ("02-28", "02-29")
+        for n in range(PLAIN_NOTICE_DAYS + 1)
+    )
 
 
 def _next_anniversary(start: dt.date, today: dt.date) -> dt.date:

@@ -118,7 +118,9 @@ def open_database(
     except BaseException:
         conn.close()
         raise
-    db = Database(conn)
+    # No sqlite-utils plugins: a package installed beside desk must not change how its
+    # connection behaves, and scanning every installed package costs each start-up.
+    db = Database(conn, execute_plugins=False)
     db.read_only = read_only
     if not memory:
         from desk.core.files import hold_live

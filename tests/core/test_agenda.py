@@ -120,6 +120,46 @@ def test_round_anniversaries_come_a_year_ahead_and_plain_ones_a_month(city: Data
     )
 
 
+def test_a_leap_day_founding_is_marked_on_february_28_in_common_years(db: Database) -> None:
+    records.create(
+        db,
+        "partnership",
+        {"partner_name": "Leapton", "kind": "sister_city", "established_date": "1996-02-29"},
+    )
+    records.create(
+        db,
+        "status_change",
+        {"partnership_id": 1, "status": "active", "changed_on": "1996-02-29", "reason": "Signed"},
+    )
+    found = agenda.build(db, dt.date(2027, 2, 10))
+    (item,) = found.sections["later"]
+    assert (item.title, item.due) == ("Leapton: 31 years since 1996", dt.date(2027, 2, 28))
+    assert not agenda.build(db, dt.date(2027, 1, 10)).sections["later"]  # 49 days off
+
+
+def test_each_section_counts_everything_and_shows_the_earliest(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(agenda, "SHOWN_PER_SECTION", 3)
+    for n in (30, 12, 50, 21, 9):
+        records.create(
+            db,
+            "visit",
+            {"title": f"Visit in {n} days", "direction": "incoming", "start_date": _day(n)},
+        )
+    for n in (-40, -3, -10, -1):
+        records.create(db, "follow_up", {"title": f"Late by {-n}", "due_date": _day(n)})
+    found = agenda.build(db, TODAY)
+    assert found.counts == {"overdue": 4, "today": 0, "week": 0, "later": 5}
+    assert [i.title for i in found.sections["later"]] == [
+        "Visit in 9 days",
+        "Visit in 12 days",
+        "Visit in 21 days",
+    ]
+    assert [i.title for i in found.sections["overdue"]] == ["Late by 40", "Late by 10", "Late by 3"]
+    assert all(i.when for items in found.sections.values() for i in items)
+
+
 def test_done_and_snooze_are_single_undoable_operations(city: Database) -> None:
     found = agenda.build(city, TODAY)
     overdue = found.sections["overdue"][0]
