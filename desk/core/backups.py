@@ -299,7 +299,7 @@ def _folder_lock(folder: Path, wait: float = 120.0) -> Iterator[None]:
 
 def _remove_partials(folder: Path) -> None:
     for entry in folder.iterdir():
-        if entry.name.endswith((PARTIAL, PARTIAL + "-journal", PARTIAL + "-wal")):
+        if entry.name.endswith(tuple(PARTIAL + end for end in ("", "-journal", "-wal", "-shm"))):
             with contextlib.suppress(OSError):
                 entry.unlink()
 
