@@ -38,6 +38,14 @@ class Database(sqlite_utils.Database):
         super().close()
 
 
+def holds_records(db: Database) -> bool:
+    """Whether anything was entered yet: a new file opens on the welcome choices."""
+    return any(
+        db.execute(f"SELECT 1 FROM {table} LIMIT 1").fetchone()
+        for table in ("city_profile", "contacts", "partnerships", "organisations", "visits")
+    )
+
+
 # How long a write waits for another desk (a window, a command, an import) to finish its
 # own before giving up with a message. Imports of 100,000 rows hold the lock for seconds.
 BUSY_TIMEOUT_MS = 60_000

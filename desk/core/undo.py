@@ -17,7 +17,6 @@ import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
-from desk.core import records, search
 from desk.core.db import Database
 from desk.core.errors import NotFound, UndoConflict
 from desk.core.kinds import KINDS, Kind, kind_of_table
@@ -219,6 +218,8 @@ class _Guard:
         self.verb = verb
 
     def name(self) -> str:
+        from desk.core import records
+
         title = records.title_of(self.db, self.spec.name, self.step.record_id)
         return f"{self.spec.label.lower()} {quoted(title)}" if title else self.spec.label.lower()
 
@@ -236,6 +237,8 @@ class _Guard:
 
 
 def _set_fields(db: Database, guard: _Guard, before: dict[str, Any], after: dict[str, Any]) -> None:
+    from desk.core import records
+
     spec = guard.spec
     current = records.stored_row(db, spec.table, guard.step.record_id)
     if current is None or current["uid"] != guard.step.uid:
@@ -250,6 +253,8 @@ def _set_fields(db: Database, guard: _Guard, before: dict[str, Any], after: dict
 
 
 def _take_away(db: Database, guard: _Guard, row: dict[str, Any]) -> None:
+    from desk.core import records, search
+
     spec = guard.spec
     current = records.stored_row(db, spec.table, guard.step.record_id)
     if current is None or current["uid"] != guard.step.uid:
@@ -275,6 +280,8 @@ def _take_away(db: Database, guard: _Guard, row: dict[str, Any]) -> None:
 
 
 def _put_back(db: Database, guard: _Guard, row: dict[str, Any]) -> None:
+    from desk.core import records
+
     spec = guard.spec
     taken = db.execute(
         f"SELECT 1 FROM {spec.table} WHERE id = ? OR uid = ?", (row["id"], row["uid"])
@@ -310,6 +317,8 @@ def _put_back(db: Database, guard: _Guard, row: dict[str, Any]) -> None:
 
 
 def _reindex(db: Database, spec: Kind, record_id: int) -> None:
+    from desk.core import records, search
+
     if spec.name in search.DOCUMENTS:
         search.reindex(db, spec.name, records.get(db, spec.name, record_id))
 

@@ -76,6 +76,54 @@ class ImportPlan:
         return [h for i, h in enumerate(self.headers) if not self.mapping.get(i)]
 
 
+@dataclass(frozen=True)
+class ImportRequest:
+    """What the person chose: a file, what its rows are, and which column is which
+    (None: as guessed). Enough to plan the import again wherever it runs."""
+
+    kind: str
+    path: Path
+    mapping: dict[int, str | None] | None = None
+    fixed: dict[str, Any] = field(default_factory=dict)
+    vcard: bool = False
+
+
+@dataclass(frozen=True)
+class PlanSummary:
+    """A plan without its rows: what the preview shows of an import of any size."""
+
+    kind: str
+    source: str
+    description: str
+    counts: dict[str, int]
+    problems: list[str]  # the first PROBLEMS_SHOWN
+    more_problems: int  # and how many beyond those
+
+
+PROBLEMS_SHOWN = 500
+
+
+def plan_request(db: Database, request: ImportRequest) -> ImportPlan:
+    if request.vcard:
+        from desk.io.vcard import read_vcards
+
+        rows = read_vcards(request.path)
+        return plan_rows(db, "contact", rows, request.path.name, "vCard")
+    return plan_file(db, request.kind, request.path, request.mapping, request.fixed)
+
+
+def summarize(plan: ImportPlan) -> PlanSummary:
+    problems = plan.problems()
+    return PlanSummary(
+        plan.kind,
+        plan.source,
+        plan.description,
+        plan.counts(),
+        problems[:PROBLEMS_SHOWN],
+        max(0, len(problems) - PROBLEMS_SHOWN),
+    )
+
+
 def _key(kind: str, values: dict[str, Any]) -> tuple[str, ...]:
     return tuple(normalise(str(values.get(name) or "")) for name in MATCH_KEYS[kind])
 

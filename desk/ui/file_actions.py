@@ -10,7 +10,6 @@ from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox
 
 from desk.core import db as dbmod
 from desk.core.db import Database
-from desk.core.demo import build_demo
 from desk.ui import tasks
 
 
@@ -130,7 +129,7 @@ class FileActions(QMainWindow):
     def load_demo(self) -> None:
         """The demo city in a file of its own, opened in its own window: fictional
         records never mix with the user's."""
-        from desk.core.demo import holds_records
+        from desk.core.db import holds_records
         from desk.ui import databases
 
         path = databases.demo_path()
@@ -161,12 +160,16 @@ class FileActions(QMainWindow):
         task = tasks.run(
             self,
             "Writing the demo city",
-            tasks.on_own_connection(
-                path, lambda database, progress: build_demo(database, progress=progress)
-            ),
+            tasks.on_own_connection(path, _build_demo),
             opened,
             failed,
         )
         self._tasks.append(task)
         task.done.connect(lambda _r: self._tasks.remove(task))
         task.error.connect(lambda _e: self._tasks.remove(task))
+
+
+def _build_demo(database: Database, progress: Any) -> Any:
+    from desk.core.demo import build_demo
+
+    return build_demo(database, progress=progress)

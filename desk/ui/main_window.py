@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import contextlib
+import functools
+import importlib
 import sqlite3
 from collections.abc import Callable
 from html import escape
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QPalette, QShowEvent
@@ -22,27 +24,58 @@ from PySide6.QtWidgets import (
 )
 
 from desk import __version__
-from desk.core import operations, queries, records
 from desk.core.db import Database
 from desk.core.errors import DeskError
 from desk.core.kinds import KINDS
-from desk.core.operations import Changes
 from desk.ui import databases, tasks
-from desk.ui.dialogs.record_dialog import RecordDialog
-from desk.ui.dialogs.search_palette import SearchPalette
 from desk.ui.file_actions import FileActions
 from desk.ui.links import LINKS
 from desk.ui.ops import operations_for
-from desk.ui.pages.city_page import CityPage
-from desk.ui.pages.partnership_page import PartnershipPage
-from desk.ui.pages.record_page import RecordPage
 from desk.ui.pages.today_page import TodayPage
-from desk.ui.pages.visit_page import VisitPage
 from desk.ui.screen import fit
 from desk.ui.settings import settings
 
-# What the window shows in its stack: built on first use, refreshed when stale.
-Page = TodayPage | RecordPage | CityPage
+if TYPE_CHECKING:
+    from desk.core.operations import Changes
+    from desk.ui.pages.city_page import CityPage
+    from desk.ui.pages.record_page import RecordPage
+
+    # What the window shows in its stack: built on first use, refreshed when stale.
+    Page = TodayPage | RecordPage | CityPage
+
+
+# What the window loads after its first paint, in this order: the lists and forms every
+# record page shares, then the pages people open first, then search.
+WARM_UP_MODULES = (
+    "desk.core.queries",
+    "desk.ui.widgets.form",
+    "desk.ui.pages.record_page",
+    "desk.ui.pages.partnership_page",
+    "desk.ui.pages.visit_page",
+    "desk.ui.pages.city_page",
+    "desk.ui.dialogs.search_palette",
+)
+WARM_UP_AFTER_MS = 400
+
+
+def build_page(db: Database, path: Path, key: str) -> Page:
+    """A page other than Today. Each is imported when first opened: the window's first
+    paint waits only for Today's code, never for the forms, lists and dialogs."""
+    if key == "partnership":
+        from desk.ui.pages.partnership_page import PartnershipPage
+
+        return PartnershipPage(db)
+    if key == "visit":
+        from desk.ui.pages.visit_page import VisitPage
+
+        return VisitPage(db, path)
+    if key == "city":
+        from desk.ui.pages.city_page import CityPage
+
+        return CityPage(db)
+    from desk.ui.pages.record_page import RecordPage
+
+    return RecordPage(db, key)
 
 
 def watched_kinds(page_key: str) -> set[str]:
@@ -102,13 +135,18 @@ class MainWindow(FileActions):
         # Pages are built when first shown, so start-up reads one page's data, not all.
         self.factories: dict[str, Callable[[], Page]] = {
             "today": self._make_today,
-            "partnership": lambda: PartnershipPage(db),
-            "agreement": lambda: RecordPage(db, "agreement"),
-            "visit": lambda: VisitPage(db, path),
-            "contact": lambda: RecordPage(db, "contact"),
-            "organisation": lambda: RecordPage(db, "organisation"),
-            "network": lambda: RecordPage(db, "network"),
-            "city": lambda: CityPage(db),
+            **{
+                key: functools.partial(build_page, db, path, key)
+                for key in (
+                    "partnership",
+                    "agreement",
+                    "visit",
+                    "contact",
+                    "organisation",
+                    "network",
+                    "city",
+                )
+            },
         }
         labels = {"today": "Today", "partnership": "Partnerships", "city": "Our city"}
         self.pages: dict[str, Page] = {}
@@ -200,6 +238,8 @@ class MainWindow(FileActions):
     def open_record(self, kind: str, record_id: int) -> None:
         """Go to a record wherever it lives: its page, its owner's page, or a dialog."""
         # A record without a page of its own (an itinerary item) shows on its owner's.
+        from desk.core import records
+
         owner_field = KINDS[kind].parent
         while kind not in self.factories and owner_field:
             owner_id = records.get(self.db, kind, record_id)[owner_field]
@@ -208,6 +248,8 @@ class MainWindow(FileActions):
             kind, record_id = KINDS[kind].field_map[owner_field].ref or kind, owner_id
             owner_field = KINDS[kind].parent
         if kind not in self.factories:
+            from desk.ui.dialogs.record_dialog import RecordDialog
+
             RecordDialog(self.db, kind, record_id, parent=self).exec()
             return
         here = self._place()
@@ -251,7 +293,10 @@ class MainWindow(FileActions):
     # -- changes -----------------------------------------------------------------------
     def _on_executed(self, changes: Changes, _initiator: object) -> None:
         # Pages that show none of the changed kinds are left alone; of the others, the
-        # one on screen refreshes now and the rest when next shown.
+        # one on screen refreshes now and the rest when next shown. Work done in a child
+        # process (an import) is told here too, so the watch for outside changes need
+        # not read everything again.
+        self._data_version = self._read_data_version()
         current = self.current_page()
         for key, page in self.pages.items():
             if not changes.kinds & watched_kinds(key):
@@ -272,11 +317,12 @@ class MainWindow(FileActions):
         self._update_undo_actions()
 
     def _update_status(self) -> None:
-        counts = ", ".join(
-            f"{queries.count(self.db, k):,} {KINDS[k].plural.lower()}"
-            for k in ("partnership", "agreement", "visit", "contact")
-        )
-        self.statusBar().showMessage(f"{self.path}   ·   {counts}")
+        counts = []
+        for kind in ("partnership", "agreement", "visit", "contact"):
+            spec = KINDS[kind]
+            (number,) = self.db.execute(f"SELECT count(*) FROM {spec.table}").fetchone()
+            counts.append(f"{number:,} {spec.plural.lower()}")
+        self.statusBar().showMessage(f"{self.path}   ·   {', '.join(counts)}")
 
     # -- menus -------------------------------------------------------------------------
     def _action(self, menu: Any, text: str, slot: Any, shortcut: Any = None) -> QAction:
@@ -363,6 +409,8 @@ class MainWindow(FileActions):
             getattr(page, method)()
 
     def open_search(self) -> None:
+        from desk.ui.dialogs.search_palette import SearchPalette
+
         palette = SearchPalette(self.db, self)
         palette.chosen.connect(self.open_record)
         palette.exec()
@@ -379,7 +427,9 @@ class MainWindow(FileActions):
         op_id = self.db.execute("SELECT op_id FROM import_batches WHERE id = ?", (batch,))
         found = op_id.fetchone()
         if found and found[0]:
-            self.ops.announce(operations.load(self.db, found[0]))
+            from desk.core import operations
+
+            self.ops.announce(operations.touched(self.db, found[0]))
 
     def undo(self) -> None:
         if self._settle_page():
@@ -392,6 +442,8 @@ class MainWindow(FileActions):
     def _after_undo(self, changes: Changes | None, verb: str) -> None:
         if changes is None:
             return
+        from desk.core import records
+
         what = changes.label.split(" ", 1)[1] if " " in changes.label else changes.label
         self.statusBar().showMessage(f"{verb}: {what}", 8000)
         # Show the record that came back or changed, where it has a page.
@@ -471,6 +523,14 @@ class MainWindow(FileActions):
             page = self.current_page()
             if hasattr(page, "focus_record"):
                 QTimer.singleShot(0, page.focus_record)
+            QTimer.singleShot(WARM_UP_AFTER_MS, lambda: self._warm_up(list(WARM_UP_MODULES)))
+
+    def _warm_up(self, pending: list[str]) -> None:
+        """Load the other pages' code once the window is up, one module per idle moment
+        (each well under 100 ms), so the first visit to a page does not wait for it."""
+        if pending:
+            importlib.import_module(pending.pop(0))
+            QTimer.singleShot(0, lambda: self._warm_up(pending))
 
     def closeEvent(self, event: QCloseEvent) -> None:
         page = self.current_page()
@@ -480,7 +540,7 @@ class MainWindow(FileActions):
         store = settings()
         store.setValue("window/geometry", self.saveGeometry())
         for widget in self.pages.values():
-            if isinstance(widget, RecordPage):
+            if hasattr(widget, "save_layout"):
                 widget.save_layout()
         store.sync()
         self._watch.stop()

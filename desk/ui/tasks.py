@@ -7,13 +7,14 @@ its own, and its transaction rolls back.
 
 from __future__ import annotations
 
+import multiprocessing
 import threading
 import traceback
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, QThread, Signal
+from PySide6.QtCore import QEventLoop, QObject, Qt, QThread, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from desk.core.db import Database, open_database
@@ -132,3 +133,116 @@ def on_own_connection(
             database.close()
 
     return work
+
+
+# How often a quiet child is asked whether the person cancelled, in seconds.
+_CANCEL_POLL = 0.25
+
+
+class _Child:
+    """A process that runs `desk.jobs` one after another (see `desk.jobs.serve`)."""
+
+    def __init__(self) -> None:
+        from desk.jobs import serve
+
+        spawn = multiprocessing.get_context("spawn")
+        self.conn, theirs = spawn.Pipe()
+        self.process = spawn.Process(target=serve, args=(theirs,), daemon=True)
+        self.process.start()
+        theirs.close()
+
+    def stop(self) -> None:
+        if self.process.is_alive():
+            self.process.terminate()
+        self.process.join(5)
+        self.conn.close()
+
+
+# One warm child waits between jobs: the second packet starts with its libraries
+# loaded. Work asked for while it is busy gets a child of its own.
+_idle: list[_Child] = []
+_idle_lock = threading.Lock()
+
+
+def _take_child() -> _Child:
+    with _idle_lock:
+        while _idle:
+            child = _idle.pop()
+            if child.process.is_alive():
+                return child
+            child.stop()
+    return _Child()
+
+
+def _give_back(child: _Child) -> None:
+    with _idle_lock:
+        if not _idle:
+            _idle.append(child)
+            return
+    child.stop()
+
+
+def _stopped() -> DeskError:
+    return DeskError("The work stopped unexpectedly; nothing it was doing was kept.")
+
+
+def in_child(function: Callable[..., Any], *args: Any) -> Callable[[Progress], Any]:
+    """Work for the runner that runs `function(*args, progress=...)` (a module-level
+    function of `desk.jobs`, with plain arguments) in a child process, so the window's
+    thread never waits on it for the interpreter lock. Cancel stops the child; its
+    transaction rolls back with it, as SQLite guarantees for a stopped process."""
+
+    def work(progress: Progress) -> Any:
+        child = _take_child()
+        finished = False
+        try:
+            last = (0, 0, "Working…")
+            try:
+                child.conn.send((function, args))
+            except OSError:
+                raise _stopped() from None
+            while True:
+                if child.conn.poll(_CANCEL_POLL):
+                    try:
+                        kind, payload = child.conn.recv()
+                    except (EOFError, OSError):
+                        raise _stopped() from None
+                    if kind in ("done", "error"):
+                        finished = True
+                        if kind == "error":
+                            raise payload
+                        return payload
+                    last = payload
+                progress(*last)  # raises Cancelled once the person cancels
+        finally:
+            if finished:
+                _give_back(child)
+            else:
+                child.stop()
+
+    return work
+
+
+def wait_for(parent: QWidget, title: str, work: Callable[[Progress], Any]) -> Any:
+    """Run `work` in the background and return its result (or raise its error) once it
+    ends, with the window alive meanwhile: a local event loop keeps it painting and the
+    progress dialog's Cancel answering. For steps that must finish before the next
+    (a wizard's Next), where calling the work directly would freeze the window."""
+    loop = QEventLoop()
+    outcome: dict[str, Any] = {}
+
+    def done(result: object) -> None:
+        outcome["result"] = result
+        loop.quit()
+
+    def failed(exc: BaseException) -> None:
+        outcome["error"] = exc
+        loop.quit()
+
+    task = run(parent, title, work, done, failed)
+    if not outcome:
+        loop.exec()
+    task.deleteLater()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["result"]

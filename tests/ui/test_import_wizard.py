@@ -128,3 +128,65 @@ def test_undo_refused_then_forced(qtbot: Any, db_path: Path, monkeypatch: Any) -
     assert any("was changed since" in a for a in asked)
     assert queries.count(db, "partnership") == 0 and batch == 1
     db.close()
+
+
+def test_a_large_file_is_checked_and_imported_in_a_process_of_its_own(
+    qtbot: Any, db_path: Path, tmp_path: Path, monkeypatch: Any
+) -> None:
+    from desk.ui import tasks
+    from desk.ui.dialogs import import_wizard
+
+    children: list[str] = []
+    real = tasks.in_child
+
+    def counted(function: Any, *args: Any) -> Any:
+        children.append(function.__name__)
+        return real(function, *args)
+
+    monkeypatch.setattr(import_wizard, "_LARGE_FILE", 0)  # every file counts as large
+    monkeypatch.setattr(tasks, "in_child", counted)
+    db = open_database(db_path)
+    wizard = ImportWizard(db, db_path)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    wizard.source.kind.setCurrentIndex(wizard.source.kind.findData("partnership"))
+    sheet = tmp_path / "sister_cities.csv"
+    sheet.write_bytes((DATA / "sister_cities.csv").read_bytes())
+    wizard.source.path.setText(str(sheet))
+    wizard.next()
+    assert wizard.currentPage() is wizard.columns
+    wizard.next()
+    assert "12 new partnerships" in wizard.preview.summary.text()
+    with qtbot.waitSignal(wizard.imported, timeout=30_000):
+        wizard.next()
+    assert children == ["sample_table", "preview_import", "run_import"]
+    assert queries.count(db, "partnership") == 12
+    db.close()
+
+
+def test_a_file_changed_after_its_preview_is_not_imported(
+    qtbot: Any, db_path: Path, tmp_path: Path
+) -> None:
+    db = open_database(db_path)
+    wizard = ImportWizard(db, db_path)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    wizard.source.kind.setCurrentIndex(wizard.source.kind.findData("partnership"))
+    sheet = tmp_path / "sister_cities.csv"
+    original = (DATA / "sister_cities.csv").read_text(encoding="utf-8")
+    sheet.write_text(original, encoding="utf-8")
+    wizard.source.path.setText(str(sheet))
+    wizard.next()
+    wizard.next()
+    assert "12 new partnerships" in wizard.preview.summary.text()
+    # Someone adds a row while the preview is on screen.
+    first = original.splitlines()[1]
+    changed = original.rstrip("\n") + "\n" + first.replace(",", "x,", 1) + "\n"
+    sheet.write_text(changed, encoding="utf-8")
+    wizard.next()
+    qtbot.waitUntil(
+        lambda: "changed since the preview" in wizard.finish.status.text(), timeout=30_000
+    )
+    assert wizard.finish.batch is None
+    assert queries.count(db, "partnership") == 0
+    db.close()

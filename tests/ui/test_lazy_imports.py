@@ -62,3 +62,48 @@ def test_the_window_starts_without_document_or_interchange_libraries(tmp_path: P
     )
     loaded = json.loads(done.stdout.strip().splitlines()[-1])
     assert loaded == [], f"loaded at start-up: {loaded}"
+
+
+FIRST_PAINT = """
+import json, sys, time
+from pathlib import Path
+from desk.ui.app import application
+from desk.ui.main_window import WARM_UP_MODULES, MainWindow
+from desk.core.db import open_database
+app = application()
+path = Path(sys.argv[1])
+window = MainWindow(open_database(path), path)
+window.show()
+app.processEvents()
+window.repaint()
+painted = sorted(m for m in WARM_UP_MODULES if m in sys.modules)
+deadline = time.monotonic() + 20
+while time.monotonic() < deadline and not all(m in sys.modules for m in WARM_UP_MODULES):
+    app.processEvents()
+    time.sleep(0.01)
+later = sorted(m for m in WARM_UP_MODULES if m in sys.modules)
+print(json.dumps([painted, later]))
+"""
+
+
+def test_the_first_paint_waits_for_todays_code_only_and_the_rest_loads_after(
+    tmp_path: Path,
+) -> None:
+    from desk.ui.main_window import WARM_UP_MODULES
+
+    path = tmp_path / "city.sqlite"
+    db = open_database(path)
+    records.create(db, "partnership", {"partner_name": "Matsue", "kind": "sister_city"})
+    db.close()
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "DESK_SETTINGS": str(tmp_path / "s.ini")}
+    done = subprocess.run(
+        [sys.executable, "-c", FIRST_PAINT, str(path)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    painted, later = json.loads(done.stdout.strip().splitlines()[-1])
+    assert painted == []  # lists, forms and search wait until the window is up
+    assert later == sorted(WARM_UP_MODULES)  # and then arrive before anyone asks

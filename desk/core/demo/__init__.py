@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from desk.core.db import Database
+from desk.core.db import Database, holds_records
 from desk.core.demo.base import BASE_CONTACTS, DemoSummary, Progress
 from desk.core.demo.people import PeopleMixin
 from desk.core.demo.ties import TiesMixin
@@ -51,13 +51,6 @@ class _Builder(PeopleMixin, TiesMixin, VisitsMixin):
         self._networks()
         self._visits()
         self._interactions()
-
-
-def holds_records(db: Database) -> bool:
-    return any(
-        db.execute(f"SELECT 1 FROM {table} LIMIT 1").fetchone()
-        for table in ("city_profile", "contacts", "partnerships", "organisations", "visits")
-    )
 
 
 def build_demo(

@@ -24,18 +24,19 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
+from desk import jobs
 from desk.core.db import Database
 from desk.core.errors import DeskError
 from desk.core.kinds import KINDS
 from desk.io import importer
 from desk.io.mapping import IMPORTABLE, guess_mapping
-from desk.io.tabular import TableFile, read_table
-from desk.io.vcard import read_vcards
+from desk.io.tabular import TableFile
 from desk.ui import tasks
 from desk.ui.screen import fit
 from desk.ui.widgets.form import error_style
 
 LEAVE_ASIDE = "(leave aside)"
+_LARGE_FILE = 512 * 1024  # bytes: about 5,000 rows of an office's sheet
 
 
 class ImportWizard(QWizard):
@@ -46,8 +47,9 @@ class ImportWizard(QWizard):
         self.db = db
         self.db_path = db_path
         self.setWindowTitle("Import records")
-        self.table: TableFile | None = None
-        self.plan: importer.ImportPlan | None = None
+        self.table: TableFile | None = None  # headers and first rows, to choose columns
+        self.request: importer.ImportRequest | None = None
+        self.summary: importer.PlanSummary | None = None
         self.source = SourcePage(self)
         self.columns = ColumnsPage(self)
         self.preview = PreviewPage(self)
@@ -63,6 +65,36 @@ class ImportWizard(QWizard):
     @property
     def is_vcard(self) -> bool:
         return Path(self.source.path.text()).suffix.lower() in (".vcf", ".vcard")
+
+    def off_thread(self, page: QWidget, title: str, function: Any, *args: Any) -> Any:
+        """Run one of `desk.jobs` and wait for it with the window alive. A large file is
+        read in a process of its own, where checking 100,000 rows never holds up the
+        window; a small one on a thread, without a process's start-up."""
+        path = self.request.path if self.request else Path(self.source.path.text())
+        try:
+            large = path.stat().st_size > _LARGE_FILE
+        except OSError:
+            large = False  # the job says what is wrong with the path
+        if large:
+            work = tasks.in_child(function, *args)
+        else:
+
+            def work(progress: tasks.Progress) -> Any:
+                return function(*args, progress=progress)
+
+        return tasks.wait_for(page, title, work)
+
+    def check(self, page: QWidget, request: importer.ImportRequest) -> None:
+        self.request = request
+        self.summary = None
+        self.summary = self.off_thread(
+            page,
+            "Checking the file",
+            jobs.preview_import,
+            self.db_path,
+            self.db.read_only,
+            request,
+        )
 
 
 class SourcePage(QWizardPage):
@@ -106,15 +138,16 @@ class SourcePage(QWizardPage):
 
     def validatePage(self) -> bool:
         wizard = self.wizard_
+        path = Path(self.path.text())
         try:
             if wizard.is_vcard:
-                rows = read_vcards(Path(self.path.text()))
                 wizard.table = None
-                wizard.plan = importer.plan_rows(
-                    wizard.db, "contact", rows, Path(self.path.text()).name, "vCard"
-                )
+                wizard.check(self, importer.ImportRequest("contact", path, vcard=True))
             else:
-                wizard.table = read_table(Path(self.path.text()))
+                wizard.request = None
+                wizard.table = wizard.off_thread(self, "Reading the file", jobs.sample_table, path)
+        except tasks.Cancelled:
+            return False
         except DeskError as exc:
             self.error.setText(str(exc))
             return False
@@ -200,10 +233,13 @@ class ColumnsPage(QWizardPage):
             self.error.setText("Two columns go to the same field; leave one aside.")
             return False
         fixed = {"kind": self.fixed_kind.currentData()} if self.fixed_kind.isVisible() else {}
+        request = importer.ImportRequest(
+            wizard.kind, Path(wizard.source.path.text()), self.mapping(), fixed
+        )
         try:
-            wizard.plan = importer.plan_file(
-                wizard.db, wizard.kind, Path(wizard.source.path.text()), self.mapping(), fixed
-            )
+            wizard.check(self, request)
+        except tasks.Cancelled:
+            return False
         except DeskError as exc:
             self.error.setText(str(exc))
             return False
@@ -237,26 +273,30 @@ class PreviewPage(QWizardPage):
         self.skip.toggled.connect(self.completeChanged)
 
     def initializePage(self) -> None:
-        plan = self.wizard_.plan
+        plan = self.wizard_.summary
         assert plan is not None
-        counts = plan.counts()
+        counts = plan.counts
         label = KINDS[plan.kind].plural.lower()
         self.summary.setText(
-            f"{plan.source} ({plan.description}): {counts['new']} new {label}, "
-            f"{counts['match']} already in desk (they are not added again), "
-            f"{counts['problem']} with problems."
+            f"{plan.source} ({plan.description}): {counts['new']:,} new {label}, "
+            f"{counts['match']:,} already in desk (they are not added again), "
+            f"{counts['problem']:,} with problems."
         )
         self.problems.clear()
-        self.problems.addItems(plan.problems())
+        self.problems.addItems(plan.problems)
+        if plan.more_problems:
+            self.problems.addItem(
+                f"… and {plan.more_problems:,} more: fix the first ones in the file and look again."
+            )
         self.problems.setVisible(bool(counts["problem"]))
         self.skip.setVisible(bool(counts["problem"]))
         self.skip.setChecked(False)
 
     def isComplete(self) -> bool:
-        plan = self.wizard_.plan
+        plan = self.wizard_.summary
         if plan is None:
             return False
-        counts = plan.counts()
+        counts = plan.counts
         return counts["new"] > 0 and (counts["problem"] == 0 or self.skip.isChecked())
 
 
@@ -275,19 +315,23 @@ class FinishPage(QWizardPage):
 
     def initializePage(self) -> None:
         wizard = self.wizard_
-        plan = wizard.plan
-        assert plan is not None
+        plan, request = wizard.summary, wizard.request
+        assert plan is not None and request is not None
         skip = wizard.preview.skip.isChecked()
-        db_path = wizard.db_path
         self.status.setText("Importing…")
-
-        def job(database: Database, progress: tasks.Progress) -> int:
-            return importer.apply_plan(database, plan, skip_problems=skip, progress=progress)
+        work = tasks.in_child(
+            jobs.run_import,
+            wizard.db_path,
+            wizard.db.read_only,
+            request,
+            skip,
+            plan.counts,
+        )
 
         def done(batch: int) -> None:
             self.batch = batch
             self.status.setText(
-                f"Imported {plan.counts()['new']} {KINDS[plan.kind].plural.lower()} as "
+                f"Imported {plan.counts['new']:,} {KINDS[plan.kind].plural.lower()} as "
                 f"import #{batch}. File > Undo an import… takes them out again in one step."
             )
             self.completeChanged.emit()
@@ -296,9 +340,7 @@ class FinishPage(QWizardPage):
         def failed(exc: BaseException) -> None:
             self.status.setText(f"Nothing was imported: {exc}")
 
-        self._task = tasks.run(
-            self, "Importing", tasks.on_own_connection(db_path, job, like=wizard.db), done, failed
-        )
+        self._task = tasks.run(self, "Importing", work, done, failed)
 
     def isComplete(self) -> bool:
         return self.batch is not None

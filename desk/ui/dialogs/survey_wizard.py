@@ -23,12 +23,12 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
+from desk import jobs
 from desk.core import countries
 from desk.core import vocab as v
 from desk.core.db import Database
-from desk.reports.survey_data import Problem, SurveyData, collect, preflight
+from desk.reports.survey_data import Problem, SurveyData, preflight
 from desk.reports.survey_edition import available, current, load
-from desk.reports.survey_workbook import write_workbook
 from desk.ui import tasks
 from desk.ui.dialogs.record_dialog import RecordDialog
 from desk.ui.models.rows import Column, RowsModel
@@ -53,8 +53,23 @@ class SurveyWizard(QWizard):
             self.addPage(page)
         fit(self, 760, 520)
 
-    def data(self) -> SurveyData:
-        return collect(self.db, self.choose.since.value())
+        self._data: tuple[int, SurveyData] | None = None
+
+    def data(self, page: QWidget) -> SurveyData:
+        """What the survey counts from the chosen year, read in a process of its own
+        (about a second at 100,000 contacts) and kept until a record is fixed here."""
+        since = self.choose.since.value()
+        if self._data is None or self._data[0] != since:
+            found = tasks.wait_for(
+                page,
+                "Reading the records",
+                tasks.in_child(jobs.survey_data, self.db_path, self.db.read_only, since),
+            )
+            self._data = (since, found)
+        return self._data[1]
+
+    def forget_data(self) -> None:
+        self._data = None
 
 
 class ChoosePage(QWizardPage):
@@ -111,7 +126,7 @@ class GapsPage(QWizardPage):
         self.refresh()
 
     def refresh(self) -> None:
-        self.problems = preflight(self.wizard_.data())
+        self.problems = preflight(self.wizard_.data(self))
         self.model.set_rows(self.problems)
         self.view.resizeColumnToContents(0)
         self.fix_button.setEnabled(bool(self.problems))
@@ -139,6 +154,7 @@ class GapsPage(QWizardPage):
         if editor is not None:
             editor.focus_widget().setFocus()
         if dialog.exec():
+            self.wizard_.forget_data()
             self.refresh()
 
 
@@ -154,7 +170,7 @@ class PreviewPage(QWizardPage):
         layout.addStretch(1)
 
     def initializePage(self) -> None:
-        data = self.wizard_.data()
+        data = self.wizard_.data(self)
         summary = data.summary()
         counts = {key: len(rows) for key, rows in data.engagements.items()}
         lines = [
@@ -223,10 +239,6 @@ class ExportPage(QWizardPage):
         since = self.wizard_.choose.since.value()
         db_path = self.wizard_.db_path
 
-        def job(database: Database, progress: tasks.Progress) -> Path:
-            write_workbook(load(edition), collect(database, since), target, progress)
-            return target
-
         def finished(path: Path) -> None:
             self.done = True
             self.status.setText(f"Written: {path}")
@@ -240,7 +252,11 @@ class ExportPage(QWizardPage):
         self._task = tasks.run(
             self,
             "Writing the survey workbook",
-            tasks.on_own_connection(db_path, job, like=self.wizard_.db),
+            # In a process of its own: a workbook of 100,000 rows is seconds of Python
+            # that would otherwise hold up the window.
+            tasks.in_child(
+                jobs.write_survey, db_path, self.wizard_.db.read_only, edition, since, target
+            ),
             finished,
             failed,
         )

@@ -15,8 +15,8 @@ from PySide6.QtWidgets import (
 from desk.core import operations
 from desk.core.db import Database
 from desk.core.errors import DeskError
-from desk.core.operations import Changes
 from desk.io import importer
+from desk.ui import tasks
 from desk.ui.models.rows import Column, RowsModel
 from desk.ui.ops import operations_for
 from desk.ui.screen import fit
@@ -76,28 +76,39 @@ class UndoImportsDialog(QDialog):
             != QMessageBox.StandardButton.Yes
         ):
             return
-        runner = operations_for(self.db)
         try:
-            importer.undo_batch(self.db, batch["id"])
+            op_id = self._undo_batch(batch["id"], force=False)
+        except tasks.Cancelled:
+            return
         except DeskError as exc:
             if (
                 QMessageBox.question(self, "Undo import", f"{exc}\n\nUndo it anyway?")
                 != QMessageBox.StandardButton.Yes
             ):
                 return
-            forced = runner.run(
-                self,
-                lambda db: _forced(db, batch["id"]),
-                title="Undo import",
-            )
-            if forced is None:
+            try:
+                op_id = self._undo_batch(batch["id"], force=True)
+            except tasks.Cancelled:
                 return
-        else:
-            runner.announce(operations.load(self.db, operations.latest(self.db) or 0))
+            except DeskError as again:
+                QMessageBox.warning(self, "Undo import", str(again))
+                return
+        operations_for(self.db).announce(operations.touched(self.db, op_id))
         self.refresh()
         self.undone.emit(batch["id"])
 
+    def _undo_batch(self, batch_id: int, *, force: bool) -> int:
+        """Take the import back, in a process of its own for a database on disk (100,000
+        records are seconds of work), and return the operation that did it."""
+        if self.db.file is None:
+            importer.undo_batch(self.db, batch_id, force=force)
+            return operations.latest(self.db) or 0
+        from desk import jobs
 
-def _forced(db: Database, batch_id: int) -> Changes:
-    importer.undo_batch(db, batch_id, force=True)
-    return operations.load(db, operations.latest(db) or 0)
+        return int(
+            tasks.wait_for(
+                self,
+                "Undoing the import",
+                tasks.in_child(jobs.undo_import, self.db.file, self.db.read_only, batch_id, force),
+            )
+        )

@@ -27,8 +27,7 @@ from PySide6.QtWidgets import (
 
 from desk.core import agenda
 from desk.core.dates import long_date
-from desk.core.db import Database
-from desk.core.demo import holds_records
+from desk.core.db import Database, holds_records
 from desk.ui.colors import tone
 from desk.ui.ops import operations_for
 
@@ -175,6 +174,7 @@ class TodayPage(QWidget):
         reselect = None
         bold = QFont(self.tree.font())
         bold.setBold(True)
+        heads = []
         for section in agenda.SECTIONS:
             total = found.counts[section]
             shown = found.sections[section]
@@ -185,19 +185,23 @@ class TodayPage(QWidget):
             if section == "overdue" and total:
                 head.setForeground(0, tone("danger", self.palette()))
             head.setFlags(Qt.ItemFlag.ItemIsEnabled)
-            self.tree.addTopLevelItem(head)
-            head.setFirstColumnSpanned(True)
-            for entry in shown:
-                row = self._row(entry, section)
-                head.addChild(row)
+            rows = [self._row(entry, section) for entry in shown]
+            for entry, row in zip(shown, rows, strict=True):
                 if chosen is not None and self._key(entry) == chosen:
                     reselect = row
             if not shown:
                 quiet = QTreeWidgetItem(["", "Nothing here."])
                 quiet.setFlags(Qt.ItemFlag.ItemIsEnabled)
                 quiet.setForeground(1, tone("muted", self.palette()))
-                head.addChild(quiet)
-            head.setExpanded(section != "later" or total <= 60)
+                rows = [quiet]
+            head.addChildren(rows)
+            heads.append((head, section != "later" or total <= 60))
+        # Rows are put in whole, then spanned and opened: each of those on a filled tree
+        # lays the tree out again.
+        self.tree.addTopLevelItems([head for head, _ in heads])
+        for head, expanded in heads:
+            head.setFirstColumnSpanned(True)
+            head.setExpanded(expanded)
         self.tree.resizeColumnToContents(0)
         self.tree.setColumnWidth(1, max(320, min(560, self.tree.sizeHintForColumn(1))))
         if reselect is not None:

@@ -12,6 +12,7 @@ from PySide6.QtCore import QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QPushButton, QWidget
 
+from desk import jobs
 from desk.core import records
 from desk.core.db import Database
 from desk.ui import tasks
@@ -38,9 +39,6 @@ class VisitPage(RecordPage):
     def make_packet(self) -> None:
         if self.current_id is None or not self.confirm_leave():
             return
-        # The packet's libraries (reportlab and its fonts) load when a packet is asked
-        # for, not when the window starts.
-        from desk.reports.briefing import build_briefing
         from desk.ui.dialogs.briefing_dialog import BriefingDialog
 
         visit = records.get(self.db, "visit", self.current_id)
@@ -50,11 +48,11 @@ class VisitPage(RecordPage):
         options = dialog.options()
         slug = re.sub(r"[^\w\- ]+", "", visit["title"]).strip() or f"visit-{visit['id']}"
         target = Path(tempfile.mkdtemp(prefix="desk-packet-")) / f"Briefing - {slug}.pdf"
-        visit_id = visit["id"]
-
-        def job(database: Database, progress: tasks.Progress) -> Path:
-            build_briefing(database, visit_id, target, options, progress)
-            return target
+        # Laid out in a process of its own (reportlab and its fonts load there, not in
+        # the window), so the window never waits on the layout.
+        work = tasks.in_child(
+            jobs.make_packet, self.db_path, self.db.read_only, visit["id"], target, options
+        )
 
         def failed(exc: BaseException) -> None:
             if not isinstance(exc, tasks.Cancelled):
@@ -63,7 +61,7 @@ class VisitPage(RecordPage):
         self._task = tasks.run(
             self,
             "Making the briefing packet",
-            tasks.on_own_connection(self.db_path, job),
+            work,
             self._offer,
             failed,
         )

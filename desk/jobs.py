@@ -1,0 +1,185 @@
+"""Long work the window hands to a process of its own.
+
+A packet, the survey workbook and an import of 100,000 rows are seconds of Python. Run
+on a thread of the window's process they share its interpreter lock, and the window
+stood still for up to half a second at a time while they ran; in a child process the
+window's thread never waits. Each job opens its own connection to the database, takes
+plain values (paths, ids, options) and returns a small result; `progress(done, total,
+message)` reports back to the window's progress dialog.
+
+`serve` is the child's side of the pipe: it runs one job after another, so a second
+packet finds reportlab and its fonts already loaded. Nothing here imports Qt, so a child
+starts with only what its jobs need.
+"""
+
+from __future__ import annotations
+
+import traceback
+from collections.abc import Callable
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+from desk.core.db import Database, open_database
+from desk.core.errors import DeskError
+
+Progress = Callable[[int, int, str], None]
+
+
+def serve(conn: Connection) -> None:
+    """Run jobs as they come, `(function, args)` each, until told to stop (None) or the
+    window goes. Each job's messages: ("progress", (done, total, message)) as it goes,
+    then ("done", result) or ("error", exception)."""
+
+    def progress(done: int, total: int, message: str) -> None:
+        conn.send(("progress", (done, total, message)))
+
+    try:
+        while True:
+            try:
+                job = conn.recv()
+            except EOFError:  # the window closed its end
+                return
+            if job is None:
+                return
+            function, args = job
+            try:
+                result = function(*args, progress=progress)
+            except BaseException as exc:  # reported to the person, never lost
+                conn.send(("error", _portable(exc)))
+            else:
+                conn.send(("done", result))
+    finally:
+        conn.close()
+
+
+def _portable(exc: BaseException) -> BaseException:
+    """The error as the window can receive it: desk's own errors as they are, anything
+    else with its traceback kept as a note for the report."""
+    if isinstance(exc, DeskError):
+        return exc
+    plain = RuntimeError(f"{type(exc).__name__}: {exc}")
+    plain.add_note("".join(traceback.format_exception(exc)))
+    return plain
+
+
+def _open(db_path: Path, read_only: str | None) -> Database:
+    return open_database(db_path, create=False, read_only=read_only)
+
+
+def sample_table(path: Path, *, progress: Progress) -> Any:
+    """The file's headers, first rows and description, for choosing columns."""
+    from desk.io.tabular import TableFile, read_table
+
+    progress(0, 0, f"Reading {path.name}")
+    table = read_table(path)
+    return TableFile(table.headers, table.rows[:20], table.description)
+
+
+def preview_import(
+    db_path: Path, read_only: str | None, request: Any, *, progress: Progress
+) -> Any:
+    """What an import would do: counts and the first problems, nothing written."""
+    from desk.io.importer import plan_request, summarize
+
+    progress(0, 0, f"Checking every row of {request.path.name}")
+    db = _open(db_path, read_only)
+    try:
+        return summarize(plan_request(db, request))
+    finally:
+        db.close()
+
+
+def run_import(
+    db_path: Path,
+    read_only: str | None,
+    request: Any,
+    skip_problems: bool,
+    expected: dict[str, int],
+    *,
+    progress: Progress,
+) -> int:
+    """Plan the import again from the file and write it as one batch; refused when the
+    file no longer says what the preview showed."""
+    from desk.io.importer import apply_plan, plan_request
+
+    progress(0, 0, f"Reading {request.path.name}")
+    db = _open(db_path, read_only)
+    try:
+        plan = plan_request(db, request)
+        if plan.counts() != expected:
+            raise DeskError(
+                f"{request.path.name} changed since the preview; nothing was imported. "
+                "Go back and look at it again."
+            )
+        return apply_plan(db, plan, skip_problems=skip_problems, progress=progress)
+    finally:
+        db.close()
+
+
+def undo_import(
+    db_path: Path, read_only: str | None, batch_id: int, force: bool, *, progress: Progress
+) -> int:
+    """Take an import back in one step; returns the operation that did it."""
+    from desk.core.operations import latest
+    from desk.io.importer import undo_batch
+
+    progress(0, 0, "Taking the import back")
+    db = _open(db_path, read_only)
+    try:
+        undo_batch(db, batch_id, force=force)
+        return latest(db) or 0
+    finally:
+        db.close()
+
+
+def make_packet(
+    db_path: Path,
+    read_only: str | None,
+    visit_id: int,
+    target: Path,
+    options: Any,
+    *,
+    progress: Progress,
+) -> Path:
+    from desk.reports.briefing import build_briefing
+
+    db = _open(db_path, read_only)
+    try:
+        build_briefing(db, visit_id, target, options, progress)
+    finally:
+        db.close()
+    return target
+
+
+def survey_data(db_path: Path, read_only: str | None, since: int, *, progress: Progress) -> Any:
+    """What the survey counts from `since`, for the survey window's checks and preview."""
+    from desk.reports.survey_data import collect
+
+    progress(0, 0, "Reading the records")
+    db = _open(db_path, read_only)
+    try:
+        return collect(db, since)
+    finally:
+        db.close()
+
+
+def write_survey(
+    db_path: Path,
+    read_only: str | None,
+    edition: str | None,
+    since: int,
+    target: Path,
+    *,
+    progress: Progress,
+) -> Path:
+    from desk.reports.survey_data import collect
+    from desk.reports.survey_edition import load
+    from desk.reports.survey_workbook import write_workbook
+
+    db = _open(db_path, read_only)
+    try:
+        write_workbook(load(edition), collect(db, since), target, progress)
+    finally:
+        db.close()
+    return target
