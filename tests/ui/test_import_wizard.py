@@ -190,3 +190,25 @@ def test_a_file_changed_after_its_preview_is_not_imported(
     assert wizard.finish.batch is None
     assert queries.count(db, "partnership") == 0
     db.close()
+
+
+def test_the_window_shows_what_an_import_added(make_window: Any, db_path: Path, qtbot: Any) -> None:
+    db = open_database(db_path)
+    window = make_window(db, db_path)
+    window._watch.stop()  # the window hears of the import, not of a changed file
+    window.show_page("partnership")
+    page = window.page("partnership")
+    assert page.model.rowCount() == 0
+    wizard = ImportWizard(db, db_path, window)
+    qtbot.addWidget(wizard)
+    wizard.imported.connect(window._imported)  # as File > Import does
+    wizard.show()
+    wizard.source.kind.setCurrentIndex(wizard.source.kind.findData("partnership"))
+    wizard.source.path.setText(str(DATA / "sister_cities.csv"))
+    wizard.next()
+    wizard.next()
+    with qtbot.waitSignal(wizard.imported, timeout=30_000):
+        wizard.next()
+    qtbot.waitUntil(lambda: page.model.rowCount() == 12, timeout=5_000)
+    assert "12 partnerships" in window.statusBar().currentMessage()
+    assert window.undo_action.text().startswith("Undo Import 12 partnerships")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QDate, Qt, Signal
@@ -327,6 +328,26 @@ class LanguagesEditor(LineEditor):
         self.line.setText(", ".join(countries.language_name(code) for code in codes))
 
 
+def _currencies() -> list[tuple[str, str]]:
+    rest = sorted(c for c in countries.currency_codes() if c not in _COMMON_CURRENCIES)
+    return [(c, c) for c in [*_COMMON_CURRENCIES, *rest]]
+
+
+# The long searchable lists, by field type: built once and shared by every form.
+_LONG_LISTS: dict[str, Callable[[], list[tuple[str, str]]]] = {
+    "country": lambda: list(countries.all_countries().items()),
+    "time_zone": lambda: [(z, z) for z in sorted(countries.time_zones())],
+    "currency": _currencies,
+}
+
+
+def prepare_long_lists() -> None:
+    """Build the shared country, time zone and currency lists ahead of the first form
+    (the window does it once it is up), so opening a page does not wait for them."""
+    for kind, choices in _LONG_LISTS.items():
+        _shared_model(kind, choices())
+
+
 def make_editor(spec: Field, db: Database, parent: QWidget | None = None) -> Editor:
     if spec.type == "longtext":
         return TextEditor(spec, parent)
@@ -343,18 +364,8 @@ def make_editor(spec: Field, db: Database, parent: QWidget | None = None) -> Edi
         return ChoiceEditor(spec, list(spec.vocab.items()), searchable=False, parent=parent)
     if spec.type == "enum_list":
         return MultiChoiceEditor(spec, parent)
-    if spec.type == "country":
-        return ChoiceEditor(
-            spec, list(countries.all_countries().items()), searchable=True, parent=parent
-        )
-    if spec.type == "time_zone":
-        zones = sorted(countries.time_zones())
-        return ChoiceEditor(spec, [(z, z) for z in zones], searchable=True, parent=parent)
-    if spec.type == "currency":
-        rest = sorted(c for c in countries.currency_codes() if c not in _COMMON_CURRENCIES)
-        return ChoiceEditor(
-            spec, [(c, c) for c in [*_COMMON_CURRENCIES, *rest]], searchable=True, parent=parent
-        )
+    if spec.type in _LONG_LISTS:
+        return ChoiceEditor(spec, _LONG_LISTS[spec.type](), searchable=True, parent=parent)
     if spec.type == "languages":
         return LanguagesEditor(spec, parent)
     if spec.type == "ref":
