@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import traceback
 from collections.abc import Callable
+from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
@@ -152,16 +153,30 @@ def make_packet(
     return target
 
 
-def survey_data(db_path: Path, read_only: str | None, since: int, *, progress: Progress) -> Any:
-    """What the survey counts from `since`, for the survey window's checks and preview."""
-    from desk.reports.survey_data import collect
+@dataclass(frozen=True)
+class SurveyPreview:
+    """What the survey window shows before writing: the gaps to fill, and the counts
+    the national findings use. Small, where the data behind it is megabytes."""
+
+    since: int
+    problems: list[Any]
+    summary: dict[str, Any]
+    counts: dict[str, int]  # engagements by table
+
+
+def survey_preview(
+    db_path: Path, read_only: str | None, since: int, *, progress: Progress
+) -> SurveyPreview:
+    from desk.reports.survey_data import collect, preflight
 
     progress(0, 0, "Reading the records")
     db = _open(db_path, read_only)
     try:
-        return collect(db, since)
+        data = collect(db, since)
     finally:
         db.close()
+    counts = {key: len(rows) for key, rows in data.engagements.items()}
+    return SurveyPreview(data.since, preflight(data), data.summary(), counts)
 
 
 def write_survey(

@@ -187,7 +187,7 @@ def main() -> None:
     _measure(
         beat,
         "read what the survey counts",
-        lambda: _in_child(window, "Survey data", jobs.survey_data, path, None, 2020),
+        lambda: _in_child(window, "Survey data", jobs.survey_preview, path, None, 2020),
     )
     _measure(
         beat,

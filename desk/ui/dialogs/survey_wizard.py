@@ -27,7 +27,7 @@ from desk import jobs
 from desk.core import countries
 from desk.core import vocab as v
 from desk.core.db import Database
-from desk.reports.survey_data import Problem, SurveyData, preflight
+from desk.reports.survey_data import Problem
 from desk.reports.survey_edition import available, current, load
 from desk.ui import tasks
 from desk.ui.dialogs.record_dialog import RecordDialog
@@ -53,9 +53,9 @@ class SurveyWizard(QWizard):
             self.addPage(page)
         fit(self, 760, 520)
 
-        self._data: tuple[int, SurveyData] | None = None
+        self._data: tuple[int, jobs.SurveyPreview] | None = None
 
-    def data(self, page: QWidget) -> SurveyData:
+    def data(self, page: QWidget) -> jobs.SurveyPreview:
         """What the survey counts from the chosen year, read in a process of its own
         (about a second at 100,000 contacts) and kept until a record is fixed here."""
         since = self.choose.since.value()
@@ -63,7 +63,7 @@ class SurveyWizard(QWizard):
             found = tasks.wait_for(
                 page,
                 "Reading the records",
-                tasks.in_child(jobs.survey_data, self.db_path, self.db.read_only, since),
+                tasks.in_child(jobs.survey_preview, self.db_path, self.db.read_only, since),
             )
             self._data = (since, found)
         return self._data[1]
@@ -126,7 +126,7 @@ class GapsPage(QWizardPage):
         self.refresh()
 
     def refresh(self) -> None:
-        self.problems = preflight(self.wizard_.data(self))
+        self.problems = list(self.wizard_.data(self).problems)
         self.model.set_rows(self.problems)
         self.view.resizeColumnToContents(0)
         self.fix_button.setEnabled(bool(self.problems))
@@ -171,8 +171,7 @@ class PreviewPage(QWizardPage):
 
     def initializePage(self) -> None:
         data = self.wizard_.data(self)
-        summary = data.summary()
-        counts = {key: len(rows) for key, rows in data.engagements.items()}
+        summary, counts = data.summary, data.counts
         lines = [
             f"{_n(summary['engagements'], 'unique engagement')}: every partnership in "
             f"force, {_n(counts['networks'], 'network membership')}, and since "
