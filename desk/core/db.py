@@ -248,6 +248,24 @@ def _busy_or_raise(exc: sqlite3.OperationalError) -> Exception:
     return exc
 
 
+def needs_upgrade(path: str | Path) -> bool:
+    """Whether opening this desk database would upgrade its schema first (a file this
+    desk cannot read, or one from a newer desk, is for `open_database` to refuse)."""
+    target = Path(path)
+    if not target.is_file():
+        return False
+    try:
+        conn = connect_read_only(target)
+    except sqlite3.Error:
+        return False
+    try:
+        return 0 < int(conn.execute("PRAGMA user_version").fetchone()[0]) < SCHEMA_VERSION
+    except sqlite3.Error:
+        return False
+    finally:
+        conn.close()
+
+
 def schema_version(db: Database) -> int:
     return int(db.execute("PRAGMA user_version").fetchone()[0])
 

@@ -551,6 +551,9 @@ class MainWindow(FileActions):
         for widget in self.pages.values():
             if hasattr(widget, "save_layout"):
                 widget.save_layout()
+            model = getattr(widget, "model", None)
+            if hasattr(model, "stop_reading"):
+                model.stop_reading()
         store.sync()
         self._watch.stop()
         event.accept()

@@ -60,7 +60,14 @@ class Task(QObject):
     done = Signal(object)
     error = Signal(object)
 
-    def __init__(self, parent: QWidget, title: str, work: Callable[[Progress], Any]) -> None:
+    def __init__(
+        self,
+        parent: QWidget | None,
+        title: str,
+        work: Callable[[Progress], Any],
+        *,
+        cancellable: bool = True,
+    ) -> None:
         super().__init__(parent)
         self.cancel_event = threading.Event()
         self.worker_thread = QThread(self)
@@ -75,6 +82,8 @@ class Task(QObject):
         self.dialog.setAutoClose(False)
         self.dialog.setAutoReset(False)
         self.dialog.canceled.connect(self.cancel_event.set)
+        if not cancellable:  # work that must finish once begun, as a schema upgrade
+            self.dialog.setCancelButton(None)
         self.worker.progressed.connect(self._progress)
         self.worker.finished.connect(self._finished)
         self.worker.failed.connect(self._failed)
@@ -105,13 +114,15 @@ class Task(QObject):
 
 
 def run(
-    parent: QWidget,
+    parent: QWidget | None,
     title: str,
     work: Callable[[Progress], Any],
     on_done: Callable[[Any], None],
     on_error: Callable[[BaseException], None],
+    *,
+    cancellable: bool = True,
 ) -> Task:
-    task = Task(parent, title, work)
+    task = Task(parent, title, work, cancellable=cancellable)
     task.done.connect(on_done)
     task.error.connect(on_error)
     return task.start()
@@ -223,7 +234,9 @@ def in_child(function: Callable[..., Any], *args: Any) -> Callable[[Progress], A
     return work
 
 
-def wait_for(parent: QWidget, title: str, work: Callable[[Progress], Any]) -> Any:
+def wait_for(
+    parent: QWidget | None, title: str, work: Callable[[Progress], Any], *, cancellable: bool = True
+) -> Any:
     """Run `work` in the background and return its result (or raise its error) once it
     ends, with the window alive meanwhile: a local event loop keeps it painting and the
     progress dialog's Cancel answering. For steps that must finish before the next
@@ -239,7 +252,7 @@ def wait_for(parent: QWidget, title: str, work: Callable[[Progress], Any]) -> An
         outcome["error"] = exc
         loop.quit()
 
-    task = run(parent, title, work, done, failed)
+    task = run(parent, title, work, done, failed, cancellable=cancellable)
     if not outcome:
         loop.exec()
     task.deleteLater()

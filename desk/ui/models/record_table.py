@@ -9,12 +9,13 @@ from __future__ import annotations
 from collections import OrderedDict
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 
 from desk.core import queries
 from desk.core.db import Database
 from desk.core.kinds import KINDS
 from desk.ui.colors import status_color
+from desk.ui.models.list_reader import ListReader
 
 PAGE = 200
 MAX_PAGES = 40
@@ -23,6 +24,8 @@ Index = QModelIndex | QPersistentModelIndex
 
 
 class RecordTableModel(QAbstractTableModel):
+    filtered = Signal()  # a filter's matches are in the list
+
     def __init__(
         self, db: Database, kind_name: str, columns: list[str] | None = None, *, load: bool = True
     ) -> None:
@@ -34,6 +37,7 @@ class RecordTableModel(QAbstractTableModel):
         self.query = queries.ListQuery(kind_name)
         self._ids: list[int] = []
         self._pages: OrderedDict[int, dict[int, dict[str, Any]]] = OrderedDict()
+        self._reader: ListReader | None = None
         if load:  # a sorting view loads it through sort() instead
             self.refresh()
 
@@ -45,10 +49,48 @@ class RecordTableModel(QAbstractTableModel):
         self.endResetModel()
 
     def set_filter(self, text: str) -> None:
-        self.query = queries.ListQuery(
+        self.query = self._filtered_by(text)
+        self.refresh()
+        self.filtered.emit()
+
+    def set_filter_soon(self, text: str) -> None:
+        """Filter as typed: the matches are read on a thread of their own and shown when
+        they arrive (`filtered`), so the next keystroke never waits for this one. A
+        database in memory has no file for that thread to open, and filters at once."""
+        query = self._filtered_by(text)
+        if self.db.file is None:
+            self.set_filter(text)
+            return
+        self.query = query
+        if self._reader is None:
+            self._reader = ListReader(self.db.file)
+            self._reader.read.connect(self._read)
+            self._reader.failed.connect(self._read_failed)
+        self._reader.ask(query)
+
+    def _read(self, query: queries.ListQuery, ids: list[int]) -> None:
+        if query != self.query:
+            return  # answered after the list moved on (sorted, filtered again)
+        self.beginResetModel()
+        self._ids = ids
+        self._pages.clear()
+        self.endResetModel()
+        self.filtered.emit()
+
+    def _read_failed(self, query: queries.ListQuery, _message: str) -> None:
+        if query == self.query:
+            self.refresh()  # read here instead, where an error reaches the person
+            self.filtered.emit()
+
+    def stop_reading(self) -> None:
+        if self._reader is not None:
+            self._reader.stop()
+            self._reader = None
+
+    def _filtered_by(self, text: str) -> queries.ListQuery:
+        return queries.ListQuery(
             self.query.kind, self.query.sort, self.query.descending, text, self.query.equals
         )
-        self.refresh()
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         if not 0 <= column < len(self.columns):

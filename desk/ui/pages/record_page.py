@@ -180,6 +180,7 @@ class RecordPage(QWidget):
         self.filter_timer = QTimer(self, singleShot=True, interval=150)
         self.filter_timer.timeout.connect(self._apply_filter)
         self.filter.textChanged.connect(self.filter_timer.start)
+        self.model.filtered.connect(self._filtered)
         self._restore_layout()
         self._update_count()
         self.new_record(ask=False)
@@ -226,7 +227,9 @@ class RecordPage(QWidget):
 
     # -- the list ----------------------------------------------------------------------
     def _apply_filter(self) -> None:
-        self.model.set_filter(self.filter.text())
+        self.model.set_filter_soon(self.filter.text())
+
+    def _filtered(self) -> None:
         self._update_count()
         if self.current_id is not None:
             self._reselect(self.current_id)

@@ -1,0 +1,91 @@
+"""A list's ids read on a thread of its own, so typing in a filter never waits.
+
+One letter typed into the contacts filter at 100,000 contacts matches 94,000 of them:
+a fifth of a second of SQLite, during which a window that asked on its own thread
+would not take the next letter. Here the question goes to a thread with a read-only
+connection of its own (SQLite lets the window's thread run meanwhile); a newer question
+interrupts an older one still running, and only the answer to the latest is delivered.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal
+
+from desk.core import queries
+from desk.core.db import Database, open_database
+from desk.core.errors import DeskError
+
+
+class ListReader(QObject):
+    # The query answered and its ids; emitted from the reading thread, delivered on the
+    # window's (Qt queues signals across threads).
+    read = Signal(object, object)
+    failed = Signal(object, str)
+
+    def __init__(self, path: Path) -> None:
+        super().__init__()
+        self._path = path
+        self._lock = threading.Lock()
+        self._wanted: queries.ListQuery | None = None
+        self._running: queries.ListQuery | None = None
+        self._db: Database | None = None
+        self._stopped = False
+        self._wake = threading.Event()
+        self._thread = threading.Thread(target=self._serve, name="list reader", daemon=True)
+        self._thread.start()
+
+    def ask(self, query: queries.ListQuery) -> None:
+        """Read this query's ids; an older question still running is given up."""
+        with self._lock:
+            self._wanted = query
+            if self._running is not None and self._running != query and self._db is not None:
+                self._db.conn.interrupt()
+        self._wake.set()
+
+    def stop(self) -> None:
+        with self._lock:
+            self._stopped = True
+            if self._db is not None:
+                self._db.conn.interrupt()
+        self._wake.set()
+
+    def _serve(self) -> None:
+        try:
+            while True:
+                self._wake.wait()
+                with self._lock:
+                    self._wake.clear()
+                    if self._stopped:
+                        return
+                    query, self._wanted = self._wanted, None
+                    self._running = query
+                if query is None:
+                    continue
+                try:
+                    if self._db is None:
+                        self._db = open_database(
+                            self._path, create=False, migrate=False, read_only="a list's filter"
+                        )
+                    ids = queries.ids(self._db, query)
+                except sqlite3.OperationalError as exc:
+                    if "interrupt" in str(exc):
+                        continue  # a newer question is waiting
+                    self.failed.emit(query, str(exc))
+                    continue
+                except DeskError as exc:
+                    self.failed.emit(query, str(exc))
+                    continue
+                finally:
+                    with self._lock:
+                        self._running = None
+                with self._lock:
+                    current = self._wanted is None and not self._stopped
+                if current:
+                    self.read.emit(query, ids)
+        finally:
+            if self._db is not None:
+                self._db.close()
