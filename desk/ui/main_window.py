@@ -551,9 +551,9 @@ class MainWindow(FileActions):
         for widget in self.pages.values():
             if hasattr(widget, "save_layout"):
                 widget.save_layout()
-            model = getattr(widget, "model", None)
-            if hasattr(model, "stop_reading"):
-                model.stop_reading()
+            stop_reading = getattr(getattr(widget, "model", None), "stop_reading", None)
+            if stop_reading is not None:
+                stop_reading()
         store.sync()
         self._watch.stop()
         event.accept()
