@@ -18,7 +18,8 @@ def _modules(package: str) -> list[str]:
 
 def test_lower_layers_never_import_qt() -> None:
     names = [m for layer in ("desk.core", "desk.io", "desk.reports") for m in _modules(layer)]
-    names += ["desk.cli", "desk.paths"]
+    # jobs runs in a child process that must start without Qt.
+    names += ["desk.cli", "desk.paths", "desk.jobs"]
     assert len(names) > 8
     code = (
         "import importlib, sys\n"
@@ -40,4 +41,5 @@ def test_only_ui_mentions_qt_in_source() -> None:
         for path in (root / layer).rglob("*.py")
         if "PySide6" in path.read_text("utf-8")
     ]
+    offenders += [name for name in ("jobs.py",) if "PySide6" in (root / name).read_text("utf-8")]
     assert offenders == []

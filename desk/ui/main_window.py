@@ -301,7 +301,7 @@ class MainWindow(FileActions):
         self._data_version = self._read_data_version()
         current = self.current_page()
         for key, page in self.pages.items():
-            if not changes.kinds & watched_kinds(key):
+            if not self._shows(key, page, changes):
                 continue
             if page is current:
                 page.refresh()
@@ -309,6 +309,18 @@ class MainWindow(FileActions):
                 self.stale.add(key)
         self._update_status()
         self._update_undo_actions()
+
+    @staticmethod
+    def _shows(key: str, page: Any, changes: Changes) -> bool:
+        """Whether a page shows anything these changes touched."""
+        kinds = changes.kinds
+        # Today names contacts only as follow-ups' counterparts, and none of those can
+        # be a contact just added: an import of 100,000 contacts leaves it as it was,
+        # unless it is still welcoming an empty database.
+        added_only = not (changes.updated or changes.deleted)
+        if key == "today" and added_only and not page.welcome.isVisibleTo(page):
+            kinds = kinds - {"contact", "organisation"}
+        return bool(kinds & watched_kinds(key))
 
     def refresh_all(self) -> None:
         """After a bulk load (the demo, a dump) that replaced records wholesale."""

@@ -84,3 +84,44 @@ def test_today_says_when_nothing_is_due(make_window: Any, db: Database, db_path:
     assert today.summary.text().startswith("Nothing is due")
     assert not today.done_button.isEnabled() and not today.open_button.isEnabled()
     window.close()
+
+
+def test_today_reads_again_only_what_can_change_it(
+    make_window: Any, db: Database, db_path: Path
+) -> None:
+    from desk.ui.ops import operations_for
+
+    _seed(db)
+    window = make_window(db, db_path)
+    today = window.page("today")
+    reads: list[int] = []
+    original = today.refresh
+    today.refresh = lambda: (reads.append(1), original())  # type: ignore[method-assign]
+    ops = operations_for(db)
+    # Contacts added (an import) name no follow-up yet: Today stays as it was.
+    ops.run(window, lambda d: records.create(d, "contact", {"family_name": "Sato"}))
+    assert reads == []
+    ops.run(
+        window,
+        lambda d: records.create(
+            d, "follow_up", {"title": "Send the program", "due_date": _day(1)}
+        ),
+    )
+    assert len(reads) == 1
+    assert "Send the program" in [r.text(1) for r in today.entry_rows()]
+    # A contact renamed may be a follow-up's counterpart: read again.
+    sato = queries.list_records(db, queries.ListQuery("contact", text="Sato"))[0]["id"]
+    ops.run(window, lambda d: records.update(d, "contact", sato, {"given_name": "Aiko"}))
+    assert len(reads) == 2
+
+
+def test_an_empty_database_leaves_the_welcome_when_contacts_arrive(
+    make_window: Any, db: Database, db_path: Path
+) -> None:
+    from desk.ui.ops import operations_for
+
+    window = make_window(db, db_path)
+    today = window.page("today")
+    assert today.welcome.isVisibleTo(today)
+    operations_for(db).run(window, lambda d: records.create(d, "contact", {"family_name": "Sato"}))
+    assert not today.welcome.isVisibleTo(today)
