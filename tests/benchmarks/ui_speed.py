@@ -67,6 +67,11 @@ def main() -> None:
     launched = time.perf_counter()
     _report("launch to usable window (in process)", launched - launch_began, 1.0)
     _report("  ... including interpreter start and imports", launched - START, None)
+    # A person reads Today before going anywhere; the window loads the pages' code then.
+    settle = time.perf_counter() + 1.5
+    while time.perf_counter() < settle:
+        app.processEvents()
+        time.sleep(0.01)
 
     for key in window.factories:
         if key == "today":
