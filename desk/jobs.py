@@ -84,11 +84,8 @@ def preview_import(
     from desk.io.importer import plan_request, summarize
 
     progress(0, 0, f"Checking every row of {request.path.name}")
-    db = _open(db_path, read_only)
-    try:
+    with _open(db_path, read_only) as db:
         return summarize(plan_request(db, request))
-    finally:
-        db.close()
 
 
 def run_import(
@@ -105,8 +102,7 @@ def run_import(
     from desk.io.importer import apply_plan, plan_request
 
     progress(0, 0, f"Reading {request.path.name}")
-    db = _open(db_path, read_only)
-    try:
+    with _open(db_path, read_only) as db:
         plan = plan_request(db, request)
         if plan.counts() != expected:
             raise DeskError(
@@ -114,8 +110,6 @@ def run_import(
                 "Go back and look at it again."
             )
         return apply_plan(db, plan, skip_problems=skip_problems, progress=progress)
-    finally:
-        db.close()
 
 
 def undo_import(
@@ -126,12 +120,9 @@ def undo_import(
     from desk.io.importer import undo_batch
 
     progress(0, 0, "Taking the import back")
-    db = _open(db_path, read_only)
-    try:
+    with _open(db_path, read_only) as db:
         undo_batch(db, batch_id, force=force)
         return latest(db) or 0
-    finally:
-        db.close()
 
 
 def make_packet(
@@ -145,11 +136,8 @@ def make_packet(
 ) -> Path:
     from desk.reports.briefing import build_briefing
 
-    db = _open(db_path, read_only)
-    try:
+    with _open(db_path, read_only) as db:
         build_briefing(db, visit_id, target, options, progress)
-    finally:
-        db.close()
     return target
 
 
@@ -170,11 +158,8 @@ def survey_preview(
     from desk.reports.survey_data import collect, preflight
 
     progress(0, 0, "Reading the records")
-    db = _open(db_path, read_only)
-    try:
+    with _open(db_path, read_only) as db:
         data = collect(db, since)
-    finally:
-        db.close()
     counts = {key: len(rows) for key, rows in data.engagements.items()}
     return SurveyPreview(data.since, preflight(data), data.summary(), counts)
 
@@ -192,9 +177,6 @@ def write_survey(
     from desk.reports.survey_edition import load
     from desk.reports.survey_workbook import write_workbook
 
-    db = _open(db_path, read_only)
-    try:
+    with _open(db_path, read_only) as db:
         write_workbook(load(edition), collect(db, since), target, progress)
-    finally:
-        db.close()
     return target

@@ -130,6 +130,18 @@ def test_undo_refused_then_forced(qtbot: Any, db_path: Path, monkeypatch: Any) -
     db.close()
 
 
+def _wizard(
+    qtbot: Any, db: Database, db_path: Path, sheet: Path, parent: Any = None
+) -> ImportWizard:
+    """The import window on its first page, a list of partnerships chosen."""
+    wizard = ImportWizard(db, db_path, parent)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    wizard.source.kind.setCurrentIndex(wizard.source.kind.findData("partnership"))
+    wizard.source.path.setText(str(sheet))
+    return wizard
+
+
 def test_a_large_file_is_checked_and_imported_in_a_process_of_its_own(
     qtbot: Any, db_path: Path, tmp_path: Path, monkeypatch: Any
 ) -> None:
@@ -146,13 +158,9 @@ def test_a_large_file_is_checked_and_imported_in_a_process_of_its_own(
     monkeypatch.setattr(import_wizard, "_LARGE_FILE", 0)  # every file counts as large
     monkeypatch.setattr(tasks, "in_child", counted)
     db = open_database(db_path)
-    wizard = ImportWizard(db, db_path)
-    qtbot.addWidget(wizard)
-    wizard.show()
-    wizard.source.kind.setCurrentIndex(wizard.source.kind.findData("partnership"))
     sheet = tmp_path / "sister_cities.csv"
     sheet.write_bytes((DATA / "sister_cities.csv").read_bytes())
-    wizard.source.path.setText(str(sheet))
+    wizard = _wizard(qtbot, db, db_path, sheet)
     wizard.next()
     assert wizard.currentPage() is wizard.columns
     wizard.next()
@@ -168,14 +176,10 @@ def test_a_file_changed_after_its_preview_is_not_imported(
     qtbot: Any, db_path: Path, tmp_path: Path
 ) -> None:
     db = open_database(db_path)
-    wizard = ImportWizard(db, db_path)
-    qtbot.addWidget(wizard)
-    wizard.show()
-    wizard.source.kind.setCurrentIndex(wizard.source.kind.findData("partnership"))
     sheet = tmp_path / "sister_cities.csv"
     original = (DATA / "sister_cities.csv").read_text(encoding="utf-8")
     sheet.write_text(original, encoding="utf-8")
-    wizard.source.path.setText(str(sheet))
+    wizard = _wizard(qtbot, db, db_path, sheet)
     wizard.next()
     wizard.next()
     assert "12 new partnerships" in wizard.preview.summary.text()
@@ -199,12 +203,8 @@ def test_the_window_shows_what_an_import_added(make_window: Any, db_path: Path, 
     window.show_page("partnership")
     page = window.page("partnership")
     assert page.model.rowCount() == 0
-    wizard = ImportWizard(db, db_path, window)
-    qtbot.addWidget(wizard)
+    wizard = _wizard(qtbot, db, db_path, DATA / "sister_cities.csv", window)
     wizard.imported.connect(window._imported)  # as File > Import does
-    wizard.show()
-    wizard.source.kind.setCurrentIndex(wizard.source.kind.findData("partnership"))
-    wizard.source.path.setText(str(DATA / "sister_cities.csv"))
     wizard.next()
     wizard.next()
     with qtbot.waitSignal(wizard.imported, timeout=30_000):
