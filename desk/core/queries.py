@@ -213,17 +213,34 @@ class ListQuery:
             clauses.append(f"{column} = ?")
             params.append(validate.clean(field, value) if field else value)
         if self.text.strip():
-            expression = search.match_expression(self.text) if spec.searchable else None
-            if expression:
-                clauses.append(
-                    "id IN (SELECT record_id FROM search_index WHERE search_index MATCH ?)"
-                )
-                params.append(f"tag : k{spec.name} AND {{title body folded}} : ({expression})")
-            else:
-                clauses.append(f"({spec.title_sql}) LIKE ? ESCAPE '\\'")
-                escaped = self.text.strip().replace("\\", "\\\\").replace("%", "\\%")
-                params.append("%" + escaped.replace("_", "\\_") + "%")
+            clause, more = self._text_clause()
+            clauses.append(clause)
+            params += more
         return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+    def _text_clause(self) -> tuple[str, list[Any]]:
+        spec = KINDS[self.kind]
+        matching, params = self.matching_ids()
+        if matching:
+            return f"id IN ({matching})", params
+        escaped = self.text.strip().replace("\\", "\\\\").replace("%", "\\%")
+        return f"({spec.title_sql}) LIKE ? ESCAPE '\\'", ["%" + escaped.replace("_", "\\_") + "%"]
+
+    def matching_ids(self) -> tuple[str, list[Any]]:
+        """SQL for the ids of records whose words match the text, read from the search
+        index alone (no row of the kind's table), in no particular order; empty when the
+        kind is not in the index or the text has no word to look for."""
+        spec = KINDS[self.kind]
+        expression = search.match_expression(self.text) if spec.searchable else None
+        if not expression:
+            return "", []
+        # Kept to the kind by rowid, not by tag: see search.kind_rowids.
+        first, last = search.kind_rowids(spec.name)
+        return (
+            "SELECT rowid - ? FROM search_index WHERE search_index MATCH ? "
+            "AND rowid BETWEEN ? AND ?",
+            [first, f"{{title body folded}} : ({expression})", first, last],
+        )
 
     def order(self) -> str:
         spec = KINDS[self.kind]

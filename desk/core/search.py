@@ -219,6 +219,14 @@ def _rowid(kind: str, record_id: int) -> int:
     return (_KIND_NUMBERS[kind] << 40) | record_id
 
 
+def kind_rowids(kind: str) -> tuple[int, int]:
+    """The first and last rowid one kind's entries can have: a search kept to one kind
+    by rowid reads a quarter of what keeping to it by `tag` does (the tag's own list of
+    100,000 contacts need not be merged), and a record's id is the rowid less the first."""
+    first = _KIND_NUMBERS[kind] << 40
+    return first, first + (1 << 40) - 1
+
+
 def _entry(
     kind: str, row: dict[str, Any], make: Callable[[dict[str, Any]], tuple[str, str]]
 ) -> tuple[int, str, int, str, str, str, str]:
@@ -358,12 +366,16 @@ def search(
         for columns in ("{title folded}", "{title body folded}"):
             if len(rows) >= wanted_count:
                 break
-            query = f"tag : ({within}) AND {columns} : ({expression})"
+            if len(group) == 1:
+                query, bounds = f"{columns} : ({expression})", kind_rowids(group[0])
+            else:
+                query, bounds = f"tag : ({within}) AND {columns} : ({expression})", (0, 2**63 - 1)
             for row in db.execute(
                 "SELECT kind, record_id, snippet(search_index, 3, ?, ?, '…', 12), "
                 "highlight(search_index, 2, ?, ?) "
-                "FROM search_index WHERE search_index MATCH ? LIMIT ?",
-                [*marks, *_OWN_MARKS, query, wanted_count],
+                "FROM search_index WHERE search_index MATCH ? AND rowid BETWEEN ? AND ? "
+                "LIMIT ?",
+                [*marks, *_OWN_MARKS, query, *bounds, wanted_count],
             ):
                 rows.setdefault((row[0], row[1]), row)
         found += list(rows.values())[:wanted_count]

@@ -76,3 +76,61 @@ def test_home_time_follows_the_city_time_zone(qtbot: Any, db: Database) -> None:
     records.update(db, "city", 1, {"time_zone": "America/New_York"})
     panel.load(visit)
     assert itinerary.data(itinerary.index(0, 1)) == "Sun, Apr 4, 9:00 PM (UTC-4)"
+
+
+def _filtered_soon(qtbot: Any, model: RecordTableModel, text: str) -> list[int]:
+    with qtbot.waitSignal(model.filtered, timeout=10_000):
+        model.set_filter_soon(text)
+    return [model.id_at(r) or 0 for r in range(model.rowCount())]
+
+
+@pytest.mark.parametrize(
+    ("kind_name", "column"),
+    [("contact", "family_name"), ("contact", "organisation"), ("agreement", "partner")],
+)
+def test_a_filter_read_on_its_own_thread_matches_the_database(
+    qtbot: Any, demo_db: Database, kind_name: str, column: str
+) -> None:
+    model = RecordTableModel(demo_db, kind_name)
+    model.sort(model.columns.index(column), Qt.SortOrder.DescendingOrder)
+    model.prepare_filter()
+    try:
+        for text in ("m", "ma", "mat", "", "kyoto", "zzzz", "Đặng", "山"):
+            soon = _filtered_soon(qtbot, model, text)
+            model.set_filter(text)  # the same, asked on this thread
+            assert soon == [model.id_at(r) for r in range(model.rowCount())], text
+    finally:
+        model.stop_reading()
+
+
+def test_a_filter_sees_what_another_connection_wrote(qtbot: Any, demo_db: Database) -> None:
+    from desk.core import records
+    from desk.core.db import open_database
+
+    model = RecordTableModel(demo_db, "contact")
+    try:
+        before = _filtered_soon(qtbot, model, "Zebulon")
+        assert before == []
+        other = open_database(demo_db.file or "")
+        added = records.create(other, "contact", {"family_name": "Zebulon"}).id
+        other.close()
+        assert _filtered_soon(qtbot, model, "Zebulon") == [added]
+    finally:
+        model.stop_reading()
+
+
+def test_only_the_latest_filter_is_shown(qtbot: Any, demo_db: Database) -> None:
+    model = RecordTableModel(demo_db, "contact")
+    shown: list[str] = []
+    model.filtered.connect(lambda: shown.append(model.query.text))
+    try:
+        for text in ("m", "ma", "mar", "mari"):
+            model.set_filter_soon(text)
+        qtbot.waitUntil(lambda: bool(shown))
+        qtbot.wait(300)  # any older answer still on its way is dropped
+        assert shown == ["mari"]
+        ids = [model.id_at(r) for r in range(model.rowCount())]
+        model.set_filter("mari")
+        assert ids == [model.id_at(r) for r in range(model.rowCount())]
+    finally:
+        model.stop_reading()

@@ -5,12 +5,18 @@ a fifth of a second of SQLite, during which a window that asked on its own threa
 would not take the next letter. Here the question goes to a thread with a read-only
 connection of its own (SQLite lets the window's thread run meanwhile); a newer question
 interrupts an older one still running, and only the answer to the latest is delivered.
+
+The thread also keeps each list's whole order (all ids, as sorted) until the database
+changes: a filter then needs only the set of ids whose words match, read from the search
+index alone, kept in that order. One letter at 100,000 contacts: 30 ms of index and a
+pass over the order, where asking SQLite to filter and sort took 110.
 """
 
 from __future__ import annotations
 
 import sqlite3
 import threading
+from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
@@ -31,8 +37,11 @@ class ListReader(QObject):
         self._path = path
         self._lock = threading.Lock()
         self._wanted: queries.ListQuery | None = None
+        self._prepare: queries.ListQuery | None = None
         self._running: queries.ListQuery | None = None
         self._db: Database | None = None
+        self._orders: dict[queries.ListQuery, list[int]] = {}
+        self._version: int | None = None
         self._stopped = False
         self._wake = threading.Event()
         self._thread = threading.Thread(target=self._serve, name="list reader", daemon=True)
@@ -46,12 +55,56 @@ class ListReader(QObject):
                 self._db.conn.interrupt()
         self._wake.set()
 
+    def prepare(self, query: queries.ListQuery) -> None:
+        """Read this list's whole order ahead of its first filter (typing has begun;
+        the filter itself waits for a pause), without answering."""
+        with self._lock:
+            self._prepare = replace(query, text="")
+        self._wake.set()
+
     def stop(self) -> None:
         with self._lock:
             self._stopped = True
             if self._db is not None:
                 self._db.conn.interrupt()
         self._wake.set()
+
+    def _warm(self, whole: queries.ListQuery) -> None:
+        try:
+            db = self._connection()
+            self._current_version(db)
+            if whole not in self._orders:
+                self._orders[whole] = queries.ids(db, whole)
+        except (sqlite3.Error, DeskError):
+            pass  # the filter that follows reads it, and says what is wrong
+        finally:
+            with self._lock:
+                self._running = None
+
+    def _connection(self) -> Database:
+        if self._db is None:
+            self._db = open_database(
+                self._path, create=False, migrate=False, read_only="a list's filter"
+            )
+        return self._db
+
+    def _current_version(self, db: Database) -> None:
+        version = db.execute("PRAGMA data_version").fetchone()[0]
+        if version != self._version:  # another connection wrote: orders may be stale
+            self._orders.clear()
+            self._version = version
+
+    def _ids(self, db: Database, query: queries.ListQuery) -> list[int]:
+        self._current_version(db)
+        matching, params = query.matching_ids()
+        if not matching:
+            return queries.ids(db, query)
+        whole = replace(query, text="")
+        order = self._orders.get(whole)
+        if order is None:
+            order = self._orders[whole] = queries.ids(db, whole)
+        found = {row[0] for row in db.execute(matching, params)}
+        return [record_id for record_id in order if record_id in found]
 
     def _serve(self) -> None:
         try:
@@ -62,15 +115,14 @@ class ListReader(QObject):
                     if self._stopped:
                         return
                     query, self._wanted = self._wanted, None
+                    prepare, self._prepare = self._prepare, None
                     self._running = query
                 if query is None:
+                    if prepare is not None:
+                        self._warm(prepare)
                     continue
                 try:
-                    if self._db is None:
-                        self._db = open_database(
-                            self._path, create=False, migrate=False, read_only="a list's filter"
-                        )
-                    ids = queries.ids(self._db, query)
+                    ids = self._ids(self._connection(), query)
                 except sqlite3.OperationalError as exc:
                     if "interrupt" in str(exc):
                         continue  # a newer question is waiting

@@ -58,15 +58,27 @@ class RecordTableModel(QAbstractTableModel):
         they arrive (`filtered`), so the next keystroke never waits for this one. A
         database in memory has no file for that thread to open, and filters at once."""
         query = self._filtered_by(text)
-        if self.db.file is None:
+        reader = self._list_reader()
+        if reader is None:
             self.set_filter(text)
             return
         self.query = query
+        reader.ask(query)
+
+    def prepare_filter(self) -> None:
+        """Typing has begun: read the list's order on the reader's thread meanwhile."""
+        reader = self._list_reader()
+        if reader is not None:
+            reader.prepare(self.query)
+
+    def _list_reader(self) -> ListReader | None:
+        if self.db.file is None:
+            return None
         if self._reader is None:
             self._reader = ListReader(self.db.file)
             self._reader.read.connect(self._read)
             self._reader.failed.connect(self._read_failed)
-        self._reader.ask(query)
+        return self._reader
 
     def _read(self, query: queries.ListQuery, ids: list[int]) -> None:
         if query != self.query:

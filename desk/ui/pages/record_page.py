@@ -180,6 +180,8 @@ class RecordPage(QWidget):
         self.filter_timer = QTimer(self, singleShot=True, interval=150)
         self.filter_timer.timeout.connect(self._apply_filter)
         self.filter.textChanged.connect(self.filter_timer.start)
+        # Typing has begun: the list's order is read meanwhile, for the filter to keep.
+        self.filter.textChanged.connect(lambda _text: self.model.prepare_filter())
         self.model.filtered.connect(self._filtered)
         self._restore_layout()
         self._update_count()
