@@ -431,6 +431,10 @@ def _gui(path: Path, read_only: bool = False) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    import multiprocessing
+
+    # Started as a frozen build's worker process: run the worker (see desk/jobs.py).
+    multiprocessing.freeze_support()
     out, err = sys.stdout, sys.stderr
     sys.stdout, sys.stderr = PrintableStream(out), PrintableStream(err)
     try:

@@ -14,6 +14,11 @@ starts with only what its jobs need.
 
 from __future__ import annotations
 
+import multiprocessing
+import multiprocessing.connection
+import os
+import pickle
+import threading
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -21,18 +26,33 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
-from desk.core.db import Database, open_database
+from desk.core.db import Database, open_database, transaction
 from desk.core.errors import DeskError
 
 Progress = Callable[[int, int, str], None]
 
 
+class JobCancelled(DeskError):
+    """The person cancelled: raised inside the job at its next progress report, so its
+    transaction rolls back like any error's."""
+
+    def __init__(self, message: str = "Cancelled.") -> None:
+        super().__init__(message)  # as pickle rebuilds it, across the pipe
+
+
 def serve(conn: Connection) -> None:
     """Run jobs as they come, `(function, args)` each, until told to stop (None) or the
     window goes. Each job's messages: ("progress", (done, total, message)) as it goes,
-    then ("done", result) or ("error", exception)."""
+    then ("done", result) or ("error", exception). "cancel" from the window stops the
+    job at its next progress report, so what it had done is rolled back, or, if it had
+    already finished, says so: the window is never told "cancelled" of work that was
+    kept."""
+    _exit_with_parent()
 
     def progress(done: int, total: int, message: str) -> None:
+        while conn.poll():
+            if conn.recv() == "cancel":
+                raise JobCancelled()
         conn.send(("progress", (done, total, message)))
 
     try:
@@ -43,21 +63,52 @@ def serve(conn: Connection) -> None:
                 return
             if job is None:
                 return
+            if job == "cancel":
+                continue  # for a job that had already ended
             function, args = job
             try:
                 result = function(*args, progress=progress)
             except BaseException as exc:  # reported to the person, never lost
                 conn.send(("error", _portable(exc)))
             else:
-                conn.send(("done", result))
+                _send_result(conn, result)
     finally:
         conn.close()
 
 
+def _send_result(conn: Connection, result: Any) -> None:
+    try:
+        message = pickle.dumps(("done", result))
+    except Exception as exc:  # a result that cannot cross: say so, do not die silently
+        conn.send(("error", _portable(exc)))
+    else:
+        conn.send_bytes(message)
+
+
+def _exit_with_parent() -> None:
+    """End this process when the window's does (killed, crashed): a job left running
+    would go on writing to a database no window is watching. Its open transaction, if
+    any, is rolled back by SQLite as for any stopped process."""
+    parent = multiprocessing.parent_process()
+    if parent is None:
+        return
+
+    def watch() -> None:
+        multiprocessing.connection.wait([parent.sentinel])
+        os._exit(1)
+
+    threading.Thread(target=watch, name="parent watch", daemon=True).start()
+
+
 def _portable(exc: BaseException) -> BaseException:
-    """The error as the window can receive it: desk's own errors as they are, anything
-    else with its traceback kept as a note for the report."""
+    """The error as the window can receive it: desk's own errors as they are when they
+    can cross the pipe, anything else as words, with its traceback kept as a note for
+    the report."""
     if isinstance(exc, DeskError):
+        try:
+            pickle.loads(pickle.dumps(exc))
+        except Exception:
+            return DeskError(str(exc))
         return exc
     plain = RuntimeError(f"{type(exc).__name__}: {exc}")
     plain.add_note("".join(traceback.format_exception(exc)))
@@ -102,12 +153,14 @@ def run_import(
     from desk.io.importer import apply_plan, plan_request
 
     progress(0, 0, f"Reading {request.path.name}")
-    with _open(db_path, read_only) as db:
+    with _open(db_path, read_only) as db, transaction(db):
+        # Planned inside the write transaction: an import that ran meanwhile has either
+        # committed (its rows are matches now, and the counts differ) or waits for this.
         plan = plan_request(db, request)
         if plan.counts() != expected:
             raise DeskError(
-                f"{request.path.name} changed since the preview; nothing was imported. "
-                "Go back and look at it again."
+                f"{request.path.name}, or what desk holds, changed since the preview; "
+                "nothing was imported. Import it again to see what it would do now."
             )
         return apply_plan(db, plan, skip_problems=skip_problems, progress=progress)
 

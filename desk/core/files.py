@@ -26,6 +26,7 @@ import io
 import os
 import stat
 import tempfile
+import threading
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -59,27 +60,32 @@ def input_file(path: StrPath, what: str, error: type[DeskError] = DeskError) -> 
 # export named after the live database would otherwise turn it into a PDF or JSON file).
 # Counted: the window and a background task may each hold a connection to one file.
 _LIVE: dict[Path, int] = {}
+_LIVE_LOCK = threading.Lock()  # list filters and background work open connections too
 _JOURNALS = ("", "-wal", "-shm", "-journal")
 
 
 def hold_live(path: StrPath) -> None:
     real = Path(os.path.realpath(path))
-    _LIVE[real] = _LIVE.get(real, 0) + 1
+    with _LIVE_LOCK:
+        _LIVE[real] = _LIVE.get(real, 0) + 1
 
 
 def release_live(path: StrPath) -> None:
     real = Path(os.path.realpath(path))
-    left = _LIVE.get(real, 0) - 1
-    if left > 0:
-        _LIVE[real] = left
-    else:
-        _LIVE.pop(real, None)
+    with _LIVE_LOCK:
+        left = _LIVE.get(real, 0) - 1
+        if left > 0:
+            _LIVE[real] = left
+        else:
+            _LIVE.pop(real, None)
 
 
 def _live_file(target: Path) -> str | None:
     """'the live database' (or its journal) when `target` is one, else None."""
     real = str(Path(os.path.realpath(target)))
-    for live in _LIVE:
+    with _LIVE_LOCK:
+        held = list(_LIVE)
+    for live in held:
         for suffix in _JOURNALS:
             if real == f"{live}{suffix}":
                 return "the open database" + (f"'s {suffix[1:]} file" if suffix else "")

@@ -63,6 +63,7 @@ class BackupService(QObject):
         self.window = window
         self.db_path = Path(db_path)
         self.job: _Job | None = None
+        self.checking = False  # until its answer arrives, not until its thread ends
         self.last: backups.BackupInfo | None = None
         self.timer = QTimer(self)
         self.timer.setInterval(interval_ms)
@@ -77,8 +78,11 @@ class BackupService(QObject):
         return self
 
     def check(self, *, opening: bool = False) -> None:
-        if self.job is not None and self.job.isRunning():
+        # A check asked for as the last one's answer arrives runs: its thread may not
+        # have ended yet, but its work has.
+        if self.checking:
             return
+        self.checking = True
         path = self.db_path
         self.job = _Job(lambda: backups.maybe_backup(path, opening=opening), self)
         self.job.done.connect(self._done)
@@ -91,6 +95,7 @@ class BackupService(QObject):
             self.job.wait()
 
     def _done(self, info: backups.BackupInfo | None) -> None:
+        self.checking = False
         if info is not None:
             self.last = info
             message = f"Backed up at {dates.clock(info.taken_at)}"
@@ -98,6 +103,7 @@ class BackupService(QObject):
         self.finished.emit(info)
 
     def _failed(self, exc: BaseException) -> None:
+        self.checking = False
         self._say(f"Automatic backup failed: {exc}")
         self.finished.emit(None)
 

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import multiprocessing
 import threading
+import time
 import traceback
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QEventLoop, QObject, Qt, QThread, Signal
+from PySide6.QtCore import QCoreApplication, QEventLoop, QObject, Qt, QThread, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from desk.core.db import Database, open_database
@@ -24,8 +25,8 @@ Progress = Callable[[int, int, str], None]
 
 
 class Cancelled(DeskError):
-    def __init__(self) -> None:
-        super().__init__("Cancelled.")
+    def __init__(self, message: str = "Cancelled.") -> None:
+        super().__init__(message)
 
 
 class _Worker(QObject):
@@ -52,6 +53,12 @@ class _Worker(QObject):
             self.failed.emit(exc)
         else:
             self.finished.emit(result)
+        finally:
+            # The thread ends with its work, whether or not its Task is still there to
+            # end it (a window closed meanwhile).
+            thread = QThread.currentThread()
+            if thread is not None:
+                thread.quit()
 
 
 class Task(QObject):
@@ -70,10 +77,16 @@ class Task(QObject):
     ) -> None:
         super().__init__(parent)
         self.cancel_event = threading.Event()
-        self.worker_thread = QThread(self)
+        # The thread has no parent and is held until it ends: closing the window (and
+        # with it this Task) while work runs must not destroy a running thread.
+        self.worker_thread = QThread()
         self.worker = _Worker(work, self.cancel_event)
         self.worker.moveToThread(self.worker_thread)
         self.worker_thread.started.connect(self.worker.run)
+        _hold(self.worker_thread, self.worker)
+        # Gone with its window: the work is cancelled (a child process stops).
+        cancel = self.cancel_event
+        self.destroyed.connect(lambda *_: cancel.set())
         self.dialog = QProgressDialog(title, "Cancel", 0, 0, parent)
         self.dialog.setWindowTitle(title)
         self.dialog.setWindowModality(Qt.WindowModality.WindowModal)
@@ -103,14 +116,44 @@ class Task(QObject):
         self.worker_thread.wait()
         self.dialog.reset()
         self.dialog.hide()
+        self.dialog.deleteLater()
 
     def _finished(self, result: object) -> None:
         self._stop()
         self.done.emit(result)
+        self.deleteLater()
 
     def _failed(self, exc: object) -> None:
         self._stop()
         self.error.emit(exc)
+        self.deleteLater()
+
+
+# Threads still running, with their workers, until each ends.
+_running: dict[QThread, _Worker] = {}
+
+
+def _hold(thread: QThread, worker: _Worker) -> None:
+    _running[thread] = worker
+
+    def forget() -> None:
+        _running.pop(thread, None)
+        thread.deleteLater()
+
+    thread.finished.connect(forget)
+    app = QCoreApplication.instance()
+    if app is not None and not app.property("deskStopsTasks"):
+        app.setProperty("deskStopsTasks", True)
+        app.aboutToQuit.connect(stop_all)
+
+
+def stop_all(wait_ms: int = 8000) -> None:
+    """Cancel whatever still runs and wait for it, as the application quits: a child
+    process is asked to stop (and then stopped), and no thread is destroyed running."""
+    for worker in list(_running.values()):
+        worker.cancel.set()
+    for thread in list(_running):
+        thread.wait(wait_ms)
 
 
 def run(
@@ -169,8 +212,8 @@ class _Child:
         self.conn.close()
 
 
-# One warm child waits between jobs: the second packet starts with its libraries
-# loaded. Work asked for while it is busy gets a child of its own.
+# One warm child waits between packets: the second starts with its libraries loaded.
+# Other work, and a packet asked for while it is busy, gets a child of its own.
 _idle: list[_Child] = []
 _idle_lock = threading.Lock()
 
@@ -197,15 +240,28 @@ def _stopped() -> DeskError:
     return DeskError("The work stopped unexpectedly; nothing it was doing was kept.")
 
 
-def in_child(function: Callable[..., Any], *args: Any) -> Callable[[Progress], Any]:
+# How long a cancelled child has to stop at its next progress report before it is
+# stopped from outside (its transaction then rolls back all the same).
+_CANCEL_GRACE = 5.0
+
+
+def in_child(
+    function: Callable[..., Any], *args: Any, stay: bool = False
+) -> Callable[[Progress], Any]:
     """Work for the runner that runs `function(*args, progress=...)` (a module-level
     function of `desk.jobs`, with plain arguments) in a child process, so the window's
-    thread never waits on it for the interpreter lock. Cancel stops the child; its
-    transaction rolls back with it, as SQLite guarantees for a stopped process."""
+    thread never waits on it for the interpreter lock. Cancel asks the child to stop at
+    its next progress report (its transaction rolls back) and stops it from outside if
+    it does not; a job that had already finished is reported done, never cancelled.
+    `stay` keeps the child for the next job (a packet's libraries and fonts stay
+    loaded); others end with their job, so a survey's memory does not linger."""
 
     def work(progress: Progress) -> Any:
-        child = _take_child()
+        from desk.jobs import JobCancelled
+
+        child = _take_child() if stay else _Child()
         finished = False
+        cancelled_at: float | None = None
         try:
             last = (0, 0, "Working…")
             try:
@@ -218,15 +274,29 @@ def in_child(function: Callable[..., Any], *args: Any) -> Callable[[Progress], A
                         kind, payload = child.conn.recv()
                     except (EOFError, OSError):
                         raise _stopped() from None
-                    if kind in ("done", "error"):
+                    if kind == "done":
                         finished = True
-                        if kind == "error":
-                            raise payload
                         return payload
+                    if kind == "error":
+                        finished = True
+                        if isinstance(payload, JobCancelled):
+                            raise Cancelled()
+                        raise payload
                     last = payload
-                progress(*last)  # raises Cancelled once the person cancels
+                if cancelled_at is not None:
+                    if time.monotonic() - cancelled_at > _CANCEL_GRACE:
+                        raise Cancelled()
+                    continue
+                try:
+                    progress(*last)  # raises Cancelled once the person cancels
+                except Cancelled:
+                    cancelled_at = time.monotonic()
+                    try:
+                        child.conn.send("cancel")
+                    except OSError:
+                        raise Cancelled() from None
         finally:
-            if finished:
+            if finished and stay:
                 _give_back(child)
             else:
                 child.stop()
@@ -255,7 +325,9 @@ def wait_for(
     task = run(parent, title, work, done, failed, cancellable=cancellable)
     if not outcome:
         loop.exec()
-    task.deleteLater()
+    if not outcome:  # the loop was ended from outside: the application is quitting
+        task.cancel_event.set()
+        raise Cancelled()
     if "error" in outcome:
         raise outcome["error"]
     return outcome["result"]

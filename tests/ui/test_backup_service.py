@@ -25,7 +25,8 @@ def test_opening_backs_up_quietly_then_checks_hourly(
     path = _path_of(demo_db)
     window = make_window(demo_db, path)
     service = BackupService(window, path)
-    with qtbot.waitSignal(service.finished, timeout=10000) as blocker:
+    # A generous wait: the copy goes page by page with pauses, slower on a busy machine.
+    with qtbot.waitSignal(service.finished, timeout=30000) as blocker:
         service.start()
         assert not any(
             isinstance(w, QProgressDialog) and w.isVisible() for w in QApplication.topLevelWidgets()

@@ -212,3 +212,43 @@ def test_the_window_shows_what_an_import_added(make_window: Any, db_path: Path, 
     qtbot.waitUntil(lambda: page.model.rowCount() == 12, timeout=5_000)
     assert "12 partnerships" in window.statusBar().currentMessage()
     assert window.undo_action.text().startswith("Undo Import 12 partnerships")
+
+
+def test_a_second_next_while_the_first_runs_is_ignored(
+    qtbot: Any, db_path: Path, tmp_path: Path, monkeypatch: Any
+) -> None:
+    from PySide6.QtCore import QTimer
+
+    from desk.ui.dialogs import import_wizard
+
+    monkeypatch.setattr(import_wizard, "_LARGE_FILE", 0)  # a child: long enough to click
+    db = open_database(db_path)
+    wizard = _wizard(qtbot, db, db_path, DATA / "sister_cities.csv")
+    QTimer.singleShot(30, wizard.next)  # the person clicks Next twice
+    QTimer.singleShot(60, wizard.back)
+    wizard.next()
+    qtbot.wait(200)
+    assert wizard.currentPage() is wizard.columns  # one step, not two, none skipped
+    db.close()
+
+
+def test_closing_the_wizard_during_the_import_stops_it_and_says_so(
+    qtbot: Any, db_path: Path
+) -> None:
+    db = open_database(db_path)
+    wizard = _wizard(qtbot, db, db_path, DATA / "sister_cities.csv")
+    wizard.next()
+    wizard.next()
+    wizard.next()  # the import starts
+    assert not wizard.button(wizard.WizardButton.BackButton).isVisible()
+    wizard.reject()  # Escape
+    assert wizard.isVisible()  # stays to say how it ended
+    qtbot.waitUntil(lambda: not wizard.finish.running, timeout=30_000)
+    text = wizard.finish.status.text()
+    imported = queries.count(db, "partnership")
+    assert (text.startswith("Nothing was imported") and imported == 0) or (
+        text.startswith("Imported 12") and imported == 12
+    )
+    wizard.reject()
+    assert not wizard.isVisible()
+    db.close()

@@ -78,3 +78,23 @@ def test_wizard_from_the_window(
     monkeypatch.setattr(SurveyWizard, "exec", lambda self: opened.append(self) or 0)
     window.open_survey()
     assert opened and opened[0].gaps.problems == []
+
+
+def test_cancelling_the_reading_stays_on_the_first_page(
+    qtbot: Any, demo_db: Database, monkeypatch: Any
+) -> None:
+    from desk.ui import tasks
+
+    def cancelled(*_args: Any, **_kwargs: Any) -> Any:
+        raise tasks.Cancelled()
+
+    monkeypatch.setattr(tasks, "wait_for", cancelled)
+    wizard = SurveyWizard(demo_db, demo_db.file or Path())
+    qtbot.addWidget(wizard)
+    wizard.show()
+    wizard.next()
+    assert wizard.currentPage() is wizard.choose  # nothing read, nothing shown, no error
+    monkeypatch.undo()
+    wizard.next()
+    assert wizard.currentPage() is wizard.gaps
+    assert wizard.gaps.summary.text()

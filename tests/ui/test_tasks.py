@@ -55,3 +55,61 @@ def test_cancelling_an_import_leaves_the_database_as_it_was(
     assert [r["name"] for r in queries.list_records(target, queries.ListQuery("organisation"))] == [
         "Still here"
     ]
+
+
+def test_a_cancelled_child_job_rolls_back(qtbot: Any, db_path: Path) -> None:
+    from tests.ui import child_jobs
+
+    open_database(db_path).close()
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    errors: list[BaseException] = []
+    task = tasks.run(
+        parent,
+        "Writing",
+        tasks.in_child(child_jobs.write_then_report, db_path),
+        errors.append,
+        errors.append,
+    )
+    qtbot.wait(1500)  # well into the transaction
+    task.cancel_event.set()
+    qtbot.waitUntil(lambda: bool(errors), timeout=15_000)
+    assert isinstance(errors[0], tasks.Cancelled)
+    db = open_database(db_path)
+    assert queries.count(db, "organisation") == 0
+    db.close()
+
+
+def test_work_that_ended_before_the_cancel_is_reported_done() -> None:
+    from tests.ui import child_jobs
+
+    def cancelled(_done: int, _total: int, _message: str) -> None:
+        raise tasks.Cancelled()  # the person pressed Cancel at once
+
+    work = tasks.in_child(child_jobs.finish_quietly, 1.0)
+    assert work(cancelled) == "kept"
+
+
+def test_closing_the_window_while_work_runs_leaves_the_application_running(
+    qtbot: Any,
+) -> None:
+    from PySide6.QtCore import QThread
+
+    parent = QWidget()
+    started: list[bool] = []
+    steps: list[int] = []
+
+    def work(progress: tasks.Progress) -> None:
+        started.append(True)
+        for step in range(200):
+            progress(step, 200, "Working")
+            steps.append(step)
+            QThread.msleep(10)
+
+    task = tasks.run(parent, "Working", work, lambda _r: None, lambda _e: None)
+    thread = task.worker_thread
+    qtbot.waitUntil(lambda: bool(started))
+    parent.deleteLater()  # the window goes, and its task with it
+    # The thread ends (cancelled with its window) instead of being destroyed running.
+    qtbot.waitUntil(lambda: thread not in tasks._running, timeout=10_000)
+    assert steps[-1] < 199

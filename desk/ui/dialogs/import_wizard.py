@@ -56,7 +56,21 @@ class ImportWizard(QWizard):
         self.finish = FinishPage(self)
         for page in (self.source, self.columns, self.preview, self.finish):
             self.addPage(page)
+        # Once the import runs there is no going back to start a second one beside it.
+        self.setOption(QWizard.WizardOption.NoBackButtonOnLastPage, True)
+        self.busy = False  # a step (reading, checking) is running: the wizard waits
         fit(self, 820, 560)
+
+    def reject(self) -> None:
+        """Cancel, Escape or the close button: while a step runs, its own progress
+        window answers Cancel; while the import runs, it is asked to stop (the page then
+        says whether anything was imported) and the wizard stays to say so."""
+        if self.busy:
+            return
+        if self.finish.running:
+            self.finish.cancel()
+            return
+        super().reject()
 
     @property
     def kind(self) -> str:
@@ -82,7 +96,27 @@ class ImportWizard(QWizard):
             def work(progress: tasks.Progress) -> Any:
                 return function(*args, progress=progress)
 
-        return tasks.wait_for(page, title, work)
+        # No second Next, Back or Cancel while this one is under way: each would run a
+        # page's step again inside this wait, or skip one.
+        buttons = [
+            self.button(which)
+            for which in (
+                QWizard.WizardButton.BackButton,
+                QWizard.WizardButton.NextButton,
+                QWizard.WizardButton.FinishButton,
+                QWizard.WizardButton.CancelButton,
+            )
+        ]
+        enabled = [button.isEnabled() for button in buttons]
+        for button in buttons:
+            button.setEnabled(False)
+        self.busy = True
+        try:
+            return tasks.wait_for(page, title, work)
+        finally:
+            self.busy = False
+            for button, was in zip(buttons, enabled, strict=True):
+                button.setEnabled(was)
 
     def check(self, page: QWidget, request: importer.ImportRequest) -> None:
         self.request = request
@@ -138,6 +172,8 @@ class SourcePage(QWizardPage):
 
     def validatePage(self) -> bool:
         wizard = self.wizard_
+        if wizard.busy:
+            return False
         path = Path(self.path.text())
         try:
             if wizard.is_vcard:
@@ -228,6 +264,8 @@ class ColumnsPage(QWizardPage):
 
     def validatePage(self) -> bool:
         wizard = self.wizard_
+        if wizard.busy:
+            return False
         chosen = [f for f in self.mapping().values() if f]
         if len(chosen) != len(set(chosen)):
             self.error.setText("Two columns go to the same field; leave one aside.")
@@ -312,6 +350,12 @@ class FinishPage(QWizardPage):
         layout.addStretch(1)
         self.batch: int | None = None
         self._task: tasks.Task | None = None
+        self.running = False
+
+    def cancel(self) -> None:
+        if self._task is not None and self.running:
+            self.status.setText("Stopping the import…")
+            self._task.cancel_event.set()
 
     def initializePage(self) -> None:
         wizard = self.wizard_
@@ -329,6 +373,7 @@ class FinishPage(QWizardPage):
         )
 
         def done(batch: int) -> None:
+            self.running = False
             self.batch = batch
             self.status.setText(
                 f"Imported {plan.counts['new']:,} {KINDS[plan.kind].plural.lower()} as "
@@ -338,8 +383,10 @@ class FinishPage(QWizardPage):
             wizard.imported.emit(batch)
 
         def failed(exc: BaseException) -> None:
+            self.running = False
             self.status.setText(f"Nothing was imported: {exc}")
 
+        self.running = True
         self._task = tasks.run(self, "Importing", work, done, failed)
 
     def isComplete(self) -> bool:

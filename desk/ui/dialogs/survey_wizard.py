@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QSpinBox,
     QVBoxLayout,
@@ -27,6 +28,7 @@ from desk import jobs
 from desk.core import countries
 from desk.core import vocab as v
 from desk.core.db import Database
+from desk.core.errors import DeskError
 from desk.reports.survey_data import Problem
 from desk.reports.survey_edition import available, current, load
 from desk.ui import tasks
@@ -54,22 +56,35 @@ class SurveyWizard(QWizard):
         fit(self, 760, 520)
 
         self._data: tuple[int, jobs.SurveyPreview] | None = None
+        self.busy = False
 
-    def data(self, page: QWidget) -> jobs.SurveyPreview:
-        """What the survey counts from the chosen year, read in a process of its own
-        (about a second at 100,000 contacts) and kept until a record is fixed here."""
+    def load_data(self, page: QWidget) -> bool:
+        """Read what the survey counts from the chosen year, in a process of its own
+        (about a second at 100,000 contacts), before the pages that show it; False
+        (and the person told why, unless they cancelled) when it could not be read."""
+        if self.busy:
+            return False  # a second Next while the first reads
         since = self.choose.since.value()
-        if self._data is None or self._data[0] != since:
+        self.busy = True
+        try:
             found = tasks.wait_for(
                 page,
                 "Reading the records",
                 tasks.in_child(jobs.survey_preview, self.db_path, self.db.read_only, since),
             )
-            self._data = (since, found)
-        return self._data[1]
+        except tasks.Cancelled:
+            return False
+        except DeskError as exc:
+            QMessageBox.warning(page, "Survey of city international activities", str(exc))
+            return False
+        finally:
+            self.busy = False
+        self._data = (since, found)
+        return True
 
-    def forget_data(self) -> None:
-        self._data = None
+    def data(self) -> jobs.SurveyPreview:
+        assert self._data is not None, "read by the first page's Next"
+        return self._data[1]
 
 
 class ChoosePage(QWizardPage):
@@ -94,6 +109,10 @@ class ChoosePage(QWizardPage):
         )
         layout.addRow("Edition", self.edition)
         layout.addRow("Agreements and meetings since", self.since)
+
+    def validatePage(self) -> bool:
+        wizard = self.wizard()
+        return isinstance(wizard, SurveyWizard) and wizard.load_data(self)
 
 
 class GapsPage(QWizardPage):
@@ -126,7 +145,7 @@ class GapsPage(QWizardPage):
         self.refresh()
 
     def refresh(self) -> None:
-        self.problems = list(self.wizard_.data(self).problems)
+        self.problems = list(self.wizard_.data().problems)
         self.model.set_rows(self.problems)
         self.view.resizeColumnToContents(0)
         self.fix_button.setEnabled(bool(self.problems))
@@ -153,8 +172,7 @@ class GapsPage(QWizardPage):
         editor = dialog.form.editors.get(problem.field)
         if editor is not None:
             editor.focus_widget().setFocus()
-        if dialog.exec():
-            self.wizard_.forget_data()
+        if dialog.exec() and self.wizard_.load_data(self):
             self.refresh()
 
 
@@ -170,7 +188,7 @@ class PreviewPage(QWizardPage):
         layout.addStretch(1)
 
     def initializePage(self) -> None:
-        data = self.wizard_.data(self)
+        data = self.wizard_.data()
         summary, counts = data.summary, data.counts
         lines = [
             f"{_n(summary['engagements'], 'unique engagement')}: every partnership in "

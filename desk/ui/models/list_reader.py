@@ -23,7 +23,6 @@ from PySide6.QtCore import QObject, Signal
 
 from desk.core import queries
 from desk.core.db import Database, open_database
-from desk.core.errors import DeskError
 
 
 class ListReader(QObject):
@@ -75,8 +74,8 @@ class ListReader(QObject):
             self._current_version(db)
             if whole not in self._orders:
                 self._orders[whole] = queries.ids(db, whole)
-        except (sqlite3.Error, DeskError):
-            pass  # the filter that follows reads it, and says what is wrong
+        except Exception:  # the filter that follows reads it, and says what is wrong
+            pass
         finally:
             with self._lock:
                 self._running = None
@@ -95,16 +94,23 @@ class ListReader(QObject):
             self._version = version
 
     def _ids(self, db: Database, query: queries.ListQuery) -> list[int]:
-        self._current_version(db)
-        matching, params = query.matching_ids()
-        if not matching:
-            return queries.ids(db, query)
-        whole = replace(query, text="")
-        order = self._orders.get(whole)
-        if order is None:
-            order = self._orders[whole] = queries.ids(db, whole)
-        found = {row[0] for row in db.execute(matching, params)}
-        return [record_id for record_id in order if record_id in found]
+        # One read transaction: the version, the order and the matches are all of the
+        # same moment, whatever another connection commits meanwhile.
+        db.conn.execute("BEGIN")
+        try:
+            self._current_version(db)
+            matching, params = query.matching_ids()
+            if not matching:
+                return queries.ids(db, query)
+            whole = replace(query, text="")
+            order = self._orders.get(whole)
+            if order is None:
+                order = self._orders[whole] = queries.ids(db, whole)
+            found = {row[0] for row in db.execute(matching, params)}
+            return [record_id for record_id in order if record_id in found]
+        finally:
+            if db.conn.in_transaction:
+                db.conn.execute("COMMIT")
 
     def _serve(self) -> None:
         try:
@@ -128,7 +134,7 @@ class ListReader(QObject):
                         continue  # a newer question is waiting
                     self.failed.emit(query, str(exc))
                     continue
-                except DeskError as exc:
+                except Exception as exc:  # the list reads it itself, and says what failed
                     self.failed.emit(query, str(exc))
                     continue
                 finally:

@@ -38,11 +38,13 @@ class RecordTableModel(QAbstractTableModel):
         self._ids: list[int] = []
         self._pages: OrderedDict[int, dict[int, dict[str, Any]]] = OrderedDict()
         self._reader: ListReader | None = None
+        self._awaited: queries.ListQuery | None = None  # asked of the reader, not yet shown
         if load:  # a sorting view loads it through sort() instead
             self.refresh()
 
     # -- what the list shows -------------------------------------------------------
     def refresh(self) -> None:
+        self._awaited = None  # read here and now: an answer still on its way is older
         self.beginResetModel()
         self._ids = queries.ids(self.db, self.query)
         self._pages.clear()
@@ -62,7 +64,7 @@ class RecordTableModel(QAbstractTableModel):
         if reader is None:
             self.set_filter(text)
             return
-        self.query = query
+        self.query = self._awaited = query
         reader.ask(query)
 
     def prepare_filter(self) -> None:
@@ -81,8 +83,9 @@ class RecordTableModel(QAbstractTableModel):
         return self._reader
 
     def _read(self, query: queries.ListQuery, ids: list[int]) -> None:
-        if query != self.query:
-            return  # answered after the list moved on (sorted, filtered again)
+        if query != self._awaited or query != self.query:
+            return  # answered after the list moved on (read again, sorted, filtered)
+        self._awaited = None
         self.beginResetModel()
         self._ids = ids
         self._pages.clear()
@@ -90,7 +93,7 @@ class RecordTableModel(QAbstractTableModel):
         self.filtered.emit()
 
     def _read_failed(self, query: queries.ListQuery, _message: str) -> None:
-        if query == self.query:
+        if query == self._awaited and query == self.query:
             self.refresh()  # read here instead, where an error reaches the person
             self.filtered.emit()
 

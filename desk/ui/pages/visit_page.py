@@ -51,7 +51,13 @@ class VisitPage(RecordPage):
         # Laid out in a process of its own (reportlab and its fonts load there, not in
         # the window), so the window never waits on the layout.
         work = tasks.in_child(
-            jobs.make_packet, self.db_path, self.db.read_only, visit["id"], target, options
+            jobs.make_packet,
+            self.db_path,
+            self.db.read_only,
+            visit["id"],
+            target,
+            options,
+            stay=True,
         )
 
         def failed(exc: BaseException) -> None:
