@@ -178,6 +178,16 @@ def undo_import(
         return latest(db) or 0
 
 
+def replay(db_path: Path, read_only: str | None, which: str, *, progress: Progress) -> int:
+    """Undo (or redo) the latest operation; returns the operation that did it."""
+    from desk.core import undo
+
+    progress(0, 0, "Undoing" if which == "undo" else "Redoing")
+    with _open(db_path, read_only) as db:
+        changes = undo.undo(db) if which == "undo" else undo.redo(db)
+        return changes.op_id or 0
+
+
 def make_packet(
     db_path: Path,
     read_only: str | None,

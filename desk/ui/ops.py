@@ -21,6 +21,9 @@ from desk.core.db import Database
 from desk.core.errors import DeskError, ValidationError
 from desk.core.operations import Changes
 
+# Operations of more steps than this are undone and redone away from the window.
+LARGE_OPERATION = 2_000
+
 
 class Operations(QObject):
     did_execute = Signal(object, object)  # Changes, the object that started it (or None)
@@ -74,10 +77,47 @@ class Operations(QObject):
         return latest[0].label if latest else None
 
     def undo(self, parent: QWidget | None) -> Changes | None:
+        latest = undo.undoable(self.db, 1)
+        if latest and self._large(latest[0].id):
+            return self._elsewhere(parent, "undo", "Cannot undo")
         return self.run(parent, undo.undo, title="Cannot undo")
 
     def redo(self, parent: QWidget | None) -> Changes | None:
+        latest = undo.redoable(self.db, 1)
+        if latest and self._large(latest[0].id):
+            return self._elsewhere(parent, "redo", "Cannot redo")
         return self.run(parent, undo.redo, title="Cannot redo")
+
+    def _large(self, op_id: int) -> bool:
+        (steps,) = self.db.execute(
+            "SELECT count(*) FROM history WHERE op_id = ?", (op_id,)
+        ).fetchone()
+        return self.db.file is not None and steps > LARGE_OPERATION
+
+    def _elsewhere(self, parent: QWidget | None, which: str, title: str) -> Changes | None:
+        """Undo or redo an import's worth of records in a process of its own, under a
+        progress dialog: taking back 100,000 contacts is half a minute of work that
+        would otherwise hold the window still."""
+        from desk import jobs
+        from desk.core import operations
+        from desk.ui import tasks
+
+        assert self.db.file is not None
+        words = "Undoing" if which == "undo" else "Redoing"
+        try:
+            op_id = tasks.wait_for(
+                parent,
+                words,
+                tasks.in_child(jobs.replay, self.db.file, self.db.read_only, which),
+            )
+        except tasks.Cancelled:
+            return None
+        except DeskError as exc:
+            QMessageBox.warning(parent, title, str(exc))
+            return None
+        changes = operations.touched(self.db, int(op_id))
+        self.announce(changes)
+        return changes
 
 
 def ask_destructive(

@@ -144,3 +144,28 @@ def test_upgrading_a_database_of_the_first_schema_keeps_its_records(tmp_path: Pa
     backups = list(tmp_path.glob("v1.before-schema-2-*.sqlite"))
     assert len(backups) == 1
     assert database.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_every_link_between_records_has_an_index(tmp_path: Path) -> None:
+    """Deleting a record makes SQLite look up every link to it (foreign_keys=ON); an
+    unindexed link column turns each lookup into a scan of its whole table."""
+    database = dbmod.open_database(tmp_path / "fresh.sqlite")
+    conn = database.conn
+    tables = [
+        name
+        for (name,) in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+        )
+    ]
+    missing = []
+    for table in tables:
+        for link in conn.execute(f"PRAGMA foreign_key_list({table})").fetchall():
+            column = link[3]
+            leading = [
+                conn.execute(f"PRAGMA index_info('{index[1]}')").fetchone()
+                for index in conn.execute(f"PRAGMA index_list({table})").fetchall()
+            ]
+            if not any(first is not None and first[2] == column for first in leading):
+                missing.append(f"{table}.{column}")
+    database.close()
+    assert missing == []

@@ -160,3 +160,33 @@ def test_undo_shows_what_came_back(
     window.undo()
     assert page.current_id == kobe
     assert window.statusBar().currentMessage() == "Undone: Delete partnership “Kobe”"
+
+
+def test_undoing_a_large_import_runs_away_from_the_window(
+    make_window: Any, db_path: Path, monkeypatch: Any
+) -> None:
+    from desk.core import queries
+    from desk.core.db import open_database
+    from desk.io import importer
+    from desk.ui import ops, tasks
+
+    data = Path(__file__).parent.parent / "data" / "sister_cities.csv"
+    db = open_database(db_path)
+    importer.apply_plan(db, importer.plan_file(db, "partnership", data))
+    window = make_window(db, db_path)
+    children: list[str] = []
+    real = tasks.in_child
+
+    def counted(function: Any, *args: Any, **kwargs: Any) -> Any:
+        children.append(function.__name__)
+        return real(function, *args, **kwargs)
+
+    monkeypatch.setattr(ops, "LARGE_OPERATION", 5)  # twelve rows count as large here
+    monkeypatch.setattr(tasks, "in_child", counted)
+    window.undo()
+    assert queries.count(db, "partnership") == 0
+    assert window.redo_action.text().startswith("Redo Import 12")
+    window.redo()
+    assert queries.count(db, "partnership") == 12
+    assert children == ["replay", "replay"]
+    db.close()
