@@ -36,7 +36,7 @@ class JobCancelled(DeskError):
     """The person cancelled: raised inside the job at its next progress report, so its
     transaction rolls back like any error's."""
 
-    def __init__(self, message: str = "Cancelled.") -> None:
+    def __init__(self, message: str = "Canceled.") -> None:
         super().__init__(message)  # as pickle rebuilds it, across the pipe
 
 

@@ -88,6 +88,20 @@ def short_when(moment: dt.datetime) -> str:
     return f"{short_date(moment)} {clock(moment)}"
 
 
+def stored_moment(text: str | None) -> str:
+    """A stored moment (UTC, ISO) as this computer's clock reads it: '4/8/2025 10:02 AM'.
+    Empty when there is none; as stored when it cannot be read."""
+    if not text:
+        return ""
+    try:
+        moment = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return text
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    return short_when(moment.astimezone())
+
+
 def stored_date(text: str | None) -> dt.date | None:
     """A stored ISO date (or the date of a stored moment); None when empty or unreadable,
     so one odd value from before validation was strict never stops a page."""

@@ -523,6 +523,8 @@ CREATE INDEX IF NOT EXISTS import_batches_undo_op ON import_batches(undo_op_id);
 CREATE INDEX IF NOT EXISTS import_batches_op ON import_batches(op_id);
 CREATE INDEX IF NOT EXISTS operations_undone_by ON operations(undone_by);
 CREATE INDEX IF NOT EXISTS operations_target ON operations(target_id);
+-- What an operation touched, by kind, read from the index alone (operations.touched).
+CREATE INDEX IF NOT EXISTS history_op_kind ON history(op_id, action, kind, record_id);
 """
 
 MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], None]]] = [

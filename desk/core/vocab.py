@@ -116,7 +116,7 @@ VISIT_STATUSES: Final = _vocab(
     ("planned", "Planned"),
     ("confirmed", "Confirmed"),
     ("completed", "Completed"),
-    ("cancelled", "Cancelled"),
+    ("cancelled", "Canceled"),  # U.S. spelling; the stored code keeps its double l
 )
 
 VISIT_DECISIONS: Final = _vocab(

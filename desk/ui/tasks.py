@@ -25,7 +25,7 @@ Progress = Callable[[int, int, str], None]
 
 
 class Cancelled(DeskError):
-    def __init__(self, message: str = "Cancelled.") -> None:
+    def __init__(self, message: str = "Canceled.") -> None:
         super().__init__(message)
 
 
@@ -107,8 +107,11 @@ class Task(QObject):
         return self
 
     def _progress(self, done: int, total: int, message: str) -> None:
-        self.dialog.setMaximum(max(total, 1))
-        self.dialog.setValue(min(done, max(total, 1)))
+        if total <= 0:  # no known end: a busy bar, not a "0%" that never moves
+            self.dialog.setRange(0, 0)
+        else:
+            self.dialog.setRange(0, total)
+            self.dialog.setValue(min(done, total))
         self.dialog.setLabelText(message)
 
     def _stop(self) -> None:

@@ -313,6 +313,7 @@ class PreviewPage(QWizardPage):
     def initializePage(self) -> None:
         plan = self.wizard_.summary
         assert plan is not None
+        self.setButtonText(QWizard.WizardButton.NextButton, "Import")
         counts = plan.counts
         label = KINDS[plan.kind].plural.lower()
         self.summary.setText(
@@ -377,7 +378,7 @@ class FinishPage(QWizardPage):
             self.batch = batch
             self.status.setText(
                 f"Imported {plan.counts['new']:,} {KINDS[plan.kind].plural.lower()} as "
-                f"import #{batch}. File > Undo an import… takes them out again in one step."
+                f"import #{batch}. File > Past imports… takes them out again in one step."
             )
             self.completeChanged.emit()
             wizard.imported.emit(batch)
@@ -385,6 +386,8 @@ class FinishPage(QWizardPage):
         def failed(exc: BaseException) -> None:
             self.running = False
             self.status.setText(f"Nothing was imported: {exc}")
+            # Nothing ran to its end: Back leads to the preview, to change and try again.
+            wizard.setOption(QWizard.WizardOption.NoBackButtonOnLastPage, False)
 
         self.running = True
         self._task = tasks.run(self, "Importing", work, done, failed)

@@ -13,8 +13,10 @@ from PySide6.QtWidgets import (
 )
 
 from desk.core import operations
+from desk.core.dates import stored_moment
 from desk.core.db import Database
 from desk.core.errors import DeskError
+from desk.core.kinds import KINDS
 from desk.io import importer
 from desk.ui import tasks
 from desk.ui.models.rows import Column, RowsModel
@@ -29,17 +31,19 @@ class UndoImportsDialog(QDialog):
     def __init__(self, db: Database, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.db = db
-        self.setWindowTitle("Imports")
+        self.setWindowTitle("Past imports")
         self.model = RowsModel(
             [
                 Column("#", lambda b: str(b["id"])),
-                Column("When", lambda b: b["created_at"][:16].replace("T", " ")),
+                Column("When", lambda b: stored_moment(b["created_at"])),
                 Column("File", lambda b: b["source"]),
-                Column("Records", lambda b: b["kind"]),
-                Column("Added", lambda b: str(b["created"])),
+                Column("Records", lambda b: KINDS[b["kind"]].plural),
+                Column("Added", lambda b: f"{b['created']:,}"),
                 Column(
                     "State",
-                    lambda b: f"undone {b['undone_at'][:10]}" if b["undone_at"] else "in place",
+                    lambda b: (
+                        f"undone {stored_moment(b['undone_at'])}" if b["undone_at"] else "in place"
+                    ),
                 ),
             ]
         )
@@ -70,7 +74,7 @@ class UndoImportsDialog(QDialog):
             QMessageBox.question(
                 self,
                 "Undo import",
-                f"Remove the {batch['created']} record(s) that import #{batch['id']} "
+                f"Remove the {batch['created']:,} record(s) that import #{batch['id']} "
                 f"({batch['source']}) added?",
             )
             != QMessageBox.StandardButton.Yes

@@ -238,7 +238,13 @@ class RecordPage(QWidget):
 
     def _update_count(self) -> None:
         shown = self.model.rowCount()
-        self.count_label.setText(f"{shown:,} {self.spec.plural.lower()}")
+        noun = self.spec.plural.lower()
+        if self.model.query.text.strip():
+            # A filtered list says so: "3,683 of 100,000 contacts".
+            (total,) = self.db.execute(f"SELECT count(*) FROM {self.spec.table}").fetchone()
+            self.count_label.setText(f"{shown:,} of {total:,} {noun}")
+        else:
+            self.count_label.setText(f"{shown:,} {noun}")
 
     def refresh(self) -> None:
         current = self.current_id
