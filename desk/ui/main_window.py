@@ -323,10 +323,15 @@ class MainWindow(FileActions):
         return bool(kinds & watched_kinds(key))
 
     def refresh_all(self) -> None:
-        """After a bulk load (the demo, a dump) that replaced records wholesale."""
-        self.stale = set()
-        for page in self.pages.values():
-            page.refresh()
+        """After a bulk load (the demo, a dump) or changes made outside this window: the
+        page on screen reads again now, the others when next shown (each is a list of up
+        to 100,000 rows to read; all at once held the window for a third of a second)."""
+        current = self.current_page()
+        for key, page in self.pages.items():
+            if page is current:
+                page.refresh()
+            else:
+                self.stale.add(key)
         self._update_status()
         self._update_undo_actions()
 
@@ -483,6 +488,10 @@ class MainWindow(FileActions):
             return
         if version == self._data_version:
             return
+        from desk.ui import tasks
+
+        if tasks.busy():
+            return  # work of this window's own; it says what it changed when it ends
         self._data_version = version
         page = self.current_page()
         if getattr(getattr(page, "form", None), "dirty", False):

@@ -13,7 +13,7 @@ import weakref
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from desk.core import undo
@@ -116,7 +116,9 @@ class Operations(QObject):
             QMessageBox.warning(parent, title, str(exc))
             return None
         changes = operations.touched(self.db, int(op_id))
-        self.announce(changes)
+        # Told on the next turn of the event loop, as after an import: the window
+        # paints between reading what changed and refreshing the page on screen.
+        QTimer.singleShot(0, lambda: self.announce(changes))
         return changes
 
 

@@ -150,6 +150,11 @@ def _hold(thread: QThread, worker: _Worker) -> None:
         app.aboutToQuit.connect(stop_all)
 
 
+def busy() -> bool:
+    """Whether background work of this process is still running."""
+    return bool(_running)
+
+
 def stop_all(wait_ms: int = 8000) -> None:
     """Cancel whatever still runs and wait for it, as the application quits: a child
     process is asked to stop (and then stopped), and no thread is destroyed running."""

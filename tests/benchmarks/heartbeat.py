@@ -104,12 +104,15 @@ def _background(window: Any, title: str, job: Callable[[Any, Any], Any]) -> Call
     return lambda: bool(ended)
 
 
-def _in_child(window: Any, title: str, function: Any, *args: Any) -> Callable[[], bool]:
+def _in_child(
+    window: Any, title: str, function: Any, *args: Any, stay: bool = False
+) -> Callable[[], bool]:
     """Run one of `desk.jobs` in a process of its own, as the window does."""
     from desk.ui import tasks
 
     ended: list[object] = []
-    task = tasks.run(window, title, tasks.in_child(function, *args), ended.append, ended.append)
+    work = tasks.in_child(function, *args, stay=stay)
+    task = tasks.run(window, title, work, ended.append, ended.append)
     window._keep = task  # alive until it reports
     return lambda: bool(ended)
 
@@ -182,6 +185,7 @@ def main() -> None:
                 visit,
                 work / "packet.pdf",
                 BriefingOptions(),
+                stay=True,  # as the visit page asks: the child stays warm for the next
             ),
         )
     _measure(

@@ -163,7 +163,7 @@ def test_undo_shows_what_came_back(
 
 
 def test_undoing_a_large_import_runs_away_from_the_window(
-    make_window: Any, db_path: Path, monkeypatch: Any
+    make_window: Any, db_path: Path, monkeypatch: Any, qtbot: Any
 ) -> None:
     from desk.core import queries
     from desk.core.db import open_database
@@ -185,8 +185,9 @@ def test_undoing_a_large_import_runs_away_from_the_window(
     monkeypatch.setattr(tasks, "in_child", counted)
     window.undo()
     assert queries.count(db, "partnership") == 0
-    assert window.redo_action.text().startswith("Redo Import 12")
+    qtbot.waitUntil(lambda: window.redo_action.text().startswith("Redo Import 12"))
     window.redo()
     assert queries.count(db, "partnership") == 12
+    qtbot.waitUntil(lambda: window.redo_action.text() == "Redo")  # the window was told
     assert children == ["replay", "replay"]
     db.close()
