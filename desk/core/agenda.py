@@ -59,11 +59,9 @@ class Agenda:
     counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(SECTIONS, 0))
     _taken: dict[tuple[str, str], int] = field(default_factory=dict, repr=False)
 
-    def add(self, item: Item, *, counted: bool = True) -> None:
-        section = section_of(item.due, self.today)
-        if counted:
-            self.counts[section] += 1
-        self.sections[section].append(item)
+    def add(self, item: Item) -> None:
+        """An item already counted (in SQL) into its section."""
+        self.sections[section_of(item.due, self.today)].append(item)
 
     def offer(self, what: str, due: dt.date | None, make: Callable[[], Item | None]) -> None:
         """Count an item in its section, and build it only while its section can still
@@ -128,9 +126,9 @@ def build(db: Database, today: dt.date | None = None) -> Agenda:
         if decision is not None:
             # What the decision is about: "Expires April 4, 2027: renew or let it end".
             item = replace(item, parent=f"{item.parent} · {decision.action()}")
-        agenda.add(item, counted=False)
+        agenda.add(item)
     for decision in _decisions(db, agenda):
-        agenda.add(decision.item(), counted=False)
+        agenda.add(decision.item())
     _visits(db, agenda)
     _anniversaries(db, agenda)
     agenda.finish(db)

@@ -120,24 +120,18 @@ class Derived:
         )
 
 
-def _name_of(table: str, column: str, parent: str, key: str) -> tuple[str, str, str, str]:
-    return table, column, parent, key
-
-
 DERIVED: dict[str, dict[str, Derived]] = {
     "agreement": {
         "partner": Derived(
-            "Partner", *_name_of("agreements", "partner_name", "partnerships", "partnership_id")
+            "Partner", "agreements", "partner_name", "partnerships", "partnership_id"
         ),
     },
     "visit": {
-        "partner": Derived(
-            "Partner", *_name_of("visits", "partner_name", "partnerships", "partnership_id")
-        ),
+        "partner": Derived("Partner", "visits", "partner_name", "partnerships", "partnership_id"),
     },
     "contact": {
         "organisation": Derived(
-            "Organization", *_name_of("contacts", "name", "organisations", "organisation_id")
+            "Organization", "contacts", "name", "organisations", "organisation_id"
         ),
     },
 }

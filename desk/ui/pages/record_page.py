@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desk.core import dates, records, story
+from desk.core import dates, queries, records, story
 from desk.core.db import Database
 from desk.core.errors import DeskError
 from desk.core.kinds import KINDS
@@ -241,7 +241,7 @@ class RecordPage(QWidget):
         noun = self.spec.plural.lower()
         if self.model.query.text.strip():
             # A filtered list says so: "3,683 of 100,000 contacts".
-            (total,) = self.db.execute(f"SELECT count(*) FROM {self.spec.table}").fetchone()
+            total = queries.count(self.db, self.kind)
             self.count_label.setText(f"{shown:,} of {total:,} {noun}")
         else:
             self.count_label.setText(f"{shown:,} {noun}")
