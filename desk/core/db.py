@@ -10,8 +10,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import sqlite_utils
+from typing import TYPE_CHECKING, Any
 
 from desk.core.errors import (
     DatabaseBusy,
@@ -23,19 +22,60 @@ from desk.core.errors import (
 )
 from desk.core.schema import MIGRATIONS, SCHEMA_VERSION
 
+if TYPE_CHECKING:
+    import sqlite_utils
 
-class Database(sqlite_utils.Database):
-    """A desk database. `read_only` says why writes are refused, or is None."""
 
-    read_only: str | None = None
-    file: Path | None = None  # None in memory
+class Database:
+    """A desk database: one SQLite connection, spoken to in SQL.
+
+    `execute` and `query` behave as sqlite-utils' own; `utils` is sqlite-utils' view of
+    the same connection, for table-level work (listing tables, reading a table's shape).
+    It is loaded on first use rather than at import: sqlite-utils brings click, dateutil
+    and pluggy with it, about 55 ms that the window's first paint would otherwise wait on.
+    `read_only` says why writes are refused, or is None.
+    """
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+        self.read_only: str | None = None
+        self.file: Path | None = None  # None in memory
+        self._utils: sqlite_utils.Database | None = None
+
+    def execute(self, sql: str, parameters: Any = None) -> sqlite3.Cursor:
+        if parameters is None:
+            return self.conn.execute(sql)
+        return self.conn.execute(sql, parameters)
+
+    def query(self, sql: str, params: Any = None) -> Iterator[dict[str, Any]]:
+        """Each row of `sql` as a dict of column name to value."""
+        cursor = self.execute(sql, params)
+        keys = [d[0] for d in cursor.description]
+        for row in cursor:
+            yield dict(zip(keys, row, strict=True))
+
+    @property
+    def utils(self) -> sqlite_utils.Database:
+        if self._utils is None:
+            import sqlite_utils
+
+            # No plugins: a package installed beside desk must not change how its
+            # connection behaves, and scanning every installed package takes time.
+            self._utils = sqlite_utils.Database(self.conn, execute_plugins=False)
+        return self._utils
 
     def close(self) -> None:
         if self.file is not None:
             from desk.core.files import release_live
 
             release_live(self.file)
-        super().close()
+        self.conn.close()
+
+    def __enter__(self) -> Database:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
 
 
 def holds_records(db: Database) -> bool:
@@ -126,9 +166,7 @@ def open_database(
     except BaseException:
         conn.close()
         raise
-    # No sqlite-utils plugins: a package installed beside desk must not change how its
-    # connection behaves, and scanning every installed package costs each start-up.
-    db = Database(conn, execute_plugins=False)
+    db = Database(conn)
     db.read_only = read_only
     if not memory:
         from desk.core.files import hold_live
@@ -204,7 +242,7 @@ def transaction(db: Database) -> Iterator[Database]:
     if reason:
         raise ReadOnlyDatabase(f"This database is open read-only ({reason}); nothing was changed.")
     if db.conn.in_transaction:
-        with db.atomic():
+        with db.utils.atomic():
             yield db
         return
     try:

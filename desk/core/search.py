@@ -275,7 +275,7 @@ def rebuild(db: Database) -> None:
     and made anew, so an index that is out of step, damaged or gone comes back whole."""
     from desk.core.schema import SEARCH_INDEX
 
-    with db.atomic():
+    with db.utils.atomic():
         db.execute("DROP TABLE IF EXISTS search_index")
         db.execute(SEARCH_INDEX)
         for kind in DOCUMENTS:

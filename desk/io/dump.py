@@ -38,14 +38,13 @@ _DERIVED_TABLES = ("search_index",)
 
 
 def _tables(db: Database) -> list[str]:
-    return [
+    return sorted(
         name
-        for (name,) in db.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
-            "AND name NOT LIKE 'search_index%' AND name != 'blobs' ORDER BY name"
-        ).fetchall()
-        if name not in _DERIVED_TABLES
-    ]
+        for name in db.utils.table_names()
+        if not name.startswith(("sqlite_", "search_index"))
+        and name != "blobs"
+        and name not in _DERIVED_TABLES
+    )
 
 
 def _columns(db: Database, table: str) -> list[str]:
@@ -169,7 +168,7 @@ def import_json(
     total = sum(len(rows) for _, _, rows in plan) or 1
     loaded: dict[str, int] = {}
     done = 0
-    with db.atomic():
+    with db.utils.atomic():
         # Rows arrive table by table; references are checked once everything is in.
         db.execute("PRAGMA defer_foreign_keys = ON")
         if replace:

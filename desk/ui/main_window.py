@@ -48,6 +48,7 @@ if TYPE_CHECKING:
 # record page shares, the country, time-zone and currency lists of their pickers, then
 # the pages people open first, then search. "module:function" also calls the function.
 WARM_UP_MODULES = (
+    "sqlite_utils",  # transactions within transactions and table-level work
     "desk.core.queries",
     "desk.ui.widgets.form",
     "desk.ui.widgets.editors:prepare_long_lists",

@@ -115,7 +115,7 @@ class BuilderBase:
     def write(self, progress: Progress | None) -> DemoSummary:
         summary = DemoSummary()
         tables = [t for t, rows in self.rows.items() if rows]
-        with self.db.atomic():
+        with self.db.utils.atomic():
             self.db.execute("PRAGMA defer_foreign_keys = ON")
             self.db.conn.executemany(
                 "INSERT INTO blobs(sha256, size, content) VALUES (?, ?, ?)",
