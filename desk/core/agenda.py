@@ -35,7 +35,7 @@ ROUND_YEARS = frozenset({5, 10, 15, 20, 25, 30, 35, 40, 45, 50, 60, 70, 75, 80, 
 ROUND_NOTICE_DAYS = 365  # a round anniversary needs a year to plan a celebration
 PLAIN_NOTICE_DAYS = 30
 TROUBLED = ("suspended", "dormant", "lapsed", "ended")
-SHOWN_PER_SECTION = 200  # the counts stay whole; the lists stop somewhere readable
+SHOWN_PER_SECTION = 100  # the counts stay whole; the lists stop somewhere readable
 
 
 @dataclass(frozen=True)
@@ -348,37 +348,37 @@ def _decisions(db: Database, agenda: Agenda, about: set[int] | None = None) -> l
 def _visits(db: Database, agenda: Agenda) -> None:
     """Visits under way (due today) or starting within the horizon, earliest first."""
     today = agenda.today
-    for vid, title, start_text, end_text, direction, partnership_id, partner in db.execute(
-        "SELECT v.id, v.title, v.start_date, v.end_date, v.direction, v.partnership_id, "
-        "p.partner_name FROM visits v LEFT JOIN partnerships p ON p.id = v.partnership_id "
-        "WHERE v.status NOT IN ('cancelled', 'declined', 'completed') "
-        # '+' keeps SQLite off the start-date index: most visits started before the
-        # horizon, so walking that index costs a table lookup each; one scan is faster.
-        "AND +v.start_date <= :h AND coalesce(v.end_date, v.start_date) >= :t "
-        "ORDER BY max(v.start_date, :t), v.title",
-        _days(today),
+    for (
+        vid,
+        title,
+        start_text,
+        end_text,
+        direction,
+        partnership_id,
+        partner,
+    ) in _first_of_each_section(
+        db,
+        agenda,
+        "v.id, v.title, v.start_date, v.end_date, v.direction, v.partnership_id, p.partner_name",
+        "FROM visits v LEFT JOIN partnerships p ON p.id = v.partnership_id "
+        # Read from the visits_agenda index alone: visits not yet over, by last day.
+        "WHERE coalesce(v.end_date, v.start_date) >= :t AND v.start_date <= :h "
+        "AND v.status NOT IN ('cancelled', 'declined', 'completed')",
+        "max(v.start_date, :t)",
+        "max(v.start_date, :t), v.title",
     ):
         start = stored_date(start_text)
         end = stored_date(end_text) or start
         if start is None or end is None:
             continue
-
-        def make(
-            vid: int = vid,
-            title: str = title,
-            start: dt.date = start,
-            end: dt.date = end,
-            direction: str | None = direction,
-            partnership_id: int | None = partnership_id,
-            partner: str | None = partner,
-        ) -> Item:
-            when = ""
-            if start <= today <= end:
-                length = (end - start).days + 1
-                day = (today - start).days + 1
-                when = "under way" if length == 1 else f"under way, day {day} of {length}"
-            way = "Incoming delegation" if direction == "incoming" else "Outgoing mission"
-            return Item(
+        when = ""
+        if start <= today <= end:
+            length = (end - start).days + 1
+            day = (today - start).days + 1
+            when = "under way" if length == 1 else f"under way, day {day} of {length}"
+        way = "Incoming delegation" if direction == "incoming" else "Outgoing mission"
+        agenda.add(
+            Item(
                 "visit",
                 title,
                 max(start, today),
@@ -388,8 +388,7 @@ def _visits(db: Database, agenda: Agenda) -> None:
                 when,
                 partnership_id=partnership_id,
             )
-
-        agenda.offer("visit", max(start, today), make)
+        )
 
 
 def _anniversaries(db: Database, agenda: Agenda) -> None:

@@ -528,6 +528,17 @@ CREATE INDEX IF NOT EXISTS history_op_kind ON history(op_id, action, kind, recor
 DROP INDEX IF EXISTS history_op;
 """
 
+# Today's agenda, the first thing the window shows, reads these instead of the tables:
+# visits not yet over by their last day, and partnerships by standing and founding date.
+_V7 = """
+CREATE INDEX IF NOT EXISTS visits_agenda ON visits(
+    coalesce(end_date, start_date), start_date, end_date, status, direction, partnership_id,
+    title
+);
+CREATE INDEX IF NOT EXISTS partnerships_anniversary
+    ON partnerships(status, established_date, partner_name);
+"""
+
 # Append only. Each entry: (name, function applied inside one transaction).
 MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], None]]] = [
     ("initial schema", _sql(_V1)),
@@ -536,6 +547,7 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], None]]] = [
     ("the briefing book: logistics, meeting plans, biographies", _sql(_V4)),
     ("search finds itinerary items, interactions, follow-ups and gifts", _index_held_records),
     ("every link between records indexed, for deletes and undo at scale", _sql(_V6)),
+    ("Today's agenda read from indexes", _sql(_V7)),
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
