@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from desk import cli
+from desk import cli, cli_commands
 from desk.core import db as dbmod
 from desk.core import records
 from desk.core.kinds import KINDS, Field
@@ -126,7 +126,7 @@ def test_an_unforeseen_failure_is_one_sentence_and_a_log(
     def explode(*_args: object, **_kwargs: object) -> None:
         raise ZeroDivisionError("deep inside")
 
-    monkeypatch.setattr(cli, "_cmd_list", explode)
+    monkeypatch.setattr(cli_commands, "_cmd_list", explode)
     code = cli.main(["--db", str(seeded), "list", "contacts"])
     _out, err = capsys.readouterr()
     assert code == 70

@@ -5,12 +5,19 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from desk.core import db as dbmod
 from desk.core.errors import DeskError
 from desk.ui.fonts import load_fonts
+
+if TYPE_CHECKING:
+    from desk.ui.backup_service import BackupService
+
+BACKUPS_AFTER_MS = 300
 
 
 def application() -> QApplication:
@@ -61,7 +68,7 @@ def open_for_window(path: Path, read_only: str | None = None) -> dbmod.Database:
 def run(path: Path, read_only: str | None = None) -> int:
     app = application()
     sys.excepthook = _report_unexpected
-    from desk.ui.backup_service import hold_or_ask, start_backups
+    from desk.ui.holding import hold_or_ask
     from desk.ui.main_window import MainWindow
 
     owner = None
@@ -79,9 +86,18 @@ def run(path: Path, read_only: str | None = None) -> int:
     remember(path)
     window = MainWindow(database, path)
     window.show()
-    service = start_backups(window, path) if owner is not None else None
+    services: list[BackupService] = []
+    if owner is not None:
+
+        def start() -> None:
+            from desk.ui.backup_service import start_backups
+
+            services.append(start_backups(window, path))
+
+        # Once the window is up: its first paint need not wait for the backup code.
+        QTimer.singleShot(BACKUPS_AFTER_MS, start)
     code = app.exec()
-    if service is not None:
+    for service in services:
         service.stop()
     database.close()
     if owner is not None:

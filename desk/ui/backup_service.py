@@ -1,5 +1,5 @@
-"""The window's side of backups: quiet automatic backups, the sync-folder warning, the
-restore dialog, and the question asked when another window holds the database.
+"""The window's side of backups: quiet automatic backups, the sync-folder warning and
+the restore dialog.
 
 Automatic backups run on a thread of their own with no progress dialog (they are not
 something the person asked for); the result shows in the status bar.
@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desk.core import backups, dates, holder, sync_folders
+from desk.core import backups, dates, sync_folders
 from desk.core import restore as restoring
 from desk.core.errors import DeskError
 
@@ -129,36 +129,6 @@ def warn_if_synced(parent: QWidget | None, db_path: Path) -> None:
     )
     with contextlib.suppress(DeskError):
         sync_folders.mark_sync_warning_shown(db_path)
-
-
-def ask_read_only(parent: QWidget | None, info: dict[str, Any]) -> bool:
-    """Another window holds the database: open it read-only, or not at all."""
-    box = QMessageBox(parent)
-    box.setIcon(QMessageBox.Icon.Information)
-    box.setWindowTitle("desk")
-    box.setText(holder.describe(info))
-    box.setInformativeText("Changes can be made only in that window.")
-    read_only = box.addButton("Open read-only", QMessageBox.ButtonRole.AcceptRole)
-    box.addButton(QMessageBox.StandardButton.Cancel)
-    box.exec()
-    return box.clickedButton() is read_only
-
-
-def hold_or_ask(path: Path) -> tuple[holder.Holder | None, bool, str | None]:
-    """(the lock, whether to go on, why read-only). Going on without the lock means
-    opening read-only, for the reason given."""
-    for _attempt in range(3):
-        try:
-            owner = holder.acquire(path)
-        except DeskError:
-            # No lock file can be made beside it: a folder this user cannot write to.
-            return None, True, "its folder cannot be written to"
-        if owner is not None:
-            return owner, True, None
-        info = holder.current(path)
-        if info is not None:
-            return None, ask_read_only(None, info), "another desk window has it open"
-    return None, False, None
 
 
 # -- restore -----------------------------------------------------------------------------

@@ -7,7 +7,6 @@ its own, and its transaction rolls back.
 
 from __future__ import annotations
 
-import multiprocessing
 import threading
 import time
 import traceback
@@ -205,6 +204,8 @@ class _Child:
     """A process that runs `desk.jobs` one after another (see `desk.jobs.serve`)."""
 
     def __init__(self) -> None:
+        import multiprocessing  # here, not at start-up: the first paint never needs it
+
         from desk.jobs import serve
 
         spawn = multiprocessing.get_context("spawn")

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog
 
 from desk.core import backups, dates, holder, queries, records
 from desk.core.db import Database, open_database
-from desk.ui import backup_service
+from desk.ui import backup_service, holding
 from desk.ui.backup_service import BackupService, RestoreDialog, restore_dialog
 
 pytestmark = pytest.mark.usefixtures("backup_home")
@@ -122,12 +122,10 @@ def test_a_held_database_asks_before_opening_read_only(
 ) -> None:
     open_database(db_path).close()
     asked: list[dict[str, Any]] = []
-    monkeypatch.setattr(
-        backup_service, "ask_read_only", lambda _parent, info: asked.append(info) or True
-    )
-    owner, go_on, why = backup_service.hold_or_ask(db_path)
+    monkeypatch.setattr(holding, "ask_read_only", lambda _parent, info: asked.append(info) or True)
+    owner, go_on, why = holding.hold_or_ask(db_path)
     assert owner is not None and go_on and why is None and asked == []
-    assert backup_service.hold_or_ask(db_path) == (None, True, "another desk window has it open")
+    assert holding.hold_or_ask(db_path) == (None, True, "another desk window has it open")
     assert asked[0]["what"] == "window"
     owner.release()
 
@@ -142,12 +140,12 @@ def test_the_question_names_the_holder(qtbot: Any, monkeypatch: pytest.MonkeyPat
 
     monkeypatch.setattr(QMessageBox, "exec", press_read_only)
     info = {"pid": 4242, "host": "CITYHALL-LAPTOP", "since": None}
-    assert backup_service.ask_read_only(None, info)
+    assert holding.ask_read_only(None, info)
     assert shown == ["This database is open in desk on CITYHALL-LAPTOP (process 4242)."]
     monkeypatch.setattr(
         QMessageBox, "exec", lambda box: box.button(box.StandardButton.Cancel).click()
     )
-    assert not backup_service.ask_read_only(None, info)
+    assert not holding.ask_read_only(None, info)
 
 
 def test_the_window_holds_the_file_and_backs_it_up(
@@ -161,6 +159,9 @@ def test_the_window_holds_the_file_and_backs_it_up(
 
     def exec_(_app: QApplication) -> int:
         during.append(holder.current(path))
+        # Backups begin once the window is up, not before its first paint.
+        assert backups.list_backups(path) == []
+        qtbot.waitUntil(lambda: len(backups.list_backups(path)) == 1, timeout=20_000)
         return 0
 
     monkeypatch.setattr(QApplication, "exec", exec_)
@@ -171,7 +172,7 @@ def test_the_window_holds_the_file_and_backs_it_up(
 
     # A second window on a held file opens read-only, and takes no backups of its own.
     titles: list[str] = []
-    monkeypatch.setattr(backup_service, "ask_read_only", lambda _parent, _info: True)
+    monkeypatch.setattr(holding, "ask_read_only", lambda _parent, _info: True)
     monkeypatch.setattr(
         QApplication,
         "exec",
@@ -183,6 +184,6 @@ def test_the_window_holds_the_file_and_backs_it_up(
     with holder.acquire(path):
         assert app.run(path) == 0
     assert "desk - city.sqlite (read-only)[*]" in titles
-    monkeypatch.setattr(backup_service, "ask_read_only", lambda _parent, _info: False)
+    monkeypatch.setattr(holding, "ask_read_only", lambda _parent, _info: False)
     with holder.acquire(path):
         assert app.run(path) == 1
