@@ -397,9 +397,10 @@ def _anniversaries(db: Database, agenda: Agenda) -> None:
     round year's distance, or on a day within the month), so at 7,000 partners the
     dates of a few hundred are worked out, not of all."""
     today = agenda.today
-    years = sorted(
-        {year - r for year in (today.year, today.year + 1) for r in ROUND_YEARS if r <= year}
-    )
+    # Founded a round number of years before this year, with the day still to come, or
+    # before next year, with the day already past this year: within the year's notice.
+    this_year = sorted({today.year - r for r in ROUND_YEARS if r <= today.year})
+    next_year = sorted({today.year + 1 - r for r in ROUND_YEARS if r <= today.year + 1})
     soon = sorted(
         {(today + dt.timedelta(days=n)).strftime("%m-%d") for n in range(PLAIN_NOTICE_DAYS + 1)}
         | ({"02-29"} if _spans_leap_day(today) else set())
@@ -408,10 +409,17 @@ def _anniversaries(db: Database, agenda: Agenda) -> None:
     for pid, name, established in db.execute(
         "SELECT id, partner_name, established_date FROM partnerships "
         "WHERE established_date IS NOT NULL AND status IN ('active', 'friendship') "
-        "AND (CAST(substr(established_date, 1, 4) AS INTEGER) IN "
-        "(SELECT value FROM json_each(:years)) "
+        "AND ((CAST(substr(established_date, 1, 4) AS INTEGER) IN "
+        "(SELECT value FROM json_each(:this_year)) AND substr(established_date, 6, 5) >= :md) "
+        "OR (CAST(substr(established_date, 1, 4) AS INTEGER) IN "
+        "(SELECT value FROM json_each(:next_year)) AND substr(established_date, 6, 5) <= :md) "
         "OR substr(established_date, 6, 5) IN (SELECT value FROM json_each(:soon)))",
-        {"years": json.dumps(years), "soon": json.dumps(soon)},
+        {
+            "this_year": json.dumps(this_year),
+            "next_year": json.dumps(next_year),
+            "md": today.strftime("%m-%d"),
+            "soon": json.dumps(soon),
+        },
     ):
         start = stored_date(established)
         if start is None:

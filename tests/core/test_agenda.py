@@ -137,6 +137,46 @@ def test_a_leap_day_founding_is_marked_on_february_28_in_common_years(db: Databa
     assert not agenda.build(db, dt.date(2027, 1, 10)).sections["later"]  # 49 days off
 
 
+def test_the_sql_that_narrows_anniversaries_never_drops_one_that_is_due(db: Database) -> None:
+    """Every day of a common and a leap year, against the rule worked out by hand for
+    foundings on the edges of months and years, round and plain."""
+    foundings = [
+        dt.date(year, month, day)
+        for year in (1951, 1976, 2001, 2002, 2016, 2017, 2023)
+        for month, day in ((1, 1), (2, 28), (2, 29), (3, 1), (6, 15), (12, 4), (12, 31))
+        if month != 2 or day != 29 or year % 4 == 0
+    ]
+    for n, founded in enumerate(foundings, start=1):
+        records.create(
+            db,
+            "partnership",
+            {
+                "partner_name": f"Partner {n}",
+                "kind": "sister_city",
+                "status": "active",
+                "established_date": founded.isoformat(),
+            },
+        )
+
+    def expected(today: dt.date) -> set[str]:
+        due = set()
+        for n, founded in enumerate(foundings, start=1):
+            day = agenda._next_anniversary(founded, today)
+            years = day.year - founded.year
+            notice = (
+                agenda.ROUND_NOTICE_DAYS if years in agenda.ROUND_YEARS else agenda.PLAIN_NOTICE_DAYS
+            )
+            if years > 0 and (day - today).days <= notice:
+                due.add(f"Partner {n}: {counted(years, 'year')} since {founded.year}")
+        return due
+
+    for offset in range(0, 2 * 366, 3):
+        today = dt.date(2027, 1, 1) + dt.timedelta(days=offset)
+        found = agenda.build(db, today)
+        shown = {i.title for items in found.sections.values() for i in items}
+        assert shown == expected(today), today
+
+
 def test_each_section_counts_everything_and_shows_the_earliest(
     db: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
