@@ -35,7 +35,9 @@ ROUND_YEARS = frozenset({5, 10, 15, 20, 25, 30, 35, 40, 45, 50, 60, 70, 75, 80, 
 ROUND_NOTICE_DAYS = 365  # a round anniversary needs a year to plan a celebration
 PLAIN_NOTICE_DAYS = 30
 TROUBLED = ("suspended", "dormant", "lapsed", "ended")
-SHOWN_PER_SECTION = 100  # the counts stay whole; the lists stop somewhere readable
+# How many items each section lists at first; the counts stay whole, and the window asks
+# for more when a person wants them.
+SHOWN_PER_SECTION = 50
 
 
 @dataclass(frozen=True)
@@ -55,6 +57,7 @@ class Item:
 @dataclass
 class Agenda:
     today: dt.date
+    shown: int = SHOWN_PER_SECTION  # items listed per section
     sections: dict[str, list[Item]] = field(default_factory=lambda: {s: [] for s in SECTIONS})
     counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(SECTIONS, 0))
     _taken: dict[tuple[str, str], int] = field(default_factory=dict, repr=False)
@@ -70,7 +73,7 @@ class Agenda:
         section = section_of(due, self.today)
         self.counts[section] += 1
         taken = self._taken.get((what, section), 0)
-        if taken < SHOWN_PER_SECTION:
+        if taken < self.shown:
             item = make()
             if item is not None:
                 self._taken[(what, section)] = taken + 1
@@ -80,7 +83,7 @@ class Agenda:
         far = dt.date.max
         for items in self.sections.values():
             items.sort(key=lambda i: (i.due or far, i.what != "visit", i.title.casefold()))
-            del items[SHOWN_PER_SECTION:]
+            del items[self.shown :]
         shown = [i for items in self.sections.values() for i in items]
         owners = {i.partnership_id for i in shown if i.partnership_id is not None}
         troubles = _troubled_partnerships(db, owners) if db is not None and owners else {}
@@ -111,14 +114,16 @@ def section_of(due: dt.date | None, today: dt.date) -> str:
     return "later"
 
 
-def build(db: Database, today: dt.date | None = None) -> Agenda:
+def build(db: Database, today: dt.date | None = None, shown: int = SHOWN_PER_SECTION) -> Agenda:
+    """The agenda as of `today`, each section counted whole and its first `shown` items
+    listed."""
     today = today or dt.date.today()
-    agenda = Agenda(today)
+    agenda = Agenda(today, shown)
     # Follow-ups, decisions and visits are counted in SQL and only the first of each
     # section read: at 100,000 contacts the agenda reads the few hundred rows it shows.
     for section, number in _follow_up_counts(db, today).items():
         agenda.counts[section] += number
-    follow_ups = _follow_ups(db, today)
+    follow_ups = _follow_ups(db, today, shown)
     about = {i.open_id for i in follow_ups if i.open_kind == "agreement"}
     decided = {d.agreement_id: d for d in _decisions(db, agenda, about=about)}
     for item in follow_ups:
@@ -139,7 +144,7 @@ def _first_of_each_section(
     db: Database, agenda: Agenda, select: str, source: str, due: str, order: str
 ) -> Iterator[tuple[Any, ...]]:
     """Count the rows of `source` (FROM ... WHERE ...) in each section by their `due`
-    expression, and yield the first SHOWN_PER_SECTION of each in `order`."""
+    expression, and yield the first `agenda.shown` of each in `order`."""
     conditions = {
         "overdue": f"{due} < :t",
         "today": f"{due} = :t",
@@ -154,7 +159,7 @@ def _first_of_each_section(
         if count:
             yield from db.execute(
                 f"SELECT {select} {source} AND {condition} "
-                f"ORDER BY {order} LIMIT {SHOWN_PER_SECTION}",
+                f"ORDER BY {order} LIMIT {int(agenda.shown)}",
                 days,
             )
 
@@ -211,7 +216,7 @@ def _follow_up_counts(db: Database, today: dt.date) -> dict[str, int]:
     return counts
 
 
-def _follow_ups(db: Database, today: dt.date) -> list[Item]:
+def _follow_ups(db: Database, today: dt.date, shown: int) -> list[Item]:
     rows: list[tuple[Any, ...]] = []
     for condition in _FOLLOW_UP_SECTIONS.values():
         rows += db.execute(
@@ -225,7 +230,7 @@ def _follow_ups(db: Database, today: dt.date) -> list[Item]:
             "LEFT JOIN contacts c ON c.id = f.contact_id "
             f"WHERE f.done_on IS NULL AND {condition} "
             # In the order of the (done_on, due_date) index, so SQLite reads, not sorts.
-            f"ORDER BY f.due_date LIMIT {SHOWN_PER_SECTION}",
+            f"ORDER BY f.due_date LIMIT {int(shown)}",
             _days(today),
         ).fetchall()
     items = []
@@ -293,12 +298,13 @@ class _Decision:
         )
 
 
+# The partner's name is read for the rows shown only, not joined into every row counted.
 _DECISION_COLUMNS = (
     "a.id, a.title, a.decision_deadline, a.expiry_date, a.auto_renew, a.partnership_id, "
-    "p.partner_name"
+    "(SELECT partner_name FROM partnerships WHERE id = a.partnership_id)"
 )
 _DECISIONS_DUE = (
-    "FROM agreements a LEFT JOIN partnerships p ON p.id = a.partnership_id "
+    "FROM agreements a "
     "WHERE a.status IN ('signed', 'in_force') AND a.decision_deadline IS NOT NULL "
     "AND a.expiry_date IS NOT NULL AND a.decision_deadline <= :h"
 )
@@ -359,9 +365,10 @@ def _visits(db: Database, agenda: Agenda) -> None:
     ) in _first_of_each_section(
         db,
         agenda,
-        "v.id, v.title, v.start_date, v.end_date, v.direction, v.partnership_id, p.partner_name",
-        "FROM visits v LEFT JOIN partnerships p ON p.id = v.partnership_id "
-        # Read from the visits_agenda index alone: visits not yet over, by last day.
+        "v.id, v.title, v.start_date, v.end_date, v.direction, v.partnership_id, "
+        "(SELECT partner_name FROM partnerships WHERE id = v.partnership_id)",
+        # Counted from the visits_agenda index alone: visits not yet over, by last day.
+        "FROM visits v "
         "WHERE coalesce(v.end_date, v.start_date) >= :t AND v.start_date <= :h "
         "AND v.status NOT IN ('cancelled', 'declined', 'completed')",
         "max(v.start_date, :t)",

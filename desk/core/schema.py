@@ -529,7 +529,8 @@ DROP INDEX IF EXISTS history_op;
 """
 
 # Today's agenda, the first thing the window shows, reads these instead of the tables:
-# visits not yet over by their last day, and partnerships by standing and founding date.
+# visits not yet over by their last day, partnerships by standing and founding date, and
+# agreements by the date their renewal must be decided.
 _V7 = """
 CREATE INDEX IF NOT EXISTS visits_agenda ON visits(
     coalesce(end_date, start_date), start_date, end_date, status, direction, partnership_id,
@@ -537,6 +538,8 @@ CREATE INDEX IF NOT EXISTS visits_agenda ON visits(
 );
 CREATE INDEX IF NOT EXISTS partnerships_anniversary
     ON partnerships(status, established_date, partner_name);
+CREATE INDEX IF NOT EXISTS agreements_decision
+    ON agreements(decision_deadline, status, expiry_date);
 """
 
 # Append only. Each entry: (name, function applied inside one transaction).

@@ -164,7 +164,9 @@ def test_the_sql_that_narrows_anniversaries_never_drops_one_that_is_due(db: Data
             day = agenda._next_anniversary(founded, today)
             years = day.year - founded.year
             notice = (
-                agenda.ROUND_NOTICE_DAYS if years in agenda.ROUND_YEARS else agenda.PLAIN_NOTICE_DAYS
+                agenda.ROUND_NOTICE_DAYS
+                if years in agenda.ROUND_YEARS
+                else agenda.PLAIN_NOTICE_DAYS
             )
             if years > 0 and (day - today).days <= notice:
                 due.add(f"Partner {n}: {counted(years, 'year')} since {founded.year}")
@@ -177,10 +179,7 @@ def test_the_sql_that_narrows_anniversaries_never_drops_one_that_is_due(db: Data
         assert shown == expected(today), today
 
 
-def test_each_section_counts_everything_and_shows_the_earliest(
-    db: Database, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(agenda, "SHOWN_PER_SECTION", 3)
+def test_each_section_counts_everything_and_shows_the_earliest(db: Database) -> None:
     for n in (30, 12, 50, 21, 9):
         records.create(
             db,
@@ -189,7 +188,7 @@ def test_each_section_counts_everything_and_shows_the_earliest(
         )
     for n in (-40, -3, -10, -1):
         records.create(db, "follow_up", {"title": f"Late by {-n}", "due_date": _day(n)})
-    found = agenda.build(db, TODAY)
+    found = agenda.build(db, TODAY, shown=3)
     assert found.counts == {"overdue": 4, "today": 0, "week": 0, "later": 5}
     assert [i.title for i in found.sections["later"]] == [
         "Visit in 9 days",
@@ -198,6 +197,10 @@ def test_each_section_counts_everything_and_shows_the_earliest(
     ]
     assert [i.title for i in found.sections["overdue"]] == ["Late by 40", "Late by 10", "Late by 3"]
     assert all(i.when for items in found.sections.values() for i in items)
+    more = agenda.build(db, TODAY, shown=4)  # asked for more: the next one of each comes
+    assert more.counts == found.counts
+    assert [i.title for i in more.sections["later"]][-1] == "Visit in 30 days"
+    assert [i.title for i in more.sections["overdue"]][-1] == "Late by 1"
 
 
 def test_done_and_snooze_are_single_undoable_operations(city: Database) -> None:

@@ -125,3 +125,41 @@ def test_an_empty_database_leaves_the_welcome_when_contacts_arrive(
     assert today.welcome.isVisibleTo(today)
     operations_for(db).run(window, lambda d: records.create(d, "contact", {"family_name": "Sato"}))
     assert not today.welcome.isVisibleTo(today)
+
+
+def test_a_long_section_lists_its_first_items_and_shows_more_on_enter(
+    make_window: Any, db: Database, db_path: Path, qtbot: Any, monkeypatch: Any
+) -> None:
+    from desk.core import agenda
+    from desk.ui.pages import today_page
+
+    monkeypatch.setattr(agenda, "SHOWN_PER_SECTION", 4)
+    monkeypatch.setattr(today_page, "MORE_STEP", 5)
+    records.create(db, "city", {"name": "Port Meridian", "time_zone": "America/Los_Angeles"})
+    for n in range(12):
+        records.create(db, "follow_up", {"title": f"Late {n:02}", "due_date": _day(-30 + n)})
+    window = make_window(db, db_path)
+    today = window.page("today")
+    head = today.tree.topLevelItem(0)
+    assert head.text(0) == "Overdue · 12 (4 shown)"
+    assert [head.child(k).text(1) for k in range(head.childCount())] == [
+        "Late 00",
+        "Late 01",
+        "Late 02",
+        "Late 03",
+        "Show 5 more (8 not listed)",
+    ]
+    # Enter on the last row lists five more and puts the cursor on the first of them.
+    today.tree.setFocus()
+    today.tree.setCurrentItem(head.child(4))
+    assert today.current_entry() is None and not today.done_button.isEnabled()
+    qtbot.keyClick(today.tree, Qt.Key.Key_Return)
+    head = today.tree.topLevelItem(0)
+    assert head.text(0) == "Overdue · 12 (9 shown)"
+    assert today.current_entry().title == "Late 04"
+    assert head.child(head.childCount() - 1).text(1) == "Show the other 3"
+    # What is listed stays listed when the page reads again after a change.
+    records.create(db, "follow_up", {"title": "Later still", "due_date": _day(40)})
+    today.refresh()
+    assert today.tree.topLevelItem(0).text(0) == "Overdue · 12 (9 shown)"
+    window.close()

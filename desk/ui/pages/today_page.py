@@ -32,6 +32,8 @@ from desk.ui.colors import tone
 from desk.ui.ops import operations_for
 
 _ITEM = Qt.ItemDataRole.UserRole
+_MORE = Qt.ItemDataRole.UserRole + 1  # on a section's "Show more" row: the section
+MORE_STEP = 200  # items a "Show more" adds to each section
 
 
 class TodayPage(QWidget):
@@ -156,6 +158,9 @@ class TodayPage(QWidget):
         QShortcut(QKeySequence("Ctrl+D"), self.tree, self.mark_done)
         layout.addWidget(self.board, 1)
         self.agenda: agenda.Agenda | None = None
+        # Each section lists its first few (the window's first paint waits for them);
+        # "Show more" asks for more, and they stay shown until the page is made again.
+        self.shown = agenda.SHOWN_PER_SECTION
         self.refresh()
 
     # -- filling -----------------------------------------------------------------------
@@ -166,7 +171,7 @@ class TodayPage(QWidget):
         if empty:
             return
         chosen = self._selected()
-        found = agenda.build(self.db)
+        found = agenda.build(self.db, shown=self.shown)
         self.agenda = found
         self.date_label.setText(long_date(found.today))
         self.summary.setText(self._summary_text(found))
@@ -189,6 +194,8 @@ class TodayPage(QWidget):
             for entry, row in zip(shown, rows, strict=True):
                 if chosen is not None and self._key(entry) == chosen:
                     reselect = row
+            if total > len(shown):
+                rows.append(self._more_row(section, total - len(shown)))
             if not shown:
                 quiet = QTreeWidgetItem(["", "Nothing here."])
                 quiet.setFlags(Qt.ItemFlag.ItemIsEnabled)
@@ -209,6 +216,33 @@ class TodayPage(QWidget):
         else:
             self._select_first()
         self._update_buttons()
+
+    def _more_row(self, section: str, unlisted: int) -> QTreeWidgetItem:
+        text = (
+            f"Show {MORE_STEP:,} more ({unlisted:,} not listed)"
+            if unlisted > MORE_STEP
+            else f"Show the other {unlisted:,}"
+        )
+        row = QTreeWidgetItem(["", text, ""])
+        row.setData(0, _MORE, section)
+        row.setToolTip(1, "List more of this section (Enter or double-click)")
+        font = QFont(self.tree.font())
+        font.setItalic(True)
+        row.setFont(1, font)
+        return row
+
+    def show_more(self, section: str) -> None:
+        """List MORE_STEP more items in every section, and put the cursor on the first
+        one this section did not list before."""
+        first_new = self.shown
+        self.shown += MORE_STEP
+        self.refresh()
+        head = self.tree.topLevelItem(agenda.SECTIONS.index(section))
+        row = head.child(first_new) if head is not None else None
+        if head is not None and row is not None:
+            head.setExpanded(True)
+            self.tree.setCurrentItem(row)
+            self.tree.scrollToItem(row)
 
     @staticmethod
     def _summary_text(found: agenda.Agenda) -> str:
@@ -270,6 +304,10 @@ class TodayPage(QWidget):
 
     # -- acting ------------------------------------------------------------------------
     def _open(self, item: QTreeWidgetItem | None) -> None:
+        section = item.data(0, _MORE) if item is not None else None
+        if section:
+            self.show_more(section)
+            return
         entry = item.data(0, _ITEM) if item is not None else None
         if isinstance(entry, agenda.Item):
             self.navigate.emit(entry.open_kind, entry.open_id)
