@@ -40,8 +40,11 @@ app.processEvents()
 split.repaint()
 """
 
+# desk's command module is imported first, as the `desk` launcher does: PySide6 hooks
+# every import made after it, so importing it earlier would cost desk time it never pays.
 DESK = """
 import sys
+from desk.cli import main
 from PySide6.QtWidgets import QApplication
 
 def paint_once(*_args):
@@ -53,7 +56,6 @@ def paint_once(*_args):
     return 0
 
 QApplication.exec = paint_once
-from desk.cli import main
 raise SystemExit(main(["--db", sys.argv[1]]))
 """
 
