@@ -55,10 +55,16 @@ class Standing:
         ]
 
 
-# A partnership's follow-ups: its own, and those on its visits and agreements (:p).
+# A partnership's follow-ups: its own, and those on its visits and agreements (:p). Three
+# lookups by index, joined: an OR of the three made SQLite scan every open follow-up.
+# Queries using it write `+done_on`, which keeps SQLite off the index of open follow-ups
+# (all of them) and on these few ids.
 _OF_PARTNERSHIP = (
-    "(partnership_id = :p OR visit_id IN (SELECT id FROM visits WHERE partnership_id = :p) "
-    "OR agreement_id IN (SELECT id FROM agreements WHERE partnership_id = :p))"
+    "id IN (SELECT id FROM follow_ups WHERE partnership_id = :p "
+    "UNION SELECT f.id FROM follow_ups f JOIN visits v ON v.id = f.visit_id "
+    "WHERE v.partnership_id = :p "
+    "UNION SELECT f.id FROM follow_ups f JOIN agreements a ON a.id = f.agreement_id "
+    "WHERE a.partnership_id = :p)"
 )
 
 
@@ -82,7 +88,7 @@ def standing(db: Database, partnership_id: int, today: dt.date | None = None) ->
     ).fetchone()
     of_it = {"p": partnership_id, "t": today.isoformat()}
     follow_up = db.execute(
-        "SELECT title, due_date FROM follow_ups WHERE done_on IS NULL AND due_date >= :t "
+        "SELECT title, due_date FROM follow_ups WHERE +done_on IS NULL AND due_date >= :t "
         f"AND {_OF_PARTNERSHIP} ORDER BY due_date LIMIT 1",
         of_it,
     ).fetchone()
@@ -109,7 +115,7 @@ def standing(db: Database, partnership_id: int, today: dt.date | None = None) ->
         last_contact = f"{contact[0]}, {ago((today - day).days)}" if day else contact[0]
     open_count, overdue = db.execute(
         "SELECT count(*), coalesce(sum(due_date < :t), 0) FROM follow_ups "
-        f"WHERE done_on IS NULL AND {_OF_PARTNERSHIP}",
+        f"WHERE +done_on IS NULL AND {_OF_PARTNERSHIP}",
         of_it,
     ).fetchone()
     return Standing(
@@ -190,7 +196,7 @@ def story(db: Database, partnership_id: int, today: dt.date | None = None) -> li
             events.append(Event(when, f"Gift {way.lower()}: {description}", "gift", gid, (5, gid)))
     for fid, done_on, title in db.execute(
         "SELECT id, done_on, title FROM follow_ups "
-        f"WHERE done_on IS NOT NULL AND {_OF_PARTNERSHIP}",
+        f"WHERE +done_on IS NOT NULL AND {_OF_PARTNERSHIP}",
         {"p": pid},
     ):
         events.append(Event(done_on, f"Done: {title}", "follow_up", fid, (6, fid)))

@@ -49,7 +49,7 @@ if TYPE_CHECKING:
 # the pages people open first, then search. "module:function" also calls the function.
 WARM_UP_MODULES = (
     "sqlite_utils",  # transactions within transactions and table-level work
-    "desk.core.queries",
+    "desk.core.queries:prepare",
     "desk.ui.widgets.form",
     "desk.ui.widgets.editors:prepare_long_lists",
     "desk.ui.pages.record_page",

@@ -6,6 +6,7 @@ from typing import Any
 import pytest
 from PySide6.QtCore import Qt
 
+from desk.core import queries
 from desk.core.db import Database
 from desk.core.kinds import KINDS
 from desk.ui.links import LINKS
@@ -134,3 +135,35 @@ def test_only_the_latest_filter_is_shown(qtbot: Any, demo_db: Database) -> None:
         assert ids == [model.id_at(r) for r in range(model.rowCount())]
     finally:
         model.stop_reading()
+
+
+def test_a_long_list_is_read_apart_and_the_page_fills_when_it_arrives(
+    qtbot: Any, demo_db: Database, make_window: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """At scale a page opens before its list is read: it says so, then shows the list,
+    selects the first record and shows it; a header click sorts the same way."""
+    from desk.ui.models import record_table
+
+    monkeypatch.setattr(record_table, "READ_APART_FROM_ROWS", 50)
+    window = make_window(demo_db, demo_db.file)
+    window.show_page("contact")
+    page = window.page("contact")
+    if page.model.waiting():
+        assert page.count_label.text() == "Reading the contacts…"
+    qtbot.waitUntil(lambda: not page.model.waiting() and page.current_id is not None)
+    ids = [page.model.id_at(r) for r in range(page.model.rowCount())]
+    assert ids == queries.ids(demo_db, page.model.query)  # as read here, at once
+    assert len(ids) > 50 and page.count_label.text() == f"{len(ids):,} contacts"
+    assert page.current_id == ids[0] and page.form.editors["family_name"].value()
+
+    # Sorting by another column: read apart too, the shown record kept and selected.
+    shown = page.current_id
+    page.table.sortByColumn(page.model.columns.index("country"), Qt.SortOrder.DescendingOrder)
+    assert page.model.waiting()
+    qtbot.waitUntil(lambda: not page.model.waiting())
+    by_country = [page.model.id_at(r) for r in range(page.model.rowCount())]
+    assert page.model.query.sort == "country" and page.model.query.descending
+    assert by_country == queries.ids(demo_db, page.model.query)
+    assert page.current_id == shown
+    assert page.table.currentIndex().row() == by_country.index(shown)
+    window.close()

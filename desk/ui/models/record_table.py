@@ -19,6 +19,9 @@ from desk.ui.models.list_reader import ListReader
 
 PAGE = 200
 MAX_PAGES = 40
+# A list this long is read and sorted on the reader's thread: at 100,000 contacts reading
+# the order takes 30 to 50 ms, which the window would otherwise stand still for.
+READ_APART_FROM_ROWS = 20_000
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 Index = QModelIndex | QPersistentModelIndex
 
@@ -108,16 +111,36 @@ class RecordTableModel(QAbstractTableModel):
         )
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Sort by a column (also how a page first fills its list). A long list is read
+        on the reader's thread and shown when it arrives (`filtered`), the rows on
+        screen staying until then."""
         if not 0 <= column < len(self.columns):
             return
-        self.query = queries.ListQuery(
+        query = queries.ListQuery(
             self.query.kind,
             self.columns[column],
             order == Qt.SortOrder.DescendingOrder,
             self.query.text,
             self.query.equals,
         )
-        self.refresh()
+        reader = self._list_reader() if self._long() else None
+        if reader is None:
+            self.query = query
+            self.refresh()
+            return
+        self.query = self._awaited = query
+        reader.ask(query)
+
+    def _long(self) -> bool:
+        if self._ids:
+            return len(self._ids) >= READ_APART_FROM_ROWS
+        # Not read yet: the largest id is one step down the table's b-tree.
+        (top,) = self.db.execute(f"SELECT max(rowid) FROM {self.spec.table}").fetchone()
+        return (top or 0) >= READ_APART_FROM_ROWS
+
+    def waiting(self) -> bool:
+        """Whether an order asked of the reader has yet to arrive."""
+        return self._awaited is not None
 
     def id_at(self, row: int) -> int | None:
         return self._ids[row] if 0 <= row < len(self._ids) else None

@@ -232,14 +232,21 @@ class RecordPage(QWidget):
         self.model.set_filter_soon(self.filter.text())
 
     def _filtered(self) -> None:
+        """A filter's matches, or a long list's order read apart, have arrived."""
         self._update_count()
+        if not self._sized:
+            self._size_columns()
         if self.current_id is not None:
             self._reselect(self.current_id)
+        elif self.isVisible():
+            self.show_first()
 
     def _update_count(self) -> None:
         shown = self.model.rowCount()
         noun = self.spec.plural.lower()
-        if self.model.query.text.strip():
+        if self.model.waiting() and not shown:
+            self.count_label.setText(f"Reading the {noun}…")
+        elif self.model.query.text.strip():
             # A filtered list says so: "3,683 of 100,000 contacts".
             total = queries.count(self.db, self.kind)
             self.count_label.setText(f"{shown:,} of {total:,} {noun}")
