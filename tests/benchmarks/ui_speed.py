@@ -111,6 +111,9 @@ def main() -> None:
                 column, contacts.table.horizontalHeader().sortIndicatorOrder()
             )
             app.processEvents()
+            while contacts.model.waiting():  # read on a thread: until the list shows it
+                app.processEvents()
+                time.sleep(0.001)
 
         return run
 
