@@ -67,6 +67,24 @@ def _priorities() -> Field:
     return Field("priority_areas", "Priority areas", "enum_list", vocab=v.PRIORITY_AREAS)
 
 
+def _sdgs() -> Field:
+    return Field(
+        "sdgs",
+        "Sustainable Development Goals",
+        "enum_list",
+        vocab=v.SDGS,
+        help="the UN goals this advances",
+    )
+
+
+# "Jobs announced: 120", "Investment committed" (the amount is shown beside it).
+_OUTCOME_TITLE = (
+    "CASE measure "
+    + " ".join(f"WHEN '{code}' THEN '{text}'" for code, text in v.OUTCOME_MEASURES.items())
+    + " ELSE measure END || coalesce(': ' || amount, '')"
+)
+
+
 _KINDS: tuple[Kind, ...] = (
     Kind(
         "city",
@@ -221,6 +239,7 @@ _KINDS: tuple[Kind, ...] = (
             ),
             Field("established_date", "Established", "date"),
             _priorities(),
+            _sdgs(),
             Field("lead_department", "Lead department"),
             Field("local_committee", "Local committee"),
             Field("partner_organisation_id", "Partner organization", "ref", ref="organisation"),
@@ -297,6 +316,7 @@ _KINDS: tuple[Kind, ...] = (
             Field("approval_reference", "Resolution / reference"),
             Field("languages", "Languages", "languages"),
             _priorities(),
+            _sdgs(),
             Field("body_text", "Agreement text", "longtext"),
             _notes(),
         ),
@@ -386,6 +406,7 @@ _KINDS: tuple[Kind, ...] = (
             ),
             Field("avoid", "The one thing to avoid", "longtext"),
             _priorities(),
+            _sdgs(),
             Field("significant", "Significant meeting (for the survey)", "bool", default=True),
             Field("press_line", "Press line", "longtext"),
             Field("outcomes", "Outcomes", "longtext"),
@@ -480,6 +501,35 @@ _KINDS: tuple[Kind, ...] = (
         title_sql="description",
         parent="visit_id",
         searchable=True,
+    ),
+    Kind(
+        "outcome",
+        "outcomes",
+        "Outcome",
+        "Outcomes",
+        (
+            Field("measure", "What", "enum", vocab=v.OUTCOME_MEASURES, required=True),
+            Field("amount", "How many", "int", minimum=0, help="jobs, people, deals, mentions"),
+            Field(
+                "value_minor",
+                "Value",
+                "money",
+                currency_field="currency",
+                help="investment and exports",
+            ),
+            Field("currency", "Currency", "currency"),
+            Field("year", "Year", "int", minimum=1900, maximum=2100, help="the year it counts for"),
+            Field("estimate", "An estimate", "bool", default=False),
+            Field("source", "Source", help="where the figure comes from"),
+            Field("partnership_id", "Partnership", "ref", ref="partnership"),
+            Field("visit_id", "Visit", "ref", ref="visit"),
+            Field("agreement_id", "Agreement", "ref", ref="agreement"),
+            _notes(),
+        ),
+        title_sql=_OUTCOME_TITLE,
+        searchable=False,
+        list_columns=("year", "measure", "amount", "value_minor", "currency", "estimate"),
+        default_sort="year",
     ),
     Kind(
         "interaction",

@@ -41,6 +41,30 @@ def resolve_id(db: Database, kind_name: str, ident: int | str) -> int:
     return int(row[0])
 
 
+def resolve_named(db: Database, kind_name: str, ident: int | str) -> int:
+    """The id of a record named as a person types it on the command line: its id, its
+    uid, or its name ('Matsue', 'Mission to Kobe'), any case; a name two records share is
+    refused with both named, rather than one picked."""
+    try:
+        return resolve_id(db, kind_name, ident)
+    except NotFound:
+        pass
+    spec = KINDS[kind_name]
+    text = str(ident).strip()
+    found = db.execute(
+        f"SELECT id, {spec.title_sql} FROM {spec.table} "
+        f"WHERE {spec.title_sql} = ? COLLATE NOCASE ORDER BY id LIMIT 6",
+        (text,),
+    ).fetchall()
+    if len(found) == 1:
+        return int(found[0][0])
+    noun = spec.label.lower()
+    if not found:
+        raise NotFound(f"There is no {noun} {text!r}: no id, uid or name matches it.")
+    which = ", ".join(f"#{rid}" for rid, _title in found)
+    raise NotFound(f"{len(found)} records are named {text!r} ({which}); give the {noun}'s id.")
+
+
 def get(db: Database, kind_name: str, record_id: int | str) -> dict[str, Any]:
     spec = KINDS[kind_name]
     rid = resolve_id(db, kind_name, record_id)
@@ -91,6 +115,24 @@ def _check_refs(db: Database, spec: Kind, values: Mapping[str, Any]) -> None:
             )
 
 
+def _check_outcome(row: dict[str, Any]) -> None:
+    """A figure says what it counts: money for investment and exports, a number for the
+    rest; and what it belongs to."""
+    from desk.core.vocab import MONEY_MEASURES, OUTCOME_MEASURES
+
+    measure = row.get("measure")
+    what = OUTCOME_MEASURES.get(measure or "", "This outcome")
+    if measure in MONEY_MEASURES and row.get("value_minor") is None:
+        raise ValidationError(f"'{what}' needs a value (with its currency).", field="value_minor")
+    if measure not in MONEY_MEASURES and row.get("amount") is None:
+        raise ValidationError(f"'{what}' needs a number ('How many').", field="amount")
+    if not (row.get("partnership_id") or row.get("visit_id") or row.get("agreement_id")):
+        raise ValidationError(
+            "An outcome belongs to a partnership, a visit or an agreement: pick one.",
+            field="partnership_id",
+        )
+
+
 def check_rules(db: Database, spec: Kind, row: dict[str, Any]) -> None:
     """Rules across fields of one record, checked on the record as it would be stored."""
 
@@ -120,6 +162,8 @@ def check_rules(db: Database, spec: Kind, row: dict[str, Any]) -> None:
         )
     elif spec.name == "participant" and not (row.get("contact_id") or row.get("name")):
         raise ValidationError("A delegation member needs a contact or a name.", field="name")
+    elif spec.name == "outcome":
+        _check_outcome(row)
     for money_field in (f for f in spec.fields if f.type == "money"):
         if row.get(money_field.name) is not None and not row.get(money_field.currency_field or ""):
             currency = spec.field_map[money_field.currency_field or ""]

@@ -542,6 +542,39 @@ CREATE INDEX IF NOT EXISTS agreements_decision
     ON agreements(decision_deadline, status, expiry_date);
 """
 
+# Outcomes that count: figures (jobs, investment, people exchanged...) on a partnership,
+# a visit or an agreement, each with its year, whether it is an estimate, and its source;
+# and the Sustainable Development Goals each engagement advances.
+_V8 = f"""
+CREATE TABLE IF NOT EXISTS outcomes (
+    {_RECORD},
+    measure TEXT NOT NULL,
+    amount INTEGER,
+    value_minor INTEGER,
+    currency TEXT,
+    year INTEGER,
+    estimate INTEGER NOT NULL DEFAULT 0,
+    source TEXT,
+    partnership_id INTEGER REFERENCES partnerships(id) ON DELETE CASCADE,
+    visit_id INTEGER REFERENCES visits(id) ON DELETE CASCADE,
+    agreement_id INTEGER REFERENCES agreements(id) ON DELETE CASCADE,
+    notes TEXT
+);
+CREATE INDEX IF NOT EXISTS outcomes_partnership ON outcomes(partnership_id);
+CREATE INDEX IF NOT EXISTS outcomes_visit ON outcomes(visit_id);
+CREATE INDEX IF NOT EXISTS outcomes_agreement ON outcomes(agreement_id);
+CREATE INDEX IF NOT EXISTS outcomes_year ON outcomes(year IS NULL, year COLLATE NOCASE, id);
+"""
+
+
+def _add_outcomes(conn: sqlite3.Connection) -> None:
+    _sql(_V8)(conn)
+    for table in ("partnerships", "visits", "agreements"):
+        columns = {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
+        if "sdgs" not in columns:  # a file whose version was set back keeps what it has
+            conn.execute(f"ALTER TABLE {table} ADD COLUMN sdgs TEXT")
+
+
 # Append only. Each entry: (name, function applied inside one transaction).
 MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], None]]] = [
     ("initial schema", _sql(_V1)),
@@ -551,6 +584,7 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], None]]] = [
     ("search finds itinerary items, interactions, follow-ups and gifts", _index_held_records),
     ("every link between records indexed, for deletes and undo at scale", _sql(_V6)),
     ("Today's agenda read from indexes", _sql(_V7)),
+    ("outcomes that count, and the Sustainable Development Goals", _add_outcomes),
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -184,6 +184,43 @@ NETWORK_STATUSES: Final = _vocab(
     ("ended", "Ended"),
 )
 
+# What an engagement achieved, as figures a council or a transition team can add up.
+OUTCOME_MEASURES: Final = _vocab(
+    ("jobs", "Jobs announced"),
+    ("investment", "Investment committed"),
+    ("trade_deals", "Trade deals and export contracts"),
+    ("exports", "Exports"),
+    ("students", "Students exchanged"),
+    ("people_exchanged", "People exchanged"),
+    ("participants", "Participants"),
+    ("virtual_attendees", "Virtual attendees"),
+    ("views", "Online views"),
+    ("media_mentions", "Media mentions"),
+)
+# Measures told in money (an amount with its currency); the others are counts.
+MONEY_MEASURES: Final = frozenset({"investment", "exports"})
+
+# The United Nations Sustainable Development Goals, by number.
+SDGS: Final = _vocab(
+    ("1", "1 No poverty"),
+    ("2", "2 Zero hunger"),
+    ("3", "3 Good health and well-being"),
+    ("4", "4 Quality education"),
+    ("5", "5 Gender equality"),
+    ("6", "6 Clean water and sanitation"),
+    ("7", "7 Affordable and clean energy"),
+    ("8", "8 Decent work and economic growth"),
+    ("9", "9 Industry, innovation and infrastructure"),
+    ("10", "10 Reduced inequalities"),
+    ("11", "11 Sustainable cities and communities"),
+    ("12", "12 Responsible consumption and production"),
+    ("13", "13 Climate action"),
+    ("14", "14 Life below water"),
+    ("15", "15 Life on land"),
+    ("16", "16 Peace, justice and strong institutions"),
+    ("17", "17 Partnerships for the goals"),
+)
+
 NAME_ORDERS: Final = _vocab(
     ("given_first", "Given name first"),
     ("family_first", "Family name first"),

@@ -49,6 +49,12 @@ LINKS: dict[str, tuple[LinkSpec, ...]] = {
             "Interactions", "interaction", "partnership_id", ("occurred_on", "kind", "subject")
         ),
         LinkSpec("Follow-ups", "follow_up", "partnership_id", ("title", "due_date", "done_on")),
+        LinkSpec(
+            "Outcomes",
+            "outcome",
+            "partnership_id",
+            ("year", "measure", "amount", "value_minor", "currency", "estimate"),
+        ),
     ),
     "agreement": (
         LinkSpec(
@@ -58,6 +64,12 @@ LINKS: dict[str, tuple[LinkSpec, ...]] = {
             ("side", "office_id", "office_title", "contact_id", "signed_on"),
         ),
         LinkSpec("Follow-ups", "follow_up", "agreement_id", ("title", "due_date", "done_on")),
+        LinkSpec(
+            "Outcomes",
+            "outcome",
+            "agreement_id",
+            ("year", "measure", "amount", "value_minor", "currency", "estimate"),
+        ),
     ),
     "visit": (
         LinkSpec(
@@ -82,6 +94,12 @@ LINKS: dict[str, tuple[LinkSpec, ...]] = {
         ),
         LinkSpec("Follow-ups", "follow_up", "visit_id", ("title", "due_date", "done_on")),
         LinkSpec("Interactions", "interaction", "visit_id", ("occurred_on", "kind", "subject")),
+        LinkSpec(
+            "Outcomes",
+            "outcome",
+            "visit_id",
+            ("year", "measure", "amount", "value_minor", "currency", "estimate"),
+        ),
     ),
     "contact": (
         LinkSpec(

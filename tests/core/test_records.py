@@ -174,6 +174,19 @@ CASES: dict[str, tuple[dict[str, Any], dict[str, Any], tuple[str, Any]]] = {
         {"done_on": "2026-05-28"},
         ("due_date", "soon"),
     ),
+    "outcome": (
+        {
+            "measure": "investment",
+            "value_minor": "12,500,000",
+            "currency": "USD",
+            "year": 2025,
+            "estimate": True,
+            "source": "Mayor's press release, June 2025",
+            "visit_id": "@visit",
+        },
+        {"year": 2026},
+        ("year", "last year"),
+    ),
 }
 
 
@@ -181,6 +194,24 @@ def _resolve(values: dict[str, Any], ids: dict[str, int]) -> dict[str, Any]:
     return {
         k: ids[v[1:]] if isinstance(v, str) and v.startswith("@") else v for k, v in values.items()
     }
+
+
+def test_an_outcome_says_what_it_counts_and_what_it_belongs_to(db: Database) -> None:
+    ids = _base(db)
+    with pytest.raises(ValidationError) as money:
+        records.create(db, "outcome", {"measure": "investment", "amount": 3, "visit_id": 1})
+    assert money.value.field == "value_minor" and "Investment committed" in str(money.value)
+    with pytest.raises(ValidationError) as count:
+        records.create(db, "outcome", {"measure": "jobs", "partnership_id": ids["partnership"]})
+    assert count.value.field == "amount" and "'Jobs announced' needs a number" in str(count.value)
+    with pytest.raises(ValidationError) as orphan:
+        records.create(db, "outcome", {"measure": "jobs", "amount": 40})
+    assert orphan.value.field == "partnership_id"
+    made = records.create(
+        db, "outcome", {"measure": "jobs", "amount": 40, "partnership_id": ids["partnership"]}
+    )
+    assert records.title_of(db, "outcome", made.id) == "Jobs announced: 40"
+    assert queries.count(db, "outcome") == 1  # nothing half-stored from the refusals
 
 
 def test_every_kind_has_a_case() -> None:

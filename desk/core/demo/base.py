@@ -13,7 +13,7 @@ from typing import Any
 from desk.core import search
 from desk.core.db import Database
 from desk.core.kinds import KINDS
-from desk.core.vocab import PRIORITY_AREAS
+from desk.core.vocab import PRIORITY_AREAS, SDGS
 from desk.paths import resource_path
 
 BASE_CONTACTS = 250
@@ -24,6 +24,26 @@ HOME_TZ = "America/Los_Angeles"
 def areas(codes: list[str]) -> str:
     """Priority areas stored as desk stores them: in the vocabulary's order."""
     return json.dumps([code for code in PRIORITY_AREAS if code in codes])
+
+
+# The Sustainable Development Goals a priority area most often advances.
+_GOALS_OF_AREA = {
+    "economic_development": ("8", "9"),
+    "culture_education": ("4",),
+    "climate_sustainability": ("7", "11", "13"),
+    "public_health": ("3",),
+    "public_safety": ("16",),
+    "governance": ("16", "17"),
+    "migration": ("10",),
+    "technology": ("9",),
+    "tourism": ("8", "12"),
+}
+
+
+def sdg_codes(codes: list[str]) -> str:
+    """The goals of these priority areas, as desk stores them (in number order)."""
+    wanted = {goal for code in codes for goal in _GOALS_OF_AREA.get(code, ())} | {"17"}
+    return json.dumps([goal for goal in SDGS if goal in wanted])
 
 
 @dataclass

@@ -7,7 +7,7 @@ import hashlib
 import json
 from typing import Any
 
-from desk.core.demo.base import BuilderBase, areas
+from desk.core.demo.base import BuilderBase, areas, sdg_codes
 from desk.core.records import add_months
 
 
@@ -29,6 +29,7 @@ class TiesMixin(BuilderBase):
                 status=partner["status"],
                 established_date=established,
                 priority_areas=areas(partner["areas"]),
+                sdgs=sdg_codes(partner["areas"]),
                 lead_department=self.pick(
                     [
                         "Mayor's Office",
@@ -50,6 +51,18 @@ class TiesMixin(BuilderBase):
                 ),
             )
             self._history(pid, partner["status"], established, year)
+            if partner["status"] == "active" and "culture_education" in partner["areas"]:
+                # A yearly figure for the relationship as a whole, as committees report it.
+                for back in (3, 2, 1):
+                    self.add(
+                        "outcome",
+                        measure="students",
+                        amount=self.rng.randrange(6, 45),
+                        year=self.today.year - back,
+                        estimate=0,
+                        source="Sister Cities Association annual report",
+                        partnership_id=pid,
+                    )
             self.add(
                 "partnership_contact",
                 partnership_id=pid,

@@ -7,7 +7,7 @@ import datetime as dt
 from typing import Any
 
 from desk.core import dates
-from desk.core.demo.base import HOME_TZ, BuilderBase, areas
+from desk.core.demo.base import HOME_TZ, BuilderBase, areas, sdg_codes
 from desk.core.demo.details import (
     AVOID,
     AVOID_ANY,
@@ -180,14 +180,24 @@ class VisitsMixin(BuilderBase):
                 lodging=(HOTELS.get(partner["country"], _HOTEL_TBC) if outgoing else OUR_HOTEL),
                 advance_contact_id=partner["director"] if outgoing else self.our_protocol,
                 priority_areas=areas(partner["areas"]),
+                sdgs=sdg_codes(partner["areas"]),
                 significant=int(n % 6 != 5),
                 press_line=f"Port Meridian and {partner['name']} deepen a partnership that "
                 "brings jobs, students and ideas to both cities.",
+                # What a visit brought is written after one that took place.
                 outcomes=(
-                    f"{goals[0][:-1]}: agreed. {goals[1][:-1]}: under way." if past else None
+                    f"{goals[0][:-1]}: agreed. {goals[1][:-1]}: under way."
+                    if status == "completed"
+                    else None
                 ),
-                trip_report=("Delegation met all objectives; see follow-ups." if past else None),
+                trip_report=(
+                    "Delegation met all objectives; see follow-ups."
+                    if status == "completed"
+                    else None
+                ),
             )
+            if status == "completed":
+                self._outcomes(vid, partner, end.year, outgoing, virtual=n % 10 == 9)
             self._itinerary(vid, partner, start, days, tz, outgoing)
             self._delegation(vid, partner, outgoing)
             if status not in ("cancelled", "declined"):  # no gifts where nobody met
@@ -211,6 +221,54 @@ class VisitsMixin(BuilderBase):
                     partnership_id=partner["partnership"],
                     contact_id=self.our_director,
                 )
+
+    def _outcomes(
+        self, vid: int, partner: dict[str, Any], year: int, outgoing: bool, *, virtual: bool
+    ) -> None:
+        """What a completed visit brought, as a city would record it: some figures firm,
+        some estimated, each with where it came from."""
+        figures: list[tuple[str, dict[str, Any], str]] = [
+            ("media_mentions", {"amount": self.rng.randrange(3, 40)}, "Press office clippings")
+        ]
+        if virtual:
+            figures += [
+                ("virtual_attendees", {"amount": self.rng.randrange(40, 400)}, "Webinar log"),
+                ("views", {"amount": self.rng.randrange(200, 6000)}, "Video platform analytics"),
+            ]
+        elif not outgoing:
+            figures.append(
+                ("people_exchanged", {"amount": self.rng.randrange(6, 25)}, "Delegation list")
+            )
+        business = {"economic_development", "technology", "tourism"}
+        if outgoing and business & set(partner["areas"]):
+            millions = self.rng.randrange(2, 40)
+            figures += [
+                (
+                    "investment",
+                    {"value_minor": millions * 100_000_000, "currency": "USD"},
+                    "Announcement by the investing company",
+                ),
+                ("jobs", {"amount": self.rng.randrange(20, 300)}, "Economic Development Office"),
+            ]
+        if "culture_education" in partner["areas"]:
+            figures.append(
+                (
+                    "students",
+                    {"amount": self.rng.randrange(8, 60)},
+                    "School district exchange office",
+                )
+            )
+        for k, (measure, value, source) in enumerate(figures):
+            self.add(
+                "outcome",
+                measure=measure,
+                year=year,
+                estimate=int(k % 3 == 2 or measure == "jobs"),
+                source=source,
+                visit_id=vid,
+                partnership_id=partner["partnership"],
+                **value,
+            )
 
     def _itinerary(
         self, vid: int, partner: dict[str, Any], start: dt.date, days: int, tz: str, outgoing: bool
