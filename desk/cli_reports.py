@@ -1,4 +1,5 @@
-"""The `desk` commands that make the two documents: the briefing packet and the survey."""
+"""The `desk` commands that make documents: the briefing packet, the survey workbook,
+and (`desk report ...`) a partnership's hand-over dossier."""
 
 from __future__ import annotations
 
@@ -11,12 +12,12 @@ from desk.cli_args import out_path, year
 from desk.core import db as dbmod
 from desk.core.errors import DeskError
 
-REPORT_COMMANDS = {"briefing", "survey"}
+REPORT_COMMANDS = {"briefing", "survey", "report"}
 
 
 def add_report_parsers(sub: Any) -> None:
     brief = sub.add_parser("briefing", help="write the briefing packet (PDF) for a visit")
-    brief.add_argument("visit", help="visit id or uid")
+    brief.add_argument("visit", help="the visit's id, uid or title")
     brief.add_argument("--out", type=out_path, required=True)
     brief.add_argument(
         "--marking",
@@ -34,6 +35,22 @@ def add_report_parsers(sub: Any) -> None:
         "--shareable",
         action="store_true",
         help="the copy for the partner: the program and their delegation, nothing internal",
+    )
+
+    report = sub.add_parser(
+        "report", help="documents about the city's work: a partnership's hand-over dossier"
+    )
+    documents = report.add_subparsers(dest="document", metavar="DOCUMENT", required=True)
+    dossier = documents.add_parser(
+        "dossier",
+        help="a partnership's hand-over dossier (PDF): everything a successor needs",
+    )
+    dossier.add_argument("partnership", help="the partnership's id, uid or partner name")
+    dossier.add_argument("--out", type=out_path, required=True)
+    dossier.add_argument(
+        "--marking",
+        default="SENSITIVE - NOT FOR DISTRIBUTION",
+        help='handling marking for the header ("" for none)',
     )
 
     survey = sub.add_parser(
@@ -81,7 +98,19 @@ def run_report(db: dbmod.Database | None, args: argparse.Namespace) -> int:
     if args.command == "survey":
         return _survey(db, args)
     assert db is not None
+    if args.command == "report":
+        return _dossier(db, args)
     return _briefing(db, args)
+
+
+def _dossier(db: dbmod.Database, args: argparse.Namespace) -> int:
+    from desk.core.records import resolve_named
+    from desk.reports.dossier import build_dossier
+
+    partnership = resolve_named(db, "partnership", args.partnership)
+    build_dossier(db, partnership, args.out, marking=args.marking)
+    print(f"Hand-over dossier written to {args.out}")
+    return 0
 
 
 def _briefing(db: dbmod.Database, args: argparse.Namespace) -> int:
@@ -101,7 +130,9 @@ def _briefing(db: dbmod.Database, args: argparse.Namespace) -> int:
         include_personal=not args.shareable,
         shareable=args.shareable,
     )
-    build_briefing(db, args.visit, args.out, options)
+    from desk.core.records import resolve_named
+
+    build_briefing(db, resolve_named(db, "visit", args.visit), args.out, options)
     print(f"Briefing packet written to {args.out}")
     return 0
 

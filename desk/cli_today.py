@@ -29,7 +29,7 @@ def add_today_parsers(sub: Any) -> None:
     timeline = sub.add_parser(
         "timeline", help="a partnership at a glance: where it stands, and its story"
     )
-    timeline.add_argument("partnership", help="id or uid")
+    timeline.add_argument("partnership", help="the partnership's id, uid or partner name")
     timeline.add_argument("--json", action="store_true")
 
     snooze = sub.add_parser("snooze", help="put a follow-up off to a later day")
@@ -43,7 +43,7 @@ def _timeline(db: Database, args: argparse.Namespace) -> int:
     from desk.core import records, story
     from desk.core.dates import short_date
 
-    pid = records.get(db, "partnership", args.partnership)["id"]
+    pid = records.resolve_named(db, "partnership", args.partnership)
     found = story.standing(db, pid)
     events = story.story(db, pid)
     if args.json:

@@ -204,6 +204,21 @@ def make_packet(
     return target
 
 
+def make_dossier(
+    db_path: Path,
+    read_only: str | None,
+    partnership_id: int,
+    target: Path,
+    *,
+    progress: Progress,
+) -> Path:
+    from desk.reports.dossier import build_dossier
+
+    with _open(db_path, read_only) as db:
+        build_dossier(db, partnership_id, target, progress=progress)
+    return target
+
+
 @dataclass(frozen=True)
 class SurveyPreview:
     """What the survey window shows before writing: the gaps to fill, and the counts

@@ -59,7 +59,7 @@ class Standing:
 # lookups by index, joined: an OR of the three made SQLite scan every open follow-up.
 # Queries using it write `+done_on`, which keeps SQLite off the index of open follow-ups
 # (all of them) and on these few ids.
-_OF_PARTNERSHIP = (
+OF_PARTNERSHIP = (
     "id IN (SELECT id FROM follow_ups WHERE partnership_id = :p "
     "UNION SELECT f.id FROM follow_ups f JOIN visits v ON v.id = f.visit_id "
     "WHERE v.partnership_id = :p "
@@ -89,7 +89,7 @@ def standing(db: Database, partnership_id: int, today: dt.date | None = None) ->
     of_it = {"p": partnership_id, "t": today.isoformat()}
     follow_up = db.execute(
         "SELECT title, due_date FROM follow_ups WHERE +done_on IS NULL AND due_date >= :t "
-        f"AND {_OF_PARTNERSHIP} ORDER BY due_date LIMIT 1",
+        f"AND {OF_PARTNERSHIP} ORDER BY due_date LIMIT 1",
         of_it,
     ).fetchone()
     # The nearest of the agreement decisions and the follow-ups still to come.
@@ -115,7 +115,7 @@ def standing(db: Database, partnership_id: int, today: dt.date | None = None) ->
         last_contact = f"{contact[0]}, {ago((today - day).days)}" if day else contact[0]
     open_count, overdue = db.execute(
         "SELECT count(*), coalesce(sum(due_date < :t), 0) FROM follow_ups "
-        f"WHERE +done_on IS NULL AND {_OF_PARTNERSHIP}",
+        f"WHERE +done_on IS NULL AND {OF_PARTNERSHIP}",
         of_it,
     ).fetchone()
     return Standing(
@@ -196,7 +196,7 @@ def story(db: Database, partnership_id: int, today: dt.date | None = None) -> li
             events.append(Event(when, f"Gift {way.lower()}: {description}", "gift", gid, (5, gid)))
     for fid, done_on, title in db.execute(
         "SELECT id, done_on, title FROM follow_ups "
-        f"WHERE +done_on IS NOT NULL AND {_OF_PARTNERSHIP}",
+        f"WHERE +done_on IS NOT NULL AND {OF_PARTNERSHIP}",
         {"p": pid},
     ):
         events.append(Event(done_on, f"Done: {title}", "follow_up", fid, (6, fid)))

@@ -43,3 +43,23 @@ def test_visit_page_makes_a_packet_in_the_background(
     text = " ".join(p.extract_text() for p in PdfReader(packet).pages)
     assert "FOR OFFICIAL USE ONLY" in text
     assert "Meeting briefs" not in text
+
+
+def test_partnership_page_makes_a_hand_over_dossier_in_the_background(
+    make_window: Any, demo_db: Database, qtbot: Any, monkeypatch: Any
+) -> None:
+    window = make_window(demo_db, demo_db.file)
+    window.show_page("partnership")
+    page = window.page("partnership")
+    assert page.current_id is not None and page.dossier_button.isEnabled()
+    name = page.form.editors["partner_name"].value()
+    page.new_record()
+    assert not page.dossier_button.isEnabled()  # nothing saved yet, nothing to hand over
+    page.table.selectRow(0)
+    monkeypatch.setattr(QMessageBox, "exec", lambda self: 0)  # the "ready" box
+    with qtbot.waitSignal(page.dossier_ready, timeout=20_000) as ready:
+        qtbot.mouseClick(page.dossier_button, Qt.MouseButton.LeftButton)
+    dossier = ready.args[0]
+    assert dossier.name == f"Hand-over dossier - {name}.pdf"
+    text = " ".join(p.extract_text() for p in PdfReader(dossier).pages)
+    assert "Hand-over dossier" in text and name in text and "Who is who" in text

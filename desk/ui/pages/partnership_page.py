@@ -4,6 +4,7 @@ timeline, and a status that walks its lifecycle through a dated, reasoned change
 from __future__ import annotations
 
 from html import escape
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -18,9 +19,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desk.core import story
+from desk import jobs
+from desk.core import records, story
 from desk.core.dates import short_date
 from desk.core.db import Database
+from desk.ui import documents, tasks
 from desk.ui.colors import status_color, tone
 from desk.ui.dialogs.status_dialog import StatusDialog
 from desk.ui.pages.record_page import RecordPage
@@ -103,11 +106,21 @@ class TimelineTab(QWidget):
 
 
 class PartnershipPage(RecordPage):
+    dossier_ready = Signal(Path)
+
     def __init__(self, db: Database, parent: QWidget | None = None) -> None:
         super().__init__(db, "partnership", parent)
         self.status_button = QPushButton("Change status…")
         self.status_button.clicked.connect(self.change_status)
         self.extra_buttons.addWidget(self.status_button)
+        self.dossier_button = QPushButton("Hand-over dossier…")
+        self.dossier_button.setToolTip(
+            "Everything a successor needs on day one, as a PDF: where it stands, its story, "
+            "agreements, who is who, visits, outcomes, gifts, open promises and files"
+        )
+        self.dossier_button.clicked.connect(self.make_dossier)
+        self.extra_buttons.addWidget(self.dossier_button)
+        self._task: tasks.Task | None = None
         self.card = StandingCard()
         self.top_layout.insertWidget(2, self.card)
         self.timeline = TimelineTab(db)
@@ -122,10 +135,30 @@ class PartnershipPage(RecordPage):
         if not hasattr(self, "card"):
             return  # called by the base class before this page has built its parts
         self.status_button.setEnabled(row is not None and not self.form.locked)
+        # Made from the file in a process of its own: a database in memory has none.
+        self.dossier_button.setEnabled(row is not None and self.db.file is not None)
         self.card.show_standing(story.standing(self.db, row["id"]) if row else None)
         count = self.timeline.load(row["id"] if row else None)
         self.links.setTabText(
             self.links.indexOf(self.timeline), f"Timeline ({count})" if count else "Timeline"
+        )
+
+    def make_dossier(self) -> None:
+        if self.current_id is None or self.db.file is None or not self.confirm_leave():
+            return
+        row = records.get(self.db, "partnership", self.current_id)
+        target = documents.temporary_pdf(
+            "Hand-over dossier", row["partner_name"], f"partnership-{row['id']}"
+        )
+        self._task = documents.make(
+            self,
+            "Hand-over dossier",
+            jobs.make_dossier,
+            self.db.file,
+            self.db.read_only,
+            row["id"],
+            target,
+            ready=self.dossier_ready.emit,
         )
 
     def change_status(self) -> None:

@@ -1,0 +1,65 @@
+"""A document made for the person: laid out in a child process, then offered to open or
+save. The briefing packet and the hand-over dossier both go this way."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QUrl
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+
+from desk.ui import tasks
+
+
+def temporary_pdf(prefix: str, title: str, fallback: str) -> Path:
+    """'Briefing - Mission to Kobe.pdf' in a folder of its own: names typed by people
+    keep their letters, lose what a file system refuses."""
+    slug = re.sub(r"[^\w\- ]+", "", title).strip() or fallback
+    return Path(tempfile.mkdtemp(prefix="desk-")) / f"{prefix} - {slug}.pdf"
+
+
+def make(
+    parent: QWidget,
+    what: str,
+    job: Callable[..., Path],
+    *args: Any,
+    ready: Callable[[Path], None] | None = None,
+) -> tasks.Task:
+    """Lay out a document in a process of its own (reportlab and its fonts load there,
+    never in the window) under a progress dialog with Cancel, then offer it."""
+    work = tasks.in_child(job, *args, stay=True)
+
+    def failed(exc: BaseException) -> None:
+        if not isinstance(exc, tasks.Cancelled):
+            QMessageBox.warning(parent, what, str(exc))
+
+    def done(path: Path) -> None:
+        if ready is not None:
+            ready(path)
+        offer(parent, path, what)
+
+    return tasks.run(parent, f"Making the {what.lower()}", work, done, failed)
+
+
+def offer(parent: QWidget, path: Path, what: str) -> None:
+    box = QMessageBox(parent)
+    box.setWindowTitle(f"{what} ready")
+    box.setText(f"The {what.lower()} is ready:\n{path.name}")
+    open_button = box.addButton("Open", QMessageBox.ButtonRole.AcceptRole)
+    save_button = box.addButton("Save as…", QMessageBox.ButtonRole.ActionRole)
+    box.addButton(QMessageBox.StandardButton.Close)
+    box.exec()
+    if box.clickedButton() is open_button:
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+    elif box.clickedButton() is save_button:
+        chosen, _ = QFileDialog.getSaveFileName(
+            parent, f"Save {what.lower()}", path.name, "PDF (*.pdf)"
+        )
+        if chosen:
+            shutil.copyfile(path, chosen)
