@@ -81,8 +81,11 @@ def standing(db: Database, partnership_id: int, today: dt.date | None = None) ->
     since = stored_date(change[0]) if change else stored_date(established)
     reason = change[1] if change and change[1] != INITIAL_STATUS_REASON else ""
     deadline = db.execute(
+        # A decision whose day has passed while the agreement is still in force is the
+        # most pressing deadline of all, not one to leave out.
         "SELECT title, decision_deadline FROM agreements WHERE partnership_id = ? "
-        "AND status IN ('signed', 'in_force') AND decision_deadline >= ? "
+        "AND status IN ('signed', 'in_force') AND decision_deadline IS NOT NULL "
+        "AND (expiry_date IS NULL OR expiry_date >= ?) "
         "ORDER BY decision_deadline LIMIT 1",
         (partnership_id, today.isoformat()),
     ).fetchone()
@@ -104,10 +107,15 @@ def standing(db: Database, partnership_id: int, today: dt.date | None = None) ->
         day = stored_date(on)
         assert day is not None
         next_deadline = f"{what}, {month_day_year(day)} ({due_in((day - today).days)})"
+    # A meeting noted, or a visit that took place, whichever was later.
     contact = db.execute(
-        "SELECT subject, occurred_on FROM interactions WHERE partnership_id = ? "
-        "AND occurred_on <= ? ORDER BY occurred_on DESC, id DESC LIMIT 1",
-        (partnership_id, today.isoformat()),
+        "SELECT subject, day FROM ("
+        "SELECT subject, occurred_on AS day, id AS n FROM interactions "
+        "WHERE partnership_id = :p AND occurred_on <= :t "
+        "UNION ALL SELECT title, coalesce(end_date, start_date), id FROM visits "
+        "WHERE partnership_id = :p AND status = 'completed' "
+        "AND coalesce(end_date, start_date) <= :t) ORDER BY day DESC, n DESC LIMIT 1",
+        of_it,
     ).fetchone()
     last_contact = ""
     if contact:

@@ -90,6 +90,18 @@ def build_dossier(
 
 
 def _layout(d: Dossier, marking: str) -> bytes:
+    """Laid out without a contents list first; a dossier of four pages or more is laid
+    out again with one (a short one is read straight through)."""
+    pdf, pages = _pass(d, marking, with_contents=False)
+    if pages >= CONTENTS_FROM_PAGES:
+        pdf, _pages = _pass(d, marking, with_contents=True)
+    return pdf
+
+
+CONTENTS_FROM_PAGES = 4
+
+
+def _pass(d: Dossier, marking: str, *, with_contents: bool) -> tuple[bytes, int]:
     buffer = io.BytesIO()
     name = d.partnership["partner_name"]
     office = " · ".join(p for p in (d.city.get("office_name"), d.city.get("name")) if p)
@@ -104,14 +116,18 @@ def _layout(d: Dossier, marking: str) -> bytes:
     body: list[Any] = []
     for title, build in SECTIONS:
         flowables = build(doc, d)
+        # The heading keeps with what follows it: a section's own "start a page when
+        # little room is left" would come between them and strand the heading.
+        while flowables and isinstance(flowables[0], CondPageBreak):
+            flowables = flowables[1:]
         if flowables:
             body += [
-                CondPageBreak(1.3 * inch),
+                CondPageBreak(1.6 * inch),
                 Heading(title, 0, doc.styles["H1"]),
                 *flowables,
                 Spacer(1, 10),
             ]
-    if body:
+    if body and with_contents:
         story += [
             Spacer(1, 14),
             Heading("Contents", 0, doc.styles["H2"], in_contents=False),
@@ -119,8 +135,10 @@ def _layout(d: Dossier, marking: str) -> bytes:
             PageBreak(),
             *body,
         ]
+    elif body:
+        story += [Spacer(1, 14), *body]
     doc.render(story)
-    return buffer.getvalue()
+    return buffer.getvalue(), doc.page
 
 
 def _front(doc: DeskDocument, d: Dossier) -> list[Flowable]:
@@ -144,6 +162,20 @@ def _front(doc: DeskDocument, d: Dossier) -> list[Flowable]:
         para("Where it stands", s["H2"], bold=True),
     ]
     out += [para(text, s["body"]) for text in d.standing.lines()]
+    overdue = [f for f in d.follow_ups if f.get("due_date") and f["due_date"] < d.today.isoformat()]
+    if overdue:
+        first = overdue[0]
+        more = f" and {counted(len(overdue) - 1, 'more')}" if len(overdue) > 1 else ""
+        out.append(
+            para(
+                f"Overdue: {first['title']}, due {dates.month_day_year(first['due_date'])}{more}",
+                s["body"],
+                bold=True,
+            )
+        )
+    if d.partnership.get("notes"):
+        out += [Spacer(1, 6), para("Notes for whoever carries it", s["H2"], bold=True)]
+        out += paras(d.partnership["notes"], s["body"])
     out += [Spacer(1, 6), para("The partnership", s["H2"], bold=True)]
     out += fact_table(
         s,
@@ -153,7 +185,7 @@ def _front(doc: DeskDocument, d: Dossier) -> list[Flowable]:
             ("Local committee", p.get("local_committee") or ""),
             ("Priority areas", _labels(PRIORITY_AREAS, p.get("priority_areas"))),
             ("Sustainable Development Goals", _labels(SDGS, p.get("sdgs"))),
-            ("In desk", _holdings(d)),
+            ("Records held", _holdings(d)),
         ],
         1.9 * inch,
         doc.width,
@@ -205,8 +237,11 @@ def _agreements(doc: DeskDocument, d: Dossier) -> list[Flowable]:
     for a in d.agreements:
         term = f"{a['term_months']} months" if a.get("term_months") else ""
         if a.get("auto_renew"):
-            renews = f"{a['renewal_term_months']} months" if a.get("renewal_term_months") else ""
-            term = ", ".join(x for x in (term, f"renews by itself {renews}".strip()) if x)
+            months = a.get("renewal_term_months")
+            renews = f"for {months}-month terms" if months else ""
+            term = ", ".join(x for x in (term, f"renews automatically {renews}".strip()) if x)
+        elif a.get("expiry_date"):
+            term = ", ".join(x for x in (term, "does not renew by itself") if x)
         signers = [
             f"{label(SIDES, x.get('side'))}: "
             + ", ".join(
@@ -235,7 +270,19 @@ def _agreements(doc: DeskDocument, d: Dossier) -> list[Flowable]:
                     ("Notice", counted(a["notice_days"], "day") if a.get("notice_days") else ""),
                     ("Decide by", table_date(a.get("decision_deadline"))),
                     ("Signatories", "; ".join(signers)),
-                    ("Approved by", a.get("approving_body") or ""),
+                    (
+                        "Approved by",
+                        ", ".join(
+                            x
+                            for x in (
+                                a.get("approving_body"),
+                                table_date(a.get("approval_date")),
+                                a.get("approval_reference"),
+                            )
+                            if x
+                        ),
+                    ),
+                    ("Languages", _languages(a.get("languages"))),
                     ("Notes", a.get("notes") or ""),
                 ],
                 1.6 * inch,
@@ -243,6 +290,13 @@ def _agreements(doc: DeskDocument, d: Dossier) -> list[Flowable]:
             ),
         ]
     return out
+
+
+def _last_contact(contact: dict[str, Any]) -> str:
+    """'December 4, 2026: Anniversary planning (email)', or that none is recorded."""
+    if not contact.get("last_seen"):
+        return "none recorded"
+    return f"{table_date(contact['last_seen'])}: {contact.get('last_seen_what') or ''}".rstrip(": ")
 
 
 def _position(d: Dossier, person: dict[str, Any]) -> str:
@@ -282,7 +336,9 @@ def _people(doc: DeskDocument, d: Dossier) -> list[Flowable]:
                     ("Dietary needs", c.get("dietary") or ""),
                     ("Email", c.get("email") or ""),
                     ("Phone", " / ".join(x for x in (c.get("phone"), c.get("mobile")) if x)),
-                    ("Last seen", table_date(c.get("last_seen")) or "not recorded"),
+                    ("Last contact", _last_contact(c)),
+                    ("About them", c.get("bio") or ""),
+                    ("Notes", c.get("notes") or ""),
                 ],
                 1.6 * inch,
                 doc.width,
@@ -330,20 +386,28 @@ def _visits(doc: DeskDocument, d: Dossier) -> list[Flowable]:
         for v in d.visits
     ]
     out = data_table(
-        s, ("Starts", "Way", "Visit", "Status", "Led by"), rows, [1.1, 1.3, 2.4, 0.9, 1.2]
+        s, ("Starts", "Direction", "Visit", "Status", "Led by"), rows, [1.1, 1.3, 2.4, 0.9, 1.2]
     )
     said = [
         v
         for v in d.visits
-        if (v.get("outcomes") or v.get("trip_report"))
+        if any(v.get(k) for k in ("purpose", "avoid", "outcomes", "trip_report"))
         and v.get("status") not in ("cancelled", "declined")
     ]
     if said:
-        out += [para("What the visits brought", s["H2"], bold=True)]
+        out += [para("Why each went, and what it brought", s["H2"], bold=True)]
         for v in said:
             out.append(para(f"{v['title']} ({table_date(v.get('start_date'))})", s["label"]))
-            out += paras(
-                "\n".join(x for x in (v.get("outcomes"), v.get("trip_report")) if x), s["body"]
+            out += fact_table(
+                s,
+                [
+                    ("Purpose", v.get("purpose") or ""),
+                    ("To avoid", v.get("avoid") or ""),
+                    ("Outcomes", v.get("outcomes") or ""),
+                    ("Trip report", v.get("trip_report") or ""),
+                ],
+                1.3 * inch,
+                doc.width,
             )
     return out
 
@@ -355,7 +419,7 @@ def _outcomes(doc: DeskDocument, d: Dossier) -> list[Flowable]:
             str(o["year"]) if o.get("year") else "",
             label(OUTCOME_MEASURES, o["measure"]),
             _figure(o),
-            "yes" if o.get("estimate") else "",
+            "Yes" if o.get("estimate") else "",
             o.get("source") or "",
             o.get("visit") or o.get("agreement") or "The partnership",
         )
@@ -403,36 +467,51 @@ def _totals(d: Dossier) -> list[str]:
 
 
 def _gifts(doc: DeskDocument, d: Dossier) -> list[Flowable]:
-    rows = [
-        (
-            table_date(g.get("exchanged_on") or g.get("visit_start")),
-            label(GIFT_DIRECTIONS, g.get("direction")),
-            g["description"],
-            money.text(g.get("value_minor"), g.get("currency")),
-            g.get("giver") or "",
-            g.get("recipient") or "",
-            label(GIFT_DISPOSITIONS, g.get("disposition")),
+    """Every gift, so that none is given twice: a planned one says so, and one like a gift
+    already given says when that was."""
+    given: dict[str, str] = {}
+    rows = []
+    for g in d.gifts:
+        day = g.get("exchanged_on") or g.get("visit_start")
+        planned = g.get("disposition") == "planned"
+        direction = g.get("direction")
+        if planned:
+            way = "To give" if direction == "given" else "To receive"
+        else:
+            way = label(GIFT_DIRECTIONS, direction)
+        what = g["description"]
+        key = " ".join(what.casefold().split())
+        if direction == "given" and key in given and planned:
+            what += f" (given before, {given[key]})"
+        if direction == "given" and not planned:
+            given.setdefault(key, table_date(day))
+        rows.append(
+            (
+                table_date(day),
+                way,
+                what,
+                money.text(g.get("value_minor"), g.get("currency")),
+                g.get("giver_name") or g.get("giver") or "",
+                g.get("recipient_name") or g.get("recipient") or "",
+                label(GIFT_DISPOSITIONS, g.get("disposition")),
+            )
         )
-        for g in d.gifts
-    ]
-    heads = ("Date", "", "Gift", "Value", "From", "To", "Disposition")
-    return data_table(doc.styles, heads, rows, [1.0, 0.8, 1.7, 0.8, 1.0, 1.0, 0.8])
+    heads = ("Date", "Direction", "Gift", "Value", "From", "To", "Disposition")
+    return data_table(doc.styles, heads, rows, [0.95, 0.75, 1.55, 0.7, 1.05, 1.05, 0.85])
 
 
 def _follow_ups(doc: DeskDocument, d: Dossier) -> list[Flowable]:
-    rows = [
-        (
-            table_date(f.get("due_date")) or "no date",
-            f["title"],
-            f"Visit: {f['visit']}"
-            if f.get("visit")
-            else (f"Agreement: {f['agreement']}" if f.get("agreement") else "The partnership"),
-        )
-        for f in d.follow_ups
-    ]
-    return data_table(
-        doc.styles, ("Due", "What was promised or is to do", "For"), rows, [1.1, 3.4, 2.4]
-    )
+    now = d.today.isoformat()
+    rows = []
+    for f in d.follow_ups:
+        due = table_date(f.get("due_date")) or "no date"
+        if f.get("due_date") and f["due_date"] < now:
+            due += " (overdue)"
+        what = f"Visit: {f['visit']}" if f.get("visit") else ""
+        what = what or (f"Agreement: {f['agreement']}" if f.get("agreement") else "The partnership")
+        rows.append((due, f["title"], what, f.get("with_name") or ""))
+    heads = ("Due", "What was promised or is to do", "For", "Contact")
+    return data_table(doc.styles, heads, rows, [1.2, 2.6, 1.9, 1.2])
 
 
 def _networks(doc: DeskDocument, d: Dossier) -> list[Flowable]:
@@ -442,12 +521,12 @@ def _networks(doc: DeskDocument, d: Dossier) -> list[Flowable]:
             label(NETWORK_STATUSES, n.get("status")),
             n.get("membership_level") or "",
             table_date(n.get("joined_date")),
+            money.text(n.get("fee_minor"), n.get("fee_currency")),
         )
         for n in d.networks
     ]
-    return data_table(
-        doc.styles, ("Network", "Status", "Role or level", "Joined"), rows, [2.6, 1.0, 2.0, 1.3]
-    )
+    heads = ("Network", "Status", "Role or level", "Joined", "Annual fee")
+    return data_table(doc.styles, heads, rows, [2.2, 0.9, 1.6, 1.2, 1.0])
 
 
 def _contact(doc: DeskDocument, d: Dossier) -> list[Flowable]:
@@ -477,11 +556,6 @@ def _size(size: int | None) -> str:
     return f"{size / (1024 * 1024):,.1f} MB"
 
 
-def _notes(doc: DeskDocument, d: Dossier) -> list[Flowable]:
-    text = d.partnership.get("notes")
-    return paras(text, doc.styles["body"]) if text else []
-
-
 SECTIONS: tuple[tuple[str, Callable[[DeskDocument, Dossier], list[Flowable]]], ...] = (
     ("The story", _story),
     ("Agreements", _agreements),
@@ -493,5 +567,4 @@ SECTIONS: tuple[tuple[str, Callable[[DeskDocument, Dossier], list[Flowable]]], .
     ("Networks", _networks),
     ("Recent contact", _contact),
     ("Files held", _files),
-    ("Notes", _notes),
 )

@@ -14,9 +14,22 @@ from typing import Any
 
 from desk.core import records, story
 from desk.core.db import Database
+from desk.core.kinds import KINDS
 from desk.core.queries import person_name
+from desk.core.vocab import INTERACTION_KINDS
 
 Row = dict[str, Any]
+
+# A contact's name in SQL, in the person's own order (the contact kind's title); in a
+# subquery on contacts its columns are the contact's.
+_NAME = KINDS["contact"].title_sql
+
+# An interaction's kind in words, in SQL: "Email / letter" reads better than "email".
+_KIND_WORDS = (
+    "CASE i.kind "
+    + " ".join(f"WHEN '{code}' THEN '{text.lower()}'" for code, text in INTERACTION_KINDS.items())
+    + " ELSE 'meeting' END"
+)
 
 # Beyond these a table stops and says how many more desk holds: a dossier is read on a
 # successor's first day, not searched.
@@ -83,7 +96,10 @@ def gather(db: Database, partnership: int | str, today: dt.date | None = None) -
     )
     d.gifts = list(
         db.query(
-            "SELECT g.*, v.title AS visit, v.start_date AS visit_start FROM gifts g "
+            "SELECT g.*, v.title AS visit, v.start_date AS visit_start, "
+            f"(SELECT {_NAME} FROM contacts c WHERE c.id = g.giver_contact_id) AS giver_name, "
+            f"(SELECT {_NAME} FROM contacts c WHERE c.id = g.recipient_contact_id) "
+            "AS recipient_name FROM gifts g "
             "JOIN visits v ON v.id = g.visit_id WHERE v.partnership_id = ? "
             "ORDER BY coalesce(g.exchanged_on, v.start_date, '9999'), g.id",
             (pid,),
@@ -91,7 +107,9 @@ def gather(db: Database, partnership: int | str, today: dt.date | None = None) -
     )
     d.follow_ups = list(
         db.query(
-            "SELECT f.*, v.title AS visit, a.title AS agreement FROM follow_ups f "
+            "SELECT f.*, v.title AS visit, a.title AS agreement, "
+            f"(SELECT {_NAME} FROM contacts c WHERE c.id = f.contact_id) AS with_name "
+            "FROM follow_ups f "
             "LEFT JOIN visits v ON v.id = f.visit_id "
             "LEFT JOIN agreements a ON a.id = f.agreement_id "
             f"WHERE +f.done_on IS NULL AND f.{story.OF_PARTNERSHIP} "
@@ -154,17 +172,21 @@ def _people(db: Database, d: Dossier, pid: int) -> None:
     """The counterparts named on the partnership, each with the last time desk saw them
     (a meeting noted, a visit they were on); then the others met on its visits, and who
     went or hosted from our side."""
-    last_seen = (
-        "SELECT max(day) FROM ("
-        "SELECT i.occurred_on AS day FROM interaction_participants ip "
+    # The latest meeting noted with them, or visit they were on, with what it was.
+    latest = (
+        "SELECT {column} FROM ("
+        f"SELECT i.occurred_on AS day, i.subject || ' (' || {_KIND_WORDS} || ')' "
+        "AS what FROM interaction_participants ip "
         "JOIN interactions i ON i.id = ip.interaction_id "
         "WHERE ip.contact_id = c.id AND i.occurred_on <= :t "
-        "UNION ALL SELECT coalesce(v.end_date, v.start_date) FROM visit_participants vp "
-        "JOIN visits v ON v.id = vp.visit_id WHERE vp.contact_id = c.id "
-        "AND v.status = 'completed')"
+        "UNION ALL SELECT coalesce(v.end_date, v.start_date), v.title || ' (visit)' "
+        "FROM visit_participants vp JOIN visits v ON v.id = vp.visit_id "
+        "WHERE vp.contact_id = c.id AND v.status = 'completed' "
+        "AND coalesce(v.end_date, v.start_date) <= :t) ORDER BY day DESC LIMIT 1"
     )
     for row in db.query(
-        f"SELECT c.*, pc.role AS role, ({last_seen}) AS last_seen "
+        f"SELECT c.*, pc.role AS role, ({latest.format(column='day')}) AS last_seen, "
+        f"({latest.format(column='what')}) AS last_seen_what "
         "FROM partnership_contacts pc JOIN contacts c ON c.id = pc.contact_id "
         "WHERE pc.partnership_id = :p ORDER BY pc.id",
         {"p": pid, "t": d.today.isoformat()},
