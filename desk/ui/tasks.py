@@ -73,6 +73,7 @@ class Task(QObject):
         work: Callable[[Progress], Any],
         *,
         cancellable: bool = True,
+        quiet: bool = False,
     ) -> None:
         super().__init__(parent)
         self.cancel_event = threading.Event()
@@ -90,7 +91,8 @@ class Task(QObject):
         self.dialog.setWindowTitle(title)
         self.dialog.setWindowModality(Qt.WindowModality.WindowModal)
         # Quick work finishes before anything flashes on screen.
-        self.dialog.setMinimumDuration(500)
+        # Quiet work (a page reading its own figures) says so on the page, not in a box.
+        self.dialog.setMinimumDuration(2**31 - 1 if quiet else 500)
         self.dialog.setAutoClose(False)
         self.dialog.setAutoReset(False)
         self.dialog.canceled.connect(self.cancel_event.set)
@@ -171,8 +173,9 @@ def run(
     on_error: Callable[[BaseException], None],
     *,
     cancellable: bool = True,
+    quiet: bool = False,
 ) -> Task:
-    task = Task(parent, title, work, cancellable=cancellable)
+    task = Task(parent, title, work, cancellable=cancellable, quiet=quiet)
     task.done.connect(on_done)
     task.error.connect(on_error)
     return task.start()
