@@ -20,7 +20,7 @@ class Field:
     name: str
     label: str
     # text, longtext, date, datetime, int, bool, enum, enum_list, country, time_zone,
-    # ref, money, currency, email, languages
+    # ref, money, currency, email, languages, coordinates
     type: str = "text"
     required: bool = False
     vocab: Mapping[str, str] | None = None
@@ -96,6 +96,13 @@ _KINDS: tuple[Kind, ...] = (
             Field("state", "State"),
             Field("office_name", "Office"),
             Field("time_zone", "Home time zone", "time_zone", required=True),
+            Field(
+                "location",
+                "Map position",
+                "coordinates",
+                help="latitude, longitude of the city hall (45.515, -122.679): only where "
+                "the map cannot find the city by its name",
+            ),
             Field("population", "Population", "int", minimum=0),
             Field("staff_international", "Staff with international duties", "int", minimum=0),
             Field("has_director", "Dedicated director or manager", "bool", default=False),
@@ -243,6 +250,13 @@ _KINDS: tuple[Kind, ...] = (
             Field("lead_department", "Lead department"),
             Field("local_committee", "Local committee"),
             Field("partner_organisation_id", "Partner organization", "ref", ref="organisation"),
+            Field(
+                "location",
+                "Map position",
+                "coordinates",
+                help="latitude, longitude (35.468, 133.049): only where the map cannot "
+                "find the place by its name",
+            ),
             _notes(),
         ),
         title_sql="partner_name",

@@ -80,3 +80,40 @@ def locate(name: str | None, country: str | None) -> Place | None:
         if city is not None:
             return _place(city)
     return None
+
+
+@dataclass(frozen=True)
+class Position:
+    latitude: float
+    longitude: float
+    how: str  # after "Placed": "by hand", "by its name", "at its country's middle"
+
+
+def position(name: str | None, country: str | None, location: str | None) -> Position | None:
+    """Where a partner goes on a map: the position set by hand, else its place found in
+    the gazetteer by name, else the middle of its country's largest part (said to be
+    approximate), else nowhere."""
+    if location:
+        try:
+            lat, lon = (float(part) for part in location.split(","))
+            return Position(lat, lon, "by hand")
+        except ValueError:
+            pass
+    found = locate(name, country)
+    if found is not None:
+        return Position(found.latitude, found.longitude, "by its name")
+    middle = _country_middle(country.upper()) if country else None
+    if middle is not None:
+        return Position(middle[0], middle[1], "at its country's middle")
+    return None
+
+
+@functools.cache
+def _country_middle(code: str) -> tuple[float, float] | None:
+    from desk.core import geo
+
+    place = geo.country(code)
+    if place is None:
+        return None
+    largest = max(place.boxes, key=lambda b: (b.east - b.west) * (b.north - b.south))
+    return (largest.south + largest.north) / 2, (largest.west + largest.east) / 2

@@ -569,10 +569,17 @@ CREATE INDEX IF NOT EXISTS outcomes_year ON outcomes(year IS NULL, year COLLATE 
 
 def _add_outcomes(conn: sqlite3.Connection) -> None:
     _sql(_V8)(conn)
-    for table in ("partnerships", "visits", "agreements"):
+    for table, column in (
+        ("partnerships", "sdgs"),
+        ("visits", "sdgs"),
+        ("agreements", "sdgs"),
+        # Where the map puts a place the gazetteer does not know: "35.468, 133.049".
+        ("partnerships", "location"),
+        ("city_profile", "location"),
+    ):
         columns = {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
-        if "sdgs" not in columns:  # a file whose version was set back keeps what it has
-            conn.execute(f"ALTER TABLE {table} ADD COLUMN sdgs TEXT")
+        if column not in columns:  # a file whose version was set back keeps what it has
+            conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} TEXT")
 
 
 # Append only. Each entry: (name, function applied inside one transaction).
@@ -584,7 +591,7 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], None]]] = [
     ("search finds itinerary items, interactions, follow-ups and gifts", _index_held_records),
     ("every link between records indexed, for deletes and undo at scale", _sql(_V6)),
     ("Today's agenda read from indexes", _sql(_V7)),
-    ("outcomes that count, and the Sustainable Development Goals", _add_outcomes),
+    ("outcomes, the Sustainable Development Goals, partners' map positions", _add_outcomes),
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -259,6 +259,26 @@ def is_plain_id(text: str) -> bool:
     return text.isascii() and text.isdigit() and len(text) <= 15
 
 
+_COORDINATE = r"([+-]?\d{1,3}(?:\.\d+)?)\s*°?\s*([NSEW])?"
+
+
+def _coordinates(spec: Field, value: Any, _values: Mapping[str, Any]) -> str:
+    """'35.468, 133.049' (latitude, longitude), also with N/S/E/W; stored the first way."""
+    text = str(value).strip()
+    found = re.fullmatch(_COORDINATE + r"\s*[,;\s]\s*" + _COORDINATE, text, re.IGNORECASE)
+    if not found:
+        raise _fail(spec, "must be a latitude and a longitude, as 35.468, 133.049", value)
+    lat, lat_hemisphere, lon, lon_hemisphere = found.groups()
+    latitude, longitude = float(lat), float(lon)
+    if (lat_hemisphere or "").upper() == "S":
+        latitude = -abs(latitude)
+    if (lon_hemisphere or "").upper() == "W":
+        longitude = -abs(longitude)
+    if not -90 <= latitude <= 90 or not -180 <= longitude <= 180:
+        raise _fail(spec, "must have a latitude within ±90 and a longitude within ±180", value)
+    return f"{latitude:.4f}, {longitude:.4f}"
+
+
 _CLEANERS = {
     "text": _text,
     "longtext": _text,
@@ -275,6 +295,7 @@ _CLEANERS = {
     "money": _money,
     "email": _email,
     "ref": _ref,
+    "coordinates": _coordinates,
 }
 
 
