@@ -38,7 +38,8 @@ def add_report_parsers(sub: Any) -> None:
     )
 
     report = sub.add_parser(
-        "report", help="documents about the city's work: a partnership's hand-over dossier"
+        "report",
+        help="documents about the city's work: the annual report, a partnership's dossier",
     )
     documents = report.add_subparsers(dest="document", metavar="DOCUMENT", required=True)
     dossier = documents.add_parser(
@@ -46,6 +47,13 @@ def add_report_parsers(sub: Any) -> None:
         help="a partnership's hand-over dossier (PDF): everything a successor needs",
     )
     dossier.add_argument("partnership", help="the partnership's id, uid or partner name")
+    annual = documents.add_parser(
+        "annual",
+        help="the year's international work (PDF): for the mayor, council or a transition team",
+    )
+    annual.add_argument("--year", type=year, required=True)
+    annual.add_argument("--out", type=out_path, required=True)
+    annual.add_argument("--marking", default="", help="handling marking for the header")
     dossier.add_argument("--out", type=out_path, required=True)
     dossier.add_argument(
         "--marking",
@@ -98,6 +106,12 @@ def run_report(db: dbmod.Database | None, args: argparse.Namespace) -> int:
     if args.command == "survey":
         return _survey(db, args)
     assert db is not None
+    if args.command == "report" and args.document == "annual":
+        from desk.reports.annual import build_annual
+
+        build_annual(db, args.year, args.out, marking=args.marking)
+        print(f"Annual report for {args.year} written to {args.out}")
+        return 0
     if args.command == "report":
         return _dossier(db, args)
     return _briefing(db, args)

@@ -219,6 +219,44 @@ def make_dossier(
     return target
 
 
+def make_annual(
+    db_path: Path, read_only: str | None, year: int, target: Path, *, progress: Progress
+) -> Path:
+    from desk.reports.annual import build_annual
+
+    with _open(db_path, read_only) as db:
+        build_annual(db, year, target, progress=progress)
+    return target
+
+
+def dashboard(
+    db_path: Path, read_only: str | None, first: int, last: int, *, progress: Progress
+) -> Any:
+    from desk.reports.figures import read_all
+
+    with _open(db_path, read_only) as db:
+        return read_all(db, first, last, progress=progress)
+
+
+def map_positions(
+    db_path: Path, read_only: str | None, *, progress: Progress
+) -> dict[int, tuple[float, float, str]]:
+    """Partnership id -> (latitude, longitude, how it was placed), for the map. The
+    gazetteer takes most of a second to load, which the window must not wait for."""
+    from desk.core.places import position
+
+    progress(0, 0, "Placing the partners on the map")
+    with _open(db_path, read_only) as db:
+        found = {}
+        for pid, name, country, location in db.execute(
+            "SELECT id, partner_name, country, location FROM partnerships"
+        ):
+            where = position(name, country, location)
+            if where is not None:
+                found[pid] = (where.latitude, where.longitude, where.how)
+        return found
+
+
 @dataclass(frozen=True)
 class SurveyPreview:
     """What the survey window shows before writing: the gaps to fill, and the counts

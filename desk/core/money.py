@@ -33,3 +33,19 @@ def text(minor: int | None, currency: str | None) -> str:
     code = (currency or DEFAULT_CURRENCY).upper()
     figure = f"{amount(minor, code):,.{places(code)}f}"
     return f"${figure}" if code == "USD" else f"{figure} {code}"
+
+
+def short(minor: int | None, currency: str | None) -> str:
+    """The amount rounded as a headline says it: $30 million, $7.5 million, $12,400,
+    1.2 billion JPY."""
+    if minor is None:
+        return ""
+    code = (currency or DEFAULT_CURRENCY).upper()
+    value = float(amount(minor, code))
+    for size, word in ((1e9, "billion"), (1e6, "million")):
+        if abs(value) >= size:
+            figure = f"{value / size:,.1f}".removesuffix(".0") + f" {word}"
+            break
+    else:
+        figure = f"{value:,.0f}"
+    return f"${figure}" if code == "USD" else f"{figure} {code}"

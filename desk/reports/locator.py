@@ -175,3 +175,36 @@ def _inset(drawing: Drawing, view: geo.Box, width: float, height: float) -> None
                     strokeWidth=0.8,  # type: ignore[arg-type]
                 )
             )
+
+
+WORLD_VIEW = geo.Box(-170.0, -56.0, 190.0, 80.0)
+
+
+def world_map(
+    home: tuple[float, float] | None,
+    partners: list[tuple[float, float, colors.Color]],
+    *,
+    width: float,
+    height: float,
+) -> Drawing:
+    """The world with a dot for each partner (latitude, longitude, color) and a star at
+    home: the annual report's "where we are engaged"."""
+    drawing = Drawing(width, height)
+    drawing.add(Rect(0, 0, width, height, fillColor=SEA, strokeColor=None))  # type: ignore[arg-type]
+    view = WORLD_VIEW
+    project = _projection(view, width, height)
+    for _place, ring in geo.rings_in(view):
+        points = _clip([project(x, y) for x, y in ring], width, height)
+        if len(points) >= 3:
+            drawing.add(_path(points, fill=LAND, stroke=BORDER, width=0.25))
+    radius = 2.4 if len(partners) <= 300 else 1.2
+    for lat, lon, color in partners:
+        x, y = project(lon if lon >= view.west else lon + 360, lat)
+        drawing.add(
+            Circle(x, y, radius, fillColor=color, strokeColor=colors.white, strokeWidth=0.4)
+        )
+    if home is not None:
+        x, y = project(home[1], home[0])
+        drawing.add(Rect(x - 3, y - 3, 6, 6, fillColor=MARKING_RED, strokeColor=colors.white))  # type: ignore[arg-type]
+    drawing.add(Rect(0, 0, width, height, fillColor=None, strokeColor=RULE, strokeWidth=0.6))  # type: ignore[arg-type]
+    return drawing

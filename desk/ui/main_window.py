@@ -38,10 +38,12 @@ from desk.ui.settings import settings
 if TYPE_CHECKING:
     from desk.core.operations import Changes
     from desk.ui.pages.city_page import CityPage
+    from desk.ui.pages.dashboard_page import DashboardPage
+    from desk.ui.pages.map_page import MapPage
     from desk.ui.pages.record_page import RecordPage
 
     # What the window shows in its stack: built on first use, refreshed when stale.
-    Page = TodayPage | RecordPage | CityPage
+    Page = TodayPage | RecordPage | CityPage | DashboardPage | MapPage
 
 
 # What the window loads after its first paint, in this order: the lists and forms every
@@ -57,6 +59,8 @@ WARM_UP_MODULES = (
     "desk.ui.pages.visit_page",
     "desk.ui.pages.city_page",
     "desk.ui.dialogs.search_palette",
+    "desk.core.geo:countries",  # the map's shapes, then its drawing of them
+    "desk.ui.widgets.world_map:land_paths",
 )
 WARM_UP_AFTER_MS = 400
 
@@ -76,6 +80,14 @@ def build_page(db: Database, path: Path, key: str) -> Page:
         from desk.ui.pages.city_page import CityPage
 
         return CityPage(db)
+    if key == "dashboard":
+        from desk.ui.pages.dashboard_page import DashboardPage
+
+        return DashboardPage(db)
+    if key == "map":
+        from desk.ui.pages.map_page import MapPage
+
+        return MapPage(db)
     from desk.ui.pages.record_page import RecordPage
 
     return RecordPage(db, key)
@@ -84,8 +96,10 @@ def build_page(db: Database, path: Path, key: str) -> Page:
 def watched_kinds(page_key: str) -> set[str]:
     """The kinds of record a page shows: its own, those in its tabs and those its fields
     name (a contact's organization). Today shows a little of everything."""
-    if page_key == "today":
+    if page_key in ("today", "dashboard"):
         return set(KINDS)
+    if page_key == "map":
+        return {"partnership", "city"}
     spec = KINDS[page_key]
     kinds = {page_key, "attachment"} | {link.kind for link in LINKS.get(page_key, ())}
     kinds |= {f.ref for f in spec.fields if f.type == "ref" and f.ref}
@@ -148,10 +162,18 @@ class MainWindow(FileActions):
                     "organisation",
                     "network",
                     "city",
+                    "dashboard",
+                    "map",
                 )
             },
         }
-        labels = {"today": "Today", "partnership": "Partnerships", "city": "Our city"}
+        labels = {
+            "today": "Today",
+            "partnership": "Partnerships",
+            "city": "Our city",
+            "dashboard": "Dashboard",
+            "map": "Map",
+        }
         self.pages: dict[str, Page] = {}
         self.slots: dict[str, QWidget] = {}
         for key in self.factories:
@@ -402,7 +424,8 @@ class MainWindow(FileActions):
         go.addSeparator()
         for n, key in enumerate(self.factories):
             label = self.nav.item(n).text()
-            self._action(go, label, lambda _=False, k=key: self.show_page(k), f"Ctrl+{n + 1}")
+            keys = f"Ctrl+{n + 1}" if n < 9 else ("Ctrl+0" if n == 9 else [])
+            self._action(go, label, lambda _=False, k=key: self.show_page(k), keys)
         help_menu = bar.addMenu("&Help")
         self._action(help_menu, "About desk", self.about)
 

@@ -1,0 +1,461 @@
+"""The annual report: a year of the city's international work, for the mayor, the council
+or a transition team. Headline figures, the map, ten years of engagement, the city beside
+the national findings, partnerships started, renewed and ended, the visits both ways with
+what they brought, agreements signed, network roles, outcomes, the Sustainable
+Development Goals advanced, and what comes next year. Same frame, typography and script
+handling as the briefing packet; no personal details (phones, diets, notes) are in it.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from reportlab.graphics.shapes import Drawing, Line, Rect, String
+from reportlab.lib import colors
+from reportlab.lib.units import inch
+from reportlab.platypus import CondPageBreak, Flowable, Spacer, Table, TableStyle
+
+from desk.core import money
+from desk.core.db import Database
+from desk.core.files import check_output_path, safe_write, verify_pdf
+from desk.core.vocab import (
+    ENGAGEMENT_METHODS,
+    MONEY_MEASURES,
+    NETWORK_STATUSES,
+    OUTCOME_MEASURES,
+    PARTNERSHIP_KINDS,
+    PARTNERSHIP_STATUSES,
+    PRIORITY_AREAS,
+    SDGS,
+    VISIT_DIRECTIONS,
+    label,
+)
+from desk.core.words import counted
+from desk.reports import figures
+from desk.reports.annual_data import Annual, gather
+from desk.reports.fonts import SANS
+from desk.reports.locator import world_map
+from desk.reports.pdf import INK, RULE, DeskDocument, Heading, data_table, footer_line, para
+from desk.reports.text import table_date
+
+Progress = Callable[[int, int, str], None]
+SERIES = (
+    colors.HexColor("#4e79a7"),
+    colors.HexColor("#f28e2b"),
+    colors.HexColor("#59a14f"),
+    colors.HexColor("#e15759"),
+)
+KIND_COLORS = dict(zip(PARTNERSHIP_KINDS, SERIES, strict=False))
+
+
+def build_annual(
+    db: Database,
+    year: int,
+    out: Path | None = None,
+    *,
+    marking: str = "",
+    progress: Progress | None = None,
+) -> bytes:
+    """Write the year's report to `out` (atomically) and return its bytes."""
+    if out is not None:
+        check_output_path(out)
+    if progress:
+        progress(0, 3, "Reading the year's records")
+    a = gather(db, year)
+    if progress:
+        progress(1, 3, "Laying out the report")
+    buffer = io.BytesIO()
+    office = " · ".join(p for p in (a.city.get("office_name"), a.city.get("name")) if p)
+    title = f"{a.city.get('name') or 'The city'}: international work in {year}"
+    doc = DeskDocument(
+        buffer,
+        title=title,
+        header=f"Annual report {year}",
+        marking=marking,
+        footer=footer_line(office),
+    )
+    story: list[Any] = _front(doc, a, title)
+    for heading, build in SECTIONS:
+        flowables = build(doc, a)
+        if flowables:
+            story += [CondPageBreak(1.8 * inch), Heading(heading, 0, doc.styles["H1"]), *flowables]
+            story.append(Spacer(1, 10))
+    doc.render(story)
+    pdf = buffer.getvalue()
+    if progress:
+        progress(2, 3, "Saving")
+    if out is not None:
+        safe_write(out, pdf, verify=verify_pdf)
+    if progress:
+        progress(3, 3, "Done")
+    return pdf
+
+
+# -- the front page ----------------------------------------------------------------------
+
+
+def headline(a: Annual) -> list[tuple[str, str]]:
+    """(figure, what) for the front page: the year's engagements, then its outcomes."""
+    y = a.this_year
+    out = [
+        (f"{y.partnerships:,}", "new partnerships"),
+        (f"{y.agreements:,}", "agreements signed"),
+        (f"{y.incoming:,}", "delegations welcomed"),
+        (f"{y.outgoing:,}", "missions sent"),
+    ]
+    for measure in ("jobs", "investment", "students", "people_exchanged", "participants"):
+        total = a.outcomes.get(measure)
+        if total is None:
+            continue
+        figure = _total(total, rounded=True)
+        if figure:
+            what = OUTCOME_MEASURES[measure].lower() + (
+                " (some estimated)" if total.estimated else ""
+            )
+            out.append((figure, what))
+    return out
+
+
+def _total(total: figures.Total, *, rounded: bool = False) -> str:
+    """A measure's total; money per currency (sums of mixed currencies mean nothing),
+    rounded as a headline says it when `rounded`."""
+    if total.measure in MONEY_MEASURES:
+        say = money.short if rounded else money.text
+        return " + ".join(say(value, currency) for currency, value in total.money.items())
+    return f"{total.count:,}"
+
+
+def _front(doc: DeskDocument, a: Annual, title: str) -> list[Flowable]:
+    s = doc.styles
+    out: list[Flowable] = [
+        para(f"{a.year} in review", s["subtitle"]),
+        para(title, s["title"]),
+        para(a.city.get("office_name") or "", s["subtitle"]),
+        Spacer(1, 14),
+    ]
+    cells = [
+        [para(figure, s["H1"], bold=True), para(what, s["small"])] for figure, what in headline(a)
+    ]
+    rows = [cells[n : n + 4] for n in range(0, len(cells), 4)]
+    grid: list[list[Any]] = []
+    for row in rows:
+        grid.append([c[0] for c in row] + [""] * (4 - len(row)))
+        grid.append([c[1] for c in row] + [""] * (4 - len(row)))
+    table = Table(grid, colWidths=[doc.width / 4] * 4, hAlign="LEFT")
+    table.setStyle(
+        TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("BOTTOMPADDING", (0, 0), (-1, -1), 2)])
+    )
+    out += [table, Spacer(1, 12)]
+    in_force = len(a.places)
+    out.append(
+        para(
+            f"Where the city is engaged: {counted(in_force, 'partner')} in force",
+            s["H2"],
+            bold=True,
+        )
+    )
+    out.append(
+        world_map(
+            a.home,
+            [(lat, lon, KIND_COLORS.get(kind, SERIES[-1])) for lat, lon, kind in a.places],
+            width=doc.width,
+            height=doc.width * 0.42,
+        )
+    )
+    legend = ", ".join(
+        f"{text}" for code, text in PARTNERSHIP_KINDS.items() if code != "network_membership"
+    )
+    out.append(para(f"Dots by kind of partnership ({legend}); the square is home.", s["small"]))
+    return out
+
+
+# -- charts ------------------------------------------------------------------------------
+
+
+def _year_chart(a: Annual, width: float, height: float) -> Drawing:
+    drawing = Drawing(width, height)
+    series = [
+        ("New partnerships", [y.partnerships for y in a.years]),
+        ("Agreements signed", [y.agreements for y in a.years]),
+        ("Delegations welcomed", [y.incoming for y in a.years]),
+        ("Missions sent", [y.outgoing for y in a.years]),
+    ]
+    x = 0.0
+    for (name, _values), color in zip(series, SERIES, strict=True):
+        drawing.add(Rect(x, height - 10, 8, 8, fillColor=color, strokeColor=None))  # type: ignore[arg-type]
+        drawing.add(String(x + 11, height - 9, name, fontName=SANS, fontSize=8, fillColor=INK))
+        x += 14 + len(name) * 4.4 + 10
+    totals = [sum(values[n] for _name, values in series) for n in range(len(a.years))]
+    top, step = _nice(max(totals, default=0))
+    left, bottom, plot_h = 28.0, 16.0, height - 34.0
+    plot_w = width - left
+    lines = round(top / step)
+    for k in range(lines + 1):
+        y = bottom + plot_h * k / lines
+        drawing.add(Line(left, y, width, y, strokeColor=RULE, strokeWidth=0.4))
+        drawing.add(
+            String(
+                left - 4,
+                y - 3,
+                f"{int(k * step):,}",
+                fontName=SANS,
+                fontSize=7,
+                fillColor=INK,
+                textAnchor="end",
+            )
+        )
+    slot = plot_w / len(a.years)
+    for n, year in enumerate(a.years):
+        x0 = left + slot * n + slot * 0.15
+        y0 = bottom
+        for (_name, values), color in zip(series, SERIES, strict=True):
+            h = plot_h * values[n] / top
+            if h > 0:
+                drawing.add(Rect(x0, y0, slot * 0.7, h, fillColor=color, strokeColor=None))  # type: ignore[arg-type]
+            y0 += h
+        drawing.add(
+            String(
+                x0 + slot * 0.35,
+                4,
+                str(year.year),
+                fontName=SANS,
+                fontSize=7,
+                fillColor=INK,
+                textAnchor="middle",
+            )
+        )
+    return drawing
+
+
+def _nice(value: float) -> tuple[float, float]:
+    import math
+
+    if value <= 0:
+        return 1.0, 1.0
+    raw = value / 4
+    power = 10 ** math.floor(math.log10(raw))
+    step = next(m * power for m in (1, 2, 5, 10) if m * power >= raw)
+    return math.ceil(value / step) * step, step
+
+
+def _share_chart(bars: list[tuple[str, float, str, float | None]], width: float) -> Drawing:
+    """Bars of this city's shares with a mark at the national share."""
+    row = 15.0
+    height = row * len(bars) + 4
+    drawing = Drawing(width, height)
+    label_w, text_w = 150.0, 130.0
+    span = width - label_w - text_w
+    biggest = max([b[1] for b in bars] + [b[3] or 0 for b in bars]) or 1
+    for n, (name, value, text, reference) in enumerate(bars):
+        y = height - row * (n + 1)
+        drawing.add(
+            String(
+                label_w - 6, y + 4, name, fontName=SANS, fontSize=8, fillColor=INK, textAnchor="end"
+            )
+        )
+        length = span * value / biggest
+        drawing.add(Rect(label_w, y + 2, length, row - 5, fillColor=SERIES[0], strokeColor=None))  # type: ignore[arg-type]
+        end = label_w + length
+        if reference is not None:
+            x = label_w + span * reference / biggest
+            drawing.add(Line(x, y, x, y + row - 1, strokeColor=INK, strokeWidth=1.6))
+            end = max(end, x)
+        drawing.add(String(end + 4, y + 4, text, fontName=SANS, fontSize=8, fillColor=INK))
+    return drawing
+
+
+def _shares(table: str, vocab: Any, a: Annual) -> list[tuple[str, float, str, float | None]]:
+    counts: dict[str, int] = getattr(a.shares, table)
+    national: dict[str, float] = a.shares.national.get(table, {})
+    codes = [c for c in vocab if counts.get(c) or c in national]
+    codes.sort(key=lambda c: (-counts.get(c, 0), -national.get(c, 0)))
+    out = []
+    for code in codes:
+        part = a.shares.share(table, code)
+        reference = national.get(code)
+        text = f"{counts.get(code, 0):,} ({part:.0%})"
+        if reference is not None:
+            text += f" · national {reference:.0%}"
+        out.append((vocab[code], part, text, reference))
+    return out
+
+
+# -- sections ----------------------------------------------------------------------------
+
+
+def _ten_years(doc: DeskDocument, a: Annual) -> list[Flowable]:
+    return [
+        _year_chart(a, doc.width, 2.4 * inch),
+        para(
+            "Partnerships by the year they were established, agreements by the year they "
+            "were signed, visits once they took place.",
+            doc.styles["small"],
+        ),
+    ]
+
+
+def _compared(doc: DeskDocument, a: Annual) -> list[Flowable]:
+    s = doc.styles
+    if not a.shares.engagements:
+        return []
+    out: list[Flowable] = [
+        para(
+            f"{counted(a.shares.engagements, 'engagement')}, counted as the national survey of "
+            "city international activities counts them (each partner place or network once, "
+            f"with its agreements and meetings since {a.year}). Bars: this city's share; "
+            "marks: the national share from the survey's findings.",
+            s["body"],
+        ),
+        para("By method", s["H2"], bold=True),
+        _share_chart(_shares("by_method", ENGAGEMENT_METHODS, a), doc.width),
+        para("By priority area", s["H2"], bold=True),
+        _share_chart(_shares("by_area", PRIORITY_AREAS, a), doc.width),
+    ]
+    return out
+
+
+def _partnerships(doc: DeskDocument, a: Annual) -> list[Flowable]:
+    rows = [
+        (
+            table_date(c["changed_on"]),
+            c["partner_name"],
+            label(PARTNERSHIP_KINDS, c["kind"]),
+            label(PARTNERSHIP_STATUSES, c["status"]),
+            c.get("reason") or "",
+        )
+        for c in a.status_changes
+    ]
+    heads = ("Date", "Partner", "Kind", "Now", "Why")
+    return data_table(doc.styles, heads, rows, [1.2, 1.5, 1.2, 0.9, 2.1])
+
+
+def _visits(doc: DeskDocument, a: Annual) -> list[Flowable]:
+    rows = []
+    for v in a.visits:
+        brought = "; ".join(
+            f"{OUTCOME_MEASURES.get(o['measure'], o['measure'])} {_figure(o)}"
+            for o in a.visit_outcomes.get(v["id"], [])
+        )
+        rows.append(
+            (
+                table_date(v.get("start_date")),
+                label(VISIT_DIRECTIONS, v.get("direction")),
+                v["title"] + (" ★" if v.get("significant") else ""),
+                v.get("principal") or "",
+                brought or (v.get("outcomes") or ""),
+            )
+        )
+    heads = ("Date", "Direction", "Visit", "Led by", "What it brought")
+    out = data_table(doc.styles, heads, rows, [1.1, 1.1, 1.7, 1.1, 1.9])
+    if any(v.get("significant") for v in a.visits):
+        out.append(
+            para(
+                "★ a significant meeting, as the national survey counts them.", doc.styles["small"]
+            )
+        )
+    return out
+
+
+def _figure(o: dict[str, Any]) -> str:
+    if o["measure"] in MONEY_MEASURES:
+        return money.text(o.get("value_minor"), o.get("currency"))
+    return f"{o.get('amount') or 0:,}" + (" (estimate)" if o.get("estimate") else "")
+
+
+def _agreements(doc: DeskDocument, a: Annual) -> list[Flowable]:
+    rows = [
+        (
+            table_date(g.get("signed_date")),
+            g["title"],
+            g.get("partner_name") or "",
+            table_date(g.get("expiry_date")),
+        )
+        for g in a.agreements
+    ]
+    return data_table(
+        doc.styles, ("Signed", "Agreement", "Partner", "Runs to"), rows, [1.2, 3.0, 1.5, 1.2]
+    )
+
+
+def _networks(doc: DeskDocument, a: Annual) -> list[Flowable]:
+    rows = [
+        (
+            n["network_name"],
+            n.get("membership_level") or "",
+            label(NETWORK_STATUSES, n.get("status")),
+            table_date(n.get("joined_date")),
+        )
+        for n in a.networks
+    ]
+    return data_table(
+        doc.styles,
+        ("Network", "Role or level", "Status", "Member since"),
+        rows,
+        [2.6, 1.8, 1.0, 1.5],
+    )
+
+
+def _outcomes(doc: DeskDocument, a: Annual) -> list[Flowable]:
+    rows = [
+        (
+            total.label,
+            _total(total),
+            "Yes" if total.estimated else "",
+            counted(total.figures, "figure"),
+        )
+        for measure in OUTCOME_MEASURES
+        if (total := a.outcomes.get(measure)) is not None
+    ]
+    out = data_table(
+        doc.styles, ("Outcome", "In all", "Estimated in part", "From"), rows, [2.4, 1.9, 1.3, 1.3]
+    )
+    if out:
+        out.append(
+            para(
+                "Each figure in desk keeps its source; money is added up within one currency.",
+                doc.styles["small"],
+            )
+        )
+    return out
+
+
+def _goals(doc: DeskDocument, a: Annual) -> list[Flowable]:
+    rows = [
+        (SDGS[goal], f"{n:,}")
+        for goal, n in sorted(a.sdgs.items(), key=lambda g: (-g[1], int(g[0])))
+    ]
+    out = data_table(doc.styles, ("Goal", "Engagements advancing it"), rows, [4.9, 2.0])
+    if out:
+        out.append(
+            para(
+                "Partnerships in force, visits held and agreements signed this year.",
+                doc.styles["small"],
+            )
+        )
+    return out
+
+
+def _next_year(doc: DeskDocument, a: Annual) -> list[Flowable]:
+    dated = [(c.day, c.what) for c in a.next_year]
+    dated += [
+        (day, f"{name}: {counted(age, 'year')} since {day.year - age}")
+        for day, name, age in a.anniversaries
+    ]
+    rows = [(table_date(day.isoformat()), what) for day, what in sorted(dated)]
+    return data_table(doc.styles, ("When", f"Coming in {a.year + 1}"), rows, [1.4, 5.5])
+
+
+SECTIONS: tuple[tuple[str, Callable[[DeskDocument, Annual], list[Flowable]]], ...] = (
+    ("Ten years of engagement", _ten_years),
+    ("Beside the national findings", _compared),
+    ("Partnerships started, renewed and ended", _partnerships),
+    ("Visits both ways", _visits),
+    ("Agreements signed", _agreements),
+    ("Network roles", _networks),
+    ("Outcomes", _outcomes),
+    ("Sustainable Development Goals", _goals),
+    ("What comes next", _next_year),
+)

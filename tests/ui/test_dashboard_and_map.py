@@ -1,0 +1,163 @@
+"""The dashboard and the map as a person uses them: read the figures, save a chart,
+open what is coming up; find a partner on the map, filter, click it open."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from pypdf import PdfReader
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt
+from PySide6.QtGui import QImage
+
+from desk.core import records
+from desk.core.db import Database
+from desk.reports import figures
+from desk.ui.widgets.world_map import WORLD, Marker, WorldMap
+
+
+def test_the_dashboard_shows_the_records_figures_and_saves_its_charts(
+    make_window: Any, demo_db: Database, qtbot: Any, tmp_path: Path
+) -> None:
+    window = make_window(demo_db, demo_db.file)
+    window.show_page("dashboard")
+    page = window.page("dashboard")
+    this_year = dt.date.today().year
+    found = figures.read_all(demo_db, this_year - 9, this_year)
+    # The chart holds the counts, year by year, of what the records say took place.
+    assert page.by_year.years == list(range(this_year - 9, this_year + 1))
+    assert page.by_year.totals() == [y.engagements for y in found.years]
+    assert sum(page.by_year.totals()) > 0
+    # Shares in the survey's categories, with the national findings marked.
+    sister = next(b for b in page.methods.bars if b.label == "Sister city")
+    assert sister.reference == 0.54
+    assert sister.value == found.shares.share("by_method", "sister_city")
+    # The outcomes table's last column adds up every year shown.
+    measures = [page.outcomes.verticalHeaderItem(r).text() for r in range(page.outcomes.rowCount())]
+    students = measures.index("Students exchanged")
+    (total,) = demo_db.execute(
+        "SELECT sum(amount) FROM outcomes WHERE measure = 'students' AND year BETWEEN ? AND ?",
+        (this_year - 9, this_year),
+    ).fetchone()
+    last = page.outcomes.columnCount() - 1
+    assert page.outcomes.horizontalHeaderItem(last).text() == "In all"
+    assert page.outcomes.item(students, last).text().lstrip("≈ ") == f"{total:,}"
+
+    # Narrowing the years reads again.
+    page.first_year.setValue(this_year)
+    assert page.by_year.years == [this_year]
+
+    # Every chart saves as PNG and SVG.
+    png, svg = tmp_path / "by-year.png", tmp_path / "methods.svg"
+    page.by_year.save_png(png, QSize(800, 400))
+    page.methods.save_svg(svg)
+    image = QImage(str(png))
+    assert (image.width(), image.height()) == (1600, 800)  # twice over, for print
+    text = svg.read_text(encoding="utf-8")
+    assert text.lstrip().startswith("<?xml") and "<svg" in text and "By method" in text
+
+    # What is coming up opens on Enter.
+    assert page.coming.rowCount() == len(found.coming) > 0
+    first = page.coming.item(0, 1)
+    kind, record_id = found.coming[0].open_kind, found.coming[0].open_id
+    page.coming.setCurrentItem(first)
+    page.coming.itemActivated.emit(first)
+    qtbot.waitUntil(lambda: window.current_page() is window.page(kind))
+    assert window.page(kind).current_id == record_id
+    window.close()
+
+
+def test_the_projection_puts_known_places_on_known_pixels(qtbot: Any) -> None:
+    world = WorldMap()
+    qtbot.addWidget(world)
+    # One pixel a degree: the whole view (360 by 142 degrees) fills the rectangle.
+    rect = QRectF(0, 0, WORLD.east - WORLD.west, WORLD.north - WORLD.south)
+    for lat, lon, x, y in (
+        (0.0, 0.0, 180.0, 84.0),  # where the equator meets Greenwich
+        (35.68, 139.69, 319.69, 48.32),  # Tokyo
+        (-33.87, 151.21, 331.21, 117.87),  # Sydney
+        (45.52, -122.68, 57.32, 38.48),  # Portland, Oregon
+    ):
+        at = world.place(lat, lon, rect)
+        assert (round(at.x(), 2), round(at.y(), 2)) == (x, y)
+    # Twice as wide a rectangle: the map keeps its shape and is centered in it.
+    wide = QRectF(0, 0, 2 * rect.width(), rect.height())
+    assert world.place(0.0, 0.0, wide) == QPointF(360.0, 84.0)
+
+
+def test_seven_thousand_partners_draw_without_a_tangle_of_lines(qtbot: Any, tmp_path: Path) -> None:
+    world = WorldMap()
+    qtbot.addWidget(world)
+    markers = [
+        Marker(n, -50 + (n * 7) % 120, -170 + (n * 13) % 340, "#4e79a7", n % 3 > 0, n % 5 == 0, "")
+        for n in range(7000)
+    ]
+    world.set_markers((45.5, -122.7), markers)
+    world.resize(1200, 700)
+    world.save_png(tmp_path / "crowded.png")
+    # Near neighbors are drawn as one numbered dot: every partner is counted once.
+    assert sum(len(members) for _at, members in world._shown) == 7000
+    assert any(len(members) > 1 for _at, members in world._shown)
+    assert QImage(str(tmp_path / "crowded.png")).width() == 2400
+
+
+def test_the_map_places_filters_and_opens_partners(
+    make_window: Any, demo_db: Database, qtbot: Any
+) -> None:
+    records.create(demo_db, "partnership", {"partner_name": "Atlantis", "kind": "sister_city"})
+    window = make_window(demo_db, demo_db.file)
+    window.show_page("map")
+    page = window.page("map")
+    qtbot.waitUntil(lambda: page.positions is not None, timeout=30_000)
+    places = demo_db.execute(
+        "SELECT count(*) FROM partnerships WHERE kind != 'network_membership'"
+    ).fetchone()[0]
+    placed = len(page.map.markers)
+    assert 0 < placed == places - 1  # Atlantis has no country, no name the world knows
+    assert "not placed: Atlantis (set a Map position on the partnership)" in page.status.text()
+    assert page.home is not None  # the demo city's own position
+
+    # Filtering by kind keeps only those partners.
+    page.kind_filter.setCurrentIndex(page.kind_filter.findData("sister_city"))
+    sister = {
+        r[0] for r in demo_db.execute("SELECT id FROM partnerships WHERE kind = 'sister_city'")
+    }
+    assert {m.key for m in page.map.markers} <= sister and page.map.markers
+
+    # A position set by hand puts Atlantis on the map, where it was set.
+    atlantis = demo_db.execute("SELECT id FROM partnerships WHERE partner_name = 'Atlantis'")
+    (atlantis_id,) = atlantis.fetchone()
+    records.update(demo_db, "partnership", atlantis_id, {"location": "31.0 N, 24.0 W"})
+    page.refresh()
+    qtbot.waitUntil(lambda: atlantis_id in (page.positions or {}), timeout=30_000)
+    marker = next(m for m in page.map.markers if m.key == atlantis_id)
+    assert (marker.latitude, marker.longitude) == (31.0, -24.0)
+    assert "Placed by hand" in marker.tip
+
+    # A click on a marker opens its partnership.
+    page.map.resize(1000, 600)
+    page.map.repaint()
+    at = page.map.place(marker.latitude, marker.longitude)
+    qtbot.mouseClick(page.map, Qt.MouseButton.LeftButton, pos=at.toPoint())
+    qtbot.waitUntil(lambda: window.current_page() is window.page("partnership"))
+    assert window.page("partnership").current_id == atlantis_id
+    window.close()
+
+
+def test_the_dashboard_makes_the_annual_report(
+    make_window: Any, demo_db: Database, qtbot: Any, monkeypatch: Any
+) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    window = make_window(demo_db, demo_db.file)
+    window.show_page("dashboard")
+    page = window.page("dashboard")
+    year = page.last_year.value()
+    assert page.annual_button.text() == f"Annual report {year}…"
+    monkeypatch.setattr(QMessageBox, "exec", lambda self: 0)
+    with qtbot.waitSignal(page.annual_ready, timeout=30_000) as ready:
+        page.annual_button.click()
+    text = " ".join(page.extract_text() for page in PdfReader(ready.args[0]).pages)
+    assert f"international work in {year}" in " ".join(text.split())
+    window.close()
