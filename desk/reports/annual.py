@@ -20,7 +20,6 @@ from reportlab.platypus import CondPageBreak, Flowable, Spacer, Table, TableStyl
 
 from desk.core import money
 from desk.core.db import Database
-from desk.core.files import check_output_path, safe_write, verify_pdf
 from desk.core.vocab import (
     ENGAGEMENT_METHODS,
     MONEY_MEASURES,
@@ -38,7 +37,16 @@ from desk.reports import figures
 from desk.reports.annual_data import Annual, gather
 from desk.reports.fonts import SANS
 from desk.reports.locator import world_map
-from desk.reports.pdf import INK, RULE, DeskDocument, Heading, data_table, footer_line, para
+from desk.reports.pdf import (
+    INK,
+    RULE,
+    DeskDocument,
+    Heading,
+    data_table,
+    footer_line,
+    make_pdf,
+    para,
+)
 from desk.reports.text import table_date
 
 Progress = Callable[[int, int, str], None]
@@ -60,20 +68,19 @@ def build_annual(
     progress: Progress | None = None,
 ) -> bytes:
     """Write the year's report to `out` (atomically) and return its bytes."""
-    if out is not None:
-        check_output_path(out)
-    if progress:
-        progress(0, 3, "Reading the year's records")
-    a = gather(db, year)
-    if progress:
-        progress(1, 3, "Laying out the report")
+    return make_pdf(
+        out, "report", lambda: gather(db, year), lambda a: _layout(a, marking), progress
+    )
+
+
+def _layout(a: Annual, marking: str) -> bytes:
     buffer = io.BytesIO()
     office = " · ".join(p for p in (a.city.get("office_name"), a.city.get("name")) if p)
-    title = f"{a.city.get('name') or 'The city'}: international work in {year}"
+    title = f"{a.city.get('name') or 'The city'}: international work in {a.year}"
     doc = DeskDocument(
         buffer,
         title=title,
-        header=f"Annual report {year}",
+        header=f"Annual report {a.year}",
         marking=marking,
         footer=footer_line(office),
     )
@@ -84,14 +91,7 @@ def build_annual(
             story += [CondPageBreak(1.8 * inch), Heading(heading, 0, doc.styles["H1"]), *flowables]
             story.append(Spacer(1, 10))
     doc.render(story)
-    pdf = buffer.getvalue()
-    if progress:
-        progress(2, 3, "Saving")
-    if out is not None:
-        safe_write(out, pdf, verify=verify_pdf)
-    if progress:
-        progress(3, 3, "Done")
-    return pdf
+    return buffer.getvalue()
 
 
 # -- the front page ----------------------------------------------------------------------
@@ -189,7 +189,7 @@ def _year_chart(a: Annual, width: float, height: float) -> Drawing:
         drawing.add(String(x + 11, height - 9, name, fontName=SANS, fontSize=8, fillColor=INK))
         x += 14 + len(name) * 4.4 + 10
     totals = [sum(values[n] for _name, values in series) for n in range(len(a.years))]
-    top, step = _nice(max(totals, default=0))
+    top, step = figures.axis(max(totals, default=0))
     left, bottom, plot_h = 28.0, 16.0, height - 34.0
     plot_w = width - left
     lines = round(top / step)
@@ -228,17 +228,6 @@ def _year_chart(a: Annual, width: float, height: float) -> Drawing:
             )
         )
     return drawing
-
-
-def _nice(value: float) -> tuple[float, float]:
-    import math
-
-    if value <= 0:
-        return 1.0, 1.0
-    raw = value / 4
-    power = 10 ** math.floor(math.log10(raw))
-    step = next(m * power for m in (1, 2, 5, 10) if m * power >= raw)
-    return math.ceil(value / step) * step, step
 
 
 def _share_chart(bars: list[tuple[str, float, str, float | None]], width: float) -> Drawing:

@@ -18,11 +18,10 @@ from reportlab.lib.units import inch
 from reportlab.platypus import CondPageBreak, PageBreak, Spacer
 
 from desk.core.db import Database
-from desk.core.files import check_output_path, safe_write, verify_pdf
 from desk.reports import meetings, people, relationship, sections
 from desk.reports.briefing_data import Briefing, gather, partner_view
 from desk.reports.glance import glance, glimpse
-from desk.reports.pdf import DeskDocument, Heading, contents, footer_line
+from desk.reports.pdf import DeskDocument, Heading, contents, footer_line, make_pdf
 
 Progress = Callable[[int, int, str], None]
 
@@ -86,15 +85,16 @@ def build_briefing(
     options = options or BriefingOptions()
     if options.shareable:
         options = options.for_partner()
-    if out is not None:
-        check_output_path(out)  # before the layout, which can take a while
-    if progress:
-        progress(0, 3, "Reading the records")
-    data = gather(db, visit)
-    if options.shareable:
-        data = partner_view(data)
-    if progress:
-        progress(1, 3, "Laying out the packet")
+    chosen = options
+
+    def read() -> Briefing:
+        data = gather(db, visit)
+        return partner_view(data) if chosen.shareable else data
+
+    return make_pdf(out, "packet", read, lambda data: _lay_out(data, chosen), progress)
+
+
+def _lay_out(data: Briefing, options: BriefingOptions) -> bytes:
     # A contents page only where it helps: laid out without one first, and again with
     # one when the packet reaches six pages; a packet with more text than six pages can
     # hold skips the first pass, which for megabytes of notes would double the wait.
@@ -106,12 +106,6 @@ def build_briefing(
     pdf, pages = _layout(data, options, with_contents=guess)
     if (pages - (1 if guess else 0) >= CONTENTS_FROM_PAGES) != guess:
         pdf, pages = _layout(data, options, with_contents=not guess)
-    if progress:
-        progress(2, 3, "Saving")
-    if out is not None:
-        safe_write(out, pdf, verify=verify_pdf)
-    if progress:
-        progress(3, 3, "Done")
     return pdf
 
 

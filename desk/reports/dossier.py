@@ -24,7 +24,6 @@ from reportlab.platypus import CondPageBreak, Flowable, PageBreak, Spacer
 from desk.core import dates, money
 from desk.core.countries import country_name, language_name
 from desk.core.db import Database
-from desk.core.files import check_output_path, safe_write, verify_pdf
 from desk.core.queries import person_name
 from desk.core.vocab import (
     AGREEMENT_KINDS,
@@ -54,6 +53,7 @@ from desk.reports.pdf import (
     data_table,
     fact_table,
     footer_line,
+    make_pdf,
     para,
     paras,
 )
@@ -72,21 +72,13 @@ def build_dossier(
     progress: Progress | None = None,
 ) -> bytes:
     """Write the dossier to `out` (atomically) and return its bytes."""
-    if out is not None:
-        check_output_path(out)
-    if progress:
-        progress(0, 3, "Reading the records")
-    d = gather(db, partnership)
-    if progress:
-        progress(1, 3, "Laying out the dossier")
-    pdf = _layout(d, marking)
-    if progress:
-        progress(2, 3, "Saving")
-    if out is not None:
-        safe_write(out, pdf, verify=verify_pdf)
-    if progress:
-        progress(3, 3, "Done")
-    return pdf
+    return make_pdf(
+        out,
+        "dossier",
+        lambda: gather(db, partnership),
+        lambda d: _layout(d, marking),
+        progress,
+    )
 
 
 def _layout(d: Dossier, marking: str) -> bytes:

@@ -266,3 +266,16 @@ def read_all(
         found_shares,
         coming(db, today),
     )
+
+
+def axis(value: float) -> tuple[float, float]:
+    """(top of a chart's axis, step between its grid lines) for values up to `value`: 1,
+    2 or 5 times a power of ten, four or five lines."""
+    import math
+
+    if value <= 0:
+        return 1.0, 1.0
+    raw = value / 4
+    power = 10 ** math.floor(math.log10(raw))
+    step = next(m * power for m in (1, 2, 5, 10) if m * power >= raw)
+    return math.ceil(value / step) * step, step

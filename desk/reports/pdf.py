@@ -9,8 +9,9 @@ bookmark to page 1.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
-from typing import Any
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import Any, TypeVar
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER
@@ -31,6 +32,7 @@ from reportlab.platypus.doctemplate import BaseDocTemplate, IndexingFlowable
 from reportlab.platypus.tableofcontents import TableOfContents
 
 from desk.core import dates
+from desk.core.files import check_output_path, safe_write, verify_pdf
 from desk.reports.fonts import SANS, SANS_BOLD, register
 from desk.reports.layout import BidiParagraph, chunks, is_cjk_prose, widest_token
 from desk.reports.text import ARABIC_LETTER, clean, has_cjk, markup, plain
@@ -451,3 +453,34 @@ def footer_line(office: str) -> str:
     one line beside the page count (page 1 says the time too)."""
     stamp = f"Generated {dates.month_day_year(dt.datetime.now())}"
     return stamp + (f" · {office}" if office else "")
+
+
+T = TypeVar("T")
+
+
+def make_pdf(
+    out: Path | None,
+    noun: str,
+    read: Callable[[], T],
+    lay_out: Callable[[T], bytes],
+    progress: Callable[[int, int, str], None] | None = None,
+) -> bytes:
+    """A document's three steps, told to `progress`: read the records, lay them out,
+    save atomically to `out` (checked first: the layout can take a while). Returns the
+    PDF's bytes."""
+
+    def step(done: int, message: str) -> None:
+        if progress:
+            progress(done, 3, message)
+
+    if out is not None:
+        check_output_path(out)
+    step(0, "Reading the records")
+    data = read()
+    step(1, f"Laying out the {noun}")
+    pdf = lay_out(data)
+    step(2, "Saving")
+    if out is not None:
+        safe_write(out, pdf, verify=verify_pdf)
+    step(3, "Done")
+    return pdf

@@ -13,6 +13,8 @@ from PySide6.QtCore import QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QContextMenuEvent, QFont, QImage, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QSizePolicy, QWidget
 
+from desk.reports.figures import axis
+
 # Colors that read on light and dark backgrounds alike, and apart for most color
 # blindness (Tableau 10's first four).
 SERIES_COLORS = ("#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948")
@@ -142,17 +144,6 @@ class Chart(QWidget):
         menu.exec(event.globalPos())
 
 
-def nice_top(value: float) -> tuple[float, float]:
-    """(top of the axis, step between grid lines) for values up to `value`: 1, 2 or 5
-    times a power of ten, four or five lines."""
-    if value <= 0:
-        return 1.0, 1.0
-    raw = value / 4
-    power = 10 ** math.floor(math.log10(raw))
-    step = next(m * power for m in (1, 2, 5, 10) if m * power >= raw)
-    return math.ceil(value / step) * step, step
-
-
 class YearChart(Chart):
     """Bars by year, each stacked from its series, with a legend; a year with nothing is
     a gap on the axis, not left out."""
@@ -192,7 +183,7 @@ class YearChart(Chart):
             x += 14 + metrics.horizontalAdvance(s.name) + 16
         if not self.years:
             return
-        top, step = nice_top(max(self.totals(), default=0))
+        top, step = axis(max(self.totals(), default=0))
         axis_width = metrics.horizontalAdvance(f"{int(top):,}") + 8
         plot = QRectF(rect.left() + axis_width, rect.top() + line + 8, rect.width() - axis_width, 0)
         plot.setBottom(rect.bottom() - line - 4)
