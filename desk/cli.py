@@ -34,27 +34,31 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stdout, sys.stderr = out, err
 
 
-def window_request(argv: list[str]) -> argparse.Namespace | None:
-    """The options of a command line that only opens the window (`desk`, `desk --db F`,
-    `desk gui --read-only`...), or None when it asks for anything else, help and
-    mistakes included: those go to the full parser, which says what is wrong."""
+def global_options(argv: list[str]) -> tuple[argparse.Namespace, list[str]]:
+    """`--db FILE` and `--read-only` wherever they are on the line (`desk --db F list
+    contacts` and `desk list contacts --db F` alike), and the rest of the line."""
     quick = argparse.ArgumentParser(add_help=False, allow_abbrev=False, exit_on_error=False)
     quick.add_argument("--db", type=Path, default=None)
     quick.add_argument("--read-only", action="store_true")
-    try:
-        args, rest = quick.parse_known_args(argv)
-    except argparse.ArgumentError:
-        return None
-    return args if rest in ([], ["gui"]) else None
+    return quick.parse_known_args(argv)
 
 
 def _main(argv: list[str]) -> int:
-    args = window_request(argv)
-    window = args is not None
-    if args is None:
+    try:
+        options, rest = global_options(argv)
+    except argparse.ArgumentError as exc:  # "--db" with nothing after it
         from desk.cli_commands import parser
 
-        args = parser().parse_args(argv)
+        parser().error(str(exc))
+    # Only the window's options: straight to the window, without the commands' parser.
+    window = rest in ([], ["gui"])
+    args = options
+    if not window:
+        from desk.cli_commands import parser
+
+        args = parser().parse_args(rest)
+        args.db = options.db or args.db
+        args.read_only = options.read_only or args.read_only
         window = args.command in (None, "gui")
     path = args.db or default_db_path()
     # A path the user named ($DESK_DB too) must exist; only the default one is made.

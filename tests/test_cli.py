@@ -146,3 +146,29 @@ def test_db_from_environment(
     open_database(target).close()
     assert main(["add", "organisation", "name=UCLG"]) == 0
     capsys.readouterr()
+
+
+def test_db_and_read_only_are_taken_wherever_they_are_put(
+    demo_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """As people type them: after the command, before it, with `=`, or both options."""
+    lines = (
+        ["--db", str(demo_path), "list", "partnerships", "--json"],
+        ["list", "partnerships", "--json", "--db", str(demo_path)],
+        ["list", "--db", str(demo_path), "partnerships", "--json"],
+        ["list", "partnerships", f"--db={demo_path}", "--read-only", "--json"],
+    )
+    answers = []
+    for line in lines:
+        assert main(line) == 0, line
+        answers.append(json.loads(capsys.readouterr().out))
+    assert all(a == answers[0] for a in answers) and len(answers[0]) == 21
+    # Read-only wherever it is put: a change is refused and nothing is written.
+    code = main(["add", "partnership", "partner_name=Tainan", "kind=sister_city",
+                 "--db", str(demo_path), "--read-only"])  # fmt: skip
+    assert code == 1 and "read-only" in capsys.readouterr().err
+    # A --db with no file after it is said plainly.
+    with pytest.raises(SystemExit) as missing:
+        main(["list", "partnerships", "--db"])
+    assert missing.value.code == 2
+    assert "argument --db: expected one argument" in capsys.readouterr().err
