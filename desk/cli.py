@@ -44,6 +44,10 @@ def global_options(argv: list[str]) -> tuple[argparse.Namespace, list[str]]:
 
 
 def _main(argv: list[str]) -> int:
+    if argv == ["--self-test"]:
+        from desk import self_test
+
+        return self_test.run()
     try:
         options, rest = global_options(argv)
     except argparse.ArgumentError as exc:  # "--db" with nothing after it

@@ -41,6 +41,12 @@ def parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"desk {__version__}")
     parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help="check this desk from the inside (resources, fonts, a database, documents, "
+        "the window); exit status 0 only when all hold",
+    )
+    parser.add_argument(
         "--db",
         type=Path,
         default=None,
