@@ -45,6 +45,14 @@ def add_transfer_parsers(sub: Any) -> None:
         help="map a column to a field (FIELD empty: leave it aside)",
     )
     importer.add_argument(
+        "--value",
+        action="append",
+        default=[],
+        metavar="COLUMN:TEXT=CODE",
+        help="read a value the file writes its own way as one of desk's "
+        "('Type:Trade agreement=sector_partnership'); remembered for next time",
+    )
+    importer.add_argument(
         "--replace",
         action="store_true",
         help="json only: replace everything (a backup is taken first)",
@@ -113,6 +121,32 @@ def _mapping(
     return mapping
 
 
+def _values(
+    args: argparse.Namespace, target: str, headers: list[str], mapping: dict[int, str | None]
+) -> dict[tuple[str, str], str]:
+    """--value COLUMN:TEXT=CODE as (field, text) -> code, each checked before any row."""
+    from desk.core.validate import clean
+
+    found: dict[tuple[str, str], str] = {}
+    for given in args.value:
+        column, colon, rest = given.partition(":")
+        text, equals, code = rest.partition("=")
+        if not colon or not equals or not text.strip():
+            raise DeskError(f"--value {given}: write it as COLUMN:TEXT=CODE.")
+        if column not in headers:
+            raise DeskError(
+                f"--value {given}: no column '{column}'. Columns: "
+                + ", ".join(f"'{h}'" for h in headers)
+                + "."
+            )
+        field_name = mapping.get(headers.index(column))
+        if not field_name:
+            raise DeskError(f"--value {given}: column '{column}' is not imported.")
+        spec = kind(target).field_map[field_name]
+        found[(field_name, text.strip())] = clean(spec, code.strip())  # names the field
+    return found
+
+
 def _import_records(db: dbmod.Database, args: argparse.Namespace) -> int:
     from desk.io import importer
     from desk.io.mapping import guess_mapping
@@ -130,7 +164,8 @@ def _import_records(db: dbmod.Database, args: argparse.Namespace) -> int:
             )
         headers = read_table(args.file).headers
         mapping = _mapping(args, headers, guess_mapping(db, target, headers))
-        plan = importer.plan_file(db, target, args.file, mapping)
+        values = _values(args, target, headers, mapping)
+        plan = importer.plan_file(db, target, args.file, mapping, values=values)
     print(importer.describe(plan))
     for problem in plan.problems()[:50]:
         print(f"  {problem}")

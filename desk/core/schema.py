@@ -564,6 +564,17 @@ CREATE INDEX IF NOT EXISTS outcomes_partnership ON outcomes(partnership_id);
 CREATE INDEX IF NOT EXISTS outcomes_visit ON outcomes(visit_id);
 CREATE INDEX IF NOT EXISTS outcomes_agreement ON outcomes(agreement_id);
 CREATE INDEX IF NOT EXISTS outcomes_year ON outcomes(year IS NULL, year COLLATE NOCASE, id);
+-- A value an office's file writes its own way ("Trade agreement"), and the code the
+-- person chose for it on import, kept for the next file, as import_mappings keeps columns.
+CREATE TABLE IF NOT EXISTS import_values (
+    id INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL,
+    field TEXT NOT NULL,
+    text TEXT NOT NULL,
+    code TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    UNIQUE (kind, field, text)
+);
 """
 
 
@@ -591,7 +602,7 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], None]]] = [
     ("search finds itinerary items, interactions, follow-ups and gifts", _index_held_records),
     ("every link between records indexed, for deletes and undo at scale", _sql(_V6)),
     ("Today's agenda read from indexes", _sql(_V7)),
-    ("outcomes, the Sustainable Development Goals, partners' map positions", _add_outcomes),
+    ("outcomes, the Development Goals, map positions, remembered values", _add_outcomes),
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -21,7 +21,16 @@ from desk.core.errors import DeskError, UndoConflict, ValidationError
 from desk.core.kinds import KINDS
 from desk.core.operations import mark_deleted, operation, quoted
 from desk.core.validate import clean_values
-from desk.io.mapping import IMPORTABLE, convert, guess_mapping, normalise, remember_mapping
+from desk.io.mapping import (
+    IMPORTABLE,
+    convert,
+    guess_mapping,
+    names_a_network,
+    normalise,
+    remember_mapping,
+    remember_values,
+    remembered_values,
+)
 from desk.io.tabular import read_table
 
 Progress = Callable[[int, int, str], None]
@@ -58,6 +67,8 @@ class ImportPlan:
     headers: list[str]
     mapping: dict[int, str | None]
     rows: list[RowPlan]
+    # Codes the person chose for values written the file's own way, kept on import.
+    values: dict[tuple[str, str], str] = field(default_factory=dict)
 
     def counts(self) -> dict[str, int]:
         found = {"new": 0, "match": 0, "problem": 0}
@@ -86,6 +97,9 @@ class ImportRequest:
     mapping: dict[int, str | None] | None = None
     fixed: dict[str, Any] = field(default_factory=dict)
     vcard: bool = False
+    # (field, text as the file writes it) -> the code chosen for it: "Trade agreement"
+    # is a sector partnership.
+    values: dict[tuple[str, str], str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -109,7 +123,7 @@ def plan_request(db: Database, request: ImportRequest) -> ImportPlan:
 
         rows = read_vcards(request.path)
         return plan_rows(db, "contact", rows, request.path.name, "vCard")
-    return plan_file(db, request.kind, request.path, request.mapping, request.fixed)
+    return plan_file(db, request.kind, request.path, request.mapping, request.fixed, request.values)
 
 
 def summarize(plan: ImportPlan) -> PlanSummary:
@@ -143,11 +157,15 @@ def plan_file(
     path: Path,
     mapping: dict[int, str | None] | None = None,
     fixed: dict[str, Any] | None = None,
+    values: dict[tuple[str, str], str] | None = None,
 ) -> ImportPlan:
     """Read a spreadsheet and check every row. `fixed` gives a value to fields the file
-    has no column for (e.g. kind=friendship_city for a list of friendship cities)."""
+    has no column for (e.g. kind=friendship_city for a list of friendship cities);
+    `values` the code for a value the file writes its own way, and the remembered ones
+    are used for the rest."""
     if kind not in IMPORTABLE:
         raise DeskError(f"desk imports {', '.join(IMPORTABLE)}; not {kind}.")
+    asked = {(name, normalise(text)): code for (name, text), code in (values or {}).items()}
     table = read_table(path)
     mapping = mapping if mapping is not None else guess_mapping(db, kind, table.headers)
     fixed = {**DEFAULTS.get(kind, {}), **(fixed or {})}
@@ -167,17 +185,27 @@ def plan_file(
         )
     raw_rows = []
     for number, cells in table.rows:
-        values = {
+        cell_of = {
             field: cells[index] for index, field in mapping.items() if field and index < len(cells)
         }
         for name, value in fixed.items():
-            if values.get(name) in (None, ""):
-                values[name] = value
-        raw_rows.append((number, values))
+            if cell_of.get(name) in (None, ""):
+                cell_of[name] = value
+        raw_rows.append((number, cell_of))
     labels = {field: table.headers[index] for index, field in mapping.items() if field}
-    return plan_rows(
-        db, kind, raw_rows, path.name, table.description, table.headers, mapping, labels
+    plan = plan_rows(
+        db,
+        kind,
+        raw_rows,
+        path.name,
+        table.description,
+        table.headers,
+        mapping,
+        labels,
+        {**remembered_values(db, kind), **asked},
     )
+    plan.values = asked
+    return plan
 
 
 def plan_rows(
@@ -189,9 +217,12 @@ def plan_rows(
     headers: list[str] | None = None,
     mapping: dict[int, str | None] | None = None,
     labels: dict[str, str] | None = None,
+    values: dict[tuple[str, str], str] | None = None,
 ) -> ImportPlan:
     """Check every row as the record layer would, and sort them into new, already in
-    desk, and with problems (each named by row and column)."""
+    desk, and with problems (each named by row and column). A partnership row that
+    names an international network (ICLEI, C40...) is a network membership, and its
+    country, a network's having none, is left aside rather than refused."""
     spec = KINDS[kind]
     labels = labels or {name: spec.field_map[name].label for name in spec.field_map}
     existing = _existing(db, kind)
@@ -199,10 +230,15 @@ def plan_rows(
     rows: list[RowPlan] = []
     for number, raw in raw_rows:
         row = RowPlan(number, {})
+        network = kind == "partnership" and names_a_network(raw.get("partner_name"))
+        if network:
+            raw = {**raw, "kind": "network_membership"}
         for name, value in raw.items():
             try:
-                converted = convert(db, kind, name, value)
+                converted = convert(db, kind, name, value, values)
             except ValidationError as exc:
+                if network and name == "country":
+                    continue
                 row.problems.append((labels.get(name, name), exc.bare_message))
                 continue
             if converted is not None:
@@ -280,6 +316,7 @@ def apply_plan(
         if plan.headers:
             # A preference, not a record: kept with the import's transaction, not undone.
             remember_mapping(db, plan.kind, plan.headers, plan.mapping)
+            remember_values(db, plan.kind, plan.values)
     return int(batch or 0)
 
 

@@ -144,6 +144,27 @@ SYNONYMS: dict[tuple[str, str], dict[str, str]] = {
         "memorandum": "sector_partnership",
         "sister port": "sector_partnership",
         "network": "network_membership",
+        # As real cities' published lists say them.
+        "twin town": "sister_city",
+        "twinning": "sister_city",
+        "sister state": "sister_city",
+        "sister province": "sister_city",
+        "sister prefecture": "sister_city",
+        "sister county": "sister_city",
+        "sister region": "sister_city",
+        "partner city": "friendship_city",
+        "partnership city": "friendship_city",
+        "cooperation city": "friendship_city",
+        "trade agreement": "sector_partnership",
+        "economic mou": "sector_partnership",
+        "economic partnership": "sector_partnership",
+        "trade partnership": "sector_partnership",
+        "cooperation agreement": "sector_partnership",
+        "sector mou": "sector_partnership",
+        "memorandum of understanding": "sector_partnership",
+        "network membership": "network_membership",
+        "city network": "network_membership",
+        "member": "network_membership",
     },
     ("partnership", "status"): {
         "inactive": "dormant",
@@ -152,6 +173,15 @@ SYNONYMS: dict[tuple[str, str], dict[str, str]] = {
         "expired": "lapsed",
         "pending": "proposed",
         "in progress": "proposed",
+        "under discussion": "proposed",
+        "exploratory": "proposed",
+        "on hold": "suspended",
+        "paused": "suspended",
+        "former": "ended",
+        "discontinued": "ended",
+        "closed": "ended",
+        "historic": "ended",
+        "in force": "active",
     },
     ("visit", "direction"): {
         "in": "incoming",
@@ -170,6 +200,35 @@ SYNONYMS: dict[tuple[str, str], dict[str, str]] = {
 }
 
 IMPORTABLE = tuple(ALIASES)
+
+# International city networks a list of partners may name where a place would be: such a
+# row is a network membership, whatever its Country column says ("Global", "—").
+NETWORKS = (
+    "iclei",
+    "c40",
+    "uclg",
+    "united cities and local governments",
+    "mayors for peace",
+    "global covenant of mayors",
+    "strong cities network",
+    "welcoming america",
+    "sister cities international",
+    "eurocities",
+    "100 resilient cities",
+    "resilient cities network",
+    "cities alliance",
+    "local governments for sustainability",
+    "global parliament of mayors",
+    "league of historical cities",
+    "unesco creative cities",
+    "creative cities network",
+)
+
+
+def names_a_network(text: str | None) -> bool:
+    """Whether a partner's name is an international network's (ICLEI, C40, UCLG...)."""
+    folded = f" {normalise(text or '')} "
+    return any(f" {name} " in folded or folded.strip().startswith(name) for name in NETWORKS)
 
 
 def normalise(text: str) -> str:
@@ -218,6 +277,28 @@ def remember_mapping(
         )
 
 
+def remembered_values(db: Database, kind: str) -> dict[tuple[str, str], str]:
+    """The codes chosen before for values a file wrote its own way, for this kind."""
+    return {
+        (field_name, text): code
+        for field_name, text, code in db.execute(
+            "SELECT field, text, code FROM import_values WHERE kind = ?", (kind,)
+        )
+    }
+
+
+def remember_values(db: Database, kind: str, values: dict[tuple[str, str], str]) -> None:
+    """Keep the person's choices for the next file, in the import's transaction."""
+    stamp = records.now()
+    for (field_name, text), code in values.items():
+        db.execute(
+            "INSERT INTO import_values(kind, field, text, code, updated_at) "
+            "VALUES (?, ?, ?, ?, ?) ON CONFLICT(kind, field, text) DO UPDATE SET "
+            "code = excluded.code, updated_at = excluded.updated_at",
+            (kind, field_name, normalise(text), code, stamp),
+        )
+
+
 # Beyond the whole dates a person types (dates.parse_typed): what spreadsheets hold.
 _SHEET_DATE_FORMATS = (
     "%B %Y",
@@ -257,11 +338,21 @@ SPREADSHEET_ERRORS = frozenset(
 )
 
 
-def convert(db: Database, kind: str, field: str, raw: Any) -> Any:
-    """One cell into the value the record layer takes; ValidationError names the field."""
+def convert(
+    db: Database,
+    kind: str,
+    field: str,
+    raw: Any,
+    values: dict[tuple[str, str], str] | None = None,
+) -> Any:
+    """One cell into the value the record layer takes; ValidationError names the field.
+    `values` maps (field, text as written) to the code the person chose for it."""
     spec = KINDS[kind].field_map[field]
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         return None
+    chosen = (values or {}).get((field, normalise(str(raw))))
+    if chosen is not None:
+        return clean(spec, chosen)
     if isinstance(raw, str) and raw.strip().upper() in SPREADSHEET_ERRORS:
         raise ValidationError(
             f"holds the spreadsheet error {raw.strip()}, not a value; fix the formula or "

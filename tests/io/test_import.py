@@ -312,3 +312,56 @@ def test_visits_agreements_and_organisations_as_offices_write_them(db: Database)
     }
     assert kinds["Consulate General of Japan"] == "consulate"
     assert kinds["Universidade Federal do Paraná"] == "university"
+
+
+OFFICE_LIST = Path(__file__).parent.parent / "data" / "office_list.csv"
+
+
+def test_an_office_list_is_read_by_its_own_words(db: Database) -> None:
+    """A real-looking list with a BOM: "Partner City", "Trade agreement", "Twin town",
+    "Inactive", networks where places would be; only a value nobody could guess is
+    refused, naming its row and column."""
+    plan = importer.plan_file(db, "partnership", OFFICE_LIST)
+    by_name = {r.values.get("partner_name"): r for r in plan.rows}
+    assert by_name["Kobe"].values["kind"] == "friendship_city"
+    assert by_name["Guadalajara"].values["kind"] == "sector_partnership"
+    assert by_name["Guadalajara"].values["status"] == "proposed"
+    assert by_name["Nantes"].values["kind"] == "sister_city"
+    assert by_name["Nantes"].values["status"] == "dormant"
+    assert by_name["Porto"].values["kind"] == "sector_partnership"
+    assert by_name["Hokkaido"].values["kind"] == "sister_city"
+    # Networks are memberships, and "Global" is not refused as a country.
+    for network in ("ICLEI - Local Governments for Sustainability", "C40 Cities"):
+        row = by_name[network]
+        assert row.status == "new" and row.values["kind"] == "network_membership", row.problems
+        assert "country" not in row.values
+    (lyon,) = [r for r in plan.rows if r.status == "problem"]
+    assert lyon.number == 9 and lyon.problems[0][0] == "Type"
+    assert "Sister Arrangement" in lyon.problems[0][1]
+
+
+def test_a_value_chosen_for_a_file_is_used_and_remembered(
+    db: Database, db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = main(
+        ["--db", str(db_path), "import", "partnerships", str(OFFICE_LIST),
+         "--value", "Type:Sister Arrangement=sister_city"]
+    )  # fmt: skip
+    out = capsys.readouterr().out
+    assert code == 0 and "Imported 8 new" in out
+    lyon = records.get(db, "partnership", records.resolve_named(db, "partnership", "Lyon"))
+    assert lyon["kind"] == "sister_city"
+    # The choice is kept: the next file writing it the same way needs no --value.
+    again = importer.plan_file(db, "partnership", OFFICE_LIST)
+    assert all(r.status == "match" for r in again.rows), [r.problems for r in again.rows]
+    # A code that is not desk's is refused before any row, naming the field.
+    code = main(
+        ["--db", str(db_path), "import", "partnerships", str(OFFICE_LIST),
+         "--value", "Type:Sister Arrangement=cousin"]
+    )  # fmt: skip
+    assert code == 1 and "'Kind' must be one of" in capsys.readouterr().err
+    code = main(
+        ["--db", str(db_path), "import", "partnerships", str(OFFICE_LIST),
+         "--value", "Flavor:x=y"]
+    )  # fmt: skip
+    assert code == 1 and "no column 'Flavor'" in capsys.readouterr().err
