@@ -95,8 +95,19 @@ def standing(db: Database, partnership_id: int, today: dt.date | None = None) ->
         f"AND {OF_PARTNERSHIP} ORDER BY due_date LIMIT 1",
         of_it,
     ).fetchone()
+    # An agreement left "in force" past its expiry: nobody recorded what became of it.
+    lapsed = db.execute(
+        "SELECT title, expiry_date FROM agreements WHERE partnership_id = ? "
+        "AND status IN ('signed', 'in_force') AND expiry_date < ? "
+        "ORDER BY expiry_date LIMIT 1",
+        (partnership_id, today.isoformat()),
+    ).fetchone()
     # The nearest of the agreement decisions and the follow-ups still to come.
     choices = []
+    if lapsed and stored_date(lapsed[1]):
+        choices.append(
+            (lapsed[1], f"Record what became of {lapsed[0]}: it expired with no decision")
+        )
     if deadline and stored_date(deadline[1]):
         choices.append((deadline[1], f"Decide on {deadline[0]}"))
     if follow_up and stored_date(follow_up[1]):

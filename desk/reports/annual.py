@@ -18,7 +18,7 @@ from reportlab.lib import colors
 from reportlab.lib.units import inch
 from reportlab.platypus import CondPageBreak, Flowable, Spacer, Table, TableStyle
 
-from desk.core import money
+from desk.core import dates, money
 from desk.core.db import Database
 from desk.core.vocab import (
     ENGAGEMENT_METHODS,
@@ -56,7 +56,13 @@ SERIES = (
     colors.HexColor("#59a14f"),
     colors.HexColor("#e15759"),
 )
-KIND_COLORS = dict(zip(PARTNERSHIP_KINDS, SERIES, strict=False))
+# Networks are not places: the map has no color for them.
+KIND_COLORS = {
+    "sister_city": SERIES[0],
+    "friendship_city": SERIES[1],
+    "sector_partnership": SERIES[2],
+    "other": SERIES[3],
+}
 
 
 def build_annual(
@@ -76,7 +82,7 @@ def build_annual(
 def _layout(a: Annual, marking: str) -> bytes:
     buffer = io.BytesIO()
     office = " · ".join(p for p in (a.city.get("office_name"), a.city.get("name")) if p)
-    title = f"{a.city.get('name') or 'The city'}: international work in {a.year}"
+    title = f"International work in {a.year}"
     doc = DeskDocument(
         buffer,
         title=title,
@@ -130,12 +136,22 @@ def _total(total: figures.Total, *, rounded: bool = False) -> str:
 
 def _front(doc: DeskDocument, a: Annual, title: str) -> list[Flowable]:
     s = doc.styles
+    where = ", ".join(x for x in (a.city.get("name"), a.city.get("state")) if x)
     out: list[Flowable] = [
         para(f"{a.year} in review", s["subtitle"]),
         para(title, s["title"]),
-        para(a.city.get("office_name") or "", s["subtitle"]),
+        para(" · ".join(x for x in (where, a.city.get("office_name")) if x), s["subtitle"]),
         Spacer(1, 14),
     ]
+    y = a.this_year
+    if not (y.engagements or a.outcomes):
+        out += [
+            para(
+                f"No partnership, agreement, visit or outcome is recorded for {a.year}.",
+                s["body"],
+            ),
+            Spacer(1, 8),
+        ]
     cells = [
         [para(figure, s["H1"], bold=True), para(what, s["small"])] for figure, what in headline(a)
     ]
@@ -157,18 +173,23 @@ def _front(doc: DeskDocument, a: Annual, title: str) -> list[Flowable]:
             bold=True,
         )
     )
+    kinds = [(t, KIND_COLORS[c]) for c, t in PARTNERSHIP_KINDS.items() if c in KIND_COLORS]
     out.append(
         world_map(
             a.home,
             [(lat, lon, KIND_COLORS.get(kind, SERIES[-1])) for lat, lon, kind in a.places],
             width=doc.width,
-            height=doc.width * 0.42,
+            height=doc.width * 0.45,
+            legend=kinds,
         )
     )
-    legend = ", ".join(
-        f"{text}" for code, text in PARTNERSHIP_KINDS.items() if code != "network_membership"
+    out.append(
+        para(
+            "Partners in force at the year's end; a numbered dot is that many partners in "
+            "one place. A partner placed by its country alone sits at the country's middle.",
+            s["small"],
+        )
     )
-    out.append(para(f"Dots by kind of partnership ({legend}); the square is home.", s["small"]))
     return out
 
 
@@ -294,8 +315,10 @@ def _compared(doc: DeskDocument, a: Annual) -> list[Flowable]:
         para(
             f"{counted(a.shares.engagements, 'engagement')}, counted as the national survey of "
             "city international activities counts them (each partner place or network once, "
-            f"with its agreements and meetings since {a.year}). Bars: this city's share; "
-            "marks: the national share from the survey's findings.",
+            f"with its agreements and meetings in {a.year}). Bars: this city's share; "
+            "marks: the national share from the survey's findings. A visit to a partner "
+            "counts under that partnership, as the survey counts it: delegations and "
+            "missions count as a method of their own only where no partnership exists.",
             s["body"],
         ),
         para("By method", s["H2"], bold=True),
@@ -315,15 +338,20 @@ def _partnerships(doc: DeskDocument, a: Annual) -> list[Flowable]:
             label(PARTNERSHIP_STATUSES, c["status"]),
             c.get("reason") or "",
         )
-        for c in a.status_changes
+        for c in a.status_changes[:MOST_ROWS]
     ]
     heads = ("Date", "Partner", "Kind", "Now", "Why")
-    return data_table(doc.styles, heads, rows, [1.2, 1.5, 1.2, 0.9, 2.1])
+    out = data_table(doc.styles, heads, rows, [1.2, 1.5, 1.2, 0.9, 2.1])
+    return out + _more(doc, len(a.status_changes), "changes of standing")
 
 
 def _visits(doc: DeskDocument, a: Annual) -> list[Flowable]:
+    # The significant ones first when there are more than a report should list, then
+    # the rest; those listed in date order.
+    shown = sorted(a.visits, key=lambda v: not v.get("significant"))[:MOST_ROWS]
+    shown.sort(key=lambda v: (v.get("start_date") or "", v["id"]))
     rows = []
-    for v in a.visits:
+    for v in shown:
         brought = "; ".join(
             f"{OUTCOME_MEASURES.get(o['measure'], o['measure'])} {_figure(o)}"
             for o in a.visit_outcomes.get(v["id"], [])
@@ -339,13 +367,31 @@ def _visits(doc: DeskDocument, a: Annual) -> list[Flowable]:
         )
     heads = ("Date", "Direction", "Visit", "Led by", "What it brought")
     out = data_table(doc.styles, heads, rows, [1.1, 1.1, 1.7, 1.1, 1.9])
-    if any(v.get("significant") for v in a.visits):
+    out += _more(doc, len(a.visits), "visits held")
+    if any(v.get("significant") for v in shown):
         out.append(
             para(
                 "★ a significant meeting, as the national survey counts them.", doc.styles["small"]
             )
         )
     return out
+
+
+# A year of a large city's work holds thousands of visits: a report lists the first
+# hundred and says how many more there were.
+MOST_ROWS = 100
+
+
+def _more(doc: DeskDocument, total: int, what: str) -> list[Flowable]:
+    if total <= MOST_ROWS:
+        return []
+    return [
+        para(
+            f"…and {total - MOST_ROWS:,} more {what}, {total:,} in all; "
+            "desk's lists and the survey workbook give every one.",
+            doc.styles["small"],
+        )
+    ]
 
 
 def _figure(o: dict[str, Any]) -> str:
@@ -362,11 +408,11 @@ def _agreements(doc: DeskDocument, a: Annual) -> list[Flowable]:
             g.get("partner_name") or "",
             table_date(g.get("expiry_date")),
         )
-        for g in a.agreements
+        for g in a.agreements[:MOST_ROWS]
     ]
-    return data_table(
-        doc.styles, ("Signed", "Agreement", "Partner", "Runs to"), rows, [1.2, 3.0, 1.5, 1.2]
-    )
+    heads = ("Signed", "Agreement", "Partner", "Runs to")
+    out = data_table(doc.styles, heads, rows, [1.2, 3.0, 1.5, 1.2])
+    return out + _more(doc, len(a.agreements), "agreements signed")
 
 
 def _networks(doc: DeskDocument, a: Annual) -> list[Flowable]:
@@ -377,7 +423,7 @@ def _networks(doc: DeskDocument, a: Annual) -> list[Flowable]:
             label(NETWORK_STATUSES, n.get("status")),
             table_date(n.get("joined_date")),
         )
-        for n in a.networks
+        for n in a.networks[:MOST_ROWS]
     ]
     return data_table(
         doc.styles,
@@ -391,20 +437,23 @@ def _outcomes(doc: DeskDocument, a: Annual) -> list[Flowable]:
     rows = [
         (
             total.label,
-            _total(total),
+            _total(total, rounded=True),
             "Yes" if total.estimated else "",
-            counted(total.figures, "figure"),
+            f"{total.figures:,}",
         )
         for measure in OUTCOME_MEASURES
         if (total := a.outcomes.get(measure)) is not None
     ]
     out = data_table(
-        doc.styles, ("Outcome", "In all", "Estimated in part", "From"), rows, [2.4, 1.9, 1.3, 1.3]
+        doc.styles,
+        ("Outcome", "In all", "Estimated in part", "Figures recorded"),
+        rows,
+        [2.4, 1.9, 1.3, 1.3],
     )
     if out:
         out.append(
             para(
-                "Each figure in desk keeps its source; money is added up within one currency.",
+                "Each figure is recorded with its source; money is added up within one currency.",
                 doc.styles["small"],
             )
         )
@@ -420,7 +469,9 @@ def _goals(doc: DeskDocument, a: Annual) -> list[Flowable]:
     if out:
         out.append(
             para(
-                "Partnerships in force, visits held and agreements signed this year.",
+                "Partnerships in force, visits held and agreements signed this year; one "
+                "engagement can advance several goals, so these add up to more than the "
+                "engagements.",
                 doc.styles["small"],
             )
         )
@@ -434,17 +485,20 @@ def _next_year(doc: DeskDocument, a: Annual) -> list[Flowable]:
         for day, name, age in a.anniversaries
     ]
     rows = [(table_date(day.isoformat()), what) for day, what in sorted(dated)]
-    return data_table(doc.styles, ("When", f"Coming in {a.year + 1}"), rows, [1.4, 5.5])
+    heads = ("When", f"From {dates.month_day_year(a.today)}: overdue first, then the year ahead")
+    return data_table(doc.styles, heads, rows[:MOST_ROWS], [1.4, 5.5]) + _more(
+        doc, len(rows), "dates"
+    )
 
 
 SECTIONS: tuple[tuple[str, Callable[[DeskDocument, Annual], list[Flowable]]], ...] = (
     ("Ten years of engagement", _ten_years),
-    ("Beside the national findings", _compared),
+    ("How the city compares with cities nationally", _compared),
     ("Partnerships started, renewed and ended", _partnerships),
     ("Visits both ways", _visits),
     ("Agreements signed", _agreements),
     ("Network roles", _networks),
     ("Outcomes", _outcomes),
     ("Sustainable Development Goals", _goals),
-    ("What comes next", _next_year),
+    ("Coming next", _next_year),
 )

@@ -52,7 +52,7 @@ def gather(db: Database, year: int, today: dt.date | None = None) -> Annual:
         today,
         figures.by_year(db, year - 9, year, today),
         figures.outcomes(db, year, year)[year],
-        figures.shares(db, year, today),
+        figures.shares(db, year, today, until=year),
         dict(figures.sdgs(db, year, year, today)),
     )
     a.status_changes = list(
@@ -70,7 +70,7 @@ def gather(db: Database, year: int, today: dt.date | None = None) -> Annual:
             "SELECT v.*, p.partner_name FROM visits v "
             "LEFT JOIN partnerships p ON p.id = v.partnership_id "
             f"WHERE v.start_date BETWEEN ? AND ? AND v.start_date <= ? AND v.{figures.HELD} "
-            "ORDER BY v.significant DESC, v.start_date, v.id",
+            "ORDER BY v.start_date, v.id",
             (start, end, today.isoformat()),
         )
     )
@@ -96,12 +96,10 @@ def gather(db: Database, year: int, today: dt.date | None = None) -> Annual:
             (end, start),
         )
     )
-    after = dt.date(year + 1, 1, 1)
-    days = (dt.date(year + 1, 12, 31) - after).days
-    # As the year closes: the next year's deadlines and the visits planned in it.
-    a.next_year = [c for c in figures.coming(db, after, days=days) if c.kind != "overdue"]
+    # From the day the report is made: what is overdue first, then the year ahead.
+    a.next_year = figures.coming(db, today, days=365)
     a.anniversaries = _round_anniversaries(db, year + 1)
-    a.places, a.home = _places(db)
+    a.places, a.home = _places(db, year)
     return a
 
 
@@ -125,11 +123,15 @@ def _round_anniversaries(db: Database, year: int) -> list[tuple[dt.date, str, in
     return sorted(found)
 
 
-def _places(db: Database) -> tuple[list[tuple[float, float, str]], tuple[float, float] | None]:
+def _places(
+    db: Database, year: int
+) -> tuple[list[tuple[float, float, str]], tuple[float, float] | None]:
     partners = []
     for name, country, location, kind in db.execute(
         "SELECT partner_name, country, location, kind FROM partnerships "
-        "WHERE status IN ('active', 'friendship') AND kind != 'network_membership'"
+        "WHERE status IN ('active', 'friendship') AND kind != 'network_membership' "
+        "AND (established_date IS NULL OR established_date <= ?)",
+        (f"{year:04d}-12-31",),
     ):
         where = position(name, country, location)
         if where is not None:

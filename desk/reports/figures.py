@@ -134,6 +134,7 @@ def sdgs(db: Database, first: int, last: int, today: dt.date | None = None) -> C
     for (stored,) in db.execute(
         "SELECT sdgs FROM partnerships WHERE sdgs IS NOT NULL "
         "AND status IN ('active', 'friendship') "
+        "AND (established_date IS NULL OR established_date <= :b) "
         "UNION ALL SELECT sdgs FROM visits WHERE sdgs IS NOT NULL "
         f"AND {HELD} AND start_date BETWEEN :a AND :b AND start_date <= :now "
         "UNION ALL SELECT sdgs FROM agreements WHERE sdgs IS NOT NULL "
@@ -165,10 +166,18 @@ class Shares:
         return counts.get(code, 0) / self.engagements if self.engagements else 0.0
 
 
-def shares(db: Database, since: int, today: dt.date | None = None) -> Shares:
+def shares(
+    db: Database, since: int, today: dt.date | None = None, until: int | None = None
+) -> Shares:
+    """The survey's count of engagements from `since`; with `until`, of those years only:
+    agreements and meetings up to its December 31 and partnerships established by then
+    (a partnership's standing is today's; desk keeps no count of standing by year)."""
     from desk.reports.survey_data import collect
     from desk.reports.survey_edition import load
 
+    today = today or dt.date.today()
+    if until is not None:
+        today = min(today, dt.date(until, 12, 31))
     summary = collect(db, since, today).summary()
     try:
         national = load().national
@@ -215,8 +224,9 @@ def coming(db: Database, today: dt.date | None = None, days: int = 180) -> list[
         if expiry and now <= expiry <= end:
             found.append(Coming(_day(expiry), f"{title} expires", "expiry", "agreement", aid))
     for vid, title, start in db.execute(
+        # Requested and not yet decided: not coming until someone says yes.
         "SELECT id, title, start_date FROM visits WHERE start_date BETWEEN :t AND :e "
-        "AND status NOT IN ('cancelled', 'declined', 'completed')",
+        "AND status NOT IN ('cancelled', 'declined', 'completed', 'requested')",
         {"t": now, "e": end},
     ):
         found.append(Coming(_day(start), title, "visit", "visit", vid))
@@ -254,7 +264,7 @@ def read_all(
     years = by_year(db, first, last, today)
     if progress:
         progress(1, 3, "Counting engagements as the national survey does")
-    found_shares = shares(db, first, today)
+    found_shares = shares(db, first, today, until=last)
     if progress:
         progress(2, 3, "Adding up outcomes")
     return Figures(
@@ -269,13 +279,14 @@ def read_all(
 
 
 def axis(value: float) -> tuple[float, float]:
-    """(top of a chart's axis, step between its grid lines) for values up to `value`: 1,
-    2 or 5 times a power of ten, four or five lines."""
+    """(top of a chart's axis, step between its grid lines) for counts up to `value`: 1,
+    2 or 5 times a power of ten and never less than one (no "0.5 visits"), four or five
+    lines."""
     import math
 
     if value <= 0:
         return 1.0, 1.0
     raw = value / 4
     power = 10 ** math.floor(math.log10(raw))
-    step = next(m * power for m in (1, 2, 5, 10) if m * power >= raw)
+    step = max(1.0, next(m * power for m in (1, 2, 5, 10) if m * power >= raw))
     return math.ceil(value / step) * step, step

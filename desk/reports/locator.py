@@ -6,11 +6,11 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 
-from reportlab.graphics.shapes import Circle, Drawing, Path, Rect
+from reportlab.graphics.shapes import Circle, Drawing, Path, Rect, String
 from reportlab.lib import colors
 
 from desk.core import geo
-from desk.reports.pdf import ACCENT, MARKING_RED, RULE
+from desk.reports.pdf import ACCENT, INK, MARKING_RED, RULE
 
 # The `type: ignore[arg-type]` on Rect's keywords below: types-reportlab annotates its
 # `**kw` as `_SolidShapeKwArgs` rather than `Unpack[_SolidShapeKwArgs]` (Circle and
@@ -186,9 +186,15 @@ def world_map(
     *,
     width: float,
     height: float,
+    legend: list[tuple[str, colors.Color]] | None = None,
 ) -> Drawing:
-    """The world with a dot for each partner (latitude, longitude, color) and a star at
-    home: the annual report's "where we are engaged"."""
+    """The world with a dot for each partner (latitude, longitude, color), partners that
+    would overlap as one dot with their number on it, a square at home, and a key: the
+    annual report's "where we are engaged"."""
+    from math import log2
+
+    from desk.reports.fonts import SANS_BOLD
+
     drawing = Drawing(width, height)
     drawing.add(Rect(0, 0, width, height, fillColor=SEA, strokeColor=None))  # type: ignore[arg-type]
     view = WORLD_VIEW
@@ -197,14 +203,39 @@ def world_map(
         points = _clip([project(x, y) for x, y in ring], width, height)
         if len(points) >= 3:
             drawing.add(_path(points, fill=LAND, stroke=BORDER, width=0.25))
-    radius = 2.4 if len(partners) <= 300 else 1.2
+    cells: dict[tuple[int, int], list[tuple[float, float, colors.Color]]] = {}
     for lat, lon, color in partners:
         x, y = project(lon if lon >= view.west else lon + 360, lat)
+        cells.setdefault((int(x // 9), int(y // 9)), []).append((x, y, color))
+    for group in cells.values():
+        x = sum(g[0] for g in group) / len(group)
+        y = sum(g[1] for g in group) / len(group)
+        tones = [g[2] for g in group]
+        color = max(tones, key=tones.count)
+        if len(group) == 1:
+            drawing.add(
+                Circle(x, y, 3.0, fillColor=color, strokeColor=colors.white, strokeWidth=0.5)
+            )
+            continue
+        radius = 4.5 + 1.4 * log2(len(group))
         drawing.add(
-            Circle(x, y, radius, fillColor=color, strokeColor=colors.white, strokeWidth=0.4)
+            Circle(x, y, radius, fillColor=color, strokeColor=colors.white, strokeWidth=0.5)
         )
+        drawing.add(
+            String(
+                x, y - 2.2, f"{len(group):,}", fontName=SANS_BOLD, fontSize=6,
+                fillColor=colors.white, textAnchor="middle",
+            )
+        )  # fmt: skip
     if home is not None:
         x, y = project(home[1], home[0])
-        drawing.add(Rect(x - 3, y - 3, 6, 6, fillColor=MARKING_RED, strokeColor=colors.white))  # type: ignore[arg-type]
+        drawing.add(Rect(x - 3.5, y - 3.5, 7, 7, fillColor=MARKING_RED, strokeColor=colors.white))  # type: ignore[arg-type]
+    # The key, on the sea at the bottom left: each kind's color, and home.
+    keys = [*(legend or []), ("Home", MARKING_RED)]
+    x = 6.0
+    for text, color in keys:
+        drawing.add(Rect(x, 6, 7, 7, fillColor=color, strokeColor=colors.white, strokeWidth=0.4))  # type: ignore[arg-type]
+        drawing.add(String(x + 10, 7, text, fontName=SANS_BOLD, fontSize=6.5, fillColor=INK))
+        x += 10 + len(text) * 3.6 + 10
     drawing.add(Rect(0, 0, width, height, fillColor=None, strokeColor=RULE, strokeWidth=0.6))  # type: ignore[arg-type]
     return drawing

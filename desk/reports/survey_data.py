@@ -161,7 +161,9 @@ def collect(db: Database, since: int, today: dt.date | None = None) -> SurveyDat
     data = SurveyData(since=since, city=city_rows[0] if city_rows else {})
     gather = _Engagements(db)
     for p in gather.partnerships.values():
-        if p["status"] in COUNTED_STATUSES:
+        # In force on `today`: counted as of a year's end, one founded later is not yet.
+        founded = p.get("established_date")
+        if p["status"] in COUNTED_STATUSES and (not founded or founded <= now):
             gather.of_partnership(p["id"])
 
     agreements = []

@@ -126,3 +126,17 @@ def test_what_comes_next_is_in_date_order(db: Database) -> None:
         ("2027-03-01", "Mission next spring"),
     ]
     assert [c.what for c in figures.coming(db, TODAY, days=30)] == ["Overdue: decide on Port MOU"]
+
+
+def test_a_span_counts_only_what_stood_by_its_end(db: Database) -> None:
+    _city(db)  # Kobe established in 2024
+    assert figures.shares(db, 2017, TODAY, until=2020).engagements == 0
+    assert figures.shares(db, 2017, TODAY, until=2024).engagements == 1
+    assert figures.sdgs(db, 2020, 2020, TODAY) == {}  # Kobe's goals count from 2024 on
+
+
+def test_axis_steps_are_whole_numbers_of_things() -> None:
+    assert figures.axis(0) == (1.0, 1.0)
+    assert figures.axis(2) == (2.0, 1.0)  # never 0.5 of a visit
+    assert figures.axis(37) == (40.0, 10.0)
+    assert figures.axis(7600) == (8000.0, 2000.0)

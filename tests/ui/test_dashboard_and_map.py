@@ -159,5 +159,56 @@ def test_the_dashboard_makes_the_annual_report(
     with qtbot.waitSignal(page.annual_ready, timeout=30_000) as ready:
         page.annual_button.click()
     text = " ".join(page.extract_text() for page in PdfReader(ready.args[0]).pages)
-    assert f"international work in {year}" in " ".join(text.split())
+    assert f"International work in {year}" in " ".join(text.split())
     window.close()
+
+
+def test_partners_in_one_place_are_one_numbered_dot_and_a_lone_one_stays_pointable(
+    qtbot: Any,
+) -> None:
+    world = WorldMap()
+    qtbot.addWidget(world)
+    world.resize(1000, 600)
+    same = [Marker(n, 35.0, 139.0, "#4e79a7", True, False, f"Partner {n}\n") for n in range(30)]
+    lone = Marker(99, 35.0, 127.0, "#f28e2b", True, False, "Gwangju\n")
+    world.set_markers(None, [*same, lone])
+    world.grab()  # painted: the dots are where they are drawn
+    sizes = sorted(len(members) for _at, members in world._shown)
+    assert sizes == [1, 30]
+    at = world.place(35.0, 127.0)
+    assert world.marker_at(at) == lone  # the lone dot, not the big one near it
+    cluster = world.place(35.0, 139.0)
+    assert len(world.markers_at(cluster)) == 30
+    # Zooming cannot part partners placed at one spot: a click lists them to open one.
+    chosen: list[int] = []
+    world._choose = lambda members, _where: chosen.append(len(members))  # type: ignore[method-assign]
+    qtbot.mouseClick(world, Qt.MouseButton.LeftButton, pos=cluster.toPoint())
+    assert chosen == [30]
+    menu = world.choices(world.markers_at(cluster))
+    names = [action.text() for action in menu.actions()]
+    assert names[0] == "Partner 0" and len(names) == 26
+    assert names[-1] == "…and 5 more here: filter the Partnerships list"
+    with qtbot.waitSignal(world.partner_clicked) as opened:
+        menu.actions()[0].trigger()
+    assert opened.args == [0]
+
+
+def test_saved_charts_are_on_white_whatever_the_theme(qtbot: Any, tmp_path: Path) -> None:
+    from PySide6.QtGui import QColor, QPalette
+
+    from desk.ui.widgets.charts import Bar, ShareChart
+
+    chart = ShareChart("By method")
+    qtbot.addWidget(chart)
+    dark = QPalette()
+    dark.setColor(QPalette.ColorRole.Window, QColor("#2b2b2b"))
+    dark.setColor(QPalette.ColorRole.WindowText, QColor("#ffffff"))
+    chart.setPalette(dark)
+    chart.set_bars([Bar("Sister city", 0.6, "12 (60%)", 0.54)])
+    chart.paper_title = "By method, 2017–2026, Port Meridian"
+    chart.save_png(tmp_path / "c.png")
+    image = QImage(str(tmp_path / "c.png"))
+    assert image.pixelColor(2, 2) == QColor("#ffffff")
+    assert image.height() == 2 * chart.paper_size().height() < 2 * 1000  # no empty band
+    chart.save_svg(tmp_path / "c.svg")
+    assert "By method, 2017–2026, Port Meridian" in (tmp_path / "c.svg").read_text("utf-8")

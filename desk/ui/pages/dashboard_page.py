@@ -117,6 +117,7 @@ class DashboardPage(QWidget):
         self.annual_button.clicked.connect(self.make_annual)
         self.annual_button.setEnabled(db.file is not None)
         self.last_year.valueChanged.connect(self._name_annual)
+        self.first_year.valueChanged.connect(self._name_annual)
         self._name_annual()
         controls.addWidget(self.annual_button)
 
@@ -164,7 +165,12 @@ class DashboardPage(QWidget):
         self.refresh()
 
     def _name_annual(self) -> None:
-        self.annual_button.setText(f"Annual report {self.last_year.value()}…")
+        self.annual_button.setText(f"Annual report {self._years()[1]}…")
+
+    def _years(self) -> tuple[int, int]:
+        """The years shown, earlier first, however the two boxes were set."""
+        first, last = sorted((self.first_year.value(), self.last_year.value()))
+        return first, last
 
     def make_annual(self) -> None:
         if self.db.file is None:
@@ -172,7 +178,7 @@ class DashboardPage(QWidget):
         from desk import jobs
         from desk.ui import documents
 
-        year = self.last_year.value()
+        year = self._years()[1]
         target = documents.temporary_pdf("Annual report", str(year), str(year))
         self._annual = documents.make(
             self,
@@ -201,7 +207,7 @@ class DashboardPage(QWidget):
 
     # -- reading -----------------------------------------------------------------------
     def refresh(self) -> None:
-        first, last = sorted((self.first_year.value(), self.last_year.value()))
+        first, last = self._years()
         path = self.db.file
         if path is None or _size(path) < READ_APART_FROM_BYTES:
             self.show_figures(figures.read_all(self.db, first, last))
@@ -223,8 +229,7 @@ class DashboardPage(QWidget):
 
     def _arrived(self, found: figures.Figures) -> None:
         self._task = None
-        first, last = sorted((self.first_year.value(), self.last_year.value()))
-        if (found.first, found.last) != (first, last):
+        if (found.first, found.last) != self._years():
             return  # the years changed meanwhile: their own reading follows
         self.show_figures(found)
 
@@ -251,23 +256,29 @@ class DashboardPage(QWidget):
         national = shares.national
         self.methods.set_bars(
             self._shares(shares, "by_method", ENGAGEMENT_METHODS, national.get("by_method", {})),
-            "Bars: this city's share of its engagements; marks: the national share.",
+            "Bars: the city's share; marks: the national share. A visit to a partner counts "
+            "under that partnership, as the survey counts it.",
         )
         self.areas.set_bars(
             self._shares(shares, "by_area", PRIORITY_AREAS, national.get("by_area", {})),
             "An engagement counts under each of its areas; marks: the national share.",
         )
-        top = list(shares.by_country.items())[:10]
+        # Most engagements first, ties in alphabetical order; the rest said, not dropped.
+        ranked = sorted(
+            shares.by_country.items(), key=lambda c: (-c[1], country_name(c[0]) or c[0])
+        )
+        top, rest = ranked[:10], ranked[10:]
+        total = shares.engagements or 1
+        note = "The partner countries with the most engagements."
+        if rest:
+            note = f"The ten with the most; {len(rest):,} more countries have {rest[0][1]:,}"
+            note += " or fewer." if len({n for _c, n in rest}) > 1 else " each."
         self.countries.set_bars(
             [
-                Bar(
-                    country_name(code) or code,
-                    n / shares.engagements,
-                    f"{n:,} ({_percent(n / shares.engagements)})",
-                )
+                Bar(country_name(code) or code, n / total, f"{n:,} ({_percent(n / total)})")
                 for code, n in top
             ],
-            "The ten partner countries with the most engagements.",
+            note,
         )
         self.goals.set_bars(
             [
@@ -278,6 +289,10 @@ class DashboardPage(QWidget):
         )
         self._show_outcomes(found)
         self._show_coming(found)
+        city = self.db.execute("SELECT name FROM city_profile LIMIT 1").fetchone()
+        span = f"{found.first}–{found.last}" if found.first != found.last else str(found.last)
+        for chart in (self.by_year, self.methods, self.areas, self.countries, self.goals):
+            chart.paper_title = ", ".join(x for x in (chart.title, span, city and city[0]) if x)
         status = f"{counted}, counted as the national survey counts."
         if found.years:
             y = found.years[-1]

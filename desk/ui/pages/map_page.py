@@ -102,7 +102,10 @@ class MapPage(QWidget):
             self.legend.addWidget(QLabel(text))
         self.legend.addSpacing(12)
         self.legend.addWidget(
-            QLabel("Filled: in force · hollow: proposed · faded: suspended, dormant or ended")
+            QLabel(
+                "Filled: in force · hollow: proposed · faded, dashed: suspended, dormant, "
+                "lapsed or ended · ★ home · a number: that many partners in one place"
+            )
         )
         self.legend.addStretch(1)
         self.status = QLabel()

@@ -43,6 +43,10 @@ class Chart(QWidget):
         super().__init__(parent)
         self.title = title
         self.note = ""  # a line under the chart: the legend of a reference mark
+        # Saved, a chart goes on white paper, in dark ink, titled with what it is of
+        # ("By method, 2017–2026, Port Meridian"), whatever the window's theme.
+        self.paper_title = ""
+        self._paper = False
         self.setAccessibleName(title)
         self.setMinimumSize(320, 220)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
@@ -61,8 +65,14 @@ class Chart(QWidget):
         self._draw_all(painter, QRectF(self.rect()))
         painter.end()
 
+    def _ink(self) -> QColor:
+        return QColor("#1f2a37") if self._paper else self.palette().windowText().color()
+
+    def _background(self) -> QColor:
+        return QColor("#ffffff") if self._paper else self.palette().window().color()
+
     def _draw_all(self, painter: QPainter, rect: QRectF) -> None:
-        ink = self.palette().windowText().color()
+        ink = self._ink()
         title_font = QFont(self.font())
         title_font.setBold(True)
         title_font.setPointSizeF(self.font().pointSizeF() * 1.1)
@@ -72,7 +82,7 @@ class Chart(QWidget):
         painter.drawText(
             rect.adjusted(8, 4, -8, 0),
             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop,
-            self.title,
+            (self.paper_title or self.title) if self._paper else self.title,
         )
         painter.setFont(self.font())
         body = rect.adjusted(8, line + 10, -8, -6)
@@ -88,38 +98,50 @@ class Chart(QWidget):
         self.draw(painter, body)
 
     def _muted(self) -> QColor:
-        color = QColor(self.palette().windowText().color())
+        color = QColor(self._ink())
         color.setAlphaF(0.62)
         return color
 
     # -- saving ----------------------------------------------------------------------
+    def paper_size(self) -> QSize:
+        """As wide as shown (at least 720), as tall as the chart needs, no empty band."""
+        return QSize(max(self.width(), 720), max(self.minimumHeight(), 360))
+
     def save_png(self, path: Path, size: QSize | None = None) -> None:
-        size = size or QSize(max(self.width(), 640), max(self.height(), 360))
+        size = size or self.paper_size()
         scale = 2  # sharp on a slide or a printed page
         image = QImage(size * scale, QImage.Format.Format_ARGB32)
         image.setDevicePixelRatio(scale)
-        image.fill(self.palette().window().color())
-        painter = QPainter(image)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        self._draw_all(painter, QRectF(0, 0, size.width(), size.height()))
-        painter.end()
+        self._paper = True
+        try:
+            image.fill(self._background())
+            painter = QPainter(image)
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+            self._draw_all(painter, QRectF(0, 0, size.width(), size.height()))
+            painter.end()
+        finally:
+            self._paper = False
         if not image.save(str(path.with_suffix(".png")) if not path.suffix else str(path)):
             raise OSError(f"Could not write {path}.")
 
     def save_svg(self, path: Path, size: QSize | None = None) -> None:
         from PySide6.QtSvg import QSvgGenerator
 
-        size = size or QSize(max(self.width(), 640), max(self.height(), 360))
+        size = size or self.paper_size()
         generator = QSvgGenerator()
         generator.setFileName(str(path))
         generator.setSize(size)
         generator.setViewBox(QRectF(0, 0, size.width(), size.height()))
-        generator.setTitle(self.title)
+        generator.setTitle(self.paper_title or self.title)
         generator.setDescription(self.summary())
-        painter = QPainter(generator)
-        painter.fillRect(QRectF(0, 0, size.width(), size.height()), self.palette().window())
-        self._draw_all(painter, QRectF(0, 0, size.width(), size.height()))
-        painter.end()
+        self._paper = True
+        try:
+            painter = QPainter(generator)
+            painter.fillRect(QRectF(0, 0, size.width(), size.height()), self._background())
+            self._draw_all(painter, QRectF(0, 0, size.width(), size.height()))
+            painter.end()
+        finally:
+            self._paper = False
         if not path.exists():
             raise OSError(f"Could not write {path}.")
 
@@ -165,13 +187,13 @@ class YearChart(Chart):
         parts = []
         for n, year in enumerate(self.years):
             inside = ", ".join(
-                f"{int(s.values[n]):,} {s.name.lower()}" for s in self.series if s.values[n]
+                f"{s.name.lower()}: {int(s.values[n]):,}" for s in self.series if s.values[n]
             )
             parts.append(f"{year}: {inside or 'none'}")
         return f"{self.title}. " + "; ".join(parts)
 
     def draw(self, painter: QPainter, rect: QRectF) -> None:
-        ink, muted = self.palette().windowText().color(), self._muted()
+        ink, muted = self._ink(), self._muted()
         metrics = painter.fontMetrics()
         line = metrics.height()
         # Legend across the top.
@@ -241,7 +263,7 @@ class ShareChart(Chart):
         return f"{self.title}. " + "; ".join(f"{b.label}: {b.text}" for b in self.bars)
 
     def draw(self, painter: QPainter, rect: QRectF) -> None:
-        ink, muted = self.palette().windowText().color(), self._muted()
+        ink, muted = self._ink(), self._muted()
         metrics = painter.fontMetrics()
         if not self.bars:
             painter.setPen(muted)

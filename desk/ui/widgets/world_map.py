@@ -14,7 +14,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import (
     QBrush,
     QColor,
@@ -26,7 +26,7 @@ from PySide6.QtGui import (
     QTransform,
     QWheelEvent,
 )
-from PySide6.QtWidgets import QToolTip, QWidget
+from PySide6.QtWidgets import QMenu, QToolTip, QWidget
 
 from desk.core import geo
 from desk.ui.widgets.charts import Chart
@@ -34,7 +34,9 @@ from desk.ui.widgets.charts import Chart
 WORLD = geo.Box(-180.0, -58.0, 180.0, 84.0)  # Antarctica left out: no partner is there
 LINES_UP_TO = 400  # beyond this many partners, lines from home are a tangle, not a map
 HIT_PIXELS = 8
-CLUSTER_PIXELS = 9  # partners nearer than this on screen are drawn as one numbered dot
+MOST_ZOOM_DEGREES = 2.0  # the narrowest view: a city and its neighbors
+LISTED = 25  # partners a numbered dot lists when zooming cannot part them
+CLUSTER_PIXELS = 14  # partners nearer than this on screen are drawn as one numbered dot
 
 
 @dataclass(frozen=True)
@@ -64,6 +66,41 @@ def land_paths() -> tuple[QPainterPath, ...]:
             path.closeSubpath()
         paths.append(path)
     return tuple(paths)
+
+
+def cluster_radius(count: int) -> float:
+    return min(14.0, 7.0 + 1.5 * math.log2(count))
+
+
+def _clusters(placed: list[tuple[QPointF, Marker]]) -> list[tuple[QPointF, list[Marker]]]:
+    """Markers within a few pixels of one another as groups, then groups whose circles
+    would overlap merged, so no numbered dot hides another's number."""
+    cells: dict[tuple[int, int], list[tuple[QPointF, Marker]]] = {}
+    for at, marker in placed:
+        cells.setdefault((int(at.x() // CLUSTER_PIXELS), int(at.y() // CLUSTER_PIXELS)), []).append(
+            (at, marker)
+        )
+    groups: list[tuple[QPointF, list[Marker]]] = []
+    for cell in cells.values():
+        x = sum(p.x() for p, _m in cell) / len(cell)
+        y = sum(p.y() for p, _m in cell) / len(cell)
+        groups.append((QPointF(x, y), [m for _p, m in cell]))
+    groups.sort(key=lambda g: -len(g[1]))
+    kept: list[tuple[QPointF, list[Marker]]] = []
+    for at, members in groups:
+        for n, (there, others) in enumerate(kept):
+            reach = cluster_radius(len(members)) + cluster_radius(len(others))
+            if len(others) > 1 and math.hypot(at.x() - there.x(), at.y() - there.y()) < reach:
+                total = len(members) + len(others)
+                middle = QPointF(
+                    (there.x() * len(others) + at.x() * len(members)) / total,
+                    (there.y() * len(others) + at.y() * len(members)) / total,
+                )
+                kept[n] = (middle, others + members)
+                break
+        else:
+            kept.append((at, members))
+    return kept
 
 
 class WorldMap(Chart):
@@ -145,34 +182,30 @@ class WorldMap(Chart):
                 painter.drawPath(curve)
         # Partners closer than a few pixels are one dot with their number on it, so
         # thousands in one country read as a count, not as a blot; zooming parts them.
-        cells: dict[tuple[int, int], list[tuple[QPointF, Marker]]] = {}
-        for marker in self.markers:
-            at = self.place(marker.latitude, marker.longitude, rect)
-            key = (int(at.x() // CLUSTER_PIXELS), int(at.y() // CLUSTER_PIXELS))
-            cells.setdefault(key, []).append((at, marker))
+        groups = _clusters([(self.place(m.latitude, m.longitude, rect), m) for m in self.markers])
         small = QFont(self.font())
         small.setPointSizeF(max(6.5, self.font().pointSizeF() * 0.8))
         small.setBold(True)
-        for group in cells.values():
-            if len(group) == 1:
-                at, marker = group[0]
-                self._shown.append((at, [marker]))
-                color = QColor(marker.color)
-                if marker.faded:
-                    color.setAlpha(110)
-                painter.setPen(QPen(color.darker(140), 1))
-                painter.setBrush(QBrush(color) if marker.filled else Qt.BrushStyle.NoBrush)
-                painter.drawEllipse(at, 4.0, 4.0)
-                continue
-            members = [m for _at, m in group]
-            at = QPointF(
-                sum(p.x() for p, _m in group) / len(group),
-                sum(p.y() for p, _m in group) / len(group),
-            )
+        for at, members in groups:
             self._shown.append((at, members))
-            colors = [m.color for m in members]
-            color = QColor(max(set(colors), key=colors.count))
-            radius = 6.0 + 2.2 * math.log2(len(members))
+            if len(members) == 1:
+                marker = members[0]
+                color = QColor(marker.color)
+                # Faded and hollow keep their kind's color, with an outline that shows
+                # on a light map and a dark one alike.
+                outline = QPen(color.lighter(135) if dark else color.darker(135), 1.6)
+                if marker.faded:
+                    outline.setStyle(Qt.PenStyle.DashLine)
+                    color.setAlpha(120)
+                painter.setPen(outline)
+                painter.setBrush(
+                    QBrush(color) if marker.filled or marker.faded else Qt.BrushStyle.NoBrush
+                )
+                painter.drawEllipse(at, 4.5, 4.5)
+                continue
+            tones = [m.color for m in members]
+            color = QColor(max(set(tones), key=tones.count))
+            radius = cluster_radius(len(members))
             painter.setPen(QPen(color.darker(150), 1))
             painter.setBrush(color)
             painter.drawEllipse(at, radius, radius)
@@ -198,14 +231,15 @@ class WorldMap(Chart):
 
     # -- pointing --------------------------------------------------------------------
     def markers_at(self, point: QPointF) -> list[Marker]:
-        """The partner under the pointer, or the several a numbered dot stands for."""
+        """The partner under the pointer, or the several a numbered dot stands for: the
+        nearest edge wins, so a lone dot beside a big one can still be pointed at."""
         best: list[Marker] = []
-        best_distance = float(HIT_PIXELS)
+        best_gap = float(HIT_PIXELS)
         for at, members in self._shown:
-            reach = best_distance + (0 if len(members) == 1 else 6 + 2.2 * math.log2(len(members)))
-            distance = math.hypot(at.x() - point.x(), at.y() - point.y())
-            if distance <= reach:
-                best, best_distance = members, min(distance, best_distance)
+            radius = 4.5 if len(members) == 1 else cluster_radius(len(members))
+            gap = max(0.0, math.hypot(at.x() - point.x(), at.y() - point.y()) - radius)
+            if gap < best_gap or (gap == best_gap == 0.0 and len(members) == 1):
+                best, best_gap = members, gap
         return best
 
     def marker_at(self, point: QPointF) -> Marker | None:
@@ -245,8 +279,37 @@ class WorldMap(Chart):
             members = self.markers_at(event.position())
             if len(members) == 1:
                 self.partner_clicked.emit(members[0].key)
+            elif members and (self._all_in_one_place(members) or self._nearest_possible()):
+                self._choose(members, event.globalPosition().toPoint())
             elif members:
                 self.zoom(3.0, event.position())
+
+    @staticmethod
+    def _all_in_one_place(members: list[Marker]) -> bool:
+        first = members[0]
+        return all(
+            abs(m.latitude - first.latitude) < 1e-6 and abs(m.longitude - first.longitude) < 1e-6
+            for m in members
+        )
+
+    def _nearest_possible(self) -> bool:
+        return self.view.east - self.view.west <= MOST_ZOOM_DEGREES + 0.01
+
+    def _choose(self, members: list[Marker], where: QPoint) -> None:
+        """Partners zooming cannot part (placed at one spot): a list to open one from."""
+        self.choices(members).exec(where)
+
+    def choices(self, members: list[Marker]) -> QMenu:
+        menu = QMenu(self)
+        for marker in sorted(members, key=lambda m: m.tip)[:LISTED]:
+            name = marker.tip.split("\n", 1)[0]
+            menu.addAction(name, functools.partial(self.partner_clicked.emit, marker.key))
+        if len(members) > LISTED:
+            more = menu.addAction(
+                f"…and {len(members) - LISTED:,} more here: filter the Partnerships list"
+            )
+            more.setEnabled(False)
+        return menu
 
     def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
         if not self.markers_at(event.position()):
@@ -264,7 +327,9 @@ class WorldMap(Chart):
         inverse, _ok = self._transform(rect).inverted()
         anchor = inverse.map(around or rect.center())
         view = self.view
-        width = min(WORLD.east - WORLD.west, max(2.0, (view.east - view.west) / factor))
+        width = min(
+            WORLD.east - WORLD.west, max(MOST_ZOOM_DEGREES, (view.east - view.west) / factor)
+        )
         height = min(WORLD.north - WORLD.south, max(1.0, (view.north - view.south) / factor))
         fx = (anchor.x() - view.west) / (view.east - view.west)
         fy = (-anchor.y() - view.south) / (view.north - view.south)
