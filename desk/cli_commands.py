@@ -344,13 +344,11 @@ def _dispatch(db: dbmod.Database, args: argparse.Namespace, path: Path) -> int:
             db.close()
             return open_window(path)
         summary = build_demo(db, scale=args.scale, today=args.today)
+        # Named as the window names them (Organizations, in U.S. spelling), not by table.
+        shown = ("organisation", "contact", "partnership", "agreement", "visit")
         print(
             f"Demo city written to {path}: "
-            + ", ".join(
-                f"{n} {t}"
-                for t, n in summary.counts.items()
-                if t in ("contacts", "partnerships", "agreements", "visits", "organisations")
-            )
+            + ", ".join(KINDS[k].count(summary.counts.get(KINDS[k].table, 0)) for k in shown)
         )
         if args.open:
             db.close()

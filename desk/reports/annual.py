@@ -396,7 +396,7 @@ def _more(doc: DeskDocument, total: int, what: str) -> list[Flowable]:
 
 def _figure(o: dict[str, Any]) -> str:
     if o["measure"] in MONEY_MEASURES:
-        return money.text(o.get("value_minor"), o.get("currency"))
+        return money.short(o.get("value_minor"), o.get("currency"))
     return f"{o.get('amount') or 0:,}" + (" (estimate)" if o.get("estimate") else "")
 
 

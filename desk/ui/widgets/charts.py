@@ -87,13 +87,16 @@ class Chart(QWidget):
         painter.setFont(self.font())
         body = rect.adjusted(8, line + 10, -8, -6)
         if self.note:
-            small = painter.fontMetrics().height()
-            body.setBottom(body.bottom() - small - 4)
+            wrap = Qt.AlignmentFlag.AlignLeft | Qt.TextFlag.TextWordWrap
+            tall = (
+                painter.fontMetrics()
+                .boundingRect(QRectF(0, 0, body.width(), 1000).toRect(), wrap, self.note)
+                .height()
+            )
+            body.setBottom(body.bottom() - tall - 4)
             painter.setPen(self._muted())
             painter.drawText(
-                QRectF(body.left(), body.bottom() + 4, body.width(), small),
-                Qt.AlignmentFlag.AlignLeft,
-                self.note,
+                QRectF(body.left(), body.bottom() + 4, body.width(), tall), wrap, self.note
             )
         self.draw(painter, body)
 
@@ -253,7 +256,8 @@ class ShareChart(Chart):
         self.bars = list(bars)
         self.note = note
         rows = max(1, len(self.bars))
-        self.setMinimumHeight(max(160, 46 + rows * (self.fontMetrics().height() + 8)))
+        # Room for every bar and for the note under them, on two lines if it needs them.
+        self.setMinimumHeight(max(160, 46 + (rows + 2) * (self.fontMetrics().height() + 8)))
         self.setToolTip(self.summary())
         self.update()
 
