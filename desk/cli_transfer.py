@@ -53,6 +53,13 @@ def add_transfer_parsers(sub: Any) -> None:
         "('Type:Trade agreement=sector_partnership'); remembered for next time",
     )
     importer.add_argument(
+        "--matched",
+        choices=("leave", "fill", "update"),
+        default="leave",
+        help="rows already in desk: leave them (default), fill their empty fields, or "
+        "also update the values that differ; in the same batch, undone with it",
+    )
+    importer.add_argument(
         "--replace",
         action="store_true",
         help="json only: replace everything (a backup is taken first)",
@@ -167,6 +174,18 @@ def _import_records(db: dbmod.Database, args: argparse.Namespace) -> int:
         values = _values(args, target, headers, mapping)
         plan = importer.plan_file(db, target, args.file, mapping, values=values)
     print(importer.describe(plan))
+    gains = plan.gains()
+    if gains["fill"] or gains["change"]:
+        print(
+            f"Of the rows already in desk, {gains['fill']:,} would fill {gains['fields']:,} "
+            f"empty field(s) and {gains['change']:,} would change {gains['changed']:,} "
+            f"value(s); --matched {args.matched} "
+            + {
+                "leave": "leaves them (--matched fill or update to take them).",
+                "fill": "fills the empty fields.",
+                "update": "fills and changes them.",
+            }[args.matched]
+        )
     for problem in plan.problems()[:50]:
         print(f"  {problem}")
     if len(plan.problems()) > 50:
@@ -174,7 +193,7 @@ def _import_records(db: dbmod.Database, args: argparse.Namespace) -> int:
     if args.dry_run:
         print("Dry run: nothing was written.")
         return 1 if plan.counts()["problem"] else 0
-    batch = importer.apply_plan(db, plan, skip_problems=args.skip_problems)
+    batch = importer.apply_plan(db, plan, skip_problems=args.skip_problems, matched=args.matched)
     counts = plan.counts()
     print(
         f"Imported {counts['new']} new {plan.kind} record(s) as batch {batch}; "

@@ -162,7 +162,9 @@ def run_import(
                 f"{request.path.name}, or what desk holds, changed since the preview; "
                 "nothing was imported. Import it again to see what it would do now."
             )
-        return apply_plan(db, plan, skip_problems=skip_problems, progress=progress)
+        return apply_plan(
+            db, plan, skip_problems=skip_problems, progress=progress, matched=request.matched
+        )
 
 
 def undo_import(

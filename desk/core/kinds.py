@@ -517,6 +517,21 @@ _KINDS: tuple[Kind, ...] = (
         searchable=True,
     ),
     Kind(
+        "contact_detail",
+        "contact_details",
+        "Way to reach",
+        "Ways to reach",
+        (
+            Field("contact_id", "Contact", "ref", ref="contact", required=True),
+            Field("channel", "By", "enum", vocab=v.CONTACT_CHANNELS, required=True),
+            Field("label", "Which", help="work, home, cell, fax, assistant…"),
+            Field("value", "Address or number", required=True),
+        ),
+        title_sql="value",
+        parent="contact_id",
+        list_columns=("channel", "label", "value"),
+    ),
+    Kind(
         "outcome",
         "outcomes",
         "Outcome",

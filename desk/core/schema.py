@@ -564,6 +564,16 @@ CREATE INDEX IF NOT EXISTS outcomes_partnership ON outcomes(partnership_id);
 CREATE INDEX IF NOT EXISTS outcomes_visit ON outcomes(visit_id);
 CREATE INDEX IF NOT EXISTS outcomes_agreement ON outcomes(agreement_id);
 CREATE INDEX IF NOT EXISTS outcomes_year ON outcomes(year IS NULL, year COLLATE NOCASE, id);
+-- Every email, phone, address and website a contact has beyond the main ones, with
+-- its label ("work", "cell"), as an address book keeps them.
+CREATE TABLE IF NOT EXISTS contact_details (
+    {_RECORD},
+    contact_id INTEGER NOT NULL REFERENCES contacts(id) ON DELETE CASCADE,
+    channel TEXT NOT NULL,
+    label TEXT,
+    value TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS contact_details_contact ON contact_details(contact_id);
 -- A value an office's file writes its own way ("Trade agreement"), and the code the
 -- person chose for it on import, kept for the next file, as import_mappings keeps columns.
 CREATE TABLE IF NOT EXISTS import_values (

@@ -184,6 +184,15 @@ NETWORK_STATUSES: Final = _vocab(
     ("ended", "Ended"),
 )
 
+# The ways to reach a contact beyond the main email and phones, as address books keep them.
+CONTACT_CHANNELS: Final = _vocab(
+    ("email", "Email"),
+    ("phone", "Phone"),
+    ("address", "Address"),
+    ("website", "Website"),
+    ("other", "Other"),
+)
+
 # What an engagement achieved, as figures a council or a transition team can add up.
 OUTCOME_MEASURES: Final = _vocab(
     ("jobs", "Jobs announced"),

@@ -32,6 +32,7 @@ from desk.io.mapping import (
     remembered_values,
 )
 from desk.io.tabular import read_table
+from desk.io.vcard import DETAILS
 
 Progress = Callable[[int, int, str], None]
 
@@ -57,6 +58,13 @@ class RowPlan:
     values: dict[str, Any]
     status: str = "new"  # new, match, problem
     problems: list[tuple[str, str]] = field(default_factory=list)  # (column, message)
+    # A card's further ways to reach (channel, label, value), made beside its contact.
+    details: list[dict[str, str]] = field(default_factory=list)
+    # A row already in desk: the record it matches, the empty fields the file would fill
+    # and the values it would change (field -> (in desk, in the file)).
+    match_id: int | None = None
+    fills: dict[str, Any] = field(default_factory=dict)
+    changes: dict[str, tuple[Any, Any]] = field(default_factory=dict)
 
 
 @dataclass
@@ -75,6 +83,18 @@ class ImportPlan:
         for row in self.rows:
             found[row.status] += 1
         return found
+
+    def gains(self) -> dict[str, int]:
+        """How many matched records the file would add to, and how: {'fill': records
+        with empty fields to fill, 'fields': those fields, 'change': records with values
+        to change, 'changed': those values}."""
+        matched = [r for r in self.rows if r.status == "match" and r.match_id is not None]
+        return {
+            "fill": sum(1 for r in matched if r.fills),
+            "fields": sum(len(r.fills) for r in matched),
+            "change": sum(1 for r in matched if r.changes),
+            "changed": sum(len(r.changes) for r in matched),
+        }
 
     def problems(self) -> list[str]:
         return [
@@ -100,6 +120,7 @@ class ImportRequest:
     # (field, text as the file writes it) -> the code chosen for it: "Trade agreement"
     # is a sector partnership.
     values: dict[tuple[str, str], str] = field(default_factory=dict)
+    matched: str = "leave"  # what to do to records already in desk: leave, fill, update
 
 
 @dataclass(frozen=True)
@@ -112,6 +133,7 @@ class PlanSummary:
     counts: dict[str, int]
     problems: list[str]  # the first PROBLEMS_SHOWN
     more_problems: int  # and how many beyond those
+    gains: dict[str, int] = field(default_factory=dict)  # ImportPlan.gains()
 
 
 PROBLEMS_SHOWN = 500
@@ -135,6 +157,7 @@ def summarize(plan: ImportPlan) -> PlanSummary:
         plan.counts(),
         problems[:PROBLEMS_SHOWN],
         max(0, len(problems) - PROBLEMS_SHOWN),
+        plan.gains(),
     )
 
 
@@ -229,7 +252,8 @@ def plan_rows(
     seen: set[tuple[str, ...]] = set()
     rows: list[RowPlan] = []
     for number, raw in raw_rows:
-        row = RowPlan(number, {})
+        row = RowPlan(number, {}, details=list(raw.get(DETAILS) or []))
+        raw = {name: value for name, value in raw.items() if name != DETAILS}
         network = kind == "partnership" and names_a_network(raw.get("partner_name"))
         if network:
             raw = {**raw, "kind": "network_membership"}
@@ -266,15 +290,58 @@ def plan_rows(
             key = _key(kind, row.values)
             if key in existing or key in seen:
                 row.status = "match"
+                # The first row for a record already in desk may fill or change it; a
+                # second row for it in the same file only repeats the first.
+                if key in existing and key not in seen:
+                    row.match_id = existing[key]
             seen.add(key)
         rows.append(row)
+    _compare(db, kind, [r for r in rows if r.match_id is not None])
     return ImportPlan(kind, source, description, headers or [], mapping or {}, rows)
 
 
+def _compare(db: Database, kind: str, matched: list[RowPlan]) -> None:
+    """What each matched row would fill (a field empty in desk) or change (a field that
+    differs), leaving aside the fields that match it and any organization named."""
+    if not matched:
+        return
+    spec = KINDS[kind]
+    stored = {
+        row["id"]: row
+        for row in db.query(
+            f"SELECT * FROM {spec.table} WHERE id IN (SELECT value FROM json_each(?))",
+            (json.dumps([r.match_id for r in matched]),),
+        )
+    }
+    for row in matched:
+        before = stored.get(row.match_id or -1, {})
+        for name, value in row.values.items():
+            if name in MATCH_KEYS[kind] or name == "organisation_id" or value in (None, ""):
+                continue
+            now = before.get(name)
+            if now in (None, ""):
+                row.fills[name] = value
+            elif str(now) != str(value) and normalise(str(now)) != normalise(str(value)):
+                row.changes[name] = (now, value)
+
+
+MATCHED = ("leave", "fill", "update")  # what an import does to records already in desk
+
+
 def apply_plan(
-    db: Database, plan: ImportPlan, *, skip_problems: bool = False, progress: Progress | None = None
+    db: Database,
+    plan: ImportPlan,
+    *,
+    skip_problems: bool = False,
+    progress: Progress | None = None,
+    matched: str = "leave",
 ) -> int:
-    """Write the plan's new rows as one batch, in one transaction. Returns the batch id."""
+    """Write the plan's new rows as one batch, in one transaction; and to the records
+    already in desk, nothing ('leave'), their empty fields ('fill') or every value the
+    file has otherwise ('update'), in the same batch, undone with it. Returns the batch
+    id."""
+    if matched not in MATCHED:
+        raise DeskError(f"Matched records are left, filled or updated; not '{matched}'.")
     counts = plan.counts()
     if counts["problem"] and not skip_problems:
         raise DeskError(
@@ -307,7 +374,26 @@ def apply_plan(
                 for org_id, name in db.execute("SELECT id, name FROM organisations").fetchall()
             }
             new_rows = [_with_organisation(db, values, organisations) for values in new_rows]
-        records.create_many(db, plan.kind, new_rows, progress)
+        made = records.create_many(db, plan.kind, new_rows, progress)
+        # Every further email, number and address of a card, on its new contact.
+        details = [
+            {**detail, "contact_id": contact_id}
+            for row, contact_id in zip(
+                (r for r in plan.rows if r.status == "new"), made.ids, strict=True
+            )
+            for detail in row.details
+        ]
+        if details:
+            records.create_many(db, "contact_detail", details)
+        if matched != "leave":
+            for row in plan.rows:
+                if row.status != "match" or row.match_id is None:
+                    continue
+                values = dict(row.fills)
+                if matched == "update":
+                    values.update({name: new for name, (_old, new) in row.changes.items()})
+                if values:
+                    records.update(db, plan.kind, row.match_id, values, verb="Fill in")
         db.execute("UPDATE history SET batch_id = ? WHERE op_id = ?", (batch, changes.op_id))
         if changes:
             # Linked only when the import changed something: one that found every row

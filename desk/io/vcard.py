@@ -82,6 +82,8 @@ def _card(contact: dict[str, Any], organisation: str | None) -> list[str]:
     ):
         if contact.get(name):
             lines.append(f"{prop}:{_escape(contact[name])}")
+    written = {str(contact.get(k) or "") for k in ("email", "phone", "mobile")}
+    lines += _detail_lines(contact.get(DETAILS) or [], written)
     lines.append("END:VCARD")
     return lines
 
@@ -94,10 +96,14 @@ def export_vcards(db: Database, path: Path, ids: list[int] | None = None) -> int
         ids or [],
     )
     names = [d[0] for d in cursor.description]
+    details: dict[int, list[dict[str, Any]]] = {}
+    for detail in db.query("SELECT * FROM contact_details ORDER BY contact_id, id"):
+        details.setdefault(detail["contact_id"], []).append(detail)
     text: list[str] = []
     count = 0
     for row in cursor.fetchall():
         contact = dict(zip(names, row, strict=True))
+        contact[DETAILS] = details.get(contact["id"], [])
         text += [_fold(line) for line in _card(contact, contact["organisation_name"])]
         count += 1
     safe_write(path, (_CRLF.join(text) + (_CRLF if text else "")).encode("utf-8"))
@@ -208,8 +214,12 @@ def contact_values(card: list[Property]) -> dict[str, Any]:
     family, given = values.get("family_name") or "", values.get("given_name") or ""
     if family and given and shown == f"{family} {given}":
         values["name_order"] = "family_first"
+    details: list[dict[str, str]] = []
     for prop in card:
         value = _unescape(prop.value)
+        detail = _detail(prop)
+        if detail is not None:
+            details.append(detail)
         if prop.name == "TITLE":
             values["job_title"] = value
         elif prop.name == "EMAIL" and "email" not in values:
@@ -237,7 +247,58 @@ def contact_values(card: list[Property]) -> dict[str, Any]:
                 "X-DESK-DIETARY": "dietary",
             }[prop.name]
             values[key] = value
+    # Every email, number, address and website, each with its type, beyond the ones the
+    # contact's own fields hold: nothing an address book kept is dropped.
+    kept = {str(values.get(k) or "").strip() for k in ("email", "phone", "mobile")}
+    extra = [d for d in details if d["value"].strip() and d["value"].strip() not in kept]
+    if extra:
+        values[DETAILS] = extra
     return values
+
+
+DETAILS = "_details"  # a card's further ways to reach, created beside the contact
+_CHANNELS = {"EMAIL": "email", "TEL": "phone", "ADR": "address", "URL": "website"}
+_NOISE = {"pref", "internet", "voice", "x400", "x-internet"}
+
+
+def _detail(prop: Property) -> dict[str, str] | None:
+    channel = _CHANNELS.get(prop.name)
+    if channel is None:
+        return None
+    types = [t.strip().lower() for t in prop.params.get("TYPE", "").split(",") if t.strip()]
+    label = ", ".join(t for t in types if t not in _NOISE)
+    if channel == "address":
+        # PO box; extended; street; city; region; postal code; country
+        parts = ([p.strip() for p in _split(prop.value, ";")] + [""] * 7)[:7]
+        if not any(parts[:6]):
+            return None  # a country alone is the contact's country, kept there
+        value = ", ".join(p for p in parts if p)
+    else:
+        value = _unescape(prop.value).removeprefix("tel:").removeprefix("mailto:")
+    return {"channel": channel, "label": label, "value": value}
+
+
+def _detail_lines(details: list[dict[str, Any]], written: set[str]) -> list[str]:
+    """A contact's further ways to reach as vCard lines, each with its type."""
+    lines = []
+    for d in details:
+        value = str(d.get("value") or "")
+        if not value or value in written:
+            continue
+        label = str(d.get("label") or "")
+        types = ",".join(t.strip().replace(" ", "-") for t in label.split(",") if t.strip())
+        kind = f";TYPE={types}" if types else ""
+        if d["channel"] == "email":
+            lines.append(f"EMAIL{kind}:{_escape(value)}")
+        elif d["channel"] == "phone":
+            lines.append(f"TEL{kind};VALUE=text:{_escape(value)}")
+        elif d["channel"] == "address":
+            lines.append(f"ADR{kind}:;;{_escape(value)};;;;")  # the whole address as written
+        elif d["channel"] == "website":
+            lines.append(f"URL{kind}:{_escape(value)}")
+        else:
+            lines.append(f"NOTE:{_escape(value)}")
+    return lines
 
 
 def read_vcards(path: Path) -> list[tuple[int, dict[str, Any]]]:

@@ -102,6 +102,7 @@ LINKS: dict[str, tuple[LinkSpec, ...]] = {
         ),
     ),
     "contact": (
+        LinkSpec("Ways to reach", "contact_detail", "contact_id", ("channel", "label", "value")),
         LinkSpec(
             "Offices held", "office_term", "contact_id", ("office_id", "start_date", "end_date")
         ),

@@ -174,6 +174,11 @@ CASES: dict[str, tuple[dict[str, Any], dict[str, Any], tuple[str, Any]]] = {
         {"done_on": "2026-05-28"},
         ("due_date", "soon"),
     ),
+    "contact_detail": (
+        {"contact_id": "@contact", "channel": "email", "label": "home", "value": "a@b.example"},
+        {"label": "work"},
+        ("channel", "pigeon"),
+    ),
     "outcome": (
         {
             "measure": "investment",

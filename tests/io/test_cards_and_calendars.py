@@ -150,3 +150,68 @@ def test_cli_exports(demo_db: Database, tmp_path: Path) -> None:
         assert main(["--db", str(path), "export", fmt, "--out", str(out), *extra]) == 0
         assert out.stat().st_size > 0
     assert main(["--db", str(path), "export", "csv", "--out", str(tmp_path / "x.csv")]) == 1
+
+
+BUSY_CARD = """BEGIN:VCARD
+VERSION:3.0
+N:Okafor;Grace;;Mayor;
+FN:Grace Okafor
+EMAIL;TYPE=INTERNET,WORK,PREF:grace.okafor@portmeridian.example.gov
+EMAIL;TYPE=INTERNET,HOME:grace@example.org
+EMAIL;TYPE=INTERNET:g.okafor@mayors.example.net
+TEL;TYPE=WORK,VOICE:+1 503 555 0100
+TEL;TYPE=CELL:+1 503 555 0199
+TEL;TYPE=FAX:+1 503 555 0101
+TEL;TYPE=HOME:+1 503 555 0142
+ADR;TYPE=WORK:;;1 City Hall Plaza;Port Meridian;OR;97201;USA
+ADR;TYPE=HOME:;Apt 4;22 Harbor Lane;Port Meridian;OR;97202;USA
+URL;TYPE=WORK:https://portmeridian.example.gov/mayor
+END:VCARD
+"""
+
+
+def test_a_vcard_keeps_every_email_phone_and_address_with_its_type(
+    db: Database, tmp_path: Path
+) -> None:
+    source = tmp_path / "busy.vcf"
+    source.write_text(BUSY_CARD, encoding="utf-8")
+    plan = importer.plan_rows(db, "contact", read_vcards(source), "busy.vcf", "vCard")
+    importer.apply_plan(db, plan)
+    (contact,) = db.query("SELECT * FROM contacts")
+    # The first of each kind fills the contact's own fields, as before...
+    assert contact["email"] == "grace.okafor@portmeridian.example.gov"
+    assert (contact["phone"], contact["mobile"]) == ("+1 503 555 0100", "+1 503 555 0199")
+    # ...and none of the rest is dropped: each with its type.
+    details = [
+        (d["channel"], d["label"], d["value"])
+        for d in db.query("SELECT * FROM contact_details ORDER BY id")
+    ]
+    assert details == [
+        ("email", "home", "grace@example.org"),
+        ("email", None, "g.okafor@mayors.example.net"),
+        ("phone", "fax", "+1 503 555 0101"),
+        ("phone", "home", "+1 503 555 0142"),
+        ("address", "work", "1 City Hall Plaza, Port Meridian, OR, 97201, USA"),
+        ("address", "home", "Apt 4, 22 Harbor Lane, Port Meridian, OR, 97202, USA"),
+        ("website", "work", "https://portmeridian.example.gov/mayor"),
+    ]
+    # Out again and read by another parser: every email and number is there.
+    out = tmp_path / "out.vcf"
+    export_vcards(db, out)
+    import vobject
+
+    card = vobject.readOne(out.read_text(encoding="utf-8"))
+    emails = sorted(e.value for e in card.contents["email"])
+    assert emails == sorted(
+        [
+            "grace.okafor@portmeridian.example.gov",
+            "grace@example.org",
+            "g.okafor@mayors.example.net",
+        ]
+    )
+    numbers = {t.value for t in card.contents["tel"]}
+    assert {"+1 503 555 0100", "+1 503 555 0199", "+1 503 555 0101", "+1 503 555 0142"} <= numbers
+    assert len(card.contents["adr"]) >= 2 and "url" in card.contents
+    # The import is one batch: undone, the details go with their contact.
+    importer.undo_batch(db, importer.batches(db)[0]["id"])
+    assert list(db.query("SELECT * FROM contact_details")) == []

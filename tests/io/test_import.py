@@ -365,3 +365,26 @@ def test_a_value_chosen_for_a_file_is_used_and_remembered(
          "--value", "Flavor:x=y"]
     )  # fmt: skip
     assert code == 1 and "no column 'Flavor'" in capsys.readouterr().err
+
+
+def test_the_command_line_fills_or_updates_records_already_in_desk(
+    db: Database, db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    kobe = {"partner_name": "Kobe", "country": "JP", "kind": "sister_city", "region": "Kansai"}
+    records.create(db, "partnership", kobe)
+    sheet = tmp_path / "kobe.csv"
+    sheet.write_text(
+        "Partner,Country,Type,Region,Committee\nKobe,Japan,Sister City,Hyogo,Kobe Club\n",
+        encoding="utf-8",
+    )
+    line = ["--db", str(db_path), "import", "partnerships", str(sheet)]
+    assert main(line) == 0
+    said = capsys.readouterr().out
+    assert "1 would fill 1 empty field(s) and 1 would change 1 value(s); --matched leave" in said
+    kept = records.get(db, "partnership", 1)
+    assert kept["local_committee"] is None and kept["region"] == "Kansai"
+    assert main([*line, "--matched", "fill"]) == 0
+    kept = records.get(db, "partnership", 1)
+    assert kept["local_committee"] == "Kobe Club" and kept["region"] == "Kansai"
+    assert main([*line, "--matched", "update"]) == 0
+    assert records.get(db, "partnership", 1)["region"] == "Hyogo"

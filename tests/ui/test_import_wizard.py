@@ -252,3 +252,54 @@ def test_closing_the_wizard_during_the_import_stops_it_and_says_so(
     wizard.reject()
     assert not wizard.isVisible()
     db.close()
+
+
+def test_a_second_file_fills_what_desk_lacks_when_asked_and_undoes_as_one(
+    qtbot: Any, db_path: Path, tmp_path: Path
+) -> None:
+    """Re-importing a fuller list: the preview says what it would fill and change, the
+    person chooses, and the import and its fills are one batch, undone together."""
+    db = open_database(db_path)
+    kobe = records.create(
+        db, "partnership", {"partner_name": "Kobe", "country": "JP", "kind": "sister_city"}
+    ).id
+    records.create(
+        db,
+        "partnership",
+        {"partner_name": "Lyon", "country": "FR", "kind": "sister_city", "region": "Rhône"},
+    )
+    fuller = tmp_path / "fuller.csv"
+    fuller.write_text(
+        "Partner,Country,Type,Region,Year Established\n"
+        "Kobe,Japan,Sister City,Hyogo,1957\n"
+        "Lyon,France,Sister City,Auvergne-Rhône-Alpes,1990\n"
+        "Porto,Portugal,Friendship City,,2002\n",
+        encoding="utf-8",
+    )
+    plan = importer.plan_file(db, "partnership", fuller)
+    assert plan.counts() == {"new": 1, "match": 2, "problem": 0}
+    assert plan.gains() == {"fill": 2, "fields": 3, "change": 1, "changed": 1}
+
+    wizard = _wizard(qtbot, db, db_path, fuller)
+    wizard.next()
+    wizard.next()
+    choices = [wizard.preview.matched.itemText(n) for n in range(wizard.preview.matched.count())]
+    assert choices == [
+        "Leave them as they are",
+        "Fill their empty fields (3 in 2 records)",
+        "Fill them and take the file's values where they differ (1 in 1 records)",
+    ]
+    wizard.preview.matched.setCurrentIndex(1)
+    with qtbot.waitSignal(wizard.imported, timeout=20_000) as imported:
+        wizard.next()
+    kept = records.get(db, "partnership", kobe)
+    assert (kept["region"], kept["established_date"]) == ("Hyogo", "1957-01-01")
+    lyon = records.get(db, "partnership", records.resolve_named(db, "partnership", "Lyon"))
+    assert lyon["region"] == "Rhône"  # filled only: the value it had stays
+    assert "filled 3 empty fields" in wizard.finish.status.text()
+
+    importer.undo_batch(db, imported.args[0])
+    kept = records.get(db, "partnership", kobe)
+    assert (kept["region"], kept["established_date"]) == (None, None)
+    assert queries.count(db, "partnership") == 2
+    db.close()

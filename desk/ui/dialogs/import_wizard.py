@@ -3,6 +3,7 @@ then import in the background as one batch that can be undone."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -285,6 +286,16 @@ class ColumnsPage(QWizardPage):
         return True
 
 
+def _added_to(gains: dict[str, int], matched: str) -> str:
+    """', and filled 12 empty fields in 5 records already in desk'."""
+    if matched == "fill" and gains.get("fill"):
+        return f", and filled {gains['fields']:,} empty fields in records already in desk"
+    if matched == "update" and (gains.get("fill") or gains.get("change")):
+        changed = gains.get("fields", 0) + gains.get("changed", 0)
+        return f", and brought {changed:,} values up to date in records already in desk"
+    return ""
+
+
 def _item(text: str) -> Any:
     from PySide6.QtWidgets import QTableWidgetItem
 
@@ -303,8 +314,17 @@ class PreviewPage(QWizardPage):
         self.problems = QListWidget()
         self.problems.setAccessibleName("Problems by row and column")
         self.skip = QCheckBox("Import the rows without problems and leave the others out")
+        # Rows already in desk may fill what their records lack, or bring them up to date.
+        self.matched = QComboBox()
+        self.matched.setAccessibleName("Records already in desk")
+        self.matched.currentIndexChanged.connect(self.completeChanged)
+        self.matched_label = QLabel("Records already in desk:")
+        matched_row = QHBoxLayout()
+        matched_row.addWidget(self.matched_label)
+        matched_row.addWidget(self.matched, 1)
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
+        layout.addLayout(matched_row)
         layout.addWidget(self.problems, 10)
         layout.addWidget(self.skip)
         layout.addStretch(1)  # keeps the summary at the top when there is no list
@@ -330,13 +350,31 @@ class PreviewPage(QWizardPage):
         self.problems.setVisible(bool(counts["problem"]))
         self.skip.setVisible(bool(counts["problem"]))
         self.skip.setChecked(False)
+        gains = plan.gains or {}
+        self.matched.clear()
+        self.matched.addItem("Leave them as they are", "leave")
+        if gains.get("fill"):
+            self.matched.addItem(
+                f"Fill their empty fields ({gains['fields']:,} in {gains['fill']:,} records)",
+                "fill",
+            )
+        if gains.get("change"):
+            self.matched.addItem(
+                f"Fill them and take the file's values where they differ ({gains['changed']:,} "
+                f"in {gains['change']:,} records)",
+                "update",
+            )
+        shown = self.matched.count() > 1
+        self.matched.setVisible(shown)
+        self.matched_label.setVisible(shown)
 
     def isComplete(self) -> bool:
         plan = self.wizard_.summary
         if plan is None:
             return False
         counts = plan.counts
-        return counts["new"] > 0 and (counts["problem"] == 0 or self.skip.isChecked())
+        adds = counts["new"] > 0 or self.matched.currentData() not in (None, "leave")
+        return adds and (counts["problem"] == 0 or self.skip.isChecked())
 
 
 class FinishPage(QWizardPage):
@@ -363,6 +401,7 @@ class FinishPage(QWizardPage):
         plan, request = wizard.summary, wizard.request
         assert plan is not None and request is not None
         skip = wizard.preview.skip.isChecked()
+        request = replace(request, matched=wizard.preview.matched.currentData() or "leave")
         self.status.setText("Importing…")
         work = tasks.in_child(
             jobs.run_import,
@@ -377,8 +416,9 @@ class FinishPage(QWizardPage):
             self.running = False
             self.batch = batch
             self.status.setText(
-                f"Imported {plan.counts['new']:,} {KINDS[plan.kind].plural.lower()} as "
-                f"import #{batch}. File > Past imports… takes them out again in one step."
+                f"Imported {plan.counts['new']:,} {KINDS[plan.kind].plural.lower()}"
+                f"{_added_to(plan.gains or {}, request.matched)} as import #{batch}. "
+                "File > Past imports… takes it out again in one step."
             )
             self.completeChanged.emit()
             wizard.imported.emit(batch)
