@@ -367,6 +367,18 @@ class PreviewPage(QWizardPage):
         shown = self.matched.count() > 1
         self.matched.setVisible(shown)
         self.matched_label.setVisible(shown)
+        if shown:
+            parts = []
+            if gains.get("fill"):
+                parts.append(f"fill {gains['fields']:,} empty fields in {gains['fill']:,}")
+            if gains.get("change"):
+                parts.append(f"change {gains['changed']:,} values in {gains['change']:,}")
+            self.summary.setText(
+                self.summary.text()
+                + " Of the records already in desk, the file would "
+                + " and ".join(parts)
+                + "; choose below whether it should."
+            )
 
     def isComplete(self) -> bool:
         plan = self.wizard_.summary
