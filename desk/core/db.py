@@ -158,6 +158,9 @@ def open_database(
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA foreign_keys = ON")
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        # As sqlite-utils sets it on every connection it makes, so a connection behaves
+        # the same before and after its first use of db.utils.
+        conn.execute("PRAGMA recursive_triggers = ON")
     except sqlite3.DatabaseError as exc:
         conn.close()
         raise DatabaseDamaged(
