@@ -388,3 +388,26 @@ def test_the_command_line_fills_or_updates_records_already_in_desk(
     assert kept["local_committee"] == "Kobe Club" and kept["region"] == "Kansai"
     assert main([*line, "--matched", "update"]) == 0
     assert records.get(db, "partnership", 1)["region"] == "Hyogo"
+
+
+def test_an_excel_list_with_its_columns_in_another_order_is_read_the_same(
+    db: Database, tmp_path: Path
+) -> None:
+    """The office list as a workbook, headers shuffled and a title row above them."""
+    rows = [line.split(",") for line in OFFICE_LIST.read_text("utf-8-sig").splitlines()]
+    headers, body = rows[0], rows[1:]
+    order = [4, 2, 0, 3, 1]  # Year Established, Type, Partner, Status, Country
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["Port Meridian sister cities, as of 2026"])
+    sheet.append([headers[i] for i in order])
+    for row in body:
+        sheet.append([row[i] for i in order])
+    shuffled = tmp_path / "shuffled.xlsx"
+    book.save(shuffled)
+    from_csv = importer.plan_file(db, "partnership", OFFICE_LIST)
+    from_xlsx = importer.plan_file(db, "partnership", shuffled)
+    assert [(r.status, r.values) for r in from_xlsx.rows] == [
+        (r.status, r.values) for r in from_csv.rows
+    ]
