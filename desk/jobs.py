@@ -242,21 +242,15 @@ def dashboard(
 
 def map_positions(
     db_path: Path, read_only: str | None, *, progress: Progress
-) -> dict[int, tuple[float, float, str]]:
-    """Partnership id -> (latitude, longitude, how it was placed), for the map. The
-    gazetteer takes most of a second to load, which the window must not wait for."""
-    from desk.core.places import position
+) -> tuple[dict[int, tuple[float, float, str]], tuple[float, float] | None]:
+    """For the map: partnership id -> (latitude, longitude, how it was placed), and
+    home's position. The gazetteer takes most of a second to load, which the window
+    must not wait for."""
+    from desk.core.places import on_the_map
 
     progress(0, 0, "Placing the partners on the map")
     with _open(db_path, read_only) as db:
-        found = {}
-        for pid, name, country, location in db.execute(
-            "SELECT id, partner_name, country, location FROM partnerships"
-        ):
-            where = position(name, country, location)
-            if where is not None:
-                found[pid] = (where.latitude, where.longitude, where.how)
-        return found
+        return on_the_map(db)
 
 
 @dataclass(frozen=True)

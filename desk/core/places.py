@@ -12,7 +12,10 @@ from __future__ import annotations
 import functools
 import unicodedata
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from desk.core.db import Database
 
 
 @dataclass(frozen=True)
@@ -117,3 +120,31 @@ def _country_middle(code: str) -> tuple[float, float] | None:
         return None
     largest = max(place.boxes, key=lambda b: (b.east - b.west) * (b.north - b.south))
     return (largest.south + largest.north) / 2, (largest.west + largest.east) / 2
+
+
+def on_the_map(
+    db: Database,
+) -> tuple[dict[int, tuple[float, float, str]], tuple[float, float] | None]:
+    """Partnership id -> (latitude, longitude, how it was placed), and home's position:
+    everything the map needs that takes the gazetteer."""
+    found = {}
+    for pid, name, country, location in db.execute(
+        "SELECT id, partner_name, country, location FROM partnerships"
+    ):
+        where = position(name, country, location)
+        if where is not None:
+            found[pid] = (where.latitude, where.longitude, where.how)
+    return found, home_position(db)
+
+
+def home_position(db: Database) -> tuple[float, float] | None:
+    """Where the city itself goes on a map: its position set by hand, else its name
+    found in the gazetteer; never the middle of the country."""
+    row = db.execute("SELECT name, location FROM city_profile LIMIT 1").fetchone()
+    if row is not None and row[1]:
+        spot = position(None, None, row[1])
+        return (spot.latitude, spot.longitude) if spot else None
+    if row is not None and row[0]:
+        city = locate(row[0], "US")
+        return (city.latitude, city.longitude) if city else None
+    return None

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from desk.core.db import Database
-from desk.core.places import locate, position
+from desk.core.places import home_position, position
 from desk.reports import figures
 
 Row = dict[str, Any]
@@ -136,13 +136,4 @@ def _places(
         where = position(name, country, location)
         if where is not None:
             partners.append((where.latitude, where.longitude, kind))
-    row = db.execute("SELECT name, location FROM city_profile LIMIT 1").fetchone()
-    # Home is where its position or its name puts it, never the middle of the country.
-    home: tuple[float, float] | None = None
-    if row is not None and row[1]:
-        where = position(None, None, row[1])
-        home = (where.latitude, where.longitude) if where else None
-    elif row is not None and row[0]:
-        found = locate(row[0], "US")
-        home = (found.latitude, found.longitude) if found else None
-    return partners, home
+    return partners, home_position(db)

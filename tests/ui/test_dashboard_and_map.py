@@ -90,7 +90,9 @@ def test_seven_thousand_partners_draw_without_a_tangle_of_lines(qtbot: Any, tmp_
     world = WorldMap()
     qtbot.addWidget(world)
     markers = [
-        Marker(n, -50 + (n * 7) % 120, -170 + (n * 13) % 340, "#4e79a7", n % 3 > 0, n % 5 == 0, "")
+        Marker(
+            n, -50 + (n * 7) % 120, -170 + (n * 13) % 340, "#4e79a7", n % 3 > 0, n % 5 == 0, f"P{n}"
+        )
         for n in range(7000)
     ]
     world.set_markers((45.5, -122.7), markers)
@@ -133,7 +135,7 @@ def test_the_map_places_filters_and_opens_partners(
     qtbot.waitUntil(lambda: atlantis_id in (page.positions or {}), timeout=30_000)
     marker = next(m for m in page.map.markers if m.key == atlantis_id)
     assert (marker.latitude, marker.longitude) == (31.0, -24.0)
-    assert "Placed by hand" in marker.tip
+    assert "Placed by hand" in page.map.describe(atlantis_id)
 
     # A click on a marker opens its partnership.
     page.map.resize(1000, 600)
@@ -169,8 +171,8 @@ def test_partners_in_one_place_are_one_numbered_dot_and_a_lone_one_stays_pointab
     world = WorldMap()
     qtbot.addWidget(world)
     world.resize(1000, 600)
-    same = [Marker(n, 35.0, 139.0, "#4e79a7", True, False, f"Partner {n}\n") for n in range(30)]
-    lone = Marker(99, 35.0, 127.0, "#f28e2b", True, False, "Gwangju\n")
+    same = [Marker(n, 35.0, 139.0, "#4e79a7", True, False, f"Partner {n}") for n in range(30)]
+    lone = Marker(99, 35.0, 127.0, "#f28e2b", True, False, "Gwangju")
     world.set_markers(None, [*same, lone])
     world.grab()  # painted: the dots are where they are drawn
     sizes = sorted(len(members) for _at, members in world._shown)

@@ -52,6 +52,8 @@ class MapPage(QWidget):
         self._task: tasks.Task | None = None
         self.map = WorldMap()
         self.map.partner_clicked.connect(lambda pid: self.navigate.emit("partnership", pid))
+        self.map.describe = self.describe
+        self._about: dict[int, tuple[Any, ...]] = {}
 
         places = {c: t for c, t in PARTNERSHIP_KINDS.items() if c != "network_membership"}
         self.kind_filter = self._choices("Kind", places, "Every kind")
@@ -150,22 +152,16 @@ class MapPage(QWidget):
             self, "Placing the partners", work, self._placed, self._failed, quiet=True
         )
 
-    def _positions_here(self) -> dict[int, tuple[float, float, str]]:
-        from desk.core.places import position
+    def _positions_here(self) -> Any:
+        from desk.core.places import on_the_map
 
-        found = {}
-        for pid, name, country, location in self.db.execute(
-            "SELECT id, partner_name, country, location FROM partnerships"
-        ):
-            where = position(name, country, location)
-            if where is not None:
-                found[pid] = (where.latitude, where.longitude, where.how)
-        return found
+        return on_the_map(self.db)
 
-    def _placed(self, positions: dict[int, tuple[float, float, str]]) -> None:
+    def _placed(self, found: Any) -> None:
+        """The partners' positions and home's, worked out away from the window (the
+        gazetteer's names of one country alone take half a second to index)."""
         self._task = None
-        self.positions = positions
-        self.home = self._home()
+        self.positions, self.home = found
         self.show_markers()
 
     def _failed(self, exc: BaseException) -> None:
@@ -173,17 +169,10 @@ class MapPage(QWidget):
         if not isinstance(exc, tasks.Cancelled):
             self.status.setText(f"The partners could not be placed: {exc}")
 
-    def _home(self) -> tuple[float, float] | None:
-        from desk.core.places import locate, position
-
-        row = self.db.execute("SELECT name, location FROM city_profile LIMIT 1").fetchone()
-        if row is None:
-            return None
-        where = position(None, None, row[1]) if row[1] else None
-        if where is None and row[0]:
-            found = locate(row[0], "US")
-            return (found.latitude, found.longitude) if found else None
-        return (where.latitude, where.longitude) if where else None
+    def describe(self, pid: int) -> str:
+        """A partner's summary for the map's tooltip."""
+        about = self._about.get(pid)
+        return _tip(*about) if about else ""
 
     # -- showing -----------------------------------------------------------------------
     def show_markers(self) -> None:
@@ -194,6 +183,7 @@ class MapPage(QWidget):
         area = self.area_filter.currentData()
         since, until = sorted((self.since.value(), self.until.value()))
         markers, unplaced, approximate = [], [], 0
+        self._about = {}
         shown = 0
         for pid, name, native, kind_code, status_code, founded, country, areas in self.db.execute(
             "SELECT id, partner_name, partner_name_native, kind, status, established_date, "
@@ -221,7 +211,7 @@ class MapPage(QWidget):
                 continue
             if place[2] not in ("by its name", "by hand"):
                 approximate += 1
-            tip = _tip(name, native, kind_code, status_code, founded, country, place[2])
+            self._about[pid] = (name, native, kind_code, status_code, founded, country, place[2])
             markers.append(
                 Marker(
                     pid,
@@ -230,7 +220,7 @@ class MapPage(QWidget):
                     KIND_COLORS.get(kind_code, SERIES_COLORS[-1]),
                     filled=status_code in IN_FORCE,
                     faded=status_code in LAPSED,
-                    tip=tip,
+                    name=name,
                 )
             )
         self.map.set_markers(self.home, markers)
