@@ -25,6 +25,12 @@ def application() -> QApplication:
     assert isinstance(app, QApplication)
     app.setApplicationName("desk")
     app.setOrganizationName("desk")
+    app.setDesktopFileName("desk")  # the menu entry's name, for Wayland's task bar
+    from PySide6.QtGui import QIcon
+
+    from desk.paths import resource_path
+
+    app.setWindowIcon(QIcon(str(resource_path("icons", "desk-256.png"))))
     load_fonts(app)
     return app
 
