@@ -62,6 +62,22 @@ class SurveyData:
     unique: list[dict[str, Any]] = field(default_factory=list)
     partnerships: list[dict[str, Any]] = field(default_factory=list)
 
+    def located(self) -> list[dict[str, Any]]:
+        """The unique engagements with the partner city's latitude and longitude, for the
+        workbook alone: placing them loads the gazetteer, which counts need not wait for."""
+        rows = []
+        for e in self.unique:
+            city = e["partner_level"] == "city"
+            place = places.locate(e["partner"], e["country"]) if city else None
+            rows.append(
+                e
+                | {
+                    "latitude": place.latitude if place else None,
+                    "longitude": place.longitude if place else None,
+                }
+            )
+        return rows
+
     def all(self) -> list[dict[str, Any]]:
         return [e for rows in self.engagements.values() for e in rows]
 
@@ -305,9 +321,6 @@ def collect(db: Database, since: int, today: dt.date | None = None) -> SurveyDat
     for e in data.unique:
         e["reporting_city"] = data.city.get("name")
         e["reporting_state"] = data.city.get("state")
-        place = places.locate(e["partner"], e["country"]) if e["partner_level"] == "city" else None
-        e["latitude"] = place.latitude if place else None
-        e["longitude"] = place.longitude if place else None
     data.partnerships = [
         p for p in gather.partnerships.values() if ("partnership", p["id"]) in gather.by_key
     ]

@@ -61,7 +61,7 @@ def export_survey(
 
 
 def _rows(data: SurveyData, key: str) -> list[dict[str, Any]]:
-    return data.unique if key == "engagements" else data.engagements.get(key, [])
+    return data.located() if key == "engagements" else data.engagements.get(key, [])
 
 
 def write_workbook(
