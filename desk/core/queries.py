@@ -47,11 +47,17 @@ def display(
         return _date_text(value, spec.type)
     if spec.type == "enum" and spec.vocab:
         return spec.vocab.get(value, value)
-    if spec.type == "enum_list" and spec.vocab:
-        vocab = spec.vocab
-        return ", ".join(vocab.get(code, code) for code in json.loads(value or "[]"))
-    if spec.type == "languages":
-        return ", ".join(language_name(code) for code in json.loads(value or "[]"))
+    if spec.type in ("enum_list", "languages"):
+        try:
+            codes = json.loads(value)
+        except (TypeError, ValueError):  # a list damaged outside desk reads as it is stored
+            codes = None
+        if not isinstance(codes, list):
+            return str(value)
+        if spec.type == "languages":
+            return ", ".join(language_name(code) for code in codes)
+        if spec.vocab:
+            return ", ".join(spec.vocab.get(code, code) for code in codes)
     if spec.type == "country":
         return country_name(value)
     if spec.type == "bool":

@@ -13,7 +13,6 @@ with nothing to say are left out.
 from __future__ import annotations
 
 import io
-import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -22,9 +21,10 @@ from reportlab.lib.units import inch
 from reportlab.platypus import CondPageBreak, Flowable, PageBreak, Spacer
 
 from desk.core import dates, money
-from desk.core.countries import country_name, language_name
+from desk.core.countries import country_name
 from desk.core.db import Database
-from desk.core.queries import person_name
+from desk.core.kinds import KINDS
+from desk.core.queries import display, person_name
 from desk.core.vocab import (
     AGREEMENT_KINDS,
     AGREEMENT_STATUSES,
@@ -36,8 +36,6 @@ from desk.core.vocab import (
     OUTCOME_MEASURES,
     PARTICIPANT_ROLES,
     PARTNERSHIP_KINDS,
-    PRIORITY_AREAS,
-    SDGS,
     SIDES,
     VISIT_DIRECTIONS,
     VISIT_STATUSES,
@@ -175,8 +173,8 @@ def _front(doc: DeskDocument, d: Dossier) -> list[Flowable]:
             ("Partner organization", d.partner_organisation),
             ("Lead department", p.get("lead_department") or ""),
             ("Local committee", p.get("local_committee") or ""),
-            ("Priority areas", _labels(PRIORITY_AREAS, p.get("priority_areas"))),
-            ("Sustainable Development Goals", _labels(SDGS, p.get("sdgs"))),
+            ("Priority areas", _shown("partnership", "priority_areas", p)),
+            ("Sustainable Development Goals", _shown("partnership", "sdgs", p)),
             ("Records held", _holdings(d)),
         ],
         1.9 * inch,
@@ -185,23 +183,8 @@ def _front(doc: DeskDocument, d: Dossier) -> list[Flowable]:
     return out
 
 
-def _languages(stored: str | None) -> str:
-    """'Japanese, English' from the stored codes."""
-    try:
-        codes = json.loads(stored or "[]")
-    except ValueError:
-        return stored or ""
-    return ", ".join(language_name(code) for code in codes)
-
-
-def _labels(vocab: Any, stored: str | None) -> str:
-    if not stored:
-        return ""
-    try:
-        codes = json.loads(stored)
-    except ValueError:
-        return stored
-    return ", ".join(label(vocab, code) for code in codes)
+def _shown(kind: str, name: str, row: dict[str, Any]) -> str:
+    return display(None, KINDS[kind].field_map[name], row.get(name))
 
 
 def _holdings(d: Dossier) -> str:
@@ -274,7 +257,7 @@ def _agreements(doc: DeskDocument, d: Dossier) -> list[Flowable]:
                             if x
                         ),
                     ),
-                    ("Languages", _languages(a.get("languages"))),
+                    ("Languages", _shown("agreement", "languages", a)),
                     ("Notes", a.get("notes") or ""),
                 ],
                 1.6 * inch,
@@ -324,7 +307,7 @@ def _people(doc: DeskDocument, d: Dossier) -> list[Flowable]:
                     ("Position", job),
                     ("Write to them as", c.get("written_address") or ""),
                     ("Address them as", c.get("spoken_address") or ""),
-                    ("Languages", _languages(c.get("languages"))),
+                    ("Languages", _shown("contact", "languages", c)),
                     ("Dietary needs", c.get("dietary") or ""),
                     ("Email", c.get("email") or ""),
                     ("Phone", " / ".join(x for x in (c.get("phone"), c.get("mobile")) if x)),
