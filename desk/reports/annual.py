@@ -50,19 +50,8 @@ from desk.reports.pdf import (
 from desk.reports.text import table_date
 
 Progress = Callable[[int, int, str], None]
-SERIES = (
-    colors.HexColor("#4e79a7"),
-    colors.HexColor("#f28e2b"),
-    colors.HexColor("#59a14f"),
-    colors.HexColor("#e15759"),
-)
-# Networks are not places: the map has no color for them.
-KIND_COLORS = {
-    "sister_city": SERIES[0],
-    "friendship_city": SERIES[1],
-    "sector_partnership": SERIES[2],
-    "other": SERIES[3],
-}
+SERIES = tuple(colors.HexColor(hex) for hex in figures.SERIES_COLORS[:4])
+KIND_COLORS = {code: colors.HexColor(hex) for code, hex in figures.KIND_COLORS.items()}
 
 
 def build_annual(
@@ -174,10 +163,11 @@ def _front(doc: DeskDocument, a: Annual, title: str) -> list[Flowable]:
         )
     )
     kinds = [(t, KIND_COLORS[c]) for c, t in PARTNERSHIP_KINDS.items() if c in KIND_COLORS]
+    other = KIND_COLORS["other"]
     out.append(
         world_map(
             a.home,
-            [(lat, lon, KIND_COLORS.get(kind, SERIES[-1])) for lat, lon, kind in a.places],
+            [(lat, lon, KIND_COLORS.get(kind, other)) for lat, lon, kind in a.places],
             width=doc.width,
             height=doc.width * 0.45,
             legend=kinds,

@@ -22,6 +22,17 @@ from desk.core.db import Database
 from desk.core.vocab import MONEY_MEASURES, OUTCOME_MEASURES, SDGS
 
 Progress = Callable[[int, int, str], None]
+# One palette for the window's charts and map and the printed report, so a series or a
+# kind of partnership wears the same color on screen and on paper. They read on light
+# and dark backgrounds alike, and apart for most color blindness (Tableau 10's first).
+SERIES_COLORS = ("#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948")
+# Networks are not places: the maps have no color for them.
+KIND_COLORS = {
+    "sister_city": SERIES_COLORS[0],
+    "friendship_city": SERIES_COLORS[1],
+    "sector_partnership": SERIES_COLORS[2],
+    "other": SERIES_COLORS[3],
+}
 
 # Visits that took place, whatever they are called now.
 HELD = "status NOT IN ('cancelled', 'declined', 'requested')"

@@ -36,8 +36,9 @@ from desk.core.db import Database
 from desk.core.vocab import ENGAGEMENT_METHODS, OUTCOME_MEASURES, PRIORITY_AREAS, SDGS
 from desk.core.words import counted as counted_as
 from desk.reports import figures
+from desk.reports.figures import SERIES_COLORS
 from desk.ui import tasks
-from desk.ui.widgets.charts import SERIES_COLORS, Bar, Chart, Series, ShareChart, YearChart
+from desk.ui.widgets.charts import Bar, Chart, Series, ShareChart, YearChart
 
 # Above this size the figures are read in a process of their own: the survey's count of
 # unique engagements takes over a second at 100,000 contacts.

@@ -30,11 +30,10 @@ from desk.core import dates
 from desk.core.countries import country_name
 from desk.core.db import Database
 from desk.core.vocab import PARTNERSHIP_KINDS, PARTNERSHIP_STATUSES, PRIORITY_AREAS, label
+from desk.reports.figures import KIND_COLORS
 from desk.ui import tasks
-from desk.ui.widgets.charts import SERIES_COLORS
 from desk.ui.widgets.world_map import Marker, WorldMap
 
-KIND_COLORS = dict(zip(PARTNERSHIP_KINDS, SERIES_COLORS, strict=False))
 IN_FORCE = frozenset({"active", "friendship"})
 LAPSED = frozenset({"suspended", "dormant", "lapsed", "ended"})
 _ANY = ""
@@ -98,7 +97,7 @@ class MapPage(QWidget):
                 continue
             swatch = QLabel()
             pixmap = QPixmap(12, 12)
-            pixmap.fill(QColor(KIND_COLORS.get(code, SERIES_COLORS[-1])))
+            pixmap.fill(QColor(KIND_COLORS.get(code, KIND_COLORS["other"])))
             swatch.setPixmap(pixmap)
             self.legend.addWidget(swatch)
             self.legend.addWidget(QLabel(text))
@@ -217,7 +216,7 @@ class MapPage(QWidget):
                     pid,
                     place[0],
                     place[1],
-                    KIND_COLORS.get(kind_code, SERIES_COLORS[-1]),
+                    KIND_COLORS.get(kind_code, KIND_COLORS["other"]),
                     filled=status_code in IN_FORCE,
                     faded=status_code in LAPSED,
                     name=name,

@@ -13,11 +13,7 @@ from PySide6.QtCore import QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QContextMenuEvent, QFont, QImage, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QSizePolicy, QWidget
 
-from desk.reports.figures import axis
-
-# Colors that read on light and dark backgrounds alike, and apart for most color
-# blindness (Tableau 10's first four).
-SERIES_COLORS = ("#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948")
+from desk.reports.figures import SERIES_COLORS, axis
 
 
 @dataclass(frozen=True)
