@@ -5,7 +5,7 @@ Save button), at any size, in the colors of the theme it is shown in."""
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -246,7 +246,6 @@ class ShareChart(Chart):
         super().__init__(title, parent)
         self.bars: list[Bar] = []
         self.color = SERIES_COLORS[0]
-        self.on_click: Callable[[int], None] | None = None
 
     def set_bars(self, bars: Sequence[Bar], note: str = "") -> None:
         self.bars = list(bars)
