@@ -105,22 +105,13 @@ def headline(a: Annual) -> list[tuple[str, str]]:
         total = a.outcomes.get(measure)
         if total is None:
             continue
-        figure = _total(total, rounded=True)
+        figure = total.text(rounded=True)
         if figure:
             what = OUTCOME_MEASURES[measure].lower() + (
                 " (some estimated)" if total.estimated else ""
             )
             out.append((figure, what))
     return out
-
-
-def _total(total: figures.Total, *, rounded: bool = False) -> str:
-    """A measure's total; money per currency (sums of mixed currencies mean nothing),
-    rounded as a headline says it when `rounded`."""
-    if total.measure in MONEY_MEASURES:
-        say = money.short if rounded else money.text
-        return " + ".join(say(value, currency) for currency, value in total.money.items())
-    return f"{total.count:,}"
 
 
 def _front(doc: DeskDocument, a: Annual, title: str) -> list[Flowable]:
@@ -427,7 +418,7 @@ def _outcomes(doc: DeskDocument, a: Annual) -> list[Flowable]:
     rows = [
         (
             total.label,
-            _total(total, rounded=True),
+            total.text(rounded=True),
             "Yes" if total.estimated else "",
             f"{total.figures:,}",
         )

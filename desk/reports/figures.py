@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from desk.core.db import Database
+from desk.core.money import short as money_short
+from desk.core.money import text as money_text
 from desk.core.vocab import MONEY_MEASURES, OUTCOME_MEASURES, SDGS
 
 Progress = Callable[[int, int, str], None]
@@ -99,6 +101,14 @@ class Total:
     @property
     def label(self) -> str:
         return OUTCOME_MEASURES.get(self.measure, self.measure)
+
+    def text(self, *, rounded: bool = False) -> str:
+        """The total as it reads: money per currency (sums of mixed currencies mean
+        nothing), rounded as a headline says it when `rounded`; else the count."""
+        if self.money:
+            say = money_short if rounded else money_text
+            return " + ".join(say(value, currency) for currency, value in self.money.items())
+        return f"{self.count:,}"
 
     def add(self, other: Total) -> None:
         self.count += other.count

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desk.core import dates, money
+from desk.core import dates
 from desk.core.countries import country_name
 from desk.core.db import Database
 from desk.core.vocab import ENGAGEMENT_METHODS, OUTCOME_MEASURES, PRIORITY_AREAS, SDGS
@@ -337,7 +337,7 @@ class DashboardPage(QWidget):
                 total = found.outcomes[year].get(measure)
                 if total is None:
                     continue
-                text = _total_text(total)
+                text = total.text()
                 if total.estimated:
                     text = "≈ " + text
                     estimated = True
@@ -346,7 +346,7 @@ class DashboardPage(QWidget):
                 item.setToolTip(f"{total.figures:,} figure(s) recorded")
                 self.outcomes.setItem(row, column, item)
             whole = figures.over_years(found.outcomes, measure)
-            item = QTableWidgetItem(("≈ " if whole.estimated else "") + _total_text(whole))
+            item = QTableWidgetItem(("≈ " if whole.estimated else "") + whole.text())
             item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             font = item.font()
             font.setBold(True)
@@ -378,12 +378,6 @@ class DashboardPage(QWidget):
         target = item.data(_TARGET)
         if target:
             self.navigate.emit(target[0], int(target[1]))
-
-
-def _total_text(total: figures.Total) -> str:
-    if total.money:
-        return " + ".join(money.text(value, currency) for currency, value in total.money.items())
-    return f"{total.count:,}"
 
 
 def _size(path: Path) -> int:
