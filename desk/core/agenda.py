@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from desk.core.dates import stored_date
+from desk.core.dates import month_year, partial_parts, stored_date
 from desk.core.db import Database
 from desk.core.operations import Changes
 from desk.core.vocab import PARTNERSHIP_STATUSES
@@ -171,7 +171,7 @@ def _when(due: dt.date | None, today: dt.date) -> str:
 def _troubled_partnerships(db: Database, ids: Iterable[int]) -> dict[int, str]:
     """Of these partnerships, those whose standing should make anyone pause before
     routine business: 'Partnership suspended since March 2, 2025'."""
-    from desk.core.dates import month_day_year
+    from desk.core.dates import readable
 
     found = {}
     for pid, status, since in db.execute(
@@ -182,9 +182,8 @@ def _troubled_partnerships(db: Database, ids: Iterable[int]) -> dict[int, str]:
         (json.dumps(sorted(ids)), *TROUBLED),
     ):
         label = PARTNERSHIP_STATUSES[status].lower()
-        day = stored_date(since)
-        when = "" if day is None else f" {'on' if status == 'ended' else 'since'} "
-        found[pid] = f"Partnership {label}" + (f"{when}{month_day_year(day)}" if day else "")
+        when = f" {'on' if status == 'ended' else 'since'} {readable(since)}" if since else ""
+        found[pid] = f"Partnership {label}{when}"
     return found
 
 
@@ -415,7 +414,7 @@ def _anniversaries(db: Database, agenda: Agenda) -> None:
     found = []
     for pid, name, established in db.execute(
         "SELECT id, partner_name, established_date FROM partnerships "
-        "WHERE established_date IS NOT NULL AND status IN ('active', 'friendship') "
+        "WHERE length(established_date) = 10 AND status IN ('active', 'friendship') "
         "AND ((CAST(substr(established_date, 1, 4) AS INTEGER) IN "
         "(SELECT value FROM json_each(:this_year)) AND substr(established_date, 6, 5) >= :md) "
         "OR (CAST(substr(established_date, 1, 4) AS INTEGER) IN "
@@ -454,6 +453,59 @@ def _anniversaries(db: Database, agenda: Agenda) -> None:
             return Item("anniversary", title, day, "partnership", pid, note)
 
         agenda.offer("anniversary", day, make)
+    _partial_anniversaries(db, agenda)
+
+
+def _partial_anniversaries(db: Database, agenda: Agenda) -> None:
+    """Anniversaries of foundings known only to their year or month: '65 years in 2026',
+    never a made-up January 1. They have no day to fall due on, so they wait under Later
+    with their year or month: round ones for this year and the next, and plain ones when
+    their month is this one or the next."""
+    today = agenda.today
+    found = []
+    for pid, name, established in db.execute(
+        "SELECT id, partner_name, established_date FROM partnerships "
+        "WHERE length(established_date) IN (4, 7) AND status IN ('active', 'friendship')"
+    ):
+        parts = partial_parts(established)
+        if parts is None:
+            continue
+        year, month = parts
+        if month is None:
+            chances = [(today.year, str(today.year)), (today.year + 1, str(today.year + 1))]
+        else:
+            chances = []
+            for ahead in range(13):
+                index = today.month - 1 + ahead
+                on_year, on_month = today.year + index // 12, index % 12 + 1
+                if on_month == month:
+                    chances.append((on_year, month_year(on_year, on_month)))
+        for on_year, when in chances:
+            count = on_year - year
+            round_number = count in ROUND_YEARS
+            soon = month is not None and (on_year, month) <= _month_after(today)
+            if count > 0 and (round_number or soon):
+                found.append((on_year, month or 13, pid, name, year, count, round_number, when))
+                break
+    for *_, pid, name, year, count, round_number, when in sorted(found):
+
+        def make(
+            pid: int = pid,
+            name: str = name,
+            year: int = year,
+            count: int = count,
+            round_number: bool = round_number,
+            when: str = when,
+        ) -> Item:
+            title = f"{name}: {counted(count, 'year')} since {year}"
+            note = "A round anniversary: time to plan how to mark it" if round_number else ""
+            return Item("anniversary", title, None, "partnership", pid, note, when=f"in {when}")
+
+        agenda.offer("anniversary", None, make)
+
+
+def _month_after(today: dt.date) -> tuple[int, int]:
+    return (today.year + today.month // 12, today.month % 12 + 1)
 
 
 def _spans_leap_day(today: dt.date) -> bool:

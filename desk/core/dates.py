@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import re
 
 _MONTHS = [
     "January",
@@ -26,6 +27,116 @@ _MONTHS = [
 _DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 
 
+# A date the office knows only to its year or month ("1961", "June 1961") is stored in
+# ISO-8601's reduced precision ("1961", "1961-06"): it sorts among whole dates, and no
+# made-up January 1 ever reaches a page, a count or an anniversary.
+_PARTIAL = re.compile(r"(\d{4})(?:-(\d{2}))?")
+
+
+def partial_parts(stored: object) -> tuple[int, int | None] | None:
+    """(1961, None) for '1961', (1961, 6) for '1961-06'; None for anything else,
+    a whole date included."""
+    if not isinstance(stored, str):
+        return None
+    found = _PARTIAL.fullmatch(stored.strip())
+    if found is None:
+        return None
+    month = int(found[2]) if found[2] else None
+    if month is not None and not 1 <= month <= 12:
+        return None
+    return int(found[1]), month
+
+
+def is_partial(stored: object) -> bool:
+    return partial_parts(stored) is not None
+
+
+def _partial_text(value: object, *, short: bool = False) -> str | None:
+    parts = partial_parts(value)
+    if parts is None:
+        return None
+    year, month = parts
+    if month is None:
+        return str(year)
+    return f"{month}/{year}" if short else f"{_MONTHS[month - 1]} {year}"
+
+
+def first_day(stored: str) -> dt.date:
+    """The earliest day a stored date can mean: 1961-01-01 for '1961'."""
+    parts = partial_parts(stored)
+    if parts is None:
+        return dt.date.fromisoformat(stored[:10])
+    return dt.date(parts[0], parts[1] or 1, 1)
+
+
+def last_day(stored: str) -> dt.date:
+    """The latest day a stored date can mean: 1961-12-31 for '1961'."""
+    parts = partial_parts(stored)
+    if parts is None:
+        return dt.date.fromisoformat(stored[:10])
+    year, month = parts
+    following = dt.date(year + (month or 12) // 12, (month or 12) % 12 + 1, 1)
+    return following - dt.timedelta(days=1)
+
+
+def year_of(stored: str | None) -> int | None:
+    """The year of a stored date, whole or partial; None when empty or unreadable."""
+    if not stored or not stored[:4].isdigit():
+        return None
+    return int(stored[:4])
+
+
+def first_day_sql(column: str) -> str:
+    """SQL for the earliest day a stored date can mean, for comparisons with a day:
+    '1961' alone sorts before '1961-01-01' and would fall outside its own year."""
+    return f"substr({column} || '-01-01', 1, 10)"
+
+
+def last_day_sql(column: str) -> str:
+    """SQL for the latest day a stored date can mean ('1961-06' reads as '1961-06-31',
+    which sorts after every day of that June and before July)."""
+    return f"({column} || substr('-12-31', length({column}) - 3))"
+
+
+def years_since(stored: str | None, on: dt.date) -> int | None:
+    """Whole years from a stored date to `on`; for a date known only to its year, the
+    years counted by calendar year (1961 to 2026 is 65). None when it cannot be read."""
+    parts = partial_parts(stored)
+    if parts is not None:
+        year, month = parts
+        return on.year - year - (month is not None and on.month < month)
+    start = stored_date(stored)
+    if start is None:
+        return None
+    return on.year - start.year - ((on.month, on.day) < (start.month, start.day))
+
+
+def anniversary(stored: str | None, on: dt.date) -> tuple[str, int] | None:
+    """The first anniversary on or after `on` (within its year or month for a partial
+    date): ('April 8, 2026', 65), ('June 2026', 65), ('2026', 65). None before the
+    first one or when the date cannot be read."""
+    parts = partial_parts(stored)
+    if parts is not None:
+        year, month = parts
+        if month is None:
+            when_year, text = on.year, str(on.year)
+        else:
+            when_year = on.year if month >= on.month else on.year + 1
+            text = f"{_MONTHS[month - 1]} {when_year}"
+        return (text, when_year - year) if when_year > year else None
+    start = stored_date(stored)
+    if start is None:
+        return None
+    for year in (on.year, on.year + 1):
+        try:
+            day = start.replace(year=year)
+        except ValueError:  # 29 February, kept on 28 February in common years
+            day = dt.date(year, 2, 28)
+        if day >= on and year > start.year:
+            return month_day_year(day), year - start.year
+    return None
+
+
 def _as_date(value: dt.date | str) -> dt.date:
     if isinstance(value, dt.datetime):
         return value.date()
@@ -35,8 +146,15 @@ def _as_date(value: dt.date | str) -> dt.date:
 
 
 def long_date(value: dt.date | str) -> str:
+    if (partial := _partial_text(value)) is not None:
+        return partial
     day = _as_date(value)
     return f"{_DAYS[day.weekday()]}, {_MONTHS[day.month - 1]} {day.day}, {day.year}"
+
+
+def month_year(year: int, month: int) -> str:
+    """'June 2026'."""
+    return f"{_MONTHS[month - 1]} {year}"
 
 
 def month_name(value: dt.date | str) -> str:
@@ -45,17 +163,25 @@ def month_name(value: dt.date | str) -> str:
 
 def weekday_month_day(value: dt.date | str) -> str:
     """'Tuesday, April 8': a day within a trip, where the year goes without saying."""
+    if (partial := _partial_text(value)) is not None:
+        return partial
     day = _as_date(value)
     return f"{_DAYS[day.weekday()]}, {_MONTHS[day.month - 1]} {day.day}"
 
 
 def month_day_year(value: dt.date | str) -> str:
-    """'April 8, 2025': a date in running text, without the weekday."""
+    """'April 8, 2025' in running text, without the weekday; 'June 1961' or '1961' for a
+    date known only to its month or year."""
+    if (partial := _partial_text(value)) is not None:
+        return partial
     day = _as_date(value)
     return f"{_MONTHS[day.month - 1]} {day.day}, {day.year}"
 
 
 def short_date(value: dt.date | str) -> str:
+    """'4/8/2025'; '6/1961' and '1961' for dates known only to their month or year."""
+    if (partial := _partial_text(value, short=True)) is not None:
+        return partial
     day = _as_date(value)
     return f"{day.month}/{day.day}/{day.year}"
 
@@ -111,6 +237,17 @@ def stored_date(text: str | None) -> dt.date | None:
         return dt.date.fromisoformat(text[:10])
     except ValueError:
         return None
+
+
+def readable(stored: str | None) -> str:
+    """A stored date, whole or partial, in running text ('April 8, 2025', 'June 1961',
+    '1961'); empty when there is none, and as stored when it cannot be read."""
+    if not stored:
+        return ""
+    try:
+        return month_day_year(stored)
+    except ValueError:
+        return stored
 
 
 def utc_offset(zone: str, at: dt.datetime) -> str:
@@ -200,3 +337,35 @@ def parse_typed(text: str) -> dt.date:
         except ValueError:
             continue
     raise ValueError(text)
+
+
+_MONTH_WORDS = (
+    {name.casefold(): i for i, name in enumerate(_MONTHS, 1)}
+    | {name[:3].casefold(): i for i, name in enumerate(_MONTHS, 1)}
+    | {"sept": 9}
+)
+
+
+def parse_partial(text: str) -> str:
+    """A date as typed where the office may know only its year or month: '1961',
+    'June 1961', 'Jun 1961', '6/1961', '1961-06', or any whole date parse_typed reads.
+    Stored form: '1961', '1961-06' or '1961-06-21'. ValueError when it is none of these."""
+    words = " ".join(text.replace(",", " ").replace(".", " ").split())
+    if re.fullmatch(r"\d{4}", words):
+        return words
+    found = re.fullmatch(r"(\d{4})[-/](\d{1,2})", words) or re.fullmatch(
+        r"(\d{1,2})[-/](\d{4})", words
+    )
+    if found:
+        numbers = [found[1], found[2]]
+        year, month = numbers if len(numbers[0]) == 4 else numbers[::-1]
+        if 1 <= int(month) <= 12:
+            return f"{year}-{int(month):02d}"
+        raise ValueError(text)
+    found = re.fullmatch(r"([A-Za-z]+) (\d{4})", words)
+    if found and found[1].casefold() in _MONTH_WORDS:
+        return f"{found[2]}-{_MONTH_WORDS[found[1].casefold()]:02d}"
+    try:
+        return dt.date.fromisoformat(text.strip()).isoformat()
+    except ValueError:
+        return parse_typed(text).isoformat()

@@ -30,6 +30,9 @@ class Field:
     maximum: int | None = None
     currency_field: str | None = None  # for type "money"
     help: str = ""
+    # For type "date": may be known only to its year or month ("1961", "June 1961"), as
+    # foundings, signings and terms of office often are in an office's old papers.
+    partial: bool = False
 
 
 @dataclass(frozen=True)
@@ -217,8 +220,8 @@ _KINDS: tuple[Kind, ...] = (
         (
             Field("office_id", "Office", "ref", ref="office", required=True),
             Field("contact_id", "Holder", "ref", ref="contact", required=True),
-            Field("start_date", "From", "date"),
-            Field("end_date", "Until", "date"),
+            Field("start_date", "From", "date", partial=True),
+            Field("end_date", "Until", "date", partial=True),
             _notes(),
         ),
         title_sql="coalesce(start_date, '') || ' - ' || coalesce(end_date, '')",
@@ -244,7 +247,7 @@ _KINDS: tuple[Kind, ...] = (
                 default="proposed",
                 help="change it with a date and a reason",
             ),
-            Field("established_date", "Established", "date"),
+            Field("established_date", "Established", "date", partial=True),
             _priorities(),
             _sdgs(),
             Field("lead_department", "Lead department"),
@@ -279,7 +282,7 @@ _KINDS: tuple[Kind, ...] = (
         (
             Field("partnership_id", "Partnership", "ref", ref="partnership", required=True),
             Field("status", "Status", "enum", vocab=v.PARTNERSHIP_STATUSES, required=True),
-            Field("changed_on", "Date", "date", required=True),
+            Field("changed_on", "Date", "date", required=True, partial=True),
             Field("reason", "Reason", "longtext"),
         ),
         title_sql="changed_on || ' ' || status",
@@ -310,7 +313,7 @@ _KINDS: tuple[Kind, ...] = (
             Field("partnership_id", "Partnership", "ref", ref="partnership"),
             Field("parties", "Parties", "longtext"),
             Field("country", "Partner country", "country"),
-            Field("signed_date", "Signed", "date"),
+            Field("signed_date", "Signed", "date", partial=True),
             Field("effective_date", "Effective", "date"),
             Field("term_months", "Term (months)", "int", minimum=1, maximum=1200),
             Field("expiry_date", "Expires", "date"),
@@ -358,7 +361,7 @@ _KINDS: tuple[Kind, ...] = (
             Field("office_id", "Office", "ref", ref="office"),
             Field("office_title", "Office (if not listed)"),
             Field("contact_id", "Signed by", "ref", ref="contact"),
-            Field("signed_on", "Signed on", "date"),
+            Field("signed_on", "Signed on", "date", partial=True),
         ),
         title_sql="coalesce(office_title, '')",
         parent="agreement_id",
@@ -373,8 +376,8 @@ _KINDS: tuple[Kind, ...] = (
             Field("organisation_id", "Network organization", "ref", ref="organisation"),
             Field("partnership_id", "Partnership", "ref", ref="partnership"),
             Field("status", "Status", "enum", vocab=v.NETWORK_STATUSES, default="active"),
-            Field("joined_date", "Joined", "date"),
-            Field("left_date", "Left", "date"),
+            Field("joined_date", "Joined", "date", partial=True),
+            Field("left_date", "Left", "date", partial=True),
             Field("membership_level", "Membership level"),
             Field("fee_minor", "Annual fee", "money", currency_field="fee_currency"),
             Field("fee_currency", "Fee currency", "currency"),

@@ -13,12 +13,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from desk.core import search
+from desk.core.dates import month_day_year, stored_date
 from desk.core.db import Database
 from desk.core.errors import NotFound, ValidationError
 from desk.core.kinds import KINDS, Kind, kind_of_table
 from desk.core.operations import Changes, current, mark_deleted, operation, quoted, record
 from desk.core.operations import now as now
 from desk.core.validate import clean, clean_values, is_plain_id
+from desk.core.vocab import PARTNERSHIP_STATUSES
 
 # Fields the database fills or that only their own operation may change.
 _MANAGED = {"id", "uid", "created_at", "updated_at", "sort_name", "decision_deadline"}
@@ -185,8 +187,11 @@ def derive(spec: Kind, row: dict[str, Any]) -> dict[str, Any]:
         and row.get("term_months")
         and (row.get("effective_date") or row.get("signed_date"))
     ):
-        start = dt.date.fromisoformat(row.get("effective_date") or row["signed_date"])
-        derived["expiry_date"] = add_months(start, int(row["term_months"])).isoformat()
+        # A signing known only to its year or month gives no day for the term to run
+        # from: the expiry is left for the person to give, not guessed.
+        start = stored_date(row.get("effective_date") or row["signed_date"])
+        if start is not None:
+            derived["expiry_date"] = add_months(start, int(row["term_months"])).isoformat()
     return derived
 
 
@@ -593,13 +598,15 @@ def change_status(
             # The current status is always the latest by date: an earlier date would
             # record a change that is not the partnership's status.
             raise ValidationError(
-                f"'Changed on' (changed_on) is before the last status change, on {latest}; "
-                "date the change on or after that day.",
+                f"'Date' (changed_on) is before the last status change, on "
+                f"{month_day_year(latest)}; date the change on or after that day.",
                 field="changed_on",
             )
         if old["status"] == cleaned["status"]:
             raise ValidationError(
-                f"The partnership is already '{cleaned['status']}'.", field="status"
+                f"The partnership is already "
+                f"'{PARTNERSHIP_STATUSES.get(cleaned['status'], cleaned['status'])}'.",
+                field="status",
             )
         _insert_status_change(
             db, old["id"], cleaned["status"], cleaned["changed_on"], cleaned["reason"]

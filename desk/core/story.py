@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from desk.core.dates import month_day_year, stored_date
+from desk.core.dates import month_day_year, readable, stored_date
 from desk.core.db import Database
 from desk.core.records import INITIAL_STATUS_REASON
 from desk.core.vocab import AGREEMENT_STATUSES, GIFT_DIRECTIONS, PARTNERSHIP_STATUSES, label
@@ -29,7 +29,7 @@ class Event:
 class Standing:
     status: str
     status_label: str
-    since: dt.date | None
+    since: str | None  # stored: a day, or a year or month alone
     reason: str
     next_deadline: str  # "Decide on the Cultural MOU by February 3, 2027 (in 2 months)"
     last_contact: str  # "Call with the consul, 3 weeks ago"
@@ -38,7 +38,7 @@ class Standing:
 
     def lines(self) -> list[str]:
         on = "" if self.status == "ended" else " since"
-        since = f"{on} {month_day_year(self.since)}" if self.since else ""
+        since = f"{on} {readable(self.since)}" if self.since else ""
         why = f" ({self.reason})" if self.reason else ""
         follow = (
             f"{self.open_follow_ups:,} open, here and on its visits and agreements"
@@ -78,7 +78,7 @@ def standing(db: Database, partnership_id: int, today: dt.date | None = None) ->
         "ORDER BY changed_on DESC, id DESC LIMIT 1",
         (partnership_id,),
     ).fetchone()
-    since = stored_date(change[0]) if change else stored_date(established)
+    since = change[0] if change else established
     reason = change[1] if change and change[1] != INITIAL_STATUS_REASON else ""
     deadline = db.execute(
         # A decision whose day has passed while the agreement is still in force is the

@@ -12,7 +12,7 @@ from typing import Any
 from babel.numbers import get_currency_precision
 
 from desk.core import countries
-from desk.core.dates import parse_typed
+from desk.core.dates import first_day, is_partial, parse_partial, parse_typed
 from desk.core.errors import ValidationError
 from desk.core.kinds import Field, Kind
 
@@ -91,17 +91,41 @@ def _date(spec: Field, value: Any, _values: Mapping[str, Any]) -> str:
         _in_years(spec, value, value)
         return value.isoformat()
     text = str(value).strip()
+    if spec.partial:
+        try:
+            stored = parse_partial(text)
+        except ValueError:
+            raise _fail(
+                spec,
+                "must be a date like 5/31/2024 or May 31, 2024, or a month or year alone "
+                "(June 1961, 1961)",
+                value,
+            ) from None
+        _in_years(spec, first_day(stored), value)
+        return stored
     try:
         day = dt.date.fromisoformat(text)
     except ValueError:
         try:
             day = parse_typed(text)
         except ValueError:
+            hint = (
+                " (the day is needed here, not only the year or month)"
+                if (_is_partial_typed(text))
+                else ""
+            )
             raise _fail(
-                spec, "must be a date like 5/31/2024, May 31, 2024 or 2024-05-31", value
+                spec, f"must be a date like 5/31/2024, May 31, 2024 or 2024-05-31{hint}", value
             ) from None
     _in_years(spec, day, value)
     return day.isoformat()
+
+
+def _is_partial_typed(text: str) -> bool:
+    try:
+        return is_partial(parse_partial(text))
+    except ValueError:
+        return False
 
 
 def _datetime(spec: Field, value: Any, _values: Mapping[str, Any]) -> str:

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from icalendar import Calendar, Event, vRecur
 
 from desk import __version__
+from desk.core.dates import month_day_year, stored_date
 from desk.core.db import Database
 from desk.core.files import safe_write
 from desk.core.queries import fetch
@@ -111,7 +112,7 @@ def build_calendar(db: Database, since: dt.date | None = None) -> Calendar:
                 stamp,
                 day,
                 day,
-                description=f"Expires {agreement['expiry_date']}; notice period "
+                description=f"Expires {month_day_year(agreement['expiry_date'])}; notice period "
                 f"{agreement.get('notice_days') or 0} days.",
             )
         )
@@ -120,7 +121,11 @@ def build_calendar(db: Database, since: dt.date | None = None) -> Calendar:
         "SELECT * FROM partnerships WHERE established_date IS NOT "
         "NULL AND status IN ('active', 'friendship', 'proposed')",
     ):
-        established = dt.date.fromisoformat(partnership["established_date"])
+        # A founding known only to its year or month has no day to recur on; a calendar
+        # event on a made-up January 1 would be worse than none.
+        established = stored_date(partnership["established_date"])
+        if established is None:
+            continue
         event = _event(
             f"{partnership['uid']}-anniversary",
             f"Anniversary: {partnership['partner_name']} (since {established.year})",

@@ -13,7 +13,7 @@ import unicodedata
 from typing import Any
 
 from desk.core import records
-from desk.core.dates import parse_typed
+from desk.core.dates import is_partial, parse_partial
 from desk.core.db import Database
 from desk.core.errors import ValidationError
 from desk.core.kinds import KINDS
@@ -300,35 +300,29 @@ def remember_values(db: Database, kind: str, values: dict[tuple[str, str], str])
 
 
 # Beyond the whole dates a person types (dates.parse_typed): what spreadsheets hold.
-_SHEET_DATE_FORMATS = (
-    "%B %Y",
-    "%b %Y",
-    "%Y-%m-%dT%H:%M:%S",
-    "%Y-%m-%d %H:%M:%S",
-)
+_SHEET_DATE_FORMATS = ("%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S")
 
 
-def parse_date(raw: Any) -> str:
-    """A date as offices write it: 1961, 6/21/1961, 21.06.1961, June 21, 1961, ..."""
+def parse_date(raw: Any, *, partial: bool = True) -> str:
+    """A date as offices write it: 1961, June 1961, 6/21/1961, 21.06.1961, June 21, 1961...
+    A year or month alone stays so ('1961', '1961-06') where the field allows it
+    (`partial`); elsewhere it is refused, never turned into a made-up first of the month."""
     if isinstance(raw, dt.datetime):
         return raw.date().isoformat()
     if isinstance(raw, dt.date):
         return raw.isoformat()
     if isinstance(raw, int | float) and 1000 <= raw <= 9999 and float(raw).is_integer():
-        return f"{int(raw):04d}-01-01"
+        raw = str(int(raw))
     text = " ".join(str(raw).replace(",", ", ").split()).replace(" ,", ",")
-    if re.fullmatch(r"\d{4}", text):
-        return f"{text}-01-01"
-    try:
-        return parse_typed(text).isoformat()
-    except ValueError:
-        pass
     for pattern in _SHEET_DATE_FORMATS:
         try:
             return dt.datetime.strptime(text, pattern).date().isoformat()
         except ValueError:
             continue
-    raise ValueError(text)
+    stored = parse_partial(text)
+    if not partial and is_partial(stored):
+        raise ValueError(text)
+    return stored
 
 
 # What Excel and LibreOffice show in a cell whose formula failed: never a partner's name.
@@ -361,9 +355,10 @@ def convert(
         )
     if spec.type == "date":
         try:
-            return parse_date(raw)
+            return parse_date(raw, partial=spec.partial)
         except ValueError:
-            raise ValidationError(f"'{spec.label}' must be a date, got '{raw}'.", field) from None
+            need = "a date" if spec.partial else "a whole date with its day"
+            raise ValidationError(f"'{spec.label}' must be {need}, got '{raw}'.", field) from None
     if spec.type == "enum":
         synonym = SYNONYMS.get((kind, field), {}).get(normalise(str(raw)))
         if synonym:

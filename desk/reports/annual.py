@@ -460,12 +460,13 @@ def _goals(doc: DeskDocument, a: Annual) -> list[Flowable]:
 
 
 def _next_year(doc: DeskDocument, a: Annual) -> list[Flowable]:
-    dated = [(c.day, c.what) for c in a.next_year]
-    dated += [
-        (day, f"{name}: {counted(age, 'year')} since {day.year - age}")
-        for day, name, age in a.anniversaries
-    ]
-    rows = [(table_date(day.isoformat()), what) for day, what in sorted(dated)]
+    dated = [(c.day, c.day.isoformat(), c.what) for c in a.next_year]
+    # An anniversary of a founding known to its year or month is dated by that year or
+    # month ('2027', 'June 2027') and listed after the days it spans.
+    for when, name, age in a.anniversaries:
+        since = int(when[:4]) - age
+        dated.append((dates.last_day(when), when, f"{name}: {counted(age, 'year')} since {since}"))
+    rows = [(table_date(when), what) for _, when, what in sorted(dated)]
     heads = ("When", f"From {dates.month_day_year(a.today)}: overdue first, then the year ahead")
     return data_table(doc.styles, heads, rows[:MOST_ROWS], [1.4, 5.5]) + _more(
         doc, len(rows), "dates"

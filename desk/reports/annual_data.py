@@ -11,6 +11,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from desk.core import dates
 from desk.core.db import Database
 from desk.core.places import home_position, position
 from desk.reports import figures
@@ -33,7 +34,7 @@ class Annual:
     agreements: list[Row] = field(default_factory=list)  # signed this year
     networks: list[Row] = field(default_factory=list)  # members during the year
     next_year: list[figures.Coming] = field(default_factory=list)
-    anniversaries: list[tuple[dt.date, str, int]] = field(default_factory=list)
+    anniversaries: list[tuple[str, str, int]] = field(default_factory=list)
     places: list[tuple[float, float, str]] = field(default_factory=list)  # lat, lon, kind
     home: tuple[float, float] | None = None
 
@@ -59,7 +60,7 @@ def gather(db: Database, year: int, today: dt.date | None = None) -> Annual:
         db.query(
             "SELECT s.changed_on, s.status, s.reason, p.partner_name, p.kind, p.id AS pid "
             "FROM partnership_status_changes s JOIN partnerships p ON p.id = s.partnership_id "
-            "WHERE s.changed_on BETWEEN ? AND ? "
+            f"WHERE {dates.first_day_sql('s.changed_on')} BETWEEN ? AND ? "
             "AND s.status IN ('active', 'friendship', 'suspended', 'dormant', 'lapsed', 'ended') "
             "ORDER BY s.changed_on, p.partner_name",
             (start, end),
@@ -84,14 +85,16 @@ def gather(db: Database, year: int, today: dt.date | None = None) -> Annual:
         db.query(
             "SELECT a.*, p.partner_name FROM agreements a "
             "LEFT JOIN partnerships p ON p.id = a.partnership_id "
-            "WHERE a.signed_date BETWEEN ? AND ? ORDER BY a.signed_date, a.title",
+            f"WHERE {dates.first_day_sql('a.signed_date')} BETWEEN ? AND ? "
+            "ORDER BY a.signed_date, a.title",
             (start, end),
         )
     )
     a.networks = list(
         db.query(
             "SELECT * FROM network_memberships WHERE (joined_date IS NULL OR joined_date <= ?) "
-            "AND (left_date IS NULL OR left_date >= ?) AND status != 'ended' "
+            f"AND (left_date IS NULL OR {dates.last_day_sql('left_date')} >= ?) "
+            "AND status != 'ended' "
             "ORDER BY network_name",
             (end, start),
         )
@@ -103,8 +106,10 @@ def gather(db: Database, year: int, today: dt.date | None = None) -> Annual:
     return a
 
 
-def _round_anniversaries(db: Database, year: int) -> list[tuple[dt.date, str, int]]:
-    """Partnerships in force turning a round number of years old in `year`."""
+def _round_anniversaries(db: Database, year: int) -> list[tuple[str, str, int]]:
+    """Partnerships in force turning a round number of years old in `year`: (when, as a
+    stored date: the day, or the year or month alone where the founding is known only to
+    that; partner; years)."""
     from desk.core.agenda import ROUND_YEARS
 
     found = []
@@ -112,14 +117,20 @@ def _round_anniversaries(db: Database, year: int) -> list[tuple[dt.date, str, in
         "SELECT partner_name, established_date FROM partnerships "
         "WHERE status IN ('active', 'friendship') AND established_date IS NOT NULL"
     ):
-        try:
-            founded = dt.date.fromisoformat(established[:10])
-        except ValueError:
+        founded = dates.year_of(established)
+        if founded is None or year - founded not in ROUND_YEARS:
             continue
-        age = year - founded.year
-        if age in ROUND_YEARS:
-            day = dt.date(year, founded.month, min(founded.day, 28 if founded.month == 2 else 31))
-            found.append((day, name, age))
+        parts = dates.partial_parts(established)
+        if parts is not None:
+            when = f"{year:04d}" + (f"-{parts[1]:02d}" if parts[1] else "")
+        else:
+            start = dates.stored_date(established)
+            if start is None:
+                continue
+            # 29 February is kept on 28 February in common years, as the agenda keeps it.
+            day = dt.date(year, start.month, min(start.day, 28 if start.month == 2 else 31))
+            when = day.isoformat()
+        found.append((when, name, year - founded))
     return sorted(found)
 
 

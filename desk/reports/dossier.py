@@ -138,9 +138,7 @@ def _front(doc: DeskDocument, d: Dossier) -> list[Flowable]:
     title = p["partner_name"] + (f" ({native})" if native and native != p["partner_name"] else "")
     where = ", ".join(x for x in (p.get("region"), country_name(p.get("country"))) if x)
     kind = label(PARTNERSHIP_KINDS, p.get("kind"))
-    since = (
-        f"since {dates.month_day_year(p['established_date'])}" if p.get("established_date") else ""
-    )
+    since = f"since {dates.readable(p['established_date'])}" if p.get("established_date") else ""
     line = " · ".join(x for x in (kind, where, since) if x)
     out: list[Flowable] = [
         para("Hand-over dossier", s["subtitle"]),

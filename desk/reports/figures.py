@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from desk.core.dates import first_day_sql
 from desk.core.db import Database
 from desk.core.money import short as money_short
 from desk.core.money import text as money_text
@@ -159,7 +160,7 @@ def sdgs(db: Database, first: int, last: int, today: dt.date | None = None) -> C
         "UNION ALL SELECT sdgs FROM visits WHERE sdgs IS NOT NULL "
         f"AND {HELD} AND start_date BETWEEN :a AND :b AND start_date <= :now "
         "UNION ALL SELECT sdgs FROM agreements WHERE sdgs IS NOT NULL "
-        "AND signed_date BETWEEN :a AND :b",
+        f"AND {first_day_sql('signed_date')} BETWEEN :a AND :b",
         span,
     ):
         try:

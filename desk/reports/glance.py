@@ -64,7 +64,7 @@ def relationship_flag(b: Briefing) -> str:
     if own is None or own.get("status") not in TROUBLED:
         return ""
     change = next((h for h in reversed(b.status_history) if h["status"] == own["status"]), None)
-    since = f" since {dates.month_day_year(change['changed_on'])}" if change else ""
+    since = f" since {dates.readable(change['changed_on'])}" if change else ""
     reason = f": {change['reason']}" if change and change.get("reason") else ""
     return f"The partnership with {own['partner_name']} is {own['status'].upper()}{since}{reason}"
 
@@ -78,7 +78,8 @@ def relationship_line(b: Briefing) -> str:
     text = label(PARTNERSHIP_KINDS, own["kind"]) + f" with {own['partner_name']}"
     founded = own.get("established_date")
     if founded:
-        years = _years_since(founded, b.visit.get("start_date"))
+        on = dates.stored_date(b.visit.get("start_date")) or dt.date.today()
+        years = dates.years_since(founded, on) or 0
         text += f" since {founded[:4]}" + (f" ({years} years)" if years > 0 else "")
     text += f"; {label(PARTNERSHIP_STATUSES, own['status']).lower()}"
     done = [
@@ -93,12 +94,6 @@ def relationship_line(b: Briefing) -> str:
             else f"; {len(done)} visits between the cities, the last in {when}"
         )
     return text + "."
-
-
-def _years_since(founded: str, on: str | None) -> int:
-    start = dt.date.fromisoformat(founded)
-    day = dt.date.fromisoformat(on) if on else dt.date.today()
-    return day.year - start.year - ((day.month, day.day) < (start.month, start.day))
 
 
 def _people(b: Briefing, side: str) -> list[dict[str, Any]]:

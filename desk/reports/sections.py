@@ -137,19 +137,11 @@ def profile(doc: DeskDocument, b: Briefing, _o: BriefingOptions) -> list[Flowabl
 
 
 def next_anniversary(established: str | None, on: str | dt.date | None = None) -> str:
-    """The first anniversary on or after `on` (the visit's start, else today)."""
-    if not established:
-        return ""
-    start = dt.date.fromisoformat(established)
-    today = dt.date.fromisoformat(on) if isinstance(on, str) else (on or dt.date.today())
-    for year in (today.year, today.year + 1):
-        try:
-            day = start.replace(year=year)
-        except ValueError:  # February 29
-            day = dt.date(year, 3, 1)
-        if day >= today and year > start.year:
-            return f"{dates.month_day_year(day)} ({year - start.year} years)"
-    return ""
+    """The first anniversary on or after `on` (the visit's start, else today):
+    'June 21, 2026 (65 years)', or '2026 (65 years)' for a founding known to its year."""
+    day = dates.stored_date(on) if isinstance(on, str) else on
+    found = dates.anniversary(established, day or dt.date.today())
+    return f"{found[0]} ({found[1]} years)" if found else ""
 
 
 def gifts(doc: DeskDocument, b: Briefing, _o: BriefingOptions) -> list[Flowable]:

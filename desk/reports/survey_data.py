@@ -12,6 +12,7 @@ from typing import Any
 
 from desk.core import countries, places
 from desk.core import vocab as v
+from desk.core.dates import first_day_sql, last_day_sql
 from desk.core.db import Database
 from desk.core.queries import fetch
 
@@ -190,7 +191,8 @@ def collect(db: Database, since: int, today: dt.date | None = None) -> SurveyDat
         "p.country AS partnership_country, p.priority_areas AS partnership_areas "
         "FROM agreements a LEFT JOIN partnerships p ON p.id = a.partnership_id "
         f"WHERE a.status IN {SIGNED} AND (a.signed_date IS NULL OR "
-        "(a.signed_date >= ? AND a.signed_date <= ?)) ORDER BY a.signed_date, a.id",
+        f"({first_day_sql('a.signed_date')} >= ? AND a.signed_date <= ?)) "
+        "ORDER BY a.signed_date, a.id",
         (start, now),
     ):
         row = {
@@ -276,7 +278,8 @@ def collect(db: Database, since: int, today: dt.date | None = None) -> SurveyDat
     for n in fetch(
         db,
         "SELECT * FROM network_memberships WHERE status = 'active' AND "
-        "(left_date IS NULL OR left_date > ?) ORDER BY network_name COLLATE NOCASE, id",
+        f"(left_date IS NULL OR {last_day_sql('left_date')} > ?) "
+        "ORDER BY network_name COLLATE NOCASE, id",
         (now,),
     ):
         row = {

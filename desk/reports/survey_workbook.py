@@ -17,7 +17,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
-from desk.core import countries, money
+from desk.core import countries, dates, money
 from desk.core import vocab as v
 from desk.core.db import Database
 from desk.core.files import check_output_path, safe_write_path, verify_xlsx
@@ -181,10 +181,25 @@ def _lists(book: Workbook) -> dict[str, str]:
     return ranges
 
 
+def date_format(stored: str | None) -> str:
+    """'m/d/yyyy'; 'yyyy' or 'mmmm yyyy' for a date known only to its year or month, so
+    the cell reads '2019' or 'June 2019' and no day is made up."""
+    parts = dates.partial_parts(stored)
+    if parts is None:
+        return "m/d/yyyy"
+    return "yyyy" if parts[1] is None else "mmmm yyyy"
+
+
 def _cell_value(column: Any, engagement: dict[str, Any]) -> Any:
     value = engagement.get(column.source)
     if column.type == "date":
-        return iso_date(value)
+        # A date known only to its year or month is still a date cell, which the column's
+        # date rule and a reader's sorting need, shown as what is known (date_format).
+        return (
+            dates.first_day(value)
+            if isinstance(value, str) and dates.is_partial(value)
+            else iso_date(value)
+        )
     if column.type == "area_codes":
         return ";".join(value or []) or None
     if column.type == "area_labels":
@@ -227,7 +242,7 @@ def _table(sheet: Worksheet, table: Any, rows: list[dict[str, Any]], lists: dict
             value = _cell_value(column, engagement)
             cell = put(sheet, row_number, position, value)
             if column.type == "date" and value is not None:
-                cell.number_format = "m/d/yyyy"
+                cell.number_format = date_format(engagement.get(column.source))
             if isinstance(value, str) and len(value) > 20:
                 # Long text wraps in its column rather than run under the next one.
                 cell.alignment = WRAP

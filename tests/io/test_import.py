@@ -68,7 +68,7 @@ def test_office_spreadsheet_imports_with_guessed_columns(db: Database) -> None:
     assert rows["Da Nang"]["established_date"] == "2019-04-07"
     assert rows["Valencia"]["established_date"] == "1999-01-09"
     assert rows["Valencia"]["status"] == "dormant"
-    assert rows["Matsue"]["established_date"] == "1972-01-01"
+    assert rows["Matsue"]["established_date"] == "1972"  # the year alone, as the sheet said
     assert rows["Bristol"]["country"] == "GB" and rows["Plzeň"]["country"] == "CZ"
     assert rows["Suzhou"]["notes"] == 'Trade office opened 2019, "Garden City"'
     assert rows["Tainan"]["kind"] == "friendship_city"
@@ -233,19 +233,27 @@ def test_bad_files_are_refused_and_change_nothing(
 @pytest.mark.parametrize(
     ("raw", "expected"),
     [
-        ("1961", "1961-01-01"),
-        (1961, "1961-01-01"),
+        ("1961", "1961"),
+        (1961, "1961"),
+        ("June 1961", "1961-06"),
+        ("6/1961", "1961-06"),
         ("6/21/1961", "1961-06-21"),
         ("21.06.1961", "1961-06-21"),
         ("June 21, 1961", "1961-06-21"),
         ("21 June 1961", "1961-06-21"),
         ("1961-06-21", "1961-06-21"),
-        ("Jun 1961", "1961-06-01"),
+        ("Jun 1961", "1961-06"),
         ("1961/06/21", "1961-06-21"),
     ],
 )
 def test_dates_as_offices_write_them(raw: Any, expected: str) -> None:
     assert parse_date(raw) == expected
+
+
+@pytest.mark.parametrize("raw", ["1961", 1961, "June 1961"])
+def test_a_year_alone_is_refused_where_the_day_is_needed(raw: Any) -> None:
+    with pytest.raises(ValueError):
+        parse_date(raw, partial=False)
 
 
 def test_a_hundred_thousand_rows(db: Database, tmp_path: Path) -> None:

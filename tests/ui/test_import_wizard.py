@@ -293,7 +293,7 @@ def test_a_second_file_fills_what_desk_lacks_when_asked_and_undoes_as_one(
     with qtbot.waitSignal(wizard.imported, timeout=20_000) as imported:
         wizard.next()
     kept = records.get(db, "partnership", kobe)
-    assert (kept["region"], kept["established_date"]) == ("Hyogo", "1957-01-01")
+    assert (kept["region"], kept["established_date"]) == ("Hyogo", "1957")
     lyon = records.get(db, "partnership", records.resolve_named(db, "partnership", "Lyon"))
     assert lyon["region"] == "Rhône"  # filled only: the value it had stays
     assert "filled 3 empty fields" in wizard.finish.status.text()

@@ -247,7 +247,7 @@ class TiesMixin(BuilderBase):
                     partner_level="network",
                     kind="network_membership",
                     status="active",
-                    established_date=f"{net['year']}-03-01",
+                    established_date=str(net["year"]),  # the year joined is what the minutes give
                     priority_areas=areas(net["areas"]),
                     partner_organisation_id=org,
                     lead_department="Sustainability Office",
@@ -256,7 +256,7 @@ class TiesMixin(BuilderBase):
                     "status_change",
                     partnership_id=pid,
                     status="active",
-                    changed_on=f"{net['year']}-03-01",
+                    changed_on=str(net["year"]),
                     reason="Council approved joining",
                 )
             self.add(
@@ -265,7 +265,7 @@ class TiesMixin(BuilderBase):
                 organisation_id=org,
                 partnership_id=pid,
                 status=net["status"],
-                joined_date=f"{net['year']}-03-01",
+                joined_date=str(net["year"]),
                 left_date=self.day(-400) if net["status"] != "active" else None,
                 membership_level="Member",
                 fee_minor=self.rng.choice([0, 250000, 500000]),

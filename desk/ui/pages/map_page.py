@@ -258,7 +258,7 @@ def _tip(
         title,
         ", ".join(x for x in (label(PARTNERSHIP_KINDS, kind), country_name(country)) if x),
         label(PARTNERSHIP_STATUSES, status)
-        + (f", founded {dates.month_day_year(founded)}" if founded else ""),
+        + (f", founded {dates.readable(founded)}" if founded else ""),
     ]
     if how != "by its name":
         lines.append(f"Placed {how}" + ("" if how == "by hand" else " (approximate)"))

@@ -52,14 +52,13 @@ def summary(kind: str, row: dict[str, Any]) -> str:
             f"Decision due {dates.month_day_year(deadline)} ({when}); "
             f"expires {dates.month_day_year(expiry)}"
         )
-    start = dates.stored_date(row.get("established_date"))
-    if kind == "partnership" and start:
-        years = today.year - start.year + ((today.month, today.day) > (start.month, start.day))
-        anniversary = records.add_months(start, 12 * years)
-        return (
-            f"Established {dates.month_day_year(start)}; {counted(years, 'year')} on "
-            f"{dates.month_day_year(anniversary)}"
-        )
+    established = row.get("established_date")
+    coming = dates.anniversary(established, today) if kind == "partnership" else None
+    if coming:
+        when, years = coming
+        # '65 years on June 21, 2026'; '65 years in 2026' for a founding known to its year.
+        on = "in" if dates.is_partial(established) else "on"
+        return f"Established {dates.readable(established)}; {counted(years, 'year')} {on} {when}"
     return ""
 
 

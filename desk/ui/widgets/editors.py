@@ -88,7 +88,10 @@ class DateEditor(LineEditor):
     2025-04-08), or picked from a calendar; may be empty."""
 
     def __init__(self, spec: Field, parent: QWidget | None = None) -> None:
-        super().__init__(spec, parent, "M/D/YYYY")
+        # Foundings and signings are often known only to their year or month.
+        super().__init__(
+            spec, parent, "M/D/YYYY, or a year or month alone" if spec.partial else "M/D/YYYY"
+        )
         button = QToolButton()
         button.setText("…")
         button.setAccessibleName(f"Pick {spec.label} from a calendar")
