@@ -31,6 +31,7 @@ from desk.core import db as dbmod
 from desk.core.dates import short_moment
 from desk.core.errors import DeskError, ReadOnlyDatabase
 from desk.core.kinds import KINDS, Kind, kind
+from desk.core.vocab import PARTNERSHIP_STATUSES
 
 
 def parser() -> argparse.ArgumentParser:
@@ -95,7 +96,7 @@ def parser() -> argparse.ArgumentParser:
 
     show = sub.add_parser("show", help="show one record and what links to it")
     show.add_argument("kind")
-    show.add_argument("id", help="id or uid")
+    show.add_argument("id", help="id, uid or name")
     show.add_argument("--json", action="store_true")
 
     finder = sub.add_parser("search", help="search every kind of record")
@@ -111,18 +112,18 @@ def parser() -> argparse.ArgumentParser:
 
     edit = sub.add_parser("edit", help="change fields: desk edit contact 12 email=a@b.org")
     edit.add_argument("kind")
-    edit.add_argument("id")
+    edit.add_argument("id", help="id, uid or name")
     edit.add_argument("values", nargs="+", metavar="FIELD=VALUE")
 
     delete = sub.add_parser("delete", help="delete a record and what depends on it")
     delete.add_argument("kind")
-    delete.add_argument("id")
+    delete.add_argument("id", help="id, uid or name")
     delete.add_argument(
         "--yes", action="store_true", help="do it (without: only say what would go)"
     )
 
     status = sub.add_parser("status", help="change a partnership's status, dated, with a reason")
-    status.add_argument("partnership", help="id or uid")
+    status.add_argument("partnership", help="id, uid or name")
     status.add_argument(
         "status", help="proposed, friendship, active, dormant, suspended, lapsed or ended"
     )
@@ -131,7 +132,7 @@ def parser() -> argparse.ArgumentParser:
 
     attach = sub.add_parser("attach", help="attach a file to a record")
     attach.add_argument("kind", help="agreement, partnership, visit, contact or organization")
-    attach.add_argument("id")
+    attach.add_argument("id", help="id, uid or name")
     attach.add_argument("file", type=Path)
     attach.add_argument("--description", default=None)
 
@@ -141,7 +142,7 @@ def parser() -> argparse.ArgumentParser:
 
     hist = sub.add_parser("history", help="what changed in a record, and when")
     hist.add_argument("kind")
-    hist.add_argument("id")
+    hist.add_argument("id", help="id, uid or name")
     hist.add_argument("--json", action="store_true")
 
     add_report_parsers(sub)
@@ -230,10 +231,10 @@ def _cmd_list(db: dbmod.Database, args: argparse.Namespace) -> int:
 def _cmd_show(db: dbmod.Database, args: argparse.Namespace) -> int:
     spec = kind(args.kind)
     if args.json:
-        row = records.get(db, spec.name, args.id)
+        row = records.get(db, spec.name, records.resolve_named(db, spec.name, args.id))
         _print_json({"record": row, **queries.describe(db, spec.name, row["id"])})
         return 0
-    described = queries.describe(db, spec.name, args.id)
+    described = queries.describe(db, spec.name, records.resolve_named(db, spec.name, args.id))
     print(f"{spec.label} #{described['id']}  ({described['uid']})")
     width = max((len(k) for k in described["fields"]), default=0)
     for label, value in described["fields"].items():
@@ -268,7 +269,7 @@ def _cmd_search(db: dbmod.Database, args: argparse.Namespace) -> int:
 
 def _cmd_delete(db: dbmod.Database, args: argparse.Namespace) -> int:
     spec = kind(args.kind)
-    rid = records.resolve_id(db, spec.name, args.id)
+    rid = records.resolve_named(db, spec.name, args.id)
     impact = records.delete_impact(db, spec.name, rid)
     title = records.title_of(db, spec.name, rid)
     if not args.yes:
@@ -283,7 +284,7 @@ def _cmd_delete(db: dbmod.Database, args: argparse.Namespace) -> int:
 
 def _cmd_history(db: dbmod.Database, args: argparse.Namespace) -> int:
     spec = kind(args.kind)
-    uid = records.get(db, spec.name, args.id)["uid"]
+    uid = records.get(db, spec.name, records.resolve_named(db, spec.name, args.id))["uid"]
     # By uid: an id could once have named another record, the uid never.
     rows = [
         {"at": at, "action": action, "operation": label, "changes": json.loads(changes)}
@@ -374,21 +375,29 @@ def _dispatch(db: dbmod.Database, args: argparse.Namespace, path: Path) -> int:
         return 0
     if command == "edit":
         spec = kind(args.kind)
-        changes = records.update(db, spec.name, args.id, _values(args.values)).fields
+        record_id = records.resolve_named(db, spec.name, args.id)
+        changes = records.update(db, spec.name, record_id, _values(args.values)).fields
         names = [spec.field_map[n].label if n in spec.field_map else n for n in changes]
         print(f"Changed {', '.join(names) or 'nothing'}.")
         return 0
     if command == "delete":
         return _cmd_delete(db, args)
     if command == "status":
+        pid = records.resolve_named(db, "partnership", args.partnership)
         records.change_status(
-            db, args.partnership, args.status, args.on or dt.date.today().isoformat(), args.reason
+            db, pid, args.status, args.on or dt.date.today().isoformat(), args.reason
         )
-        print(f"Partnership {args.partnership} is now {args.status}.")
+        name = records.title_of(db, "partnership", pid)
+        status = PARTNERSHIP_STATUSES.get(args.status, args.status).lower()
+        print(f"Partnership {name} is now {status}.")
         return 0
     if command == "attach":
         new_id = attachments.attach_file(
-            db, kind(args.kind).name, args.id, args.file, description=args.description
+            db,
+            kind(args.kind).name,
+            records.resolve_named(db, kind(args.kind).name, args.id),
+            args.file,
+            description=args.description,
         ).id
         print(f"Attached {args.file.name} as attachment #{new_id}.")
         return 0

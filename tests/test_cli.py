@@ -93,6 +93,31 @@ def test_add_edit_status_delete(
     assert code == 1 and "There is no partnership" in err
 
 
+def test_a_record_is_named_by_its_name_and_a_year_alone_is_kept(
+    demo_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = run(
+        capsys,
+        demo_path,
+        "add",
+        "partnership",
+        "partner_name=Kaunas",
+        "kind=sister city",
+        "established_date=1976",
+    )
+    assert code == 0
+    code, out, _ = run(capsys, demo_path, "edit", "partnership", "kaunas", "region=Kaunas County")
+    assert code == 0 and "Region / province" in out
+    code, out, _ = run(
+        capsys, demo_path, "status", "Kaunas", "active", "--on", "June 1991", "--reason", "Signed"
+    )
+    assert code == 0 and out.strip() == "Partnership Kaunas is now active."
+    code, out, _ = run(capsys, demo_path, "show", "partnership", "Kaunas")
+    assert code == 0 and "Established" in out and " 1976" in out and "1976-01-01" not in out
+    code, out, _ = run(capsys, demo_path, "timeline", "Kaunas")
+    assert code == 0 and "6/1991" in out and "1976" in out
+
+
 def test_errors_are_messages_not_tracebacks(
     demo_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
