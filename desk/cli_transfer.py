@@ -14,6 +14,7 @@ from desk.core import queries
 from desk.core.dates import short_moment
 from desk.core.errors import DeskError
 from desk.core.kinds import kind
+from desk.core.words import counted
 from desk.io.mapping import IMPORTABLE
 
 TRANSFER_COMMANDS = {"import", "imports", "undo-import", "export"}
@@ -177,29 +178,43 @@ def _import_records(db: dbmod.Database, args: argparse.Namespace) -> int:
     gains = plan.gains()
     if gains["fill"] or gains["change"]:
         print(
-            f"Of the rows already in desk, {gains['fill']:,} would fill {gains['fields']:,} "
-            f"empty field(s) and {gains['change']:,} would change {gains['changed']:,} "
-            f"value(s); --matched {args.matched} "
+            f"Of the rows already in desk, {counted(gains['fill'], 'row')} would fill "
+            f"{counted(gains['fields'], 'empty field')} and {counted(gains['change'], 'row')} "
+            f"would change {counted(gains['changed'], 'value')}; --matched {args.matched} "
             + {
                 "leave": "leaves them (--matched fill or update to take them).",
                 "fill": "fills the empty fields.",
                 "update": "fills and changes them.",
             }[args.matched]
         )
-    for problem in plan.problems()[:50]:
-        print(f"  {problem}")
-    if len(plan.problems()) > 50:
-        print(f"  ... and {len(plan.problems()) - 50} more")
+        _print_some(plan.matched_changes())
+    _print_some(plan.problems())
+    for value in plan.unknown_values():
+        spec = kind(plan.kind).field_map[value.field]
+        codes = ", ".join(spec.vocab or {})
+        print(
+            f"'{value.text}' in column '{value.column}' ({counted(value.rows, 'row')}) is not "
+            f"a {spec.label.lower()} desk knows; say which with "
+            f'--value "{value.column}:{value.text}=CODE", CODE one of {codes}.'
+        )
     if args.dry_run:
         print("Dry run: nothing was written.")
         return 1 if plan.counts()["problem"] else 0
     batch = importer.apply_plan(db, plan, skip_problems=args.skip_problems, matched=args.matched)
     counts = plan.counts()
+    noun = kind(plan.kind)
     print(
-        f"Imported {counts['new']} new {plan.kind} record(s) as batch {batch}; "
-        f"{counts['match']} already in desk. Undo with: desk undo-import {batch}"
+        f"Imported {noun.count(counts['new']).replace(' ', ' new ', 1)} as batch {batch}; "
+        f"{counts['match']:,} already in desk. Undo with: desk undo-import {batch}"
     )
     return 0
+
+
+def _print_some(lines: list[str], shown: int = 50) -> None:
+    for line in lines[:shown]:
+        print(f"  {line}")
+    if len(lines) > shown:
+        print(f"  ... and {len(lines) - shown:,} more")
 
 
 def run_transfer(db: dbmod.Database, args: argparse.Namespace) -> int:

@@ -21,8 +21,10 @@ from desk.core.errors import DeskError, UndoConflict, ValidationError
 from desk.core.kinds import KINDS
 from desk.core.operations import mark_deleted, operation, quoted
 from desk.core.validate import clean_values
+from desk.core.words import counted
 from desk.io.mapping import (
     IMPORTABLE,
+    SPREADSHEET_ERRORS,
     convert,
     guess_mapping,
     names_a_network,
@@ -77,6 +79,50 @@ class ImportPlan:
     rows: list[RowPlan]
     # Codes the person chose for values written the file's own way, kept on import.
     values: dict[tuple[str, str], str] = field(default_factory=dict)
+    # Values of a choice field desk could not read, as first written: (field, text) ->
+    # the rows that write it so. The person can say what each means.
+    unknown: dict[tuple[str, str], int] = field(default_factory=dict)
+    labels: dict[str, str] = field(default_factory=dict)  # field -> the file's column
+
+    def unknown_values(self) -> list[UnknownValue]:
+        spec = KINDS[self.kind]
+        return [
+            UnknownValue(name, self.labels.get(name, spec.field_map[name].label), text, rows)
+            for (name, text), rows in sorted(
+                self.unknown.items(), key=lambda u: (-u[1], u[0][0], u[0][1].casefold())
+            )
+        ]
+
+    def matched_changes(self) -> list[str]:
+        """Per record already in desk, what the file would fill and change in it:
+        "Row 4, Kobe: would fill Region (Hyogo); would change Status from Dormant to
+        Active"."""
+        spec = KINDS[self.kind]
+        lines = []
+        for row in self.rows:
+            if row.match_id is None or not (row.fills or row.changes):
+                continue
+            parts = []
+            if row.fills:
+                parts.append(
+                    "would fill "
+                    + ", ".join(
+                        f"{spec.field_map[n].label} ({_shown(spec.field_map[n], v)})"
+                        for n, v in row.fills.items()
+                    )
+                )
+            if row.changes:
+                parts.append(
+                    "would change "
+                    + ", ".join(
+                        f"{spec.field_map[n].label} from {_shown(spec.field_map[n], old)} "
+                        f"to {_shown(spec.field_map[n], new)}"
+                        for n, (old, new) in row.changes.items()
+                    )
+                )
+            title = " ".join(str(row.values.get(k) or "") for k in MATCH_KEYS[self.kind][:1])
+            lines.append(f"Row {row.number}, {title}: " + "; ".join(parts))
+        return lines
 
     def counts(self) -> dict[str, int]:
         found = {"new": 0, "match": 0, "problem": 0}
@@ -108,6 +154,24 @@ class ImportPlan:
 
 
 @dataclass(frozen=True)
+class UnknownValue:
+    """A value the file writes its own way in a choice column: 'Sister Arrangement' under
+    'Type', on 3 rows."""
+
+    field: str
+    column: str
+    text: str
+    rows: int
+
+
+def _shown(spec: Any, value: Any) -> str:
+    from desk.core.queries import display
+
+    text = display(None, spec, json.dumps(value) if isinstance(value, list) else value)
+    return text if len(text) <= 40 else text[:39] + "…"
+
+
+@dataclass(frozen=True)
 class ImportRequest:
     """What the person chose: a file, what its rows are, and which column is which
     (None: as guessed). Enough to plan the import again wherever it runs."""
@@ -134,9 +198,13 @@ class PlanSummary:
     problems: list[str]  # the first PROBLEMS_SHOWN
     more_problems: int  # and how many beyond those
     gains: dict[str, int] = field(default_factory=dict)  # ImportPlan.gains()
+    matched_changes: list[str] = field(default_factory=list)  # the first MATCHES_SHOWN
+    more_matched: int = 0
+    unknown: list[UnknownValue] = field(default_factory=list)
 
 
 PROBLEMS_SHOWN = 500
+MATCHES_SHOWN = 500
 
 
 def plan_request(db: Database, request: ImportRequest) -> ImportPlan:
@@ -150,6 +218,7 @@ def plan_request(db: Database, request: ImportRequest) -> ImportPlan:
 
 def summarize(plan: ImportPlan) -> PlanSummary:
     problems = plan.problems()
+    matched = plan.matched_changes()
     return PlanSummary(
         plan.kind,
         plan.source,
@@ -158,6 +227,9 @@ def summarize(plan: ImportPlan) -> PlanSummary:
         problems[:PROBLEMS_SHOWN],
         max(0, len(problems) - PROBLEMS_SHOWN),
         plan.gains(),
+        matched[:MATCHES_SHOWN],
+        max(0, len(matched) - MATCHES_SHOWN),
+        plan.unknown_values(),
     )
 
 
@@ -249,6 +321,8 @@ def plan_rows(
     spec = KINDS[kind]
     labels = labels or {name: spec.field_map[name].label for name in spec.field_map}
     existing = _existing(db, kind)
+    unknown: dict[tuple[str, str], int] = {}
+    written: dict[tuple[str, str], str] = {}  # the first spelling of each unknown value
     seen: set[tuple[str, ...]] = set()
     rows: list[RowPlan] = []
     for number, raw in raw_rows:
@@ -264,6 +338,15 @@ def plan_rows(
                 if network and name == "country":
                     continue
                 row.problems.append((labels.get(name, name), exc.bare_message))
+                if (
+                    spec.field_map[name].type == "enum"
+                    and isinstance(value, str | int)
+                    and str(value).strip().upper() not in SPREADSHEET_ERRORS
+                ):
+                    text = written.setdefault(
+                        (name, normalise(str(value))), " ".join(str(value).split())
+                    )
+                    unknown[(name, text)] = unknown.get((name, text), 0) + 1
                 continue
             if converted is not None:
                 row.values[name] = converted
@@ -297,7 +380,16 @@ def plan_rows(
             seen.add(key)
         rows.append(row)
     _compare(db, kind, [r for r in rows if r.match_id is not None])
-    return ImportPlan(kind, source, description, headers or [], mapping or {}, rows)
+    return ImportPlan(
+        kind,
+        source,
+        description,
+        headers or [],
+        mapping or {},
+        rows,
+        unknown=unknown,
+        labels=labels,
+    )
 
 
 def _compare(db: Database, kind: str, matched: list[RowPlan]) -> None:
@@ -345,7 +437,7 @@ def apply_plan(
     counts = plan.counts()
     if counts["problem"] and not skip_problems:
         raise DeskError(
-            f"{counts['problem']} row(s) have problems; nothing was imported. "
+            f"{counted(counts['problem'], 'row')} with problems; nothing was imported. "
             f"First: {plan.problems()[0]}"
         )
     new_rows = [row.values for row in plan.rows if row.status == "new"]
@@ -500,7 +592,8 @@ def _refuse_if_built_on(db: Database, batch_id: int, created: list[tuple[str, in
     if changed or dependants:
         raise DeskError(
             f"Since import {batch_id}, {changed} of its records were edited and "
-            f"{dependants} record(s) were added under them; undoing would lose that "
+            f"{counted(dependants, 'record')} {'was' if dependants == 1 else 'were'} added "
+            "under them; undoing would lose that "
             "work. Undo anyway with --force."
         )
 

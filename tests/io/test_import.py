@@ -127,7 +127,7 @@ def test_problems_name_row_and_column_and_nothing_is_written(db: Database, tmp_p
         "Row 4, column 'Established': 'Established' must be a date, got 'sometime'.",
         "Row 5, column 'Partner City': 'Partner' (partner_name) is required.",
     ]
-    with pytest.raises(DeskError, match="3 row\\(s\\) have problems; nothing was imported"):
+    with pytest.raises(DeskError, match="3 rows with problems; nothing was imported"):
         importer.apply_plan(db, plan)
     assert queries.count(db, "partnership") == 0
     importer.apply_plan(db, plan, skip_problems=True)
@@ -346,6 +346,22 @@ def test_an_office_list_is_read_by_its_own_words(db: Database) -> None:
     (lyon,) = [r for r in plan.rows if r.status == "problem"]
     assert lyon.number == 9 and lyon.problems[0][0] == "Type"
     assert "Sister Arrangement" in lyon.problems[0][1]
+    # ... and offered for the person to say what it means, by column, with its rows.
+    assert [(u.field, u.column, u.text, u.rows) for u in plan.unknown_values()] == [
+        ("kind", "Type", "Sister Arrangement", 1)
+    ]
+
+
+def test_the_command_line_says_how_to_map_a_value_it_does_not_know(
+    db: Database, db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = main(["--db", str(db_path), "import", "partnerships", str(OFFICE_LIST), "--dry-run"])
+    out = capsys.readouterr().out
+    assert code == 1
+    assert (
+        "'Sister Arrangement' in column 'Type' (1 row) is not a kind desk knows; say which "
+        'with --value "Type:Sister Arrangement=CODE", CODE one of sister_city,' in out
+    )
 
 
 def test_a_value_chosen_for_a_file_is_used_and_remembered(
@@ -388,7 +404,11 @@ def test_the_command_line_fills_or_updates_records_already_in_desk(
     line = ["--db", str(db_path), "import", "partnerships", str(sheet)]
     assert main(line) == 0
     said = capsys.readouterr().out
-    assert "1 would fill 1 empty field(s) and 1 would change 1 value(s); --matched leave" in said
+    assert "1 row would fill 1 empty field and 1 row would change 1 value; --matched leave" in said
+    assert (
+        "Row 2, Kobe: would fill Local committee (Kobe Club); would change Region / province "
+        "from Kansai to Hyogo"
+    ) in said
     kept = records.get(db, "partnership", 1)
     assert kept["local_committee"] is None and kept["region"] == "Kansai"
     assert main([*line, "--matched", "fill"]) == 0

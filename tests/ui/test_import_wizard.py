@@ -287,8 +287,19 @@ def test_a_second_file_fills_what_desk_lacks_when_asked_and_undoes_as_one(
     assert choices == [
         "Leave them as they are",
         "Fill their empty fields (3 in 2 records)",
-        "Fill them and take the file's values where they differ (1 in 1 records)",
+        "Fill them and take the file's values where they differ (1 in 1 record)",
     ]
+    # Record by record, what the file would do before anyone chooses.
+    shown = [
+        wizard.preview.matched_list.item(n).text()
+        for n in range(wizard.preview.matched_list.count())
+    ]
+    assert shown == [
+        "Row 2, Kobe: would fill Region / province (Hyogo), Established (1957)",
+        "Row 3, Lyon: would fill Established (1990); would change Region / province from "
+        "Rhône to Auvergne-Rhône-Alpes",
+    ]
+    assert wizard.preview.matched_list.isVisibleTo(wizard.preview)
     wizard.preview.matched.setCurrentIndex(1)
     with qtbot.waitSignal(wizard.imported, timeout=20_000) as imported:
         wizard.next()
@@ -302,4 +313,56 @@ def test_a_second_file_fills_what_desk_lacks_when_asked_and_undoes_as_one(
     kept = records.get(db, "partnership", kobe)
     assert (kept["region"], kept["established_date"]) == (None, None)
     assert queries.count(db, "partnership") == 2
+    db.close()
+
+
+def test_a_value_desk_does_not_know_is_mapped_in_the_preview_and_remembered(
+    qtbot: Any, db_path: Path, tmp_path: Path
+) -> None:
+    """'Sister Arrangement' and 'Pending review' are the office's own words: the preview
+    lists them with their rows, the person says what each means, the file is checked
+    again, and the next file with the same words needs no one to say it twice."""
+    db = open_database(db_path)
+    sheet = tmp_path / "office.csv"
+    sheet.write_text(
+        "Partner,Country,Type,Status\n"
+        "Kobe,Japan,Sister Arrangement,Active\n"
+        "Lyon,France,sister  arrangement,Pending review\n"
+        "Porto,Portugal,Friendship City,Active\n",
+        encoding="utf-8",
+    )
+    wizard = _wizard(qtbot, db, db_path, sheet)
+    wizard.next()
+    wizard.next()
+    preview = wizard.preview
+    assert preview.values.isVisibleTo(preview)
+    rows = [
+        tuple(preview.values.item(r, c).text() for c in range(3))
+        for r in range(preview.values.rowCount())
+    ]
+    assert rows == [("Type", "Sister Arrangement", "2"), ("Status", "Pending review", "1")]
+    assert not preview.isComplete()  # three rows, two with problems, none skipped
+    for value, combo in preview.value_combos:
+        combo.setCurrentIndex(
+            combo.findData("sister_city" if value.field == "kind" else "proposed")
+        )
+    preview.recheck.click()
+    qtbot.waitUntil(lambda: not preview.values.isVisibleTo(preview), timeout=10_000)
+    assert wizard.summary is not None and wizard.summary.counts["problem"] == 0
+    assert preview.isComplete()
+    with qtbot.waitSignal(wizard.imported, timeout=20_000):
+        wizard.next()
+    kinds = dict(db.execute("SELECT partner_name, kind FROM partnerships").fetchall())
+    statuses = dict(db.execute("SELECT partner_name, status FROM partnerships").fetchall())
+    assert kinds == {"Kobe": "sister_city", "Lyon": "sister_city", "Porto": "friendship_city"}
+    assert statuses["Lyon"] == "proposed"
+    # The next file in the office's words is read without asking.
+    again = tmp_path / "again.csv"
+    again.write_text(
+        "Partner,Country,Type,Status\nNantes,France,Sister Arrangement,Pending Review\n",
+        encoding="utf-8",
+    )
+    plan = importer.plan_file(db, "partnership", again)
+    assert plan.counts()["problem"] == 0 and plan.unknown_values() == []
+    assert plan.rows[0].values["kind"] == "sister_city"
     db.close()

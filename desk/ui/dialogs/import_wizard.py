@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -29,6 +30,7 @@ from desk import jobs
 from desk.core.db import Database
 from desk.core.errors import DeskError
 from desk.core.kinds import KINDS
+from desk.core.words import counted
 from desk.io import importer
 from desk.io.mapping import IMPORTABLE, guess_mapping
 from desk.io.tabular import TableFile
@@ -289,10 +291,10 @@ class ColumnsPage(QWizardPage):
 def _added_to(gains: dict[str, int], matched: str) -> str:
     """', and filled 12 empty fields in 5 records already in desk'."""
     if matched == "fill" and gains.get("fill"):
-        return f", and filled {gains['fields']:,} empty fields in records already in desk"
+        return f", and filled {counted(gains['fields'], 'empty field')} in records already in desk"
     if matched == "update" and (gains.get("fill") or gains.get("change")):
         changed = gains.get("fields", 0) + gains.get("changed", 0)
-        return f", and brought {changed:,} values up to date in records already in desk"
+        return f", and brought {counted(changed, 'value')} up to date in records already in desk"
     return ""
 
 
@@ -313,6 +315,7 @@ class PreviewPage(QWizardPage):
         self.summary.setWordWrap(True)
         self.problems = QListWidget()
         self.problems.setAccessibleName("Problems by row and column")
+        self.problems.setWordWrap(True)
         self.skip = QCheckBox("Import the rows without problems and leave the others out")
         # Rows already in desk may fill what their records lack, or bring them up to date.
         self.matched = QComboBox()
@@ -322,9 +325,37 @@ class PreviewPage(QWizardPage):
         matched_row = QHBoxLayout()
         matched_row.addWidget(self.matched_label)
         matched_row.addWidget(self.matched, 1)
+        # What the file would fill or change, record by record, before anyone chooses.
+        self.matched_list = QListWidget()
+        self.matched_list.setAccessibleName("What the file would fill or change, by record")
+        self.matched_list.setWordWrap(True)
+        # Values the file writes its own way ("Sister Arrangement"): the person says
+        # what each means, and desk checks the file again and remembers the choice.
+        self.values_label = QLabel(
+            "Values desk does not know. Say what each means, then check the file again; "
+            "your choices are remembered for the next file."
+        )
+        self.values_label.setWordWrap(True)
+        self.values = QTableWidget(0, 4)
+        self.values.setAccessibleName("Values desk does not know")
+        self.values.setHorizontalHeaderLabels(["Column", "In the file", "Rows", "Means"])
+        self.values.horizontalHeader().setStretchLastSection(True)
+        self.values.verticalHeader().hide()
+        # Rows as tall as their choice boxes, which would otherwise be cut in half.
+        self.values.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.recheck = QPushButton("Check the file again with these")
+        self.recheck.clicked.connect(self.check_again)
+        self.value_combos: list[tuple[importer.UnknownValue, QComboBox]] = []
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
         layout.addLayout(matched_row)
+        layout.addWidget(self.matched_list, 4)
+        layout.addWidget(self.values_label)
+        layout.addWidget(self.values, 4)
+        recheck_row = QHBoxLayout()
+        recheck_row.addStretch(1)
+        recheck_row.addWidget(self.recheck)
+        layout.addLayout(recheck_row)
         layout.addWidget(self.problems, 10)
         layout.addWidget(self.skip)
         layout.addStretch(1)  # keeps the summary at the top when there is no list
@@ -335,9 +366,10 @@ class PreviewPage(QWizardPage):
         assert plan is not None
         self.setButtonText(QWizard.WizardButton.NextButton, "Import")
         counts = plan.counts
-        label = KINDS[plan.kind].plural.lower()
+        spec = KINDS[plan.kind]
         self.summary.setText(
-            f"{plan.source} ({plan.description}): {counts['new']:,} new {label}, "
+            f"{plan.source} ({plan.description}): "
+            f"{spec.count(counts['new']).replace(' ', ' new ', 1)}, "
             f"{counts['match']:,} already in desk (they are not added again), "
             f"{counts['problem']:,} with problems."
         )
@@ -355,30 +387,84 @@ class PreviewPage(QWizardPage):
         self.matched.addItem("Leave them as they are", "leave")
         if gains.get("fill"):
             self.matched.addItem(
-                f"Fill their empty fields ({gains['fields']:,} in {gains['fill']:,} records)",
+                f"Fill their empty fields ({gains['fields']:,} in "
+                f"{counted(gains['fill'], 'record')})",
                 "fill",
             )
         if gains.get("change"):
             self.matched.addItem(
                 f"Fill them and take the file's values where they differ ({gains['changed']:,} "
-                f"in {gains['change']:,} records)",
+                f"in {counted(gains['change'], 'record')})",
                 "update",
             )
         shown = self.matched.count() > 1
         self.matched.setVisible(shown)
         self.matched_label.setVisible(shown)
+        self.matched_list.clear()
+        self.matched_list.addItems(plan.matched_changes)
+        if plan.more_matched:
+            self.matched_list.addItem(f"… and {plan.more_matched:,} more records")
+        self.matched_list.setVisible(shown)
+        self._show_unknown(plan.unknown)
         if shown:
             parts = []
             if gains.get("fill"):
-                parts.append(f"fill {gains['fields']:,} empty fields in {gains['fill']:,}")
+                parts.append(f"fill {counted(gains['fields'], 'empty field')} in {gains['fill']:,}")
             if gains.get("change"):
-                parts.append(f"change {gains['changed']:,} values in {gains['change']:,}")
+                parts.append(f"change {counted(gains['changed'], 'value')} in {gains['change']:,}")
             self.summary.setText(
                 self.summary.text()
                 + " Of the records already in desk, the file would "
                 + " and ".join(parts)
                 + "; choose below whether it should."
             )
+
+    def _show_unknown(self, unknown: list[importer.UnknownValue]) -> None:
+        spec = KINDS[self.wizard_.kind]
+        self.values.setRowCount(len(unknown))
+        self.value_combos = []
+        for row, value in enumerate(unknown):
+            self.values.setItem(row, 0, _item(value.column))
+            self.values.setItem(row, 1, _item(value.text))
+            self.values.setItem(row, 2, _item(f"{value.rows:,}"))
+            combo = QComboBox()
+            combo.setAccessibleName(f"What '{value.text}' in {value.column} means")
+            combo.addItem("(leave it a problem)", None)
+            for code, label in (spec.field_map[value.field].vocab or {}).items():
+                combo.addItem(label, code)
+            self.values.setCellWidget(row, 3, combo)
+            self.value_combos.append((value, combo))
+        self.values.resizeColumnsToContents()
+        shown = bool(unknown) and self.wizard_.request is not None and not self.wizard_.is_vcard
+        for widget in (self.values_label, self.values, self.recheck):
+            widget.setVisible(shown)
+
+    def chosen_values(self) -> dict[tuple[str, str], str]:
+        return {
+            (value.field, value.text): combo.currentData()
+            for value, combo in self.value_combos
+            if combo.currentData()
+        }
+
+    def check_again(self) -> None:
+        """Plan the file again with the meanings chosen: the rows they mend leave the
+        problems, and the choices go with the import to be remembered."""
+        wizard = self.wizard_
+        chosen = self.chosen_values()
+        if wizard.busy or wizard.request is None or not chosen:
+            return
+        request = replace(wizard.request, values={**wizard.request.values, **chosen})
+        before = (wizard.request, wizard.summary)
+        try:
+            wizard.check(self, request)
+        except (tasks.Cancelled, DeskError) as exc:
+            # The preview stays as it was, the file's last check and all.
+            wizard.request, wizard.summary = before
+            if isinstance(exc, DeskError):
+                self.summary.setText(str(exc))
+            return
+        self.initializePage()
+        self.completeChanged.emit()
 
     def isComplete(self) -> bool:
         plan = self.wizard_.summary
@@ -428,7 +514,7 @@ class FinishPage(QWizardPage):
             self.running = False
             self.batch = batch
             self.status.setText(
-                f"Imported {plan.counts['new']:,} {KINDS[plan.kind].plural.lower()}"
+                f"Imported {KINDS[plan.kind].count(plan.counts['new'])}"
                 f"{_added_to(plan.gains or {}, request.matched)} as import #{batch}. "
                 "File > Past imports… takes it out again in one step."
             )
