@@ -16,6 +16,7 @@ from pathlib import Path
 
 from desk.core import db as dbmod
 from desk.core import salvage, search
+from desk.core.words import counted
 
 
 def add_check_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -64,7 +65,7 @@ def _report(db: dbmod.Database, *, advise: bool = True) -> int:
     if report.ok:
         print("The database is sound.")
         return 0
-    print(f"{len(report.problems)} problem(s).")
+    print(f"{counted(len(report.problems), 'problem')}.")
     if advise:
         print("'desk check --repair' takes a copy, then mends what can be mended.")
     return 1
@@ -86,7 +87,7 @@ def _copy_first(path: Path) -> None:
 def _recover(path: Path) -> int:
     print("Recovering what can be read into a new file…")
     result = salvage.salvage(path, salvage.recovered_name(path))
-    print(f"Recovered {result.recovered():,} rows into {result.path}.")
+    print(f"Recovered {counted(result.recovered(), 'row')} into {result.path}.")
     losses = result.losses()
     for line in losses:
         print(f"LOST: {line}")

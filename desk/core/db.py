@@ -21,6 +21,7 @@ from desk.core.errors import (
     ReadOnlyDatabase,
 )
 from desk.core.schema import MIGRATIONS, SCHEMA_VERSION
+from desk.core.words import counted
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -438,7 +439,7 @@ def check(db: Database) -> CheckReport:
         return report
     if missing:
         report.problems.append(
-            f"Search index misses {missing} record(s). Run 'desk check --repair'."
+            f"Search index misses {counted(missing, 'record')}. Run 'desk check --repair'."
         )
     return report
 
@@ -481,7 +482,8 @@ def schema_gaps(db: Database) -> list[str]:
             lacking = [c for c in columns if c not in have]
             if lacking:
                 problems.append(
-                    f"Table {table} lacks column(s) {', '.join(lacking)}. "
+                    f"Table {table} lacks {'column' if len(lacking) == 1 else 'columns'} "
+                    f"{', '.join(lacking)}. "
                     "Run 'desk check --repair'."
                 )
     except sqlite3.DatabaseError as exc:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from desk.core.kinds import KINDS
+from desk.core.words import counted
 
 _FIRST_ROWID = -(2**63)
 _LARGEST_SKIP = 2**62
@@ -91,7 +92,8 @@ class Salvage:
             lines.append(f"{what}: " + "; ".join(parts) + ".")
         if self.links_cleared:
             lines.append(
-                f"{self.links_cleared:,} link(s) to lost records were cleared "
+                f"{counted(self.links_cleared, 'link')} to lost records "
+                f"{'was' if self.links_cleared == 1 else 'were'} cleared "
                 "(the records that held them are kept)."
             )
         return lines

@@ -180,7 +180,11 @@ def _enum(spec: Field, value: Any, _values: Mapping[str, Any]) -> str:
     for code, label in spec.vocab.items():
         if folded in (code, label.casefold().replace(" ", "_")):
             return code
-    allowed = ", ".join(spec.vocab)
+    # Named as the person reads and may type them: "Sister city", not "sister_city".
+    labels = list(spec.vocab.values())
+    allowed = ", ".join(labels) if len(labels) <= 12 else ", ".join(labels[:3])
+    if len(labels) > 12:
+        allowed += f"… ({len(labels)} in all)"
     raise _fail(spec, f"must be one of: {allowed}", value)
 
 

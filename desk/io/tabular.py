@@ -17,6 +17,7 @@ from zipfile import BadZipFile, is_zipfile
 from desk.core.errors import DeskError
 from desk.core.files import input_file
 from desk.core.validate import MAX_TEXT
+from desk.core.words import counted
 
 MAX_COLUMNS = 200
 _SNIFF_BYTES = 64 * 1024
@@ -81,7 +82,7 @@ def _decode_legacy(raw: bytes) -> tuple[str, str]:
         text if text is not None else line.decode(legacy, errors="replace")
         for line, text in zip(lines, decoded, strict=True)
     )
-    return text, f"utf-8, with {len(foreign)} line(s) in {_encoding_name(legacy)}"
+    return text, f"utf-8, with {counted(len(foreign), 'line')} in {_encoding_name(legacy)}"
 
 
 def _legacy_encoding(raw: bytes) -> str:

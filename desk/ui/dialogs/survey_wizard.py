@@ -29,6 +29,7 @@ from desk.core import countries
 from desk.core import vocab as v
 from desk.core.db import Database
 from desk.core.errors import DeskError
+from desk.core.words import counted
 from desk.reports.survey_data import Problem
 from desk.reports.survey_edition import available, current, load
 from desk.ui import tasks
@@ -153,8 +154,8 @@ class GapsPage(QWizardPage):
             "Nothing is missing: every engagement has a partner country, a method, a "
             "priority area and its dates."
             if not self.problems
-            else f"{len(self.problems)} gap(s) the survey needs filled. Select one and press "
-            "Fix… (or double-click) to edit the record here; you may also go on and fill "
+            else f"{counted(len(self.problems), 'gap')} the survey needs filled. Select one "
+            "and press Fix… (or double-click) to edit the record here; you may also go on and fill "
             "them in the workbook by hand."
         )
 

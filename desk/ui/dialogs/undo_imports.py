@@ -17,6 +17,7 @@ from desk.core.dates import stored_moment
 from desk.core.db import Database
 from desk.core.errors import DeskError
 from desk.core.kinds import KINDS
+from desk.core.words import counted
 from desk.io import importer
 from desk.ui import tasks
 from desk.ui.models.rows import Column, RowsModel
@@ -74,7 +75,7 @@ class UndoImportsDialog(QDialog):
             QMessageBox.question(
                 self,
                 "Undo import",
-                f"Remove the {batch['created']:,} record(s) that import #{batch['id']} "
+                f"Remove the {counted(batch['created'], 'record')} that import #{batch['id']} "
                 f"({batch['source']}) added?",
             )
             != QMessageBox.StandardButton.Yes

@@ -253,7 +253,7 @@ class DashboardPage(QWidget):
             ],
         )
         shares = found.shares
-        counted = f"{shares.engagements:,} engagements since {shares.since}"
+        counted = f"{counted_as(shares.engagements, 'engagement')} since {shares.since}"
         national = shares.national
         self.methods.set_bars(
             self._shares(shares, "by_method", ENGAGEMENT_METHODS, national.get("by_method", {})),
@@ -343,7 +343,7 @@ class DashboardPage(QWidget):
                     estimated = True
                 item = QTableWidgetItem(text)
                 item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-                item.setToolTip(f"{total.figures:,} figure(s) recorded")
+                item.setToolTip(f"{counted_as(total.figures, 'figure')} recorded")
                 self.outcomes.setItem(row, column, item)
             whole = figures.over_years(found.outcomes, measure)
             item = QTableWidgetItem(("≈ " if whole.estimated else "") + whole.text())

@@ -30,6 +30,7 @@ from desk.core import dates
 from desk.core.countries import country_name
 from desk.core.db import Database
 from desk.core.vocab import PARTNERSHIP_KINDS, PARTNERSHIP_STATUSES, PRIORITY_AREAS, label
+from desk.core.words import counted
 from desk.reports.figures import KIND_COLORS
 from desk.ui import tasks
 from desk.ui.widgets.world_map import Marker, WorldMap
@@ -224,7 +225,7 @@ class MapPage(QWidget):
             )
         self.map.set_markers(self.home, markers)
         self.map.note = "" if self.home else "Home is not on the map: set the city's name."
-        parts = [f"{len(markers):,} of {shown:,} partners on the map"]
+        parts = [f"{len(markers):,} of {counted(shown, 'partner')} on the map"]
         if approximate:
             parts.append(f"{approximate:,} placed at their country's middle (approximate)")
         if unplaced:

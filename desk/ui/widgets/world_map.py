@@ -29,6 +29,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QMenu, QToolTip, QWidget
 
 from desk.core import geo
+from desk.core.words import counted
 from desk.ui.widgets.charts import Chart
 
 WORLD = geo.Box(-180.0, -58.0, 180.0, 84.0)  # Antarctica left out: no partner is there
@@ -126,7 +127,7 @@ class WorldMap(Chart):
         self.update()
 
     def summary(self) -> str:
-        return f"{self.title}: {len(self.markers):,} partners on the map."
+        return f"{self.title}: {counted(len(self.markers), 'partner')} on the map."
 
     # -- projection ------------------------------------------------------------------
     def _transform(self, rect: QRectF) -> QTransform:
