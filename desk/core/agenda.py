@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from desk.core.dates import month_year, partial_parts, stored_date
+from desk.core.dates import last_day, month_year, partial_parts, stored_date
 from desk.core.db import Database
 from desk.core.operations import Changes
 from desk.core.vocab import PARTNERSHIP_STATUSES
@@ -52,6 +52,9 @@ class Item:
     warning: str = ""
     follow_up_id: int | None = None  # can be ticked done or snoozed in place
     partnership_id: int | None = None  # whose standing may call for a warning
+    # An item with no day of its own (an anniversary known only to its year or month)
+    # is listed by the last day it can fall on, not after everything dated.
+    around: dt.date | None = None
 
 
 @dataclass
@@ -82,7 +85,9 @@ class Agenda:
     def finish(self, db: Database | None = None) -> None:
         far = dt.date.max
         for items in self.sections.values():
-            items.sort(key=lambda i: (i.due or far, i.what != "visit", i.title.casefold()))
+            items.sort(
+                key=lambda i: (i.due or i.around or far, i.what != "visit", i.title.casefold())
+            )
             del items[self.shown :]
         shown = [i for items in self.sections.values() for i in items]
         owners = {i.partnership_id for i in shown if i.partnership_id is not None}
@@ -487,9 +492,11 @@ def _partial_anniversaries(db: Database, agenda: Agenda) -> None:
             if count > 0 and (round_number or soon):
                 found.append((on_year, month or 13, pid, name, year, count, round_number, when))
                 break
-    for *_, pid, name, year, count, round_number, when in sorted(found):
+    for on_year, month, pid, name, year, count, round_number, when in sorted(found):
 
         def make(
+            on_year: int = on_year,
+            month: int | None = month if month != 13 else None,
             pid: int = pid,
             name: str = name,
             year: int = year,
@@ -499,7 +506,16 @@ def _partial_anniversaries(db: Database, agenda: Agenda) -> None:
         ) -> Item:
             title = f"{name}: {counted(count, 'year')} since {year}"
             note = "A round anniversary: time to plan how to mark it" if round_number else ""
-            return Item("anniversary", title, None, "partnership", pid, note, when=f"in {when}")
+            return Item(
+                "anniversary",
+                title,
+                None,
+                "partnership",
+                pid,
+                note,
+                when=f"in {when}",
+                around=last_day(f"{on_year:04d}" + (f"-{month:02d}" if month else "")),
+            )
 
         agenda.offer("anniversary", None, make)
 

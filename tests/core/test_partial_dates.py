@@ -77,8 +77,11 @@ def test_today_lists_a_round_year_only_anniversary_by_its_year(db: Database) -> 
     assert found["Kobe: 50 years since 1976"].when == "in 2026"
     assert found["Lyon: 50 years since 1976"].when == "in April 2026"
     assert found["Bristol: 43 years since 1983"].when == "in March 2026"
-    # No made-up day: none of them is due on a January 1, or on any day.
+    # No made-up day: none of them is due on a January 1, or on any day; they are
+    # listed by the last day they can fall on.
     assert all(i.due is None for i in found.values())
+    later = [i.title.split(":")[0] for i in agenda.build(db, today).sections["later"]]
+    assert [n for n in later if n in ("Kobe", "Lyon", "Bristol")] == ["Bristol", "Lyon", "Kobe"]
 
 
 def test_the_record_summary_says_in_which_year(db: Database, qapp: object) -> None:
