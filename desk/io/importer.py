@@ -552,6 +552,7 @@ def undo_batch(db: Database, batch_id: int, *, force: bool = False) -> int:
     kind_name, source_name = source.fetchone()
     label = f"Undo import {batch_id} from {quoted(Path(source_name).name)}"
     with operation(db, label) as changes:
+        _take_back_fills(db, batch_id)
         for kind, rid in created:
             spec = KINDS[kind]
             if db.execute(f"SELECT 1 FROM {spec.table} WHERE id = ?", (rid,)).fetchone():
@@ -569,6 +570,28 @@ def undo_batch(db: Database, batch_id: int, *, force: bool = False) -> int:
             f"{KINDS[kind_name].count(removed)} imported from {Path(source_name).name}",
         )
     return removed
+
+
+def _take_back_fills(db: Database, batch_id: int) -> None:
+    """What the import filled or changed in records already in desk goes back to what
+    they held, field by field, wherever the field still holds the import's value: a
+    value someone has typed since is theirs, and stays."""
+    for kind, rid, stored in db.execute(
+        "SELECT kind, record_id, changes FROM history WHERE batch_id = ? AND action = 'update' "
+        "ORDER BY id DESC",
+        (batch_id,),
+    ).fetchall():
+        spec = KINDS.get(kind)
+        now = records.stored_row(db, spec.table, rid) if spec is not None else None
+        if spec is None or now is None:
+            continue
+        back = {
+            name: before
+            for name, (before, after) in json.loads(stored).items()
+            if name in spec.field_map and now.get(name) == after
+        }
+        if back:
+            records.update(db, kind, rid, back, verb="Undo import")
 
 
 def _refuse_if_built_on(db: Database, batch_id: int, created: list[tuple[str, int]]) -> None:

@@ -94,6 +94,35 @@ def test_reimporting_adds_nothing_and_undo_restores(db: Database) -> None:
         importer.undo_batch(db, batch)
 
 
+def test_a_forced_undo_takes_back_fills_but_not_later_edits(
+    db: Database, tmp_path: Path
+) -> None:
+    kobe = records.create(
+        db, "partnership", {"partner_name": "Kobe", "country": "JP", "kind": "sister_city"}
+    ).id
+    sheet = tmp_path / "fuller.csv"
+    sheet.write_text(
+        "Partner,Country,Region,Committee,Year Established\n"
+        "Kobe,Japan,Hyogo,Kobe Club,1957\nPorto,Portugal,,,2002\n",
+        encoding="utf-8",
+    )
+    batch = importer.apply_plan(db, importer.plan_file(db, "partnership", sheet), matched="fill")
+    assert records.get(db, "partnership", kobe)["region"] == "Hyogo"
+    # Later work: the committee is renamed by hand, and Porto gains a visit.
+    records.update(db, "partnership", kobe, {"local_committee": "Kobe Friends"})
+    porto = records.resolve_named(db, "partnership", "Porto")
+    records.create(
+        db, "visit", {"title": "Mission", "direction": "outgoing", "partnership_id": porto}
+    )
+    with pytest.raises(DeskError):
+        importer.undo_batch(db, batch)
+    importer.undo_batch(db, batch, force=True)
+    kept = records.get(db, "partnership", kobe)
+    assert (kept["region"], kept["established_date"]) == (None, None)  # the fills went
+    assert kept["local_committee"] == "Kobe Friends"  # the later edit stayed
+    assert queries.count(db, "partnership") == 1
+
+
 def test_undo_protects_later_work(db: Database) -> None:
     batch = importer.apply_plan(
         db, importer.plan_file(db, "partnership", DATA / "sister_cities.csv")
