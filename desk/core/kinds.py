@@ -62,6 +62,28 @@ class Kind:
         return f"{n:,} {plural.lower()}"
 
 
+def _us_date_sql(column: str) -> str:
+    """SQL showing a stored date the U.S. short way, as dates.short_date does: 4/8/2025,
+    6/1961 or 1961. For titles, which are SQL so lists and links can sort by them."""
+    month = f"ltrim(substr({column}, 6, 2), '0')"
+    return (
+        f"CASE length({column}) "
+        f"WHEN 10 THEN {month} || '/' || ltrim(substr({column}, 9, 2), '0') || '/' || "
+        f"substr({column}, 1, 4) "
+        f"WHEN 7 THEN {month} || '/' || substr({column}, 1, 4) ELSE {column} END"
+    )
+
+
+def _span_sql(start: str, end: str) -> str:
+    """'5/1/2021 to 4/30/2025', 'from 2021', 'until 4/30/2025'."""
+    return (
+        f"CASE WHEN {start} IS NULL AND {end} IS NULL THEN '' "
+        f"WHEN {end} IS NULL THEN 'from ' || {_us_date_sql(start)} "
+        f"WHEN {start} IS NULL THEN 'until ' || {_us_date_sql(end)} "
+        f"ELSE {_us_date_sql(start)} || ' to ' || {_us_date_sql(end)} END"
+    )
+
+
 def _notes() -> Field:
     return Field("notes", "Notes", "longtext")
 
@@ -224,7 +246,7 @@ _KINDS: tuple[Kind, ...] = (
             Field("end_date", "Until", "date", partial=True),
             _notes(),
         ),
-        title_sql="coalesce(start_date, '') || ' - ' || coalesce(end_date, '')",
+        title_sql=_span_sql("start_date", "end_date"),
         parent="office_id",
     ),
     Kind(
@@ -285,7 +307,11 @@ _KINDS: tuple[Kind, ...] = (
             Field("changed_on", "Date", "date", required=True, partial=True),
             Field("reason", "Reason", "longtext"),
         ),
-        title_sql="changed_on || ' ' || status",
+        # 'Active, 3/1/1999': the status by its word, as lists show it.
+        title_sql=(
+            "upper(substr(status, 1, 1)) || substr(status, 2) || ', ' || "
+            + _us_date_sql("changed_on")
+        ),
         parent="partnership_id",
     ),
     Kind(
