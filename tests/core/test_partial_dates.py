@@ -137,3 +137,20 @@ def test_the_survey_writes_a_year_alone_and_checks_it_clean(db: Database, tmp_pa
     assert cell.is_date and cell.number_format == "mmmm yyyy"
     assert cell.value.date() == dt.date(2019, 6, 1)
     assert not [p for p in check(out) if "Signed" in p]
+
+
+def test_titles_of_terms_and_status_changes_read_as_us_dates(db: Database) -> None:
+    office = records.create(db, "office", {"title": "Mayor"}).id
+    holder = records.create(db, "contact", {"family_name": "Sato", "given_name": "Ken"}).id
+    titles = []
+    for start, end in (("2021-05-01", "2025-04-30"), ("2021", None), (None, "June 2025")):
+        term = records.create(
+            db,
+            "office_term",
+            {"office_id": office, "contact_id": holder, "start_date": start, "end_date": end},
+        ).id
+        titles.append(records.title_of(db, "office_term", term))
+    assert titles == ["5/1/2021 to 4/30/2025", "from 2021", "until 6/2025"]
+    _partner(db, "Kobe", "1957-03")
+    (change,) = db.execute("SELECT id FROM partnership_status_changes").fetchone()
+    assert records.title_of(db, "status_change", change) == "Active, 3/1957"

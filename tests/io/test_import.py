@@ -94,9 +94,7 @@ def test_reimporting_adds_nothing_and_undo_restores(db: Database) -> None:
         importer.undo_batch(db, batch)
 
 
-def test_a_forced_undo_takes_back_fills_but_not_later_edits(
-    db: Database, tmp_path: Path
-) -> None:
+def test_a_forced_undo_takes_back_fills_but_not_later_edits(db: Database, tmp_path: Path) -> None:
     kobe = records.create(
         db, "partnership", {"partner_name": "Kobe", "country": "JP", "kind": "sister_city"}
     ).id
