@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from desk.core import records, undo
+from desk.core.dates import is_partial
 from desk.core.db import Database
 from desk.core.errors import DeskError, UndoConflict, ValidationError
 from desk.core.kinds import KINDS
@@ -67,6 +68,7 @@ class RowPlan:
     match_id: int | None = None
     fills: dict[str, Any] = field(default_factory=dict)
     changes: dict[str, tuple[Any, Any]] = field(default_factory=dict)
+    status_differs: tuple[Any, Any] | None = None  # a partnership's (in desk, in the file)
 
 
 @dataclass
@@ -100,7 +102,7 @@ class ImportPlan:
         spec = KINDS[self.kind]
         lines = []
         for row in self.rows:
-            if row.match_id is None or not (row.fills or row.changes):
+            if row.match_id is None or not (row.fills or row.changes or row.status_differs):
                 continue
             parts = []
             if row.fills:
@@ -120,6 +122,12 @@ class ImportPlan:
                         for n, (old, new) in row.changes.items()
                     )
                 )
+            if row.status_differs:
+                was, wants = (_shown(spec.field_map["status"], v) for v in row.status_differs)
+                parts.append(
+                    f"the file says {wants} where desk says {was}; a status changes with a "
+                    "date and a reason (Change status… on its page), not by import"
+                )
             title = " ".join(str(row.values.get(k) or "") for k in MATCH_KEYS[self.kind][:1])
             lines.append(f"Row {row.number}, {title}: " + "; ".join(parts))
         return lines
@@ -133,13 +141,14 @@ class ImportPlan:
     def gains(self) -> dict[str, int]:
         """How many matched records the file would add to, and how: {'fill': records
         with empty fields to fill, 'fields': those fields, 'change': records with values
-        to change, 'changed': those values}."""
+        to change, 'changed': those values, 'touched': records with either}."""
         matched = [r for r in self.rows if r.status == "match" and r.match_id is not None]
         return {
             "fill": sum(1 for r in matched if r.fills),
             "fields": sum(len(r.fills) for r in matched),
             "change": sum(1 for r in matched if r.changes),
             "changed": sum(len(r.changes) for r in matched),
+            "touched": sum(1 for r in matched if r.fills or r.changes),
         }
 
     def problems(self) -> list[str]:
@@ -411,10 +420,30 @@ def _compare(db: Database, kind: str, matched: list[RowPlan]) -> None:
             if name in MATCH_KEYS[kind] or name == "organisation_id" or value in (None, ""):
                 continue
             now = before.get(name)
+            if kind == "partnership" and name == "status":
+                # A status moves with a date and a reason, never as a cell's value: a
+                # file that differs says so, and the person changes it on the page.
+                if now != value:
+                    row.status_differs = (now, value)
+                continue
             if now in (None, ""):
                 row.fills[name] = value
+            elif _agrees(spec.field_map[name], now, value):
+                continue
             elif str(now) != str(value) and normalise(str(now)) != normalise(str(value)):
                 row.changes[name] = (now, value)
+
+
+def _agrees(spec: Any, stored: Any, given: Any) -> bool:
+    """Whether a file's value says the same as desk's, only less exactly: '1972' agrees
+    with 7/22/1972, and must not replace it."""
+    return (
+        spec.type == "date"
+        and isinstance(stored, str)
+        and isinstance(given, str)
+        and is_partial(given)
+        and stored.startswith(given)
+    )
 
 
 MATCHED = ("leave", "fill", "update")  # what an import does to records already in desk

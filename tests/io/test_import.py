@@ -466,3 +466,35 @@ def test_an_excel_list_with_its_columns_in_another_order_is_read_the_same(
     assert [(r.status, r.values) for r in from_xlsx.rows] == [
         (r.status, r.values) for r in from_csv.rows
     ]
+
+
+def test_update_leaves_status_to_its_own_change_and_keeps_the_exact_date(
+    db: Database, tmp_path: Path
+) -> None:
+    """A fuller list says 'Active' where desk says 'Proposed', and 1972 where desk knows
+    7/22/1972: updating takes the rest of the file, never refuses the whole import over
+    the status, and keeps the day."""
+    matsue = records.create(
+        db,
+        "partnership",
+        {"partner_name": "Matsue", "country": "JP", "kind": "sister_city",
+         "established_date": "1972-07-22"},
+    ).id  # fmt: skip
+    sheet = tmp_path / "fuller.csv"
+    sheet.write_text(
+        "Partner,Country,Status,Year Established,Region\n"
+        "Matsue,Japan,Active,1972,Shimane\nPorto,Portugal,Active,2002,\n",
+        encoding="utf-8",
+    )
+    plan = importer.plan_file(db, "partnership", sheet)
+    (line,) = plan.matched_changes()
+    assert line.startswith("Row 2, Matsue: would fill Region / province (Shimane); the file")
+    assert "says Active where desk says Proposed" in line and "Established" not in line
+    importer.apply_plan(db, plan, matched="update")
+    kept = records.get(db, "partnership", matsue)
+    assert (kept["status"], kept["established_date"], kept["region"]) == (
+        "proposed",
+        "1972-07-22",
+        "Shimane",
+    )
+    assert queries.count(db, "partnership") == 2

@@ -278,7 +278,7 @@ def test_a_second_file_fills_what_desk_lacks_when_asked_and_undoes_as_one(
     )
     plan = importer.plan_file(db, "partnership", fuller)
     assert plan.counts() == {"new": 1, "match": 2, "problem": 0}
-    assert plan.gains() == {"fill": 2, "fields": 3, "change": 1, "changed": 1}
+    assert plan.gains() == {"fill": 2, "fields": 3, "change": 1, "changed": 1, "touched": 2}
 
     wizard = _wizard(qtbot, db, db_path, fuller)
     wizard.next()
@@ -287,7 +287,7 @@ def test_a_second_file_fills_what_desk_lacks_when_asked_and_undoes_as_one(
     assert choices == [
         "Leave them as they are",
         "Fill their empty fields (3 in 2 records)",
-        "Fill them and take the file's values where they differ (1 in 1 record)",
+        "Fill them and take the file's values where they differ (4 in 2 records)",
     ]
     # Record by record, what the file would do before anyone chooses.
     shown = [

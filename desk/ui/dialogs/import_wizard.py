@@ -289,12 +289,18 @@ class ColumnsPage(QWizardPage):
 
 
 def _added_to(gains: dict[str, int], matched: str) -> str:
-    """', and filled 12 empty fields in 5 records already in desk'."""
+    """' It filled 12 empty fields in 5 records already in desk.'"""
     if matched == "fill" and gains.get("fill"):
-        return f", and filled {counted(gains['fields'], 'empty field')} in records already in desk"
-    if matched == "update" and (gains.get("fill") or gains.get("change")):
+        return (
+            f" It filled {counted(gains['fields'], 'empty field')} in "
+            f"{counted(gains['fill'], 'record')} already in desk."
+        )
+    if matched == "update" and gains.get("touched"):
         changed = gains.get("fields", 0) + gains.get("changed", 0)
-        return f", and brought {counted(changed, 'value')} up to date in records already in desk"
+        return (
+            f" It brought {counted(changed, 'value')} up to date in "
+            f"{counted(gains['touched'], 'record')} already in desk."
+        )
     return ""
 
 
@@ -392,9 +398,10 @@ class PreviewPage(QWizardPage):
                 "fill",
             )
         if gains.get("change"):
+            both = gains.get("fields", 0) + gains["changed"]
             self.matched.addItem(
-                f"Fill them and take the file's values where they differ ({gains['changed']:,} "
-                f"in {counted(gains['change'], 'record')})",
+                f"Fill them and take the file's values where they differ ({both:,} in "
+                f"{counted(gains.get('touched', gains['change']), 'record')})",
                 "update",
             )
         shown = self.matched.count() > 1
@@ -409,9 +416,15 @@ class PreviewPage(QWizardPage):
         if shown:
             parts = []
             if gains.get("fill"):
-                parts.append(f"fill {counted(gains['fields'], 'empty field')} in {gains['fill']:,}")
+                parts.append(
+                    f"fill {counted(gains['fields'], 'empty field')} in "
+                    f"{counted(gains['fill'], 'record')}"
+                )
             if gains.get("change"):
-                parts.append(f"change {counted(gains['changed'], 'value')} in {gains['change']:,}")
+                parts.append(
+                    f"change {counted(gains['changed'], 'value')} in "
+                    f"{counted(gains['change'], 'record')}"
+                )
             self.summary.setText(
                 self.summary.text()
                 + " Of the records already in desk, the file would "
@@ -513,9 +526,14 @@ class FinishPage(QWizardPage):
         def done(batch: int) -> None:
             self.running = False
             self.batch = batch
+            self.setTitle("Imported")
+            # Done: nothing is left to cancel, only to close.
+            wizard.setButtonLayout(
+                [QWizard.WizardButton.Stretch, QWizard.WizardButton.FinishButton]
+            )
             self.status.setText(
-                f"Imported {KINDS[plan.kind].count(plan.counts['new'])}"
-                f"{_added_to(plan.gains or {}, request.matched)} as import #{batch}. "
+                f"Imported {KINDS[plan.kind].count(plan.counts['new']).replace(' ', ' new ', 1)}"
+                f" as import #{batch}.{_added_to(plan.gains or {}, request.matched)} "
                 "File > Past imports… takes it out again in one step."
             )
             self.completeChanged.emit()
@@ -523,6 +541,7 @@ class FinishPage(QWizardPage):
 
         def failed(exc: BaseException) -> None:
             self.running = False
+            self.setTitle("Nothing was imported")
             self.status.setText(f"Nothing was imported: {exc}")
             # Nothing ran to its end: Back leads to the preview, to change and try again.
             wizard.setOption(QWizard.WizardOption.NoBackButtonOnLastPage, False)
