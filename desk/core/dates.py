@@ -333,10 +333,17 @@ def parse_typed(text: str) -> dt.date:
     words = " ".join(text.replace(",", " ").replace("Sept ", "Sep ").split())
     for pattern in _TYPED_FORMATS:
         try:
-            return dt.datetime.strptime(words, pattern).date()
+            day = dt.datetime.strptime(words, pattern).date()
         except ValueError:
             continue
+        return day.replace(year=_century(day.year)) if "%y" in pattern else day
     raise ValueError(text)
+
+
+def _century(year: int) -> int:
+    """A two-digit year's century: the one that does not put it more than 20 years
+    ahead. '6/21/61' is a founding in 1961, not 2061; '4/8/27' a visit in 2027."""
+    return year - 100 if year > dt.date.today().year + 20 else year
 
 
 _MONTH_WORDS = (
@@ -362,9 +369,11 @@ def parse_partial(text: str) -> str:
         if 1 <= int(month) <= 12:
             return f"{year}-{int(month):02d}"
         raise ValueError(text)
-    found = re.fullmatch(r"([A-Za-z]+) (\d{4})", words)
+    found = re.fullmatch(r"([A-Za-z]+)[ -](\d{4}|\d{2})", words)
     if found and found[1].casefold() in _MONTH_WORDS:
-        return f"{found[2]}-{_MONTH_WORDS[found[1].casefold()]:02d}"
+        # 'June 1961', 'Jun 1961', and 'Jun-61' as Excel shows a month.
+        year = int(found[2]) if len(found[2]) == 4 else _century(2000 + int(found[2]))
+        return f"{year:04d}-{_MONTH_WORDS[found[1].casefold()]:02d}"
     try:
         return dt.date.fromisoformat(text.strip()).isoformat()
     except ValueError:

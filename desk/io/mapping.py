@@ -357,7 +357,11 @@ def convert(
         try:
             return parse_date(raw, partial=spec.partial)
         except ValueError:
-            need = "a date" if spec.partial else "a whole date with its day"
+            need = (
+                "a date like 6/21/1961, June 21, 1961, June 1961 or 1961"
+                if spec.partial
+                else "a date with its day, like 6/21/2025 or June 21, 2025"
+            )
             raise ValidationError(f"'{spec.label}' must be {need}, got '{raw}'.", field) from None
     if spec.type == "enum":
         synonym = SYNONYMS.get((kind, field), {}).get(normalise(str(raw)))

@@ -8,6 +8,7 @@ import codecs
 import csv
 import datetime as dt
 import io
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -178,11 +179,25 @@ def _read_xlsx(path: Path) -> TableFile:
         return filled
 
     rows = [
-        (n, list(values)) for n, values in enumerate(sheet.iter_rows(values_only=True), start=1)
+        (n, [_cell_value(cell) for cell in cells])
+        for n, cells in enumerate(sheet.iter_rows(), start=1)
     ]
     table = _with_header(path.name, rows, f"Excel workbook, sheet '{sheet.title}'", fill)
     book.close()
     return table
+
+
+def _cell_value(cell: Any) -> Any:
+    """A cell's value; a date cell shown only as a year or a month ('1961', 'June 1961',
+    as desk's own survey workbook writes them) as that year or month, not as the first
+    day Excel stores underneath."""
+    value = cell.value
+    if not isinstance(value, dt.date):
+        return value
+    shown = re.sub(r'"[^"]*"|\[[^\]]*\]|\\.', "", str(cell.number_format or "")).casefold()
+    if "d" in shown or "y" not in shown or "h" in shown or "s" in shown:
+        return value
+    return f"{value.year:04d}-{value.month:02d}" if "m" in shown else f"{value.year:04d}"
 
 
 def _text(value: Any) -> str:

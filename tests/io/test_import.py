@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import shutil
@@ -151,7 +152,8 @@ def test_problems_name_row_and_column_and_nothing_is_written(db: Database, tmp_p
     assert plan.problems() == [
         "Row 3, column 'Country': 'Country' must be a country name or ISO code "
         "(e.g. JP, Japan), got 'Atlantis'.",
-        "Row 4, column 'Established': 'Established' must be a date, got 'sometime'.",
+        "Row 4, column 'Established': 'Established' must be a date like 6/21/1961, "
+        "June 21, 1961, June 1961 or 1961, got 'sometime'.",
         "Row 5, column 'Partner City': 'Partner' (partner_name) is required.",
     ]
     with pytest.raises(DeskError, match="3 rows with problems; nothing was imported"):
@@ -498,3 +500,35 @@ def test_update_leaves_status_to_its_own_change_and_keeps_the_exact_date(
         "Shimane",
     )
     assert queries.count(db, "partnership") == 2
+
+
+def test_excel_dates_shown_as_a_year_or_month_and_two_digit_years_stay_in_the_past(
+    db: Database, tmp_path: Path
+) -> None:
+    """A cell Excel shows as '1961' or 'June 1961' holds January 1 or June 1 underneath,
+    as desk's own survey workbook writes it; '6/21/61' is 1961, not 2061."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["Sister City", "Country", "Year Established"])
+    for name, day, shown in (
+        ("Kobe", dt.datetime(1961, 1, 1), "yyyy"),
+        ("Lyon", dt.datetime(1961, 6, 1), "mmmm yyyy"),
+        ("Porto", dt.datetime(1961, 6, 21), "m/d/yyyy"),
+    ):
+        sheet.append([name, "Japan", day])
+        sheet.cell(row=sheet.max_row, column=3).number_format = shown
+    sheet.append(["Turku", "Finland", "6/21/61"])
+    sheet.append(["Gdansk", "Poland", "Jun-76"])
+    path = tmp_path / "list.xlsx"
+    book.save(path)
+    plan = importer.plan_file(db, "partnership", path)
+    founded = {r.values["partner_name"]: r.values.get("established_date") for r in plan.rows}
+    assert founded == {
+        "Kobe": "1961",
+        "Lyon": "1961-06",
+        "Porto": "1961-06-21",
+        "Turku": "1961-06-21",
+        "Gdansk": "1976-06",
+    }
