@@ -29,6 +29,7 @@ from desk.io.mapping import (
     convert,
     guess_mapping,
     names_a_network,
+    network_named,
     normalise,
     remember_mapping,
     remember_values,
@@ -50,9 +51,10 @@ MATCH_KEYS: dict[str, tuple[str, ...]] = {
 REQUIRED: dict[str, tuple[str, ...]] = {
     kind: tuple(f.name for f in KINDS[kind].fields if f.required) for kind in IMPORTABLE
 }
-# What a whole file means when it has no column for a required field: most offices' lists
-# of partner cities are lists of sister cities.
-DEFAULTS: dict[str, dict[str, Any]] = {"partnership": {"kind": "sister_city"}}
+# What a whole file means when it has no column for it: most offices' lists of partner
+# cities are lists of sister cities, and a list an office publishes is of partnerships in
+# force (left 'proposed', none of them would count in the survey or on the dashboard).
+DEFAULTS: dict[str, dict[str, Any]] = {"partnership": {"kind": "sister_city", "status": "active"}}
 
 
 @dataclass
@@ -243,6 +245,10 @@ def summarize(plan: ImportPlan) -> PlanSummary:
 
 
 def _key(kind: str, values: dict[str, Any]) -> tuple[str, ...]:
+    if kind == "partnership" and (network := network_named(values.get("partner_name"))):
+        # "ICLEI" in the file is the "ICLEI – Local Governments for Sustainability" in
+        # desk: a network is one, whatever it is called and wherever it is based.
+        return (f"network: {network}", "")
     return tuple(normalise(str(values.get(name) or "")) for name in MATCH_KEYS[kind])
 
 
@@ -340,6 +346,8 @@ def plan_rows(
         network = kind == "partnership" and names_a_network(raw.get("partner_name"))
         if network:
             raw = {**raw, "kind": "network_membership"}
+            if raw.get("partner_level") in (None, ""):
+                raw["partner_level"] = "network"
         for name, value in raw.items():
             try:
                 converted = convert(db, kind, name, value, values)
@@ -388,7 +396,10 @@ def plan_rows(
                     row.match_id = existing[key]
             seen.add(key)
         rows.append(row)
-    _compare(db, kind, [r for r in rows if r.match_id is not None])
+    # Only what the file says may fill or change a record: a default for a column it
+    # lacks (every row a sister city, in force) is for new records alone.
+    given = {f for f in mapping.values() if f} if mapping else None
+    _compare(db, kind, [r for r in rows if r.match_id is not None], given)
     return ImportPlan(
         kind,
         source,
@@ -401,7 +412,9 @@ def plan_rows(
     )
 
 
-def _compare(db: Database, kind: str, matched: list[RowPlan]) -> None:
+def _compare(
+    db: Database, kind: str, matched: list[RowPlan], given: set[str] | None = None
+) -> None:
     """What each matched row would fill (a field empty in desk) or change (a field that
     differs), leaving aside the fields that match it and any organization named."""
     if not matched:
@@ -418,6 +431,8 @@ def _compare(db: Database, kind: str, matched: list[RowPlan]) -> None:
         before = stored.get(row.match_id or -1, {})
         for name, value in row.values.items():
             if name in MATCH_KEYS[kind] or name == "organisation_id" or value in (None, ""):
+                continue
+            if given is not None and name not in given:
                 continue
             now = before.get(name)
             if kind == "partnership" and name == "status":
@@ -506,6 +521,8 @@ def apply_plan(
         ]
         if details:
             records.create_many(db, "contact_detail", details)
+        if plan.kind == "partnership":
+            _add_memberships(db, new_rows, made.ids)
         if matched != "leave":
             for row in plan.rows:
                 if row.status != "match" or row.match_id is None:
@@ -525,6 +542,36 @@ def apply_plan(
             remember_mapping(db, plan.kind, plan.headers, plan.mapping)
             remember_values(db, plan.kind, plan.values)
     return int(batch or 0)
+
+
+# A partnership's standing as a network membership's.
+_MEMBERSHIP_STATUS = {
+    "active": "active",
+    "friendship": "active",
+    "dormant": "lapsed",
+    "suspended": "lapsed",
+    "lapsed": "lapsed",
+    "ended": "ended",
+}
+
+
+def _add_memberships(db: Database, rows: list[dict[str, Any]], ids: list[int]) -> None:
+    """A network taken in as a partnership is a membership too: the record the network
+    pages, the annual report and the survey's networks count. One only proposed is not
+    a membership yet."""
+    memberships = [
+        {
+            "network_name": values["partner_name"],
+            "partnership_id": pid,
+            "status": _MEMBERSHIP_STATUS[values["status"]],
+            "joined_date": values.get("established_date"),
+            "priority_areas": values.get("priority_areas"),
+        }
+        for values, pid in zip(rows, ids, strict=True)
+        if values.get("kind") == "network_membership" and values.get("status") in _MEMBERSHIP_STATUS
+    ]
+    if memberships:
+        records.create_many(db, "network", memberships)
 
 
 def _with_organisation(

@@ -225,10 +225,28 @@ NETWORKS = (
 )
 
 
+# Names that are the same network: "ICLEI" is "Local Governments for Sustainability".
+_SAME_NETWORK = {
+    "local governments for sustainability": "iclei",
+    "united cities and local governments": "uclg",
+    "100 resilient cities": "resilient cities network",
+    "unesco creative cities": "creative cities network",
+}
+
+
+def network_named(text: str | None) -> str | None:
+    """The international network a partner's name names (ICLEI, C40, UCLG...), as one
+    key whichever of its names is written; None when it names none."""
+    folded = f" {normalise(text or '')} "
+    for name in NETWORKS:
+        if f" {name} " in folded or folded.strip().startswith(name):
+            return _SAME_NETWORK.get(name, name)
+    return None
+
+
 def names_a_network(text: str | None) -> bool:
     """Whether a partner's name is an international network's (ICLEI, C40, UCLG...)."""
-    folded = f" {normalise(text or '')} "
-    return any(f" {name} " in folded or folded.strip().startswith(name) for name in NETWORKS)
+    return network_named(text) is not None
 
 
 def normalise(text: str) -> str:

@@ -532,3 +532,36 @@ def test_excel_dates_shown_as_a_year_or_month_and_two_digit_years_stay_in_the_pa
         "Turku": "1961-06-21",
         "Gdansk": "1976-06",
     }
+
+
+def test_a_network_row_matches_the_network_by_any_name_and_becomes_a_membership(
+    db: Database, tmp_path: Path
+) -> None:
+    records.create(
+        db,
+        "partnership",
+        {"partner_name": "ICLEI – Local Governments for Sustainability",
+         "kind": "network_membership", "partner_level": "network", "status": "active"},
+    )  # fmt: skip
+    sheet = tmp_path / "list.csv"
+    sheet.write_text(
+        "Sister City,Country,Year Established\n"
+        "ICLEI,Global,2009\nC40 Cities,Global,2016\nKobe,Japan,1957\n",
+        encoding="utf-8",
+    )
+    plan = importer.plan_file(db, "partnership", sheet)
+    assert plan.counts() == {"new": 2, "match": 1, "problem": 0}
+    importer.apply_plan(db, plan)
+    c40 = records.get(db, "partnership", records.resolve_named(db, "partnership", "C40 Cities"))
+    assert (c40["kind"], c40["partner_level"], c40["status"]) == (
+        "network_membership",
+        "network",
+        "active",
+    )
+    # Counted where networks are counted: the memberships the survey lists.
+    (membership,) = db.query("SELECT * FROM network_memberships")
+    assert (membership["network_name"], membership["partnership_id"]) == ("C40 Cities", c40["id"])
+    assert (membership["status"], membership["joined_date"]) == ("active", "2016")
+    # A list an office publishes, with no status column, is of partnerships in force.
+    kobe = records.get(db, "partnership", records.resolve_named(db, "partnership", "Kobe"))
+    assert kobe["status"] == "active"
