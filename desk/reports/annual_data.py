@@ -101,36 +101,44 @@ def gather(db: Database, year: int, today: dt.date | None = None) -> Annual:
     )
     # From the day the report is made: what is overdue first, then the year ahead.
     a.next_year = figures.coming(db, today, days=365)
-    a.anniversaries = _round_anniversaries(db, year + 1)
+    a.anniversaries = _round_anniversaries(db, today)
     a.places, a.home = _places(db, year)
     return a
 
 
-def _round_anniversaries(db: Database, year: int) -> list[tuple[str, str, int]]:
-    """Partnerships in force turning a round number of years old in `year`: (when, as a
+def _round_anniversaries(db: Database, today: dt.date) -> list[tuple[str, str, int]]:
+    """Partnerships in force turning a round number of years old in the year from
+    `today`, as the report's 'year ahead' counts from the day it is made: (when, as a
     stored date: the day, or the year or month alone where the founding is known only to
     that; partner; years)."""
     from desk.core.agenda import ROUND_YEARS
 
+    ahead = today + dt.timedelta(days=365)
     found = []
     for name, established in db.execute(
         "SELECT partner_name, established_date FROM partnerships "
         "WHERE status IN ('active', 'friendship') AND established_date IS NOT NULL"
     ):
         founded = dates.year_of(established)
-        if founded is None or year - founded not in ROUND_YEARS:
+        if founded is None:
             continue
         parts = dates.partial_parts(established)
-        if parts is not None:
-            when = f"{year:04d}" + (f"-{parts[1]:02d}" if parts[1] else "")
-        else:
-            start = dates.stored_date(established)
-            if start is None:
+        start = dates.stored_date(established)
+        for year in (today.year, today.year + 1):
+            if year - founded not in ROUND_YEARS:
                 continue
-            # 29 February is kept on 28 February in common years, as the agenda keeps it.
-            day = dt.date(year, start.month, min(start.day, 28 if start.month == 2 else 31))
-            when = day.isoformat()
-        found.append((when, name, year - founded))
+            if parts is not None:
+                when = f"{year:04d}" + (f"-{parts[1]:02d}" if parts[1] else "")
+            elif start is not None:
+                # 29 February is kept on 28 February in common years, as the agenda does.
+                day = dt.date(year, start.month, min(start.day, 28 if start.month == 2 else 31))
+                when = day.isoformat()
+            else:
+                continue
+            # Still to come, and within the year: a year or month alone counts while any
+            # of its days is.
+            if dates.last_day(when) >= today and dates.first_day(when) <= ahead:
+                found.append((when, name, year - founded))
     return sorted(found)
 
 

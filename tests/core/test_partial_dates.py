@@ -154,3 +154,14 @@ def test_titles_of_terms_and_status_changes_read_as_us_dates(db: Database) -> No
     _partner(db, "Kobe", "1957-03")
     (change,) = db.execute("SELECT id FROM partnership_status_changes").fetchone()
     assert records.title_of(db, "status_change", change) == "Active, 3/1957"
+
+
+def test_the_annual_reports_year_ahead_lists_only_anniversaries_still_to_come(
+    db: Database,
+) -> None:
+    _partner(db, "Sharjah", "2021-01-09")  # 5 years on January 9, 2026: passed
+    _partner(db, "Curitiba", "2002-01-09")  # 25 years on January 9, 2027: to come
+    _partner(db, "Oldmonth", "2006-06")  # 20 years in June 2026: passed
+    _partner(db, "Lateyear", "2006")  # 20 years in 2026: this year still runs
+    found = gather(db, 2025, dt.date(2026, 12, 5)).anniversaries
+    assert found == [("2026", "Lateyear", 20), ("2027-01-09", "Curitiba", 25)]
