@@ -136,3 +136,24 @@ def test_today_cards_timeline_and_pages_hold_up(
     assert cli.main(["--db", str(db_path), "timeline", str(ids["partnership"])]) == 0
     out = capsys.readouterr().out
     assert "Traceback" not in out
+
+
+@pytest.mark.parametrize("kind", ["visit", "agreement", "partnership"])
+def test_a_form_with_every_choice_made_fits_a_narrow_pane(
+    qtbot: Any, db: Database, kind: str
+) -> None:
+    """Every goal and area chosen once widened the visit form past its pane, hiding the
+    Choose… buttons and the end of every error behind a scroll bar."""
+    from desk.core.errors import ValidationError
+    from desk.core.kinds import KINDS
+    from desk.ui.widgets.form import RecordForm
+
+    form = RecordForm(db, kind)
+    qtbot.addWidget(form)
+    for name in ("sdgs", "priority_areas"):
+        if name in form.editors:
+            form.editors[name].set_value(list(KINDS[kind].field_map[name].vocab or {}))
+    assert form.minimumSizeHint().width() < 420
+    # Beside the field, its label says which it is; the code name is for the command line.
+    form.show_error(ValidationError("'Notes' (notes) is too long.", field="notes"))
+    assert form.error_text("notes") == "'Notes' is too long."

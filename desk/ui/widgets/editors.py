@@ -283,10 +283,13 @@ class MultiChoiceEditor(Editor):
         self.button.setAccessibleName(spec.label)
         self.button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        # As wide as the form gives it, however many choices it names: the whole list
+        # is in its tooltip, and the form never grows past its pane for it.
         self.button.setSizePolicy(
-            self.button.sizePolicy().horizontalPolicy().Expanding,
+            self.button.sizePolicy().horizontalPolicy().Ignored,
             self.button.sizePolicy().verticalPolicy(),
         )
+        self.button.setMinimumWidth(120)
         menu = QMenu(self.button)
         self.actions_by_code = {}
         for code, label in spec.vocab.items():
@@ -305,7 +308,19 @@ class MultiChoiceEditor(Editor):
     def _update_text(self) -> None:
         chosen = [a.text() for a in self.actions_by_code.values() if a.isChecked()]
         # Action texts carry "&&" for a literal ampersand, as the button's text must too.
-        self.button.setText(", ".join(chosen) if chosen else "(none)")
+        self._full_text = ", ".join(chosen) if chosen else "(none)"
+        self.button.setToolTip(self._full_text.replace("&&", "&") if chosen else "")
+        self._elide()
+
+    def resizeEvent(self, event: Any) -> None:
+        super().resizeEvent(event)
+        self._elide()
+
+    def _elide(self) -> None:
+        room = max(40, self.button.width() - 24)  # less the menu arrow
+        self.button.setText(
+            self.button.fontMetrics().elidedText(self._full_text, Qt.TextElideMode.ElideRight, room)
+        )
 
     def value(self) -> Any:
         return [code for code, a in self.actions_by_code.items() if a.isChecked()]

@@ -8,7 +8,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QFormLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFormLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from desk.core.db import Database
 from desk.core.errors import ValidationError
@@ -111,6 +111,9 @@ class RecordForm(QWidget):
             error = QLabel()
             error.setStyleSheet(error_style())
             error.setWordWrap(True)
+            # A long message wraps within the field's width rather than widen the form
+            # past the pane (and hide its own end behind a scroll bar).
+            error.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
             error.hide()
             holder = QWidget()
             stack = QVBoxLayout(holder)
@@ -189,11 +192,14 @@ class RecordForm(QWidget):
     def show_error(self, error: ValidationError) -> None:
         self.clear_errors()
         target = self.errors.get(error.field or "")
+        # The field's own name ('start_date') is for the command line; beside the field
+        # its label says which it is.
+        said = error.bare_message.replace(f" ({error.field})", "", 1)
         if target is None:
-            self.record_error.setText(str(error))
+            self.record_error.setText(said)
             self.record_error.show()
             return
-        target.setText(error.bare_message)
+        target.setText(said)
         target.show()
         self.editors[error.field or ""].focus_widget().setFocus()
 
