@@ -24,10 +24,10 @@ def add_transfer_parsers(sub: Any) -> None:
     importer = sub.add_parser(
         "import",
         help="import records: json (a desk dump), vcard, or a spreadsheet of "
-        "partnerships, agreements, visits, contacts or organisations (CSV or XLSX)",
+        "partnerships, agreements, visits, contacts or organizations (CSV or XLSX)",
     )
     importer.add_argument(
-        "what", help="json, vcard, partnerships, agreements, visits, contacts or organisations"
+        "what", help="json, vcard, partnerships, agreements, visits, contacts or organizations"
     )
     importer.add_argument("file", type=Path)
     importer.add_argument(
@@ -203,9 +203,12 @@ def _import_records(db: dbmod.Database, args: argparse.Namespace) -> int:
     batch = importer.apply_plan(db, plan, skip_problems=args.skip_problems, matched=args.matched)
     counts = plan.counts()
     noun = kind(plan.kind)
+    filled = importer.filled_note(plan.gains(), args.matched)
     print(
         f"Imported {noun.count(counts['new']).replace(' ', ' new ', 1)} as batch {batch}; "
-        f"{counts['match']:,} already in desk. Undo with: desk undo-import {batch}"
+        f"{counts['match']:,} already in desk. "
+        + (f"{filled} " if filled else "")
+        + f"Undo with: desk undo-import {batch}"
     )
     return 0
 
@@ -236,10 +239,12 @@ def run_transfer(db: dbmod.Database, args: argparse.Namespace) -> int:
             )
         return 0
     if args.command == "undo-import":
+        filled = importer.records_filled(db, args.batch)
         removed = importer.undo_batch(db, args.batch, force=args.force)
-        noun = "record" if removed == 1 else "records"
+        restored = f", {counted(filled, 'record')} put back as they were" if filled else ""
         print(
-            f"Import {args.batch} undone: {removed:,} {noun} removed ('desk undo' puts them back)."
+            f"Import {args.batch} undone: {counted(removed, 'record')} removed{restored} "
+            "('desk undo' puts it back)."
         )
         return 0
     return _export(db, args)

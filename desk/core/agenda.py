@@ -176,7 +176,7 @@ def _when(due: dt.date | None, today: dt.date) -> str:
 def _troubled_partnerships(db: Database, ids: Iterable[int]) -> dict[int, str]:
     """Of these partnerships, those whose standing should make anyone pause before
     routine business: 'Partnership suspended since March 2, 2025'."""
-    from desk.core.dates import readable
+    from desk.core.dates import on_date, readable
 
     found = {}
     for pid, status, since in db.execute(
@@ -187,7 +187,8 @@ def _troubled_partnerships(db: Database, ids: Iterable[int]) -> dict[int, str]:
         (json.dumps(sorted(ids)), *TROUBLED),
     ):
         label = PARTNERSHIP_STATUSES[status].lower()
-        when = f" {'on' if status == 'ended' else 'since'} {readable(since)}" if since else ""
+        when = f" {on_date(since) if status == 'ended' else 'since ' + readable(since)}"
+        when = when if since else ""
         found[pid] = f"Partnership {label}{when}"
     return found
 

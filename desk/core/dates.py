@@ -250,6 +250,14 @@ def readable(stored: str | None) -> str:
         return stored
 
 
+def on_date(stored: str | None) -> str:
+    """'on April 8, 2025', or 'in June 1961' and 'in 1961' for a date known only to its
+    month or year; empty when there is none."""
+    if not stored:
+        return ""
+    return f"{'in' if is_partial(stored) else 'on'} {readable(stored)}"
+
+
 def utc_offset(zone: str, at: dt.datetime) -> str:
     """'UTC+9', 'UTC-3', 'UTC+5:30', 'UTC': the offset of a zone at a moment."""
     from zoneinfo import ZoneInfo

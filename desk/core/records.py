@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from desk.core import search
-from desk.core.dates import month_day_year, stored_date
+from desk.core.dates import on_date, stored_date
 from desk.core.db import Database
 from desk.core.errors import NotFound, ValidationError
 from desk.core.kinds import KINDS, Kind, kind_of_table
@@ -598,8 +598,8 @@ def change_status(
             # The current status is always the latest by date: an earlier date would
             # record a change that is not the partnership's status.
             raise ValidationError(
-                f"'Date' (changed_on) is before the last status change, on "
-                f"{month_day_year(latest)}; date the change on or after that day.",
+                f"'Date' (changed_on) is before the last status change, {on_date(latest)}; "
+                "date the change on or after it.",
                 field="changed_on",
             )
         if old["status"] == cleaned["status"]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from desk.core.dates import month_day_year, readable, stored_date
+from desk.core.dates import month_day_year, on_date, readable, stored_date
 from desk.core.db import Database
 from desk.core.records import INITIAL_STATUS_REASON
 from desk.core.vocab import AGREEMENT_STATUSES, GIFT_DIRECTIONS, PARTNERSHIP_STATUSES, label
@@ -37,8 +37,12 @@ class Standing:
     overdue_follow_ups: int
 
     def lines(self) -> list[str]:
-        on = "" if self.status == "ended" else " since"
-        since = f"{on} {readable(self.since)}" if self.since else ""
+        if not self.since:
+            since = ""
+        elif self.status == "ended":
+            since = f" {on_date(self.since)}"
+        else:
+            since = f" since {readable(self.since)}"
         why = f" ({self.reason})" if self.reason else ""
         follow = (
             f"{self.open_follow_ups:,} open, here and on its visits and agreements"

@@ -708,19 +708,51 @@ def _dependants_outside(db: Database, mine: set[tuple[str, int]]) -> int:
     return outside
 
 
-def describe(plan: ImportPlan) -> str:
-    counts = plan.counts()
-    mapped = {
-        plan.headers[i]: KINDS[plan.kind].field_map[f].label for i, f in plan.mapping.items() if f
-    }
-    return json.dumps(
-        {
-            "file": plan.source,
-            "read as": plan.description,
-            "columns": mapped,
-            "left aside": plan.unmapped_columns(),
-            **counts,
-        },
-        ensure_ascii=False,
-        indent=1,
+def filled_note(gains: dict[str, int], matched: str) -> str:
+    """'It filled 12 empty fields in 5 records already in desk.', or empty when the
+    import left the records already in desk as they were."""
+    if matched == "fill" and gains.get("fill"):
+        return (
+            f"It filled {counted(gains['fields'], 'empty field')} in "
+            f"{counted(gains['fill'], 'record')} already in desk."
+        )
+    if matched == "update" and gains.get("touched"):
+        changed = gains.get("fields", 0) + gains.get("changed", 0)
+        return (
+            f"It brought {counted(changed, 'value')} up to date in "
+            f"{counted(gains['touched'], 'record')} already in desk."
+        )
+    return ""
+
+
+def records_filled(db: Database, batch_id: int) -> int:
+    """How many records already in desk an import filled or changed."""
+    return int(
+        db.execute(
+            "SELECT count(DISTINCT kind || ':' || record_id) FROM history "
+            "WHERE batch_id = ? AND action = 'update' AND kind IN "
+            f"({', '.join(repr(k) for k in IMPORTABLE)})",
+            (batch_id,),
+        ).fetchone()[0]
     )
+
+
+def describe(plan: ImportPlan) -> str:
+    """The preview in words, for the command line: the file, which column goes where,
+    what is left aside, and the counts."""
+    counts = plan.counts()
+    spec = KINDS[plan.kind]
+    lines = [f"{plan.source} ({plan.description})"]
+    mapped = [
+        f"'{plan.headers[i]}' as {spec.field_map[f].label}" for i, f in plan.mapping.items() if f
+    ]
+    if mapped:
+        lines.append("Columns: " + ", ".join(mapped))
+    aside = plan.unmapped_columns()
+    if aside:
+        lines.append("Left aside: " + ", ".join(f"'{h}'" for h in aside))
+    lines.append(
+        f"{spec.count(counts['new']).replace(' ', ' new ', 1)}, {counts['match']:,} already "
+        f"in desk (not added again), {counted(counts['problem'], 'row')} with problems."
+    )
+    return "\n".join(lines)

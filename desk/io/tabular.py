@@ -83,7 +83,10 @@ def _decode_legacy(raw: bytes) -> tuple[str, str]:
         text if text is not None else line.decode(legacy, errors="replace")
         for line, text in zip(lines, decoded, strict=True)
     )
-    return text, f"utf-8, with {counted(len(foreign), 'line')} in {_encoding_name(legacy)}"
+    return text, (
+        f"{_encoding_name('utf-8')}, with {counted(len(foreign), 'line')} in "
+        f"{_encoding_name(legacy)}"
+    )
 
 
 def _legacy_encoding(raw: bytes) -> str:
@@ -110,8 +113,27 @@ def _utf8_or_none(line: bytes) -> str | None:
 
 
 def _encoding_name(codec: str) -> str:
-    names = {"cp1252": "windows-1252", "shift_jis": "Shift-JIS", "cp932": "Shift-JIS"}
-    return names.get(codec, codec)
+    """How an encoding is called in a spreadsheet's Save As dialog, not in a codec table."""
+    folded = codec.lower().replace("_", "-")
+    names = {
+        "utf-8": "UTF-8",
+        "utf-8 with bom": "UTF-8",
+        "utf-16": "UTF-16",
+        "utf-16-le": "UTF-16",
+        "utf-16-be": "UTF-16",
+        "cp1252": "Western Windows-1252",
+        "windows-1252": "Western Windows-1252",
+        "latin-1": "Western ISO-8859-1",
+        "iso-8859-1": "Western ISO-8859-1",
+        "shift-jis": "Japanese Shift-JIS",
+        "cp932": "Japanese Shift-JIS",
+        "gbk": "Chinese GBK",
+        "gb2312": "Chinese GBK",
+        "big5": "Chinese Big5",
+        "euc-kr": "Korean EUC-KR",
+        "cp949": "Korean EUC-KR",
+    }
+    return names.get(folded, codec)
 
 
 def _read_csv(path: Path) -> TableFile:
@@ -145,8 +167,10 @@ def _read_csv(path: Path) -> TableFile:
             f'{path.name}, line {started}: {exc}; a quote (") there is never closed. '
             "Fix that line, or save the file from the spreadsheet again."
         ) from None
-    shown = {"\t": "tab", ",": "comma", ";": "semicolon", "|": "bar"}[delimiter]
-    return _with_header(path.name, rows, f"CSV, {encoding}, {shown} separated")
+    shown = {"\t": "tabs", ",": "commas", ";": "semicolons", "|": "bars"}[delimiter]
+    return _with_header(
+        path.name, rows, f"CSV file in {_encoding_name(encoding)}, separated by {shown}"
+    )
 
 
 def _read_xlsx(path: Path) -> TableFile:

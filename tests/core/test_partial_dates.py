@@ -165,3 +165,12 @@ def test_the_annual_reports_year_ahead_lists_only_anniversaries_still_to_come(
     _partner(db, "Lateyear", "2006")  # 20 years in 2026: this year still runs
     found = gather(db, 2025, dt.date(2026, 12, 5)).anniversaries
     assert found == [("2026", "Lateyear", 20), ("2027-01-09", "Curitiba", 25)]
+
+
+def test_a_status_dated_before_a_year_alone_says_in_that_year(db: Database) -> None:
+    from desk.core.errors import ValidationError
+
+    kobe = _partner(db, "Kobe", "1955")
+    records.change_status(db, kobe, "dormant", "1961", "No exchanges")
+    with pytest.raises(ValidationError, match=r"last status change, in 1961; date the change"):
+        records.change_status(db, kobe, "active", "1960-05-01", "Revived")

@@ -305,7 +305,7 @@ def test_cli_import_dry_run_and_undo(
     shutil.copyfile(DATA / "sister_cities.csv", csv_path)
     assert main(["--db", str(db_path), "import", "partnerships", str(csv_path), "--dry-run"]) == 0
     out = capsys.readouterr().out
-    assert '"new": 12' in out and "Dry run" in out
+    assert "12 new partnerships, 0 already in desk" in out and "Dry run" in out
     assert main(["--db", str(db_path), "import", "partnerships", str(csv_path)]) == 0
     assert "as batch 1" in capsys.readouterr().out
     assert main(["--db", str(db_path), "imports"]) == 0
@@ -492,7 +492,11 @@ def test_update_leaves_status_to_its_own_change_and_keeps_the_exact_date(
     (line,) = plan.matched_changes()
     assert line.startswith("Row 2, Matsue: would fill Region / province (Shimane); the file")
     assert "says Active where desk says Proposed" in line and "Established" not in line
-    importer.apply_plan(db, plan, matched="update")
+    batch = importer.apply_plan(db, plan, matched="update")
+    assert importer.filled_note(plan.gains(), "update") == (
+        "It brought 1 value up to date in 1 record already in desk."
+    )
+    assert importer.records_filled(db, batch) == 1
     kept = records.get(db, "partnership", matsue)
     assert (kept["status"], kept["established_date"], kept["region"]) == (
         "proposed",

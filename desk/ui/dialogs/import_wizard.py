@@ -141,7 +141,7 @@ class SourcePage(QWizardPage):
         self.setTitle("What to import")
         self.setSubTitle(
             "A spreadsheet (CSV or Excel) of partnerships, agreements, visits, "
-            "contacts or organisations, or an address book export (vCard)."
+            "contacts or organizations, or an address book export (vCard)."
         )
         self.kind = QComboBox()
         self.kind.setAccessibleName("Kind of records")
@@ -286,22 +286,6 @@ class ColumnsPage(QWizardPage):
             return False
         self.error.setText("")
         return True
-
-
-def _added_to(gains: dict[str, int], matched: str) -> str:
-    """' It filled 12 empty fields in 5 records already in desk.'"""
-    if matched == "fill" and gains.get("fill"):
-        return (
-            f" It filled {counted(gains['fields'], 'empty field')} in "
-            f"{counted(gains['fill'], 'record')} already in desk."
-        )
-    if matched == "update" and gains.get("touched"):
-        changed = gains.get("fields", 0) + gains.get("changed", 0)
-        return (
-            f" It brought {counted(changed, 'value')} up to date in "
-            f"{counted(gains['touched'], 'record')} already in desk."
-        )
-    return ""
 
 
 def _item(text: str) -> Any:
@@ -533,8 +517,9 @@ class FinishPage(QWizardPage):
             )
             self.status.setText(
                 f"Imported {KINDS[plan.kind].count(plan.counts['new']).replace(' ', ' new ', 1)}"
-                f" as import #{batch}.{_added_to(plan.gains or {}, request.matched)} "
-                "File > Past imports… takes it out again in one step."
+                f" as import #{batch}. "
+                + (importer.filled_note(plan.gains or {}, request.matched) + " ").lstrip()
+                + "File > Past imports… takes it out again in one step."
             )
             self.completeChanged.emit()
             wizard.imported.emit(batch)
