@@ -126,10 +126,8 @@ class ImportPlan:
                 )
             if row.status_differs:
                 was, wants = (_shown(spec.field_map["status"], v) for v in row.status_differs)
-                parts.append(
-                    f"the file says {wants} where desk says {was}; a status changes with a "
-                    "date and a reason (Change status… on its page), not by import"
-                )
+                # A status moves with a date and a reason, on the partnership's page.
+                parts.append(f"its status stays {was} (the file says {wants}: use Change status…)")
             title = " ".join(str(row.values.get(k) or "") for k in MATCH_KEYS[self.kind][:1])
             lines.append(f"Row {row.number}, {title}: " + "; ".join(parts))
         return lines

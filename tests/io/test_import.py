@@ -490,8 +490,10 @@ def test_update_leaves_status_to_its_own_change_and_keeps_the_exact_date(
     )
     plan = importer.plan_file(db, "partnership", sheet)
     (line,) = plan.matched_changes()
-    assert line.startswith("Row 2, Matsue: would fill Region / province (Shimane); the file")
-    assert "says Active where desk says Proposed" in line and "Established" not in line
+    assert line == (
+        "Row 2, Matsue: would fill Region / province (Shimane); its status stays Proposed "
+        "(the file says Active: use Change status…)"
+    )
     batch = importer.apply_plan(db, plan, matched="update")
     assert importer.filled_note(plan.gains(), "update") == (
         "It brought 1 value up to date in 1 record already in desk."

@@ -337,16 +337,18 @@ class PreviewPage(QWizardPage):
         self.recheck.clicked.connect(self.check_again)
         self.value_combos: list[tuple[importer.UnknownValue, QComboBox]] = []
         layout = QVBoxLayout(self)
+        self.problems_label = QLabel("Rows with problems, by row and column:")
         layout.addWidget(self.summary)
         layout.addLayout(matched_row)
-        layout.addWidget(self.matched_list, 4)
+        layout.addWidget(self.matched_list, 6)
         layout.addWidget(self.values_label)
-        layout.addWidget(self.values, 4)
+        layout.addWidget(self.values, 3)
         recheck_row = QHBoxLayout()
         recheck_row.addStretch(1)
         recheck_row.addWidget(self.recheck)
         layout.addLayout(recheck_row)
-        layout.addWidget(self.problems, 10)
+        layout.addWidget(self.problems_label)
+        layout.addWidget(self.problems, 6)
         layout.addWidget(self.skip)
         layout.addStretch(1)  # keeps the summary at the top when there is no list
         self.skip.toggled.connect(self.completeChanged)
@@ -370,6 +372,7 @@ class PreviewPage(QWizardPage):
                 f"… and {plan.more_problems:,} more: fix the first ones in the file and look again."
             )
         self.problems.setVisible(bool(counts["problem"]))
+        self.problems_label.setVisible(bool(counts["problem"]))
         self.skip.setVisible(bool(counts["problem"]))
         self.skip.setChecked(False)
         gains = plan.gains or {}
