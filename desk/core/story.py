@@ -172,7 +172,7 @@ def story(db: Database, partnership_id: int, today: dt.date | None = None) -> li
         "WHERE partnership_id = ?",
         (pid,),
     ):
-        why = f": {reason}" if reason and reason != INITIAL_STATUS_REASON else ""
+        why = f" ({reason})" if reason and reason != INITIAL_STATUS_REASON else ""
         events.append(
             Event(
                 on,
@@ -200,10 +200,12 @@ def story(db: Database, partnership_id: int, today: dt.date | None = None) -> li
     ):
         if not start or status in ("cancelled", "declined"):
             continue
-        way = "Delegation received" if direction == "incoming" else "Mission"
+        # 'Mission to Matsue' says what it is; 'Spring talks' needs 'Mission: ' before it.
+        word = "delegation" if direction == "incoming" else "mission"
+        text = title if word in title.casefold() else f"{word.capitalize()}: {title}"
         if start > now:
-            way = "Coming up: delegation" if direction == "incoming" else "Coming up: mission"
-        events.append(Event(start, f"{way}: {title}", "visit", vid, (3, vid)))
+            text = f"Coming up: {text}"
+        events.append(Event(start, text, "visit", vid, (3, vid)))
     for iid, on, subject in db.execute(
         "SELECT id, occurred_on, subject FROM interactions WHERE partnership_id = ?", (pid,)
     ):

@@ -58,9 +58,9 @@ def test_card_and_timeline(make_window: Any, db: Database, db_path: Path, qtbot:
     tree = page.timeline.tree
     lines = [tree.topLevelItem(n).text(1) for n in range(tree.topLevelItemCount())]
     assert lines == [
-        "Delegation received: Delegation from Kobe",
+        "Delegation from Kobe",
         "Agreement signed: Port MOU",
-        "Status: Active: Council resolution",
+        "Status: Active (Council resolution)",
         "Status: Proposed",  # as first entered, the same day
         "Relationship with Kobe established",
     ]
