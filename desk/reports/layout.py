@@ -47,6 +47,10 @@ def text_width(text: str, size: float, *, bold: bool = False) -> float:
     return sum(stringWidth(run, font_for(script, bold=bold), size) for script, run in runs(text))
 
 
+# The longest piece kept whole on a line: an email or a web address of an office.
+LONGEST_TOKEN = 45
+
+
 def widest_token(text: str, size: float, *, bold: bool = False) -> float:
     """The widest piece a line may not break inside: a word, a name, an email, a date;
     CJK prose may break anywhere, so it asks for two characters at most."""
@@ -54,6 +58,11 @@ def widest_token(text: str, size: float, *, bold: bool = False) -> float:
     for token in _BREAKS.split(clean(text)):
         if is_cjk_prose(token):
             token = "中文"
+        elif len(token) > LONGEST_TOKEN:
+            # No one reads 300 characters without a space as one word (a pasted link, a
+            # key held down): it breaks where the line ends, and the table keeps its
+            # type size for every other row.
+            continue
         widest = max(widest, text_width(token, size, bold=bold))
     return widest
 

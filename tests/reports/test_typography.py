@@ -77,6 +77,26 @@ def test_names_emails_dates_and_words_stay_whole_in_narrow_columns(tmp_path: Pat
         assert token in text, token
 
 
+def test_one_word_no_one_reads_as_a_word_does_not_shrink_the_table(tmp_path: Path) -> None:
+    """A link pasted whole into a gift's description breaks where its line ends; the
+    other rows keep the table's type size, and the text comes back whole."""
+    from desk.reports.pdf import fit_columns
+
+    link = "https://example.org/" + "x" * 280
+    rows = [["Gift", "Description"], ["Vase", link], ["Book", "A history of the port"]]
+    _widths, size = fit_columns(rows, [1.5 * inch, 5.3 * inch], 9)
+    assert size == 9
+    # An email, however narrow its column, still keeps its line to itself.
+    email = "international.affairs@portmeridian.gov"
+    _widths, size = fit_columns([["Email"], [email]], [0.5 * inch], 9)
+    assert size < 9
+
+    def story(doc: DeskDocument) -> list:
+        return data_table(doc.styles, rows[0], rows[1:], [1.5, 5.3])
+
+    assert link in "".join(_pdf(story, tmp_path).split())
+
+
 def test_cjk_prose_still_breaks_between_characters(tmp_path: Path) -> None:
     prose = "松江市との姉妹都市提携は一九七二年に始まり、文化と教育の交流が続いている。" * 4
     doc = DeskDocument(io.BytesIO(), title="t", header="h", marking="", footer="f")
