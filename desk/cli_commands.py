@@ -224,7 +224,7 @@ def _cmd_list(db: dbmod.Database, args: argparse.Namespace) -> int:
     headers = ["id", *[queries.column_label(spec, c) for c in columns]]
     body = [[str(r["id"]), *[queries.column_text(spec, c, r) for c in columns]] for r in rows]
     _table(headers, body)
-    print(f"\n{len(rows)} {spec.plural.lower()}")
+    print(f"\n{spec.count(len(rows))}")
     return 0
 
 

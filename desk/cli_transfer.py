@@ -110,22 +110,43 @@ def import_dump(args: argparse.Namespace, path: Path) -> int:
 
 
 def _mapping(
-    args: argparse.Namespace, plan_headers: list[str], guessed: dict[int, str | None]
+    args: argparse.Namespace,
+    plan_headers: list[str],
+    guessed: dict[int, str | None],
+    target_kind: str,
 ) -> dict[int, str | None]:
+    """--map COLUMN=FIELD over the guessed mapping; the field by its name or its label
+    ('kind' or 'Kind'), empty to leave the column aside."""
+    spec = kind(target_kind)
     mapping = dict(guessed)
     for pair in args.map:
-        column, sep, target = pair.partition("=")
+        column, sep, wanted = pair.partition("=")
         if not sep or column not in plan_headers:
             raise DeskError(
                 f"--map {pair}: no column '{column}'. Columns: "
                 + ", ".join(f"'{h}'" for h in plan_headers)
                 + "."
             )
+        wanted = wanted.strip()
+        field_name = next(
+            (
+                f.name
+                for f in spec.fields
+                if wanted.casefold() in (f.name.casefold(), f.label.casefold())
+            ),
+            None,
+        )
+        if wanted and field_name is None:
+            raise DeskError(
+                f"--map {pair}: {spec.label.lower()} has no field '{wanted}'. Fields: "
+                + ", ".join(f.name for f in spec.fields)
+                + "."
+            )
         index = plan_headers.index(column)
         for other, field in list(mapping.items()):
-            if field == target.strip() and other != index:
+            if field == field_name and other != index:
                 mapping[other] = None
-        mapping[index] = target.strip() or None
+        mapping[index] = field_name
     return mapping
 
 
@@ -171,23 +192,32 @@ def _import_records(db: dbmod.Database, args: argparse.Namespace) -> int:
                 f"{', '.join(IMPORTABLE)}; not '{args.what}'."
             )
         headers = read_table(args.file).headers
-        mapping = _mapping(args, headers, guess_mapping(db, target, headers))
+        mapping = _mapping(args, headers, guess_mapping(db, target, headers), target)
         values = _values(args, target, headers, mapping)
         plan = importer.plan_file(db, target, args.file, mapping, values=values)
     print(importer.describe(plan))
     gains = plan.gains()
     if gains["fill"] or gains["change"]:
+        would = []
+        if gains["fill"]:
+            would.append(
+                f"{counted(gains['fill'], 'row')} would fill "
+                f"{counted(gains['fields'], 'empty field')}"
+            )
+        if gains["change"]:
+            would.append(
+                f"{counted(gains['change'], 'row')} would change "
+                f"{counted(gains['changed'], 'value')}"
+            )
         print(
-            f"Of the rows already in desk, {counted(gains['fill'], 'row')} would fill "
-            f"{counted(gains['fields'], 'empty field')} and {counted(gains['change'], 'row')} "
-            f"would change {counted(gains['changed'], 'value')}; --matched {args.matched} "
+            f"Of the rows already in desk, {' and '.join(would)}; --matched {args.matched} "
             + {
                 "leave": "leaves them (--matched fill or update to take them).",
                 "fill": "fills the empty fields.",
                 "update": "fills and changes them.",
             }[args.matched]
         )
-        _print_some(plan.matched_changes())
+    _print_some(plan.matched_changes())
     _print_some(plan.problems())
     for value in plan.unknown_values():
         spec = kind(plan.kind).field_map[value.field]
@@ -200,8 +230,21 @@ def _import_records(db: dbmod.Database, args: argparse.Namespace) -> int:
     if args.dry_run:
         print("Dry run: nothing was written.")
         return 1 if plan.counts()["problem"] else 0
-    batch = importer.apply_plan(db, plan, skip_problems=args.skip_problems, matched=args.matched)
     counts = plan.counts()
+    if not counts["new"] and (args.matched == "leave" or not plan.gains()["touched"]):
+        # No batch for an import that writes nothing: there would be nothing to undo.
+        if counts["problem"] and not args.skip_problems:
+            importer.apply_plan(db, plan)  # refuses, naming the first problem
+        print(
+            "Nothing to import: every row is already in desk"
+            + (
+                f" or has a problem ({counted(counts['problem'], 'row')})."
+                if counts["problem"]
+                else "."
+            )
+        )
+        return 0
+    batch = importer.apply_plan(db, plan, skip_problems=args.skip_problems, matched=args.matched)
     noun = kind(plan.kind)
     filled = importer.filled_note(plan.gains(), args.matched)
     print(
@@ -240,12 +283,18 @@ def run_transfer(db: dbmod.Database, args: argparse.Namespace) -> int:
         return 0
     if args.command == "undo-import":
         filled = importer.records_filled(db, args.batch)
-        removed = importer.undo_batch(db, args.batch, force=args.force)
-        restored = f", {counted(filled, 'record')} put back as they were" if filled else ""
-        print(
-            f"Import {args.batch} undone: {counted(removed, 'record')} removed{restored} "
-            "('desk undo' puts it back)."
-        )
+        try:
+            removed = importer.undo_batch(db, args.batch, force=args.force)
+        except importer.BuiltOn as exc:
+            raise DeskError(f"{exc} Undo it anyway with --force.") from None
+        done = [f"{counted(removed, 'record')} removed"] if removed or not filled else []
+        if filled:
+            was = "it was" if filled == 1 else "they were"
+            done.append(f"{counted(filled, 'record')} put back as {was}")
+        # Undone as the import's own operation, it comes back with redo; forced, the
+        # undoing is an operation of its own, which undo takes back.
+        again = "desk undo" if args.force else "desk redo"
+        print(f"Import {args.batch} undone: {' and '.join(done)} ('{again}' brings it back).")
         return 0
     return _export(db, args)
 

@@ -703,7 +703,7 @@ def kind(name: str) -> Kind:
     key = _key(name)
     found = KINDS.get(key) or KINDS.get(_names().get(key) or _names().get(_singular(key), ""))
     if found is None:
-        known = ", ".join(sorted(KINDS))
+        known = ", ".join(sorted(name.replace("organisation", "organization") for name in KINDS))
         raise DeskError(f"Unknown record kind '{name}'. Known kinds: {known}.")
     return found
 

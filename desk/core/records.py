@@ -235,11 +235,11 @@ def create_many(
     """Store many records as one operation: all of them, or none if one is refused."""
     spec = KINDS[kind_name]
     ids = []
-    with operation(db, f"Add {len(rows):,} {spec.plural.lower()}") as changes:
+    with operation(db, f"Add {spec.count(len(rows))}") as changes:
         for done, values in enumerate(rows, start=1):
             ids.append(_create(db, spec, values))
             if progress and done % 500 == 0:
-                progress(done, len(rows), f"{done:,} of {len(rows):,} {spec.plural.lower()}")
+                progress(done, len(rows), f"{done:,} of {spec.count(len(rows))}")
     return changes.about(ids[0] if ids else None, ids)
 
 

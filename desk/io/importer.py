@@ -10,13 +10,14 @@ in one transaction as a batch, and undoable in one step.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from desk.core import records, undo
-from desk.core.dates import is_partial
+from desk.core.dates import is_partial, month_day_year
 from desk.core.db import Database
 from desk.core.errors import DeskError, UndoConflict, ValidationError
 from desk.core.kinds import KINDS
@@ -127,7 +128,10 @@ class ImportPlan:
             if row.status_differs:
                 was, wants = (_shown(spec.field_map["status"], v) for v in row.status_differs)
                 # A status moves with a date and a reason, on the partnership's page.
-                parts.append(f"its status stays {was} (the file says {wants}: use Change status…)")
+                parts.append(
+                    f"its status stays {was} (the file says {wants}; a status changes with "
+                    "a date and a reason)"
+                )
             title = " ".join(str(row.values.get(k) or "") for k in MATCH_KEYS[self.kind][:1])
             lines.append(f"Row {row.number}, {title}: " + "; ".join(parts))
         return lines
@@ -341,6 +345,19 @@ def plan_rows(
     for number, raw in raw_rows:
         row = RowPlan(number, {}, details=list(raw.get(DETAILS) or []))
         raw = {name: value for name, value in raw.items() if name != DETAILS}
+        named = raw.get(MATCH_KEYS[kind][0])
+        if isinstance(named, str) and _TOTAL.match(named.strip()):
+            # "Total: 8 partnerships" under the list is the sheet's sum, not a partner.
+            row.problems.append(
+                (
+                    labels.get(MATCH_KEYS[kind][0], ""),
+                    f"'{named.strip()[:40]}' reads as the sheet's total, not a "
+                    f"{spec.label.lower()}; leave this row out",
+                )
+            )
+            row.status = "problem"
+            rows.append(row)
+            continue
         network = kind == "partnership" and names_a_network(raw.get("partner_name"))
         if network:
             raw = {**raw, "kind": "network_membership"}
@@ -351,6 +368,11 @@ def plan_rows(
                 converted = convert(db, kind, name, value, values)
             except ValidationError as exc:
                 if network and name == "country":
+                    continue
+                if kind == "agreement" and name == "partnership_id" and "parties" not in raw:
+                    # A counterpart that is not a partnership in desk (a port, a
+                    # university) is who the agreement is with, in its own words.
+                    row.values["parties"] = str(value).strip()
                     continue
                 row.problems.append((labels.get(name, name), exc.bare_message))
                 if (
@@ -460,6 +482,7 @@ def _agrees(spec: Any, stored: Any, given: Any) -> bool:
 
 
 MATCHED = ("leave", "fill", "update")  # what an import does to records already in desk
+_TOTAL = re.compile(r"(grand\s+|sub)?(total|totals|sum|count)\b", re.IGNORECASE)
 
 
 def apply_plan(
@@ -484,8 +507,7 @@ def apply_plan(
         )
     new_rows = [row.values for row in plan.rows if row.status == "new"]
     spec = KINDS[plan.kind]
-    noun = spec.label.lower() if len(new_rows) == 1 else spec.plural.lower()
-    label = f"Import {len(new_rows):,} {noun} from {quoted(Path(plan.source).name)}"
+    label = f"Import {spec.count(len(new_rows))} from {quoted(Path(plan.source).name)}"
     with operation(db, label) as changes:
         stamp = records.now()
         batch = db.execute(
@@ -557,17 +579,33 @@ def _add_memberships(db: Database, rows: list[dict[str, Any]], ids: list[int]) -
     """A network taken in as a partnership is a membership too: the record the network
     pages, the annual report and the survey's networks count. One only proposed is not
     a membership yet."""
-    memberships = [
-        {
-            "network_name": values["partner_name"],
-            "partnership_id": pid,
-            "status": _MEMBERSHIP_STATUS[values["status"]],
-            "joined_date": values.get("established_date"),
-            "priority_areas": values.get("priority_areas"),
-        }
-        for values, pid in zip(rows, ids, strict=True)
-        if values.get("kind") == "network_membership" and values.get("status") in _MEMBERSHIP_STATUS
-    ]
+    # A membership desk already keeps (entered on the network pages, with no
+    # partnership) is the same membership: linked to the new partnership, not repeated.
+    kept: dict[str, tuple[int, int | None]] = {}
+    for mid, name, linked in db.execute(
+        "SELECT id, network_name, partnership_id FROM network_memberships ORDER BY id"
+    ):
+        kept.setdefault(network_named(name) or normalise(name), (mid, linked))
+    memberships = []
+    for values, pid in zip(rows, ids, strict=True):
+        if values.get("kind") != "network_membership":
+            continue
+        key = network_named(values["partner_name"]) or normalise(values["partner_name"])
+        if key in kept:
+            mid, linked = kept[key]
+            if linked is None:
+                records.update(db, "network", mid, {"partnership_id": pid}, verb="Link")
+            continue
+        if values.get("status") in _MEMBERSHIP_STATUS:
+            memberships.append(
+                {
+                    "network_name": values["partner_name"],
+                    "partnership_id": pid,
+                    "status": _MEMBERSHIP_STATUS[values["status"]],
+                    "joined_date": values.get("established_date"),
+                    "priority_areas": values.get("priority_areas"),
+                }
+            )
     if memberships:
         records.create_many(db, "network", memberships)
 
@@ -595,6 +633,11 @@ def batches(db: Database) -> list[dict[str, Any]]:
     return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
+class BuiltOn(DeskError):
+    """An import whose records were edited or built on since: undone only when forced,
+    which keeps the later edits and the records added under them."""
+
+
 def undo_batch(db: Database, batch_id: int, *, force: bool = False) -> int:
     """Take an import back in one step, as an operation that can itself be redone.
 
@@ -607,17 +650,24 @@ def undo_batch(db: Database, batch_id: int, *, force: bool = False) -> int:
     if batch is None:
         raise DeskError(f"There is no import {batch_id}; 'desk imports' lists them.")
     if batch[0]:
-        raise DeskError(f"Import {batch_id} was already undone on {batch[0][:10]}.")
+        raise DeskError(f"Import {batch_id} was already undone on {month_day_year(batch[0][:10])}.")
     created = db.execute(
         "SELECT kind, record_id FROM history WHERE batch_id = ? AND action = 'create' "
         "ORDER BY id DESC",
         (batch_id,),
     ).fetchall()
+    if (
+        batch[1] is None
+        and not db.execute(
+            "SELECT 1 FROM history WHERE batch_id = ? LIMIT 1", (batch_id,)
+        ).fetchone()
+    ):
+        raise DeskError(f"Import {batch_id} added and changed nothing: there is nothing to undo.")
     if batch[1] is not None and not force:
         try:
             undo.undo(db, int(batch[1]))
         except UndoConflict as exc:
-            raise DeskError(f"{exc} Or undo the import anyway with --force.") from None
+            raise BuiltOn(str(exc)) from None
         return sum(1 for kind, _ in created if kind == batch[2])
     if not force:
         _refuse_if_built_on(db, batch_id, created)
@@ -687,11 +737,10 @@ def _refuse_if_built_on(db: Database, batch_id: int, created: list[tuple[str, in
     ).fetchone()[0]
     dependants = _dependants_outside(db, mine) if added else 0
     if changed or dependants:
-        raise DeskError(
+        raise BuiltOn(
             f"Since import {batch_id}, {changed} of its records were edited and "
             f"{counted(dependants, 'record')} {'was' if dependants == 1 else 'were'} added "
-            "under them; undoing would lose that "
-            "work. Undo anyway with --force."
+            "under them; undoing would lose that work."
         )
 
 

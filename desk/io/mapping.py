@@ -64,7 +64,8 @@ ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
         "title": ("title", "agreement", "name", "agreement title", "document"),
         "kind": ("type", "kind", "agreement type"),
         "status": ("status",),
-        "parties": ("parties", "partner", "partner city", "counterpart", "with"),
+        "partnership_id": ("partner", "partner city", "sister city", "partnership"),
+        "parties": ("parties", "counterpart", "with", "signed with"),
         "country": ("country", "partner country"),
         "signed_date": ("signed", "date signed", "signing date", "signature date"),
         "effective_date": ("effective", "effective date", "start", "start date"),
@@ -80,6 +81,7 @@ ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "visit": {
         "title": ("title", "visit", "delegation", "mission", "event", "name"),
+        "partnership_id": ("partnership", "partner", "partner city", "sister city"),
         "direction": ("direction", "incoming outgoing", "in out", "type"),
         "mode": ("mode", "format"),
         "status": ("status",),
@@ -350,6 +352,32 @@ SPREADSHEET_ERRORS = frozenset(
 )
 
 
+def _partnership_named(db: Database, spec: Any, name: str) -> int:
+    """A partnership as a sheet names it ('Matsue', 'ICLEI'): the one desk has by that
+    name, any case, or by any name of the same network."""
+    from desk.core.errors import NotFound
+    from desk.core.records import resolve_named
+
+    try:
+        return resolve_named(db, "partnership", name.strip())
+    except NotFound as exc:
+        network = network_named(name)
+        if network:
+            for pid, partner in db.execute(
+                "SELECT id, partner_name FROM partnerships WHERE kind = 'network_membership'"
+            ):
+                if network_named(partner) == network:
+                    return int(pid)
+        missing = str(exc).startswith("There is no")
+        raise ValidationError(
+            f"'{spec.label}': no partnership in desk is named '{name.strip()[:60]}'; add it "
+            "first, or leave this column aside"
+            if missing
+            else f"'{spec.label}': {exc}",
+            field=spec.name,
+        ) from None
+
+
 def convert(
     db: Database,
     kind: str,
@@ -387,6 +415,8 @@ def convert(
             return synonym
     if spec.type == "ref" and spec.ref == "organisation" and not str(raw).strip().isdigit():
         return str(raw).strip()  # an organisation by name: found or created on import
+    if spec.type == "ref" and spec.ref == "partnership" and not str(raw).strip().isdigit():
+        return _partnership_named(db, spec, str(raw))
     if isinstance(raw, float) and raw.is_integer() and spec.type in ("int", "text"):
         raw = int(raw)
     return clean(spec, raw)

@@ -185,7 +185,7 @@ def _read_xlsx(path: Path) -> TableFile:
             f"{path.name} is not a readable Excel workbook: it is damaged or another kind of "
             "file. Open it in Excel or LibreOffice and save it as .xlsx or .csv again."
         ) from None
-    sheet = book.worksheets[0]
+    sheet = _table_sheet(book)
     merged: dict[tuple[int, int], Any] = {}
     if whole:
         for cell_range in sheet.merged_cells.ranges:
@@ -209,6 +209,19 @@ def _read_xlsx(path: Path) -> TableFile:
     table = _with_header(path.name, rows, f"Excel workbook, sheet '{sheet.title}'", fill)
     book.close()
     return table
+
+
+def _table_sheet(book: Any) -> Any:
+    """The sheet that holds the table: the first whose opening rows have at least two
+    filled cells in two rows, passing over a 'Read me' or cover sheet of notes."""
+    for sheet in book.worksheets:
+        filled_rows = 0
+        for values in sheet.iter_rows(max_row=30, values_only=True):
+            if sum(1 for value in values if value not in (None, "")) >= 2:
+                filled_rows += 1
+                if filled_rows >= 2:
+                    return sheet
+    return book.worksheets[0]
 
 
 def _cell_value(cell: Any) -> Any:

@@ -363,7 +363,7 @@ class MainWindow(FileActions):
         for kind in ("partnership", "agreement", "visit", "contact"):
             spec = KINDS[kind]
             (number,) = self.db.execute(f"SELECT count(*) FROM {spec.table}").fetchone()
-            counts.append(f"{number:,} {spec.plural.lower()}")
+            counts.append(spec.count(number))
         self.statusBar().showMessage(f"{self.path}   ·   {', '.join(counts)}")
 
     # -- menus -------------------------------------------------------------------------

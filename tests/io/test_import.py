@@ -492,7 +492,7 @@ def test_update_leaves_status_to_its_own_change_and_keeps_the_exact_date(
     (line,) = plan.matched_changes()
     assert line == (
         "Row 2, Matsue: would fill Region / province (Shimane); its status stays Proposed "
-        "(the file says Active: use Change status…)"
+        "(the file says Active; a status changes with a date and a reason)"
     )
     batch = importer.apply_plan(db, plan, matched="update")
     assert importer.filled_note(plan.gains(), "update") == (

@@ -363,7 +363,7 @@ class PreviewPage(QWizardPage):
             f"{plan.source} ({plan.description}): "
             f"{spec.count(counts['new']).replace(' ', ' new ', 1)}, "
             f"{counts['match']:,} already in desk (they are not added again), "
-            f"{counts['problem']:,} with problems."
+            f"{counted(counts['problem'], 'row')} with problems."
         )
         self.problems.clear()
         self.problems.addItems(plan.problems)

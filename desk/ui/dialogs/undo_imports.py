@@ -51,6 +51,7 @@ class UndoImportsDialog(QDialog):
         self.view = row_table(self.model, "Past imports")
         self.undo_button = QPushButton("Undo this import…")
         self.undo_button.clicked.connect(self.undo)
+        self.view.selectionModel().currentChanged.connect(lambda *_: self._enable())
         close = QPushButton("Close")
         close.clicked.connect(self.accept)
         buttons = QHBoxLayout()
@@ -65,18 +66,39 @@ class UndoImportsDialog(QDialog):
 
     def refresh(self) -> None:
         self.model.set_rows(importer.batches(self.db))
+        self._enable()
+
+    def _enable(self) -> None:
+        """Undo only an import still in place."""
+        index = self.view.currentIndex()
+        batch = self.model.rows[index.row()] if index.isValid() else None
+        self.undo_button.setEnabled(batch is not None and not batch["undone_at"])
 
     def undo(self) -> None:
         index = self.view.currentIndex()
         if not index.isValid():
             return
         batch = self.model.rows[index.row()]
+        if batch["undone_at"]:
+            return
+        # Say all it would do: the records it added go, and what it filled or changed in
+        # records already in desk goes back as it was.
+        filled = importer.records_filled(self.db, batch["id"])
+        steps = []
+        if batch["created"]:
+            steps.append(f"remove the {counted(batch['created'], 'record')} it added")
+        if filled:
+            steps.append(f"put back what it filled or changed in {counted(filled, 'record')}")
+        if not steps:
+            QMessageBox.information(
+                self, "Undo import", "This import added and changed nothing: nothing to undo."
+            )
+            return
         if (
             QMessageBox.question(
                 self,
                 "Undo import",
-                f"Remove the {counted(batch['created'], 'record')} that import #{batch['id']} "
-                f"({batch['source']}) added?",
+                f"Undo import #{batch['id']} ({batch['source']}): " + " and ".join(steps) + "?",
             )
             != QMessageBox.StandardButton.Yes
         ):
@@ -85,9 +107,14 @@ class UndoImportsDialog(QDialog):
             op_id = self._undo_batch(batch["id"], force=False)
         except tasks.Cancelled:
             return
-        except DeskError as exc:
+        except importer.BuiltOn as exc:
             if (
-                QMessageBox.question(self, "Undo import", f"{exc}\n\nUndo it anyway?")
+                QMessageBox.question(
+                    self,
+                    "Undo import",
+                    f"{exc}\n\nUndo it anyway? The later edits and the records added under "
+                    "it stay.",
+                )
                 != QMessageBox.StandardButton.Yes
             ):
                 return
@@ -98,6 +125,9 @@ class UndoImportsDialog(QDialog):
             except DeskError as again:
                 QMessageBox.warning(self, "Undo import", str(again))
                 return
+        except DeskError as exc:
+            QMessageBox.warning(self, "Undo import", str(exc))
+            return
         operations_for(self.db).announce(operations.touched(self.db, op_id))
         self.refresh()
         self.undone.emit(batch["id"])

@@ -248,9 +248,9 @@ class RecordPage(QWidget):
         elif self.model.query.text.strip():
             # A filtered list says so: "3,683 of 100,000 contacts".
             total = queries.count(self.db, self.kind)
-            self.count_label.setText(f"{shown:,} of {total:,} {noun}")
+            self.count_label.setText(f"{shown:,} of {self.spec.count(total)}")
         else:
-            self.count_label.setText(f"{shown:,} {noun}")
+            self.count_label.setText(self.spec.count(shown))
 
     def refresh(self) -> None:
         current = self.current_id
@@ -457,7 +457,7 @@ class RecordPage(QWidget):
         except (DeskError, OSError) as exc:
             QMessageBox.warning(self, "Export list", str(exc))
             return
-        self.count_label.setText(f"{count:,} {self.spec.plural.lower()} written to {target.name}")
+        self.count_label.setText(f"{self.spec.count(count)} written to {target.name}")
 
     def focus_filter(self) -> None:
         self.filter.setFocus()
