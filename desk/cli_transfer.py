@@ -218,6 +218,7 @@ def _import_records(db: dbmod.Database, args: argparse.Namespace) -> int:
             }[args.matched]
         )
     _print_some(plan.matched_changes())
+    _print_some(plan.look_alikes())
     _print_some(plan.problems())
     for value in plan.unknown_values():
         spec = kind(plan.kind).field_map[value.field]

@@ -72,6 +72,7 @@ class RowPlan:
     fills: dict[str, Any] = field(default_factory=dict)
     changes: dict[str, tuple[Any, Any]] = field(default_factory=dict)
     status_differs: tuple[Any, Any] | None = None  # a partnership's (in desk, in the file)
+    looks_like: str | None = None  # a new row's name for a partner desk may already have
 
 
 @dataclass
@@ -96,6 +97,16 @@ class ImportPlan:
             for (name, text), rows in sorted(
                 self.unknown.items(), key=lambda u: (-u[1], u[0][0], u[0][1].casefold())
             )
+        ]
+
+    def look_alikes(self) -> list[str]:
+        """New rows that may be a partner desk already has under a longer or shorter
+        name: "Row 5, Freiburg: looks like Freiburg im Breisgau, already in desk"."""
+        return [
+            f"Row {row.number}, {row.values.get('partner_name')}: looks like "
+            f"{row.looks_like}, already in desk; it would be added as a new partnership"
+            for row in self.rows
+            if row.status == "new" and row.looks_like
         ]
 
     def matched_changes(self) -> list[str]:
@@ -214,6 +225,7 @@ class PlanSummary:
     matched_changes: list[str] = field(default_factory=list)  # the first MATCHES_SHOWN
     more_matched: int = 0
     unknown: list[UnknownValue] = field(default_factory=list)
+    look_alikes: list[str] = field(default_factory=list)  # the first MATCHES_SHOWN
 
 
 PROBLEMS_SHOWN = 500
@@ -243,6 +255,7 @@ def summarize(plan: ImportPlan) -> PlanSummary:
         matched[:MATCHES_SHOWN],
         max(0, len(matched) - MATCHES_SHOWN),
         plan.unknown_values(),
+        plan.look_alikes()[:MATCHES_SHOWN],
     )
 
 
@@ -251,7 +264,25 @@ def _key(kind: str, values: dict[str, Any]) -> tuple[str, ...]:
         # "ICLEI" in the file is the "ICLEI – Local Governments for Sustainability" in
         # desk: a network is one, whatever it is called and wherever it is based.
         return (f"network: {network}", "")
-    return tuple(normalise(str(values.get(name) or "")) for name in MATCH_KEYS[kind])
+    key = tuple(normalise(str(values.get(name) or "")) for name in MATCH_KEYS[kind])
+    if kind == "partnership":
+        return (place_name(key[0]), *key[1:])
+    return key
+
+
+# Words a place's name carries in one list and not in another: "Da Nang City" is
+# "Da Nang", "City of Kobe" is "Kobe", "St. Louis" is "Saint-Louis".
+_PLACE_WORDS = frozenset(
+    {"city", "of", "the", "municipality", "metropolitan", "prefecture", "county", "state"}
+)
+_SAINTS = {"st": "saint", "ste": "sainte", "sta": "santa", "sto": "santo"}
+
+
+def place_name(normalised: str) -> str:
+    """A place's name as lists of the same place agree on it (already normalised)."""
+    words = [_SAINTS.get(w, w) for w in normalised.split()]
+    kept = [w for w in words if w not in _PLACE_WORDS]
+    return " ".join(kept or words)
 
 
 def _existing(db: Database, kind: str) -> dict[tuple[str, ...], int]:
@@ -420,6 +451,8 @@ def plan_rows(
     # lacks (every row a sister city, in force) is for new records alone.
     given = {f for f in mapping.values() if f} if mapping else None
     _compare(db, kind, [r for r in rows if r.match_id is not None], given)
+    if kind == "partnership":
+        _look_alikes(db, [r for r in rows if r.status == "new"])
     return ImportPlan(
         kind,
         source,
@@ -467,6 +500,31 @@ def _compare(
                 continue
             elif str(now) != str(value) and normalise(str(now)) != normalise(str(value)):
                 row.changes[name] = (now, value)
+
+
+def _look_alikes(db: Database, new_rows: list[RowPlan]) -> None:
+    """A new partner whose name is the start of one desk has in the same country, or
+    the other way round ('Freiburg' and 'Freiburg im Breisgau'): most likely the same
+    place, which the person should see before it is added a second time."""
+    if not new_rows:
+        return
+    by_first: dict[str, list[tuple[list[str], str | None, str]]] = {}
+    for name, country in db.execute("SELECT partner_name, country FROM partnerships"):
+        words = place_name(normalise(name or "")).split()
+        if words:
+            by_first.setdefault(words[0], []).append((words, country, name))
+    for row in new_rows:
+        words = place_name(normalise(str(row.values.get("partner_name") or ""))).split()
+        for other, country, name in by_first.get(words[0] if words else "", []):
+            same_country = (
+                not country
+                or not row.values.get("country")
+                or (country == row.values.get("country"))
+            )
+            shorter = min(len(words), len(other))
+            if same_country and words != other and words[:shorter] == other[:shorter]:
+                row.looks_like = name
+                break
 
 
 def _agrees(spec: Any, stored: Any, given: Any) -> bool:

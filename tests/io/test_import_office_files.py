@@ -122,3 +122,23 @@ def test_map_takes_a_field_by_its_label_and_names_a_wrong_one(
     assert "'Sort' as Kind" in capsys.readouterr().out
     assert main([*line, "--map", "Sort=Bogus"]) == 1
     assert "--map Sort=Bogus: partnership has no field 'Bogus'" in capsys.readouterr().err
+
+
+def test_other_forms_of_a_name_match_and_a_shorter_one_is_pointed_out(
+    db: Database, tmp_path: Path
+) -> None:
+    for name, country in (("Da Nang", "VN"), ("Saint-Louis", "SN"), ("Freiburg im Breisgau", "DE")):
+        records.create(
+            db, "partnership", {"partner_name": name, "country": country, "kind": "sister_city"}
+        )
+    sheet = _csv(
+        tmp_path,
+        "Sister City,Country\nDa Nang City,Viet Nam\nSt. Louis,Senegal\nFreiburg,Germany\n"
+        "Freetown,Sierra Leone\n",
+    )
+    plan = importer.plan_file(db, "partnership", sheet)
+    assert plan.counts() == {"new": 2, "match": 2, "problem": 0}
+    assert plan.look_alikes() == [
+        "Row 4, Freiburg: looks like Freiburg im Breisgau, already in desk; it would be added "
+        "as a new partnership"
+    ]

@@ -317,7 +317,10 @@ class PreviewPage(QWizardPage):
         matched_row.addWidget(self.matched, 1)
         # What the file would fill or change, record by record, before anyone chooses.
         self.matched_list = QListWidget()
-        self.matched_list.setAccessibleName("What the file would fill or change, by record")
+        self.matched_list.setAccessibleName(
+            "What the file would fill or change, by record, and new rows that look like "
+            "records already in desk"
+        )
         self.matched_list.setWordWrap(True)
         # Values the file writes its own way ("Sister Arrangement"): the person says
         # what each means, and desk checks the file again and remembers the choice.
@@ -398,7 +401,9 @@ class PreviewPage(QWizardPage):
         self.matched_list.addItems(plan.matched_changes)
         if plan.more_matched:
             self.matched_list.addItem(f"… and {plan.more_matched:,} more records")
-        self.matched_list.setVisible(shown)
+        # New rows that may be partners desk has under another form of the name.
+        self.matched_list.addItems(plan.look_alikes)
+        self.matched_list.setVisible(shown or bool(plan.look_alikes))
         self._show_unknown(plan.unknown)
         if shown:
             parts = []
