@@ -222,7 +222,7 @@ def _cmd_list(db: dbmod.Database, args: argparse.Namespace) -> int:
         return 0
     columns = list(spec.list_columns) or [f.name for f in spec.fields[:5]]
     headers = ["id", *[queries.column_label(spec, c) for c in columns]]
-    body = [[str(r["id"]), *[queries.column_text(spec, c, r) for c in columns]] for r in rows]
+    body = [[str(r["id"]), *[queries.column_text(spec, c, r, db) for c in columns]] for r in rows]
     _table(headers, body)
     print(f"\n{spec.count(len(rows))}")
     return 0

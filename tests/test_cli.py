@@ -197,3 +197,12 @@ def test_db_and_read_only_are_taken_wherever_they_are_put(
         main(["list", "partnerships", "--db"])
     assert missing.value.code == 2
     assert "argument --db: expected one argument" in capsys.readouterr().err
+
+
+def test_a_list_names_linked_records_rather_than_numbering_them(
+    demo_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = run(capsys, demo_path, "list", "office_term", "--limit", "3")
+    header, _rule, first, *_ = out.splitlines()
+    assert code == 0 and header.split()[:3] == ["id", "Office", "Holder"]
+    assert "Mayor of" in first  # the office by its title, not its number

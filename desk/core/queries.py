@@ -158,12 +158,13 @@ def column_label(spec: Kind, column: str) -> str:
     return column.replace("_", " ").capitalize()
 
 
-def column_text(spec: Kind, column: str, row: dict[str, Any]) -> str:
-    """A list cell as a person reads it, for any column a list shows."""
+def column_text(spec: Kind, column: str, row: dict[str, Any], db: Database | None = None) -> str:
+    """A list cell as a person reads it, for any column a list shows; with `db`, a
+    link to another record by that record's name rather than its number."""
     value = row.get(column)
     field = spec.field_map.get(column)
     if field is not None:
-        return display(None, field, value, row)
+        return display(db, field, value, row)
     if value is None:
         return ""
     if column in _DATE_COLUMNS and isinstance(value, str):
