@@ -223,6 +223,14 @@ def _import_records(db: dbmod.Database, args: argparse.Namespace) -> int:
     for value in plan.unknown_values():
         spec = kind(plan.kind).field_map[value.field]
         codes = ", ".join(spec.vocab or {})
+        if value.guess is not None:
+            # Never a silent guess: what desk read, and how to read it otherwise.
+            print(
+                f"Read '{value.text}' in column '{value.column}' "
+                f"({counted(value.rows, 'row')}) as {(spec.vocab or {})[value.guess]}; "
+                f'--value "{value.column}:{value.text}=CODE" reads it otherwise.'
+            )
+            continue
         print(
             f"'{value.text}' in column '{value.column}' ({counted(value.rows, 'row')}) is not "
             f"a {spec.label.lower()} desk knows; say which with "

@@ -159,6 +159,7 @@ def plan_rows(
     labels = labels or {name: spec.field_map[name].label for name in spec.field_map}
     existing = _existing(db, kind)
     unknown: dict[tuple[str, str], int] = {}
+    read_as: dict[tuple[str, str], tuple[str, int]] = {}
     written: dict[tuple[str, str], str] = {}  # the first spelling of each unknown value
     seen: set[tuple[str, ...]] = set()
     rows: list[RowPlan] = []
@@ -207,6 +208,8 @@ def plan_rows(
                 continue
             if converted is not None:
                 row.values[name] = converted
+                if spec.field_map[name].type == "enum" and isinstance(value, str):
+                    _note_reading(spec.field_map[name], value, converted, read_as, written)
         if not row.problems:
             try:
                 probe = {
@@ -250,8 +253,26 @@ def plan_rows(
         mapping or {},
         rows,
         unknown=unknown,
+        read_as=read_as,
         labels=labels,
     )
+
+
+def _note_reading(
+    spec: Any,
+    text: str,
+    code: str,
+    read_as: dict[tuple[str, str], tuple[str, int]],
+    written: dict[tuple[str, str], str],
+) -> None:
+    """Count a value desk read as a code it does not spell ('Partner City' as a
+    friendship city): the preview shows each, so a guess is never silent."""
+    said = normalise(text)
+    if said in (normalise(code), normalise((spec.vocab or {}).get(code, ""))):
+        return
+    shown = written.setdefault((spec.name, said), " ".join(text.split()))
+    _code, rows = read_as.get((spec.name, shown), (code, 0))
+    read_as[(spec.name, shown)] = (code, rows + 1)
 
 
 def _compare(

@@ -52,16 +52,31 @@ class ImportPlan:
     # Values of a choice field desk could not read, as first written: (field, text) ->
     # the rows that write it so. The person can say what each means.
     unknown: dict[tuple[str, str], int] = field(default_factory=dict)
+    # Values read as a code by an office's usual word or an earlier choice:
+    # (field, text) -> (code, rows).
+    read_as: dict[tuple[str, str], tuple[str, int]] = field(default_factory=dict)
     labels: dict[str, str] = field(default_factory=dict)  # field -> the file's column
 
     def unknown_values(self) -> list[UnknownValue]:
+        """The values written the file's own way: first those desk could not read, then
+        those it read as something (shown so the person can see and change it)."""
         spec = KINDS[self.kind]
-        return [
-            UnknownValue(name, self.labels.get(name, spec.field_map[name].label), text, rows)
-            for (name, text), rows in sorted(
-                self.unknown.items(), key=lambda u: (-u[1], u[0][0], u[0][1].casefold())
-            )
+
+        def order(item: tuple[tuple[str, str], Any]) -> tuple[Any, ...]:
+            (name, text), counted_as = item
+            rows = counted_as if isinstance(counted_as, int) else counted_as[1]
+            return (-rows, name, text.casefold())
+
+        column = lambda name: self.labels.get(name, spec.field_map[name].label)  # noqa: E731
+        found = [
+            UnknownValue(name, column(name), text, rows)
+            for (name, text), rows in sorted(self.unknown.items(), key=order)
         ]
+        found += [
+            UnknownValue(name, column(name), text, rows, code)
+            for (name, text), (code, rows) in sorted(self.read_as.items(), key=order)
+        ]
+        return found
 
     def look_alikes(self) -> list[str]:
         """New rows that may be a partner desk already has under a longer or shorter
@@ -150,6 +165,9 @@ class UnknownValue:
     column: str
     text: str
     rows: int
+    # What desk read it as (a code), by an office's usual word for it or a choice made
+    # for an earlier file; None where desk could not tell.
+    guess: str | None = None
 
 
 def _shown(spec: Any, value: Any) -> str:

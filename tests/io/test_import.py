@@ -376,9 +376,15 @@ def test_an_office_list_is_read_by_its_own_words(db: Database) -> None:
     assert lyon.number == 9 and lyon.problems[0][0] == "Type"
     assert "Sister Arrangement" in lyon.problems[0][1]
     # ... and offered for the person to say what it means, by column, with its rows.
-    assert [(u.field, u.column, u.text, u.rows) for u in plan.unknown_values()] == [
+    values = plan.unknown_values()
+    assert [(u.field, u.column, u.text, u.rows) for u in values if u.guess is None] == [
         ("kind", "Type", "Sister Arrangement", 1)
     ]
+    # What desk read by an office's usual words is listed too, never a silent guess.
+    guesses = {(u.column, u.text): u.guess for u in values if u.guess is not None}
+    assert guesses[("Type", "Partner City")] == "friendship_city"
+    assert guesses[("Status", "Inactive")] == "dormant"
+    assert ("Type", "Sister City") not in guesses  # desk's own word needs no saying
 
 
 def test_the_command_line_says_how_to_map_a_value_it_does_not_know(

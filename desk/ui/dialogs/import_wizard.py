@@ -325,8 +325,9 @@ class PreviewPage(QWizardPage):
         # Values the file writes its own way ("Sister Arrangement"): the person says
         # what each means, and desk checks the file again and remembers the choice.
         self.values_label = QLabel(
-            "Values desk does not know. Say what each means, then check the file again; "
-            "your choices are remembered for the next file."
+            "Values written the file's own way: what desk read each as, and what it could "
+            "not read. Change or say what each means, then check the file again; your "
+            "choices are remembered for the next file."
         )
         self.values_label.setWordWrap(True)
         self.values = QTableWidget(0, 4)
@@ -434,21 +435,31 @@ class PreviewPage(QWizardPage):
             self.values.setItem(row, 2, _item(f"{value.rows:,}"))
             combo = QComboBox()
             combo.setAccessibleName(f"What '{value.text}' in {value.column} means")
-            combo.addItem("(leave it a problem)", None)
+            if value.guess is None:
+                combo.addItem("(leave it a problem)", None)
             for code, label in (spec.field_map[value.field].vocab or {}).items():
                 combo.addItem(label, code)
+            if value.guess is not None:
+                combo.setCurrentIndex(max(0, combo.findData(value.guess)))
             self.values.setCellWidget(row, 3, combo)
             self.value_combos.append((value, combo))
         self.values.resizeColumnsToContents()
+        self.values.resizeRowsToContents()
+        # Room for the first four without scrolling: each is a choice to look at.
+        rows = sum(self.values.rowHeight(n) for n in range(min(4, len(unknown))))
+        frame = 2 * self.values.frameWidth()
+        self.values.setMinimumHeight(self.values.horizontalHeader().height() + rows + frame)
         shown = bool(unknown) and self.wizard_.request is not None and not self.wizard_.is_vcard
         for widget in (self.values_label, self.values, self.recheck):
             widget.setVisible(shown)
 
     def chosen_values(self) -> dict[tuple[str, str], str]:
+        """The meanings the person gave or changed (a guess left as it is needs no
+        saying)."""
         return {
             (value.field, value.text): combo.currentData()
             for value, combo in self.value_combos
-            if combo.currentData()
+            if combo.currentData() and combo.currentData() != value.guess
         }
 
     def check_again(self) -> None:
