@@ -167,7 +167,8 @@ def plan_rows(
         row = RowPlan(number, {}, details=list(raw.get(DETAILS) or []))
         raw = {name: value for name, value in raw.items() if name != DETAILS}
         named = raw.get(MATCH_KEYS[kind][0])
-        if isinstance(named, str) and _TOTAL.match(named.strip()):
+        # (A person may be called Count or Sum: only places and titles are checked.)
+        if kind != "contact" and isinstance(named, str) and _TOTAL.match(named.strip()):
             # "Total: 8 partnerships" under the list is the sheet's sum, not a partner.
             row.problems.append(
                 (

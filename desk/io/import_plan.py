@@ -67,7 +67,9 @@ class ImportPlan:
             rows = counted_as if isinstance(counted_as, int) else counted_as[1]
             return (-rows, name, text.casefold())
 
-        column = lambda name: self.labels.get(name, spec.field_map[name].label)  # noqa: E731
+        def column(name: str) -> str:
+            return self.labels.get(name, spec.field_map[name].label)
+
         found = [
             UnknownValue(name, column(name), text, rows)
             for (name, text), rows in sorted(self.unknown.items(), key=order)
