@@ -17,7 +17,14 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from desk.core.dates import last_day, month_year, partial_parts, stored_date
+from desk.core.dates import (
+    anniversary_day,
+    in_year,
+    last_day,
+    month_year,
+    partial_parts,
+    stored_date,
+)
 from desk.core.db import Database
 from desk.core.operations import Changes
 from desk.core.vocab import PARTNERSHIP_STATUSES
@@ -491,13 +498,13 @@ def _partial_anniversaries(db: Database, agenda: Agenda) -> None:
             round_number = count in ROUND_YEARS
             soon = month is not None and (on_year, month) <= _month_after(today)
             if count > 0 and (round_number or soon):
-                found.append((on_year, month or 13, pid, name, year, count, round_number, when))
+                around = last_day(in_year(established, on_year) or str(on_year))
+                found.append((around, pid, name, year, count, round_number, when))
                 break
-    for on_year, month, pid, name, year, count, round_number, when in sorted(found):
+    for around, pid, name, year, count, round_number, when in sorted(found):
 
         def make(
-            on_year: int = on_year,
-            month: int | None = month if month != 13 else None,
+            around: dt.date = around,
             pid: int = pid,
             name: str = name,
             year: int = year,
@@ -515,7 +522,7 @@ def _partial_anniversaries(db: Database, agenda: Agenda) -> None:
                 pid,
                 note,
                 when=f"in {when}",
-                around=last_day(f"{on_year:04d}" + (f"-{month:02d}" if month else "")),
+                around=around,
             )
 
         agenda.offer("anniversary", None, make)
@@ -535,14 +542,8 @@ def _spans_leap_day(today: dt.date) -> bool:
 
 
 def _next_anniversary(start: dt.date, today: dt.date) -> dt.date:
-    for year in (today.year, today.year + 1):
-        try:
-            day = start.replace(year=year)
-        except ValueError:  # 29 February, kept on 28 February in common years
-            day = dt.date(year, 2, 28)
-        if day >= today:
-            return day
-    return dt.date(today.year + 1, start.month, min(start.day, 28))
+    day = anniversary_day(start, today.year)
+    return day if day >= today else anniversary_day(start, today.year + 1)
 
 
 def mark_done(db: Database, follow_up_id: int, on: dt.date | None = None) -> Changes:

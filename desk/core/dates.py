@@ -128,13 +128,30 @@ def anniversary(stored: str | None, on: dt.date) -> tuple[str, int] | None:
     if start is None:
         return None
     for year in (on.year, on.year + 1):
-        try:
-            day = start.replace(year=year)
-        except ValueError:  # 29 February, kept on 28 February in common years
-            day = dt.date(year, 2, 28)
+        day = anniversary_day(start, year)
         if day >= on and year > start.year:
             return month_day_year(day), year - start.year
     return None
+
+
+def anniversary_day(start: dt.date, year: int) -> dt.date:
+    """The day a date comes round in `year`: 29 February is kept on 28 February in
+    common years."""
+    try:
+        return start.replace(year=year)
+    except ValueError:
+        return dt.date(year, 2, 28)
+
+
+def in_year(stored: str | None, year: int) -> str | None:
+    """Where a stored date comes round in `year`, as a stored date: the day ('2026-06-21'),
+    or the year or month alone for a date known only to that ('2026', '2026-06'). None
+    when it cannot be read."""
+    parts = partial_parts(stored)
+    if parts is not None:
+        return f"{year:04d}" + (f"-{parts[1]:02d}" if parts[1] else "")
+    start = stored_date(stored)
+    return None if start is None else anniversary_day(start, year).isoformat()
 
 
 def _as_date(value: dt.date | str) -> dt.date:

@@ -122,18 +122,9 @@ def _round_anniversaries(db: Database, today: dt.date) -> list[tuple[str, str, i
         founded = dates.year_of(established)
         if founded is None:
             continue
-        parts = dates.partial_parts(established)
-        start = dates.stored_date(established)
         for year in (today.year, today.year + 1):
-            if year - founded not in ROUND_YEARS:
-                continue
-            if parts is not None:
-                when = f"{year:04d}" + (f"-{parts[1]:02d}" if parts[1] else "")
-            elif start is not None:
-                # 29 February is kept on 28 February in common years, as the agenda does.
-                day = dt.date(year, start.month, min(start.day, 28 if start.month == 2 else 31))
-                when = day.isoformat()
-            else:
+            when = dates.in_year(established, year)
+            if when is None or year - founded not in ROUND_YEARS:
                 continue
             # Still to come, and within the year: a year or month alone counts while any
             # of its days is.
