@@ -328,9 +328,9 @@ def records_filled(db: Database, batch_id: int) -> int:
     return int(
         db.execute(
             "SELECT count(DISTINCT kind || ':' || record_id) FROM history "
-            "WHERE batch_id = ? AND action = 'update' AND kind IN "
-            f"({', '.join(repr(k) for k in IMPORTABLE)})",
-            (batch_id,),
+            "WHERE batch_id = ? AND action = 'update' "
+            "AND kind IN (SELECT value FROM json_each(?))",
+            (batch_id, json.dumps(IMPORTABLE)),
         ).fetchone()[0]
     )
 
