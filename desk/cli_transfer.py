@@ -242,8 +242,8 @@ def _import_records(db: dbmod.Database, args: argparse.Namespace) -> int:
     counts = plan.counts()
     if not counts["new"] and (args.matched == "leave" or not plan.gains()["touched"]):
         # No batch for an import that writes nothing: there would be nothing to undo.
-        if counts["problem"] and not args.skip_problems:
-            importer.apply_plan(db, plan)  # refuses, naming the first problem
+        if not args.skip_problems:
+            importer.refuse_problems(plan)
         print(
             "Nothing to import: every row is already in desk"
             + (

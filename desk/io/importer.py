@@ -53,6 +53,16 @@ Progress = Callable[[int, int, str], None]
 MATCHED = ("leave", "fill", "update")  # what an import does to records already in desk
 
 
+def refuse_problems(plan: ImportPlan) -> None:
+    """Refuse a plan with rows that have problems, naming the first."""
+    problems = plan.counts()["problem"]
+    if problems:
+        raise DeskError(
+            f"{counted(problems, 'row')} with problems; nothing was imported. "
+            f"First: {plan.problems()[0]}"
+        )
+
+
 def apply_plan(
     db: Database,
     plan: ImportPlan,
@@ -67,12 +77,9 @@ def apply_plan(
     id."""
     if matched not in MATCHED:
         raise DeskError(f"Matched records are left, filled or updated; not '{matched}'.")
+    if not skip_problems:
+        refuse_problems(plan)
     counts = plan.counts()
-    if counts["problem"] and not skip_problems:
-        raise DeskError(
-            f"{counted(counts['problem'], 'row')} with problems; nothing was imported. "
-            f"First: {plan.problems()[0]}"
-        )
     new_rows = [row.values for row in plan.rows if row.status == "new"]
     spec = KINDS[plan.kind]
     label = f"Import {spec.count(len(new_rows))} from {quoted(Path(plan.source).name)}"
@@ -355,6 +362,7 @@ __all__ = [
     "plan_request",
     "plan_rows",
     "records_filled",
+    "refuse_problems",
     "summarize",
     "undo_batch",
 ]
