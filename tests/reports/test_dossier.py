@@ -195,7 +195,8 @@ def test_dossiers_of_sparse_odd_and_huge_records_are_made_and_sound(
                     "region": _text(rng),
                     "lead_department": _text(rng),
                     "notes": _text(rng, long=True),
-                    "established_date": "1989-02-28",
+                    # A day, or the year or month alone, as old minutes give them.
+                    "established_date": rng.choice(["1989-02-28", "1989", "1989-06"]),
                 },
             ),
         },
@@ -209,7 +210,13 @@ def test_dossiers_of_sparse_odd_and_huge_records_are_made_and_sound(
             {
                 "title": _text(rng) or "Agreement",
                 "partnership_id": partnership,
-                **_maybe(rng, {"notes": _text(rng, long=True), "signed_date": "2020-01-01"}),
+                **_maybe(
+                    rng,
+                    {
+                        "notes": _text(rng, long=True),
+                        "signed_date": rng.choice(["2020-01-01", "2020", "2020-03"]),
+                    },
+                ),
             },
         )
     for _ in range(rng.randint(0, 2)):

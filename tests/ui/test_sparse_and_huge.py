@@ -38,7 +38,7 @@ def _city(db: Database, seed: int, huge: bool) -> dict[str, int]:
         {
             "partner_name": _line(rng, huge),
             "kind": "sister_city",
-            "established_date": maybe(_day(rng)),
+            "established_date": maybe(rng.choice([_day(rng), _day(rng)[:4], _day(rng)[:7]])),
         },
     ).id
     cid = records.create(
