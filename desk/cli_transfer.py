@@ -15,7 +15,7 @@ from desk.core.dates import short_moment
 from desk.core.errors import DeskError
 from desk.core.kinds import kind
 from desk.core.words import counted
-from desk.io.mapping import IMPORTABLE
+from desk.io.mapping import IMPORTABLE, split_value_option, value_option
 
 TRANSFER_COMMANDS = {"import", "imports", "undo-import", "export"}
 
@@ -51,7 +51,9 @@ def add_transfer_parsers(sub: Any) -> None:
         default=[],
         metavar="COLUMN:TEXT=CODE",
         help="read a value the file writes its own way as one of desk's "
-        "('Type:Trade agreement=sector_partnership'); remembered for next time",
+        "('Type:Trade agreement=sector_partnership'); remembered for next time. The code "
+        "follows the last '='; a column whose name holds ':' may go in double quotes "
+        """('"Region: Asia":Pacific=asia')""",
     )
     importer.add_argument(
         "--matched",
@@ -120,7 +122,8 @@ def _mapping(
     spec = kind(target_kind)
     mapping = dict(guessed)
     for pair in args.map:
-        column, sep, wanted = pair.partition("=")
+        # No field's name holds '=', so a column's name may.
+        column, sep, wanted = pair.rpartition("=")
         if not sep or column not in plan_headers:
             raise DeskError(
                 f"--map {pair}: no column '{column}'. Columns: "
@@ -158,10 +161,13 @@ def _values(
 
     found: dict[tuple[str, str], str] = {}
     for given in args.value:
-        column, colon, rest = given.partition(":")
-        text, equals, code = rest.partition("=")
-        if not colon or not equals or not text.strip():
-            raise DeskError(f"--value {given}: write it as COLUMN:TEXT=CODE.")
+        parts = split_value_option(given, headers)
+        if parts is None or not parts[1].strip():
+            raise DeskError(
+                f"--value {given}: write it as COLUMN:TEXT=CODE, with the column in double "
+                """quotes if its name holds ':' (--value '"Region: Asia":Pacific=CODE')."""
+            )
+        column, text, code = parts
         if column not in headers:
             raise DeskError(
                 f"--value {given}: no column '{column}'. Columns: "
@@ -220,6 +226,7 @@ def _import_records(db: dbmod.Database, args: argparse.Namespace) -> int:
     _print_some(plan.matched_changes())
     _print_some(plan.look_alikes())
     _print_some(plan.problems())
+    _print_some(plan.notes())
     for value in plan.unknown_values():
         spec = kind(plan.kind).field_map[value.field]
         codes = ", ".join(spec.vocab or {})
@@ -228,13 +235,15 @@ def _import_records(db: dbmod.Database, args: argparse.Namespace) -> int:
             print(
                 f"Read '{value.text}' in column '{value.column}' "
                 f"({counted(value.rows, 'row')}) as {(spec.vocab or {})[value.guess]}; "
-                f'--value "{value.column}:{value.text}=CODE" reads it otherwise.'
+                f"{value_option(value.column, value.text, columns=plan.headers)} reads it "
+                "otherwise."
             )
             continue
         print(
             f"'{value.text}' in column '{value.column}' ({counted(value.rows, 'row')}) is not "
             f"a {spec.label.lower()} desk knows; say which with "
-            f'--value "{value.column}:{value.text}=CODE", CODE one of {codes}.'
+            f"{value_option(value.column, value.text, columns=plan.headers)}, CODE one of "
+            f"{codes}."
         )
     if args.dry_run:
         print("Dry run: nothing was written.")
@@ -245,9 +254,9 @@ def _import_records(db: dbmod.Database, args: argparse.Namespace) -> int:
         if not args.skip_problems:
             importer.refuse_problems(plan)
         print(
-            "Nothing to import: every row is already in desk"
+            f"Nothing to import: every {plan.unit} is already in desk"
             + (
-                f" or has a problem ({counted(counts['problem'], 'row')})."
+                f" or has a problem ({counted(counts['problem'], plan.unit)})."
                 if counts["problem"]
                 else "."
             )

@@ -12,7 +12,7 @@ from typing import Any
 from babel.numbers import get_currency_precision
 
 from desk.core import countries
-from desk.core.dates import first_day, is_partial, parse_partial, parse_typed
+from desk.core.dates import first_day, is_partial, parse_partial, parse_typed, stored_date
 from desk.core.errors import ValidationError
 from desk.core.kinds import Field, Kind
 
@@ -358,4 +358,36 @@ def clean_values(
     for spec in kind.fields:
         if spec.required and spec.name in cleaned and cleaned[spec.name] is None:
             raise ValidationError(f"{named(spec)} is required.", field=spec.name)
+    if not partial or stored is not None:
+        # A record about to be written (a dump's rows are checked as stored, not derived).
+        check_derived_dates(kind, {**(stored or {}), **cleaned})
     return cleaned
+
+
+def check_derived_dates(kind: Kind, row: Mapping[str, Any]) -> None:
+    """Dates desk works out itself stay inside the years it keeps, as typed ones must: an
+    expiry past LAST_YEAR would be written, and then refused by desk's own dump import.
+
+    The rule is records.derive's (an agreement with a term and no expiry expires the term
+    after its effective date, else its signing): only the year is needed here, and it is
+    checked before anything is written, naming the field to change."""
+    if kind.name != "agreement" or row.get("expiry_date") or not row.get("term_months"):
+        return
+    start = stored_date(row.get("effective_date") or row.get("signed_date"))
+    if start is None:  # a signing known only to its year or month: nothing is derived
+        return
+    months = int(row["term_months"])
+    year = start.year + (start.month - 1 + months) // 12
+    if FIRST_YEAR <= year <= LAST_YEAR:
+        return
+    bound = (
+        f"past {LAST_YEAR}, the last year desk keeps"
+        if year > LAST_YEAR
+        else f"before {FIRST_YEAR}, the first year desk keeps"
+    )
+    term = kind.field_map["term_months"]
+    raise ValidationError(
+        f"'{term.label}' of {months:,} puts the expiry in {year}, {bound}; give a shorter "
+        "term, or leave it empty.",
+        field=term.name,
+    )

@@ -27,7 +27,9 @@ from desk.io.mapping import (
     remembered_values,
 )
 from desk.io.tabular import read_table
-from desk.io.vcard import DETAILS
+from desk.io.vcard import CARD, DETAILS, NOTES, PHOTOS, PROBLEMS
+
+_EXTRAS = frozenset({CARD, DETAILS, NOTES, PHOTOS, PROBLEMS})  # a card's, not fields
 
 REQUIRED: dict[str, tuple[str, ...]] = {
     kind: tuple(f.name for f in KINDS[kind].fields if f.required) for kind in IMPORTABLE
@@ -164,8 +166,21 @@ def plan_rows(
     seen: set[tuple[str, ...]] = set()
     rows: list[RowPlan] = []
     for number, raw in raw_rows:
-        row = RowPlan(number, {}, details=list(raw.get(DETAILS) or []))
-        raw = {name: value for name, value in raw.items() if name != DETAILS}
+        row = RowPlan(
+            number,
+            {},
+            details=list(raw.get(DETAILS) or []),
+            label=raw.get(CARD),
+            photos=list(raw.get(PHOTOS) or []),
+            notes=list(raw.get(NOTES) or []),
+        )
+        # A value the card could not be read in keeps that card out, and no other.
+        row.problems += [("", problem) for problem in raw.get(PROBLEMS) or []]
+        if row.problems:
+            row.status = "problem"
+            rows.append(row)
+            continue
+        raw = {name: value for name, value in raw.items() if name not in _EXTRAS}
         named = raw.get(MATCH_KEYS[kind][0])
         # (A person may be called Count or Sum: only places and titles are checked.)
         if kind != "contact" and isinstance(named, str) and _TOTAL.match(named.strip()):
@@ -234,6 +249,15 @@ def plan_rows(
             key = _key(kind, row.values)
             if key in existing or key in seen:
                 row.status = "match"
+                if row.photos:
+                    row.notes.append(
+                        "its photo was not kept: the contact is already in desk, and an "
+                        "import adds photos only to the contacts it creates"
+                        if key in existing
+                        else "its photo was not kept: the same contact is on an earlier "
+                        "card, and only that card's photo is kept"
+                    )
+                    row.photos = []
                 # The first row for a record already in desk may fill or change it; a
                 # second row for it in the same file only repeats the first.
                 if key in existing and key not in seen:

@@ -37,6 +37,16 @@ class RowPlan:
     changes: dict[str, tuple[Any, Any]] = field(default_factory=dict)
     status_differs: tuple[Any, Any] | None = None  # a partnership's (in desk, in the file)
     looks_like: str | None = None  # a new row's name for a partner desk may already have
+    # How messages name a card: "Card 3 (Sato Yuki)"; None for a spreadsheet's row.
+    label: str | None = None
+    # A card's photos as (file name, bytes), kept as files of its new contact.
+    photos: list[tuple[str, bytes]] = field(default_factory=list)
+    # What of the row was not kept, in words ("its photo was not kept: ...").
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def where(self) -> str:
+        return self.label or f"Row {self.number}"
 
 
 @dataclass
@@ -128,6 +138,11 @@ class ImportPlan:
             lines.append(f"Row {row.number}, {title}: " + "; ".join(parts))
         return lines
 
+    @property
+    def unit(self) -> str:
+        """What the file's entries are called in messages: cards in an address book."""
+        return "card" if any(row.label for row in self.rows) else "row"
+
     def counts(self) -> dict[str, int]:
         found = {"new": 0, "match": 0, "problem": 0}
         for row in self.rows:
@@ -148,11 +163,24 @@ class ImportPlan:
         }
 
     def problems(self) -> list[str]:
+        """Each problem by row and column ("Row 3, column 'Country': ..."), or by card
+        ("Card 3 (Sato Yuki): ...", the message naming the field)."""
         return [
-            f"Row {row.number}, column '{column}': {message}"
+            f"{row.where}, column '{column}': {message}"
+            if column and row.label is None
+            else f"{row.where}: {message}"
             for row in self.rows
             for column, message in row.problems
         ]
+
+    def notes(self) -> list[str]:
+        """What the import leaves out of rows it takes, each by its row or card: "Card 3
+        (Sato Yuki): its photo was not kept: ..."."""
+        return [f"{row.where}: {note}" for row in self.rows for note in row.notes]
+
+    def photos(self) -> int:
+        """How many photos the new contacts bring with them."""
+        return sum(len(row.photos) for row in self.rows if row.status == "new")
 
     def unmapped_columns(self) -> list[str]:
         return [h for i, h in enumerate(self.headers) if not self.mapping.get(i)]
@@ -210,6 +238,7 @@ class PlanSummary:
     more_matched: int = 0
     unknown: list[UnknownValue] = field(default_factory=list)
     look_alikes: list[str] = field(default_factory=list)  # the first MATCHES_SHOWN
+    notes: list[str] = field(default_factory=list)  # ImportPlan.notes(), the first PROBLEMS_SHOWN
 
 
 PROBLEMS_SHOWN = 500
@@ -231,6 +260,7 @@ def summarize(plan: ImportPlan) -> PlanSummary:
         max(0, len(matched) - MATCHES_SHOWN),
         plan.unknown_values(),
         plan.look_alikes()[:MATCHES_SHOWN],
+        plan.notes()[:PROBLEMS_SHOWN],
     )
 
 
@@ -267,6 +297,12 @@ def describe(plan: ImportPlan) -> str:
         lines.append("Left aside: " + ", ".join(f"'{h}'" for h in aside))
     lines.append(
         f"{spec.count(counts['new']).replace(' ', ' new ', 1)}, {counts['match']:,} already "
-        f"in desk (not added again), {counted(counts['problem'], 'row')} with problems."
+        f"in desk (not added again), {counted(counts['problem'], plan.unit)} with problems."
     )
+    photos = plan.photos()
+    if photos:
+        lines.append(
+            f"{counted(photos, 'photo')} from the cards, kept with the new contacts as "
+            "attached files."
+        )
     return "\n".join(lines)

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from desk.core import records, undo
+from desk.core import attachments, records, undo
 from desk.core.dates import month_day_year
 from desk.core.db import Database
 from desk.core.errors import DeskError, UndoConflict
@@ -58,7 +58,7 @@ def refuse_problems(plan: ImportPlan) -> None:
     problems = plan.counts()["problem"]
     if problems:
         raise DeskError(
-            f"{counted(problems, 'row')} with problems; nothing was imported. "
+            f"{counted(problems, plan.unit)} with problems; nothing was imported. "
             f"First: {plan.problems()[0]}"
         )
 
@@ -116,6 +116,15 @@ def apply_plan(
         ]
         if details:
             records.create_many(db, "contact_detail", details)
+        # A card's photo is kept as a file of its new contact, in the same batch, so
+        # undoing the import takes it away with the contact.
+        for row, contact_id in zip(
+            (r for r in plan.rows if r.status == "new"), made.ids, strict=True
+        ):
+            for filename, data in row.photos:
+                attachments.attach_file(
+                    db, "contact", contact_id, data, filename, "Photo from the address card"
+                )
         if plan.kind == "partnership":
             _add_memberships(db, new_rows, made.ids)
         if matched != "leave":

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+from collections.abc import Sequence
 from typing import Any
 
 from desk.core import records
@@ -317,6 +318,66 @@ def remember_values(db: Database, kind: str, values: dict[tuple[str, str], str])
             "code = excluded.code, updated_at = excluded.updated_at",
             (kind, field_name, normalise(text), code, stamp),
         )
+
+
+def split_value_option(given: str, columns: Sequence[str] = ()) -> tuple[str, str, str] | None:
+    """--value COLUMN:TEXT=CODE as (column, text, code); None when it is not written so.
+
+    The code is after the last '=' (no code holds one), so a text may: "Type:A=B=x" is
+    the text "A=B". The column is written in double quotes when its name holds ':'
+    ('"Region: Asia":Pacific=x', a quote inside written twice); unquoted, it is the
+    longest of `columns` (the file's) that the line starts with, followed by ':', so
+    "Region: Asia:Pacific=x" is read right too, and else the part before the first ':'.
+    """
+    left, equals, code = given.rpartition("=")
+    if not equals:
+        return None
+    if left.startswith('"'):
+        column, end = _quoted(left)
+        if column is None or left[end : end + 1] != ":":
+            return None
+        text = left[end + 1 :]
+    else:
+        known = [c for c in columns if c and left.startswith(f"{c}:")]
+        if known:
+            column = max(known, key=len)
+        else:
+            column, colon, _rest = left.partition(":")
+            if not colon:
+                return None
+        text = left[len(column) + 1 :]
+    return column, text, code
+
+
+def _quoted(text: str) -> tuple[str | None, int]:
+    """The name in double quotes at the start of `text` ('""' is a quote in it), and
+    where the quotes end; None when they never close."""
+    name: list[str] = []
+    at = 1
+    while at < len(text):
+        if text[at] == '"':
+            if text[at + 1 : at + 2] == '"':
+                name.append('"')
+                at += 2
+                continue
+            return "".join(name), at + 1
+        name.append(text[at])
+        at += 1
+    return None, at
+
+
+def value_option(column: str, text: str, code: str = "CODE", columns: Sequence[str] = ()) -> str:
+    """The --value line that reads `text` in `column` as `code`, written so the shell
+    passes it whole and split_value_option reads it back: the column in double quotes
+    when its name holds ':', '=' or a quote, or a shorter column's name would be read
+    in its place."""
+    line = f"{column}:{text}={code}"
+    meant = (column, text, code)
+    if any(ch in column for ch in ':="') or split_value_option(line, columns) != meant:
+        line = '"' + column.replace('"', '""') + f'":{text}={code}'
+    if not any(ch in line for ch in '"$`\\!'):
+        return f'--value "{line}"'
+    return "--value '" + line.replace("'", "'\"'\"'") + "'"
 
 
 # Beyond the whole dates a person types (dates.parse_typed): what spreadsheets hold.

@@ -9,11 +9,15 @@ import csv
 import datetime as dt
 import io
 import re
-from collections.abc import Callable
+import warnings
+import zlib
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Generator
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from zipfile import BadZipFile, is_zipfile
+from zipfile import BadZipFile, ZipFile
 
 from desk.core.errors import DeskError
 from desk.core.files import input_file
@@ -22,7 +26,19 @@ from desk.core.words import counted
 
 MAX_COLUMNS = 200
 _SNIFF_BYTES = 64 * 1024
-_FULL_LOAD_LIMIT = 5 * 1024 * 1024  # smaller workbooks are read whole, merged cells and all
+# A zip archive's first bytes: a file's header, an empty archive's end, a spanned one.
+_ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
+_LAST_ROW = 1_048_576  # Excel's
+_OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, .doc and their kin
+_WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xltx", ".xltm", ".xls")
+# What [Content_Types].xml names a workbook's main part (workbook, macros, templates).
+_WORKBOOK_TYPES = (
+    "spreadsheetml.sheet.main+xml",
+    "spreadsheetml.template.main+xml",
+    "ms-excel.sheet.macroEnabled.main+xml",
+    "ms-excel.template.macroEnabled.main+xml",
+)
+_TOP_ROWS = 30  # how far down a sheet the table must start for it to be the table's
 
 
 class FileRefused(DeskError):
@@ -37,12 +53,33 @@ class TableFile:
 
 
 def read_table(path: Path) -> TableFile:
+    """A table from a CSV file or an Excel workbook, told apart by what the file holds,
+    not by its name: a workbook saved as "list.csv" (or with no extension) is read as a
+    workbook, and a CSV file named ".xlsx" as CSV."""
     input_file(path, "a spreadsheet (CSV or Excel)", FileRefused)
     if path.stat().st_size == 0:
         raise FileRefused(f"{path.name} is empty.")
-    if path.suffix.lower() in (".xlsx", ".xlsm") or is_zipfile(path):
+    with open(path, "rb") as source:
+        head = source.read(_SNIFF_BYTES)
+    if head.startswith(_ZIP_MAGIC):
         return _read_xlsx(path)
-    return _read_csv(path)
+    if head.startswith(_OLE2_MAGIC):
+        raise FileRefused(
+            f"{path.name} is an Excel 97-2003 workbook (.xls) or another older Office file; "
+            "desk reads .xlsx and .csv. Open it in Excel or LibreOffice and save it as "
+            ".xlsx or .csv."
+        )
+    markup = head.lstrip(b"\xef\xbb\xbf \t\r\n")[:100].lower()
+    if markup.startswith((b"<!doctype html", b"<html", b"<?xml", b"<table")):
+        # What some web sites hand out as "Excel" is a web page or Excel 2003 XML.
+        raise FileRefused(
+            f"{path.name} is a web page or XML file, not a workbook or CSV file. Open it in "
+            "Excel or LibreOffice and save it as .xlsx or .csv."
+        )
+    table = _read_csv(path)
+    if path.suffix.lower() in _WORKBOOK_SUFFIXES:
+        table.description += f" (named {path.suffix}, but it is text, not a workbook)"
+    return table
 
 
 def _decode(raw: bytes, name: str) -> tuple[str, str]:
@@ -173,42 +210,194 @@ def _read_csv(path: Path) -> TableFile:
     )
 
 
+def _damaged(name: str) -> FileRefused:
+    return FileRefused(
+        f"{name} is not a readable Excel workbook: it is damaged or another kind of "
+        "file. Open it in Excel or LibreOffice and save it as .xlsx or .csv again."
+    )
+
+
+# What goes wrong reading a damaged archive or sheet: a broken zip entry, XML that does
+# not parse (SyntaxError is what ElementTree's ParseError is), an entry openpyxl expects
+# and does not find.
+_BROKEN = (
+    BadZipFile,
+    EOFError,
+    KeyError,
+    NotImplementedError,
+    OSError,
+    SyntaxError,
+    TypeError,
+    ValueError,
+    zlib.error,
+)
+
+
+def _check_workbook(path: Path) -> None:
+    """Refuse an archive that is not an Excel workbook, in words saying what it is: Word
+    and OpenDocument files are zip archives too, as is a compressed folder."""
+    try:
+        with ZipFile(path) as archive:
+            names = archive.namelist()
+            types = mimetype = ""
+            if "[Content_Types].xml" in names:
+                with archive.open("[Content_Types].xml") as part:
+                    types = part.read(1024 * 1024).decode("utf-8", "replace")
+            if "mimetype" in names:
+                with archive.open("mimetype") as part:
+                    mimetype = part.read(200).decode("ascii", "replace").strip()
+    except RuntimeError:  # an entry that needs a password
+        raise FileRefused(
+            f"{path.name} is protected with a password. Open it in Excel or LibreOffice, "
+            "save a copy without the password, and import that."
+        ) from None
+    except _BROKEN:
+        raise _damaged(path.name) from None
+    if any(kind in types for kind in _WORKBOOK_TYPES) or (not types and "xl/workbook.xml" in names):
+        return
+    what = (
+        "an Excel binary workbook (.xlsb)"
+        if "ms-excel.sheet.binary" in types
+        else "a Word document"
+        if "wordprocessingml" in types
+        else "a PowerPoint presentation"
+        if "presentationml" in types
+        else "an OpenDocument spreadsheet (.ods)"
+        if mimetype.startswith("application/vnd.oasis.opendocument.spreadsheet")
+        else "an OpenDocument file"
+        if mimetype.startswith("application/vnd.oasis.opendocument")
+        else None
+    )
+    if what is None:
+        shown = ", ".join(names[:3]) + (", ..." if len(names) > 3 else "")
+        raise FileRefused(
+            f"{path.name} is not a spreadsheet: it is a compressed folder of other files "
+            f"({shown or 'none'}). Open it and import the .xlsx or .csv file inside."
+        )
+    raise FileRefused(
+        f"{path.name} is {what}, not a workbook desk reads. Open it in Excel or LibreOffice "
+        "and save it as .xlsx or .csv."
+    )
+
+
 def _read_xlsx(path: Path) -> TableFile:
+    """A workbook's table, read from the cells the file holds (see _sheet_rows)."""
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
-    whole = path.stat().st_size <= _FULL_LOAD_LIMIT
+    _check_workbook(path)
+    merged: list[str] = []
     try:
-        book = load_workbook(path, read_only=not whole, data_only=True)
-    except (BadZipFile, InvalidFileException, KeyError, OSError, ValueError):
-        raise FileRefused(
-            f"{path.name} is not a readable Excel workbook: it is damaged or another kind of "
-            "file. Open it in Excel or LibreOffice and save it as .xlsx or .csv again."
-        ) from None
-    sheet = _table_sheet(book)
-    merged: dict[tuple[int, int], Any] = {}
-    if whole:
-        for cell_range in sheet.merged_cells.ranges:
-            value = sheet.cell(cell_range.min_row, cell_range.min_col).value
-            for row in range(cell_range.min_row, cell_range.max_row + 1):
-                for col in range(cell_range.min_col, cell_range.max_col + 1):
-                    merged[(row, col)] = value
+        with open(path, "rb") as source, warnings.catch_warnings():
+            # openpyxl warns of parts it leaves aside (data validation, extensions): they
+            # say nothing about the table, and would reach the person as noise.
+            warnings.simplefilter("ignore")
+            # From an open file, not its name: openpyxl refuses a name that does not end
+            # in .xlsx, and a workbook saved as "list.csv" is still a workbook.
+            book = load_workbook(source, read_only=True, data_only=True)
+            try:
+                if not book.worksheets:
+                    raise FileRefused(f"{path.name} holds no sheets of cells (only charts).")
+                sheet = _table_sheet(book)
+                rows = []
+                for number, found in _sheet_rows(sheet, merged):
+                    width = max(found)
+                    if width > MAX_COLUMNS:
+                        raise FileRefused(
+                            f"{path.name}, row {number}: {width} columns; desk reads at most "
+                            f"{MAX_COLUMNS}. Is this the right file?"
+                        )
+                    cells: list[Any] = [None] * width
+                    for column, value in found.items():
+                        cells[column - 1] = value
+                    rows.append((number, cells))
+                title = sheet.title
+            finally:
+                book.close()
+    except FileRefused:
+        raise
+    except (InvalidFileException, *_BROKEN):
+        raise _damaged(path.name) from None
+    return _with_header(
+        path.name, rows, f"Excel workbook, sheet '{title}'", _merged_fill(merged, rows)
+    )
+
+
+def _sheet_rows(
+    sheet: Any, merged: list[str] | None = None
+) -> Generator[tuple[int, dict[int, Any]], None, None]:
+    """The rows of a sheet that hold a value, each as {column number: value}, read from
+    the sheet's XML as it streams by. Only cells the file holds are looked at, never the
+    size the sheet claims: one styled, empty cell at XFD1048576 claims 17 billion cells.
+    The rows between two that hold values cost nothing and keep their numbers, so a
+    value 900,000 rows down is read (and named by its row) rather than dropped, and no
+    empty row is ever made. `merged` receives the merged ranges, listed after the cells.
+
+    openpyxl's read-only sheet pads every row to the claimed width and yields every row
+    of a gap; the parser it is built on yields only what is there, so that is read."""
+    from openpyxl.cell.read_only import ReadOnlyCell
+    from openpyxl.worksheet._reader import WorkSheetParser
+
+    book = sheet.parent
+    with sheet._get_source() as source:
+        parser = WorkSheetParser(
+            source,
+            sheet._shared_strings,
+            data_only=True,
+            epoch=book.epoch,
+            date_formats=book._date_formats,
+            timedelta_formats=book._timedelta_formats,
+        )
+        for number, cells in parser.parse():
+            found: dict[int, Any] = {}
+            for cell in cells:
+                value = cell["value"]
+                if isinstance(value, dt.date):  # a date shown as a year or month stays so
+                    value = _cell_value(ReadOnlyCell(sheet, **cell))
+                if _text(value):
+                    found[cell["column"]] = value
+            if found:
+                yield number, found
+        if merged is not None and parser.merged_cells is not None:
+            merged.extend(str(cell.ref) for cell in parser.merged_cells.mergeCell)
+
+
+def _merged_fill(
+    ranges: list[str], rows: list[tuple[int, list[Any]]]
+) -> Callable[[int, list[Any]], list[Any]] | None:
+    """A merged cell keeps its value in its first cell only: spread it over the range,
+    in the rows that hold values (a range as wide as the sheet costs no more)."""
+    from openpyxl.utils.cell import range_boundaries
+
+    if not ranges:
+        return None
+    at = dict(rows)
+    numbers = sorted(at)
+    spread: dict[int, list[tuple[int, int, Any]]] = {}
+    for ref in ranges:
+        try:
+            bounds = range_boundaries(ref)
+        except (TypeError, ValueError):
+            continue  # a range the file writes wrongly spreads nothing
+        # A whole column or row ("A:A", "3:3") has no bound on the other side.
+        first_col, first_row = bounds[0] or 1, bounds[1] or 1
+        last_col, last_row = bounds[2] or MAX_COLUMNS, bounds[3] or _LAST_ROW
+        top = at.get(first_row)
+        if top is None or first_col > len(top) or top[first_col - 1] is None:
+            continue
+        value = top[first_col - 1]
+        for number in numbers[bisect_left(numbers, first_row) : bisect_right(numbers, last_row)]:
+            spread.setdefault(number, []).append((first_col, last_col, value))
 
     def fill(number: int, cells: list[Any]) -> list[Any]:
-        # A merged cell keeps its value in its first cell only; spread it over the range.
         filled = list(cells)
-        for (row, col), value in merged.items():
-            if row == number and col <= len(filled) and filled[col - 1] is None:
-                filled[col - 1] = value
+        for first, last, value in spread.get(number, ()):
+            for column in range(first, min(last, len(filled)) + 1):
+                if filled[column - 1] is None:
+                    filled[column - 1] = value
         return filled
 
-    rows = [
-        (n, [_cell_value(cell) for cell in cells])
-        for n, cells in enumerate(sheet.iter_rows(), start=1)
-    ]
-    table = _with_header(path.name, rows, f"Excel workbook, sheet '{sheet.title}'", fill)
-    book.close()
-    return table
+    return fill
 
 
 def _table_sheet(book: Any) -> Any:
@@ -216,11 +405,14 @@ def _table_sheet(book: Any) -> Any:
     filled cells in two rows, passing over a 'Read me' or cover sheet of notes."""
     for sheet in book.worksheets:
         filled_rows = 0
-        for values in sheet.iter_rows(max_row=30, values_only=True):
-            if sum(1 for value in values if value not in (None, "")) >= 2:
-                filled_rows += 1
-                if filled_rows >= 2:
-                    return sheet
+        with closing(_sheet_rows(sheet)) as rows:
+            for number, found in rows:
+                if number > _TOP_ROWS:
+                    break
+                if len(found) >= 2:
+                    filled_rows += 1
+                    if filled_rows >= 2:
+                        return sheet
     return book.worksheets[0]
 
 

@@ -6,6 +6,9 @@ Names in native script travel as a second FN/N with an ALTID and LANGUAGE, as RF
 
 from __future__ import annotations
 
+import base64
+import binascii
+import codecs
 import json
 import quopri
 import re
@@ -13,6 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote_to_bytes
 
 from desk.core import countries
 from desk.core.db import Database
@@ -118,18 +122,45 @@ class Property:
     name: str
     params: dict[str, str] = field(default_factory=dict)
     value: str = ""
+    # Why the value could not be read (a character set desk does not know), or None.
+    problem: str | None = None
+
+
+_FOLD = re.compile(r"(?:\r\n|\n|\r)[ \t]")
+_LINE_END = re.compile(r"\r\n|\n|\r")
 
 
 def _unfold(text: str) -> list[str]:
+    """The logical lines: a line starting with a space or a tab continues the one before
+    (RFC 6350 §3.2), and in a quoted-printable value (vCard 2.1, 3.0) a line ending in
+    '=' goes on in the next. Folds are taken out of the whole text in one pass, and a
+    quoted-printable line's pieces are joined once, when it ends: adding each piece of
+    a 10 MB photo to the line so far copied the whole line again every time, which took
+    time in the square of its length (91 s for 10 MB)."""
     lines: list[str] = []
-    for line in re.split(r"\r\n|\n|\r", text):
-        if line[:1] in (" ", "\t") and lines:
-            lines[-1] += line[1:]
-        elif lines and lines[-1].endswith("=") and "QUOTED-PRINTABLE" in lines[-1].upper():
-            lines[-1] = lines[-1][:-1] + line  # quoted-printable soft line break (3.0)
+    pieces: list[str] = []  # a quoted-printable line's, while it goes on
+    for line in _LINE_END.split(_FOLD.sub("", text)):
+        if pieces:
+            pieces.append(line)
+        elif _is_quoted(line):
+            pieces = [line]
         else:
             lines.append(line)
+            continue
+        if pieces[-1].endswith("="):
+            pieces[-1] = pieces[-1][:-1]  # a soft line break
+        else:
+            lines.append("".join(pieces))
+            pieces = []
+    if pieces:
+        lines.append("".join(pieces))
     return lines
+
+
+def _is_quoted(line: str) -> bool:
+    """Whether a line's parameters (never its value, however long) say quoted-printable."""
+    colon = line.find(":")
+    return "QUOTED-PRINTABLE" in (line[:colon] if colon >= 0 else line).upper()
 
 
 def _unescape(text: str) -> str:
@@ -151,15 +182,45 @@ def _split(value: str, sep: str) -> list[str]:
     return [_unescape(f) for f in fields]
 
 
-def _parse(line: str) -> Property | None:
-    match = re.match(r"^(?:[\w-]+\.)?([\w-]+)((?:;[^:]*)?):(.*)$", line)
+# A property's group, name and parameters up to the colon that starts its value; a
+# quoted parameter may hold a colon (TYPE="work:main"). Each part of the pattern can
+# match a character one way only, so a long line is matched in linear time.
+_HEAD = re.compile(r'(?:[\w-]+\.)?([\w-]+)((?:;(?:"[^"]*"|[^";:])*)*):')
+_LOOSE_HEAD = re.compile(r"(?:[\w-]+\.)?([\w-]+)((?:;[^:]*)?):")  # a quote never closed
+_PARAM = re.compile(r';((?:"[^"]*"|[^";])*)')
+# Values that are data (base64 or a link), ASCII however the card is written: not
+# decoded as text, and never run through a text pattern.
+_BINARY = frozenset({"PHOTO", "LOGO", "SOUND", "KEY"})
+# What a property is called in a message about its value.
+_SAID = {
+    "N": "name",
+    "FN": "full name",
+    "ORG": "organization",
+    "TITLE": "title",
+    "NOTE": "note",
+    "ADR": "address",
+    "LABEL": "address label",
+    "ROLE": "role",
+    "NICKNAME": "nickname",
+}
+
+
+def _parse(line: str, raw: bool = False) -> Property | None:
+    """One logical line as a property. `raw`: the line holds the file's bytes one
+    character each (see cards), and each value is decoded by its own CHARSET."""
+    if ":" not in line:  # no value: not a property (and no pattern need look at it)
+        return None
+    match = _HEAD.match(line) or _LOOSE_HEAD.match(line)
     if not match:
         return None
-    name, raw_params, value = match.groups()
+    name, raw_params = match.groups()
+    name = name.upper()
     params: dict[str, str] = {}
-    for part in filter(None, raw_params.split(";")):
-        key, _, val = part.partition("=")
-        if not _:
+    for part in _PARAM.findall(raw_params):
+        if raw and not part.isascii():
+            part = _as_text(part.encode("latin-1"))
+        key, equals, val = part.partition("=")
+        if not equals:
             params.setdefault("TYPE", "")
             params["TYPE"] += ("," if params["TYPE"] else "") + key  # 2.1/3.0 bare types
         else:
@@ -169,16 +230,60 @@ def _parse(line: str) -> Property | None:
             params[name_upper] = (
                 f"{params[name_upper]},{value_clean}" if name_upper in params else value_clean
             )
-    if params.get("ENCODING", "").upper() in ("QUOTED-PRINTABLE", "QP"):
-        charset = params.get("CHARSET", "utf-8")
-        value = quopri.decodestring(value.encode("latin-1", "replace")).decode(charset, "replace")
-    return Property(name.upper(), params, value)
+    value = line[match.end() :]
+    if name in _BINARY:
+        return Property(name, params, value)
+    value, problem = _decoded(name, params, value, raw)
+    return Property(name, params, value, problem)
 
 
-def cards(text: str) -> Iterator[list[Property]]:
+def _as_text(data: bytes) -> str:
+    """Bytes with no character set named: UTF-8, or else Windows-1252, as address books
+    that are not UTF-8 write them."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")
+
+
+def _decoded(name: str, params: dict[str, str], value: str, raw: bool) -> tuple[str, str | None]:
+    """A value as text, and what kept it from being read, if anything: one card's value
+    in a character set desk does not know is that card's problem, not the file's."""
+    quoted = params.get("ENCODING", "").upper() in ("QUOTED-PRINTABLE", "QP")
+    if not quoted and not raw:
+        return value, None
+    data = value.encode("latin-1" if raw else "utf-8", "replace")
+    if quoted:
+        data = quopri.decodestring(data)
+    charset = params.get("CHARSET", "").strip()
+    if not charset:
+        return _as_text(data), None
+    said = _SAID.get(name, name)
+    again = (
+        "; export the card again in UTF-8 (vCard 3.0 or 4.0), or import the other cards without it"
+    )
+    try:
+        # LookupError: a name Python does not know, or one that is no text encoding.
+        return data.decode(charset), None
+    except LookupError:
+        if data.isascii():
+            return data.decode("ascii"), None  # plain ASCII reads the same in any of them
+        return "", (
+            f"its {said} is written in the character set '{charset}', which desk does not "
+            f"know{again}"
+        )
+    except UnicodeDecodeError:
+        return "", f"its {said} is not valid {charset} text{again}"
+
+
+def cards(source: str | bytes) -> Iterator[list[Property]]:
+    """The cards of a file, each as its properties. Given bytes, the file is read one
+    byte to a character (Latin-1 maps every byte to itself), so each value can be decoded
+    by the CHARSET its own line names: a file may hold cards from several address books."""
+    raw = isinstance(source, bytes)
     current: list[Property] | None = None
-    for line in _unfold(text):
-        prop = _parse(line)
+    for line in _unfold(source.decode("latin-1") if isinstance(source, bytes) else source):
+        prop = _parse(line, raw)
         if prop is None:
             continue
         if prop.name == "BEGIN" and prop.value.upper() == "VCARD":
@@ -194,7 +299,10 @@ def cards(text: str) -> Iterator[list[Property]]:
 def contact_values(card: list[Property]) -> dict[str, Any]:
     """One card as contact fields (raw, for the importer to validate)."""
     values: dict[str, Any] = {}
-    names = [p for p in card if p.name == "FN"]
+    problems = list(dict.fromkeys(p.problem for p in card if p.problem))
+    if problems:
+        values[PROBLEMS] = problems
+    names = [p for p in card if p.name == "FN" and p.value.strip()]
     latin = [p for p in names if p.params.get("LANGUAGE", "en").lower().startswith("en")]
     other = [p for p in names if p not in latin]
     n = next((p for p in card if p.name == "N" and "ALTID" not in p.params), None) or next(
@@ -214,8 +322,17 @@ def contact_values(card: list[Property]) -> dict[str, Any]:
     family, given = values.get("family_name") or "", values.get("given_name") or ""
     if family and given and shown == f"{family} {given}":
         values["name_order"] = "family_first"
+    values[NAME] = shown or " ".join(part for part in (given, family) if part)
     details: list[dict[str, str]] = []
     for prop in card:
+        if prop.name in _BINARY:
+            if prop.name == "PHOTO":
+                photo = _photo(prop)
+                if isinstance(photo, str):
+                    values.setdefault(NOTES, []).append(photo)
+                elif photo is not None:
+                    values.setdefault(PHOTOS, []).append(photo)
+            continue
         value = _unescape(prop.value)
         detail = _detail(prop)
         if detail is not None:
@@ -257,6 +374,14 @@ def contact_values(card: list[Property]) -> dict[str, Any]:
 
 
 DETAILS = "_details"  # a card's further ways to reach, created beside the contact
+# Further keys of a card's values, none of them a field: the card as messages name it
+# ("Card 3 (Sato Yuki)"), its photos as (file name, bytes), notes on what of it was not
+# kept, and problems that keep the card out (a value in an unknown character set).
+CARD = "_card"
+PHOTOS = "_photos"
+NOTES = "_notes"
+PROBLEMS = "_problems"
+NAME = "_name"  # the name a card shows, for CARD and the photos' file names
 _CHANNELS = {"EMAIL": "email", "TEL": "phone", "ADR": "address", "URL": "website"}
 _NOISE = {"pref", "internet", "voice", "x400", "x-internet"}
 
@@ -301,13 +426,99 @@ def _detail_lines(details: list[dict[str, Any]], written: set[str]) -> list[str]
     return lines
 
 
-def read_vcards(path: Path) -> list[tuple[int, dict[str, Any]]]:
-    raw = input_file(path, "a vCard file (.vcf)").read_bytes()
+_IMAGE_MAGIC = (
+    (b"\xff\xd8\xff", "jpg"),
+    (b"\x89PNG\r\n\x1a\n", "png"),
+    (b"GIF87a", "gif"),
+    (b"GIF89a", "gif"),
+    (b"BM", "bmp"),
+)
+_IMAGE_TYPES = {"jpeg": "jpg", "jpg": "jpg", "png": "png", "gif": "gif", "bmp": "bmp"}
+_IMAGE_TYPES |= {"webp": "webp", "heic": "heic", "heif": "heif", "tiff": "tif", "tif": "tif"}
+_LINKS = ("http:", "https:", "ftp:", "file:", "cid:")
+
+
+def _photo(prop: Property) -> tuple[str, bytes] | str | None:
+    """A card's photo as (a file extension, its bytes); or, when it cannot be kept, the
+    words that say so; None for an empty one. vCard 3.0 writes it as base64 with
+    ENCODING=b, 4.0 as a data: URI, and either may link to it instead."""
+    from desk.core.attachments import MAX_BYTES
+
+    value = prop.value.strip()
+    if not value:
+        return None
+    media = prop.params.get("MEDIATYPE") or prop.params.get("TYPE", "")
+    if value[:5].lower() == "data:":
+        header, comma, body = value.partition(",")
+        media = header[5:].split(";")[0] or media
+        if not comma:
+            data = None
+        elif ";base64" in header.lower():
+            data = _base64(body)
+        else:
+            data = unquote_to_bytes(body)
+    elif prop.params.get("ENCODING", "").upper() in ("B", "BASE64"):
+        data = _base64(value)
+    elif value.lower().startswith(_LINKS) or prop.params.get("VALUE", "").lower() == "uri":
+        shown = value if len(value) <= 60 else value[:57] + "..."
+        return (
+            f"its photo was not kept: the card links to it ({shown}) instead of holding "
+            "it; save the photo and attach it to the contact"
+        )
+    else:
+        return "its photo was not kept: desk cannot tell how the card writes it"
+    if data is None:
+        return "its photo was not kept: the card's copy of it is damaged"
+    if len(data) > MAX_BYTES:
+        return (
+            f"its photo was not kept: at {len(data) / 1e6:,.0f} MB it is larger than the "
+            f"{MAX_BYTES // 1024 // 1024} MB desk keeps with a record"
+        )
+    found = next((ext for magic, ext in _IMAGE_MAGIC if data.startswith(magic)), None)
+    if found is None and data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        found = "webp"
+    said = media.split(",")[0].strip().lower().removeprefix("image/")
+    return found or _IMAGE_TYPES.get(said, ""), data
+
+
+def _base64(text: str) -> bytes | None:
+    """Base64 folded over many lines (2.1 cards indent them), padding left off or not."""
+    compact = "".join(text.split()).rstrip("=")
     try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = raw.decode("cp1252", errors="replace")
-    found = [(n, contact_values(card)) for n, card in enumerate(cards(text), start=1)]
+        return base64.b64decode(compact + "=" * (-len(compact) % 4))
+    except (binascii.Error, ValueError):
+        return None
+
+
+def _file_name(name: str, extension: str, number: int) -> str:
+    """'Sato Yuki photo.jpg': what the photo is called among the contact's files."""
+    plain = re.sub(r'[\x00-\x1f\x7f/\\:*?"<>|]+', " ", name).strip()[:100] or "Contact"
+    return f"{plain} photo{f' {number}' if number > 1 else ''}" + (
+        f".{extension}" if extension else ""
+    )
+
+
+def read_vcards(path: Path) -> list[tuple[int, dict[str, Any]]]:
+    """Every card of a file as (its number, its values for the importer). A card that
+    cannot be read whole is marked with its problems, and the others are read as ever."""
+    raw = input_file(path, "a vCard file (.vcf)").read_bytes()
+    source: str | bytes
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        source = raw.decode("utf-16", errors="replace")
+    else:
+        source = raw.removeprefix(codecs.BOM_UTF8)
+    found = []
+    for number, card in enumerate(cards(source), start=1):
+        values = contact_values(card)
+        name = values.pop(NAME, "")
+        values[CARD] = f"Card {number} ({name or 'no name desk can read'})"
+        photos = values.pop(PHOTOS, [])
+        if photos:
+            values[PHOTOS] = [
+                (_file_name(name, extension, n), data)
+                for n, (extension, data) in enumerate(photos, start=1)
+            ]
+        found.append((number, values))
     if not found:
         raise DeskError(f"{path.name} holds no vCards.")
     return found
