@@ -1,9 +1,13 @@
 """`desk check`: say what is wrong with a database file; `--repair` mends what can be.
 
-Derived data (the search index) is rebuilt in place. When the records themselves are
-damaged, what SQLite can still read goes into a new file beside the old one, and the
-lines printed say what could not be read. A copy of the file as it was is taken first,
-and the damaged file itself is never changed by the recovery.
+`desk check` only reads: it opens the file read-only and writes nothing, not even the
+search index's own check. With `--repair`, a byte copy of the file as it is comes first
+(taken before desk opens it, so no connection of ours is open while another read of its
+files would drop our locks), then derived data (the search index) is rebuilt in place.
+When the records themselves are damaged, what can still be read goes into a new file
+beside the old one, and the lines printed say what could not be read; the damaged file
+itself is never changed by the recovery. A repair waits for no window: it refuses while
+one holds the file.
 """
 
 from __future__ import annotations
@@ -15,7 +19,8 @@ import sqlite3
 from pathlib import Path
 
 from desk.core import db as dbmod
-from desk.core import salvage, search
+from desk.core import holder, salvage, search
+from desk.core.errors import DeskError
 from desk.core.words import counted
 
 
@@ -29,22 +34,29 @@ def add_check_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -
 
 
 def run_check(args: argparse.Namespace, path: Path, read_only: str | None) -> int:
+    if not path.is_file():
+        raise DeskError(f"There is no database at {path}.")
+    if not args.repair:
+        return _check_only(path)
+    if read_only:
+        print(f"PROBLEM: the database is open read-only ({read_only}); a repair changes it.")
+        return 1
+    window = holder.current(path)
+    if window is not None:
+        raise DeskError(
+            f"{holder.describe(window)} Close that window before repairing the file; "
+            "nothing was changed."
+        )
+    _copy_first(path)
     try:
-        db = dbmod.open_database(path, create=False, read_only=read_only)
+        db = dbmod.open_database(path, create=False)
     except dbmod.DatabaseDamaged as exc:
         print(f"PROBLEM: {exc}")
-        if not args.repair:
-            print("Run 'desk check --repair' to recover what can be read into a new file.")
-            return 1
-        _copy_first(path)
         return _recover(path)
     try:
-        if not args.repair:
-            return _report(db)
         if db.read_only:
             print(f"PROBLEM: the database is open read-only ({db.read_only}); a repair changes it.")
             return 1
-        _copy_first(path)
         try:
             search.rebuild(db)
             print("Search index rebuilt from the records.")
@@ -55,6 +67,24 @@ def run_check(args: argparse.Namespace, path: Path, read_only: str | None) -> in
     finally:
         db.close()
     return _recover(path)
+
+
+def _check_only(path: Path) -> int:
+    """Read-only from start to end: a file desk cannot trust is said to be damaged, and
+    nothing is written to it, not even an upgrade."""
+    try:
+        db = dbmod.open_database(
+            path, create=False, migrate=False, read_only="'desk check' only reads"
+        )
+    except (dbmod.DatabaseDamaged, dbmod.DatabaseTooNew) as exc:
+        print(f"PROBLEM: {exc}")
+        if isinstance(exc, dbmod.DatabaseDamaged):
+            print("Run 'desk check --repair' to recover what can be read into a new file.")
+        return 1
+    try:
+        return _report(db)
+    finally:
+        db.close()
 
 
 def _report(db: dbmod.Database, *, advise: bool = True) -> int:
@@ -88,6 +118,8 @@ def _recover(path: Path) -> int:
     print("Recovering what can be read into a new file…")
     result = salvage.salvage(path, salvage.recovered_name(path))
     print(f"Recovered {counted(result.recovered(), 'row')} into {result.path}.")
+    for note in result.notes:
+        print(f"NOTE: {note}")
     losses = result.losses()
     for line in losses:
         print(f"LOST: {line}")

@@ -2,9 +2,12 @@
 
 SQLite stores each table as a tree of pages keyed by row id. When some pages are
 damaged, the rows on the others can still be read by asking for row ids past the bad
-ones. This walks every table that way, writes what it reads into a fresh database of
-this desk's schema, mends links left pointing at lost records, rebuilds the search
-index, and says table by table what could not be read. The damaged file is only read.
+ones: this walks every table that way first. Rows on pages the tree no longer reaches
+(a zeroed root or interior page, a file cut short) are then read straight from the
+file's bytes (`pagescan`), which tells live pages from freed ones so nothing deleted
+comes back. What both find goes into a fresh database of this desk's schema; links left
+pointing at lost records are mended, the search index rebuilt, and the losses said
+table by table. The damaged file is only read.
 """
 
 from __future__ import annotations
@@ -37,6 +40,8 @@ class TableSalvage:
     recovered: int = 0
     expected: int | None = None  # None: the damaged file could not even count them
     unreadable: list[tuple[int, int | None]] = field(default_factory=list)  # id ranges
+    from_pages: int = 0  # of `recovered`, read from pages the table's tree lost
+    damaged_rows: int = 0  # found on the pages, too damaged to read
     failed_rows: int = 0  # read, but refused by this desk's schema
     orphans_dropped: int = 0
     missing: bool = False  # the damaged file has no such table at all
@@ -45,9 +50,11 @@ class TableSalvage:
     def complete(self) -> bool:
         if self.missing:
             return False
-        return not (self.unreadable or self.failed_rows or self.orphans_dropped) and (
-            self.expected is None or self.recovered >= self.expected
-        )
+        if self.failed_rows or self.orphans_dropped or self.damaged_rows:
+            return False
+        if self.expected is not None and self.recovered >= self.expected:
+            return True
+        return not self.unreadable and self.expected is not None
 
 
 @dataclass
@@ -55,10 +62,16 @@ class Salvage:
     path: Path
     tables: list[TableSalvage]
     links_cleared: int = 0
+    unplaced_rows: int = 0  # rows on pages no table could be told from their shape
+    notes: list[str] = field(default_factory=list)  # what the file itself showed
 
     @property
     def complete(self) -> bool:
-        return all(t.complete for t in self.tables) and not self.links_cleared
+        return (
+            all(t.complete for t in self.tables)
+            and not self.links_cleared
+            and not self.unplaced_rows
+        )
 
     def recovered(self) -> int:
         return sum(t.recovered for t in self.tables)
@@ -78,18 +91,29 @@ class Salvage:
                 parts.append(f"{table.recovered:,} of {table.expected:,} recovered")
             else:
                 parts.append(f"{table.recovered:,} recovered")
+            if table.from_pages:
+                parts.append(f"{table.from_pages:,} read from pages its index no longer reached")
             for first, last in table.unreadable:
+                if table.expected is not None and table.recovered >= table.expected:
+                    break
                 if last is None:
                     parts.append(f"ids from {max(first, 1):,} on could not be read")
                 elif first == last:
                     parts.append(f"id {first:,} could not be read")
                 else:
                     parts.append(f"ids {max(first, 1):,}–{last:,} could not be read")
+            if table.damaged_rows:
+                parts.append(f"{table.damaged_rows:,} too damaged to read")
             if table.failed_rows:
                 parts.append(f"{table.failed_rows:,} read but not valid")
             if table.orphans_dropped:
                 parts.append(f"{table.orphans_dropped:,} belonged to lost records")
             lines.append(f"{what}: " + "; ".join(parts) + ".")
+        if self.unplaced_rows:
+            lines.append(
+                f"{counted(self.unplaced_rows, 'row')} on pages that could not be told "
+                "apart as one table's or another's were left out."
+            )
         if self.links_cleared:
             lines.append(
                 f"{counted(self.links_cleared, 'link')} to lost records "
@@ -110,16 +134,15 @@ def salvage(source: Path, destination: Path) -> Salvage:
     """Read what can be read of `source` into a new database at `destination` (which
     must not exist). `source` is opened read-only and never changed."""
     from desk.core import search
-    from desk.core.db import connect_read_only, open_database
+    from desk.core.db import open_database
 
     destination = Path(destination)
     partial = destination.with_name(destination.name + ".partial")
     partial.unlink(missing_ok=True)
-    src = connect_read_only(Path(source), past_damage=True)
     try:
         fresh = open_database(partial, create=True)
         try:
-            result = _copy_all(src, fresh.conn)
+            result = _copy_all(Path(source), fresh.conn)
             search.rebuild(fresh)
         finally:
             fresh.close()
@@ -128,8 +151,6 @@ def salvage(source: Path, destination: Path) -> Salvage:
         for suffix in ("-wal", "-shm"):
             Path(f"{partial}{suffix}").unlink(missing_ok=True)
         raise
-    finally:
-        src.close()
     partial.replace(destination)
     result.path = destination
     return result
@@ -140,7 +161,9 @@ def recovered_name(path: Path) -> Path:
     return path.with_name(f"{path.stem}.recovered-{stamp}.sqlite")
 
 
-def _copy_all(src: sqlite3.Connection, dest: sqlite3.Connection) -> Salvage:
+def _copy_all(source: Path, dest: sqlite3.Connection) -> Salvage:
+    from desk.core.db import connect_read_only
+
     tables = [
         name
         for (name,) in dest.execute(
@@ -152,9 +175,14 @@ def _copy_all(src: sqlite3.Connection, dest: sqlite3.Connection) -> Salvage:
     dest.execute("PRAGMA foreign_keys = OFF")
     dest.execute("BEGIN IMMEDIATE")
     try:
-        for table in tables:
-            result.tables.append(_copy_table(src, dest, table))
-        _keep_id_counters(src, dest)
+        src = connect_read_only(source, past_damage=True)
+        try:
+            for table in tables:
+                result.tables.append(_copy_table(src, dest, table))
+            _keep_id_counters(src, dest)
+        finally:
+            src.close()  # the page scan reads the file's bytes: no connection may be open
+        _add_scanned(source, dest, result)
         result.links_cleared = _mend_links(dest, {t.table: t for t in result.tables})
         dest.execute("COMMIT")
     except BaseException:
@@ -194,6 +222,44 @@ def _copy_table(src: sqlite3.Connection, dest: sqlite3.Connection, table: str) -
             except sqlite3.DatabaseError:
                 found.failed_rows += 1
     return found
+
+
+def _add_scanned(source: Path, dest: sqlite3.Connection, result: Salvage) -> None:
+    """Rows on pages the tables' trees no longer reach, read from the file's bytes; the
+    rows SQLite read itself win over a page's copy of the same row."""
+    from desk.core import pagescan
+
+    expected = pagescan.expected_schema(dest)
+    wal = Path(f"{source}-wal")
+    scanned = pagescan.scan(source, wal if wal.exists() else None, expected)
+    result.notes = list(scanned.notes)
+    result.unplaced_rows = sum(page.records for page in scanned.unplaced_pages)
+    found = {t.table: t for t in result.tables}
+    for table, pages in scanned.tables.items():
+        salvage = found.get(table)
+        if salvage is None:
+            continue
+        salvage.damaged_rows = pages.unreadable_rows
+        if not pages.rows:
+            continue
+        if salvage.missing:  # the file's schema lost the table: the fresh rows give way
+            dest.execute(f'DELETE FROM "{table}"')
+            salvage.missing = False
+        have = {row[0] for row in dest.execute(f'SELECT rowid FROM "{table}"')}
+        names = [column.name for column in expected[table]]
+        quoted = ", ".join(f'"{name}"' for name in names)
+        marks = ", ".join("?" * len(names))
+        insert = f'INSERT INTO "{table}" ({quoted}) VALUES ({marks})'
+        for rowid, values in sorted(pages.rows.items()):
+            if rowid in have:
+                continue
+            try:
+                dest.execute(insert, values)
+            except sqlite3.DatabaseError:
+                salvage.failed_rows += 1
+                continue
+            salvage.recovered += 1
+            salvage.from_pages += 1
 
 
 def _readable_rows(
