@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from desk.core import backups, dates
+from desk.core import backups, dates, holder
 from desk.core import db as dbmod
 from desk.core import restore as restoring
 from desk.core.errors import DeskError
@@ -120,24 +120,52 @@ def _chosen(path: Path, which: str) -> Path:
 
 
 def _restore(args: argparse.Namespace, path: Path) -> int:
-    chosen = restoring.verify(_chosen(path, args.backup))
+    _need_database(path)
+    window = holder.current(path)
+    if window is not None:
+        raise DeskError(
+            f"{holder.describe(window)} Restore from that window (File > Restore a "
+            "backup…), or close it first; nothing was restored."
+        )
+    try:
+        database = dbmod.open_database(path, create=False)
+    except dbmod.DatabaseDamaged as exc:
+        raise DeskError(
+            f"{exc} It cannot be restored into; with desk closed, copy the backup you want "
+            f"over it by hand (for example: cp BACKUP {path})."
+        ) from exc
+    try:
+        return _restore_into(database, args, path)
+    finally:
+        database.close()
+
+
+def _restore_into(database: dbmod.Database, args: argparse.Namespace, path: Path) -> int:
+    chosen = restoring.verify(_chosen(path, args.backup), database)
     when = dates.long_when(chosen.taken_at)
-    if not args.yes:
-        now = ""
-        if path.is_file():
-            current = backups.inspect(path)
-            if not current.damaged:
-                now = f" (now {backups.counts_text(current.counts)})"
+    other = restoring.other_database(chosen, database)
+    if other:
         print(
-            f"Would replace the records in {path}{now} with the backup taken {when} "
-            f"({backups.counts_text(chosen.counts)}). A backup of the database as it is "
-            "now is taken first."
+            f"Note: {chosen.path.name} is a backup of another database, not of {path.name}. "
+            f"Restoring puts its records into {path.name}, which keeps its own backups."
+        )
+    if not args.yes:
+        current = backups.counts_text(restoring.counts(database))
+        print(
+            f"Would replace the records in {path} (now {current}) with the backup taken "
+            f"{when} ({backups.counts_text(chosen.counts)}). A backup of the database as "
+            "it is now is taken first."
         )
         print("Run again with --yes to restore.")
         return 1
-    result = restoring.restore(path, chosen.path)
-    print(f"Restored the backup taken {when} into {path}.")
+    result = restoring.restore(database, chosen.path)
+    print(
+        f"Restored the backup taken {when} into {path}: it held "
+        f"{backups.counts_text(result.replaced)}; it now holds "
+        f"{backups.counts_text(chosen.counts)}."
+    )
     if result.safety is not None:
         damaged = f" (it {result.safety.damaged})" if result.safety.damaged else ""
         print(f"The database as it was{damaged} is saved in {result.safety.path}.")
+    print("Undo does not reach across a restore; to go back, restore that copy.")
     return 0

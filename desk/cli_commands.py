@@ -26,7 +26,7 @@ from desk.cli_transfer import (
     run_transfer,
 )
 from desk.cli_undo import UNDO_COMMANDS, add_undo_parsers, run_undo
-from desk.core import attachments, queries, records, search
+from desk.core import attachments, files, queries, records, search
 from desk.core import db as dbmod
 from desk.core.dates import short_moment
 from desk.core.errors import DeskError, ReadOnlyDatabase
@@ -310,6 +310,8 @@ def _cmd_history(db: dbmod.Database, args: argparse.Namespace) -> int:
 
 
 def run(args: argparse.Namespace, path: Path, named_db: bool = True) -> int:
+    # One command per process: no file it writes may replace one it reads.
+    files.track_inputs()
     if args.command == "survey" and (args.check or args.compare or args.aggregate):
         return run_report(None, args)  # reads workbooks only; no database needed
     if args.read_only and (
@@ -328,11 +330,56 @@ def run(args: argparse.Namespace, path: Path, named_db: bool = True) -> int:
     # Only a command that makes a database may make one where none is; a mistyped --db
     # must not leave a new empty database behind.
     creates = args.command in ("demo", "import")  # moving in starts a database
+    if read_only is None and _only_reads(args) and path.is_file() and not dbmod.needs_upgrade(path):
+        # A reader opens the file read-only: it can never checkpoint the log or remove it
+        # when it closes, whatever a window holding the file is doing.
+        read_only = f"'desk {args.command}' only reads"
     database = dbmod.open_database(path, create=creates or not named_db, read_only=read_only)
+    if not database.read_only:
+        database.before_first_write = lambda: _daily_backup(database, path)
     try:
         return _dispatch(database, args, path)
     finally:
         database.close()
+
+
+# Commands that never change the database. (`desk undo --list` and a bare `desk trash`
+# read too, but share their command with ones that write.)
+READING_COMMANDS = frozenset(
+    {
+        "list",
+        "show",
+        "search",
+        "history",
+        "briefing",
+        "report",
+        "survey",
+        "today",
+        "timeline",
+        "imports",
+        "export",
+        "backup",
+        "save-attachment",
+    }
+)
+
+
+def _only_reads(args: argparse.Namespace) -> bool:
+    return args.command in READING_COMMANDS
+
+
+def _daily_backup(database: dbmod.Database, path: Path) -> None:
+    """The first write of a day from the command line backs the file up first, as the
+    window does while it is open: people who only use the command line are kept too.
+    A backup that fails is said and does not stop the change asked for."""
+    from desk.core import backups
+    from desk.core.db import holds_records
+
+    try:
+        if holds_records(database):
+            backups.maybe_backup(path)
+    except (DeskError, OSError) as exc:
+        print(f"desk: the day's automatic backup was not taken: {exc}", file=sys.stderr)
 
 
 def _dispatch(db: dbmod.Database, args: argparse.Namespace, path: Path) -> int:

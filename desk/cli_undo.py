@@ -55,6 +55,7 @@ def run_undo(db: Database, args: argparse.Namespace) -> int:
 def _list(db: Database, as_json: bool) -> int:
     undoable = {info.id for info in undo.undoable(db)}
     redoable = {info.id for info in undo.redoable(db)}
+    final = {row[0] for row in db.execute("SELECT id FROM operations WHERE final = 1")}
     operations = undo.recent(db)
     if as_json:
         return _print_json(
@@ -68,7 +69,9 @@ def _list(db: Database, as_json: bool) -> int:
         return 0
     for info in operations:
         state = (
-            "can undo"
+            "cannot be undone"
+            if info.id in final
+            else "can undo"
             if info.id in undoable
             else "can redo"
             if info.id in redoable

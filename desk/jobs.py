@@ -116,7 +116,15 @@ def _portable(exc: BaseException) -> BaseException:
 
 
 def _open(db_path: Path, read_only: str | None) -> Database:
+    """A connection for a job that writes (an import, its undo, undo and redo)."""
     return open_database(db_path, create=False, read_only=read_only)
+
+
+def _read(db_path: Path, read_only: str | None) -> Database:
+    """A connection for a job that only reads. Read-only, so that closing it can never
+    checkpoint the window's write-ahead log or remove it: only the window's own
+    connection decides that."""
+    return open_database(db_path, create=False, read_only=read_only or "a job that only reads")
 
 
 def sample_table(path: Path, *, progress: Progress) -> Any:
@@ -135,7 +143,7 @@ def preview_import(
     from desk.io.importer import plan_request, summarize
 
     progress(0, 0, f"Checking every row of {request.path.name}")
-    with _open(db_path, read_only) as db:
+    with _read(db_path, read_only) as db:
         return summarize(plan_request(db, request))
 
 
@@ -201,7 +209,7 @@ def make_packet(
 ) -> Path:
     from desk.reports.briefing import build_briefing
 
-    with _open(db_path, read_only) as db:
+    with _read(db_path, read_only) as db:
         build_briefing(db, visit_id, target, options, progress)
     return target
 
@@ -216,7 +224,7 @@ def make_dossier(
 ) -> Path:
     from desk.reports.dossier import build_dossier
 
-    with _open(db_path, read_only) as db:
+    with _read(db_path, read_only) as db:
         build_dossier(db, partnership_id, target, progress=progress)
     return target
 
@@ -226,7 +234,7 @@ def make_annual(
 ) -> Path:
     from desk.reports.annual import build_annual
 
-    with _open(db_path, read_only) as db:
+    with _read(db_path, read_only) as db:
         build_annual(db, year, target, progress=progress)
     return target
 
@@ -236,7 +244,7 @@ def dashboard(
 ) -> Any:
     from desk.reports.figures import read_all
 
-    with _open(db_path, read_only) as db:
+    with _read(db_path, read_only) as db:
         return read_all(db, first, last, progress=progress)
 
 
@@ -249,7 +257,7 @@ def map_positions(
     from desk.core.places import on_the_map
 
     progress(0, 0, "Placing the partners on the map")
-    with _open(db_path, read_only) as db:
+    with _read(db_path, read_only) as db:
         return on_the_map(db)
 
 
@@ -270,7 +278,7 @@ def survey_preview(
     from desk.reports.survey_data import collect, preflight
 
     progress(0, 0, "Reading the records")
-    with _open(db_path, read_only) as db:
+    with _read(db_path, read_only) as db:
         data = collect(db, since)
     counts = {key: len(rows) for key, rows in data.engagements.items()}
     return SurveyPreview(data.since, preflight(data), data.summary(), counts)
@@ -289,6 +297,6 @@ def write_survey(
     from desk.reports.survey_edition import load
     from desk.reports.survey_workbook import write_workbook
 
-    with _open(db_path, read_only) as db:
+    with _read(db_path, read_only) as db:
         write_workbook(load(edition), collect(db, since), target, progress)
     return target

@@ -14,6 +14,29 @@ from desk.core.db import Database, open_database
 DEMO_TODAY = dt.date(2026, 11, 23)
 
 
+# Every place desk (or Qt, or a library) may keep something for the user.
+_HOME_VARIABLES = {
+    "HOME": "home",
+    "XDG_DATA_HOME": "home/.local/share",
+    "XDG_CONFIG_HOME": "home/.config",
+    "XDG_CACHE_HOME": "home/.cache",
+    "XDG_STATE_HOME": "home/.local/state",
+    "DESK_CONFIG_DIR": "home/.config/desk",
+    "DESK_LOG_DIR": "home/.local/share/desk/logs",
+}
+
+
+@pytest.fixture(autouse=True)
+def _private_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Each test's user folders are its own: backups, settings, logs and recent files
+    go under its temporary folder, never the person's running the tests, and no test
+    sees another's (child processes inherit the variables)."""
+    for name, relative in _HOME_VARIABLES.items():
+        monkeypatch.setenv(name, str(tmp_path / relative))
+    monkeypatch.delenv("DESK_DB", raising=False)
+    return tmp_path / "home"
+
+
 @pytest.fixture
 def db_path(tmp_path: Path) -> Path:
     return tmp_path / "desk.sqlite"

@@ -1,16 +1,17 @@
-"""Automatic backups of the one database file: taking, keeping, listing, restoring.
+"""Automatic backups of the one database file: taking, keeping, listing.
 
-Backups go to a folder per database (`backup_folder`), named
-`<stem>-YYYYMMDD-HHMMSS[-reason].sqlite` in local time, so the folder reads as a history
-and rotation needs nothing but the names. Each is a consistent copy made through SQLite's
-online backup API into a `.partial` file, checked with `PRAGMA integrity_check`, synced
-to disk and only then renamed into place; earlier backups are not touched until the new
-one is in place, so a crash or a pulled plug at any moment leaves every earlier backup as
-it was.
+Backups belong to a database, not to a file name: each database carries an identity in
+the file (`file_meta.database_uid`, kept by a restore and by copying the file to a new
+laptop), its backups carry it in their names (`backup_rules`), and listing, rotation
+and restore look at those of this identity only. Two `desk.sqlite` files backing up to
+one USB stick never see, rotate or restore each other's backups.
 
-Kept (`keep_set`): the newest 5, the newest of each of the last 7 days, of each of the
-last 5 ISO weeks and of each of the last 12 months; copies taken before a restore for 30
-days. Everything else in the folder for that database is deleted after each backup.
+They go to the chosen folder (`desk backups --folder`), else to
+`backups/<stem>-<identity>` in the user data folder. Each is a consistent copy made
+through SQLite's online backup API into a `.partial` file, checked with
+`PRAGMA integrity_check`, synced to disk and only then renamed into place; earlier
+backups are not touched until the new one is in place, so a crash or a pulled plug at
+any moment leaves every earlier backup as it was.
 """
 
 from __future__ import annotations
@@ -19,41 +20,36 @@ import contextlib
 import datetime as dt
 import hashlib
 import os
-import re
 import sqlite3
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from desk import paths
-from desk.core import files, userconfig
-from desk.core.db import connect_read_only
+from desk.core import files, live, userconfig
+from desk.core.backup_rules import (
+    REASON_WORDS,
+    REASONS,
+    Named,
+    backup_name,
+    keep,
+    keep_set,
+    owner_of,
+    parse_name,
+)
+from desk.core.db import connect_read_only, database_uid
 from desk.core.errors import DeskError
 from desk.core.holder import try_lock, unlock
 
-REASONS = ("auto", "manual", "before-restore")
-# How each reason reads where a person sees it.
-REASON_WORDS = {
-    "auto": "Automatic",
-    "manual": "Taken by hand",
-    "before-restore": "Before a restore",
-}
+__all__ = ["REASONS", "REASON_WORDS", "backup_name", "keep_set", "parse_name"]
+
 COUNTED = ("partnerships", "agreements", "visits", "contacts", "organisations")
-KEEP_NEWEST = 5
-KEEP_DAYS = 7
-KEEP_WEEKS = 5
-KEEP_MONTHS = 12
-KEEP_BEFORE_RESTORE = dt.timedelta(days=30)
 AUTO_INTERVAL = dt.timedelta(hours=24)
 PAGES_PER_STEP = 256
 PARTIAL = ".partial"
 LOCK_NAME = ".desk-backups.lock"
-
-_NAME = re.compile(
-    r"^(?P<stem>.+)-(?P<stamp>\d{8}-\d{6})(?:-(?P<reason>manual|before-restore))?\.sqlite$"
-)
 
 Progress = Callable[[int, int], None]
 
@@ -76,6 +72,7 @@ class BackupInfo:
     schema_version: int | None = None
     damaged: str | None = None  # why the file cannot be read, when it cannot
     note: str | None = None  # e.g. the configured folder was missing
+    database_uid: str | None = None  # whose backup it is, read from inside the file
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -86,6 +83,7 @@ class BackupInfo:
             "counts": self.counts,
             "schema_version": self.schema_version,
             "damaged": self.damaged,
+            "database_uid": self.database_uid,
         }
 
 
@@ -94,18 +92,45 @@ class RestoreResult:
     database: Path
     restored: BackupInfo
     safety: BackupInfo | None  # the copy of the database as it was before the restore
+    replaced: dict[str, int] = field(default_factory=dict)  # what the database held
 
 
-# -- where ---------------------------------------------------------------------------
+# -- whose, and where ----------------------------------------------------------------------
 
 
-def default_backup_folder(db_path: str | Path) -> Path:
+def identity_of(db_path: str | Path) -> str | None:
+    """The identity the database file carries, read through SQLite; None for a file
+    from before identities, or one that cannot be read."""
+    path = Path(db_path)
+    if not path.is_file():
+        return None
+    try:
+        conn = connect_read_only(path)
+    except sqlite3.Error:
+        return None
+    try:
+        return database_uid(conn)
+    finally:
+        conn.close()
+
+
+def legacy_folder(db_path: str | Path) -> Path:
+    """Where backups went while they were kept per file path: one folder per path."""
     resolved = Path(db_path).expanduser().resolve()
     digest = hashlib.sha1(str(resolved).encode("utf-8")).hexdigest()[:8]
     return paths.data_dir() / "backups" / f"{resolved.stem}-{digest}"
 
 
-def folder_status(db_path: str | Path) -> tuple[Path, str | None]:
+def default_backup_folder(db_path: str | Path, uid: str | None = None) -> Path:
+    """One folder per database: named for its file and its identity, so moving or
+    renaming the file keeps its backups, and a namesake never shares them."""
+    owner = owner_of(uid if uid is not None else identity_of(db_path))
+    if owner is None:
+        return legacy_folder(db_path)
+    return paths.data_dir() / "backups" / f"{Path(db_path).stem}-{owner}"
+
+
+def folder_status(db_path: str | Path, uid: str | None = None) -> tuple[Path, str | None]:
     """The folder backups of this database go to, and a note when the configured one is
     missing (a USB stick not plugged in) so the default is used instead."""
     chosen = userconfig.for_database(db_path).get("backup_folder")
@@ -113,9 +138,9 @@ def folder_status(db_path: str | Path) -> tuple[Path, str | None]:
         folder = Path(chosen)
         if folder.is_dir():
             return folder, None
-        fallback = default_backup_folder(db_path)
+        fallback = default_backup_folder(db_path, uid)
         return fallback, f"The backup folder {folder} is missing; using {fallback} instead."
-    return default_backup_folder(db_path), None
+    return default_backup_folder(db_path, uid), None
 
 
 def backup_folder(db_path: str | Path) -> Path:
@@ -145,77 +170,9 @@ def set_backup_folder(db_path: str | Path, folder: str | Path | None) -> Path:
     return target
 
 
-# -- names and rotation ------------------------------------------------------------------
-
-
-def backup_name(stem: str, taken_at: dt.datetime, reason: str) -> str:
-    if reason not in REASONS:
-        raise ValueError(reason)
-    suffix = "" if reason == "auto" else f"-{reason}"
-    return f"{stem}-{taken_at:%Y%m%d-%H%M%S}{suffix}.sqlite"
-
-
-def parse_name(name: str) -> tuple[str, dt.datetime, str] | None:
-    """(stem, taken at, reason) of a backup's file name; None for any other file."""
-    match = _NAME.match(name)
-    if not match:
-        return None
-    try:
-        taken = dt.datetime.strptime(match["stamp"], "%Y%m%d-%H%M%S")
-    except ValueError:
-        return None
-    return match["stem"], taken, match["reason"] or "auto"
-
-
-def _months_back(day: dt.date, count: int) -> set[tuple[int, int]]:
-    months = set()
-    year, month = day.year, day.month
-    for _ in range(count):
-        months.add((year, month))
-        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
-    return months
-
-
-def keep_set(names: Iterable[str], now: dt.datetime) -> set[str]:
-    """Which of these backup names (one database's) to keep at `now`. Names that are not
-    backups are kept: rotation only ever deletes what it understands."""
-    keep: set[str] = set()
-    ordinary: list[tuple[dt.datetime, str]] = []
-    for name in names:
-        parsed = parse_name(name)
-        if parsed is None:
-            keep.add(name)
-            continue
-        _stem, taken, reason = parsed
-        if taken > now:
-            keep.add(name)  # the clock went back: never delete what we cannot place
-        elif reason == "before-restore":
-            if now - taken <= KEEP_BEFORE_RESTORE:
-                keep.add(name)
-        else:
-            ordinary.append((taken, name))
-    ordinary.sort(reverse=True)
-    keep.update(name for _taken, name in ordinary[:KEEP_NEWEST])
-    today = now.date()
-    wanted: list[tuple[Callable[[dt.datetime], object], set[object]]] = [
-        (lambda t: t.date(), {today - dt.timedelta(days=n) for n in range(KEEP_DAYS)}),
-        (
-            lambda t: t.isocalendar()[:2],
-            {(today - dt.timedelta(weeks=n)).isocalendar()[:2] for n in range(KEEP_WEEKS)},
-        ),
-        (lambda t: (t.year, t.month), set(_months_back(today, KEEP_MONTHS))),
-    ]
-    for bucket_of, buckets in wanted:
-        for taken, name in ordinary:  # newest first: the first seen is a bucket's newest
-            bucket = bucket_of(taken)
-            if bucket in buckets:
-                buckets.discard(bucket)
-                keep.add(name)
-    return keep
-
-
-def _named(folder: Path) -> list[tuple[Path, tuple[str, dt.datetime, str]]]:
-    """Every backup file in a folder with its parsed name; an unreadable folder has none."""
+def _named(folder: Path) -> list[tuple[Path, Named]]:
+    """Every backup file in a folder with what its name says; an unreadable folder has
+    none."""
     try:
         entries = list(folder.iterdir())
     except OSError:
@@ -228,27 +185,55 @@ def _named(folder: Path) -> list[tuple[Path, tuple[str, dt.datetime, str]]]:
     return found
 
 
-def _backups_in(folder: Path, stem: str) -> list[tuple[Path, dt.datetime, str]]:
-    found = [(entry, p[1], p[2]) for entry, p in _named(folder) if p[0] == stem]
-    found.sort(key=lambda item: (item[1], item[0].name), reverse=True)
+def _ours(db_path: Path, uid: str | None, folder: Path) -> list[tuple[Path, Named]]:
+    """This database's backups, newest first: those named with its identity, and those
+    from before identities that sit in the folder kept for this very path. A file
+    from before identities in a shared folder cannot be told apart and is left alone
+    (`unattributed`)."""
+    owner = owner_of(uid)
+    found = [
+        (entry, named)
+        for entry, named in _named(folder)
+        if (named.owner == owner if owner else named.owner is None and named.stem == db_path.stem)
+    ]
+    legacy = legacy_folder(db_path)
+    if owner and legacy.resolve() != folder.resolve():
+        found += [
+            (entry, named)
+            for entry, named in _named(legacy)
+            if named.owner is None and named.stem == db_path.stem
+        ]
+    found.sort(key=lambda item: (item[1].taken, item[0].name), reverse=True)
     return found
 
 
-def rotate(folder: str | Path, now: dt.datetime, stem: str | None = None) -> list[Path]:
-    """Delete the backups `keep_set` does not keep (of `stem` only, or of each database
-    whose backups share the folder); returns what was deleted."""
-    folder = Path(folder)
-    by_stem: dict[str, list[str]] = {}
-    for entry, parsed in _named(folder):
-        if stem is None or parsed[0] == stem:
-            by_stem.setdefault(parsed[0], []).append(entry.name)
+def unattributed(db_path: str | Path) -> list[Path]:
+    """Backups in this database's folder named like its own but from before identities,
+    in a folder other databases may share: never listed as its own, never rotated."""
+    path = Path(db_path)
+    uid = identity_of(path)
+    folder, _note = folder_status(path, uid)
+    if owner_of(uid) is None or folder.resolve() == legacy_folder(path).resolve():
+        return []
+    return sorted(
+        entry for entry, named in _named(folder) if named.owner is None and named.stem == path.stem
+    )
+
+
+def rotate(db_path: str | Path, now: dt.datetime, uid: str | None = None) -> list[Path]:
+    """Delete this database's backups that `keep` does not keep; returns what went.
+    Another database's backups, and files that are not backups, are never touched."""
+    path = Path(db_path)
+    uid = uid if uid is not None else identity_of(path)
+    folder, _note = folder_status(path, uid)
+    ours = _ours(path, uid, folder)
+    kept = keep([named for _entry, named in ours], now)
     deleted = []
-    for names in by_stem.values():
-        kept = keep_set(names, now)
-        for name in sorted(set(names) - kept):
+    for position, (entry, _named_as) in enumerate(ours):
+        if position not in kept:
             with contextlib.suppress(FileNotFoundError):
-                (folder / name).unlink()
-                deleted.append(folder / name)
+                entry.unlink()
+                deleted.append(entry)
     return deleted
 
 
@@ -262,19 +247,32 @@ def _main_file(conn: sqlite3.Connection) -> Path:
     raise BackupError("An in-memory database cannot be backed up.")
 
 
-def _open_source(db_or_path: Any) -> tuple[sqlite3.Connection, Path, bool]:
-    """(connection, database path, whether we opened it and must close it)."""
+@contextlib.contextmanager
+def _source(db_or_path: Any) -> Iterator[tuple[sqlite3.Connection, Path]]:
+    """A connection to read the database from, and its path. A path is opened read-only:
+    reading is all a backup needs, so a database this user may only read backs up too,
+    and the connection can never checkpoint or remove the file's log when it closes."""
     if isinstance(db_or_path, (str, Path)):
         path = Path(db_or_path)
         if not path.is_file():
             raise BackupError(f"No database at {path}.")
-        conn = sqlite3.connect(str(path), timeout=10.0)
-        conn.execute("PRAGMA busy_timeout = 10000")
-        return conn, path, True
+        held = live.hold(path, writer=False)
+        try:
+            conn = connect_read_only(path)
+        except sqlite3.Error as exc:
+            live.release(held, writer=False)
+            raise BackupError(f"Could not read {path}: {exc}.") from exc
+        try:
+            conn.execute("PRAGMA busy_timeout = 10000")
+            yield conn, path
+        finally:
+            conn.close()
+            live.release(held, writer=False)
+        return
     conn = getattr(db_or_path, "conn", db_or_path)
     if not isinstance(conn, sqlite3.Connection):
         raise TypeError(f"not a database: {db_or_path!r}")
-    return conn, _main_file(conn), False
+    yield conn, _main_file(conn)
 
 
 @contextlib.contextmanager
@@ -322,7 +320,8 @@ def make_backup(
     keep_damaged: bool = False,
 ) -> BackupInfo:
     """Take a verified backup of the database (a path, or an open connection used on
-    this thread) into its backup folder, then rotate the folder.
+    this thread, even inside its own transaction) into its backup folder, then rotate
+    that database's backups.
 
     `keep_damaged` keeps a copy that fails the integrity check (marked `damaged`) rather
     than refusing it: for the copy taken before a restore, as damage is often the reason
@@ -330,9 +329,9 @@ def make_backup(
     """
     if reason not in REASONS:
         raise ValueError(f"reason must be one of {REASONS}")
-    source, db_path, own = _open_source(db_or_path)
-    try:
-        folder, note = folder_status(db_path)
+    with _source(db_or_path) as (source, db_path):
+        uid = database_uid(source)
+        folder, note = folder_status(db_path, uid)
         try:
             folder.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -341,14 +340,13 @@ def make_backup(
             ) from exc
         with _folder_lock(folder):
             _remove_partials(folder)
-            info = _copy_verified(source, db_path, folder, reason, now, progress, keep_damaged)
+            info = _copy_verified(
+                source, db_path, folder, reason, now, progress, keep_damaged, owner_of(uid)
+            )
             info.note = note
             if rotate_after:
-                rotate(folder, now or info.taken_at, db_path.stem)
+                rotate(db_path, now or info.taken_at, uid)
         return info
-    finally:
-        if own:
-            source.close()
 
 
 def _copy_verified(
@@ -358,13 +356,14 @@ def _copy_verified(
     reason: str,
     now: dt.datetime | None,
     progress: Progress | None,
-    keep_damaged: bool = False,
+    keep_damaged: bool,
+    owner: str | None,
 ) -> BackupInfo:
     taken = (now or dt.datetime.now()).replace(microsecond=0)
     # Two backups within a second: the later one a second on, so names keep their order.
-    while any((folder / backup_name(db_path.stem, taken, r)).exists() for r in REASONS):
+    while any((folder / backup_name(db_path.stem, taken, r, owner)).exists() for r in REASONS):
         taken += dt.timedelta(seconds=1)
-    final = folder / backup_name(db_path.stem, taken, reason)
+    final = folder / backup_name(db_path.stem, taken, reason, owner)
     partial = final.with_name(final.name + PARTIAL)
 
     def step(_status: int, remaining: int, total: int) -> None:
@@ -380,6 +379,7 @@ def _copy_verified(
             target.execute("PRAGMA journal_mode = DELETE")
             verdict = _integrity(target)
             counts, version = _counts(target) if verdict == ["ok"] else ({}, 0)
+            uid = database_uid(target) if verdict == ["ok"] else None
         finally:
             target.close()
         if verdict != ["ok"] and not keep_damaged:
@@ -408,6 +408,7 @@ def _copy_verified(
         counts=counts,
         schema_version=version,
         damaged=None if verdict == ["ok"] else f"failed its integrity check ({verdict[0]})",
+        database_uid=uid,
     )
 
 
@@ -450,19 +451,27 @@ def _changed_at(db_path: Path) -> dt.datetime | None:
     return dt.datetime.fromtimestamp(max(stamps)) if stamps else None
 
 
+def newest(db_path: str | Path) -> dt.datetime | None:
+    """When this database's newest backup was taken, or None if it has none."""
+    path = Path(db_path)
+    uid = identity_of(path)
+    folder, _note = folder_status(path, uid)
+    ours = _ours(path, uid, folder)
+    return ours[0][1].taken if ours else None
+
+
 def backup_due(
     db_path: str | Path, now: dt.datetime | None = None, *, opening: bool = False
 ) -> bool:
     path = Path(db_path)
     now = now or dt.datetime.now()
-    folder, _note = folder_status(path)
-    newest = next(iter(_backups_in(folder, path.stem)), None)
-    if newest is None or now - newest[1] >= AUTO_INTERVAL:
+    last = newest(path)
+    if last is None or now - last >= AUTO_INTERVAL:
         return True
     if opening:
         changed = _changed_at(path)
         # Names keep whole seconds; a change in the same second as the backup counts.
-        return changed is not None and changed >= newest[1] + dt.timedelta(seconds=1)
+        return changed is not None and changed >= last + dt.timedelta(seconds=1)
     return False
 
 
@@ -492,12 +501,13 @@ def inspect(path: str | Path) -> BackupInfo:
         mtime = dt.datetime.fromtimestamp(path.stat().st_mtime).replace(microsecond=0)
     except OSError as exc:
         return BackupInfo(path, dt.datetime.min, "unknown", 0, damaged=str(exc.strerror or exc))
-    taken, reason = (parsed[1], parsed[2]) if parsed else (mtime, "manual")
+    taken, reason = (parsed.taken, parsed.reason) if parsed else (mtime, "manual")
     info = BackupInfo(path=path, taken_at=taken, reason=reason, size=size)
     try:
         conn = connect_read_only(path)
         try:
             info.counts, info.schema_version = _counts(conn)
+            info.database_uid = database_uid(conn)
         finally:
             conn.close()
     except sqlite3.Error as exc:
@@ -511,9 +521,10 @@ def inspect(path: str | Path) -> BackupInfo:
 def list_backups(db_path: str | Path) -> list[BackupInfo]:
     """This database's backups, newest first, with what each holds."""
     path = Path(db_path)
-    folder, note = folder_status(path)
+    uid = identity_of(path)
+    folder, note = folder_status(path, uid)
     found = []
-    for file, _taken, _reason in _backups_in(folder, path.stem):
+    for file, _named_as in _ours(path, uid, folder):
         info = inspect(file)
         info.note = note
         found.append(info)

@@ -6,12 +6,13 @@ import datetime as dt
 import functools
 import os
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from desk.core import live
 from desk.core.errors import (
     DatabaseBusy,
     DatabaseDamaged,
@@ -20,7 +21,7 @@ from desk.core.errors import (
     NotFound,
     ReadOnlyDatabase,
 )
-from desk.core.schema import MIGRATIONS, SCHEMA_VERSION
+from desk.core.schema import APPLICATION_ID, META_SINCE, MIGRATIONS, SCHEMA_VERSION
 from desk.core.words import counted
 
 if TYPE_CHECKING:
@@ -41,6 +42,10 @@ class Database:
         self.conn = conn
         self.read_only: str | None = None
         self.file: Path | None = None  # None in memory
+        self.hold: live.Hold | None = None  # the file as this process opened it
+        # Called once, before this connection's first write (the command line's daily
+        # backup), outside any transaction.
+        self.before_first_write: Callable[[], None] | None = None
         self._utils: sqlite_utils.Database | None = None
 
     def execute(self, sql: str, parameters: Any = None) -> sqlite3.Cursor:
@@ -66,11 +71,15 @@ class Database:
         return self._utils
 
     def close(self) -> None:
-        if self.file is not None:
-            from desk.core.files import release_live
-
-            release_live(self.file)
+        held, self.hold = self.hold, None
+        if held is not None:
+            live.release(held, writer=not self.read_only)
         self.conn.close()
+
+    def verify_hold(self) -> None:
+        """Refuse (HoldLost) when the files on disk are not the ones opened."""
+        if self.hold is not None:
+            self.hold.verify()
 
     def __enter__(self) -> Database:
         return self
@@ -136,12 +145,8 @@ def open_database(
         conn = sqlite3.connect(str(target), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
     try:
         version = _read_version(conn, target)
-        if version > SCHEMA_VERSION:
-            raise DatabaseTooNew(
-                f"{target} was written by a newer version of desk (schema {version}; this "
-                f"desk understands up to {SCHEMA_VERSION}). Update desk to open it; the "
-                "file has not been changed."
-            )
+        if not memory:
+            trust_header(conn, target, version)
         if version == 0 and _has_foreign_tables(conn):
             raise DatabaseDamaged(
                 f"{target} is an SQLite database but not a desk database; it has not been changed."
@@ -173,13 +178,16 @@ def open_database(
     db = Database(conn)
     db.read_only = read_only
     if not memory:
-        from desk.core.files import hold_live
-
         db.file = target
-        hold_live(target)
+        db.hold = live.hold(target, writer=not read_only)
     try:
         if migrate and version < SCHEMA_VERSION:
             _migrate(db, target, version)
+        if db.hold is not None and not read_only:
+            # A read opens the write-ahead log and shared memory, so the hold records
+            # (and on Linux guards) the files this connection really uses.
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            db.hold.record()
     except BaseException:
         db.close()
         raise
@@ -227,6 +235,72 @@ def _read_version(conn: sqlite3.Connection, target: Path) -> int:
         ) from exc
 
 
+def trust_header(conn: sqlite3.Connection, target: Path, version: int) -> None:
+    """Refuse a file whose header cannot be believed, before anything is written to it.
+
+    A schema number beyond this desk's is believed only when the file's own `file_meta`
+    says the same (every desk from schema 9 writes both); random bytes in the header
+    make it "damaged", never "written by a newer desk". A header that counts more pages
+    than the file and its log hold means the file was cut short.
+    """
+    damaged = f"{target} is damaged: its header"
+    if version < 0:
+        raise DatabaseDamaged(f"{damaged} holds a schema number desk never writes ({version}).")
+    if version > SCHEMA_VERSION:
+        if _meta_version(conn) != version:
+            raise DatabaseDamaged(
+                f"{damaged} claims schema {version}, which the file itself does not confirm; "
+                "it has not been changed. 'desk check --repair' recovers what can be read."
+            )
+        raise DatabaseTooNew(
+            f"{target} was written by a newer version of desk (schema {version}; this "
+            f"desk understands up to {SCHEMA_VERSION}). Update desk to open it; the "
+            "file has not been changed."
+        )
+    application = int(conn.execute("PRAGMA application_id").fetchone()[0])
+    if application not in (0, APPLICATION_ID):
+        raise DatabaseDamaged(
+            f"{target} belongs to another program (application id {application:#x}), or its "
+            "header is damaged; it has not been changed."
+        )
+    if version >= META_SINCE and (application != APPLICATION_ID or _meta_version(conn) != version):
+        raise DatabaseDamaged(
+            f"{damaged} does not match the file (schema {version}); it has not been changed. "
+            "'desk check --repair' recovers what can be read."
+        )
+    page_size = int(conn.execute("PRAGMA page_size").fetchone()[0])
+    pages = int(conn.execute("PRAGMA page_count").fetchone()[0])
+    try:
+        on_disk = target.stat().st_size + _size(Path(f"{target}-wal"))
+    except OSError:
+        return
+    if pages * page_size > on_disk:
+        present = target.stat().st_size // max(page_size, 1)
+        raise DatabaseDamaged(
+            f"{target} is damaged: it is shorter than its header says ({present:,} of "
+            f"{pages:,} pages are there; the file was cut short); it has not been changed. "
+            "'desk check --repair' recovers what can be read."
+        )
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+def _meta_version(conn: sqlite3.Connection) -> int | None:
+    try:
+        row = conn.execute("SELECT value FROM file_meta WHERE key = 'schema_version'").fetchone()
+    except sqlite3.DatabaseError:
+        return None
+    try:
+        return int(row[0]) if row else None
+    except (TypeError, ValueError):
+        return None
+
+
 def _has_foreign_tables(conn: sqlite3.Connection) -> bool:
     row = conn.execute(
         "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
@@ -249,11 +323,19 @@ def transaction(db: Database) -> Iterator[Database]:
         with db.utils.atomic():
             yield db
         return
+    first = getattr(db, "before_first_write", None)
+    if first is not None:
+        db.before_first_write = None
+        first()
     try:
         db.conn.execute("BEGIN IMMEDIATE")
     except sqlite3.OperationalError as exc:
         raise _busy_or_raise(exc) from None
     try:
+        # With the write lock taken: files removed before it was granted are seen now.
+        verify = getattr(db, "verify_hold", None)
+        if verify is not None:
+            verify()
         yield db
     except BaseException as exc:
         if db.conn.in_transaction:
@@ -312,6 +394,16 @@ def schema_version(db: Database) -> int:
     return int(db.execute("PRAGMA user_version").fetchone()[0])
 
 
+def database_uid(db: Database | sqlite3.Connection) -> str | None:
+    """The identity the file carries (schema 9 on); None for an older file."""
+    conn = db.conn if isinstance(db, Database) else db
+    try:
+        row = conn.execute("SELECT value FROM file_meta WHERE key = 'database_uid'").fetchone()
+    except sqlite3.DatabaseError:
+        return None
+    return str(row[0]) if row else None
+
+
 def _migrate(db: Database, target: Path, version: int) -> None:
     if version > 0 and str(target) != ":memory:":
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
@@ -321,6 +413,11 @@ def _migrate(db: Database, target: Path, version: int) -> None:
         with transaction(db):
             apply(db.conn)
             db.conn.execute(f"PRAGMA user_version = {number}")
+            if number >= META_SINCE:
+                db.conn.execute(
+                    "INSERT OR REPLACE INTO file_meta (key, value) VALUES ('schema_version', ?)",
+                    (str(number),),
+                )
 
 
 def backup(db: Database, destination: str | Path) -> Path:
@@ -350,11 +447,11 @@ def backup(db: Database, destination: str | Path) -> Path:
 def _refuse_live_files(db: Database, dest: Path) -> None:
     from desk.core.errors import OutputPathError
 
-    for _seq, name, live in db.conn.execute("PRAGMA database_list").fetchall():
-        if name != "main" or not live:
+    for _seq, name, main_file in db.conn.execute("PRAGMA database_list").fetchall():
+        if name != "main" or not main_file:
             continue  # an in-memory or temporary database has no file to protect
         for suffix in ("", "-wal", "-shm", "-journal"):
-            if _same_file(dest, Path(live + suffix)):
+            if _same_file(dest, Path(main_file + suffix)):
                 what = "the live database" + (f"'s {suffix[1:]} file" if suffix else "")
                 raise OutputPathError(f"{dest} is {what}; choose another file for the backup.")
 

@@ -42,6 +42,11 @@ class ReadOnlyDatabase(DeskError):
     """A write to a database that is open read-only; the message says why it is."""
 
 
+class HoldLost(DeskError):
+    """The database's files on disk are no longer the ones this connection opened; the
+    write was refused before anything was written."""
+
+
 class UndoConflict(DeskError):
     """An operation cannot be undone or redone because later work depends on it."""
 

@@ -26,12 +26,12 @@ import io
 import os
 import stat
 import tempfile
-import threading
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO, TextIO
 
+from desk.core import live
 from desk.core.errors import DeskError, OutputPathError
 
 Verify = Callable[[Path], None]
@@ -51,45 +51,61 @@ def input_file(path: StrPath, what: str, error: type[DeskError] = DeskError) -> 
         raise error(f"{given} is a folder; give the path of {what}.")
     if not given.is_file():
         raise error(f"{given} is not a regular file; give the path of {what}.")
+    held = live.live_file(given)
+    if held is not None:
+        raise error(
+            f"{given} is {held}; desk does not read it as a file. For a copy of the "
+            "database, use 'desk backup --out FILE' (File > Back up) and give that."
+        )
+    companion = live.companion_of(given)
+    if companion is not None:
+        raise error(f"{given} is the {companion[1]} of the database {companion[0].name}.")
     if not os.access(given, os.R_OK):
         raise error(f"{given} cannot be read: you do not have permission to open it.")
+    if _INPUTS is not None:
+        _INPUTS.add(Path(os.path.realpath(given)))
     return given
 
 
-# Database files open in this process, with their journals: no output may replace one (an
-# export named after the live database would otherwise turn it into a PDF or JSON file).
-# Counted: the window and a background task may each hold a connection to one file.
-_LIVE: dict[Path, int] = {}
-_LIVE_LOCK = threading.Lock()  # list filters and background work open connections too
-_JOURNALS = ("", "-wal", "-shm", "-journal")
+# Files the running command reads (None: not tracked, as in the window, where a file read
+# for one action may rightly be written by a later one). An output must never replace one.
+_INPUTS: set[Path] | None = None
 
 
-def hold_live(path: StrPath) -> None:
-    real = Path(os.path.realpath(path))
-    with _LIVE_LOCK:
-        _LIVE[real] = _LIVE.get(real, 0) + 1
+def track_inputs() -> None:
+    """From now on, remember every file read through `input_file` (one command's run)."""
+    global _INPUTS
+    _INPUTS = set()
 
 
-def release_live(path: StrPath) -> None:
-    real = Path(os.path.realpath(path))
-    with _LIVE_LOCK:
-        left = _LIVE.get(real, 0) - 1
-        if left > 0:
-            _LIVE[real] = left
-        else:
-            _LIVE.pop(real, None)
+def _refusal(target: Path, given: Path) -> str | None:
+    """Why no output may replace `target`, or None: a database file held by this process
+    or its companions, a companion of any database, a database a window holds, or a
+    file this command reads. Only ever by path and `stat`: opening a database's file
+    would drop this process's locks on it."""
+    what = live.live_file(target)
+    if what is not None:
+        return f"{given} is {what}; choose another file to write."
+    companion = live.companion_of(target)
+    if companion is not None:
+        base, words = companion
+        return f"{given} is the {words} of the database {base.name}; choose another file."
+    if _INPUTS is not None:
+        for read in _INPUTS:
+            if _same(target, read):
+                return f"{given} is a file this command reads; write to another file."
+    from desk.core import holder
 
-
-def _live_file(target: Path) -> str | None:
-    """'the live database' (or its journal) when `target` is one, else None."""
-    real = str(Path(os.path.realpath(target)))
-    with _LIVE_LOCK:
-        held = list(_LIVE)
-    for live in held:
-        for suffix in _JOURNALS:
-            if real == f"{live}{suffix}":
-                return "the open database" + (f"'s {suffix[1:]} file" if suffix else "")
+    if holder.current(target) is not None:
+        return f"{given} is a database open in a desk window; choose another file to write."
     return None
+
+
+def _same(a: Path, b: Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return os.path.realpath(a) == os.path.realpath(b)
 
 
 def check_output_path(path: StrPath) -> Path:
@@ -106,9 +122,9 @@ def check_output_path(path: StrPath) -> Path:
         target = Path(os.path.realpath(given)) if given.is_symlink() else given
     except OSError as exc:
         raise explain(exc, given) from exc
-    live = _live_file(target)
-    if live is not None:
-        raise OutputPathError(f"{given} is {live}; choose another file to write.")
+    refused = _refusal(target, given)
+    if refused is not None:
+        raise OutputPathError(refused)
     try:
         mode: int | None = os.stat(target).st_mode
     except (FileNotFoundError, NotADirectoryError):

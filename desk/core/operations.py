@@ -71,12 +71,18 @@ def current(db: Database) -> Changes | None:
 
 @contextmanager
 def operation(
-    db: Database, label: str, *, kind: str = "do", target_id: int | None = None
+    db: Database,
+    label: str,
+    *,
+    kind: str = "do",
+    target_id: int | None = None,
+    final: bool = False,
 ) -> Iterator[Changes]:
     """Run a write as one operation: one transaction, one id on its history, one label.
 
     Inside another operation this joins it (a savepoint, so a refused inner write rolls
-    back alone and the outer one may go on).
+    back alone and the outer one may go on). A `final` operation can never be taken
+    back (emptying the trash): undo stops at it and says so.
     """
     outer = current(db)
     if outer is not None:
@@ -90,8 +96,8 @@ def operation(
     changes = Changes(label=label)
     with transaction(db):
         cursor = db.execute(
-            "INSERT INTO operations(at, label, kind, target_id) VALUES (?, ?, ?, ?)",
-            (now(), label, kind, target_id),
+            "INSERT INTO operations(at, label, kind, target_id, final) VALUES (?, ?, ?, ?, ?)",
+            (now(), label, kind, target_id, int(final)),
         )
         changes.op_id = int(cursor.lastrowid or 0)
         setattr(db, _CURRENT, changes)
@@ -99,7 +105,7 @@ def operation(
             yield changes
         finally:
             setattr(db, _CURRENT, None)
-        if changes or kind != "do":
+        if changes or kind != "do" or final:
             db.execute(
                 "UPDATE operations SET label = ? WHERE id = ?", (changes.label, changes.op_id)
             )
@@ -107,6 +113,15 @@ def operation(
             # A write that changed nothing leaves nothing to undo.
             db.execute("DELETE FROM operations WHERE id = ?", (changes.op_id,))
             changes.op_id = None
+
+
+def record_final(db: Database, label: str) -> int:
+    """Record, inside the caller's transaction, a change that replaced records wholesale
+    (a restore) and so can never be undone; returns its operation id."""
+    cursor = db.execute(
+        "INSERT INTO operations(at, label, kind, final) VALUES (?, ?, 'do', 1)", (now(), label)
+    )
+    return int(cursor.lastrowid or 0)
 
 
 def require(db: Database) -> Changes:

@@ -603,6 +603,46 @@ def _add_outcomes(conn: sqlite3.Connection) -> None:
             conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} TEXT")
 
 
+# The file's own facts, kept beside the records: which database this is (an identity that
+# a restore keeps and a copy of the file carries to a new laptop, so backups belong to a
+# database, not to a file name) and the schema version once more, so that a header with
+# damaged bytes is told apart from a file written by a newer desk.
+_V9 = """
+CREATE TABLE IF NOT EXISTS file_meta (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+"""
+
+# `PRAGMA application_id`: "desk" in ASCII, marking the file as desk's in its header.
+APPLICATION_ID = 0x6465736B
+
+
+def _file_identity(conn: sqlite3.Connection) -> None:
+    import datetime as dt
+    import uuid
+
+    _sql(_V9)(conn)
+    conn.execute(
+        "INSERT OR IGNORE INTO file_meta (key, value) VALUES ('database_uid', ?)",
+        (str(uuid.uuid4()),),
+    )
+    conn.execute(
+        "INSERT OR IGNORE INTO file_meta (key, value) VALUES ('created_at', ?)",
+        (dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),),
+    )
+    # An operation that can never be taken back (emptying the trash, a restore): undo
+    # stops at it and says so rather than passing over it to older work.
+    columns = {row[1] for row in conn.execute("PRAGMA table_info(operations)")}
+    if "final" not in columns:
+        conn.execute("ALTER TABLE operations ADD COLUMN final INTEGER NOT NULL DEFAULT 0")
+    conn.execute(
+        "UPDATE operations SET final = 1 "
+        "WHERE label = 'Empty the trash' AND kind = 'undo' AND target_id IS NULL"
+    )
+    conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+
+
 # Append only. Each entry: (name, function applied inside one transaction).
 MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], None]]] = [
     ("initial schema", _sql(_V1)),
@@ -613,7 +653,11 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], None]]] = [
     ("every link between records indexed, for deletes and undo at scale", _sql(_V6)),
     ("Today's agenda read from indexes", _sql(_V7)),
     ("outcomes, the Development Goals, map positions, remembered values", _add_outcomes),
+    ("the file's identity; operations that cannot be undone", _file_identity),
 ]
+
+# From schema 9 on, `file_meta` repeats the version `PRAGMA user_version` holds.
+META_SINCE = 9
 
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -93,7 +93,7 @@ def redoable(db: Database, limit: int = 50) -> list[OperationInfo]:
         for row in db.execute(
             "SELECT id, at, label, kind, undone_by FROM operations WHERE kind = 'do' "
             "AND undone_by IS NOT NULL AND purged_at IS NULL AND undone_by > "
-            "(SELECT coalesce(max(id), 0) FROM operations WHERE kind = 'do') "
+            "(SELECT coalesce(max(id), 0) FROM operations WHERE kind = 'do' OR final = 1) "
             "ORDER BY undone_by DESC LIMIT ?",
             (limit,),
         ).fetchall()
@@ -123,20 +123,55 @@ def _operation(db: Database, op_id: int) -> tuple[str, str, int | None, str | No
 # -- undo and redo -------------------------------------------------------------------
 
 
+def next_undo(db: Database) -> OperationInfo | None:
+    """What undo would take back now, or None when there is nothing.
+
+    The newest operation still in force, whether undo can take it back or not: undo
+    never passes over an operation that cannot be undone (a final one, or one retired
+    when the trash was emptied) to reach older work. `undo` says why it stops there.
+    """
+    row = db.execute(
+        "SELECT id, at, label, kind, undone_by FROM operations "
+        "WHERE final = 1 OR (kind = 'do' AND undone_by IS NULL) ORDER BY id DESC LIMIT 1"
+    ).fetchone()
+    return _info(row) if row else None
+
+
+def blocked(db: Database, op_id: int) -> str | None:
+    """Why the operation cannot be undone, in words, or None when it can be tried."""
+    label, _kind, _undone_by, purged_at = _operation(db, op_id)
+    final = db.execute("SELECT final FROM operations WHERE id = ?", (op_id,)).fetchone()[0]
+    if final:
+        if label == "Empty the trash":
+            return (
+                "Emptying the trash cannot be undone: what it removed is gone for good. "
+                "Earlier work stays as it is; 'desk undo --list' shows it"
+            )
+        return (
+            f"{label} cannot be undone: it replaced the records wholesale. To go back, "
+            "restore the copy desk took just before it ('desk backups' lists it as "
+            "'Before a restore')"
+        )
+    if purged_at:
+        return f"{label} cannot be undone: the trash it was in has been emptied"
+    return None
+
+
 def undo(db: Database, op_id: int | None = None) -> Changes:
     """Take back an operation (by default the latest one), as a new operation."""
     if op_id is None:
-        latest = undoable(db, 1)
-        if not latest:
+        latest = next_undo(db)
+        if latest is None:
             raise UndoConflict("There is nothing to undo.")
-        op_id = latest[0].id
-    label, kind, undone_by, purged_at = _operation(db, op_id)
+        op_id = latest.id
+    label, kind, undone_by, _purged_at = _operation(db, op_id)
+    why = blocked(db, op_id)
+    if why:
+        raise UndoConflict(f"{why}.")
     if kind != "do":
         raise UndoConflict(f"{label} is itself an undo or a redo; use redo or undo instead.")
     if undone_by is not None:
         raise UndoConflict(f"{label} is already undone.")
-    if purged_at:
-        raise UndoConflict(f"{label} cannot be undone: the trash it was in has been emptied.")
     with operation(db, f"Undo {label}", kind="undo", target_id=op_id) as changes:
         for step in reversed(_steps(db, op_id)):
             _replay(db, op_id, label, step, backwards=True)
@@ -356,7 +391,7 @@ def empty_trash(db: Database, older_than_days: int | None = None) -> int:
     entries = [e for e in trash(db) if cutoff is None or e.deleted_at < cutoff]
     if not entries:
         return 0
-    with operation(db, "Empty the trash", kind="undo"):
+    with operation(db, "Empty the trash", kind="undo", final=True):
         for entry in entries:
             uids = [
                 uid

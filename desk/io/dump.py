@@ -35,6 +35,9 @@ Progress = Callable[[int, int, str], None]
 
 # Rebuilt from the records on import; never dumped.
 _DERIVED_TABLES = ("search_index",)
+# Facts about one file (its identity, its schema version), not records: a dump loaded
+# into another file makes records of that database, which keeps its own.
+_FILE_TABLES = ("file_meta",)
 
 
 def _tables(db: Database) -> list[str]:
@@ -44,6 +47,7 @@ def _tables(db: Database) -> list[str]:
         if not name.startswith(("sqlite_", "search_index"))
         and name != "blobs"
         and name not in _DERIVED_TABLES
+        and name not in _FILE_TABLES
     )
 
 

@@ -207,8 +207,8 @@ def restore_dialog(parent: QWidget | None, db_path: Path) -> backups.RestoreResu
     question = (
         f"Replace the records in {Path(db_path).name} with the backup taken "
         f"{dates.long_when(info.taken_at)} ({backups.counts_text(info.counts)})?\n\n"
-        "A backup of the database as it is now is taken first, so this can be undone by "
-        "restoring that one."
+        "A backup of the database as it is now is taken first; to go back, restore that "
+        "one. Undo does not reach across a restore."
     )
     answer = QMessageBox.question(
         parent,
@@ -219,20 +219,32 @@ def restore_dialog(parent: QWidget | None, db_path: Path) -> backups.RestoreResu
     )
     if answer != QMessageBox.StandardButton.Yes:
         return None
-    QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+    from desk.ui import tasks
+
+    chosen = info.path
+
+    def job(database: Any, progress: tasks.Progress) -> backups.RestoreResult:
+        return restoring.restore(database, chosen, progress=progress)
+
     try:
-        result = restoring.restore(db_path, info.path)
+        # On a connection of its own, off the window's thread: the window keeps painting
+        # while a large database is put back, and every write of its own waits its turn.
+        result: backups.RestoreResult = tasks.wait_for(
+            parent, "Restoring the backup", tasks.on_own_connection(db_path, job)
+        )
+    except tasks.Cancelled:
+        return None
     except DeskError as exc:
-        QApplication.restoreOverrideCursor()
         QMessageBox.warning(parent, "desk could not restore the backup", str(exc))
         return None
-    QApplication.restoreOverrideCursor()
     refresh = getattr(parent, "refresh_all", None)
     if callable(refresh):
         refresh()
     if isinstance(parent, QMainWindow):
         stamp = dates.clock(dt.datetime.now())
         parent.statusBar().showMessage(
-            f"Restored the backup taken {dates.short_when(info.taken_at)} at {stamp}", 15000
+            f"Restored the backup taken {dates.short_when(info.taken_at)} at {stamp}; it "
+            f"replaced {backups.counts_text(result.replaced)}",
+            15000,
         )
     return result

@@ -12,11 +12,12 @@ import sys
 from pathlib import Path
 
 from PySide6.QtCore import QProcess
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QMessageBox, QWidget
 
 from desk.core import db as dbmod
 from desk.core.errors import DeskError
 from desk.paths import data_dir
+from desk.ui import file_dialogs
 from desk.ui.settings import settings
 
 RECENT_KEY = "files/recent"
@@ -60,12 +61,11 @@ def open_window(parent: QWidget | None, path: Path) -> bool:
 
 def new_database(parent: QWidget | None) -> Path | None:
     """Ask where, make an empty desk database there, and open it."""
-    chosen, _ = QFileDialog.getSaveFileName(
-        parent, "New database", str(data_dir() / "My city.sqlite"), FILE_FILTER
+    path = file_dialogs.save_path(
+        parent, "New database", data_dir() / "My city.sqlite", FILE_FILTER
     )
-    if not chosen:
+    if path is None:
         return None
-    path = Path(chosen)
     if path.suffix == "":
         path = path.with_suffix(".sqlite")
     if path.exists():
@@ -86,12 +86,10 @@ def new_database(parent: QWidget | None) -> Path | None:
 
 
 def open_database_file(parent: QWidget | None, current: Path) -> Path | None:
-    chosen, _ = QFileDialog.getOpenFileName(
-        parent, "Open a database", str(current.parent), FILE_FILTER
-    )
-    if not chosen:
+    chosen = file_dialogs.open_path(parent, "Open a database", FILE_FILTER, current.parent)
+    if chosen is None:
         return None
-    return open_recent(parent, current, Path(chosen))
+    return open_recent(parent, current, chosen)
 
 
 def open_recent(parent: QWidget | None, current: Path, path: Path) -> Path | None:

@@ -4,7 +4,6 @@ save. The briefing packet and the hand-over dossier both go this way."""
 from __future__ import annotations
 
 import re
-import shutil
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -12,9 +11,11 @@ from typing import Any
 
 from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QMessageBox, QWidget
 
-from desk.ui import tasks
+from desk.core import files
+from desk.core.errors import DeskError
+from desk.ui import file_dialogs, tasks
 
 
 def temporary_pdf(prefix: str, title: str, fallback: str) -> Path:
@@ -58,8 +59,11 @@ def offer(parent: QWidget, path: Path, what: str) -> None:
     if box.clickedButton() is open_button:
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
     elif box.clickedButton() is save_button:
-        chosen, _ = QFileDialog.getSaveFileName(
-            parent, f"Save {what.lower()}", path.name, "PDF (*.pdf)"
-        )
-        if chosen:
-            shutil.copyfile(path, chosen)
+        chosen = file_dialogs.save_path(parent, f"Save {what.lower()}", path.name, "PDF (*.pdf)")
+        if chosen is not None:
+            try:
+                # Through the same safe write as every file desk writes: never over the
+                # database, its companions or a file being read.
+                files.safe_write(chosen, path.read_bytes())
+            except (DeskError, OSError) as exc:
+                QMessageBox.warning(parent, f"Save {what.lower()}", str(exc))

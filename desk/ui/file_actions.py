@@ -6,11 +6,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox
+from PySide6.QtWidgets import QMainWindow, QMessageBox
 
 from desk.core import db as dbmod
 from desk.core.db import Database
-from desk.ui import tasks
+from desk.ui import file_dialogs, tasks
 
 
 class FileActions(QMainWindow):
@@ -47,10 +47,9 @@ class FileActions(QMainWindow):
         self, title: str, default_name: str, file_filter: str, write: Any, what: str
     ) -> None:
         """Ask where, then write in the background: write(database, path, progress)."""
-        chosen, _ = QFileDialog.getSaveFileName(self, title, default_name, file_filter)
-        if not chosen:
+        path = file_dialogs.save_path(self, title, default_name, file_filter)
+        if path is None:
             return
-        path = Path(chosen)
         self.run_task(
             title,
             lambda database, progress: write(database, path, progress),
@@ -107,8 +106,8 @@ class FileActions(QMainWindow):
             self.refresh_all()
 
     def import_json(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Import a dump", "", "JSON (*.json)")
-        if not path:
+        path = file_dialogs.open_path(self, "Import a dump", "JSON (*.json)")
+        if path is None:
             return
         answer = QMessageBox.question(
             self,
@@ -122,7 +121,7 @@ class FileActions(QMainWindow):
 
         def job(database: Database, progress: tasks.Progress) -> dict[str, int]:
             dbmod.backup(database, self.path.with_name(self.path.stem + ".before-import.sqlite"))
-            return import_json(database, Path(path), replace=True, progress=progress)
+            return import_json(database, path, replace=True, progress=progress)
 
         self.run_task("Importing", job, lambda _loaded: self.refresh_all())
 

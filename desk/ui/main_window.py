@@ -530,8 +530,13 @@ class MainWindow(FileActions):
 
     def _update_undo_actions(self) -> None:
         undo_label, redo_label = self.ops.undo_label(), self.ops.redo_label()
-        self.undo_action.setText(f"Undo {undo_label}" if undo_label else "Undo")
-        self.undo_action.setEnabled(undo_label is not None)
+        if undo_label is not None and self.ops.undo_blocked():
+            # Said, not hidden: the person learns why undo stops here.
+            self.undo_action.setText(f"Can't Undo {undo_label}")
+            self.undo_action.setEnabled(False)
+        else:
+            self.undo_action.setText(f"Undo {undo_label}" if undo_label else "Undo")
+            self.undo_action.setEnabled(undo_label is not None)
         self.redo_action.setText(f"Redo {redo_label}" if redo_label else "Redo")
         self.redo_action.setEnabled(redo_label is not None)
 

@@ -69,16 +69,21 @@ class Operations(QObject):
             self.did_execute.emit(changes, initiator)
 
     def undo_label(self) -> str | None:
-        latest = undo.undoable(self.db, 1)
-        return latest[0].label if latest else None
+        latest = undo.next_undo(self.db)
+        return latest.label if latest else None
+
+    def undo_blocked(self) -> bool:
+        """The next undo would stop at work that cannot be undone (the menu says so)."""
+        latest = undo.next_undo(self.db)
+        return latest is not None and undo.blocked(self.db, latest.id) is not None
 
     def redo_label(self) -> str | None:
         latest = undo.redoable(self.db, 1)
         return latest[0].label if latest else None
 
     def undo(self, parent: QWidget | None) -> Changes | None:
-        latest = undo.undoable(self.db, 1)
-        if latest and self._large(latest[0].id):
+        latest = undo.next_undo(self.db)
+        if latest and undo.blocked(self.db, latest.id) is None and self._large(latest.id):
             return self._elsewhere(parent, "undo", "Cannot undo")
         return self.run(parent, undo.undo, title="Cannot undo")
 

@@ -9,11 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from desk.core import backups, dates, queries, records, sync_folders, userconfig
+from desk.core import backups, dates, queries, records, sync_folders, undo, userconfig
 from desk.core import restore as restoring
 from desk.core.db import Database, open_database
-from desk.core.errors import DeskError
+from desk.core.errors import DeskError, UndoConflict
 from desk.io.dump import dump
+from tests.digests import dump_digest
+from tests.makers import newer_desk_file
 
 pytestmark = pytest.mark.usefixtures("backup_home")
 
@@ -44,16 +46,23 @@ def city(demo_template: Path, tmp_path: Path) -> Path:
 
 
 def test_names_round_trip() -> None:
-    name = _name(NOW, "before-restore")
-    assert name == "desk-20250408-100200-before-restore.sqlite"
-    assert backups.parse_name(name) == ("desk", NOW, "before-restore")
+    name = backups.backup_name("desk", NOW, "before-restore", "0a1b2c3d")
+    assert name == "desk-20250408-100200-before-restore.0a1b2c3d.sqlite"
+    assert backups.parse_name(name) == ("desk", NOW, "before-restore", "0a1b2c3d")
+    # Names from before databases carried an identity still read.
     assert backups.parse_name("my-city-2024-20250408-100200.sqlite") == (
         "my-city-2024",
         NOW,
         "auto",
+        None,
     )
-    assert backups.parse_name("desk-20250408-100200-manual.sqlite")[2] == "manual"
-    for other in ("desk.sqlite", "desk-20250408-100200.sqlite.partial", "desk-2025-10.sqlite"):
+    assert backups.parse_name("desk-20250408-100200-manual.sqlite").reason == "manual"
+    for other in (
+        "desk.sqlite",
+        "desk-20250408-100200.sqlite.partial",
+        "desk-2025-10.sqlite",
+        "desk-20250408-100200.XYZ.sqlite",
+    ):
         assert backups.parse_name(other) is None
 
 
@@ -94,18 +103,74 @@ def test_before_restore_copies_are_kept_thirty_days_outside_the_count() -> None:
     assert kept == {young, newest, *ordinary}
 
 
-def test_rotation_leaves_other_files_and_other_databases_alone(tmp_path: Path) -> None:
-    folder = tmp_path / "b"
-    folder.mkdir()
-    mine = [_name(NOW - dt.timedelta(hours=n)) for n in range(8)]
-    theirs = [f"other-{n}" for n in (_name(NOW - dt.timedelta(hours=h)) for h in range(8))]
-    future = _name(NOW + dt.timedelta(days=3))
-    for name in [*mine, *theirs, future, "notes.txt"]:
-        (folder / name).write_bytes(b"")
-    deleted = backups.rotate(folder, NOW, stem="desk")
-    assert sorted(p.name for p in deleted) == sorted(mine[5:])
-    left = {p.name for p in folder.iterdir()}
-    assert set(theirs) | {future, "notes.txt"} | set(mine[:5]) == left
+def _new_city(path: Path) -> Path:
+    """A database of its own (an identity of its own), with a record in it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    database = open_database(path)
+    records.create(database, "organisation", {"name": f"City hall of {path.parent.name}"})
+    database.close()
+    return path
+
+
+def test_two_namesakes_sharing_a_folder_never_touch_each_others_backups(
+    tmp_path: Path,
+) -> None:
+    """Two laptops back up 'city.sqlite' to one USB stick: each lists, rotates and
+    restores only its own backups."""
+    x = _new_city(tmp_path / "x" / "city.sqlite")
+    y = _new_city(tmp_path / "y" / "city.sqlite")
+    stick = tmp_path / "usb"
+    backups.set_backup_folder(x, stick)
+    backups.set_backup_folder(y, stick)
+    only_of_x = backups.make_backup(x, now=NOW - dt.timedelta(days=400))
+    of_y = [backups.make_backup(y, now=NOW - dt.timedelta(hours=n)) for n in range(8)]
+    (stick / "notes.txt").write_text("not a backup")
+    assert [b.path for b in backups.list_backups(x)] == [only_of_x.path]
+    assert {b.path for b in backups.list_backups(y)} == {b.path for b in of_y}
+    # y's rotation thins y's backups out, and leaves x's only backup, a year old, alone.
+    deleted = backups.rotate(y, NOW)
+    assert sorted(deleted) == sorted(b.path for b in of_y[5:])
+    assert only_of_x.path.exists() and (stick / "notes.txt").exists()
+    # x's rotation keeps its only backup even at a year old: the newest five stay.
+    assert backups.rotate(x, NOW) == []
+    assert backups.newest(x) == NOW - dt.timedelta(days=400)
+
+
+def test_a_backup_names_its_database_and_moving_the_file_keeps_its_backups(
+    tmp_path: Path,
+) -> None:
+    city = _new_city(tmp_path / "a" / "desk.sqlite")
+    taken = backups.make_backup(city, now=NOW)
+    uid = backups.identity_of(city)
+    assert uid and taken.database_uid == uid
+    assert taken.path.name == f"desk-20250408-100200.{uid.replace('-', '')[:8]}.sqlite"
+    moved = tmp_path / "b" / "desk.sqlite"
+    moved.parent.mkdir()
+    city.rename(moved)
+    assert [b.path for b in backups.list_backups(moved)] == [taken.path]
+
+
+def test_backups_from_before_identities_stay_reachable_and_unclaimed_ones_alone(
+    tmp_path: Path,
+) -> None:
+    city = _new_city(tmp_path / "a" / "city.sqlite")
+    # Made for this very path before identities: kept in the folder named for the path.
+    legacy = backups.legacy_folder(city)
+    legacy.mkdir(parents=True)
+    old = legacy / "city-20250101-090000.sqlite"
+    shutil.copyfile(city, old)
+    # And one in a shared folder, which could be anybody's 'city.sqlite'.
+    stick = tmp_path / "usb"
+    backups.set_backup_folder(city, stick)
+    stray = stick / "city-20240101-090000.sqlite"
+    shutil.copyfile(city, stray)
+    new = backups.make_backup(city, now=NOW)
+    assert [b.path for b in backups.list_backups(city)] == [new.path, old]
+    assert backups.unattributed(city) == [stray]
+    for _ in range(7):
+        backups.make_backup(city, now=NOW)
+    backups.rotate(city, NOW + dt.timedelta(days=800))
+    assert stray.exists()
 
 
 # -- taking one ----------------------------------------------------------------------------
@@ -115,7 +180,8 @@ def test_a_backup_is_a_verified_standalone_copy(city: Path, backup_home: Path) -
     database = open_database(city)
     records.create(database, "organisation", {"name": "Written just now"})  # still in the WAL
     info = backups.make_backup(database, reason="manual", now=NOW)
-    assert info.path.name == "desk-20250408-100200-manual.sqlite"
+    owner = backups.identity_of(city).replace("-", "")[:8]
+    assert info.path.name == f"desk-20250408-100200-manual.{owner}.sqlite"
     assert info.path.parent == backups.default_backup_folder(city)
     assert info.path.parent.parent == backup_home / "data" / "backups"
     assert info.reason == "manual" and info.taken_at == NOW
@@ -198,10 +264,12 @@ def test_the_folder_beside_the_database_is_refused(city: Path) -> None:
         backups.set_backup_folder(city, city.parent)
 
 
-def test_the_default_folder_is_named_for_the_database_and_its_path(tmp_path: Path) -> None:
-    one = backups.default_backup_folder(tmp_path / "a" / "desk.sqlite")
-    two = backups.default_backup_folder(tmp_path / "b" / "desk.sqlite")
+def test_the_default_folder_is_named_for_the_database_and_its_identity(tmp_path: Path) -> None:
+    one = backups.default_backup_folder(_new_city(tmp_path / "a" / "desk.sqlite"))
+    two = backups.default_backup_folder(_new_city(tmp_path / "b" / "desk.sqlite"))
     assert one != two and one.name.startswith("desk-") and len(one.name) == len("desk-") + 8
+    owner = backups.identity_of(tmp_path / "a" / "desk.sqlite").replace("-", "")[:8]
+    assert one.name == f"desk-{owner}"
 
 
 def test_config_writes_leave_no_temp_files(city: Path) -> None:
@@ -267,7 +335,9 @@ def test_list_backups_counts_records_and_survives_damage(city: Path) -> None:
     backups.make_backup(database, reason="manual", now=NOW)
     database.close()
     folder = backups.backup_folder(city)
-    (folder / _name(NOW + dt.timedelta(minutes=1))).write_bytes(b"not a database at all" * 100)
+    owner = backups.identity_of(city).replace("-", "")[:8]
+    damaged_name = backups.backup_name("desk", NOW + dt.timedelta(minutes=1), "auto", owner)
+    (folder / damaged_name).write_bytes(b"not a database at all" * 100)
     found = backups.list_backups(city)
     assert [b.reason for b in found] == ["auto", "manual", "auto"]
     damaged, newest, oldest = found
@@ -300,22 +370,34 @@ def test_restore_round_trips_and_keeps_the_replaced_data(city: Path) -> None:
     changed = dump(database)
     assert changed != before
 
-    result = restoring.restore(city, taken.path)
+    result = restoring.restore(database, taken.path)
 
-    # The window's connection, open all along, sees the restored records.
-    assert dump(database) == before
-    assert _dump_of(city) == _dump_of(taken.path)
+    # The connection, open all along, sees the restored records, and the restore itself
+    # is on record as an operation that cannot be undone.
+    after = dump(database)
+    operations = after["tables"].pop("operations")
+    before_operations = before["tables"].pop("operations")
+    assert after == before
+    assert operations["rows"][:-1] == before_operations["rows"]
+    last = dict(zip(operations["columns"], operations["rows"][-1], strict=True))
+    assert last["label"].startswith("Restore the backup taken ") and last["final"] == 1
     assert result.restored.path == taken.path and result.database == city
     assert result.safety is not None and result.safety.reason == "before-restore"
     assert _dump_of(result.safety.path) == changed
+    assert result.replaced["organisations"] == result.restored.counts["organisations"] + 1
     assert database.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    # Undo stops at the restore and says how to go back, rather than reaching into
+    # the history the backup replaced.
+    with pytest.raises(UndoConflict, match=r"cannot be undone.*Before a restore"):
+        undo.undo(database)
     database.close()
     assert open_database(city).execute("PRAGMA integrity_check").fetchone()[0] == "ok"
 
 
 def test_restoring_an_old_backup_keeps_it_while_it_is_needed(city: Path) -> None:
     old = backups.make_backup(city, now=dt.datetime(2020, 1, 1, 9))
-    assert restoring.restore(city, old.path).restored.path == old.path
+    with open_database(city) as database:
+        assert restoring.restore(database, old.path).restored.path == old.path
     assert old.path.exists()
 
 
@@ -330,10 +412,18 @@ def test_a_damaged_database_can_still_be_restored_and_its_copy_is_kept(city: Pat
     with city.open("r+b") as stream:
         stream.seek((root - 1) * page_size)
         stream.write(b"\xff" * page_size)
-    result = restoring.restore(city, good.path)
+    with open_database(city) as database:
+        result = restoring.restore(database, good.path)
     assert result.safety is not None and result.safety.damaged
     assert "integrity check" in result.safety.damaged and result.safety.path.exists()
-    assert _dump_of(city) == _dump_of(good.path)
+    restored, backed_up = _dump_of(city), _dump_of(good.path)
+    operations = restored["tables"].pop("operations")["rows"]
+    assert operations[:-1] == backed_up["tables"].pop("operations")["rows"]
+    assert restored == backed_up
+    with open_database(city) as database:
+        assert database.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        # The file is the same database as before, not the backup's namesake.
+        assert backups.identity_of(city) == good.database_uid
 
 
 @pytest.mark.parametrize(
@@ -344,9 +434,10 @@ def test_a_damaged_database_can_still_be_restored_and_its_copy_is_kept(city: Pat
             lambda p: sqlite3.connect(p).execute("CREATE TABLE t (x)").connection.close(),
             "not a desk",
         ),
+        (lambda p: newer_desk_file(p, 99), "newer version of desk"),
         (
             lambda p: sqlite3.connect(p).execute("PRAGMA user_version = 99").connection.close(),
-            "newer version of desk",
+            "damaged",
         ),
         (lambda p: None, "No backup at"),
     ],
@@ -356,11 +447,14 @@ def test_restore_refuses_what_is_not_a_sound_desk_backup(
 ) -> None:
     candidate = tmp_path / "candidate.sqlite"
     make(candidate)
-    original = city.read_bytes()
-    with pytest.raises(backups.RestoreRefused, match=message) as caught:
-        restoring.restore(city, candidate)
-    assert "nothing was restored" in str(caught.value)
-    assert city.read_bytes() == original
+    original = dump_digest(city)
+    with (
+        open_database(city) as database,
+        pytest.raises(backups.RestoreRefused, match=message) as caught,
+    ):
+        restoring.restore(database, candidate)
+    assert "nothing was restored" in str(caught.value).lower()
+    assert dump_digest(city) == original
     assert backups.list_backups(city) == []  # refused before any safety copy
 
 

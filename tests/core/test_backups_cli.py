@@ -32,7 +32,7 @@ def test_listing_taking_and_json(city: Path, capsys: pytest.CaptureFixture[str])
     code, out, _ = run(capsys, city, "backups")
     assert code == 0 and out.startswith("No backups of city.sqlite yet in ")
     code, out, _ = run(capsys, city, "backups", "--now")
-    assert code == 0 and out.startswith("Backed up to ") and "-manual.sqlite" in out
+    assert code == 0 and out.startswith("Backed up to ") and "-manual." in out
     code, out, _ = run(capsys, city, "backups")
     lines = out.splitlines()
     assert lines[0].split() == [

@@ -9,6 +9,7 @@ import pytest
 from desk.core import db as dbmod
 from desk.core import records, schema
 from desk.core.errors import DatabaseDamaged, DatabaseTooNew
+from tests.makers import newer_desk_file
 
 
 def _digest(path: Path) -> str:
@@ -34,11 +35,7 @@ def test_open_sets_wal_foreign_keys_and_version(db: dbmod.Database) -> None:
 
 
 def test_newer_database_is_refused_untouched(db_path: Path) -> None:
-    conn = sqlite3.connect(db_path)
-    conn.execute(f"PRAGMA user_version = {schema.SCHEMA_VERSION + 5}")
-    conn.execute("CREATE TABLE future (x)")
-    conn.commit()
-    conn.close()
+    newer_desk_file(db_path, schema.SCHEMA_VERSION + 5)
     before = _digest(db_path)
     with pytest.raises(DatabaseTooNew, match="newer version of desk"):
         dbmod.open_database(db_path)

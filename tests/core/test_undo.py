@@ -227,7 +227,7 @@ def test_each_write_reports_its_changes(db: Database) -> None:
     assert ops == {visit.op_id, item.op_id, edit.op_id, gone.op_id}
 
 
-def test_emptying_the_trash_retires_what_it_touched_so_undo_moves_on(db: Database) -> None:
+def test_undo_stops_at_emptying_the_trash_and_never_skips_to_older_work(db: Database) -> None:
     org = records.create(db, "organisation", {"name": "Sister Cities International"})
     partnership = records.create(db, "partnership", {"partner_name": "Plzeň", "kind": "other"})
     attached = attachments.attach_file(db, "partnership", partnership.id, b"minutes", "mou.txt")
@@ -235,10 +235,25 @@ def test_emptying_the_trash_retires_what_it_touched_so_undo_moves_on(db: Databas
     undo.empty_trash(db)
     live = {info.id for info in undo.undoable(db)}
     assert attached.op_id not in live and partnership.op_id not in live
-    assert undo.undo(db).label == "Undo Add organization “Sister Cities International”"
-    assert queries.count(db, "organisation") == 0 and org.op_id not in {
-        i.id for i in undo.undoable(db)
-    }
+    # Undo says it cannot go past emptying the trash, and changes nothing...
+    for _try in range(2):
+        with pytest.raises(UndoConflict, match="Emptying the trash cannot be undone"):
+            undo.undo(db)
+        assert queries.count(db, "organisation") == 1
+    # ...new work is undone as ever, and then undo stops at the same place again.
+    later = records.create(db, "organisation", {"name": "Welcoming America"})
+    assert undo.undo(db).label == "Undo Add organization “Welcoming America”"
+    assert later.op_id not in {i.id for i in undo.undoable(db)}
+    with pytest.raises(UndoConflict, match="Emptying the trash"):
+        undo.undo(db)
+    # Older work can still be taken back by its number, on purpose.
+    assert org.op_id is not None
+    assert undo.undo(db, org.op_id).label == "Undo Add organization “Sister Cities International”"
+    assert queries.count(db, "organisation") == 0
+    # A retired operation named by number says why it cannot be undone.
+    assert partnership.op_id is not None
+    with pytest.raises(UndoConflict, match="trash it was in has been emptied"):
+        undo.undo(db, partnership.op_id)
 
 
 def test_a_forced_import_undo_is_one_labelled_operation_in_the_trash(db: Database) -> None:

@@ -16,8 +16,9 @@ def _digest(db: Database) -> str:
     """Everything stored, in a comparable form."""
     parts = []
     for (table,) in db.execute(
+        # file_meta holds the file's own identity, which a dump never carries.
         "SELECT name FROM sqlite_master WHERE type = 'table' AND name "
-        "NOT LIKE 'search_index%' ORDER BY name"
+        "NOT LIKE 'search_index%' AND name != 'file_meta' ORDER BY name"
     ):
         parts.append(
             json.dumps(

@@ -5,7 +5,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtWidgets import QDialog, QMessageBox
+from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox
 
 from desk.core.db import Database
 from desk.ui.fonts import load_fonts
@@ -67,6 +67,25 @@ def no_unexpected_modals(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(QMessageBox, "exec", refuse)
     for name in ("question", "warning", "information", "critical"):
         monkeypatch.setattr(QMessageBox, name, refuse_static)
+
+
+@pytest.fixture
+def choose_file(monkeypatch: pytest.MonkeyPatch) -> Callable[[Path], list[QFileDialog]]:
+    """The next file dialogs desk shows (its own, from desk.ui.file_dialogs) pick `path`
+    as a person would, by typing it; returns the dialogs shown, to look at."""
+    shown: list[QFileDialog] = []
+
+    def answer(path: Path) -> list[QFileDialog]:
+        def fake_exec(self: QFileDialog) -> int:
+            shown.append(self)
+            self.selectFile(str(path))
+            self.accept()
+            return int(QDialog.DialogCode.Accepted)
+
+        monkeypatch.setattr(QFileDialog, "exec", fake_exec)
+        return shown
+
+    return answer
 
 
 @pytest.fixture

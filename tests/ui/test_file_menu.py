@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QFileDialog
 from desk.core import queries
 from desk.core.db import open_database
 from desk.core.demo import build_demo
+from desk.ui.file_dialogs import NameOnlyIcons
 from tests.conftest import DEMO_TODAY
 
 
@@ -25,7 +26,7 @@ def test_file_menu_writes_in_the_background(
     make_window: Any,
     qtbot: Any,
     tmp_path: Path,
-    monkeypatch: Any,
+    choose_file: Any,
     action: str,
     name: str,
     starts: bytes,
@@ -35,10 +36,14 @@ def test_file_menu_writes_in_the_background(
     build_demo(db, today=DEMO_TODAY)
     window = make_window(db, path)
     out = tmp_path / name
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))
+    shown = choose_file(out)
     getattr(window, action)()
     qtbot.waitUntil(lambda: not window._tasks, timeout=20_000)
     assert out.read_bytes().startswith(starts)
+    # desk's own dialog, which never reads the database's files to guess their type.
+    (dialog,) = shown
+    assert dialog.testOption(QFileDialog.Option.DontUseNativeDialog)
+    assert isinstance(dialog.iconProvider(), NameOnlyIcons)
     if action == "backup":
         assert queries.count(open_database(out), "contact") == 250
     window.close()

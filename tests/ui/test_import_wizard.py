@@ -4,7 +4,7 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import load_workbook
-from PySide6.QtWidgets import QFileDialog, QMessageBox
+from PySide6.QtWidgets import QMessageBox
 
 from desk.core import queries, records
 from desk.core.db import Database, open_database
@@ -90,7 +90,7 @@ def test_bad_file_is_refused_on_the_first_page(qtbot: Any, db_path: Path, tmp_pa
 
 
 def test_export_list_from_a_page(
-    make_window: Any, demo_db: Database, tmp_path: Path, monkeypatch: Any, qtbot: Any
+    make_window: Any, demo_db: Database, tmp_path: Path, choose_file: Any, qtbot: Any
 ) -> None:
     window = make_window(demo_db, tmp_path / "demo.sqlite")
     window.show_page("partnership")
@@ -99,7 +99,7 @@ def test_export_list_from_a_page(
     page.filter.setText("ma")  # applied as the person pauses typing
     qtbot.waitUntil(lambda: page.model.rowCount() < everything)
     out = tmp_path / "partners.xlsx"
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))
+    choose_file(out)
     page.export_button.click()
     rows = list(load_workbook(out).active.iter_rows(min_row=2, values_only=True))
     assert len(rows) == page.model.rowCount() > 0

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QInputMethodEvent
-from PySide6.QtWidgets import QApplication, QFileDialog
+from PySide6.QtWidgets import QApplication
 
 from desk.core import queries, records
 from desk.core.db import Database, open_database
@@ -108,6 +108,7 @@ def test_partnership_agreement_visit_workflow(
     db_path: Path,
     qtbot: Any,
     answer: list[str],
+    choose_file: Any,
     dialogs: Any,
     monkeypatch: pytest.MonkeyPatch,
     tmp_path: Path,
@@ -164,7 +165,7 @@ def test_partnership_agreement_visit_workflow(
     assert window.current_page() is agreements and agreements.current_id == aid
     scan = tmp_path / "executed.pdf"
     scan.write_bytes(b"%PDF-1.4 signed copy")
-    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(scan), ""))
+    choose_file(scan)
     files = agreements.links.tab("Files")
     files.add()
     assert files.model.rowCount() == 1 and files.model.rows[0]["filename"] == "executed.pdf"

@@ -11,7 +11,6 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -34,7 +33,7 @@ from desk.core.words import counted
 from desk.io import importer
 from desk.io.mapping import IMPORTABLE, guess_mapping
 from desk.io.tabular import TableFile
-from desk.ui import tasks
+from desk.ui import file_dialogs, tasks
 from desk.ui.screen import fit
 from desk.ui.widgets.form import error_style
 
@@ -164,11 +163,11 @@ class SourcePage(QWizardPage):
         self.path.textChanged.connect(self.completeChanged)
 
     def browse(self) -> None:
-        chosen, _ = QFileDialog.getOpenFileName(
-            self, "Choose a file", "", "Tables and cards (*.csv *.xlsx *.vcf);;All files (*)"
+        chosen = file_dialogs.open_path(
+            self, "Choose a file", "Tables and cards (*.csv *.xlsx *.vcf);;All files (*)"
         )
-        if chosen:
-            self.path.setText(chosen)
+        if chosen is not None:
+            self.path.setText(str(chosen))
 
     def isComplete(self) -> bool:
         return Path(self.path.text()).is_file()

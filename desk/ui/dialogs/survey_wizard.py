@@ -10,7 +10,6 @@ from typing import Any
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -32,7 +31,7 @@ from desk.core.errors import DeskError
 from desk.core.words import counted
 from desk.reports.survey_data import Problem
 from desk.reports.survey_edition import available, current, load
-from desk.ui import tasks
+from desk.ui import file_dialogs, tasks
 from desk.ui.dialogs.record_dialog import RecordDialog
 from desk.ui.models.rows import Column, RowsModel
 from desk.ui.screen import fit
@@ -243,11 +242,11 @@ class ExportPage(QWizardPage):
             self.path.setText(str(Path.home() / f"survey-{year}.xlsx"))
 
     def browse(self) -> None:
-        chosen, _ = QFileDialog.getSaveFileName(
+        chosen = file_dialogs.save_path(
             self, "Save the survey workbook", self.path.text(), "Excel workbook (*.xlsx)"
         )
-        if chosen:
-            self.path.setText(chosen)
+        if chosen is not None:
+            self.path.setText(str(chosen))
 
     def write(self) -> None:
         target = Path(self.path.text()).expanduser()

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -29,6 +27,7 @@ from desk.core.errors import DeskError
 from desk.core.kinds import KINDS
 from desk.core.operations import Changes
 from desk.core.words import counted, due_in
+from desk.ui import file_dialogs
 from desk.ui.leave import confirm_leave as ask_to_leave
 from desk.ui.models.record_table import RecordTableModel
 from desk.ui.ops import confirm_delete, operations_for
@@ -441,15 +440,15 @@ class RecordPage(QWidget):
     def export_list(self) -> None:
         from desk.io.list_export import export_list
 
-        path, chosen = QFileDialog.getSaveFileName(
+        path, chosen = file_dialogs.save_path_and_filter(
             self,
             f"Export {self.spec.plural.lower()}",
             f"{self.spec.plural.lower()}.xlsx",
             "Excel workbook (*.xlsx);;CSV (*.csv)",
         )
-        if not path:
+        if path is None:
             return
-        target = Path(path)
+        target = path
         if target.suffix.lower() not in (".xlsx", ".csv"):
             target = target.with_suffix(".csv" if "CSV" in chosen else ".xlsx")
         try:

@@ -9,11 +9,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt
+from PySide6.QtCore import QBuffer, QIODevice, QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QContextMenuEvent, QFont, QImage, QPainter, QPaintEvent, QPen
-from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QSizePolicy, QWidget
+from PySide6.QtWidgets import QMenu, QMessageBox, QSizePolicy, QWidget
 
+from desk.core import files
+from desk.core.errors import DeskError
 from desk.reports.figures import SERIES_COLORS, axis
+from desk.ui import file_dialogs
 
 
 @dataclass(frozen=True)
@@ -120,15 +123,21 @@ class Chart(QWidget):
             painter.end()
         finally:
             self._paper = False
-        if not image.save(str(path.with_suffix(".png")) if not path.suffix else str(path)):
-            raise OSError(f"Could not write {path}.")
+        buffer = QBuffer()
+        buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+        if not image.save(buffer, "PNG"):  # type: ignore[call-overload]
+            raise OSError(f"Could not draw the chart for {path}.")
+        # Through desk's one safe write: never over the database or a file being read.
+        files.safe_write(path if path.suffix else path.with_suffix(".png"), bytes(buffer.data().data()))
 
     def save_svg(self, path: Path, size: QSize | None = None) -> None:
         from PySide6.QtSvg import QSvgGenerator
 
         size = size or self.paper_size()
         generator = QSvgGenerator()
-        generator.setFileName(str(path))
+        buffer = QBuffer()
+        buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+        generator.setOutputDevice(buffer)
         generator.setSize(size)
         generator.setViewBox(QRectF(0, 0, size.width(), size.height()))
         generator.setTitle(self.paper_title or self.title)
@@ -141,22 +150,21 @@ class Chart(QWidget):
             painter.end()
         finally:
             self._paper = False
-        if not path.exists():
-            raise OSError(f"Could not write {path}.")
+        files.safe_write(path, bytes(buffer.data().data()))
 
     def ask_to_save(self) -> None:
-        chosen, kind = QFileDialog.getSaveFileName(
+        chosen, kind = file_dialogs.save_path_and_filter(
             self, f"Save chart: {self.title}", f"{self.title}.png", "PNG image (*.png);;SVG (*.svg)"
         )
-        if not chosen:
+        if chosen is None:
             return
-        target = Path(chosen)
+        target = chosen
         svg = target.suffix.lower() == ".svg" or (not target.suffix and "SVG" in kind)
         if not target.suffix:
             target = target.with_suffix(".svg" if svg else ".png")
         try:
             (self.save_svg if svg else self.save_png)(target)
-        except OSError as exc:
+        except (OSError, DeskError) as exc:
             QMessageBox.warning(self, "Chart not saved", str(exc))
 
     def contextMenuEvent(self, event: QContextMenuEvent) -> None:

@@ -10,9 +10,9 @@ from typing import Any
 from PySide6.QtCore import QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
+    QMessageBox,
     QPushButton,
     QTabWidget,
     QVBoxLayout,
@@ -22,9 +22,10 @@ from PySide6.QtWidgets import (
 from desk.core import attachments, money, queries, records
 from desk.core.dates import short_date
 from desk.core.db import Database
+from desk.core.errors import DeskError
 from desk.core.kinds import KINDS, Field
 from desk.core.operations import Changes
-from desk.ui import times
+from desk.ui import file_dialogs, times
 from desk.ui.dialogs.record_dialog import RecordDialog
 from desk.ui.links import LINKS, SELF, WITH_ATTACHMENTS, LinkSpec
 from desk.ui.models.rows import Column, RowsModel
@@ -232,13 +233,13 @@ class AttachmentsTab(_RowsTab):
         return self.model.rowCount()
 
     def add(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Attach a file")
-        if path:
+        path = file_dialogs.open_path(self, "Attach a file")
+        if path is not None:
             kind, record_id = self.panel.kind, self.panel.record_id
             assert record_id is not None  # the panel is disabled while no record is shown
             operations_for(self.panel.db).run(
                 self,
-                lambda db: attachments.attach_file(db, kind, record_id, Path(path)),
+                lambda db: attachments.attach_file(db, kind, record_id, path),
                 title="Not attached",
             )
 
@@ -254,9 +255,12 @@ class AttachmentsTab(_RowsTab):
         row = self.selected_row()
         if row is None:
             return
-        path, _ = QFileDialog.getSaveFileName(self, "Save attachment as", row["filename"])
-        if path:
-            attachments.save_copy(self.panel.db, row["id"], Path(path))
+        path = file_dialogs.save_path(self, "Save attachment as", row["filename"], "")
+        if path is not None:
+            try:
+                attachments.save_copy(self.panel.db, row["id"], path)
+            except (DeskError, OSError) as exc:
+                QMessageBox.warning(self, "Save attachment", str(exc))
 
     def remove(self) -> None:
         row = self.selected_row()
