@@ -32,6 +32,8 @@ def add_backup_parsers(sub: Any) -> None:
         help="keep this database's backups in PATH ('default' for the usual place)",
     )
     lister.add_argument("--json", action="store_true", help="print JSON")
+    # The command line's daily backup of a large file, run in a process of its own.
+    lister.add_argument("--auto", action="store_true", help=argparse.SUPPRESS)
 
     restore = sub.add_parser("restore", help="put a backup's records back into the database")
     restore.add_argument(
@@ -46,6 +48,9 @@ def run_backups(db: dbmod.Database | None, args: argparse.Namespace, path: Path)
     """`db` is unused (None): these commands open the file themselves."""
     if args.command == "restore":
         return _restore(args, path)
+    if args.auto:
+        backups.maybe_backup(path)
+        return 0
     if args.folder is not None:
         reset = args.folder.strip().lower() == "default"
         folder = backups.set_backup_folder(path, None if reset else Path(args.folder))

@@ -16,10 +16,11 @@ import argparse
 import datetime as dt
 import shutil
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 
 from desk.core import db as dbmod
-from desk.core import holder, salvage, search
+from desk.core import files, holder, salvage, search
 from desk.core.errors import DeskError
 from desk.core.words import counted
 
@@ -107,10 +108,20 @@ def _copy_first(path: Path) -> None:
     survive SQLite's own backup."""
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     copy = path.with_name(f"{path.stem}.before-repair-{stamp}{path.suffix or '.sqlite'}")
-    shutil.copyfile(path, copy)
     wal = Path(f"{path}-wal")
-    if wal.exists():
-        shutil.copyfile(wal, Path(f"{copy}-wal"))
+
+    # Each through a temporary file renamed when whole: a repair stopped midway leaves no
+    # half copy under a finished copy's name. The log first, while no file it would be
+    # the log of exists yet.
+    def copying(source: Path) -> Callable[[Path], None]:
+        def write_to(temp: Path) -> None:
+            shutil.copyfile(source, temp)
+
+        return write_to
+
+    if wal.exists() and wal.stat().st_size:
+        files.safe_write_path(Path(f"{copy}-wal"), copying(wal))
+    files.safe_write_path(copy, copying(path))
     print(f"Copy taken first: {copy}")
 
 

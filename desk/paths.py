@@ -12,6 +12,11 @@ APP_NAME = "desk"
 
 
 def data_dir() -> Path:
+    """Backups, logs and the demo city (`DESK_DATA_DIR` overrides, for a portable desk
+    and for tests)."""
+    override = os.environ.get("DESK_DATA_DIR")
+    if override:
+        return Path(override).expanduser()
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
 
 
@@ -41,3 +46,10 @@ def resources_dir() -> Path:
 
 def resource_path(*parts: str) -> Path:
     return resources_dir().joinpath(*parts)
+
+
+def desk_command() -> list[str]:
+    """How to start desk again: the frozen app itself, or this Python with the package."""
+    if getattr(sys, "frozen", False):
+        return [sys.executable]
+    return [sys.executable, "-m", "desk"]

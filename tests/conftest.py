@@ -22,6 +22,7 @@ _HOME_VARIABLES = {
     "XDG_CACHE_HOME": "home/.cache",
     "XDG_STATE_HOME": "home/.local/state",
     "DESK_CONFIG_DIR": "home/.config/desk",
+    "DESK_DATA_DIR": "home/.local/share/desk",
     "DESK_LOG_DIR": "home/.local/share/desk/logs",
 }
 
@@ -78,6 +79,5 @@ def backup_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Backups and per-user config in the test's own folder, never the person's."""
     home = tmp_path / "home"
     monkeypatch.setenv("DESK_CONFIG_DIR", str(home / "config"))
-    monkeypatch.setenv("XDG_DATA_HOME", str(home / "xdg-data"))  # child processes
-    monkeypatch.setattr("desk.paths.data_dir", lambda: home / "data")
+    monkeypatch.setenv("DESK_DATA_DIR", str(home / "data"))  # child processes too
     return home

@@ -42,19 +42,86 @@ WRITERS = [
 ]
 
 
-@pytest.mark.parametrize("suffix", ["", "-wal"])
+@pytest.mark.parametrize("suffix", ["", "-wal", "-shm", "-journal", ".lock"])
 @pytest.mark.parametrize("writer", WRITERS, ids=lambda w: " ".join(w[:2]))
 def test_no_output_replaces_the_open_database(
     writer: list[str], suffix: str, city: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     before = file_digest(city)
-    code = cli.main(["--db", str(city), *writer, f"{city}{suffix}"])
+    target = Path(f"{city}{suffix}")
+    existed = target.read_bytes() if target.exists() else None
+    code = cli.main(["--db", str(city), *writer, str(target)])
     out, err = capsys.readouterr()
     assert code == 1, (out, err)
     assert "open database" in err or "live database" in err, err
     assert "Traceback" not in out + err
     assert file_digest(city) == before
+    if existed is not None and suffix not in ("-wal", "-shm"):  # SQLite's own may move
+        assert target.read_bytes() == existed
     dbmod.open_database(city, create=False).close()  # still a desk database
+
+
+@pytest.mark.parametrize("suffix", ["-wal", "-shm", "-journal", ".lock"])
+def test_no_output_takes_the_name_of_another_databases_companion(
+    suffix: str, city: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A window on another database holds `other.sqlite.lock`: replacing it let a second
+    window take that database. Any database's companions are refused, held or not."""
+    other = tmp_path / "other.sqlite"
+    dbmod.open_database(other).close()
+    target = Path(f"{other}{suffix}")
+    code = cli.main(["--db", str(city), "briefing", "1", "--out", str(target)])
+    err = capsys.readouterr().err
+    assert code == 1 and f"of the database {other.name}" in err, err
+    assert not target.exists()
+
+
+def test_no_output_replaces_a_database_a_window_holds(
+    city: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from desk.core import holder
+
+    other = tmp_path / "other.sqlite"
+    dbmod.open_database(other).close()
+    before = file_digest(other)
+    owner = holder.acquire(other)
+    assert owner is not None
+    try:
+        code = cli.main(["--db", str(city), "export", "json", "--out", str(other)])
+        err = capsys.readouterr().err
+        assert code == 1 and "open in a desk window" in err, err
+        assert file_digest(other) == before
+    finally:
+        owner.release()
+
+
+def test_no_output_replaces_a_file_the_same_command_reads(
+    city: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    first, second = tmp_path / "a.xlsx", tmp_path / "b.xlsx"
+    for out in (first, second):
+        assert cli.main(["--db", str(city), "survey", "--anyway", "--out", str(out)]) == 0
+    capsys.readouterr()
+    before = file_digest(first)
+    code = cli.main(["survey", "--aggregate", str(first), str(second), "--out", str(first)])
+    err = capsys.readouterr().err
+    assert code == 1 and "a file this command reads" in err, err
+    assert file_digest(first) == before
+
+
+@pytest.mark.parametrize("suffix", ["", "-wal"])
+def test_no_input_is_the_open_database(
+    suffix: str, city: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Reading the database's own files as a spreadsheet or an attachment would drop
+    this process's locks on it: refused by path, before anything opens them."""
+    for command in (
+        ["attach", "partnership", "1", f"{city}{suffix}"],
+        ["import", "partnerships", f"{city}{suffix}"],
+    ):
+        code = cli.main(["--db", str(city), *command])
+        err = capsys.readouterr().err
+        assert code == 1 and "open database" in err, (command, err)
 
 
 @pytest.mark.parametrize(

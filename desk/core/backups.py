@@ -220,6 +220,39 @@ def unattributed(db_path: str | Path) -> list[Path]:
     )
 
 
+def claim_identity(db: Any) -> str | None:
+    """Make sure the open database does not share its identity with another file on this
+    machine; returns a sentence when it had to take a new one.
+
+    Copying the file to a new laptop keeps its identity, as it should: it is the same
+    database. A copy made beside the original (`cp city.sqlite test/city.sqlite`) and
+    then changed is another database: if the identity was last seen at another path that
+    still holds a file of that identity, this file takes a new one, so its backups never
+    mix with the original's.
+    """
+    import uuid
+
+    from desk.core.db import transaction
+
+    path = getattr(db, "file", None)
+    uid = database_uid(db)
+    if path is None or uid is None or getattr(db, "read_only", None):
+        return None
+    seen = userconfig.identity_path(uid)
+    here = userconfig.database_key(path)
+    note = None
+    if seen and seen != here and Path(seen).is_file() and identity_of(seen) == uid:
+        uid = str(uuid.uuid4())
+        with transaction(db):
+            db.execute("UPDATE file_meta SET value = ? WHERE key = 'database_uid'", (uid,))
+        note = (
+            f"{Path(path).name} is a copy of {seen}; from now on it is a database of its own, "
+            "with backups of its own."
+        )
+    userconfig.remember_identity(uid, path)
+    return note
+
+
 def rotate(db_path: str | Path, now: dt.datetime, uid: str | None = None) -> list[Path]:
     """Delete this database's backups that `keep` does not keep; returns what went.
     Another database's backups, and files that are not backups, are never touched."""
@@ -327,6 +360,20 @@ def make_backup(
     than refusing it: for the copy taken before a restore, as damage is often the reason
     to restore and the person's last state should not be thrown away.
     """
+    info = _take(db_or_path, reason, now, progress, rotate_after, keep_damaged, None)
+    assert info is not None  # nothing asked it to stand back
+    return info
+
+
+def _take(
+    db_or_path: Any,
+    reason: str,
+    now: dt.datetime | None,
+    progress: Progress | None,
+    rotate_after: bool,
+    keep_damaged: bool,
+    only_if: Callable[[], bool] | None,
+) -> BackupInfo | None:
     if reason not in REASONS:
         raise ValueError(f"reason must be one of {REASONS}")
     with _source(db_or_path) as (source, db_path):
@@ -339,6 +386,8 @@ def make_backup(
                 f"Cannot create the backup folder {folder}: {exc.strerror or exc}."
             ) from exc
         with _folder_lock(folder):
+            if only_if is not None and not only_if():
+                return None  # another process took it while this one waited
             _remove_partials(folder)
             info = _copy_verified(
                 source, db_path, folder, reason, now, progress, keep_damaged, owner_of(uid)
@@ -486,7 +535,11 @@ def maybe_backup(
         return None
     if not backup_due(path, now, opening=opening):
         return None
-    return make_backup(path, reason="auto", now=now)
+    # Asked again under the folder's lock: two processes that both found it due take
+    # one backup between them, not two.
+    return _take(
+        path, "auto", now, None, True, False, lambda: backup_due(path, now, opening=opening)
+    )
 
 
 # -- listing ---------------------------------------------------------------------------

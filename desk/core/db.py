@@ -231,7 +231,9 @@ def _read_version(conn: sqlite3.Connection, target: Path) -> int:
         return int(conn.execute("PRAGMA user_version").fetchone()[0])
     except sqlite3.DatabaseError as exc:
         raise DatabaseDamaged(
-            f"{target} is not a desk database (SQLite says: {exc}); it has not been changed."
+            f"{target} is damaged or is not a desk database (SQLite says: {exc}); it has "
+            "not been changed. If it is a desk database, 'desk check --repair' recovers "
+            "what can be read."
         ) from exc
 
 

@@ -54,6 +54,7 @@ from desk.core.pagescan_records import (
     u32,
     varint,
 )
+from desk.core.words import counted
 
 __all__ = ["Column", "ScanResult", "TableScan", "UnplacedPage", "expected_schema", "scan"]
 
@@ -135,7 +136,7 @@ class _Scanner:
         self.leaf_depth: dict[str, int] = {}
         self.spans: dict[str, tuple[list[int], list[int]]] = {}  # lows, highs
         wal = read_wal(log) if log is not None else None
-        if log is not None and wal is None:
+        if log is not None and wal is None and log.seek(0, 2) > 0:
             self.notes.append("The write-ahead log was ignored because its header is damaged.")
         db.seek(0)
         header = parse_header(db.read(100))
@@ -458,27 +459,32 @@ class _Scanner:
 
     def _summarize(self, unreadable: int) -> None:
         if unreadable:
-            self.notes.append(f"{unreadable} pages could not be read as any kind of page.")
+            self.notes.append(
+                f"{counted(unreadable, 'page')} could not be read as any kind of page."
+            )
         rows = sum(scan.unreadable_rows for scan in self.tables.values())
         if rows:
             self.notes.append(
-                f"{rows} rows could not be read (a broken overflow chain or a damaged record)."
+                f"{counted(rows, 'row')} could not be read (a broken overflow chain or a "
+                "damaged record)."
             )
         if self.unplaced:
             records = sum(page.records for page in self.unplaced)
             self.notes.append(
-                f"{len(self.unplaced)} leaf pages holding {records} rows fit no single table "
-                "and were left unplaced."
+                f"{counted(len(self.unplaced), 'leaf page')} holding {counted(records, 'row')} "
+                "fit no single table and were left unplaced."
             )
         stale = sum(len(scan.stale_pages) for scan in self.tables.values())
         if stale:
             self.notes.append(
-                f"{stale} leaf pages are old copies (their table's tree is intact where their "
-                "rows would go); their rows were not used."
+                f"{counted(stale, 'leaf page')} held old copies (their table's tree is intact "
+                "where their rows would go); their rows were not used."
             )
         conflicts = sum(scan.conflicts for scan in self.tables.values())
         if conflicts:
-            self.notes.append(f"{conflicts} rows were found on two pages; one copy was kept.")
+            self.notes.append(
+                f"{counted(conflicts, 'row')} were found on two pages; one copy was kept."
+            )
         for scan in self.tables.values():
             scan.pages.sort()
             scan.placed_by_shape.sort()

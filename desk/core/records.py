@@ -329,11 +329,14 @@ def update(
         cleaned = clean_values(spec, values, partial=True, stored=old)
         _check_refs(db, spec, cleaned)
         merged = {**old, **cleaned}
-        merged.update(derive(spec, merged))
+        # Derived once: asked again after the merge, an expiry just derived would read
+        # as given and never be stored.
+        derived = derive(spec, merged)
+        merged.update(derived)
         check_rules(db, spec, merged)
         changes = {
             name: (old[name], merged[name])
-            for name in [*cleaned, *derive(spec, merged)]
+            for name in [*cleaned, *derived]
             if old.get(name) != merged[name]
         }
         if changes:

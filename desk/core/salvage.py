@@ -13,6 +13,7 @@ table by table. The damaged file is only read.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -151,7 +152,17 @@ def salvage(source: Path, destination: Path) -> Salvage:
         for suffix in ("-wal", "-shm"):
             Path(f"{partial}{suffix}").unlink(missing_ok=True)
         raise
+    # Whole on disk before it takes the finished name: a recovery stopped midway leaves
+    # only a `.partial`, never a half file that reads as the recovered one.
+    fd = os.open(partial, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
     partial.replace(destination)
+    from desk.core.files import sync_folder
+
+    sync_folder(destination.parent)
     result.path = destination
     return result
 

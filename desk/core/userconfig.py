@@ -71,3 +71,22 @@ def write_atomically(target: Path, text: str) -> None:
     """The config file goes through the same safe save as every file desk writes."""
     target.parent.mkdir(parents=True, exist_ok=True)
     safe_write_text(target, text, encoding="utf-8")
+
+
+def identity_path(uid: str) -> str | None:
+    """Where this machine last saw the database with this identity."""
+    known = load().get("identities")
+    path = known.get(uid) if isinstance(known, dict) else None
+    return path if isinstance(path, str) else None
+
+
+def remember_identity(uid: str, db_path: str | Path) -> None:
+    data = load()
+    known = data.get("identities")
+    known = dict(known) if isinstance(known, dict) else {}
+    key = database_key(db_path)
+    if known.get(uid) == key:
+        return
+    known[uid] = key
+    data["identities"] = known
+    write_atomically(config_path(), json.dumps(data, ensure_ascii=False, indent=2) + "\n")

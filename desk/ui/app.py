@@ -98,7 +98,7 @@ def run(path: Path, read_only: str | None = None) -> int:
         def start() -> None:
             from desk.ui.backup_service import start_backups
 
-            services.append(start_backups(window, path))
+            services.append(start_backups(window, path, database))
 
         # Once the window is up: its first paint need not wait for the backup code.
         QTimer.singleShot(BACKUPS_AFTER_MS, start)
@@ -108,4 +108,10 @@ def run(path: Path, read_only: str | None = None) -> int:
     database.close()
     if owner is not None:
         owner.release()
+    from desk.ui.holding import REOPEN
+
+    if app.property(REOPEN):
+        from desk.ui.databases import open_window
+
+        open_window(None, path)
     return code

@@ -112,9 +112,16 @@ class BackupService(QObject):
             self.window.statusBar().showMessage(message, 15000)
 
 
-def start_backups(window: QWidget, db_path: Path) -> BackupService:
+def start_backups(window: QWidget, db_path: Path, db: Any = None) -> BackupService:
     """Everything the window does about backups on opening a database it holds."""
     warn_if_synced(window, db_path)
+    if db is not None:
+        try:
+            note = backups.claim_identity(db)
+        except DeskError as exc:
+            note = f"desk could not give this copy an identity of its own: {exc}"
+        if note and isinstance(window, QMainWindow):
+            window.statusBar().showMessage(note, 15000)
     return BackupService(window, db_path).start()
 
 

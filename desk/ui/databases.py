@@ -8,7 +8,6 @@ keeps a slow import in one city from freezing another.
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 from PySide6.QtCore import QProcess
@@ -16,7 +15,7 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 
 from desk.core import db as dbmod
 from desk.core.errors import DeskError
-from desk.paths import data_dir
+from desk.paths import data_dir, desk_command
 from desk.ui import file_dialogs
 from desk.ui.settings import settings
 
@@ -40,13 +39,6 @@ def remember(path: Path) -> None:
     resolved = str(Path(path).resolve())
     names = [resolved] + [str(p) for p in recent_files() if str(p) != resolved]
     settings().setValue(RECENT_KEY, names[:RECENT_COUNT])
-
-
-def desk_command() -> list[str]:
-    """How to start desk again: the frozen app itself, or this Python with the package."""
-    if getattr(sys, "frozen", False):
-        return [sys.executable]
-    return [sys.executable, "-m", "desk"]
 
 
 def open_window(parent: QWidget | None, path: Path) -> bool:

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 
 from desk.core import undo
 from desk.core.db import Database
-from desk.core.errors import DeskError, ValidationError
+from desk.core.errors import DeskError, HoldLost, ValidationError
 from desk.core.operations import Changes
 
 # Operations of more steps than this are undone and redone away from the window.
@@ -48,6 +48,11 @@ class Operations(QObject):
         the one who asked for it is up to date first."""
         try:
             changes = write(self.db)
+        except HoldLost as exc:
+            from desk.ui.holding import hold_lost
+
+            hold_lost(parent, self.db, str(exc))
+            return None
         except ValidationError as exc:
             if on_invalid is not None:
                 on_invalid(exc)

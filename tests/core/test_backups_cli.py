@@ -119,3 +119,80 @@ def test_errors_are_one_line(
     assert not missing.exists()
     code, _, err = run(capsys, city, "backups", "--folder", str(city))
     assert code == 1 and "is a file, not a folder" in err
+
+
+def _organisations(path: Path) -> set[str]:
+    with open_database(path, read_only="looking") as database:
+        return {row[0] for row in database.execute("SELECT name FROM organisations")}
+
+
+def test_the_first_write_of_a_day_from_the_command_line_backs_up_first(
+    city: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run(capsys, city, "list", "contacts")[0] == 0
+    assert run(capsys, city, "briefing", "1", "--out", str(city.parent / "p.pdf"))[0] == 0
+    assert backups.list_backups(city) == []  # reading takes none
+    code, _out, err = run(capsys, city, "add", "organisation", "name=First change")
+    assert code == 0 and err == ""
+    (taken,) = backups.list_backups(city)
+    assert taken.reason == "auto"
+    # The copy is of the file as it was before the day's first change.
+    assert "First change" not in _organisations(taken.path)
+    assert "First change" in _organisations(city)
+    assert run(capsys, city, "add", "organisation", "name=Second change")[0] == 0
+    assert len(backups.list_backups(city)) == 1  # one a day
+
+
+def test_a_database_opened_only_for_reading_can_still_be_backed_up(
+    city: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    city.chmod(0o444)
+    try:
+        code, out, err = run(capsys, city, "--read-only", "backups", "--now")
+        assert code == 0 and out.startswith("Backed up to "), err
+        (taken,) = backups.list_backups(city)
+        assert taken.counts["contacts"] == 250
+    finally:
+        city.chmod(0o644)
+
+
+def test_a_copy_beside_the_original_becomes_a_database_of_its_own(
+    city: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`cp` to another folder under the same name, then both changed: two databases,
+    each with its own backups, never one's rotation deleting the other's."""
+    copy = tmp_path / "test" / "city.sqlite"
+    copy.parent.mkdir()
+    shutil.copyfile(city, copy)
+    assert backups.identity_of(copy) == backups.identity_of(city)
+    assert run(capsys, city, "add", "organisation", "name=In the original")[0] == 0
+    code, _out, err = run(capsys, copy, "add", "organisation", "name=In the copy")
+    assert code == 0 and "is a copy of" in err and "of its own" in err
+    assert backups.identity_of(copy) != backups.identity_of(city)
+    (mine,) = backups.list_backups(city)
+    (theirs,) = backups.list_backups(copy)
+    assert mine.path != theirs.path and mine.path.parent != theirs.path.parent
+    # Moving the original elsewhere on the same machine keeps its identity.
+    moved = tmp_path / "moved" / "city.sqlite"
+    moved.parent.mkdir()
+    city.rename(moved)
+    uid = backups.identity_of(moved)
+    assert run(capsys, moved, "add", "organisation", "name=After the move")[0] == 0
+    assert backups.identity_of(moved) == uid
+    assert [b.path for b in backups.list_backups(moved)] == [mine.path]
+
+
+def test_a_large_database_is_backed_up_in_a_process_of_its_own(
+    city: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import time
+
+    monkeypatch.setattr("desk.cli_commands.INLINE_BACKUP_BYTES", 0)  # every file is large
+    began = time.monotonic()
+    code, _out, err = run(capsys, city, "add", "organisation", "name=Large change")
+    assert code == 0 and err == ""
+    deadline = began + 60
+    while not backups.list_backups(city) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    (taken,) = backups.list_backups(city)
+    assert taken.reason == "auto" and taken.counts["contacts"] == 250

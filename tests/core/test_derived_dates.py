@@ -160,3 +160,11 @@ def test_the_dump_commands_take_back_an_expiry_on_the_last_day(
     assert main(["--db", str(db_path), "export", "json", "--out", str(dump)]) == 0
     assert main(["--db", str(db_path), "import", "json", str(dump), "--replace"]) == 0
     assert records.get(db, "agreement", aid) == stored
+
+
+def test_an_edit_that_gives_a_term_stores_the_expiry_it_derives(db: Database) -> None:
+    made = records.create(db, "agreement", {"title": "MOU on ports", "signed_date": "2024-03-15"})
+    assert records.get(db, "agreement", made.id)["expiry_date"] is None
+    changed = records.update(db, "agreement", made.id, {"term_months": "24"})
+    assert records.get(db, "agreement", made.id)["expiry_date"] == "2026-03-15"
+    assert changed.fields["expiry_date"] == (None, "2026-03-15")

@@ -597,7 +597,9 @@ def test_a_write_ahead_log_with_a_bad_header_is_ignored(
     db, wal = wal_files.last
     want = _committed(db, None, tmp_path / "check")
     bad = shutil.copyfile(wal, tmp_path / "bad.sqlite-wal")
-    _write(bad, 17, b"\xff")  # a salt byte: the header's checksum no longer matches
+    # A salt byte flipped (never set to a value it may already hold): the header's
+    # checksum no longer matches.
+    _write(bad, 17, bytes([bad.read_bytes()[17] ^ 0xFF]))
     result = scan(db, bad, wal_files.expected)
     assert not result.wal_used
     assert "The write-ahead log was ignored because its header is damaged." in result.notes

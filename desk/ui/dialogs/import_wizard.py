@@ -368,6 +368,10 @@ class PreviewPage(QWizardPage):
             f"{counts['match']:,} already in desk (they are not added again), "
             f"{counted(counts['problem'], 'row')} with problems."
         )
+        if plan.notes:
+            # What comes in only in part (a card's photo that could not be kept), said
+            # before the import, as the command line says it.
+            self.summary.setText(self.summary.text() + "\n" + "\n".join(plan.notes))
         self.problems.clear()
         self.problems.addItems(plan.problems)
         if plan.more_problems:

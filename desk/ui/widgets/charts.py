@@ -128,7 +128,8 @@ class Chart(QWidget):
         if not image.save(buffer, "PNG"):  # type: ignore[call-overload]
             raise OSError(f"Could not draw the chart for {path}.")
         # Through desk's one safe write: never over the database or a file being read.
-        files.safe_write(path if path.suffix else path.with_suffix(".png"), bytes(buffer.data().data()))
+        target = path if path.suffix else path.with_suffix(".png")
+        files.safe_write(target, bytes(buffer.data().data()))
 
     def save_svg(self, path: Path, size: QSize | None = None) -> None:
         from PySide6.QtSvg import QSvgGenerator
