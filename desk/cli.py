@@ -64,7 +64,8 @@ def _main(argv: list[str]) -> int:
         args.db = options.db or args.db
         args.read_only = options.read_only or args.read_only
         window = args.command in (None, "gui")
-    path = args.db or default_db_path()
+    # The file itself, not a symlink's name: its log, lock and backups are beside it.
+    path = Path(os.path.realpath((args.db or default_db_path()).expanduser()))
     # A path the user named ($DESK_DB too) must exist; only the default one is made.
     named = args.db is not None or bool(os.environ.get("DESK_DB"))
     try:

@@ -59,6 +59,13 @@ def run_backups(db: dbmod.Database | None, args: argparse.Namespace, path: Path)
             return 0
     if args.now:
         _need_database(path)
+        if not args.read_only and not dbmod.needs_upgrade(path):
+            try:
+                with dbmod.open_database(path, create=False) as database:
+                    if not database.read_only:
+                        claim_and_say(database)
+            except DeskError:
+                pass  # a file desk cannot open to write is still backed up as it is
         info = backups.make_backup(path, reason="manual")
         if info.note:
             print(info.note)
@@ -75,8 +82,15 @@ def _need_database(path: Path) -> None:
 def _list(args: argparse.Namespace, path: Path) -> int:
     folder, note = backups.folder_status(path)
     found = backups.list_backups(path)
+    others = backups.others_note(path)
     if args.json:
-        data = {"folder": str(folder), "note": note, "backups": [b.as_json() for b in found]}
+        data = {
+            "folder": str(folder),
+            "note": note,
+            "backups": [b.as_json() for b in found],
+            "taken_elsewhere": [str(p) for p in backups.made_elsewhere(path)],
+            "unattributed": [str(p) for p in backups.unattributed(path)],
+        }
         json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
         return 0
@@ -84,6 +98,8 @@ def _list(args: argparse.Namespace, path: Path) -> int:
         print(note)
     if not found:
         print(f"No backups of {path.name} yet in {folder}.")
+        if others:
+            print(others)
         return 0
     headers = ["#", "When", "Reason", "Size", *backups.counted_headers()]
     rows = [
@@ -104,6 +120,8 @@ def _list(args: argparse.Namespace, path: Path) -> int:
     for cells in [headers, ["-" * w for w in widths], *rows]:
         print("  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip())
     print(f"\n{len(found)} backup{'' if len(found) == 1 else 's'} in {folder}")
+    if others:
+        print(others)
     return 0
 
 
@@ -140,9 +158,18 @@ def _restore(args: argparse.Namespace, path: Path) -> int:
             f"over it by hand (for example: cp BACKUP {path})."
         ) from exc
     try:
+        claim_and_say(database)
         return _restore_into(database, args, path)
     finally:
         database.close()
+
+
+def claim_and_say(database: dbmod.Database) -> None:
+    """A copy beside its original takes an identity of its own before its backups are
+    named or listed (see backups.claim_identity)."""
+    note = backups.claim_identity(database)
+    if note:
+        print(f"desk: {note}", file=sys.stderr)
 
 
 def _restore_into(database: dbmod.Database, args: argparse.Namespace, path: Path) -> int:

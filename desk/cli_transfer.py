@@ -98,6 +98,9 @@ def import_dump(args: argparse.Namespace, path: Path) -> int:
 
     database = dbmod.open_database(path)
     try:
+        from desk.cli_backups import claim_and_say
+
+        claim_and_say(database)
         if args.replace:
             stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
             saved = dbmod.backup(

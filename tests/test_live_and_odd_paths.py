@@ -216,4 +216,62 @@ def test_a_second_connection_closing_leaves_the_first_protected(city: Path) -> N
             check_output_path(city)
     finally:
         window.close()
-    assert check_output_path(city) == city  # no connection left: an ordinary file
+    # No connection left: no longer the open database, though still a database, which
+    # only another database (a backup of it) may replace.
+    assert check_output_path(city, database=True) == city
+    with pytest.raises(OutputPathError, match="is a database; choose another name"):
+        check_output_path(city)
+
+
+def test_no_output_replaces_a_database_with_its_log_beside_it(
+    city: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A database a stopped desk left with changes in its log, or one in use: any output
+    over it would be mixed with that log the next time it opens."""
+    other = tmp_path / "other.sqlite"
+    with dbmod.open_database(other) as db:
+        records.create(db, "organisation", {"name": "Only in the log"})
+        db.execute("PRAGMA wal_checkpoint(PASSIVE)")
+        records.create(db, "organisation", {"name": "Also in the log"})
+        Path(f"{other}-wal").write_bytes(Path(f"{other}-wal").read_bytes())  # keep it
+        keep_log = Path(f"{other}-wal").read_bytes()
+    Path(f"{other}-wal").write_bytes(keep_log)  # as a desk killed mid-work leaves it
+    before = file_digest(other)
+    for command in (
+        ["backup", "--out", str(other)],
+        ["export", "json", "--out", str(other)],
+        ["briefing", "1", "--out", str(other)],
+    ):
+        code = cli.main(["--db", str(city), *command])
+        err = capsys.readouterr().err
+        assert code == 1 and "its wal file beside it" in err, (command, err)
+    assert file_digest(other) == before
+
+
+def test_a_document_never_replaces_a_database_and_a_backup_only_its_own(
+    city: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    other = tmp_path / "other.sqlite"
+    dbmod.open_database(other).close()
+    before = file_digest(other)
+    assert cli.main(["--db", str(city), "export", "json", "--out", str(other)]) == 1
+    assert "is a database; choose another name" in capsys.readouterr().err
+    assert cli.main(["--db", str(city), "backup", "--out", str(other)]) == 1
+    assert "is another database" in capsys.readouterr().err
+    assert file_digest(other) == before
+    copy = tmp_path / "copy.sqlite"
+    for _ in range(2):  # a backup replaces an earlier backup of the same database
+        assert cli.main(["--db", str(city), "backup", "--out", str(copy)]) == 0
+    capsys.readouterr()
+
+
+def test_a_hard_link_to_the_open_database_is_no_input(
+    city: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import os
+
+    link = tmp_path / "looks-like.csv"
+    os.link(city, link)
+    code = cli.main(["--db", str(city), "import", "partnerships", str(link)])
+    err = capsys.readouterr().err
+    assert code == 1 and ("open database" in err or "names on this disk" in err), err

@@ -1,14 +1,18 @@
 """How backups are named and which are kept: plain rules over names and times, no files.
 
-A backup's name says whose it is and when it was taken:
-`<stem>-YYYYMMDD-HHMMSS[-reason].<owner>.sqlite`, the owner being the first eight hex
+A backup's name says whose it is, which desk made it and when:
+`<stem>-YYYYMMDD-HHMMSS[-reason].<owner>-<maker>.sqlite`. The owner is the first eight hex
 digits of the database's identity (`file_meta.database_uid`), so two databases that
 share a file name (`desk.sqlite` on two laptops, one USB stick) never read each other's
-backups as their own. Names from before identities (no owner) still parse.
+backups as their own. The maker is the first four of this desk installation's own id:
+two laptops that each go on using a copy of one file keep one database's identity, and
+each rotates only the backups it made. Older names (no maker, or no owner) still parse.
 
-Kept (`keep`): the newest 5, the newest of each of the last 7 days, of each of the last
-5 ISO weeks and of each of the last 12 months; copies taken before a restore for 30
-days. A backup dated in the future (a clock set back) is never deleted.
+Kept (`keep`): the newest 5; the newest of each of the last 7 days, 5 ISO weeks and 12
+months that have backups (counted over the backups, not the calendar, so a file left
+alone for a year, or a clock that jumped ahead, never loses its history at the next
+backup); copies taken before a restore for 30 days. A backup dated in the future (a
+clock set back since) is never deleted.
 """
 
 from __future__ import annotations
@@ -31,10 +35,11 @@ KEEP_WEEKS = 5
 KEEP_MONTHS = 12
 KEEP_BEFORE_RESTORE = dt.timedelta(days=30)
 OWNER_DIGITS = 8
+MAKER_DIGITS = 4
 
 _NAME = re.compile(
     r"^(?P<stem>.+)-(?P<stamp>\d{8}-\d{6})(?:-(?P<reason>manual|before-restore))?"
-    r"(?:\.(?P<owner>[0-9a-f]{8}))?\.sqlite$"
+    r"(?:\.(?P<owner>[0-9a-f]{8})(?:-(?P<maker>[0-9a-f]{4}))?)?\.sqlite$"
 )
 
 
@@ -45,6 +50,7 @@ class Named(NamedTuple):
     taken: dt.datetime
     reason: str
     owner: str | None  # None: named before databases carried an identity
+    maker: str | None = None  # the installation of desk that took it; None: not said
 
 
 def owner_of(uid: str | None) -> str | None:
@@ -55,11 +61,24 @@ def owner_of(uid: str | None) -> str | None:
     return digits if len(digits) == OWNER_DIGITS else None
 
 
-def backup_name(stem: str, taken_at: dt.datetime, reason: str, owner: str | None = None) -> str:
+def maker_of(installation: str | None) -> str | None:
+    if not installation:
+        return None
+    digits = installation.replace("-", "").lower()[:MAKER_DIGITS]
+    return digits if len(digits) == MAKER_DIGITS else None
+
+
+def backup_name(
+    stem: str,
+    taken_at: dt.datetime,
+    reason: str,
+    owner: str | None = None,
+    maker: str | None = None,
+) -> str:
     if reason not in REASONS:
         raise ValueError(reason)
     suffix = "" if reason == "auto" else f"-{reason}"
-    mark = f".{owner}" if owner else ""
+    mark = (f".{owner}-{maker}" if maker else f".{owner}") if owner else ""
     return f"{stem}-{taken_at:%Y%m%d-%H%M%S}{suffix}{mark}.sqlite"
 
 
@@ -72,16 +91,7 @@ def parse_name(name: str) -> Named | None:
         taken = dt.datetime.strptime(match["stamp"], "%Y%m%d-%H%M%S")
     except ValueError:
         return None
-    return Named(match["stem"], taken, match["reason"] or "auto", match["owner"])
-
-
-def _months_back(day: dt.date, count: int) -> set[tuple[int, int]]:
-    months = set()
-    year, month = day.year, day.month
-    for _ in range(count):
-        months.add((year, month))
-        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
-    return months
+    return Named(match["stem"], taken, match["reason"] or "auto", match["owner"], match["maker"])
 
 
 def keep(entries: Sequence[Named], now: dt.datetime) -> set[int]:
@@ -98,20 +108,19 @@ def keep(entries: Sequence[Named], now: dt.datetime) -> set[int]:
             ordinary.append((entry.taken, position))
     ordinary.sort(reverse=True)
     kept.update(position for _taken, position in ordinary[:KEEP_NEWEST])
-    today = now.date()
-    wanted: list[tuple[Callable[[dt.datetime], object], set[object]]] = [
-        (lambda t: t.date(), {today - dt.timedelta(days=n) for n in range(KEEP_DAYS)}),
-        (
-            lambda t: t.isocalendar()[:2],
-            {(today - dt.timedelta(weeks=n)).isocalendar()[:2] for n in range(KEEP_WEEKS)},
-        ),
-        (lambda t: (t.year, t.month), set(_months_back(today, KEEP_MONTHS))),
+    periods: list[tuple[Callable[[dt.datetime], object], int]] = [
+        (lambda t: t.date(), KEEP_DAYS),
+        (lambda t: tuple(t.isocalendar()[:2]), KEEP_WEEKS),
+        (lambda t: (t.year, t.month), KEEP_MONTHS),
     ]
-    for bucket_of, buckets in wanted:
-        for taken, position in ordinary:  # newest first: the first seen is a bucket's newest
-            bucket = bucket_of(taken)
-            if bucket in buckets:
-                buckets.discard(bucket)
+    for period_of, count in periods:
+        seen: set[object] = set()
+        for taken, position in ordinary:  # newest first: the first seen is a period's newest
+            period = period_of(taken)
+            if period not in seen:
+                if len(seen) == count:
+                    break
+                seen.add(period)
                 kept.add(position)
     return kept
 

@@ -36,17 +36,22 @@ from desk.core.backup_rules import (
     backup_name,
     keep,
     keep_set,
+    maker_of,
     owner_of,
     parse_name,
 )
 from desk.core.db import connect_read_only, database_uid
 from desk.core.errors import DeskError
 from desk.core.holder import try_lock, unlock
+from desk.core.words import counted
 
 __all__ = ["REASONS", "REASON_WORDS", "backup_name", "keep_set", "parse_name"]
 
 COUNTED = ("partnerships", "agreements", "visits", "contacts", "organisations")
 AUTO_INTERVAL = dt.timedelta(hours=24)
+# A backup dated this far past the clock was taken while the clock was wrong (names of
+# backups taken in one second are spread a second apart, so a little ahead is normal).
+FUTURE_MARGIN = dt.timedelta(hours=1)
 PAGES_PER_STEP = 256
 PARTIAL = ".partial"
 LOCK_NAME = ".desk-backups.lock"
@@ -101,7 +106,7 @@ class RestoreResult:
 def identity_of(db_path: str | Path) -> str | None:
     """The identity the database file carries, read through SQLite; None for a file
     from before identities, or one that cannot be read."""
-    path = Path(db_path)
+    path = _real(db_path)
     if not path.is_file():
         return None
     try:
@@ -116,18 +121,32 @@ def identity_of(db_path: str | Path) -> str | None:
 
 def legacy_folder(db_path: str | Path) -> Path:
     """Where backups went while they were kept per file path: one folder per path."""
-    resolved = Path(db_path).expanduser().resolve()
+    resolved = _real(db_path)
     digest = hashlib.sha1(str(resolved).encode("utf-8")).hexdigest()[:8]
     return paths.data_dir() / "backups" / f"{resolved.stem}-{digest}"
 
 
 def default_backup_folder(db_path: str | Path, uid: str | None = None) -> Path:
-    """One folder per database: named for its file and its identity, so moving or
-    renaming the file keeps its backups, and a namesake never shares them."""
-    owner = owner_of(uid if uid is not None else identity_of(db_path))
+    """One folder per database, named for its file and its identity: found again by the
+    identity alone, so renaming or moving the file keeps its backups, and a namesake
+    never shares them."""
+    path = _real(db_path)
+    owner = owner_of(uid if uid is not None else identity_of(path))
     if owner is None:
-        return legacy_folder(db_path)
-    return paths.data_dir() / "backups" / f"{Path(db_path).stem}-{owner}"
+        return legacy_folder(path)
+    root = paths.data_dir() / "backups"
+    try:
+        earlier = sorted(
+            entry for entry in root.iterdir() if entry.is_dir() and entry.name.endswith(f"-{owner}")
+        )
+    except OSError:
+        earlier = []
+    return earlier[0] if earlier else root / f"{path.stem}-{owner}"
+
+
+def _real(db_path: str | Path) -> Path:
+    """The database file itself, whatever name (a symlink) it was given by."""
+    return Path(os.path.realpath(Path(db_path).expanduser()))
 
 
 def folder_status(db_path: str | Path, uid: str | None = None) -> tuple[Path, str | None]:
@@ -191,10 +210,15 @@ def _ours(db_path: Path, uid: str | None, folder: Path) -> list[tuple[Path, Name
     from before identities in a shared folder cannot be told apart and is left alone
     (`unattributed`)."""
     owner = owner_of(uid)
+    mine = _maker()
     found = [
         (entry, named)
         for entry, named in _named(folder)
-        if (named.owner == owner if owner else named.owner is None and named.stem == db_path.stem)
+        if (
+            named.owner == owner and named.maker in (mine, None)
+            if owner
+            else named.owner is None and named.stem == db_path.stem
+        )
     ]
     legacy = legacy_folder(db_path)
     if owner and legacy.resolve() != folder.resolve():
@@ -203,14 +227,38 @@ def _ours(db_path: Path, uid: str | None, folder: Path) -> list[tuple[Path, Name
             for entry, named in _named(legacy)
             if named.owner is None and named.stem == db_path.stem
         ]
-    found.sort(key=lambda item: (item[1].taken, item[0].name), reverse=True)
+    # Newest first, those dated in the future (a clock set wrong once) after the rest.
+    now = dt.datetime.now() + FUTURE_MARGIN
+    found.sort(key=lambda item: (item[1].taken <= now, item[1].taken, item[0].name), reverse=True)
     return found
+
+
+def _maker() -> str | None:
+    return maker_of(userconfig.installation_id())
+
+
+def made_elsewhere(db_path: str | Path) -> list[Path]:
+    """Backups of this very database (its identity) in its folder that another desk
+    installation took: a second laptop working on a copy of the file. Never rotated
+    here; restored only by naming the file."""
+    path = _real(db_path)
+    uid = identity_of(path)
+    owner = owner_of(uid)
+    if owner is None:
+        return []
+    folder, _note = folder_status(path, uid)
+    mine = _maker()
+    return sorted(
+        entry
+        for entry, named in _named(folder)
+        if named.owner == owner and named.maker is not None and named.maker != mine
+    )
 
 
 def unattributed(db_path: str | Path) -> list[Path]:
     """Backups in this database's folder named like its own but from before identities,
     in a folder other databases may share: never listed as its own, never rotated."""
-    path = Path(db_path)
+    path = _real(db_path)
     uid = identity_of(path)
     folder, _note = folder_status(path, uid)
     if owner_of(uid) is None or folder.resolve() == legacy_folder(path).resolve():
@@ -256,18 +304,35 @@ def claim_identity(db: Any) -> str | None:
 def rotate(db_path: str | Path, now: dt.datetime, uid: str | None = None) -> list[Path]:
     """Delete this database's backups that `keep` does not keep; returns what went.
     Another database's backups, and files that are not backups, are never touched."""
-    path = Path(db_path)
+    path = _real(db_path)
     uid = uid if uid is not None else identity_of(path)
     folder, _note = folder_status(path, uid)
     ours = _ours(path, uid, folder)
     kept = keep([named for _entry, named in ours], now)
     deleted = []
     for position, (entry, _named_as) in enumerate(ours):
-        if position not in kept:
+        if position not in kept and _only_a_backup(entry, uid):
             with contextlib.suppress(FileNotFoundError):
                 entry.unlink()
                 deleted.append(entry)
     return deleted
+
+
+def _only_a_backup(entry: Path, uid: str | None) -> bool:
+    """A file named as this database's backup that is still only that: never one
+    somebody opened as a database since (its log or lock beside it, a window on it, or
+    an identity of its own now). Rotation deletes nothing else."""
+    from desk.core import holder
+
+    if any(os.path.lexists(f"{entry}{suffix}") for suffix in live.COMPANIONS):
+        return False
+    if holder.current(entry) is not None:
+        return False
+    if uid is not None:
+        inside = inspect(entry).database_uid
+        if inside is not None and inside != uid:
+            return False
+    return True
 
 
 # -- taking one ------------------------------------------------------------------------
@@ -286,7 +351,7 @@ def _source(db_or_path: Any) -> Iterator[tuple[sqlite3.Connection, Path]]:
     reading is all a backup needs, so a database this user may only read backs up too,
     and the connection can never checkpoint or remove the file's log when it closes."""
     if isinstance(db_or_path, (str, Path)):
-        path = Path(db_or_path)
+        path = _real(db_or_path)
         if not path.is_file():
             raise BackupError(f"No database at {path}.")
         held = live.hold(path, writer=False)
@@ -409,10 +474,13 @@ def _copy_verified(
     owner: str | None,
 ) -> BackupInfo:
     taken = (now or dt.datetime.now()).replace(microsecond=0)
+    maker = _maker() if owner else None
     # Two backups within a second: the later one a second on, so names keep their order.
-    while any((folder / backup_name(db_path.stem, taken, r, owner)).exists() for r in REASONS):
+    while any(
+        (folder / backup_name(db_path.stem, taken, r, owner, maker)).exists() for r in REASONS
+    ):
         taken += dt.timedelta(seconds=1)
-    final = folder / backup_name(db_path.stem, taken, reason, owner)
+    final = folder / backup_name(db_path.stem, taken, reason, owner, maker)
     partial = final.with_name(final.name + PARTIAL)
 
     def step(_status: int, remaining: int, total: int) -> None:
@@ -500,13 +568,15 @@ def _changed_at(db_path: Path) -> dt.datetime | None:
     return dt.datetime.fromtimestamp(max(stamps)) if stamps else None
 
 
-def newest(db_path: str | Path) -> dt.datetime | None:
-    """When this database's newest backup was taken, or None if it has none."""
-    path = Path(db_path)
+def newest(db_path: str | Path, now: dt.datetime | None = None) -> dt.datetime | None:
+    """When this database's newest backup was taken, or None if it has none. One dated
+    after `now` (a clock that was wrong) does not count: it must not stop the next."""
+    path = _real(db_path)
     uid = identity_of(path)
     folder, _note = folder_status(path, uid)
-    ours = _ours(path, uid, folder)
-    return ours[0][1].taken if ours else None
+    moment = (now or dt.datetime.now()) + FUTURE_MARGIN
+    taken = [named.taken for _entry, named in _ours(path, uid, folder) if named.taken <= moment]
+    return max(taken) if taken else None
 
 
 def backup_due(
@@ -514,7 +584,7 @@ def backup_due(
 ) -> bool:
     path = Path(db_path)
     now = now or dt.datetime.now()
-    last = newest(path)
+    last = newest(path, now)
     if last is None or now - last >= AUTO_INTERVAL:
         return True
     if opening:
@@ -573,7 +643,7 @@ def inspect(path: str | Path) -> BackupInfo:
 
 def list_backups(db_path: str | Path) -> list[BackupInfo]:
     """This database's backups, newest first, with what each holds."""
-    path = Path(db_path)
+    path = _real(db_path)
     uid = identity_of(path)
     folder, note = folder_status(path, uid)
     found = []
@@ -585,6 +655,27 @@ def list_backups(db_path: str | Path) -> list[BackupInfo]:
 
 
 # -- words -----------------------------------------------------------------------------
+
+
+def others_note(db_path: str | Path) -> str | None:
+    """A sentence on the backups in the folder that are not listed as this database's
+    own, so none is thought lost."""
+    elsewhere, unknown = made_elsewhere(db_path), unattributed(db_path)
+    parts = []
+    if elsewhere:
+        parts.append(
+            f"{counted(len(elsewhere), 'backup')} of this database taken by desk on another "
+            "computer (restore one by its file name)"
+        )
+    if unknown:
+        parts.append(
+            f"{counted(len(unknown), 'older backup')} named like this file's, from before "
+            "desk recorded which database a backup belongs to (check its counts with "
+            "'desk restore FILE' before restoring it)"
+        )
+    if not parts:
+        return None
+    return "Also in the folder, left alone: " + "; ".join(parts) + "."
 
 
 def size_text(size: int) -> str:

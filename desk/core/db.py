@@ -96,6 +96,16 @@ def holds_records(db: Database) -> bool:
     )
 
 
+# SQLite keeps a database's log and locks by name: a second name for the same file (a
+# hard link, as some backup tools make) gets a log of its own, and writes through both
+# names corrupt it ("How To Corrupt An SQLite Database File", 2.5).
+MORE_THAN_ONE_NAME = (
+    "the file has {names} names on this disk (hard links), and changes made through "
+    "two names would damage it; make a copy with 'desk backup --out FILE' and work in "
+    "the copy"
+)
+
+
 # How long a write waits for another desk (a window, a command, an import) to finish its
 # own before giving up with a message. Imports of 100,000 rows hold the lock for seconds.
 BUSY_TIMEOUT_MS = 60_000
@@ -118,8 +128,10 @@ def open_database(
     `read_only` opens it for reading only and gives the reason writes will be refused
     with; a file or folder this user cannot write to is opened that way without asking.
     """
-    target = Path(path)
     memory = str(path) == ":memory:"
+    # The file itself, not a symlink's name: its log, its lock and its backups all live
+    # beside the real file, whatever name it was opened by.
+    target = Path(path) if memory else Path(os.path.realpath(Path(path).expanduser()))
     if not memory:
         if target.is_dir():
             raise DeskError(f"{target} is a folder; give the path of a desk database file.")
@@ -195,7 +207,9 @@ def open_database(
 
 
 def _why_not_writable(target: Path) -> str | None:
-    """Why this user cannot change the file (or the journal files beside it), if so."""
+    """Why desk will not change the file (or the journal files beside it), if so."""
+    if target.exists() and target.stat().st_nlink > 1:
+        return MORE_THAN_ONE_NAME.format(names=target.stat().st_nlink)
     if target.exists() and not os.access(target, os.W_OK):
         return "you do not have permission to change this file"
     folder = target.parent if target.parent != Path("") else Path(".")
@@ -429,21 +443,51 @@ def backup(db: Database, destination: str | Path) -> Path:
     `PRAGMA integrity_check` before it replaces anything. Refuses to write over the live
     database or its -wal, -shm or -journal file.
     """
-    from desk.core.files import safe_write_path
+    from desk.core.files import check_output_path, safe_write_path
 
     dest = Path(destination)
     _refuse_live_files(db, dest)
+    check_output_path(dest, database=True)  # before anything reads what is there
+    _refuse_another_database(db, dest)
 
     def write_to(temp: Path) -> None:
         target = sqlite3.connect(str(temp))
         try:
             db.conn.backup(target)
+            # A copy that stands alone: no -wal or -shm is ever made beside it.
+            target.execute("PRAGMA journal_mode = DELETE")
         except sqlite3.Error as exc:
             raise _backup_error(exc, dest) from exc
         finally:
             target.close()
 
-    return safe_write_path(dest, write_to, verify=_verify_backup)
+    return safe_write_path(dest, write_to, verify=_verify_backup, database=True)
+
+
+def _refuse_another_database(db: Database, dest: Path) -> None:
+    """A backup may replace an earlier copy of this database, never another database."""
+    from desk.core.errors import OutputPathError
+
+    if not dest.is_file() or dest.stat().st_size == 0:
+        return
+    try:
+        # immutable: read as the bytes on disk, making no -wal or -shm beside a file
+        # that is not ours.
+        other = sqlite3.connect(f"{dest.resolve().as_uri()}?mode=ro&immutable=1", uri=True)
+    except sqlite3.Error:
+        return  # not a database: the usual rules for replacing a file apply
+    try:
+        theirs = database_uid(other)
+        tables = {name for (name,) in other.execute("SELECT name FROM sqlite_master")}
+    except sqlite3.Error:
+        return
+    finally:
+        other.close()
+    if (theirs and theirs != database_uid(db)) or (not theirs and tables):
+        raise OutputPathError(
+            f"{dest} is another database; a backup only replaces an earlier copy of this "
+            "one. Choose another file name."
+        )
 
 
 def _refuse_live_files(db: Database, dest: Path) -> None:

@@ -78,18 +78,20 @@ def track_inputs() -> None:
     _INPUTS = set()
 
 
-def _refusal(target: Path, given: Path) -> str | None:
+def _refusal(target: Path, given: Path, database: bool, log_of: Path | None) -> str | None:
     """Why no output may replace `target`, or None: a database file held by this process
-    or its companions, a companion of any database, a database a window holds, or a
-    file this command reads. Only ever by path and `stat`: opening a database's file
-    would drop this process's locks on it."""
+    or its companions, a companion of any database, a database with its log beside it,
+    a database a window holds, any database at all unless the output is one (a backup),
+    or a file this command reads. The held files only ever by path and `stat`: opening
+    one would drop this process's locks on it."""
     what = live.live_file(target)
     if what is not None:
         return f"{given} is {what}; choose another file to write."
     companion = live.companion_of(target)
-    if companion is not None:
+    if companion is not None and not (log_of is not None and _same(companion[0], log_of)):
         base, words = companion
         return f"{given} is the {words} of the database {base.name}; choose another file."
+
     if _INPUTS is not None:
         for read in _INPUTS:
             if _same(target, read):
@@ -98,7 +100,28 @@ def _refusal(target: Path, given: Path) -> str | None:
 
     if holder.current(target) is not None:
         return f"{given} is a database open in a desk window; choose another file to write."
+    for suffix in live.JOURNALS:
+        if os.path.lexists(f"{target}{suffix}"):
+            return (
+                f"{given} is a database with its {suffix[1:]} file beside it: it is open "
+                "somewhere, or a desk that stopped left changes there, and replacing it "
+                "would damage it. Choose another file."
+            )
+    if not database and _is_database(target):
+        return f"{given} is a database; choose another name for this file."
     return None
+
+
+def _is_database(target: Path) -> bool:
+    """Whether an existing file is an SQLite database (its first 16 bytes say so). Only
+    a regular file is opened: reading a pipe would wait forever."""
+    try:
+        if not stat.S_ISREG(os.stat(target).st_mode):
+            return False
+        with open(target, "rb") as handle:
+            return handle.read(16) == b"SQLite format 3\x00"
+    except OSError:
+        return False
 
 
 def _same(a: Path, b: Path) -> bool:
@@ -108,7 +131,7 @@ def _same(a: Path, b: Path) -> bool:
         return os.path.realpath(a) == os.path.realpath(b)
 
 
-def check_output_path(path: StrPath) -> Path:
+def check_output_path(path: StrPath, *, database: bool = False, log_of: Path | None = None) -> Path:
     """The file to write for `path` (a symlink's target), or OutputPathError if it cannot be.
 
     Refused: a missing folder, a folder we may not write in, a path that is a folder,
@@ -122,7 +145,7 @@ def check_output_path(path: StrPath) -> Path:
         target = Path(os.path.realpath(given)) if given.is_symlink() else given
     except OSError as exc:
         raise explain(exc, given) from exc
-    refused = _refusal(target, given)
+    refused = _refusal(target, given, database, log_of)
     if refused is not None:
         raise OutputPathError(refused)
     try:
@@ -194,7 +217,12 @@ def safe_write_text(
 
 
 def safe_write_path(
-    path: StrPath, write_to: Callable[[Path], None], *, verify: Verify | None = None
+    path: StrPath,
+    write_to: Callable[[Path], None],
+    *,
+    verify: Verify | None = None,
+    database: bool = False,
+    log_of: Path | None = None,
 ) -> Path:
     """Call `write_to(temp_path)` to fill the temp file by name, then as safe_write.
 
@@ -206,11 +234,17 @@ def safe_write_path(
         os.close(fd)
         write_to(temp)
 
-    return _save(path, produce, verify)
+    return _save(path, produce, verify, database, log_of)
 
 
-def _save(path: StrPath, produce: Callable[[int, Path], None], verify: Verify | None) -> Path:
-    target = check_output_path(path)
+def _save(
+    path: StrPath,
+    produce: Callable[[int, Path], None],
+    verify: Verify | None,
+    database: bool = False,
+    log_of: Path | None = None,
+) -> Path:
+    target = check_output_path(path, database=database, log_of=log_of)
     folder = target.parent
     mode = _mode_for(target)
     temp: Path | None = None

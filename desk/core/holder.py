@@ -33,7 +33,9 @@ _WINDOWS_LOCK_OFFSET = 1 << 30
 
 
 def lock_path(db_path: str | Path) -> Path:
-    path = Path(db_path)
+    """Beside the file itself, whatever name it is opened by: a window on `city.sqlite`
+    and a command given a symlink to it must find the same lock."""
+    path = Path(os.path.realpath(Path(db_path).expanduser()))
     return path.with_name(path.name + ".lock")
 
 
@@ -160,6 +162,8 @@ def acquire(db_path: str | Path, what: str = "window") -> Holder | None:
 def current(db_path: str | Path) -> dict[str, Any] | None:
     """Who holds the database, or None. Read only while the lock is really held."""
     path = lock_path(db_path)
+    if not path.is_file():  # nothing holds it (and a pipe by that name is never opened)
+        return None
     try:
         fd = os.open(path, os.O_RDONLY if os.name != "nt" else os.O_RDWR)
     except OSError:

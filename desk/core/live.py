@@ -77,6 +77,17 @@ class Hold:
         if not self.opened:
             return
         now = {suffix: _identity(self.path, suffix) for suffix in self.opened}
+        try:
+            names = os.stat(self.path).st_nlink
+        except OSError:
+            names = 1
+        if names > 1:
+            raise HoldLost(
+                f"{self.path} has been given a second name on this disk (a hard link) "
+                "while desk had it open; nothing was written, since changes through two "
+                "names would damage it. Remove the other name, or make a copy with 'desk "
+                "backup --out FILE' and work in the copy."
+            )
         if now[""] != self.opened[""]:
             raise HoldLost(
                 f"{self.path} was replaced or removed on disk while desk had it open "
@@ -148,15 +159,17 @@ def release(held: Hold, *, writer: bool) -> None:
 
 def live_file(target: str | os.PathLike[str]) -> str | None:
     """'the open database' (or one of its companion files) when `target` is one held by
-    this process, else None. By path, never by opening anything."""
+    this process, by any of its names (a symlink, a hard link), else None. By path and
+    `stat`, never by opening anything."""
     real = str(_real(target))
+    same = _identity(Path(real), "")
     with _LOCK:
         held = list(_HOLDS)
     for live in held:
-        if real == str(live):
-            return "the open database"
-        for suffix in COMPANIONS:
-            if real == f"{live}{suffix}":
+        for suffix in ("", *COMPANIONS):
+            if real == f"{live}{suffix}" or (same is not None and same == _identity(live, suffix)):
+                if not suffix:
+                    return "the open database"
                 return f"the open database's {_COMPANION_WORDS[suffix]}"
     return None
 

@@ -428,3 +428,33 @@ def read_wal(log: BinaryIO) -> Wal | None:
     total = (log.seek(0, 2) - 32) // (24 + size)
     kept = {number: at for number, at in frames.items() if number <= db_pages}
     return Wal(size, kept, db_pages, used, max(total - used, 0))
+
+
+def commits_past_damage(log: BinaryIO) -> int:
+    """Commits a log holds after a frame that fails its checksum: changes SQLite will
+    never read, since a log ends at its first bad frame. Frames of an older generation
+    (other salts) are what a log normally holds past its end, and are not counted."""
+    log.seek(0)
+    wal = read_wal(log)
+    if wal is None:
+        return 0
+    log.seek(0)
+    header = log.read(32)
+    size = struct.unpack(">I", header[8:12])[0]
+    salts = header[16:24]
+    log.seek(32 + wal.used * (24 + size))
+    # Past the last commit SQLite reads: the rest of that frame's transaction, the bad
+    # frame, then whatever follows.
+    commits = 0
+    damaged = False
+    while True:
+        head = log.read(24)
+        if len(head) < 24 or len(log.read(size)) < size:
+            break
+        if head[8:16] != salts:
+            damaged = damaged or any(head)  # a frame of no generation at all
+            continue
+        commit = struct.unpack(">I", head[4:8])[0]
+        if commit:
+            commits += 1
+    return commits if commits and (damaged or wal.ignored) else 0

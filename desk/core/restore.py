@@ -19,11 +19,14 @@ through SQLite's backup API instead, right after the copy of it is taken.
 from __future__ import annotations
 
 import contextlib
+import os
+import shutil
 import sqlite3
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
+from desk import paths
 from desk.core import live
 from desk.core.backups import (
     COUNTED,
@@ -120,17 +123,47 @@ def restore(
     if db.file is None:
         raise DeskError("An in-memory database has no backups to restore.")
     say = progress or (lambda _done, _total, _message: None)
-    replaced = counts(db)
-    with tempfile.TemporaryDirectory(prefix="desk-restore-") as folder:
+    with _work_folder() as folder:
         say(0, 0, "Reading the backup")
-        source = _upgraded_copy(chosen.path, Path(folder))
+        source = _upgraded_copy(chosen.path, folder)
         try:
-            safety = _replace_rows(db, source, chosen, say)
+            safety, replaced = _replace_rows(db, source, chosen, say)
         except sqlite3.DatabaseError as exc:
             if not _damaged(exc):
                 raise
+            replaced = counts(db)
             safety = _replace_pages(db, source, chosen, say)
     return RestoreResult(database=db.file, restored=chosen, safety=safety, replaced=replaced)
+
+
+@contextlib.contextmanager
+def _work_folder() -> Iterator[Path]:
+    """A folder for the upgraded copy, in desk's data folder: named for this process, so
+    the next restore clears what a restore that was stopped left behind (a whole copy
+    of a database each), and never the folder of one still running."""
+    root = paths.data_dir() / "restoring"
+    root.mkdir(parents=True, exist_ok=True)
+    for left in root.glob("*-*"):
+        pid = left.name.split("-", 1)[0]
+        if pid.isdigit() and not _running(int(pid)):
+            shutil.rmtree(left, ignore_errors=True)
+    folder = Path(tempfile.mkdtemp(prefix=f"{os.getpid()}-", dir=root))
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _running(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # alive, but not ours to signal
+    return True
 
 
 def counts(db: Database) -> dict[str, int]:
@@ -175,7 +208,9 @@ def _tables(db: Database) -> list[str]:
     ]
 
 
-def _replace_rows(db: Database, source: Path, chosen: BackupInfo, say: Progress) -> BackupInfo:
+def _replace_rows(
+    db: Database, source: Path, chosen: BackupInfo, say: Progress
+) -> tuple[BackupInfo, dict[str, int]]:
     from desk.core import search
     from desk.core.operations import record_final
 
@@ -185,6 +220,7 @@ def _replace_rows(db: Database, source: Path, chosen: BackupInfo, say: Progress)
     db.execute("PRAGMA foreign_keys = OFF")
     try:
         with transaction(db):
+            replaced = counts(db)  # under the lock: exactly what the restore replaces
             say(0, 0, "Copying the database as it is now to its backups")
             safety = _safety_copy(db)
             tables = _tables(db)
@@ -212,7 +248,7 @@ def _replace_rows(db: Database, source: Path, chosen: BackupInfo, say: Progress)
     finally:
         db.execute("PRAGMA foreign_keys = ON")
         db.execute("DETACH DATABASE restoring")
-    return safety
+    return safety, replaced
 
 
 def _replace_pages(db: Database, source: Path, chosen: BackupInfo, say: Progress) -> BackupInfo:

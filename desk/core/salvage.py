@@ -35,6 +35,10 @@ _TABLE_WORDS = {
 }
 
 
+# The file's own facts, not records: never counted as lost (a fresh file makes its own).
+_OWN_FACTS = ("file_meta",)
+
+
 @dataclass
 class TableSalvage:
     table: str
@@ -45,17 +49,44 @@ class TableSalvage:
     damaged_rows: int = 0  # found on the pages, too damaged to read
     failed_rows: int = 0  # read, but refused by this desk's schema
     orphans_dropped: int = 0
-    missing: bool = False  # the damaged file has no such table at all
+    missing: bool = False  # the file's list of tables is readable and lacks this one
+    unknown: bool = False  # the file's list of tables could not be read for this one
+
+    def lost(self) -> list[str]:
+        """What was certainly lost, in words; empty when nothing was."""
+        if self.table in _OWN_FACTS:
+            return []
+        if self.missing:
+            return ["the table was missing from the file; it starts empty"]
+        parts = []
+        if self.expected is not None and self.expected > self.recovered:
+            parts.append(f"{self.recovered:,} of {self.expected:,} recovered")
+            for first, last in self.unreadable:
+                if last is None:
+                    parts.append(f"ids from {max(first, 1):,} on could not be read")
+                elif first == last:
+                    parts.append(f"id {first:,} could not be read")
+                else:
+                    parts.append(f"ids {max(first, 1):,}–{last:,} could not be read")
+        if self.damaged_rows:
+            parts.append(f"{self.damaged_rows:,} too damaged to read")
+        if self.failed_rows:
+            parts.append(f"{self.failed_rows:,} read but not valid")
+        if self.orphans_dropped:
+            parts.append(f"{self.orphans_dropped:,} belonged to lost records")
+        return parts
+
+    @property
+    def uncertain(self) -> bool:
+        """Whether desk cannot tell if rows are missing: the file could not count them,
+        and part of the table could not be read by SQLite."""
+        if self.table in _OWN_FACTS or self.missing:
+            return False
+        return self.expected is None and bool(self.unreadable or self.unknown)
 
     @property
     def complete(self) -> bool:
-        if self.missing:
-            return False
-        if self.failed_rows or self.orphans_dropped or self.damaged_rows:
-            return False
-        if self.expected is not None and self.recovered >= self.expected:
-            return True
-        return not self.unreadable and self.expected is not None
+        return not self.lost() and not self.uncertain
 
 
 @dataclass
@@ -78,38 +109,12 @@ class Salvage:
         return sum(t.recovered for t in self.tables)
 
     def losses(self) -> list[str]:
-        """One line per table that lost something, in words a user can act on."""
+        """One line per table that certainly lost something, in words a user can act on."""
         lines = []
         for table in self.tables:
-            if table.complete:
-                continue
-            what = table_words(table.table)
-            if table.missing:
-                lines.append(f"{what}: the table was missing from the file; it starts empty.")
-                continue
-            parts = []
-            if table.expected is not None and table.expected > table.recovered:
-                parts.append(f"{table.recovered:,} of {table.expected:,} recovered")
-            else:
-                parts.append(f"{table.recovered:,} recovered")
-            if table.from_pages:
-                parts.append(f"{table.from_pages:,} read from pages its index no longer reached")
-            for first, last in table.unreadable:
-                if table.expected is not None and table.recovered >= table.expected:
-                    break
-                if last is None:
-                    parts.append(f"ids from {max(first, 1):,} on could not be read")
-                elif first == last:
-                    parts.append(f"id {first:,} could not be read")
-                else:
-                    parts.append(f"ids {max(first, 1):,}–{last:,} could not be read")
-            if table.damaged_rows:
-                parts.append(f"{table.damaged_rows:,} too damaged to read")
-            if table.failed_rows:
-                parts.append(f"{table.failed_rows:,} read but not valid")
-            if table.orphans_dropped:
-                parts.append(f"{table.orphans_dropped:,} belonged to lost records")
-            lines.append(f"{what}: " + "; ".join(parts) + ".")
+            parts = table.lost()
+            if parts:
+                lines.append(f"{table_words(table.table)}: " + "; ".join(parts) + ".")
         if self.unplaced_rows:
             lines.append(
                 f"{counted(self.unplaced_rows, 'row')} on pages that could not be told "
@@ -122,6 +127,23 @@ class Salvage:
                 "(the records that held them are kept)."
             )
         return lines
+
+    def uncertain(self) -> str | None:
+        """One line for the tables whose losses cannot be known (the file could not say
+        how many rows they held), or None."""
+        tables = [t for t in self.tables if t.uncertain and not t.lost()]
+        if not tables:
+            return None
+        listed = ", ".join(
+            f"{table_words(t.table)} ({t.recovered:,} recovered)"
+            if t.recovered
+            else f"{table_words(t.table)} (none found; it may have been empty)"
+            for t in tables
+        )
+        return (
+            "The file could not say how many rows these held, so desk cannot tell whether "
+            f"any are missing: {listed}. Compare with a backup ('desk backups')."
+        )
 
 
 def table_words(table: str) -> str:
@@ -210,9 +232,10 @@ def _copy_table(src: sqlite3.Connection, dest: sqlite3.Connection, table: str) -
         present = {row[1] for row in src.execute(f'PRAGMA table_info("{table}")')}
     except sqlite3.DatabaseError:
         present = set()
+        found.unknown = True
     columns = [c for c in wanted if c in present]
     if not columns:
-        found.missing = True
+        found.missing = not found.unknown
         return found
     try:
         found.expected = int(src.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0])
@@ -253,7 +276,7 @@ def _add_scanned(source: Path, dest: sqlite3.Connection, result: Salvage) -> Non
         salvage.damaged_rows = pages.unreadable_rows
         if not pages.rows:
             continue
-        if salvage.missing:  # the file's schema lost the table: the fresh rows give way
+        if salvage.missing or salvage.unknown:  # the fresh file's own rows give way
             dest.execute(f'DELETE FROM "{table}"')
             salvage.missing = False
         have = {row[0] for row in dest.execute(f'SELECT rowid FROM "{table}"')}

@@ -90,3 +90,19 @@ def remember_identity(uid: str, db_path: str | Path) -> None:
     known[uid] = key
     data["identities"] = known
     write_atomically(config_path(), json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+def installation_id() -> str:
+    """This desk installation's own id (one per user's settings), made on first use: it
+    marks the backups this desk takes, so two laptops that each go on using a copy of
+    one database never rotate each other's backups."""
+    import uuid
+
+    data = load()
+    known = data.get("installation")
+    if isinstance(known, str) and known:
+        return known
+    made = str(uuid.uuid4())
+    data["installation"] = made
+    write_atomically(config_path(), json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    return made

@@ -26,7 +26,12 @@ def application() -> QApplication:
     app.setApplicationName("desk")
     app.setOrganizationName("desk")
     app.setDesktopFileName("desk")  # the menu entry's name, for Wayland's task bar
+    from PySide6.QtCore import QLocale
     from PySide6.QtGui import QIcon
+
+    # desk speaks U.S. English wherever Qt writes for it too (a file dialog's dates, a
+    # number box), whatever the machine's own setting: one style everywhere.
+    QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedStates))
 
     from desk.paths import resource_path
 

@@ -153,6 +153,9 @@ class RestoreDialog(QDialog):
         intro = f"Backups of {self.db_path.name} in {folder}."
         if note:
             intro += f"\n{note}"
+        others = backups.others_note(self.db_path)
+        if others:
+            intro += f"\n{others}"
         if not self.found:
             intro += "\nThere are no backups yet."
         label = QLabel(intro)

@@ -48,12 +48,16 @@ def city(demo_template: Path, tmp_path: Path) -> Path:
 def test_names_round_trip() -> None:
     name = backups.backup_name("desk", NOW, "before-restore", "0a1b2c3d")
     assert name == "desk-20250408-100200-before-restore.0a1b2c3d.sqlite"
-    assert backups.parse_name(name) == ("desk", NOW, "before-restore", "0a1b2c3d")
+    assert backups.parse_name(name) == ("desk", NOW, "before-restore", "0a1b2c3d", None)
+    made = backups.backup_name("desk", NOW, "auto", "0a1b2c3d", "7b4e")
+    assert made == "desk-20250408-100200.0a1b2c3d-7b4e.sqlite"
+    assert backups.parse_name(made) == ("desk", NOW, "auto", "0a1b2c3d", "7b4e")
     # Names from before databases carried an identity still read.
     assert backups.parse_name("my-city-2024-20250408-100200.sqlite") == (
         "my-city-2024",
         NOW,
         "auto",
+        None,
         None,
     )
     assert backups.parse_name("desk-20250408-100200-manual.sqlite").reason == "manual"
@@ -85,13 +89,24 @@ def test_daily_backups_thin_out_to_days_weeks_and_months() -> None:
     assert kept == expected
 
 
-def test_months_reach_back_a_year_across_new_year() -> None:
+def test_months_reach_back_twelve_months_that_have_backups_across_new_year() -> None:
     now = dt.datetime(2025, 1, 10, 12)
-    eleven_months = _name(dt.datetime(2024, 2, 15, 9))
-    thirteen_months = _name(dt.datetime(2023, 12, 15, 9))
+    monthly = [_name(dt.datetime(2023 + (m // 12), m % 12 + 1, 15, 9)) for m in range(11, 24)]
     recent = [_name(now - dt.timedelta(hours=n)) for n in range(1, 6)]
-    kept = backups.keep_set([eleven_months, thirteen_months, *recent], now)
-    assert eleven_months in kept and thirteen_months not in kept
+    kept = backups.keep_set([*monthly, *recent], now)
+    # Monthly backups from December 2023 to December 2024, and January 2025's: the
+    # newest twelve months that have backups (February 2024 on) keep one each.
+    assert set(monthly[2:]) <= kept and not set(monthly[:2]) & kept
+
+
+def test_a_file_left_alone_or_a_clock_that_jumps_keeps_its_history() -> None:
+    """Counted over the backups there are, not the calendar: a database nobody opened
+    for a year, or a clock that jumped two years ahead for one backup, does not lose
+    every older backup at the next rotation."""
+    history = [_name(dt.datetime(2024, m, 1, 9)) for m in range(1, 13)]
+    for later in (dt.datetime(2025, 12, 20, 9), dt.datetime(2027, 1, 1, 9)):
+        kept = backups.keep_set([*history, _name(later)], later)
+        assert set(history[1:]) <= kept, later  # eleven months plus the new one: twelve
 
 
 def test_before_restore_copies_are_kept_thirty_days_outside_the_count() -> None:
@@ -143,11 +158,15 @@ def test_a_backup_names_its_database_and_moving_the_file_keeps_its_backups(
     taken = backups.make_backup(city, now=NOW)
     uid = backups.identity_of(city)
     assert uid and taken.database_uid == uid
-    assert taken.path.name == f"desk-20250408-100200.{uid.replace('-', '')[:8]}.sqlite"
-    moved = tmp_path / "b" / "desk.sqlite"
+    maker = userconfig.installation_id().replace("-", "")[:4]
+    owner = uid.replace("-", "")[:8]
+    assert taken.path.name == f"desk-20250408-100200.{owner}-{maker}.sqlite"
+    # Moved and renamed, it is the same database, with the same backups.
+    moved = tmp_path / "b" / "town.sqlite"
     moved.parent.mkdir()
     city.rename(moved)
     assert [b.path for b in backups.list_backups(moved)] == [taken.path]
+    assert backups.make_backup(moved, now=NOW).path.parent == taken.path.parent
 
 
 def test_backups_from_before_identities_stay_reachable_and_unclaimed_ones_alone(
@@ -181,7 +200,8 @@ def test_a_backup_is_a_verified_standalone_copy(city: Path, backup_home: Path) -
     records.create(database, "organisation", {"name": "Written just now"})  # still in the WAL
     info = backups.make_backup(database, reason="manual", now=NOW)
     owner = backups.identity_of(city).replace("-", "")[:8]
-    assert info.path.name == f"desk-20250408-100200-manual.{owner}.sqlite"
+    maker = userconfig.installation_id().replace("-", "")[:4]
+    assert info.path.name == f"desk-20250408-100200-manual.{owner}-{maker}.sqlite"
     assert info.path.parent == backups.default_backup_folder(city)
     assert info.path.parent.parent == backup_home / "data" / "backups"
     assert info.reason == "manual" and info.taken_at == NOW
@@ -336,7 +356,8 @@ def test_list_backups_counts_records_and_survives_damage(city: Path) -> None:
     database.close()
     folder = backups.backup_folder(city)
     owner = backups.identity_of(city).replace("-", "")[:8]
-    damaged_name = backups.backup_name("desk", NOW + dt.timedelta(minutes=1), "auto", owner)
+    maker = userconfig.installation_id().replace("-", "")[:4]
+    damaged_name = backups.backup_name("desk", NOW + dt.timedelta(minutes=1), "auto", owner, maker)
     (folder / damaged_name).write_bytes(b"not a database at all" * 100)
     found = backups.list_backups(city)
     assert [b.reason for b in found] == ["auto", "manual", "auto"]
@@ -501,3 +522,58 @@ def test_the_sync_warning_is_due_once_per_database(tmp_path: Path) -> None:
     assert sync_folders.sync_warning_due(synced) is None
     assert sync_folders.sync_warning_due(other) == "Dropbox"
     assert sync_folders.sync_warning_due(tmp_path / "plain" / "desk.sqlite") is None
+
+
+def test_rotation_never_deletes_a_backup_someone_opened_as_a_database(tmp_path: Path) -> None:
+    city = _new_city(tmp_path / "a" / "city.sqlite")
+    first = backups.make_backup(city, now=NOW - dt.timedelta(days=400))
+    second = backups.make_backup(city, now=NOW - dt.timedelta(days=399))
+    # Somebody opens the old backups as databases: one is open right now (its log
+    # beside it), the other was written to and became a database of its own.
+    working = open_database(first.path)
+    records.create(working, "organisation", {"name": "Typed into a backup"})
+    with open_database(second.path) as claimed:
+        claimed.execute("UPDATE file_meta SET value = 'another' WHERE key = 'database_uid'")
+    for n in range(8):
+        backups.make_backup(city, now=NOW - dt.timedelta(minutes=n))
+    backups.rotate(city, NOW + dt.timedelta(days=3000))
+    assert first.path.exists() and second.path.exists()
+    records.create(working, "organisation", {"name": "And still writing"})
+    working.close()
+
+
+def test_two_laptops_working_on_copies_of_one_file_keep_their_own_backups(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One database, copied to a second laptop, both used since, backing up to one
+    stick: each laptop lists and rotates only the backups it took."""
+    a = _new_city(tmp_path / "laptop-a" / "desk.sqlite")
+    b = tmp_path / "laptop-b" / "desk.sqlite"
+    b.parent.mkdir()
+    shutil.copyfile(a, b)
+    stick = tmp_path / "usb"
+
+    def on_laptop(name: str) -> None:
+        monkeypatch.setenv("DESK_CONFIG_DIR", str(tmp_path / f"config-{name}"))
+
+    on_laptop("a")
+    backups.set_backup_folder(a, stick)
+    taken_by_a = [backups.make_backup(a, now=NOW - dt.timedelta(days=300 + n)) for n in range(3)]
+    on_laptop("b")
+    backups.set_backup_folder(b, stick)
+    taken_by_b = [backups.make_backup(b, now=NOW - dt.timedelta(hours=n)) for n in range(8)]
+    assert {i.path for i in backups.list_backups(b)} == {i.path for i in taken_by_b}
+    assert set(backups.made_elsewhere(b)) == {i.path for i in taken_by_a}
+    assert all(i.path.exists() for i in taken_by_a)  # b's rotation left them alone
+    on_laptop("a")
+    assert {i.path for i in backups.list_backups(a)} == {i.path for i in taken_by_a}
+    assert "taken by desk on another computer" in (backups.others_note(a) or "")
+
+
+def test_a_backup_dated_in_the_future_does_not_stop_the_next(city: Path) -> None:
+    real_now = dt.datetime.now().replace(microsecond=0)
+    ahead = backups.make_backup(city, now=real_now + dt.timedelta(days=700))
+    assert backups.backup_due(city, real_now)  # the clock was wrong then, not now
+    taken = backups.maybe_backup(city, now=real_now)
+    assert taken is not None
+    assert [b.path for b in backups.list_backups(city)] == [taken.path, ahead.path]

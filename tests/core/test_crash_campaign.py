@@ -298,16 +298,18 @@ def check_backup_folder(case: RestoreCase, kept: dict[str, str], why: str) -> No
 
 
 def test_a_killed_restore_leaves_the_old_or_the_restored_records_whole_and_every_backup_as_it_was(
-    demo_template: Path, tmp_path: Path
+    demo_template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     chance = random.Random(SEED)
     case = restore_case(demo_template, tmp_path, chance)
     assert records_of(case.before) != records_of(case.backup), f"seed={SEED}"
-    # The child's temporary copy goes where we can see it: one left behind means the kill
-    # landed inside restore() itself, not before it began or after it ended.
-    child_tmp = tmp_path / "child-tmp"
-    child_tmp.mkdir()
-    env = {"TMPDIR": str(child_tmp)}
+    # The child's working copy goes in a folder of desk's data folder that we can see:
+    # one left behind means the kill landed inside restore() itself, not before it
+    # began or after it ended (the next restore clears it).
+    data = tmp_path / "child-data"
+    child_tmp = data / "restoring"
+    child_tmp.mkdir(parents=True)
+    env = {"DESK_DATA_DIR": str(data)}
     args = [str(case.city), str(case.chosen)]
 
     whole, _out = run_to_end(RESTORE_CHILD, args, env)
@@ -315,6 +317,7 @@ def test_a_killed_restore_leaves_the_old_or_the_restored_records_whole_and_every
     assert check_city_after_kill(case, f"seed={SEED} whole run") == "after"
 
     seen = {"before": 0, "after": 0, "inside": 0}
+    own_data = os.environ["DESK_DATA_DIR"]
     for trial, offset in enumerate(offsets(chance, RESTORE_TRIALS, whole), start=1):
         why = f"seed={SEED} trial={trial} kill={offset:.3f}s of {whole:.3f}s"
         remove_database(case.city)
@@ -325,11 +328,15 @@ def test_a_killed_restore_leaves_the_old_or_the_restored_records_whole_and_every
         killed = run_and_kill(RESTORE_CHILD, args, offset, env)
         if any(child_tmp.iterdir()):
             seen["inside"] += 1
+        # The next restore clears what the stopped one left (a whole copy each time).
+        monkeypatch.setenv("DESK_DATA_DIR", str(data))
         check_backup_folder(case, kept, why)
         outcome = check_city_after_kill(case, why)
         seen[outcome] += 1
         assert outcome == "after" or not killed.finished, why
         restore_again(case, why)
+        assert not any(child_tmp.iterdir()), f"{why}: the stopped restore's copy is still there"
+        monkeypatch.setenv("DESK_DATA_DIR", own_data)
         check_backup_folder(case, kept, why)
 
     # Or the campaign proved nothing: some kills must land inside the restore.

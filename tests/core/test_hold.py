@@ -213,3 +213,48 @@ def test_the_guard_holds_while_any_connection_is_open_and_goes_with_the_last(
     assert guarded() == 1  # the other connection still relies on it
     second.close()
     assert guarded() == 0
+
+
+def test_a_database_with_two_names_is_only_read(city: Path, tmp_path: Path) -> None:
+    """SQLite keeps a log per name: writes through two names of one file damage it, so a
+    file with a second name (a hard link, as some backup tools make) is only read."""
+    other = tmp_path / "elsewhere.sqlite"
+    os.link(city, other)
+    for name in (city, other):
+        database = open_database(name)
+        try:
+            assert database.read_only and "2 names on this disk" in database.read_only
+        finally:
+            database.close()
+
+
+def test_a_second_name_given_while_open_refuses_the_next_write(city: Path, tmp_path: Path) -> None:
+    window = open_database(city)
+    try:
+        os.link(city, tmp_path / "snapshot.sqlite")
+        with pytest.raises(HoldLost, match="second name on this disk"):
+            records.create(window, "organisation", {"name": "Through one name"})
+    finally:
+        window.close()
+
+
+def test_a_symlink_is_the_file_it_points_to(city: Path, tmp_path: Path) -> None:
+    """Opened by a symlink's name, the log, the lock and the backups are the real
+    file's: a window's unsaved log is no "file cut short", and its lock is found."""
+    link = tmp_path / "link.sqlite"
+    link.symlink_to(city)
+    owner, window = _window(city)
+    try:
+        records.create(window, "organisation", {"name": "Still in the log"})
+        assert Path(f"{city}-wal").stat().st_size > 0
+        listed = _desk(link, "list", "organisations")
+        assert "Still in the log" in listed
+        done = subprocess.run(
+            [sys.executable, "-m", "desk", "--db", str(link), "check", "--repair"],
+            capture_output=True,
+            text=True,
+        )
+        assert done.returncode == 1 and "This database is open in desk" in done.stderr
+    finally:
+        window.close()
+        owner.release()

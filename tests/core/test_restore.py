@@ -19,8 +19,9 @@ from desk.core import backups, holder, records
 from desk.core import restore as restoring
 from desk.core.db import open_database
 
+# Paced, so the restore falls in the middle of the writes on a busy machine too.
 WRITER = """
-import sys
+import sys, time
 from desk.core import records
 from desk.core.db import open_database
 db = open_database(sys.argv[1])
@@ -28,6 +29,7 @@ for n in range(int(sys.argv[2])):
     name = f"Written during the restore {n}"
     records.create(db, "organisation", {"name": name})
     print(name, flush=True)
+    time.sleep(0.02)
 db.close()
 """
 
@@ -56,6 +58,7 @@ def test_a_writer_running_through_a_restore_loses_no_acknowledged_write(city: Pa
     )
     assert writer.stdout is not None
     acknowledged = [writer.stdout.readline().strip() for _ in range(20)]
+    assert writer.poll() is None  # still writing as the restore begins
     with open_database(city) as database:
         result = restoring.restore(database, backup.path)
     rest, _ = writer.communicate(timeout=120)
