@@ -66,12 +66,14 @@ def test_a_file_this_user_cannot_change_opens_read_only_by_itself(
         db.close()
 
 
-def test_a_read_only_older_database_is_not_upgraded_and_says_why(city: Path) -> None:
-    conn = sqlite3.connect(city)
-    conn.execute("PRAGMA user_version = 3")
-    conn.close()
+def test_a_read_only_older_database_is_not_upgraded_and_says_why(tmp_path: Path) -> None:
+    from tests.old_files import old_file
+
+    old = old_file(3, tmp_path)
+    before = file_digest(old)
     with pytest.raises(ReadOnlyDatabase, match="must be upgraded"):
-        dbmod.open_database(city, read_only="opened for a look")
+        dbmod.open_database(old, read_only="opened for a look")
+    assert file_digest(old) == before
 
 
 def test_the_command_line_reads_a_read_only_database_and_refuses_writes(

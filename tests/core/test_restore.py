@@ -143,22 +143,14 @@ def test_a_backup_of_another_database_is_named_as_such(
 
 def test_an_older_backup_is_brought_up_to_this_schema_in_a_copy(city: Path, tmp_path: Path) -> None:
     from desk.core import schema
+    from tests.old_files import old_file
 
-    old = tmp_path / "old-backup.sqlite"
-    conn = sqlite3.connect(old)
-    for _name, apply in schema.MIGRATIONS[:8]:
-        apply(conn)
-    conn.execute("PRAGMA user_version = 8")
-    conn.execute(
-        "INSERT INTO organisations (uid, created_at, updated_at, name) "
-        "VALUES ('o-1', '2024-01-01', '2024-01-01', 'From schema 8')"
-    )
-    conn.commit()
-    conn.close()
+    old = old_file(8, tmp_path)  # a backup taken by schema 8's release
+    wanted = _names(old)
     before = old.read_bytes()
     with open_database(city) as database:
         restoring.restore(database, old)
-        assert _names(city) == {"From schema 8"}
+        assert _names(city) == wanted and "Ōsaka Chamber of Commerce" in wanted
         assert database.execute("PRAGMA user_version").fetchone()[0] == schema.SCHEMA_VERSION
     assert old.read_bytes() == before  # the backup itself is only read
 

@@ -166,18 +166,19 @@ def test_an_older_database_gets_the_new_kinds_indexed_when_opened(tmp_path: Path
     import sqlite3
 
     from desk.core.db import open_database
+    from tests.old_files import old_file
 
-    path = tmp_path / "old.sqlite"
-    db = open_database(path)
-    records.create(db, "follow_up", {"title": "Send thank-you letters"})
-    db.execute("DELETE FROM search_index WHERE kind = 'follow_up'")
-    db.close()
-    conn = sqlite3.connect(path)
-    conn.execute("PRAGMA user_version = 4")
-    conn.close()
+    # Schema 4's release indexed no follow-ups; opening the file it wrote indexes them.
+    path = old_file(4, tmp_path)
+    with sqlite3.connect(path) as conn:
+        title = conn.execute("SELECT title FROM follow_ups ORDER BY id LIMIT 1").fetchone()[0]
+        assert not conn.execute(
+            "SELECT count(*) FROM search_index WHERE kind = 'follow_up'"
+        ).fetchone()[0]
     db = open_database(path)
     try:
-        assert [h.kind for h in search.search(db, "thank-you")] == ["follow_up"]
+        found = search.search(db, title, kinds=["follow_up"])
+        assert title in [h.title for h in found]
         assert index_gaps(db) == 0
     finally:
         db.close()

@@ -15,24 +15,23 @@ from desk.ui import app as app_module
 from desk.ui import tasks
 
 
-def _old_database(path: Path, version: int) -> None:
-    conn = sqlite3.connect(path)
-    for number, (_name, apply) in enumerate(schema.MIGRATIONS[:version], start=1):
-        apply(conn)
-        conn.execute(f"PRAGMA user_version = {number}")
-    conn.execute(
-        "INSERT INTO organisations(uid, created_at, updated_at, name) "
-        "VALUES ('u1', '2020-01-01', '2020-01-01', 'Kept')"
-    )
-    conn.commit()
-    conn.close()
+def _old_database(folder: Path, version: int) -> Path:
+    """The file schema `version`'s release wrote (its demo city, and more)."""
+    from tests.old_files import old_file
+
+    return old_file(version, folder)
+
+
+def _names(database: dbmod.Database) -> list[str]:
+    return [row[0] for row in database.execute("SELECT name FROM organisations ORDER BY id")]
 
 
 def test_an_older_database_is_upgraded_under_a_progress_dialog(
     qtbot: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    path = tmp_path / "old.sqlite"
-    _old_database(path, 4)
+    path = _old_database(tmp_path, 4)
+    with sqlite3.connect(path) as conn:
+        names = [row[0] for row in conn.execute("SELECT name FROM organisations ORDER BY id")]
     waited: list[tuple[str, bool]] = []
     real = tasks.wait_for
 
@@ -46,7 +45,7 @@ def test_an_older_database_is_upgraded_under_a_progress_dialog(
     try:
         assert waited == [("Upgrading the database", False)]
         assert dbmod.schema_version(database) == schema.SCHEMA_VERSION
-        assert database.execute("SELECT name FROM organisations").fetchall() == [("Kept",)]
+        assert _names(database) == names and "Ōsaka Chamber of Commerce" in names
     finally:
         database.close()
     assert not dbmod.needs_upgrade(path)
@@ -57,8 +56,7 @@ def test_an_older_database_is_upgraded_under_a_progress_dialog(
 def test_a_read_only_window_does_not_upgrade(
     qtbot: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    path = tmp_path / "old.sqlite"
-    _old_database(path, 4)
+    path = _old_database(tmp_path, 4)
     monkeypatch.setattr(tasks, "wait_for", lambda *a, **k: pytest.fail("upgraded"))
     with pytest.raises(dbmod.DeskError, match="upgrad"):
         app_module.open_for_window(path, "asked for")
