@@ -20,6 +20,34 @@ def data_dir() -> Path:
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
 
 
+def cache_dir() -> Path:
+    """Files desk makes to be opened and then forgotten: a packet to look at, an
+    attachment to view (`DESK_CACHE_DIR` overrides)."""
+    override = os.environ.get("DESK_CACHE_DIR")
+    if override:
+        return Path(override).expanduser()
+    return Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False))
+
+
+def viewing_folder(prefix: str = "view") -> Path:
+    """A new folder under the cache for a file handed to another program to show; those
+    older than a day are cleared first (the viewer has long read them by then)."""
+    import shutil
+    import tempfile
+    import time
+
+    root = cache_dir() / "viewing"
+    root.mkdir(parents=True, exist_ok=True)
+    day_ago = time.time() - 24 * 3600
+    for old in root.iterdir():
+        try:
+            if old.stat().st_mtime < day_ago:
+                shutil.rmtree(old, ignore_errors=True)
+        except OSError:
+            continue
+    return Path(tempfile.mkdtemp(prefix=f"{prefix}-", dir=root))
+
+
 def config_dir() -> Path:
     """Per-user settings desk keeps outside any database (`DESK_CONFIG_DIR` overrides)."""
     override = os.environ.get("DESK_CONFIG_DIR")

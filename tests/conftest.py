@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,6 +16,70 @@ from desk.core.db import Database, open_database
 DEMO_TODAY = dt.date(2026, 11, 23)
 
 
+# -- leaving no trace --------------------------------------------------------------------
+#
+# The whole run's temporary files go in one folder of its own (child processes and the
+# test workers inherit TMPDIR), and the person's own desk folders are looked at before
+# and after: at the end, anything a test left in the temporary folder, or wrote into the
+# real user folders, fails the run, and the folder is removed.
+
+_REAL_FOLDERS = (
+    Path.home() / ".local" / "share" / "desk",
+    Path.home() / ".config" / "desk",
+    Path.home() / ".cache" / "desk",
+)
+
+
+def _real_state() -> dict[str, float]:
+    state = {}
+    for folder in _REAL_FOLDERS:
+        if folder.exists():
+            for entry in folder.rglob("*"):
+                with contextlib.suppress(OSError):
+                    state[str(entry)] = entry.stat().st_mtime
+    return state
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if hasattr(config, "workerinput"):
+        return  # a worker: the controller has set all this up, and checks it
+    import tempfile
+
+    root = Path(tempfile.mkdtemp(prefix="desk-tests-"))
+    (root / "tmp").mkdir()
+    os.environ["TMPDIR"] = str(root / "tmp")
+    tempfile.tempdir = None  # asked again, it now answers the folder above
+    config.stash[_RUN_FOLDER] = root
+    config.stash[_REAL_BEFORE] = _real_state()
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    config = session.config
+    if hasattr(config, "workerinput") or _RUN_FOLDER not in config.stash:
+        return
+    import shutil
+
+    root = config.stash[_RUN_FOLDER]
+    left = sorted(
+        entry.name for entry in (root / "tmp").iterdir() if not entry.name.startswith("pytest-of-")
+    )
+    before, after = config.stash[_REAL_BEFORE], _real_state()
+    written = sorted(path for path, stamp in after.items() if before.get(path) != stamp)
+    shutil.rmtree(root, ignore_errors=True)
+    problems = []
+    if left:
+        problems.append(f"left in the temporary folder: {', '.join(left[:10])}")
+    if written:
+        problems.append(f"written into the person's own folders: {', '.join(written[:10])}")
+    if problems:
+        print("\nThe tests left a trace: " + "; ".join(problems), file=sys.stderr)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+_RUN_FOLDER = pytest.StashKey[Path]()
+_REAL_BEFORE = pytest.StashKey[dict[str, float]]()
+
+
 # Every place desk (or Qt, or a library) may keep something for the user.
 _HOME_VARIABLES = {
     "HOME": "home",
@@ -23,6 +89,7 @@ _HOME_VARIABLES = {
     "XDG_STATE_HOME": "home/.local/state",
     "DESK_CONFIG_DIR": "home/.config/desk",
     "DESK_DATA_DIR": "home/.local/share/desk",
+    "DESK_CACHE_DIR": "home/.cache/desk",
     "DESK_LOG_DIR": "home/.local/share/desk/logs",
 }
 

@@ -169,6 +169,7 @@ def lock(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[Path], None]]:
         folder.chmod(0o755)
 
 
+@pytest.mark.permissions
 @each_writer
 def test_read_only_folder(
     writer: Writer,

@@ -4,7 +4,6 @@ save. The briefing packet and the hand-over dossier both go this way."""
 from __future__ import annotations
 
 import re
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -15,6 +14,7 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 
 from desk.core import files
 from desk.core.errors import DeskError
+from desk.paths import viewing_folder
 from desk.ui import file_dialogs, tasks
 
 
@@ -22,7 +22,7 @@ def temporary_pdf(prefix: str, title: str, fallback: str) -> Path:
     """'Briefing - Mission to Kobe.pdf' in a folder of its own: names typed by people
     keep their letters, lose what a file system refuses."""
     slug = re.sub(r"[^\w\- ]+", "", title).strip() or fallback
-    return Path(tempfile.mkdtemp(prefix="desk-")) / f"{prefix} - {slug}.pdf"
+    return viewing_folder("document") / f"{prefix} - {slug}.pdf"
 
 
 def make(

@@ -13,6 +13,7 @@ from pathlib import Path
 from desk.core.db import open_database
 from desk.core.demo import build_demo, holds_records
 from desk.reports.briefing import build_briefing
+from tests.benchmarks.results import record
 
 
 def main() -> None:
@@ -43,6 +44,13 @@ def main() -> None:
             f"median {statistics.median(times) * 1000:.0f} ms, best "
             f"{min(times) * 1000:.0f} ms (target 1000 ms); {size / 1024:.0f} KB"
         )
+        record(
+            "briefing packet",
+            f"busiest {direction} visit ({items} items, {people} people), median",
+            statistics.median(times) * 1000,
+            "ms",
+            goal=1000,
+        )
     db.close()
     _long_text()
 
@@ -67,6 +75,8 @@ def _long_text() -> None:
                 f"{size / 1e6:.2f} MB of notes: {took:.1f} s{target}, "
                 f"{took / size * 1e6:.1f} µs per character; {len(pdf) / 1024:.0f} KB"
             )
+            if size == 2_000_000:
+                record("briefing packet", "2 MB of notes", took, "s", goal=10)
         db.close()
 
 

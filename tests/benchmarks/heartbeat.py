@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from tests.benchmarks.city import add_city_arguments, bench_city
+from tests.benchmarks.results import record
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -63,6 +64,7 @@ def _report(name: str, seconds: float, stall: float) -> None:
         f"{name:<40}{seconds:8.2f} s   longest stall {stall:7.0f} ms  "
         f"(goal <= {GOAL_MS} ms)  {verdict}"
     )
+    record("window stalls", f"{name}: longest stall", stall, "ms", goal=GOAL_MS)
 
 
 def _until(done: Callable[[], bool], limit: float = 600.0) -> None:

@@ -19,6 +19,7 @@ import statistics  # noqa: E402
 from collections.abc import Callable  # noqa: E402
 
 from tests.benchmarks.city import add_city_arguments, bench_city  # noqa: E402
+from tests.benchmarks.results import record  # noqa: E402
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -31,6 +32,7 @@ def _report(name: str, seconds: float, target: float | None) -> None:
     verdict = "" if target is None else ("  ok" if seconds <= target else "  SLOW")
     goal = "" if target is None else f"  (target {target * 1000:.0f} ms)"
     print(f"{name:<44}{_ms(seconds)}{goal}{verdict}")
+    record("window", name, seconds * 1000, "ms", goal=None if target is None else target * 1000)
 
 
 def _median(work: Callable[[], object], runs: int = 5) -> float:
@@ -139,6 +141,7 @@ def main() -> None:
 
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"{'peak memory (RSS)':<44}{rss_mb:8.0f} MB")
+    record("window", "peak memory (RSS)", rss_mb, "MB")
     window.close()
     QApplication.processEvents()
     db.close()

@@ -143,6 +143,7 @@ def test_the_first_write_of_a_day_from_the_command_line_backs_up_first(
     assert len(backups.list_backups(city)) == 1  # one a day
 
 
+@pytest.mark.permissions
 def test_a_database_opened_only_for_reading_can_still_be_backed_up(
     city: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QUrl, Signal
@@ -25,6 +23,7 @@ from desk.core.db import Database
 from desk.core.errors import DeskError
 from desk.core.kinds import KINDS, Field
 from desk.core.operations import Changes
+from desk.paths import viewing_folder
 from desk.ui import file_dialogs, times
 from desk.ui.dialogs.record_dialog import RecordDialog
 from desk.ui.links import LINKS, SELF, WITH_ATTACHMENTS, LinkSpec
@@ -247,7 +246,7 @@ class AttachmentsTab(_RowsTab):
         row = self.selected_row()
         if row is None:
             return
-        folder = Path(tempfile.mkdtemp(prefix="desk-"))
+        folder = viewing_folder("attachment")
         target = attachments.save_copy(self.panel.db, row["id"], folder / row["filename"])
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(target)))
 
