@@ -4,6 +4,7 @@ import contextlib
 import datetime as dt
 import os
 import sys
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -43,8 +44,6 @@ def _real_state() -> dict[str, float]:
 def pytest_configure(config: pytest.Config) -> None:
     if hasattr(config, "workerinput"):
         return  # a worker: the controller has set all this up, and checks it
-    import tempfile
-
     root = Path(tempfile.mkdtemp(prefix="desk-tests-"))
     (root / "tmp").mkdir()
     os.environ["TMPDIR"] = str(root / "tmp")
@@ -102,6 +101,12 @@ def _private_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     for name, relative in _HOME_VARIABLES.items():
         monkeypatch.setenv(name, str(tmp_path / relative))
     monkeypatch.delenv("DESK_DB", raising=False)
+    # Temporary files too, the test's own and its child processes' (SQLite's among them,
+    # which a process killed on purpose leaves behind): removed with the test's folder.
+    temporary = tmp_path.with_name(tmp_path.name + "-tmp")  # beside it: tests list tmp_path
+    temporary.mkdir()
+    monkeypatch.setenv("TMPDIR", str(temporary))
+    monkeypatch.setattr(tempfile, "tempdir", str(temporary))
     return tmp_path / "home"
 
 

@@ -175,13 +175,43 @@ def test_agreements_are_signed_by_who_held_the_office_that_day(
         assert start <= signed <= (end or "9999-12-31"), (signed, side, start, end)
 
 
+# What each kind of event in the demo's itineraries calls for, worked out by hand: a
+# courtesy call or working session, a working lunch, a welcome dinner and the farewell
+# ceremony in business dress; a site visit in business casual. The demo plans no gala
+# or state dinner, so nothing in it is black tie ("formal").
+DEMO_DRESS = {
+    "meeting": "business",
+    "meal": "business",
+    "ceremony": "business",
+    "site_visit": "business_casual",
+}
+# desk's dress_for finds "tour" inside "tourism", so the demo dresses the working session
+# on its tourism campaign business casual. That one session is checked on its own below,
+# as a known failure, until dress_for matches whole words.
+TOURISM_SESSION = "Working session: tourism campaign"
+
+
 def test_dress_fits_the_event(demo_db: dbmod.Database) -> None:
     rows = demo_db.execute("SELECT kind, title, dress_code FROM itinerary_items").fetchall()
-    for kind, title, dress in rows:
-        if dress == "formal":
-            assert "gala" in title.lower() or "state dinner" in title.lower(), title
-        if kind == "site_visit":
-            assert dress == "business_casual", title
+    # Every rule above is used: the demo plans each kind of event, and the session
+    # kept apart is there to be checked.
+    assert {kind for kind, _title, _dress in rows} == set(DEMO_DRESS)
+    assert any(title == TOURISM_SESSION for _kind, title, _dress in rows)
+    wrong = sorted(
+        {
+            (kind, title, dress)
+            for kind, title, dress in rows
+            if title != TOURISM_SESSION and dress != DEMO_DRESS[kind]
+        }
+    )
+    assert wrong == []
+
+
+def test_a_working_session_on_tourism_is_in_business_dress(demo_db: dbmod.Database) -> None:
+    dress = demo_db.execute(
+        "SELECT DISTINCT dress_code FROM itinerary_items WHERE title = ?", (TOURISM_SESSION,)
+    ).fetchall()
+    assert dress == [("business",)]
 
 
 def test_emergency_numbers_are_split_by_who_needs_them(demo_db: dbmod.Database) -> None:

@@ -13,40 +13,141 @@ from PySide6.QtGui import QImage
 
 from desk.core import records
 from desk.core.db import Database
-from desk.reports import figures
 from desk.ui.widgets.world_map import WORLD, Marker, WorldMap
 
 
+def _known_city(db: Database, today: dt.date) -> dict[str, int | None]:
+    """A few records whose figures are counted by hand in the test below, dated from
+    `today`, as the dashboard shows the ten years to this one."""
+    y = today.year
+    made: dict[str, int | None] = {}
+    for key, values in (
+        ("kobe", {"kind": "sister_city", "status": "active", "established_date": f"{y - 2}-05-01"}),
+        (
+            "lyon",
+            {"kind": "friendship_city", "status": "active", "established_date": f"{y - 5}-09-10"},
+        ),
+        (
+            "hamburg",
+            {
+                "kind": "sector_partnership",
+                "status": "active",
+                "established_date": f"{y - 15}-03-03",
+            },
+        ),
+        (
+            "irkutsk",
+            {"kind": "sister_city", "status": "suspended", "established_date": f"{y - 6}-03-03"},
+        ),
+        ("lviv", {"kind": "sister_city", "status": "proposed"}),
+    ):
+        made[key] = records.create(db, "partnership", {"partner_name": key.title(), **values}).id
+    made["mou"] = records.create(
+        db,
+        "agreement",
+        {
+            "title": "Port MOU",
+            "kind": "mou",
+            "status": "in_force",
+            "partnership_id": made["kobe"],
+            "signed_date": f"{y - 1}-02-01",
+            "expiry_date": (today + dt.timedelta(days=60)).isoformat(),
+        },
+    ).id
+    records.create(
+        db,
+        "agreement",
+        {
+            "title": "Youth exchange letter",
+            "kind": "letter_of_intent",
+            "status": "signed",
+            "parties": "Busan",
+            "country": "KR",
+            "signed_date": f"{y - 1}-06-01",
+        },
+    )
+    for key, title, direction, status, start, partner in (
+        ("mission", "Mission to Kobe", "outgoing", "completed", f"{y - 1}-04-07", "kobe"),
+        ("lyon_visit", "Delegation from Lyon", "incoming", "completed", f"{y - 3}-10-01", "lyon"),
+        ("called_off", "Delegation called off", "incoming", "cancelled", f"{y - 1}-06-01", "kobe"),
+        ("asked", "Delegation asked for", "incoming", "requested", f"{y - 1}-07-01", "kobe"),
+        ("today", "Delegation from Kobe", "incoming", "completed", today.isoformat(), "kobe"),
+        (
+            "next",
+            "Mission in three weeks",
+            "outgoing",
+            "confirmed",
+            today + dt.timedelta(days=20),
+            "kobe",
+        ),
+    ):
+        made[key] = records.create(
+            db,
+            "visit",
+            {
+                "title": title,
+                "direction": direction,
+                "status": status,
+                "start_date": str(start),
+                "partnership_id": made[partner],
+            },
+        ).id
+    for year, amount, estimate in ((y - 3, 12, True), (y - 1, 30, False), (y - 12, 100, False)):
+        records.create(
+            db,
+            "outcome",
+            {
+                "measure": "students",
+                "amount": amount,
+                "year": year,
+                "estimate": estimate,
+                "partnership_id": made["kobe"],
+            },
+        )
+    return made
+
+
 def test_the_dashboard_shows_the_records_figures_and_saves_its_charts(
-    make_window: Any, demo_db: Database, qtbot: Any, tmp_path: Path
+    make_window: Any, db: Database, db_path: Path, qtbot: Any, tmp_path: Path
 ) -> None:
-    window = make_window(demo_db, demo_db.file)
+    today = dt.date.today()
+    y = today.year
+    made = _known_city(db, today)
+    window = make_window(db, db_path)
     window.show_page("dashboard")
     page = window.page("dashboard")
-    this_year = dt.date.today().year
-    found = figures.read_all(demo_db, this_year - 9, this_year)
-    # The chart holds the counts, year by year, of what the records say took place.
-    assert page.by_year.years == list(range(this_year - 9, this_year + 1))
-    assert page.by_year.totals() == [y.engagements for y in found.years]
-    assert sum(page.by_year.totals()) > 0
-    # Shares in the survey's categories, with the national findings marked.
-    sister = next(b for b in page.methods.bars if b.label == "Sister city")
-    assert sister.reference == 0.54
-    assert sister.value == found.shares.share("by_method", "sister_city")
-    # The outcomes table's last column adds up every year shown.
+    # Counted by hand, year by year from ten years back: partnerships the year they were
+    # established, whatever their standing now (Irkutsk, suspended, six years back;
+    # Hamburg is older than the chart); agreements the year they were signed (two last
+    # year); visits once they took place (not the one called off, the one only asked
+    # for, or the one three weeks out).
+    assert page.by_year.years == list(range(y - 9, y + 1))
+    assert page.by_year.totals() == [0, 0, 0, 1, 1, 0, 1, 1, 3, 1]
+    # The survey's unique engagements: the three partnerships in force (Kobe and Lyon
+    # sister-city ties, Hamburg a sector partnership) and the letter with Busan, which
+    # has no partnership (a sector partnership of its own). Kobe's MOU and every visit
+    # count under their partnership; Irkutsk is suspended and Lviv only proposed.
+    bars = {b.label: b for b in page.methods.bars}
+    assert (bars["Sister city"].value, bars["Sister city"].reference) == (0.5, 0.54)
+    assert bars["Sector partnership / MOU"].value == 0.5
+    assert page.status.text() == (
+        f"4 engagements since {y - 9}, counted as the national survey counts. In {y}: "
+        "0 new partnerships, 0 agreements signed, 1 delegation welcomed, 0 missions sent."
+    )
+    # The outcomes table: students in the two years shown that have them (12 of them
+    # an estimate), and in all 42; the 100 from twelve years back are not in it.
+    headers = [
+        page.outcomes.horizontalHeaderItem(c).text() for c in range(page.outcomes.columnCount())
+    ]
+    assert headers == [str(y - 3), str(y - 1), "In all"]
     measures = [page.outcomes.verticalHeaderItem(r).text() for r in range(page.outcomes.rowCount())]
-    students = measures.index("Students exchanged")
-    (total,) = demo_db.execute(
-        "SELECT sum(amount) FROM outcomes WHERE measure = 'students' AND year BETWEEN ? AND ?",
-        (this_year - 9, this_year),
-    ).fetchone()
-    last = page.outcomes.columnCount() - 1
-    assert page.outcomes.horizontalHeaderItem(last).text() == "In all"
-    assert page.outcomes.item(students, last).text().lstrip("≈ ") == f"{total:,}"
+    assert measures == ["Students exchanged"]
+    assert [page.outcomes.item(0, c).text() for c in range(3)] == ["≈ 12", "30", "≈ 42"]
 
-    # Narrowing the years reads again.
-    page.first_year.setValue(this_year)
-    assert page.by_year.years == [this_year]
+    # Narrowing the years reads again: this year alone, the delegation welcomed today.
+    page.first_year.setValue(y)
+    assert page.by_year.years == [y]
+    assert page.by_year.totals() == [1]
 
     # Every chart saves as PNG and SVG.
     png, svg = tmp_path / "by-year.png", tmp_path / "methods.svg"
@@ -57,14 +158,16 @@ def test_the_dashboard_shows_the_records_figures_and_saves_its_charts(
     text = svg.read_text(encoding="utf-8")
     assert text.lstrip().startswith("<?xml") and "<svg" in text and "By method" in text
 
-    # What is coming up opens on Enter.
-    assert page.coming.rowCount() == len(found.coming) > 0
+    # What is coming up, soonest first: the mission three weeks out, then the decision on
+    # the MOU (due 30 days before it expires: no notice period, and desk's default 30
+    # days to prepare), then its expiry; the first opens on Enter.
+    coming = [page.coming.item(r, 1).text() for r in range(page.coming.rowCount())]
+    assert coming == ["Mission in three weeks", "Decide on Port MOU", "Port MOU expires"]
     first = page.coming.item(0, 1)
-    kind, record_id = found.coming[0].open_kind, found.coming[0].open_id
     page.coming.setCurrentItem(first)
     page.coming.itemActivated.emit(first)
-    qtbot.waitUntil(lambda: window.current_page() is window.page(kind))
-    assert window.page(kind).current_id == record_id
+    qtbot.waitUntil(lambda: window.current_page() is window.page("visit"))
+    assert window.page("visit").current_id == made["next"]
     window.close()
 
 

@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
+import pytest
 from openpyxl import load_workbook
 from PySide6.QtWidgets import QMessageBox
 
@@ -232,23 +234,96 @@ def test_a_second_next_while_the_first_runs_is_ignored(
     db.close()
 
 
+# `records.create_many` reports every 500 rows: a file of 600 has one report with 500
+# rows written and the transaction still open, where the import is held.
+_HELD_ROWS = 600
+# How long the held import waits for the wizard's cancel before it lets the import go on:
+# a wizard that never stops it then imports the whole file and the test fails on that,
+# in seconds, rather than hanging.
+_HOLD_LIMIT = 20.0
+
+
+def held_import(gate: Path, *args: Any, progress: Any) -> int:
+    """`desk.jobs.run_import`, run in the wizard's own child process, held at its first
+    report after rows are written: it writes how many to `gate`, then keeps reporting
+    until the wizard's cancel arrives (a report is where a job hears it, and raises).
+    Module-level, so the spawned child can import it by name."""
+    from desk import jobs
+
+    def holding(done: int, total: int, message: str) -> None:
+        progress(done, total, message)
+        if done == 0 or gate.exists():
+            return
+        # Written whole, then renamed: the test reads it as soon as the name appears.
+        partial = gate.with_suffix(".partial")
+        partial.write_text(str(done), encoding="utf-8")
+        partial.replace(gate)
+        deadline = time.monotonic() + _HOLD_LIMIT
+        while time.monotonic() < deadline:
+            time.sleep(0.05)
+            progress(done, total, message)
+
+    return int(jobs.run_import(*args, progress=holding))
+
+
+def _row_counts(db: Database) -> dict[str, int]:
+    """Rows in every table, the search index's and the undo log's too."""
+    tables = [
+        name
+        for (name,) in db.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+        ).fetchall()
+    ]
+    return {name: db.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0] for name in tables}
+
+
 def test_closing_the_wizard_during_the_import_stops_it_and_says_so(
-    qtbot: Any, db_path: Path
+    qtbot: Any, db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from desk import jobs
+    from desk.ui import tasks
+
+    # The import is held with rows written, so the close always lands while it runs (the
+    # 12-row sheet used to finish before the close) and the cancel must roll rows back.
+    gate = tmp_path / "held"
+    real = tasks.in_child
+
+    def holding(function: Any, *args: Any, **kwargs: Any) -> Any:
+        if function is jobs.run_import:
+            return real(held_import, gate, *args, **kwargs)
+        return real(function, *args, **kwargs)
+
+    monkeypatch.setattr(tasks, "in_child", holding)
+    sheet = tmp_path / "partners.csv"
+    sheet.write_text(
+        "Partner,Country,Type\n"
+        + "".join(f"Partner {n},Japan,Sister City\n" for n in range(_HELD_ROWS)),
+        encoding="utf-8",
+    )
     db = open_database(db_path)
-    wizard = _wizard(qtbot, db, db_path, DATA / "sister_cities.csv")
+    wizard = _wizard(qtbot, db, db_path, sheet)
+    finished: list[int] = []
+    wizard.imported.connect(finished.append)
     wizard.next()
     wizard.next()
+    assert f"{_HELD_ROWS} new partnerships" in wizard.preview.summary.text()
+    before = _row_counts(db)
     wizard.next()  # the import starts
+    qtbot.waitUntil(lambda: gate.exists() or not wizard.finish.running, timeout=30_000)
+    assert gate.exists(), f"never held with rows written: {wizard.finish.status.text()}"
+    assert 0 < int(gate.read_text(encoding="utf-8")) < _HELD_ROWS  # written, not committed
+    assert wizard.finish.running
     assert not wizard.button(wizard.WizardButton.BackButton).isVisible()
     wizard.reject()  # Escape
     assert wizard.isVisible()  # stays to say how it ended
+    assert wizard.finish.status.text() == "Stopping the import…"
     qtbot.waitUntil(lambda: not wizard.finish.running, timeout=30_000)
-    text = wizard.finish.status.text()
-    imported = queries.count(db, "partnership")
-    assert (text.startswith("Nothing was imported") and imported == 0) or (
-        text.startswith("Imported 12") and imported == 12
-    )
+    assert wizard.finish.title() == "Nothing was imported"
+    assert wizard.finish.status.text() == "Nothing was imported: Canceled."
+    assert wizard.finish.batch is None and finished == []
+    # Not a row of the file, its batch or its undo step: the transaction rolled back.
+    assert _row_counts(db) == before
+    assert queries.count(db, "partnership") == 0
     wizard.reject()
     assert not wizard.isVisible()
     db.close()

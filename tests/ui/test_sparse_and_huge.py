@@ -116,7 +116,20 @@ def test_today_cards_timeline_and_pages_hold_up(
     assert len(standing.lines()) == 4
     events = story.story(db, ids["partnership"])
     assert all(event.what for event in events)
-    assert story.contact_lines(db, ids["contact"]) is not None
+    # The contact's card, line by line, from what the record holds: its job title (no
+    # organization or country is given), its diet (no languages), and the follow-ups
+    # still open on it; no meeting or visit lists the contact, so neither has a line.
+    job, dietary = db.execute(
+        "SELECT job_title, dietary FROM contacts WHERE id = ?", (ids["contact"],)
+    ).fetchone()
+    (open_count,) = db.execute(
+        "SELECT count(*) FROM follow_ups WHERE contact_id = ? AND done_on IS NULL",
+        (ids["contact"],),
+    ).fetchone()
+    card = [job] if job else []
+    card += ["Diet: x"] if dietary else []
+    card += [f"{open_count} open follow-up{'s' if open_count > 1 else ''}"] if open_count else []
+    assert story.contact_lines(db, ids["contact"]) == card
     assert story.visit_lines(db, ids["visit"])[0]
     hits = [h for h in queries.list_records(db, queries.ListQuery("agreement"))]
     assert hits

@@ -5,6 +5,7 @@ event, and a plan for each meeting. All people and numbers are invented."""
 from __future__ import annotations
 
 import random
+import re
 
 # Calling code, then the digit groups of a national number there.
 PHONE_FORMATS: dict[str, tuple[str, tuple[int, ...]]] = {
@@ -135,14 +136,16 @@ OUR_HOTEL = "The Meridian Waterfront Hotel, 200 Harbor Drive"
 def dress_for(kind: str, title: str) -> str:
     """What the event calls for: black tie for a gala, business for a working meeting,
     business casual on a site visit."""
-    lowered = title.casefold()
-    if "gala" in lowered or "state dinner" in lowered:
+    # Whole words: a working session on "tourism" is no "tour".
+    words = set(re.findall(r"\w+", title.casefold()))
+    lowered = " ".join(re.findall(r"\w+", title.casefold()))
+    if "gala" in words or "state dinner" in lowered:
         return "formal"
-    if kind == "ceremony" or "dinner" in lowered:
+    if kind == "ceremony" or "dinner" in words:
         return "business"
-    if kind in ("site_visit", "travel") or "tour" in lowered:
+    if kind in ("site_visit", "travel") or "tour" in words:
         return "business_casual"
-    if kind == "cultural" or "festival" in lowered or "reception" in lowered:
+    if kind == "cultural" or words & {"festival", "reception"}:
         return "business_casual"
     return "business"
 
