@@ -20,7 +20,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from desk.core import db as dbmod
-from desk.core import files, holder, salvage, search
+from desk.core import files, holder, index, salvage
 from desk.core.errors import DeskError
 from desk.core.words import counted
 
@@ -81,7 +81,7 @@ def _repair(path: Path) -> int:
     if not _damage(report) and not report.ok:
         try:
             with dbmod.open_database(path, create=False) as db:
-                search.rebuild(db)
+                index.rebuild(db)
             mended.append("search index rebuilt from the records")
         except sqlite3.DatabaseError as exc:
             print(f"The search index could not be rebuilt in place ({exc}).")

@@ -573,7 +573,7 @@ def check(db: Database) -> CheckReport:
             db.execute("INSERT INTO search_index(search_index) VALUES ('integrity-check')")
     except sqlite3.DatabaseError as exc:
         report.problems.append(f"Search index: {exc}. Run 'desk check --repair'.")
-    from desk.core.search import index_gaps
+    from desk.core.index import index_gaps
 
     try:
         missing = index_gaps(db)

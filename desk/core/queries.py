@@ -7,7 +7,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from desk.core import money, search, validate
+from desk.core import index, money, search, validate
 from desk.core.countries import country_name, language_name
 from desk.core.db import Database
 from desk.core.errors import DeskError
@@ -241,8 +241,8 @@ class ListQuery:
         expression = search.match_expression(self.text) if spec.searchable else None
         if not expression:
             return "", []
-        # Kept to the kind by rowid, not by tag: see search.kind_rowids.
-        first, last = search.kind_rowids(spec.name)
+        # Kept to the kind by rowid, not by tag: see index.kind_rowids.
+        first, last = index.kind_rowids(spec.name)
         return (
             "SELECT rowid - ? FROM search_index WHERE search_index MATCH ? "
             "AND rowid BETWEEN ? AND ?",

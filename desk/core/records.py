@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from desk.core import search
+from desk.core import index
 from desk.core.dates import on_date, stored_date
 from desk.core.db import Database
 from desk.core.errors import NotFound, ValidationError
@@ -265,7 +265,7 @@ def _create(db: Database, spec: Kind, values: Mapping[str, Any]) -> int:
             cleaned.get("established_date") or dt.date.today().isoformat(),
             INITIAL_STATUS_REASON,
         )
-    search.reindex(db, spec.name, {"id": record_id, **row})
+    index.reindex(db, spec.name, {"id": record_id, **row})
     return record_id
 
 
@@ -342,7 +342,7 @@ def update(
         if changes:
             stamp = now()
             set_fields(db, spec, old, {name: new for name, (_, new) in changes.items()}, stamp)
-            search.reindex(db, spec.name, {**merged, "updated_at": stamp})
+            index.reindex(db, spec.name, {**merged, "updated_at": stamp})
             if spec.name == "status_change" and "changed_on" in changes:
                 _status_from_history(db, int(merged["partnership_id"]))
             doing = verb or f"Edit {spec.label.lower()}"
@@ -480,7 +480,7 @@ def delete(db: Database, kind_name: str, record_id: int | str) -> Changes:
             if row is None:
                 continue
             record(db, "delete", child_kind.name, row_id, row["uid"], row)
-            search.unindex(db, child_kind.name, row_id)
+            index.unindex(db, child_kind.name, row_id)
             db.execute(f"DELETE FROM {table} WHERE id = ?", (row_id,))
         # A status change removed on its own leaves the partnership at the status its
         # history now ends with; inside a larger operation (an import taken back) the
@@ -510,7 +510,7 @@ def _status_from_history(db: Database, partnership_id: int) -> None:
     old = get(db, "partnership", partnership_id)
     if old["status"] != latest[0]:
         set_fields(db, KINDS["partnership"], old, {"status": latest[0]}, now())
-        search.reindex(db, "partnership", {**old, "status": latest[0]})
+        index.reindex(db, "partnership", {**old, "status": latest[0]})
 
 
 def _unlink_references(
@@ -615,7 +615,7 @@ def change_status(
             db, old["id"], cleaned["status"], cleaned["changed_on"], cleaned["reason"]
         )
         set_fields(db, KINDS["partnership"], old, {"status": cleaned["status"]}, now())
-        search.reindex(db, "partnership", {**old, "status": cleaned["status"]})
+        index.reindex(db, "partnership", {**old, "status": cleaned["status"]})
         label = KINDS["partnership"].field_map["status"].vocab or {}
         op.label = (
             f"Change status of {quoted(old['partner_name'])} to "

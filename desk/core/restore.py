@@ -211,7 +211,7 @@ def _tables(db: Database) -> list[str]:
 def _replace_rows(
     db: Database, source: Path, chosen: BackupInfo, say: Progress
 ) -> tuple[BackupInfo, dict[str, int]]:
-    from desk.core import search
+    from desk.core import index
     from desk.core.operations import record_final
 
     # ATTACH is refused inside a transaction, and foreign keys can only be switched
@@ -237,7 +237,7 @@ def _replace_rows(
             db.execute("DELETE FROM main.sqlite_sequence")
             db.execute("INSERT INTO main.sqlite_sequence SELECT * FROM restoring.sqlite_sequence")
             say(len(tables), len(tables) + 1, "Rebuilding the search index")
-            search.rebuild(db)
+            index.rebuild(db)
             broken = db.execute("PRAGMA main.foreign_key_check").fetchall()
             if broken:
                 raise DeskError(

@@ -156,7 +156,7 @@ def table_words(table: str) -> str:
 def salvage(source: Path, destination: Path) -> Salvage:
     """Read what can be read of `source` into a new database at `destination` (which
     must not exist). `source` is opened read-only and never changed."""
-    from desk.core import search
+    from desk.core import index
     from desk.core.db import open_database
 
     destination = Path(destination)
@@ -166,7 +166,7 @@ def salvage(source: Path, destination: Path) -> Salvage:
         fresh = open_database(partial, create=True)
         try:
             result = _copy_all(Path(source), fresh.conn)
-            search.rebuild(fresh)
+            index.rebuild(fresh)
         finally:
             fresh.close()
     except BaseException:

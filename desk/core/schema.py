@@ -488,12 +488,12 @@ def _index_held_records(conn: sqlite3.Connection) -> None:
     """Search reaches what lives inside visits and partnerships, and every record's
     fields are set apart in its text, so the whole index is made anew; the cards and
     Today read follow-ups and interactions by their parent, so those get indexes."""
-    from desk.core import search
+    from desk.core import index
 
     conn.execute("DROP TABLE IF EXISTS search_index")
     conn.execute(SEARCH_INDEX)
-    for kind in search.DOCUMENTS:
-        search.index_kind(conn, kind)
+    for kind in index.DOCUMENTS:
+        index.index_kind(conn, kind)
     _sql(_V5_INDEXES)(conn)
 
 

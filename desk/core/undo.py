@@ -288,7 +288,7 @@ def _set_fields(db: Database, guard: _Guard, before: dict[str, Any], after: dict
 
 
 def _take_away(db: Database, guard: _Guard, row: dict[str, Any]) -> None:
-    from desk.core import records, search
+    from desk.core import index, records
 
     spec = guard.spec
     current = records.stored_row(db, spec.table, guard.step.record_id)
@@ -310,7 +310,7 @@ def _take_away(db: Database, guard: _Guard, row: dict[str, Any]) -> None:
                 f"{linked[0]} {noun} now linked to the {guard.name()} would be lost", linked[1]
             )
     record(db, "delete", spec.name, guard.step.record_id, guard.step.uid, current)
-    search.unindex(db, spec.name, guard.step.record_id)
+    index.unindex(db, spec.name, guard.step.record_id)
     db.execute(f"DELETE FROM {spec.table} WHERE id = ?", (guard.step.record_id,))
 
 
@@ -352,10 +352,10 @@ def _put_back(db: Database, guard: _Guard, row: dict[str, Any]) -> None:
 
 
 def _reindex(db: Database, spec: Kind, record_id: int) -> None:
-    from desk.core import records, search
+    from desk.core import index, records
 
-    if spec.name in search.DOCUMENTS:
-        search.reindex(db, spec.name, records.get(db, spec.name, record_id))
+    if spec.name in index.DOCUMENTS:
+        index.reindex(db, spec.name, records.get(db, spec.name, record_id))
 
 
 # -- the trash -----------------------------------------------------------------------

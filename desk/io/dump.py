@@ -20,7 +20,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TextIO
 
-from desk.core import search
+from desk.core import index
 from desk.core.db import Database, schema_version
 from desk.core.errors import DumpError, ValidationError
 from desk.core.files import check_output_path, input_file, safe_write_text
@@ -203,7 +203,7 @@ def import_json(
             raise DumpError(
                 f"{path}: table '{table}', id {rowid} refers to a missing {parent} record."
             )
-        search.rebuild(db)
+        index.rebuild(db)
     return loaded
 
 

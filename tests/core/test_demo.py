@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from desk.core import db as dbmod
-from desk.core import queries, search
+from desk.core import index, queries
 from desk.core.countries import all_countries
 from desk.core.demo import build_demo
 from desk.core.errors import DeskError
@@ -106,7 +106,7 @@ def test_scaled_demo_grows_in_proportion(db: dbmod.Database) -> None:
     build_demo(db, scale=1000, today=DEMO_TODAY)
     assert queries.count(db, "contact") == 1000
     assert queries.count(db, "visit") == 120
-    assert search.index_gaps(db) == 0
+    assert index.index_gaps(db) == 0
     assert dbmod.check(db).ok
 
 

@@ -4,9 +4,9 @@ from pathlib import Path
 
 import pytest
 
-from desk.core import records, search
+from desk.core import index, records, search
 from desk.core.db import Database
-from desk.core.search import index_gaps
+from desk.core.index import index_gaps
 
 
 @pytest.fixture
@@ -83,7 +83,7 @@ def test_index_follows_every_write(db: Database, people: dict[str, int]) -> None
     assert _found(db, "baseball") == {people["kim"]}
     records.delete(db, "contact", people["kim"])
     assert _found(db, "baseball") == set()
-    assert search.index_gaps(db) == 0
+    assert index.index_gaps(db) == 0
 
 
 def test_hostile_queries_do_not_break_search(db: Database, people: dict[str, int]) -> None:

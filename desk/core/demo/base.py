@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from desk.core import search
+from desk.core import index
 from desk.core.db import Database
 from desk.core.kinds import KINDS
 from desk.core.vocab import PRIORITY_AREAS, SDGS
@@ -154,9 +154,9 @@ class BuilderBase:
                 summary.counts[table] = len(rows)
             if progress:
                 progress(len(tables), len(tables) + 1, "Indexing for search")
-            for kind_name in search.DOCUMENTS:
+            for kind_name in index.DOCUMENTS:
                 table = KINDS[kind_name].table
-                search.index_rows(self.db, kind_name, self.rows[table])
+                index.index_rows(self.db, kind_name, self.rows[table])
         if progress:
             progress(len(tables) + 1, len(tables) + 1, "Done")
         return summary
