@@ -1,6 +1,6 @@
 import sys
 
-from desk.cli import main
+from desk.cli.main import main
 
 # Guarded: a worker process started for long work imports this module again.
 if __name__ == "__main__":

@@ -12,7 +12,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest
 
-from desk.core.db import Database, open_database
+from desk.core.store.db import Database, open_database
 
 DEMO_TODAY = dt.date(2026, 11, 23)
 

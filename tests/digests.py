@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from desk.core import db as dbmod
+from desk.core.store import db as dbmod
 
 
 def dump_digest(path: Path) -> str:

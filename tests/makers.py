@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from desk.core import schema
+from desk.core.store import schema
 
 
 def newer_desk_file(path: Path, version: int) -> None:

@@ -62,8 +62,8 @@ def fingerprint(conn: sqlite3.Connection) -> str:
 def upgrade_step_by_step(path: Path) -> dict[int, str]:
     """Bring the file up one migration at a time, as desk does, and fingerprint it after
     each: schema level -> fingerprint."""
-    from desk.core import db as dbmod
-    from desk.core import schema
+    from desk.core.store import db as dbmod
+    from desk.core.store import schema
 
     database = dbmod.open_database(path, migrate=False)
     try:

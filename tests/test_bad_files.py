@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from desk import cli
-from desk.core import db as dbmod
-from desk.core import records
+from desk.core.store import db as dbmod
+from desk.core.store import records
 from tests.digests import dump_digest
 
 

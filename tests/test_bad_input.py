@@ -10,10 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from desk import cli, cli_commands
-from desk.core import db as dbmod
-from desk.core import records
-from desk.core.kinds import KINDS, Field
+from desk import cli
+from desk.cli import commands as cli_commands
+from desk.core.domain.kinds import KINDS, Field
+from desk.core.store import db as dbmod
+from desk.core.store import records
 from tests.digests import dump_digest
 
 BAD: dict[str, list[str]] = {
@@ -209,7 +210,7 @@ def test_the_terminal_gets_text_not_control_sequences(
     ],
 )
 def test_every_kind_answers_to_its_plural_singular_and_us_spelling(typed: str, meant: str) -> None:
-    from desk.core.kinds import kind
+    from desk.core.domain.kinds import kind
 
     assert kind(typed).name == meant
     for spec in KINDS.values():  # and no name is taken by another kind

@@ -5,9 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from desk.cli import main
-from desk.core import db as dbmod
-from desk.core.db import open_database
+from desk.cli.main import main
+from desk.core.store import db as dbmod
+from desk.core.store.db import open_database
 from tests.conftest import DEMO_TODAY
 
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from desk.cli import main
-from desk.core.db import open_database
+from desk.cli.main import main
+from desk.core.store.db import open_database
 
 
 def run(capsys: pytest.CaptureFixture[str], db: Path, *args: str) -> tuple[int, str, str]:

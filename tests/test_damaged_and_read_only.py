@@ -11,9 +11,10 @@ from pathlib import Path
 import pytest
 
 from desk import cli
-from desk.core import db as dbmod
-from desk.core import queries, records, salvage
 from desk.core.errors import ReadOnlyDatabase
+from desk.core.safety import salvage
+from desk.core.store import db as dbmod
+from desk.core.store import queries, records
 from tests.digests import file_digest
 
 

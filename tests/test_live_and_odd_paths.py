@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from desk import cli
-from desk.core import attachments, records
-from desk.core import db as dbmod
+from desk.core.store import attachments, records
+from desk.core.store import db as dbmod
 from tests.digests import file_digest
 
 
@@ -79,7 +79,7 @@ def test_no_output_takes_the_name_of_another_databases_companion(
 def test_no_output_replaces_a_database_a_window_holds(
     city: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from desk.core import holder
+    from desk.core.disk import holder
 
     other = tmp_path / "other.sqlite"
     dbmod.open_database(other).close()
@@ -205,8 +205,8 @@ def test_a_dump_nested_too_deeply_is_refused_in_words(
 
 
 def test_a_second_connection_closing_leaves_the_first_protected(city: Path) -> None:
+    from desk.core.disk.files import check_output_path
     from desk.core.errors import OutputPathError
-    from desk.core.files import check_output_path
 
     window = dbmod.open_database(city)
     task = dbmod.open_database(city)  # a background job's own connection

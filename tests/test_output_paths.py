@@ -18,9 +18,10 @@ from typing import Any
 
 import pytest
 
-from desk.cli import main
-from desk.core import attachments, files
-from desk.core import db as dbmod
+from desk.cli.main import main
+from desk.core.disk import files
+from desk.core.store import attachments
+from desk.core.store import db as dbmod
 
 GOOD = b"the last good copy\n"
 DEVICES = [d for d in ("/dev/null", "/dev/full") if Path(d).exists()]

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from desk import self_test
-from desk.cli import main
+from desk.cli import self_test
+from desk.cli.main import main
 
 
 def test_every_check_holds_here(capsys: pytest.CaptureFixture[str]) -> None:
@@ -28,9 +28,9 @@ def test_every_check_holds_here(capsys: pytest.CaptureFixture[str]) -> None:
 def test_a_missing_resource_fails_the_test_and_the_rest_still_run(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    import desk.paths
+    from desk.core import paths
 
-    monkeypatch.setattr(desk.paths, "resources_dir", lambda: tmp_path / "nowhere")
+    monkeypatch.setattr(paths, "resources_dir", lambda: tmp_path / "nowhere")
     said: list[str] = []
     assert self_test.run(said.append) == 1
     assert said[0].startswith("FAIL  resources: AssertionError: missing:")

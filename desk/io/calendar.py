@@ -11,11 +11,11 @@ from zoneinfo import ZoneInfo
 from icalendar import Calendar, Event, vRecur
 
 from desk import __version__
-from desk.core.dates import month_day_year, stored_date
-from desk.core.db import Database
-from desk.core.files import safe_write
-from desk.core.queries import fetch
-from desk.core.vocab import VISIT_DIRECTIONS, label
+from desk.core.disk.files import safe_write
+from desk.core.domain.dates import month_day_year, stored_date
+from desk.core.domain.vocab import VISIT_DIRECTIONS, label
+from desk.core.store.db import Database
+from desk.core.store.queries import fetch
 from desk.io.text import interchange_text
 
 

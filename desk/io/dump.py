@@ -20,14 +20,14 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TextIO
 
-from desk.core import index
-from desk.core.db import Database, schema_version
+from desk.core.disk.files import check_output_path, input_file, safe_write_text
+from desk.core.domain.kinds import kind_of_table
+from desk.core.domain.validate import clean_values
 from desk.core.errors import DumpError, ValidationError
-from desk.core.files import check_output_path, input_file, safe_write_text
-from desk.core.kinds import kind_of_table
-from desk.core.records import stored_columns
-from desk.core.schema import SCHEMA_VERSION
-from desk.core.validate import clean_values
+from desk.core.store import index
+from desk.core.store.db import Database, schema_version
+from desk.core.store.records import stored_columns
+from desk.core.store.schema import SCHEMA_VERSION
 
 FORMAT = "desk-dump"
 FORMAT_VERSION = 1

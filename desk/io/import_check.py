@@ -9,12 +9,12 @@ import re
 from pathlib import Path
 from typing import Any
 
-from desk.core import records
-from desk.core.dates import is_partial
-from desk.core.db import Database
+from desk.core.domain.dates import is_partial
+from desk.core.domain.kinds import KINDS
+from desk.core.domain.validate import clean_values
 from desk.core.errors import DeskError, ValidationError
-from desk.core.kinds import KINDS
-from desk.core.validate import clean_values
+from desk.core.store import records
+from desk.core.store.db import Database
 from desk.io.import_plan import MATCH_KEYS, ImportPlan, ImportRequest, RowPlan
 from desk.io.mapping import (
     IMPORTABLE,

@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from desk.core.kinds import KINDS
-from desk.core.words import counted
+from desk.core.domain.kinds import KINDS
+from desk.core.domain.words import counted
 
 # What makes two records the same: normalised name (or title) and a second field.
 MATCH_KEYS: dict[str, tuple[str, ...]] = {
@@ -201,7 +201,7 @@ class UnknownValue:
 
 
 def _shown(spec: Any, value: Any) -> str:
-    from desk.core.queries import display
+    from desk.core.store.queries import display
 
     text = display(None, spec, json.dumps(value) if isinstance(value, list) else value)
     return text if len(text) <= 40 else text[:39] + "…"

@@ -14,13 +14,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from desk.core import attachments, records, undo
-from desk.core.dates import month_day_year
-from desk.core.db import Database
+from desk.core.domain.dates import month_day_year
+from desk.core.domain.kinds import KINDS
+from desk.core.domain.words import counted
 from desk.core.errors import DeskError, UndoConflict
-from desk.core.kinds import KINDS
-from desk.core.operations import mark_deleted, operation, quoted
-from desk.core.words import counted
+from desk.core.store import attachments, records, undo
+from desk.core.store.db import Database
+from desk.core.store.operations import mark_deleted, operation, quoted
 from desk.io.import_check import (
     DEFAULTS,
     REQUIRED,

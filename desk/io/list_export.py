@@ -15,14 +15,12 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from desk.core import queries
-from desk.core.db import Database
+from desk.core.disk.files import check_output_path, safe_write_path, safe_write_text, verify_xlsx
+from desk.core.domain.kinds import KINDS
 from desk.core.errors import DeskError
-from desk.core.files import check_output_path, safe_write_path, safe_write_text, verify_xlsx
-from desk.core.kinds import KINDS
-from desk.reports.excel import put
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+from desk.core.store import queries
+from desk.core.store.db import Database
+from desk.core.text.cells import csv_safe, put
 
 
 def _table(db: Database, query: queries.ListQuery) -> tuple[list[str], list[list[str]]]:
@@ -35,11 +33,6 @@ def _table(db: Database, query: queries.ListQuery) -> tuple[list[str], list[list
         for row in rows
     ]
     return headers, body
-
-
-def csv_safe(text: str) -> str:
-    """A leading apostrophe keeps a spreadsheet from reading the cell as a formula."""
-    return "'" + text if text.startswith(_FORMULA_START) else text
 
 
 def export_list(db: Database, query: queries.ListQuery, path: Path) -> int:

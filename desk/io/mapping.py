@@ -13,12 +13,12 @@ import unicodedata
 from collections.abc import Sequence
 from typing import Any
 
-from desk.core import records
-from desk.core.dates import is_partial, parse_partial
-from desk.core.db import Database
+from desk.core.domain.dates import is_partial, parse_partial
+from desk.core.domain.kinds import KINDS
+from desk.core.domain.validate import clean
 from desk.core.errors import ValidationError
-from desk.core.kinds import KINDS
-from desk.core.validate import clean
+from desk.core.store import records
+from desk.core.store.db import Database
 
 # field -> headers people write for it (compared after normalise()).
 ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
@@ -417,7 +417,7 @@ def _partnership_named(db: Database, spec: Any, name: str) -> int:
     """A partnership as a sheet names it ('Matsue', 'ICLEI'): the one desk has by that
     name, any case, or by any name of the same network."""
     from desk.core.errors import NotFound
-    from desk.core.records import resolve_named
+    from desk.core.store.records import resolve_named
 
     try:
         return resolve_named(db, "partnership", name.strip())

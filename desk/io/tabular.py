@@ -19,10 +19,10 @@ from pathlib import Path
 from typing import Any
 from zipfile import BadZipFile, ZipFile
 
+from desk.core.disk.files import input_file
+from desk.core.domain.validate import MAX_TEXT
+from desk.core.domain.words import counted
 from desk.core.errors import DeskError
-from desk.core.files import input_file
-from desk.core.validate import MAX_TEXT
-from desk.core.words import counted
 
 MAX_COLUMNS = 200
 _SNIFF_BYTES = 64 * 1024

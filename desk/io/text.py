@@ -4,7 +4,7 @@ make other readers reject a whole file."""
 
 from __future__ import annotations
 
-from desk.core.printable import CONTROL_PICTURES
+from desk.core.text.printable import CONTROL_PICTURES
 
 
 def interchange_text(text: str | None) -> str:

@@ -18,11 +18,11 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote_to_bytes
 
-from desk.core import countries
-from desk.core.db import Database
+from desk.core.disk.files import input_file, safe_write
 from desk.core.errors import DeskError
-from desk.core.files import input_file, safe_write
-from desk.core.queries import person_name
+from desk.core.reference import countries
+from desk.core.store.db import Database
+from desk.core.store.queries import person_name
 from desk.io.text import interchange_text
 
 _CRLF = "\r\n"
@@ -442,7 +442,7 @@ def _photo(prop: Property) -> tuple[str, bytes] | str | None:
     """A card's photo as (a file extension, its bytes); or, when it cannot be kept, the
     words that say so; None for an empty one. vCard 3.0 writes it as base64 with
     ENCODING=b, 4.0 as a data: URI, and either may link to it instead."""
-    from desk.core.attachments import MAX_BYTES
+    from desk.core.store.attachments import MAX_BYTES
 
     value = prop.value.strip()
     if not value:

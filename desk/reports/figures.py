@@ -18,11 +18,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from desk.core.dates import first_day_sql
-from desk.core.db import Database
-from desk.core.money import short as money_short
-from desk.core.money import text as money_text
-from desk.core.vocab import MONEY_MEASURES, OUTCOME_MEASURES, SDGS
+from desk.core.domain.dates import first_day_sql
+from desk.core.domain.money import short as money_short
+from desk.core.domain.money import text as money_text
+from desk.core.domain.vocab import MONEY_MEASURES, OUTCOME_MEASURES, SDGS
+from desk.core.store.db import Database
 
 Progress = Callable[[int, int, str], None]
 # One palette for the window's charts and map and the printed report, so a series or a
@@ -194,8 +194,8 @@ def shares(
     """The survey's count of engagements from `since`; with `until`, of those years only:
     agreements and meetings up to its December 31 and partnerships established by then
     (a partnership's standing is today's; desk keeps no count of standing by year)."""
-    from desk.reports.survey_data import collect
-    from desk.reports.survey_edition import load
+    from desk.reports.survey.data import collect
+    from desk.reports.survey.edition import load
 
     today = today or dt.date.today()
     if until is not None:

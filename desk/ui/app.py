@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from desk.core import db as dbmod
 from desk.core.errors import DeskError
+from desk.core.store import db as dbmod
 from desk.ui.fonts import load_fonts
 
 if TYPE_CHECKING:
@@ -33,7 +33,7 @@ def application() -> QApplication:
     # number box), whatever the machine's own setting: one style everywhere.
     QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedStates))
 
-    from desk.paths import resource_path
+    from desk.core.paths import resource_path
 
     app.setWindowIcon(QIcon(str(resource_path("icons", "desk-256.png"))))
     load_fonts(app)
@@ -45,7 +45,7 @@ def _report_unexpected(
 ) -> None:
     """A failure inside an event handler: logged, said in one sentence; the window stays
     open, since every write is one transaction and nothing was half-done."""
-    from desk.core import crash
+    from desk.core.safety import crash
 
     if isinstance(error, KeyboardInterrupt):
         sys.__excepthook__(kind, error, tb)

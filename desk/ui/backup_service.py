@@ -29,9 +29,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desk.core import backups, dates, sync_folders
-from desk.core import restore as restoring
+from desk.core.domain import dates
 from desk.core.errors import DeskError
+from desk.core.safety import backups, sync_folders
+from desk.core.safety import restore as restoring
 
 CHECK_EVERY_MS = 60 * 60 * 1000
 

@@ -13,9 +13,9 @@ from pathlib import Path
 from PySide6.QtCore import QProcess
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from desk.core import db as dbmod
 from desk.core.errors import DeskError
-from desk.paths import data_dir, desk_command
+from desk.core.paths import data_dir, desk_command
+from desk.core.store import db as dbmod
 from desk.ui import file_dialogs
 from desk.ui.settings import settings
 

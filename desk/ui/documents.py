@@ -12,9 +12,9 @@ from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from desk.core import files
+from desk.core.disk import files
 from desk.core.errors import DeskError
-from desk.paths import viewing_folder
+from desk.core.paths import viewing_folder
 from desk.ui import file_dialogs, tasks
 
 

@@ -8,8 +8,8 @@ from typing import Any
 
 from PySide6.QtWidgets import QMainWindow, QMessageBox
 
-from desk.core import db as dbmod
-from desk.core.db import Database
+from desk.core.store import db as dbmod
+from desk.core.store.db import Database
 from desk.ui import file_dialogs, tasks
 
 
@@ -128,7 +128,7 @@ class FileActions(QMainWindow):
     def load_demo(self) -> None:
         """The demo city in a file of its own, opened in its own window: fictional
         records never mix with the user's."""
-        from desk.core.db import holds_records
+        from desk.core.store.db import holds_records
         from desk.ui import databases
 
         path = databases.demo_path()

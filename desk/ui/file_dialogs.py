@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desk.core.live import COMPANIONS
+from desk.core.disk.live import COMPANIONS
 from desk.ui.settings import settings
 
 LAST_FOLDER_KEY = "files/last_folder"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication
 
-from desk.paths import resource_path
+from desk.core.paths import resource_path
 
 FONT_FILES = (
     "DejaVuSans.ttf",

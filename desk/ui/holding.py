@@ -9,9 +9,9 @@ from typing import Any
 
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
-from desk.core import holder
-from desk.core.db import Database
+from desk.core.disk import holder
 from desk.core.errors import DeskError
+from desk.core.store.db import Database
 
 # Set on the application when the person asks to reopen the file: once the window has
 # closed and let go of the file, `app.run` starts desk on it again.

@@ -24,9 +24,9 @@ from PySide6.QtWidgets import (
 )
 
 from desk import __version__
-from desk.core.db import Database
+from desk.core.domain.kinds import KINDS
 from desk.core.errors import DeskError
-from desk.core.kinds import KINDS
+from desk.core.store.db import Database
 from desk.ui import databases, tasks
 from desk.ui.file_actions import FileActions
 from desk.ui.links import LINKS
@@ -36,7 +36,7 @@ from desk.ui.screen import fit
 from desk.ui.settings import settings
 
 if TYPE_CHECKING:
-    from desk.core.operations import Changes
+    from desk.core.store.operations import Changes
     from desk.ui.pages.city_page import CityPage
     from desk.ui.pages.dashboard_page import DashboardPage
     from desk.ui.pages.map_page import MapPage
@@ -51,7 +51,7 @@ if TYPE_CHECKING:
 # the pages people open first, then search. "module:function" also calls the function.
 WARM_UP_MODULES = (
     "sqlite_utils",  # transactions within transactions and table-level work
-    "desk.core.queries:prepare",
+    "desk.core.store.queries:prepare",
     "desk.ui.widgets.form",
     "desk.ui.widgets.editors:prepare_long_lists",
     "desk.ui.pages.record_page",
@@ -59,7 +59,7 @@ WARM_UP_MODULES = (
     "desk.ui.pages.visit_page",
     "desk.ui.pages.city_page",
     "desk.ui.dialogs.search_palette",
-    "desk.core.geo:countries",  # the map's shapes, then its drawing of them
+    "desk.core.reference.geo:countries",  # the map's shapes, then its drawing of them
     "desk.ui.widgets.world_map:land_paths",
 )
 WARM_UP_AFTER_MS = 400
@@ -263,7 +263,7 @@ class MainWindow(FileActions):
     def open_record(self, kind: str, record_id: int) -> None:
         """Go to a record wherever it lives: its page, its owner's page, or a dialog."""
         # A record without a page of its own (an itinerary item) shows on its owner's.
-        from desk.core import records
+        from desk.core.store import records
 
         owner_field = KINDS[kind].parent
         while kind not in self.factories and owner_field:
@@ -273,9 +273,9 @@ class MainWindow(FileActions):
             kind, record_id = KINDS[kind].field_map[owner_field].ref or kind, owner_id
             owner_field = KINDS[kind].parent
         if kind not in self.factories:
-            from desk.ui.dialogs.record_dialog import RecordDialog
+            from desk.ui.widgets.links_panel import record_dialog
 
-            RecordDialog(self.db, kind, record_id, parent=self).exec()
+            record_dialog(self.db, kind, record_id, parent=self).exec()
             return
         here = self._place()
         self._opening = True
@@ -470,7 +470,7 @@ class MainWindow(FileActions):
         op_id = self.db.execute("SELECT op_id FROM import_batches WHERE id = ?", (batch,))
         found = op_id.fetchone()
         if found and found[0]:
-            from desk.core import operations
+            from desk.core.store import operations
 
             changes = operations.touched(self.db, found[0])
             # Told on the next turn of the event loop: reading what the import touched
@@ -489,7 +489,7 @@ class MainWindow(FileActions):
     def _after_undo(self, changes: Changes | None, verb: str) -> None:
         if changes is None:
             return
-        from desk.core import records
+        from desk.core.store import records
 
         what = changes.label.split(" ", 1)[1] if " " in changes.label else changes.label
         self.statusBar().showMessage(f"{verb}: {what}", 8000)

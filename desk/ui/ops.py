@@ -16,10 +16,10 @@ from typing import Any
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from desk.core import undo
-from desk.core.db import Database
 from desk.core.errors import DeskError, HoldLost, ValidationError
-from desk.core.operations import Changes
+from desk.core.store import undo
+from desk.core.store.db import Database
+from desk.core.store.operations import Changes
 
 # Operations of more steps than this are undone and redone away from the window.
 LARGE_OPERATION = 2_000
@@ -108,9 +108,8 @@ class Operations(QObject):
         """Undo or redo an import's worth of records in a process of its own, under a
         progress dialog: taking back 100,000 contacts is half a minute of work that
         would otherwise hold the window still."""
-        from desk import jobs
-        from desk.core import operations
-        from desk.ui import tasks
+        from desk.core.store import operations
+        from desk.ui import jobs, tasks
 
         assert self.db.file is not None
         words = "Undoing" if which == "undo" else "Redoing"

@@ -17,8 +17,8 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, QEventLoop, QObject, Qt, QThread, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
-from desk.core.db import Database, open_database
 from desk.core.errors import DeskError
+from desk.core.store.db import Database, open_database
 
 Progress = Callable[[int, int, str], None]
 
@@ -204,12 +204,12 @@ _CANCEL_POLL = 0.25
 
 
 class _Child:
-    """A process that runs `desk.jobs` one after another (see `desk.jobs.serve`)."""
+    """A process that runs `desk.jobs` one after another (see `desk.ui.jobs.serve`)."""
 
     def __init__(self) -> None:
         import multiprocessing  # here, not at start-up: the first paint never needs it
 
-        from desk.jobs import serve
+        from desk.ui.jobs import serve
 
         spawn = multiprocessing.get_context("spawn")
         self.conn, theirs = spawn.Pipe()
@@ -269,7 +269,7 @@ def in_child(
     loaded); others end with their job, so a survey's memory does not linger."""
 
     def work(progress: Progress) -> Any:
-        from desk.jobs import JobCancelled
+        from desk.ui.jobs import JobCancelled
 
         child = _take_child() if stay else _Child()
         finished = False

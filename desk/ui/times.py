@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from desk.core.dates import local_zone, short_day_time, utc_offset
-from desk.core.db import Database
+from desk.core.domain.dates import local_zone, short_day_time, utc_offset
+from desk.core.store.db import Database
 
 
 def home_zone(db: Database) -> str:

@@ -10,9 +10,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from desk.core.db import open_database
 from desk.core.demo import build_demo, holds_records
-from desk.reports.briefing import build_briefing
+from desk.core.store.db import open_database
+from desk.reports.briefing.packet import build_briefing
 from tests.benchmarks.results import record
 
 
@@ -57,7 +57,7 @@ def main() -> None:
 
 def _long_text() -> None:
     """Layout time against the length of one field: linear, or it is a defect."""
-    from desk.core import records
+    from desk.core.store import records
 
     with tempfile.TemporaryDirectory() as folder:
         db = open_database(Path(folder) / "long.sqlite")

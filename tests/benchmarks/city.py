@@ -15,8 +15,8 @@ def add_city_arguments(parser: argparse.ArgumentParser) -> None:
 
 def bench_city(args: argparse.Namespace) -> tuple[Path, float | None]:
     """The city's path, and how long building it took (None when it was there)."""
-    from desk.core.db import open_database
     from desk.core.demo import build_demo, holds_records
+    from desk.core.store.db import open_database
 
     path: Path = args.db or Path(tempfile.gettempdir()) / f"desk-bench-{args.contacts}.sqlite"
     db = open_database(path)

@@ -140,7 +140,7 @@ def main() -> None:
     shutil.copyfile(city, path)  # the import writes; the kept city stays as built
     os.environ["DESK_SETTINGS"] = str(work / "settings.ini")
 
-    from desk.core import db as dbmod
+    from desk.core.store import db as dbmod
     from desk.ui.app import application
     from desk.ui.main_window import MainWindow
 
@@ -168,8 +168,8 @@ def main() -> None:
         lambda: _background(window, "Backup", lambda d, _p: dbmod.backup(d, backup)),
     )
 
-    from desk import jobs
-    from desk.reports.briefing import BriefingOptions
+    from desk.reports.briefing.packet import BriefingOptions
+    from desk.ui import jobs
 
     (visit,) = db.execute(
         "SELECT visit_id FROM itinerary_items GROUP BY visit_id ORDER BY count(*) DESC LIMIT 1"

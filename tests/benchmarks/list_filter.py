@@ -86,7 +86,7 @@ def main() -> None:
     args = parser.parse_args()
     path, _built = bench_city(args)
     os.environ["DESK_SETTINGS"] = str(path.with_suffix(".filter.ini"))
-    from desk.core.db import open_database
+    from desk.core.store.db import open_database
     from desk.ui.app import application
     from desk.ui.pages.record_page import RecordPage
     from tests.benchmarks.heartbeat import Heartbeat

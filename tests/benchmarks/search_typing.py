@@ -23,8 +23,8 @@ def main() -> None:
     add_city_arguments(parser)
     args = parser.parse_args()
     path, _built = bench_city(args)
-    from desk.core import search
-    from desk.core.db import open_database
+    from desk.core.features import search
+    from desk.core.store.db import open_database
 
     db = open_database(path)
     keystrokes: list[tuple[float, str]] = []

@@ -45,7 +45,7 @@ split.repaint()
 # every import made after it, so importing it earlier would cost desk time it never pays.
 DESK = """
 import sys
-from desk.cli import main
+from desk.cli.main import main
 from PySide6.QtWidgets import QApplication
 from tests.benchmarks.results import record
 

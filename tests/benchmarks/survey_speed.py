@@ -9,11 +9,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from desk.core.db import open_database
 from desk.core.demo import build_demo, holds_records
-from desk.reports.survey_data import collect, preflight
-from desk.reports.survey_edition import load
-from desk.reports.survey_workbook import write_workbook
+from desk.core.store.db import open_database
+from desk.reports.survey.data import collect, preflight
+from desk.reports.survey.edition import load
+from desk.reports.survey.workbook import write_workbook
 from tests.benchmarks.results import record
 
 

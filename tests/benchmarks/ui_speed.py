@@ -53,7 +53,7 @@ def main() -> None:
         _report(f"build demo city ({args.contacts:,} contacts)", built, None)
     os.environ["DESK_SETTINGS"] = str(path.with_suffix(".ini"))
 
-    from desk.core.db import open_database
+    from desk.core.store.db import open_database
 
     launch_began = time.perf_counter()
     from PySide6.QtWidgets import QApplication

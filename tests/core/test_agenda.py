@@ -8,9 +8,10 @@ import datetime as dt
 import pytest
 
 from desk import cli
-from desk.core import agenda, records, undo
-from desk.core.db import Database
-from desk.core.words import ago, counted, due_in
+from desk.core.domain.words import ago, counted, due_in
+from desk.core.features import agenda
+from desk.core.store import records, undo
+from desk.core.store.db import Database
 
 TODAY = dt.date(2026, 12, 5)
 

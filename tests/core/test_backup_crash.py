@@ -22,8 +22,9 @@ from pathlib import Path
 
 import pytest
 
-from desk.core import attachments, backups
-from desk.core.db import open_database
+from desk.core.safety import backups
+from desk.core.store import attachments
+from desk.core.store.db import open_database
 
 pytestmark = [
     pytest.mark.usefixtures("backup_home"),
@@ -38,7 +39,7 @@ TRIALS = 10
 # Monthly `now`s, so rotation keeps every backup these trials make (the last 12 months).
 CHILD = """
 import datetime as dt, sys
-from desk.core import backups
+from desk.core.safety import backups
 now = dt.datetime.fromisoformat(sys.argv[2])
 print("ready", flush=True)
 backups.make_backup(sys.argv[1], reason="auto", now=now)

@@ -9,10 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from desk.core import backups, dates, queries, records, sync_folders, undo, userconfig
-from desk.core import restore as restoring
-from desk.core.db import Database, open_database
+from desk.core.domain import dates
 from desk.core.errors import DeskError, UndoConflict
+from desk.core.safety import backups, sync_folders, userconfig
+from desk.core.safety import restore as restoring
+from desk.core.store import queries, records, undo
+from desk.core.store.db import Database, open_database
 from desk.io.dump import dump
 from tests.digests import dump_digest
 from tests.makers import newer_desk_file

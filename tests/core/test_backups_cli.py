@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from desk.cli import main
-from desk.core import backups, queries, userconfig
-from desk.core.db import open_database
+from desk.cli.main import main
+from desk.core.safety import backups, userconfig
+from desk.core.store import queries
+from desk.core.store.db import open_database
 
 pytestmark = pytest.mark.usefixtures("backup_home")
 
@@ -188,7 +189,7 @@ def test_a_large_database_is_backed_up_in_a_process_of_its_own(
 ) -> None:
     import time
 
-    monkeypatch.setattr("desk.cli_commands.INLINE_BACKUP_BYTES", 0)  # every file is large
+    monkeypatch.setattr("desk.cli.commands.INLINE_BACKUP_BYTES", 0)  # every file is large
     began = time.monotonic()
     code, _out, err = run(capsys, city, "add", "organisation", "name=Large change")
     assert code == 0 and err == ""

@@ -7,27 +7,27 @@ import sys
 import textwrap
 from pathlib import Path
 
-from desk.core import queries, records
-from desk.core.db import open_database
+from desk.core.store import queries, records
+from desk.core.store.db import open_database
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 
 _ADDER = """
-from desk.core.db import open_database
-from desk.core import records
+from desk.core.store.db import open_database
+from desk.core.store import records
 db = open_database({path!r})
 for n in range(40):
     records.create(db, "contact", {{"family_name": "Writer{who}", "given_name": str(n)}})
 """
 _EDITOR = """
-from desk.core.db import open_database
-from desk.core import records
+from desk.core.store.db import open_database
+from desk.core.store import records
 db = open_database({path!r})
 for n in range(40):
     records.update(db, "organisation", 1, {{"notes": f"edit {{n}}"}})
 """
 _IMPORTER = """
-from desk.core.db import open_database
+from desk.core.store.db import open_database
 from pathlib import Path
 from desk.io import importer
 db = open_database({path!r})
@@ -75,7 +75,7 @@ def test_a_write_that_reads_first_waits_instead_of_failing(db_path: Path) -> Non
     import threading
     import time
 
-    from desk.core.db import transaction
+    from desk.core.store.db import transaction
 
     first = open_database(db_path)
     records.create(first, "organisation", {"name": "Port Meridian"})

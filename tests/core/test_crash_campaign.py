@@ -33,9 +33,10 @@ from pathlib import Path
 import pytest
 
 from desk import cli
-from desk.core import attachments, backup_rules, backups, records
-from desk.core import restore as restoring
-from desk.core.db import Database, database_uid, open_database
+from desk.core.safety import backup_rules, backups
+from desk.core.safety import restore as restoring
+from desk.core.store import attachments, records
+from desk.core.store.db import Database, database_uid, open_database
 
 pytestmark = pytest.mark.skipif(os.name == "nt", reason="kill -9 is POSIX")
 
@@ -174,8 +175,8 @@ def remove_database(path: Path) -> None:
 
 RESTORE_CHILD = """
 import sys
-from desk.core.db import open_database
-from desk.core.restore import restore
+from desk.core.store.db import open_database
+from desk.core.safety.restore import restore
 db = open_database(sys.argv[1])
 print("ready", flush=True)
 restore(db, sys.argv[2])
@@ -351,7 +352,7 @@ def test_a_killed_restore_leaves_the_old_or_the_restored_records_whole_and_every
 # kills spread over the whole loop; what rotation deletes, and in what order, is its own.
 ROTATE_CHILD = """
 import datetime as dt, pathlib, sys, time
-from desk.core import backups
+from desk.core.safety import backups
 
 real_unlink = pathlib.Path.unlink
 
@@ -483,7 +484,7 @@ def test_a_rotation_killed_at_any_moment_deletes_only_what_it_would_not_keep(
 
 REPAIR_CHILD = """
 import sys
-from desk.cli import main
+from desk.cli.main import main
 print("ready", flush=True)
 code = main(["--db", sys.argv[1], "check", "--repair"])
 print("done", code, flush=True)

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from desk.core import db as dbmod
-from desk.core import records, schema
 from desk.core.errors import DatabaseDamaged, DatabaseTooNew
+from desk.core.store import db as dbmod
+from desk.core.store import records, schema
 from tests.makers import newer_desk_file
 
 

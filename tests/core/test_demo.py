@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from desk.core import db as dbmod
-from desk.core import index, queries
-from desk.core.countries import all_countries
 from desk.core.demo import build_demo
 from desk.core.errors import DeskError
+from desk.core.reference.countries import all_countries
+from desk.core.store import db as dbmod
+from desk.core.store import index, queries
 from desk.io.dump import dump
 from tests.conftest import DEMO_TODAY
 

@@ -14,11 +14,11 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from desk.cli import main
-from desk.core import records
-from desk.core.db import Database, open_database
+from desk.cli.main import main
+from desk.core.domain.validate import FIRST_YEAR, LAST_YEAR
 from desk.core.errors import ValidationError
-from desk.core.validate import FIRST_YEAR, LAST_YEAR
+from desk.core.store import records
+from desk.core.store.db import Database, open_database
 from desk.io import importer
 from desk.io.dump import export_json, import_json
 

@@ -10,7 +10,7 @@ from typing import BinaryIO
 
 import pytest
 
-from desk.core import files
+from desk.core.disk import files
 from desk.core.errors import OutputPathError
 
 posix_only = pytest.mark.skipif(os.name != "posix", reason="POSIX permissions")

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import itertools
 
-from desk.core import geo
+from desk.core.reference import geo
 
 
 def test_shapes_load_with_their_codes() -> None:

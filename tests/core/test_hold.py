@@ -19,9 +19,10 @@ from pathlib import Path
 
 import pytest
 
-from desk.core import holder, live, records
-from desk.core.db import Database, open_database
+from desk.core.disk import holder, live
 from desk.core.errors import HoldLost
+from desk.core.store import records
+from desk.core.store.db import Database, open_database
 
 pytestmark = pytest.mark.skipif(os.name == "nt", reason="POSIX locks only")
 LINUX = sys.platform.startswith("linux")
@@ -157,8 +158,8 @@ def test_commands_that_only_read_never_take_the_log_away(city: Path) -> None:
 def test_the_jobs_the_window_runs_in_child_processes_only_read(city: Path, tmp_path: Path) -> None:
     import multiprocessing
 
-    from desk import jobs
-    from desk.reports.briefing import BriefingOptions
+    from desk.reports.briefing.packet import BriefingOptions
+    from desk.ui import jobs
 
     owner, window = _window(city)
     try:

@@ -11,11 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from desk.core import holder
+from desk.core.disk import holder
 
 HOLD = """
 import sys, time
-from desk.core import holder, records
+from desk.core.disk import holder
+from desk.core.store import records
 held = holder.acquire(sys.argv[1])
 print("held" if held else "refused", flush=True)
 time.sleep(60)

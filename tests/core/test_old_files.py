@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from desk.core import db as dbmod
-from desk.core import records, schema, search, undo
+from desk.core.features import search
+from desk.core.store import db as dbmod
+from desk.core.store import records, schema, undo
 from tests.old_files import VERSIONS, frozen, old_file, upgrade_step_by_step
 
 

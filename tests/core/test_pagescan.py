@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from desk.core.pagescan import Column, ScanResult, expected_schema, scan
+from desk.core.safety.pagescan import Column, ScanResult, expected_schema, scan
 
 SEED = 20240611
 TABLES = ("notes", "partners", "tags", "visits")

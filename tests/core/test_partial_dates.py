@@ -9,14 +9,16 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from desk.core import agenda, dates, records
-from desk.core.db import Database
+from desk.core.domain import dates
+from desk.core.features import agenda
+from desk.core.store import records
+from desk.core.store.db import Database
 from desk.io.calendar import build_calendar
-from desk.reports.annual_data import gather
-from desk.reports.sections import next_anniversary
-from desk.reports.survey_check import check
-from desk.reports.survey_data import collect
-from desk.reports.survey_workbook import export_survey
+from desk.reports.annual.data import gather
+from desk.reports.briefing.sections import next_anniversary
+from desk.reports.survey.check import check
+from desk.reports.survey.data import collect
+from desk.reports.survey.workbook import export_survey
 
 
 @pytest.mark.parametrize(

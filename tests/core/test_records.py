@@ -7,10 +7,10 @@ from typing import Any
 
 import pytest
 
-from desk.core import attachments, queries, records, undo
-from desk.core.db import Database
+from desk.core.domain.kinds import KINDS
 from desk.core.errors import NotFound, ValidationError
-from desk.core.kinds import KINDS
+from desk.core.store import attachments, queries, records, undo
+from desk.core.store.db import Database
 
 
 def _base(db: Database) -> dict[str, int]:

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from desk import cli
-from desk.core import db as dbmod
-from desk.core import records
+from desk.core.store import db as dbmod
+from desk.core.store import records
 from tests.digests import file_digest
 
 
@@ -142,7 +142,7 @@ def test_random_bytes_in_the_schema_number_are_damage_not_a_newer_desk(
 def test_a_file_from_a_newer_desk_is_still_called_so(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from desk.core import schema
+    from desk.core.store import schema
     from tests.makers import newer_desk_file
 
     path = tmp_path / "newer.sqlite"
@@ -210,7 +210,7 @@ def test_an_old_file_is_upgraded_in_place_and_a_stale_index_rebuilt(
 
 
 def test_two_repairs_never_run_at_once(city: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from desk.core import holder
+    from desk.core.disk import holder
 
     first = holder.acquire(city, "repair")
     assert first is not None

@@ -14,16 +14,18 @@ from pathlib import Path
 
 import pytest
 
-from desk.cli import main
-from desk.core import backups, holder, records
-from desk.core import restore as restoring
-from desk.core.db import open_database
+from desk.cli.main import main
+from desk.core.disk import holder
+from desk.core.safety import backups
+from desk.core.safety import restore as restoring
+from desk.core.store import records
+from desk.core.store.db import open_database
 
 # Paced, so the restore falls in the middle of the writes on a busy machine too.
 WRITER = """
 import sys, time
-from desk.core import records
-from desk.core.db import open_database
+from desk.core.store import records
+from desk.core.store.db import open_database
 db = open_database(sys.argv[1])
 for n in range(int(sys.argv[2])):
     name = f"Written during the restore {n}"
@@ -142,7 +144,7 @@ def test_a_backup_of_another_database_is_named_as_such(
 
 
 def test_an_older_backup_is_brought_up_to_this_schema_in_a_copy(city: Path, tmp_path: Path) -> None:
-    from desk.core import schema
+    from desk.core.store import schema
     from tests.old_files import old_file
 
     old = old_file(8, tmp_path)  # a backup taken by schema 8's release

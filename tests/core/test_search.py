@@ -4,9 +4,10 @@ from pathlib import Path
 
 import pytest
 
-from desk.core import index, records, search
-from desk.core.db import Database
-from desk.core.index import index_gaps
+from desk.core.features import search
+from desk.core.store import index, records
+from desk.core.store.db import Database
+from desk.core.store.index import index_gaps
 
 
 @pytest.fixture
@@ -165,7 +166,7 @@ def test_search_finds_what_a_person_wrote_inside_a_visit_and_says_where(db: Data
 def test_an_older_database_gets_the_new_kinds_indexed_when_opened(tmp_path: Path) -> None:
     import sqlite3
 
-    from desk.core.db import open_database
+    from desk.core.store.db import open_database
     from tests.old_files import old_file
 
     # Schema 4's release indexed no follow-ups; opening the file it wrote indexes them.

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from desk.core import records
-from desk.core.db import Database
 from desk.core.errors import ValidationError
+from desk.core.store import records
+from desk.core.store.db import Database
 
 
 def _kobe(db: Database) -> int:
@@ -55,7 +55,7 @@ def test_history_typed_in_later_moves_the_recorded_row_back(db: Database) -> Non
 
 
 def test_removing_or_redating_a_change_keeps_the_status_the_latest_by_date(db: Database) -> None:
-    from desk.core import undo
+    from desk.core.store import undo
 
     kobe = _kobe(db)
     records.change_status(db, kobe, "suspended", "2199-01-01", "Council vote")

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from desk.core import records, story
-from desk.core.db import Database
+from desk.core.features import story
+from desk.core.store import records
+from desk.core.store.db import Database
 
 
 def test_each_visit_says_what_it_was_once(db: Database) -> None:

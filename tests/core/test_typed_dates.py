@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from desk.core import queries, records
-from desk.core.db import Database
+from desk.core.domain.kinds import KINDS
 from desk.core.errors import ValidationError
-from desk.core.kinds import KINDS
+from desk.core.store import queries, records
+from desk.core.store.db import Database
 
 
 @pytest.mark.parametrize(

@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
-from desk.core import attachments, queries, records, undo
-from desk.core.db import Database
 from desk.core.errors import NotFound, UndoConflict
+from desk.core.store import attachments, queries, records, undo
+from desk.core.store.db import Database
 from desk.io import importer
 from desk.io.dump import dump
 
@@ -153,7 +153,7 @@ def test_undo_refuses_when_later_work_depends_on_it(db: Database) -> None:
 
 
 def test_new_work_ends_the_redo_chain_and_undo_survives_a_restart(db_path: Path) -> None:
-    from desk.core.db import open_database
+    from desk.core.store.db import open_database
 
     db = open_database(db_path)
     first = records.create(db, "organisation", {"name": "Consulate of Japan"})

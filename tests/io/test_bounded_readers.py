@@ -20,9 +20,9 @@ import pytest
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from desk.cli import main
-from desk.core import attachments, queries, records
-from desk.core.db import Database
+from desk.cli.main import main
+from desk.core.store import attachments, queries, records
+from desk.core.store.db import Database
 from desk.io import importer
 from desk.io.mapping import split_value_option, value_option
 from desk.io.tabular import FileRefused, read_table

@@ -8,9 +8,9 @@ from zoneinfo import ZoneInfo
 from icalendar import Calendar
 from python_calamine import CalamineWorkbook
 
-from desk.cli import main
-from desk.core import queries, records
-from desk.core.db import Database, open_database
+from desk.cli.main import main
+from desk.core.store import queries, records
+from desk.core.store.db import Database, open_database
 from desk.io import importer
 from desk.io.calendar import export_ics
 from desk.io.list_export import export_list

@@ -6,9 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from desk.core import attachments, records, search
-from desk.core.db import Database, open_database
 from desk.core.errors import DumpError
+from desk.core.features import search
+from desk.core.store import attachments, records
+from desk.core.store.db import Database, open_database
 from desk.io.dump import export_json, import_json
 
 

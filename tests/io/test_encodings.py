@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from desk.core.db import Database
+from desk.core.store.db import Database
 from desk.io import importer
 from desk.io.tabular import read_table
 

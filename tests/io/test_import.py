@@ -10,10 +10,10 @@ from typing import Any
 import pytest
 from openpyxl import Workbook
 
-from desk.cli import main
-from desk.core import queries, records
-from desk.core.db import Database
+from desk.cli.main import main
 from desk.core.errors import DeskError
+from desk.core.store import queries, records
+from desk.core.store.db import Database
 from desk.io import importer
 from desk.io.mapping import guess_mapping, parse_date
 from desk.io.tabular import FileRefused, read_table

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from desk.cli import main
-from desk.core import queries, records
-from desk.core.db import Database
+from desk.cli.main import main
 from desk.core.errors import DeskError
+from desk.core.store import queries, records
+from desk.core.store.db import Database
 from desk.io import importer
 
 

@@ -13,8 +13,8 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from icalendar import Calendar
 
-from desk.core import records
-from desk.core.db import Database, open_database
+from desk.core.store import records
+from desk.core.store.db import Database, open_database
 from desk.io.calendar import export_ics
 from desk.io.vcard import export_vcards, read_vcards
 

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from desk.cli import main
-from desk.core import records
-from desk.core.db import Database
-from desk.reports.annual import build_annual, headline
-from desk.reports.annual_data import gather
+from desk.cli.main import main
+from desk.core.store import records
+from desk.core.store.db import Database
+from desk.reports.annual.data import gather
+from desk.reports.annual.document import build_annual, headline
 from tests.reports.conftest import folded, pdftotext, qpdf_check
 from tests.reports.test_figures import _city
 
@@ -145,7 +145,7 @@ def test_the_demo_years_report_is_sound(demo_db: Database, tmp_path: Path) -> No
 def test_a_long_year_lists_its_first_hundred_and_says_how_many_more(
     db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from desk.reports import annual
+    from desk.reports.annual import document as annual
 
     monkeypatch.setattr(annual, "MOST_ROWS", 2)
     ids = _city(db)

@@ -10,10 +10,10 @@ from typing import Any
 import pytest
 from pypdf import PdfReader
 
-from desk.cli import main
-from desk.core import records
-from desk.core.db import Database
-from desk.reports.briefing import SECTIONS, BriefingOptions, build_briefing
+from desk.cli.main import main
+from desk.core.store import records
+from desk.core.store.db import Database
+from desk.reports.briefing.packet import SECTIONS, BriefingOptions, build_briefing
 from tests.reports.conftest import folded, pdftotext
 
 
@@ -275,7 +275,7 @@ def test_only_this_visits_records(db: Database, tmp_path: Path) -> None:
 
 
 def test_their_home_time_is_the_partner_citys_own(db: Database, tmp_path: Path) -> None:
-    from desk.reports.briefing_data import gather
+    from desk.reports.briefing.data import gather
 
     records.create(db, "city", {"name": "Port Meridian", "time_zone": "America/Los_Angeles"})
     irkutsk = records.create(
@@ -485,7 +485,7 @@ def test_the_partners_copy_holds_nothing_internal(db: Database, tmp_path: Path) 
 def test_country_facts_follow_official_status(
     db: Database, country: str, languages: str, absent: str, currency: str
 ) -> None:
-    from desk.reports.briefing_data import gather
+    from desk.reports.briefing.data import gather
 
     visit = records.create(
         db, "visit", {"title": "Visit", "direction": "outgoing", "country": country}

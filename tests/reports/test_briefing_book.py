@@ -9,13 +9,13 @@ from pathlib import Path
 
 from pypdf import PdfReader
 
-from desk.core import records
-from desk.core.attachments import attach_file
-from desk.core.db import Database
-from desk.core.kinds import KINDS
-from desk.reports import briefing_data
-from desk.reports.briefing import BriefingOptions, build_briefing
-from desk.reports.glance import three_things
+from desk.core.domain.kinds import KINDS
+from desk.core.store import records
+from desk.core.store.attachments import attach_file
+from desk.core.store.db import Database
+from desk.reports.briefing import data as briefing_data
+from desk.reports.briefing.glance import three_things
+from desk.reports.briefing.packet import BriefingOptions, build_briefing
 from tests.reports.conftest import folded, pdftotext
 from tests.reports.test_briefing import outline, page_texts
 
@@ -224,7 +224,7 @@ def test_the_timeline_runs_from_the_founding_to_this_visit(db: Database) -> None
 
 
 def briefing_data_timeline(db: Database, visit: int) -> list[tuple[str, str]]:
-    from desk.reports.relationship import timeline
+    from desk.reports.briefing.relationship import timeline
 
     return timeline(briefing_data.gather(db, visit))
 

@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 
-from desk.core import records
-from desk.core.attachments import attach_file
-from desk.core.db import Database
-from desk.reports.briefing import BriefingOptions, build_briefing
+from desk.core.store import records
+from desk.core.store.attachments import attach_file
+from desk.core.store.db import Database
+from desk.reports.briefing.packet import BriefingOptions, build_briefing
 from tests.reports.conftest import folded, pdftotext, qpdf_check
 
 ODD = [

@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from desk.cli import main
-from desk.core import records
-from desk.core.attachments import attach_file
-from desk.core.db import Database
-from desk.reports.dossier import build_dossier
-from desk.reports.dossier_data import gather
+from desk.cli.main import main
+from desk.core.store import records
+from desk.core.store.attachments import attach_file
+from desk.core.store.db import Database
+from desk.reports.dossier.data import gather
+from desk.reports.dossier.document import build_dossier
 from tests.reports.conftest import folded, pdftotext, qpdf_check
 from tests.reports.test_briefing_fuzz import ODD, _maybe, _text, _visit
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from desk.core import records
-from desk.core.db import Database
+from desk.core.store import records
+from desk.core.store.db import Database
 from desk.reports import figures
-from desk.reports.survey_data import collect
+from desk.reports.survey.data import collect
 
 TODAY = dt.date(2026, 12, 5)
 

@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 from reportlab.graphics.shapes import Path as Shape
 
-from desk.reports.locator import locator_map
-from desk.reports.pdf import DeskDocument
+from desk.reports.writers.locator import locator_map
+from desk.reports.writers.pdf import DeskDocument
 from tests.reports.conftest import qpdf_check
 
 PLACES = [

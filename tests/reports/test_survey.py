@@ -10,13 +10,13 @@ import pytest
 from openpyxl import load_workbook
 from python_calamine import CalamineWorkbook
 
-from desk.cli import main
-from desk.core import records
-from desk.core.db import Database
-from desk.reports.survey_check import check
-from desk.reports.survey_data import collect, preflight
-from desk.reports.survey_edition import area_headers, load
-from desk.reports.survey_workbook import export_survey
+from desk.cli.main import main
+from desk.core.store import records
+from desk.core.store.db import Database
+from desk.reports.survey.check import check
+from desk.reports.survey.data import collect, preflight
+from desk.reports.survey.edition import area_headers, load
+from desk.reports.survey.workbook import export_survey
 from tests.conftest import DEMO_TODAY
 
 HOSTILE = [

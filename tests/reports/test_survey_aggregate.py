@@ -11,11 +11,11 @@ import pytest
 from openpyxl import load_workbook
 from python_calamine import CalamineWorkbook
 
-from desk.cli import main
-from desk.core import records
-from desk.core.db import open_database
-from desk.reports.survey_data import collect
-from desk.reports.survey_workbook import export_survey
+from desk.cli.main import main
+from desk.core.store import records
+from desk.core.store.db import open_database
+from desk.reports.survey.data import collect
+from desk.reports.survey.workbook import export_survey
 from tests.conftest import DEMO_TODAY
 
 CITIES: list[dict[str, Any]] = [

@@ -11,12 +11,12 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 
-from desk.cli import main
-from desk.core import records
-from desk.core.db import Database
-from desk.reports.survey_check import check
-from desk.reports.survey_compare import compare
-from desk.reports.survey_workbook import export_survey
+from desk.cli.main import main
+from desk.core.store import records
+from desk.core.store.db import Database
+from desk.reports.survey.check import check
+from desk.reports.survey.compare import compare
+from desk.reports.survey.workbook import export_survey
 from tests.conftest import DEMO_TODAY
 
 

@@ -12,11 +12,11 @@ from pathlib import Path
 from reportlab.lib.units import inch
 from reportlab.platypus import Flowable, Paragraph
 
-from desk.core import records
-from desk.core.db import Database
-from desk.reports.briefing import build_briefing
-from desk.reports.layout import BidiParagraph, chunks
-from desk.reports.pdf import DeskDocument, data_table, para, paras
+from desk.core.store import records
+from desk.core.store.db import Database
+from desk.reports.briefing.packet import build_briefing
+from desk.reports.writers.layout import BidiParagraph, chunks
+from desk.reports.writers.pdf import DeskDocument, data_table, para, paras
 from tests.reports.conftest import folded, pdftotext
 
 
@@ -80,7 +80,7 @@ def test_names_emails_dates_and_words_stay_whole_in_narrow_columns(tmp_path: Pat
 def test_one_word_no_one_reads_as_a_word_does_not_shrink_the_table(tmp_path: Path) -> None:
     """A link pasted whole into a gift's description breaks where its line ends; the
     other rows keep the table's type size, and the text comes back whole."""
-    from desk.reports.pdf import fit_columns
+    from desk.reports.writers.pdf import fit_columns
 
     link = "https://example.org/" + "x" * 280
     rows = [["Gift", "Description"], ["Vase", link], ["Book", "A history of the port"]]

@@ -7,8 +7,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from desk.core import records
-from desk.core.db import open_database, transaction
+from desk.core.store import records
+from desk.core.store.db import open_database, transaction
 
 
 def write_then_report(db_path: Path, *, progress: Any) -> int:

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox
 
-from desk.core.db import Database
+from desk.core.store.db import Database
 from desk.ui.fonts import load_fonts
 
 

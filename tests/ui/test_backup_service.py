@@ -7,8 +7,11 @@ from typing import Any
 import pytest
 from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog
 
-from desk.core import backups, dates, holder, queries, records
-from desk.core.db import Database, open_database
+from desk.core.disk import holder
+from desk.core.domain import dates
+from desk.core.safety import backups
+from desk.core.store import queries, records
+from desk.core.store.db import Database, open_database
 from desk.ui import backup_service, holding
 from desk.ui.backup_service import BackupService, RestoreDialog, restore_dialog
 

@@ -7,7 +7,7 @@ from pypdf import PdfReader
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
-from desk.core.db import Database
+from desk.core.store.db import Database
 from desk.ui.dialogs.briefing_dialog import BriefingDialog
 
 

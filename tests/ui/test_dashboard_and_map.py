@@ -11,8 +11,8 @@ from pypdf import PdfReader
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QImage
 
-from desk.core import records
-from desk.core.db import Database
+from desk.core.store import records
+from desk.core.store.db import Database
 from desk.ui.widgets.world_map import WORLD, Marker, WorldMap
 
 

@@ -16,8 +16,9 @@ import pytest
 from PySide6.QtCore import QMimeDatabase
 from PySide6.QtWidgets import QFileDialog, QFileSystemModel
 
-from desk.core import holder, live, records
-from desk.core.db import open_database
+from desk.core.disk import holder, live
+from desk.core.store import records
+from desk.core.store.db import open_database
 from desk.ui import file_dialogs
 
 LINUX = sys.platform.startswith("linux")

@@ -6,9 +6,9 @@ from typing import Any
 import pytest
 from PySide6.QtWidgets import QFileDialog
 
-from desk.core import queries
-from desk.core.db import open_database
 from desk.core.demo import build_demo
+from desk.core.store import queries
+from desk.core.store.db import open_database
 from desk.ui.file_dialogs import NameOnlyIcons
 from tests.conftest import DEMO_TODAY
 

@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from desk.core import records
-from desk.core.db import open_database
 from desk.core.errors import ReadOnlyDatabase
+from desk.core.store import records
+from desk.core.store.db import open_database
 from desk.ui.holding import REOPEN
 from desk.ui.ops import operations_for
 

@@ -8,8 +8,8 @@ import pytest
 from openpyxl import load_workbook
 from PySide6.QtWidgets import QMessageBox
 
-from desk.core import queries, records
-from desk.core.db import Database, open_database
+from desk.core.store import queries, records
+from desk.core.store.db import Database, open_database
 from desk.io import importer
 from desk.ui.dialogs.import_wizard import ImportWizard
 from desk.ui.dialogs.undo_imports import UndoImportsDialog
@@ -244,11 +244,11 @@ _HOLD_LIMIT = 20.0
 
 
 def held_import(gate: Path, *args: Any, progress: Any) -> int:
-    """`desk.jobs.run_import`, run in the wizard's own child process, held at its first
+    """`desk.ui.jobs.run_import`, run in the wizard's own child process, held at its first
     report after rows are written: it writes how many to `gate`, then keeps reporting
     until the wizard's cancel arrives (a report is where a job hears it, and raises).
     Module-level, so the spawned child can import it by name."""
-    from desk import jobs
+    from desk.ui import jobs
 
     def holding(done: int, total: int, message: str) -> None:
         progress(done, total, message)
@@ -280,8 +280,7 @@ def _row_counts(db: Database) -> dict[str, int]:
 def test_closing_the_wizard_during_the_import_stops_it_and_says_so(
     qtbot: Any, db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from desk import jobs
-    from desk.ui import tasks
+    from desk.ui import jobs, tasks
 
     # The import is held with rows written, so the close always lands while it runs (the
     # 12-row sheet used to finish before the close) and the cancel must roll rows back.

@@ -11,8 +11,8 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDialog, QTabBar, QWidget
 
-from desk.core import records
-from desk.core.db import Database
+from desk.core.store import records
+from desk.core.store.db import Database
 from desk.ui.dialogs.record_dialog import RecordDialog
 from desk.ui.dialogs.search_palette import SearchPalette
 

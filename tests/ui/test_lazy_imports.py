@@ -9,8 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from desk.core import records
-from desk.core.db import open_database
+from desk.core.store import records
+from desk.core.store.db import open_database
 
 LATE = (
     "reportlab",
@@ -20,8 +20,8 @@ LATE = (
     "bidi",
     "arabic_reshaper",
     "charset_normalizer",
-    "desk.reports.briefing",
-    "desk.reports.survey_workbook",
+    "desk.reports.briefing.packet",
+    "desk.reports.survey.workbook",
     "desk.io.importer",
     "desk.io.vcard",
     "desk.io.calendar",
@@ -33,7 +33,7 @@ import json, sys
 from pathlib import Path
 from desk.ui.app import application
 from desk.ui.main_window import MainWindow
-from desk.core.db import open_database
+from desk.core.store.db import open_database
 app = application()
 path = Path(sys.argv[1])
 window = MainWindow(open_database(path), path)
@@ -89,15 +89,15 @@ def paint_then_idle(*_args):
 
 NEVER_BEFORE_PAINT = sys.argv[2:]
 QApplication.exec = paint_then_idle
-from desk.cli import main
+from desk.cli.main import main
 raise SystemExit(main(["--db", sys.argv[1]]))
 """
 
 # What the first paint must not wait for besides the pages: the commands, the backup
 # code (backups start once the window is up) and the worker processes' machinery.
 NEVER_BEFORE_PAINT = (
-    "desk.cli_commands",
-    "desk.core.backups",
+    "desk.cli.commands",
+    "desk.core.safety.backups",
     "desk.ui.backup_service",
     "multiprocessing",
 )

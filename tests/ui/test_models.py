@@ -5,10 +5,10 @@ from typing import Any
 import pytest
 from PySide6.QtCore import Qt
 
-from desk.core import queries
-from desk.core.dates import parse_partial
-from desk.core.db import Database
-from desk.core.kinds import KINDS
+from desk.core.domain.dates import parse_partial
+from desk.core.domain.kinds import KINDS
+from desk.core.store import queries
+from desk.core.store.db import Database
 from desk.ui.links import LINKS
 from desk.ui.models.record_table import ID_ROLE, RecordTableModel
 from desk.ui.widgets.links_panel import LinksPanel
@@ -57,7 +57,7 @@ def test_linked_row_models(
 
 
 def test_home_time_follows_the_city_time_zone(qtbot: Any, db: Database) -> None:
-    from desk.core import records
+    from desk.core.store import records
 
     records.create(db, "city", {"name": "Port Meridian", "time_zone": "America/Los_Angeles"})
     visit = records.create(db, "visit", {"title": "Mission", "direction": "outgoing"}).id
@@ -107,8 +107,8 @@ def test_a_filter_read_on_its_own_thread_matches_the_database(
 
 
 def test_a_filter_sees_what_another_connection_wrote(qtbot: Any, demo_db: Database) -> None:
-    from desk.core import records
-    from desk.core.db import open_database
+    from desk.core.store import records
+    from desk.core.store.db import open_database
 
     model = RecordTableModel(demo_db, "contact")
     try:

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from PySide6.QtWidgets import QMessageBox
 
-from desk.core import records
-from desk.core.db import Database
+from desk.core.store import records
+from desk.core.store.db import Database
 
 
 def test_a_bad_value_on_our_city_never_blocks_closing(

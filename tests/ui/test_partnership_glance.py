@@ -9,8 +9,8 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 
-from desk.core import records
-from desk.core.db import Database
+from desk.core.store import records
+from desk.core.store.db import Database
 
 
 def test_card_and_timeline(make_window: Any, db: Database, db_path: Path, qtbot: Any) -> None:

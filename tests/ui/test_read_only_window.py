@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 from PySide6.QtWidgets import QLabel, QMessageBox
 
-from desk.core import db as dbmod
-from desk.core import records
+from desk.core.store import db as dbmod
+from desk.core.store import records
 
 
 @pytest.fixture

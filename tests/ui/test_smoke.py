@@ -4,7 +4,7 @@ from pathlib import Path
 
 from pytestqt.qtbot import QtBot
 
-from desk.core.db import Database
+from desk.core.store.db import Database
 from desk.ui.main_window import MainWindow
 
 

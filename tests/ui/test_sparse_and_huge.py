@@ -12,9 +12,10 @@ from typing import Any
 import pytest
 
 from desk import cli
-from desk.core import agenda, queries, records, story
-from desk.core.db import Database
-from desk.core.validate import MAX_LINE
+from desk.core.domain.validate import MAX_LINE
+from desk.core.features import agenda, story
+from desk.core.store import queries, records
+from desk.core.store.db import Database
 
 TODAY = dt.date.today()
 SCRIPTS = ["Matsue 松江市", "الإسكندرية", "Львів", "Đà Nẵng", "a\u202eb\x1bc", "x"]
@@ -157,8 +158,8 @@ def test_a_form_with_every_choice_made_fits_a_narrow_pane(
 ) -> None:
     """Every goal and area chosen once widened the visit form past its pane, hiding the
     Choose… buttons and the end of every error behind a scroll bar."""
+    from desk.core.domain.kinds import KINDS
     from desk.core.errors import ValidationError
-    from desk.core.kinds import KINDS
     from desk.ui.widgets.form import RecordForm
 
     form = RecordForm(db, kind)

@@ -6,8 +6,8 @@ from typing import Any
 from openpyxl import load_workbook
 from PySide6.QtWidgets import QWizard
 
-from desk.core import records
-from desk.core.db import Database, open_database
+from desk.core.store import records
+from desk.core.store.db import Database, open_database
 from desk.ui.dialogs.record_dialog import RecordDialog
 from desk.ui.dialogs.survey_wizard import SurveyWizard
 

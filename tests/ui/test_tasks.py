@@ -5,8 +5,8 @@ from typing import Any
 
 from PySide6.QtWidgets import QWidget
 
-from desk.core import queries, records
-from desk.core.db import Database, open_database
+from desk.core.store import queries, records
+from desk.core.store.db import Database, open_database
 from desk.io.dump import export_json, import_json
 from desk.ui import tasks
 

@@ -9,9 +9,9 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 
-from desk.core import queries, records
-from desk.core.dates import long_date
-from desk.core.db import Database
+from desk.core.domain.dates import long_date
+from desk.core.store import queries, records
+from desk.core.store.db import Database
 
 
 def _day(offset: int) -> str:
@@ -130,7 +130,7 @@ def test_an_empty_database_leaves_the_welcome_when_contacts_arrive(
 def test_a_long_section_lists_its_first_items_and_shows_more_on_enter(
     make_window: Any, db: Database, db_path: Path, qtbot: Any, monkeypatch: Any
 ) -> None:
-    from desk.core import agenda
+    from desk.core.features import agenda
     from desk.ui.pages import today_page
 
     monkeypatch.setattr(agenda, "SHOWN_PER_SECTION", 4)

@@ -9,8 +9,8 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog
 
-from desk.core import queries, records, undo
-from desk.core.db import Database
+from desk.core.store import queries, records, undo
+from desk.core.store.db import Database
 from desk.ui.dialogs.record_dialog import RecordDialog
 from desk.ui.dialogs.trash_dialog import TrashDialog
 
@@ -131,7 +131,7 @@ def test_trash_dialog_restores_a_record_with_what_went_with_it(
 def test_the_window_picks_up_changes_made_outside_it(
     make_window: Any, db: Database, db_path: Path, qtbot: Any
 ) -> None:
-    from desk.core.db import open_database
+    from desk.core.store.db import open_database
 
     window = make_window(db, db_path)
     window.show_page("organisation")
@@ -165,8 +165,8 @@ def test_undo_shows_what_came_back(
 def test_undoing_a_large_import_runs_away_from_the_window(
     make_window: Any, db_path: Path, monkeypatch: Any, qtbot: Any
 ) -> None:
-    from desk.core import queries
-    from desk.core.db import open_database
+    from desk.core.store import queries
+    from desk.core.store.db import open_database
     from desk.io import importer
     from desk.ui import ops, tasks
 

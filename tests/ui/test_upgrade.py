@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from desk.core import db as dbmod
-from desk.core import schema
+from desk.core.store import db as dbmod
+from desk.core.store import schema
 from desk.ui import app as app_module
 from desk.ui import tasks
 

@@ -10,11 +10,12 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QInputMethodEvent
 from PySide6.QtWidgets import QApplication
 
-from desk.core import queries, records
-from desk.core.db import Database, open_database
+from desk.core.store import queries, records
+from desk.core.store.db import Database, open_database
 from desk.ui.dialogs.record_dialog import RecordDialog
 from desk.ui.dialogs.search_palette import SearchPalette
 from desk.ui.dialogs.status_dialog import StatusDialog
+from desk.ui.widgets.links_panel import record_dialog
 
 
 def type_into(qtbot: Any, form: Any, name: str, text: str) -> None:
@@ -307,7 +308,7 @@ def test_an_interactions_participants_are_kept_in_its_dialog(
         db, "interaction", {"occurred_on": "2026-03-02", "subject": "Anniversary planning"}
     ).id
     kim = records.create(db, "contact", {"family_name": "Kim", "given_name": "Min-jun"}).id
-    dialog = RecordDialog(db, "interaction", meeting)
+    dialog = record_dialog(db, "interaction", meeting)
     qtbot.addWidget(dialog)
     assert dialog.links is not None
 

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from desk.core.db import Database, holds_records
 from desk.core.demo.base import BASE_CONTACTS, DemoSummary, Progress
 from desk.core.demo.people import PeopleMixin
 from desk.core.demo.ties import TiesMixin
 from desk.core.demo.visits import VisitsMixin
 from desk.core.errors import DeskError
+from desk.core.store.db import Database, holds_records
 
 __all__ = ["BASE_CONTACTS", "DemoSummary", "build_demo", "holds_records"]
 

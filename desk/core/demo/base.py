@@ -10,11 +10,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from desk.core import index
-from desk.core.db import Database
-from desk.core.kinds import KINDS
-from desk.core.vocab import PRIORITY_AREAS, SDGS
-from desk.paths import resource_path
+from desk.core.domain.kinds import KINDS
+from desk.core.domain.vocab import PRIORITY_AREAS, SDGS
+from desk.core.paths import resource_path
+from desk.core.store import index
+from desk.core.store.db import Database
 
 BASE_CONTACTS = 250
 Progress = Callable[[int, int, str], None]

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from desk.core import dates
 from desk.core.demo.base import HOME_TZ, BuilderBase, areas, sdg_codes
 from desk.core.demo.details import (
     AVOID,
@@ -19,6 +18,7 @@ from desk.core.demo.details import (
     dress_for,
     run_of_show,
 )
+from desk.core.domain import dates
 
 _THANKS = {
     "active": "Thank them for the warm welcome and for {years} years of partnership.",

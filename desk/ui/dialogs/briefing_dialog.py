@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desk.reports.briefing import MARKINGS, SECTIONS, SHAREABLE_SECTIONS, BriefingOptions
+from desk.reports.briefing.options import MARKINGS, SECTIONS, SHAREABLE_SECTIONS, BriefingOptions
 
 
 class BriefingDialog(QDialog):

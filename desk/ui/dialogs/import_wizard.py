@@ -25,15 +25,14 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from desk import jobs
-from desk.core.db import Database
+from desk.core.domain.kinds import KINDS
+from desk.core.domain.words import counted
 from desk.core.errors import DeskError
-from desk.core.kinds import KINDS
-from desk.core.words import counted
+from desk.core.store.db import Database
 from desk.io import importer
 from desk.io.mapping import IMPORTABLE, guess_mapping
 from desk.io.tabular import TableFile
-from desk.ui import file_dialogs, tasks
+from desk.ui import file_dialogs, jobs, tasks
 from desk.ui.screen import fit
 from desk.ui.widgets.form import error_style
 

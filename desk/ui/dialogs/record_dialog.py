@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -14,20 +15,26 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desk.core import records
-from desk.core.db import Database
+from desk.core.domain.kinds import KINDS
 from desk.core.errors import ValidationError
-from desk.core.kinds import KINDS
-from desk.core.operations import Changes
+from desk.core.store import records
+from desk.core.store.db import Database
+from desk.core.store.operations import Changes
 from desk.ui import times
 from desk.ui.links import LINKS
 from desk.ui.ops import operations_for
 from desk.ui.screen import fit
 from desk.ui.widgets.form import RecordForm
 
+# Makes the panel of a record's linked records (widgets/links_panel.LinksPanel, which
+# opens linked records in this dialog in its turn: given, not imported, so neither
+# module imports the other).
+LinksFactory = Callable[[Database, str], Any]
+
 
 class RecordDialog(QDialog):
-    """Create (record_id None) or edit one record. `preset` fields are fixed and hidden."""
+    """Create (record_id None) or edit one record. `preset` fields are fixed and hidden;
+    `links` makes the panel of what links to an existing record."""
 
     def __init__(
         self,
@@ -36,6 +43,7 @@ class RecordDialog(QDialog):
         record_id: int | None = None,
         preset: dict[str, Any] | None = None,
         parent: QWidget | None = None,
+        links: LinksFactory | None = None,
     ) -> None:
         super().__init__(parent)
         self.db = db
@@ -51,11 +59,8 @@ class RecordDialog(QDialog):
         scroll.setWidget(self.form)
         layout.addWidget(scroll, 1)
         self.links = None
-        if record_id and LINKS.get(kind_name):
-            # Imported here: the links panel itself opens records in this dialog.
-            from desk.ui.widgets.links_panel import LinksPanel
-
-            self.links = LinksPanel(db, kind_name, in_dialog=True)
+        if record_id and links is not None and LINKS.get(kind_name):
+            self.links = links(db, kind_name)
             self.links.load(record_id)
             layout.addWidget(self.links, 1)
         self.hint = QLabel()
@@ -101,7 +106,7 @@ class RecordDialog(QDialog):
             return
         values = self.form.values()
         try:
-            from desk.core.validate import clean
+            from desk.core.domain.validate import clean
 
             starts = clean(self.spec.field_map["starts_at"], values.get("starts_at"))
             zone = clean(self.spec.field_map["time_zone"], values.get("time_zone"))

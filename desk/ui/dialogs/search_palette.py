@@ -21,9 +21,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desk.core import search
-from desk.core.db import Database
-from desk.core.kinds import KINDS
+from desk.core.domain.kinds import KINDS
+from desk.core.features import search
+from desk.core.store.db import Database
 from desk.ui.colors import tone
 from desk.ui.screen import fit
 

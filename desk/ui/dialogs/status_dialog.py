@@ -14,10 +14,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desk.core import records
-from desk.core.db import Database
-from desk.core.kinds import KINDS
-from desk.core.vocab import PARTNERSHIP_STATUSES
+from desk.core.domain.kinds import KINDS
+from desk.core.domain.vocab import PARTNERSHIP_STATUSES
+from desk.core.store import records
+from desk.core.store.db import Database
 from desk.ui.ops import operations_for
 from desk.ui.widgets.editors import DateEditor
 from desk.ui.widgets.form import error_style

@@ -23,18 +23,17 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from desk import jobs
-from desk.core import countries
-from desk.core import vocab as v
-from desk.core.db import Database
+from desk.core.domain import vocab as v
+from desk.core.domain.words import counted
 from desk.core.errors import DeskError
-from desk.core.words import counted
-from desk.reports.survey_data import Problem
-from desk.reports.survey_edition import available, current, load
-from desk.ui import file_dialogs, tasks
-from desk.ui.dialogs.record_dialog import RecordDialog
+from desk.core.reference import countries
+from desk.core.store.db import Database
+from desk.reports.survey.data import Problem
+from desk.reports.survey.edition import available, current, load
+from desk.ui import file_dialogs, jobs, tasks
 from desk.ui.models.rows import Column, RowsModel
 from desk.ui.screen import fit
+from desk.ui.widgets.links_panel import record_dialog
 from desk.ui.widgets.views import row_table
 
 
@@ -166,9 +165,9 @@ class GapsPage(QWizardPage):
             return
         problem = self.problems[index.row()]
         if problem.kind == "city" and problem.record_id == 0:
-            dialog = RecordDialog(self.wizard_.db, "city", parent=self)
+            dialog = record_dialog(self.wizard_.db, "city", parent=self)
         else:
-            dialog = RecordDialog(self.wizard_.db, problem.kind, problem.record_id, parent=self)
+            dialog = record_dialog(self.wizard_.db, problem.kind, problem.record_id, parent=self)
         editor = dialog.form.editors.get(problem.field)
         if editor is not None:
             editor.focus_widget().setFocus()

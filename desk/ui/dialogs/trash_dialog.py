@@ -12,9 +12,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desk.core import undo
-from desk.core.dates import short_moment
-from desk.core.db import Database
+from desk.core.domain.dates import short_moment
+from desk.core.store import undo
+from desk.core.store.db import Database
 from desk.ui import ops
 from desk.ui.models.rows import Column, RowsModel
 from desk.ui.ops import operations_for

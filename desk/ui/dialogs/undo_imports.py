@@ -12,12 +12,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desk.core import operations
-from desk.core.dates import stored_moment
-from desk.core.db import Database
+from desk.core.domain.dates import stored_moment
+from desk.core.domain.kinds import KINDS
+from desk.core.domain.words import counted
 from desk.core.errors import DeskError
-from desk.core.kinds import KINDS
-from desk.core.words import counted
+from desk.core.store import operations
+from desk.core.store.db import Database
 from desk.io import importer
 from desk.ui import tasks
 from desk.ui.models.rows import Column, RowsModel
@@ -138,7 +138,7 @@ class UndoImportsDialog(QDialog):
         if self.db.file is None:
             importer.undo_batch(self.db, batch_id, force=force)
             return operations.latest(self.db) or 0
-        from desk import jobs
+        from desk.ui import jobs
 
         return int(
             tasks.wait_for(

@@ -21,8 +21,8 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
-from desk.core import queries
-from desk.core.db import Database, open_database
+from desk.core.store import queries
+from desk.core.store.db import Database, open_database
 
 
 class ListReader(QObject):

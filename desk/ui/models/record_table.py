@@ -11,9 +11,9 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 
-from desk.core import queries
-from desk.core.db import Database
-from desk.core.kinds import KINDS
+from desk.core.domain.kinds import KINDS
+from desk.core.store import queries
+from desk.core.store.db import Database
 from desk.ui.colors import status_color
 from desk.ui.models.list_reader import ListReader
 

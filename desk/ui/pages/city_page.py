@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
-from desk.core import records
-from desk.core.db import Database
-from desk.core.operations import Changes
+from desk.core.store import records
+from desk.core.store.db import Database
+from desk.core.store.operations import Changes
 from desk.ui.leave import confirm_leave as ask_to_leave
 from desk.ui.ops import operations_for
 from desk.ui.widgets.form import RecordForm

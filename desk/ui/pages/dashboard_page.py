@@ -30,11 +30,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desk.core import dates
-from desk.core.countries import country_name
-from desk.core.db import Database
-from desk.core.vocab import ENGAGEMENT_METHODS, OUTCOME_MEASURES, PRIORITY_AREAS, SDGS
-from desk.core.words import counted as counted_as
+from desk.core.domain import dates
+from desk.core.domain.vocab import ENGAGEMENT_METHODS, OUTCOME_MEASURES, PRIORITY_AREAS, SDGS
+from desk.core.domain.words import counted as counted_as
+from desk.core.reference.countries import country_name
+from desk.core.store.db import Database
 from desk.reports import figures
 from desk.reports.figures import SERIES_COLORS
 from desk.ui import tasks
@@ -176,8 +176,7 @@ class DashboardPage(QWidget):
     def make_annual(self) -> None:
         if self.db.file is None:
             return
-        from desk import jobs
-        from desk.ui import documents
+        from desk.ui import documents, jobs
 
         year = self._years()[1]
         target = documents.temporary_pdf("Annual report", str(year), str(year))
@@ -215,7 +214,7 @@ class DashboardPage(QWidget):
             return
         if self._task is not None:
             self._task.cancel_event.set()
-        from desk import jobs
+        from desk.ui import jobs
 
         self.status.setText("Reading the figures…")
         work = tasks.in_child(jobs.dashboard, path, self.db.read_only, first, last)

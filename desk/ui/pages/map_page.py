@@ -26,11 +26,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desk.core import dates
-from desk.core.countries import country_name
-from desk.core.db import Database
-from desk.core.vocab import PARTNERSHIP_KINDS, PARTNERSHIP_STATUSES, PRIORITY_AREAS, label
-from desk.core.words import counted
+from desk.core.domain import dates
+from desk.core.domain.vocab import PARTNERSHIP_KINDS, PARTNERSHIP_STATUSES, PRIORITY_AREAS, label
+from desk.core.domain.words import counted
+from desk.core.reference.countries import country_name
+from desk.core.store.db import Database
 from desk.reports.figures import KIND_COLORS
 from desk.ui import tasks
 from desk.ui.widgets.world_map import Marker, WorldMap
@@ -144,7 +144,7 @@ class MapPage(QWidget):
             return
         if self._task is not None:
             self._task.cancel_event.set()
-        from desk import jobs
+        from desk.ui import jobs
 
         self.status.setText("Placing the partners on the map…")
         work = tasks.in_child(jobs.map_positions, path, self.db.read_only)
@@ -153,7 +153,7 @@ class MapPage(QWidget):
         )
 
     def _positions_here(self) -> Any:
-        from desk.core.places import on_the_map
+        from desk.core.features.map import on_the_map
 
         return on_the_map(self.db)
 

@@ -19,11 +19,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desk import jobs
-from desk.core import records, story
-from desk.core.dates import short_date
-from desk.core.db import Database
-from desk.ui import documents, tasks
+from desk.core.domain.dates import short_date
+from desk.core.features import story
+from desk.core.store import records
+from desk.core.store.db import Database
+from desk.ui import documents, jobs, tasks
 from desk.ui.colors import status_color, tone
 from desk.ui.dialogs.status_dialog import StatusDialog
 from desk.ui.pages.record_page import RecordPage

@@ -21,12 +21,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desk.core import dates, queries, records, story
-from desk.core.db import Database
+from desk.core.domain import dates
+from desk.core.domain.kinds import KINDS
+from desk.core.domain.words import counted, due_in
 from desk.core.errors import DeskError
-from desk.core.kinds import KINDS
-from desk.core.operations import Changes
-from desk.core.words import counted, due_in
+from desk.core.features import story
+from desk.core.store import queries, records
+from desk.core.store.db import Database
+from desk.core.store.operations import Changes
 from desk.ui import file_dialogs
 from desk.ui.leave import confirm_leave as ask_to_leave
 from desk.ui.models.record_table import RecordTableModel

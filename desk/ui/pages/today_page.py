@@ -25,9 +25,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desk.core import agenda
-from desk.core.dates import long_date
-from desk.core.db import Database, holds_records
+from desk.core.domain.dates import long_date
+from desk.core.features import agenda
+from desk.core.store.db import Database, holds_records
 from desk.ui.colors import tone
 from desk.ui.ops import operations_for
 

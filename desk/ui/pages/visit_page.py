@@ -8,10 +8,9 @@ from typing import Any
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QPushButton, QWidget
 
-from desk import jobs
-from desk.core import records
-from desk.core.db import Database
-from desk.ui import documents, tasks
+from desk.core.store import records
+from desk.core.store.db import Database
+from desk.ui import documents, jobs, tasks
 from desk.ui.pages.record_page import RecordPage
 
 

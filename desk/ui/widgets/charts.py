@@ -13,7 +13,7 @@ from PySide6.QtCore import QBuffer, QIODevice, QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QContextMenuEvent, QFont, QImage, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QMenu, QMessageBox, QSizePolicy, QWidget
 
-from desk.core import files
+from desk.core.disk import files
 from desk.core.errors import DeskError
 from desk.reports.figures import SERIES_COLORS, axis
 from desk.ui import file_dialogs

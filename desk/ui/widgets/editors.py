@@ -25,11 +25,11 @@ from PySide6.QtWidgets import (
     QWidgetAction,
 )
 
-from desk.core import countries, money
-from desk.core.dates import parse_typed, short_date
-from desk.core.db import Database
-from desk.core.kinds import Field
-from desk.core.queries import display
+from desk.core.domain import money
+from desk.core.domain.dates import parse_typed, short_date
+from desk.core.domain.kinds import Field
+from desk.core.reference import countries
+from desk.core.store.queries import display
 
 _COMMON_CURRENCIES = ["USD", "EUR", "JPY", "CNY", "KRW", "MXN", "GBP", "CAD", "TWD", "VND"]
 
@@ -352,7 +352,7 @@ def _currencies() -> list[tuple[str, str]]:
 
 
 # The long searchable lists, by field type: built once and shared by every form.
-_LONG_LISTS: dict[str, Callable[[], list[tuple[str, str]]]] = {
+LONG_LISTS: dict[str, Callable[[], list[tuple[str, str]]]] = {
     "country": lambda: list(countries.all_countries().items()),
     "time_zone": lambda: [(z, z) for z in sorted(countries.time_zones())],
     "currency": _currencies,
@@ -362,35 +362,8 @@ _LONG_LISTS: dict[str, Callable[[], list[tuple[str, str]]]] = {
 def prepare_long_lists() -> None:
     """Build the shared country, time zone and currency lists ahead of the first form
     (the window does it once it is up), so opening a page does not wait for them."""
-    for kind, choices in _LONG_LISTS.items():
+    for kind, choices in LONG_LISTS.items():
         _shared_model(kind, choices())
 
 
-def make_editor(spec: Field, db: Database, parent: QWidget | None = None) -> Editor:
-    if spec.type == "longtext":
-        return TextEditor(spec, parent)
-    if spec.type == "date":
-        return DateEditor(spec, parent)
-    if spec.type == "datetime":
-        return DateTimeEditor(spec, parent)
-    if spec.type == "money":
-        return MoneyEditor(spec, parent)
-    if spec.type == "bool":
-        return BoolEditor(spec, parent)
-    if spec.type == "enum":
-        assert spec.vocab is not None
-        return ChoiceEditor(spec, list(spec.vocab.items()), searchable=False, parent=parent)
-    if spec.type == "enum_list":
-        return MultiChoiceEditor(spec, parent)
-    if spec.type in _LONG_LISTS:
-        return ChoiceEditor(spec, _LONG_LISTS[spec.type](), searchable=True, parent=parent)
-    if spec.type == "languages":
-        return LanguagesEditor(spec, parent)
-    if spec.type == "ref":
-        from desk.ui.widgets.ref_picker import RefEditor
-
-        return RefEditor(spec, db, parent)
-    return LineEditor(spec, parent)
-
-
-__all__ = ["Editor", "display", "make_editor"]
+__all__ = ["Editor", "display"]

@@ -10,12 +10,13 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QFormLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
-from desk.core.db import Database
+from desk.core.domain.kinds import KINDS
+from desk.core.domain.validate import clean
 from desk.core.errors import ValidationError
-from desk.core.kinds import KINDS
-from desk.core.validate import clean
+from desk.core.store.db import Database
 from desk.ui.colors import tone
-from desk.ui.widgets.editors import Editor, make_editor
+from desk.ui.widgets.editors import Editor
+from desk.ui.widgets.field_editors import make_editor
 
 # Headings that group a long form, each before the field it starts with.
 SECTIONS: dict[str, dict[str, str]] = {

@@ -17,13 +17,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desk.core import attachments, money, queries, records
-from desk.core.dates import short_date
-from desk.core.db import Database
+from desk.core.domain import money
+from desk.core.domain.dates import short_date
+from desk.core.domain.kinds import KINDS, Field
 from desk.core.errors import DeskError
-from desk.core.kinds import KINDS, Field
-from desk.core.operations import Changes
-from desk.paths import viewing_folder
+from desk.core.paths import viewing_folder
+from desk.core.store import attachments, queries, records
+from desk.core.store.db import Database
+from desk.core.store.operations import Changes
 from desk.ui import file_dialogs, times
 from desk.ui.dialogs.record_dialog import RecordDialog
 from desk.ui.links import LINKS, SELF, WITH_ATTACHMENTS, LinkSpec
@@ -153,7 +154,7 @@ class LinkTab(_RowsTab):
         return self.model.rowCount()
 
     def add(self) -> None:
-        dialog = RecordDialog(
+        dialog = record_dialog(
             self.panel.db, self.link.kind, preset={self.link.via: self.panel.record_id}, parent=self
         )
         dialog.exec()
@@ -166,7 +167,7 @@ class LinkTab(_RowsTab):
             if not self.panel.in_dialog:
                 self.panel.navigate.emit(self.link.kind, row["id"])
                 return
-            RecordDialog(self.panel.db, self.link.kind, row["id"], parent=self).exec()
+            record_dialog(self.panel.db, self.link.kind, row["id"], parent=self).exec()
             return
         if self.link.opens is not None:
             target_kind = KINDS[self.link.kind].field_map[self.link.opens].ref or ""
@@ -176,9 +177,9 @@ class LinkTab(_RowsTab):
             if target_kind in PAGE_KINDS and not self.panel.in_dialog:
                 self.panel.navigate.emit(target_kind, target_id)
                 return
-            RecordDialog(self.panel.db, target_kind, target_id, parent=self).exec()
+            record_dialog(self.panel.db, target_kind, target_id, parent=self).exec()
             return
-        dialog = RecordDialog(
+        dialog = record_dialog(
             self.panel.db,
             self.link.kind,
             row["id"],
@@ -327,3 +328,22 @@ class LinksPanel(QTabWidget):
             base = tab.link.label if isinstance(tab, LinkTab) else "Files"
             # By the tab itself, not its position: a page may put tabs of its own first.
             self.setTabText(self.indexOf(tab), f"{base} ({count})" if count else base)
+
+
+def record_dialog(
+    db: Database,
+    kind_name: str,
+    record_id: int | None = None,
+    preset: dict[str, Any] | None = None,
+    parent: QWidget | None = None,
+) -> RecordDialog:
+    """A record in a dialog, with the records linked to it underneath (which open in
+    dialogs of their own in their turn)."""
+    return RecordDialog(
+        db,
+        kind_name,
+        record_id,
+        preset,
+        parent,
+        links=lambda db, kind: LinksPanel(db, kind, in_dialog=True),
+    )

@@ -16,9 +16,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desk.core import queries, records
-from desk.core.db import Database
-from desk.core.kinds import KINDS, Field
+from desk.core.domain.kinds import KINDS, Field
+from desk.core.store import queries, records
+from desk.core.store.db import Database
 from desk.ui.widgets.editors import Editor
 
 LIMIT = 200

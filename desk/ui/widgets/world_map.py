@@ -28,8 +28,8 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QMenu, QToolTip, QWidget
 
-from desk.core import geo
-from desk.core.words import counted
+from desk.core.domain.words import counted
+from desk.core.reference import geo
 from desk.ui.widgets.charts import Chart
 
 WORLD = geo.Box(-180.0, -58.0, 180.0, 84.0)  # Antarctica left out: no partner is there

@@ -1,0 +1,1 @@
+"""Reference data shipped with desk: countries, places, the gazetteer's positions."""

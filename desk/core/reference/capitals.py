@@ -1,0 +1,37 @@
+"""Shipped reference data about countries: capitals and main time zones."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import importlib.resources
+import json
+from zoneinfo import ZoneInfo
+
+from desk.core.paths import resource_path
+
+
+@functools.cache
+def capitals() -> dict[str, str]:
+    return json.loads(resource_path("reference", "capitals.json").read_text("utf-8"))["capitals"]
+
+
+@functools.cache
+def country_zones() -> dict[str, list[str]]:
+    """Country code -> its time zones, most populous first (tzdata's zone.tab)."""
+    table = importlib.resources.files("tzdata").joinpath("zoneinfo", "zone.tab")
+    zones: dict[str, list[str]] = {}
+    for line in table.read_text("utf-8").splitlines():
+        if line.startswith("#") or not line.strip():
+            continue
+        code, _coordinates, zone, *_ = line.split("\t")
+        zones.setdefault(code, []).append(zone)
+    return zones
+
+
+def hours_apart(zone: str, home: str, on: dt.date) -> float:
+    """How many hours `zone` is ahead of `home` at noon on a day (negative: behind)."""
+    noon = dt.datetime.combine(on, dt.time(12))
+    there = noon.replace(tzinfo=ZoneInfo(zone)).utcoffset() or dt.timedelta()
+    here = noon.replace(tzinfo=ZoneInfo(home)).utcoffset() or dt.timedelta()
+    return (there - here).total_seconds() / 3600

@@ -1,0 +1,1 @@
+"""The briefing packet for a visit."""

@@ -1,0 +1,1 @@
+"""A partnership's hand-over dossier."""

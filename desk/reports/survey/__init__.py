@@ -1,0 +1,1 @@
+"""The national survey's workbook: written, checked, compared and added up."""
