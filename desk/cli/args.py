@@ -41,7 +41,7 @@ def number(text: str) -> int:
 def day(text: str) -> dt.date:
     """An argparse type: a date between 1800 and 2200, typed any usual way."""
     from desk.core.domain.dates import parse_typed
-    from desk.core.domain.validate import FIRST_YEAR, LAST_YEAR
+    from desk.core.domain.types.cleaning import FIRST_YEAR, LAST_YEAR
 
     try:
         found = dt.date.fromisoformat(text.strip())
@@ -67,7 +67,7 @@ def days_ahead(text: str) -> int:
 
 def year(text: str) -> int:
     """An argparse type: a year desk keeps (1800-2200)."""
-    from desk.core.domain.validate import FIRST_YEAR, LAST_YEAR
+    from desk.core.domain.types.cleaning import FIRST_YEAR, LAST_YEAR
 
     value = _whole(text)
     if not FIRST_YEAR <= value <= LAST_YEAR:

@@ -170,7 +170,7 @@ def field_guide(spec: Kind) -> str:
     """What `desk add KIND` takes: each field as typed, its label, type and choices."""
     lines = [f"desk add {spec.name} FIELD=VALUE ...  ({spec.label.lower()}; * is required)"]
     for field in spec.fields:
-        kind_text = field.type if field.type != "ref" else f"number of a {field.ref}"
+        kind_text = f"number of a {field.ref}" if field.ref else field.type
         choices = f": {', '.join(field.vocab)}" if field.vocab else ""
         mark = "*" if field.required else " "
         lines.append(f" {mark} {field.name:<24} {field.label} ({kind_text}){choices}")
@@ -254,7 +254,7 @@ def _cmd_search(db: dbmod.Database, args: argparse.Namespace) -> int:
         print("No matches.")
         return 0
     current = None
-    for hit in sorted(hits, key=lambda h: search.SHOWN_ORDER.index(h.kind)):
+    for hit in sorted(hits, key=lambda h: search.shown_order().index(h.kind)):
         if hit.kind != current:
             current = hit.kind
             print(f"\n{KINDS[hit.kind].plural}")

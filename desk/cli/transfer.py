@@ -15,7 +15,7 @@ from desk.core.domain.words import counted
 from desk.core.errors import DeskError
 from desk.core.store import db as dbmod
 from desk.core.store import queries
-from desk.io.mapping import IMPORTABLE, split_value_option, value_option
+from desk.io.mapping import importable, importable_plurals, split_value_option, value_option
 
 TRANSFER_COMMANDS = {"import", "imports", "undo-import", "export"}
 
@@ -24,11 +24,9 @@ def add_transfer_parsers(sub: Any) -> None:
     importer = sub.add_parser(
         "import",
         help="import records: json (a desk dump), vcard, or a spreadsheet of "
-        "partnerships, agreements, visits, contacts or organizations (CSV or XLSX)",
+        f"{importable_plurals()} (CSV or XLSX)",
     )
-    importer.add_argument(
-        "what", help="json, vcard, partnerships, agreements, visits, contacts or organizations"
-    )
+    importer.add_argument("what", help=f"json, vcard, {importable_plurals()}")
     importer.add_argument("file", type=Path)
     importer.add_argument(
         "--dry-run", action="store_true", help="show what would happen; write nothing"
@@ -195,10 +193,10 @@ def _import_records(db: dbmod.Database, args: argparse.Namespace) -> int:
         plan = importer.plan_rows(db, "contact", read_vcards(args.file), args.file.name, "vCard")
     else:
         target = kind(args.what).name
-        if target not in IMPORTABLE:
+        if target not in importable():
             raise DeskError(
                 f"desk imports json, vcard, or spreadsheets of "
-                f"{', '.join(IMPORTABLE)}; not '{args.what}'."
+                f"{', '.join(importable())}; not '{args.what}'."
             )
         headers = read_table(args.file).headers
         mapping = _mapping(args, headers, guess_mapping(db, target, headers), target)

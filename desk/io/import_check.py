@@ -9,21 +9,20 @@ import re
 from pathlib import Path
 from typing import Any
 
-from desk.core.domain.dates import is_partial
-from desk.core.domain.kinds import KINDS
+from desk.core.domain.kinds import KINDS, Kind
+from desk.core.domain.names import normalise
+from desk.core.domain.types import type_of
 from desk.core.domain.validate import clean_values
 from desk.core.errors import DeskError, ValidationError
 from desk.core.store import records
 from desk.core.store.db import Database
-from desk.io.import_plan import MATCH_KEYS, ImportPlan, ImportRequest, RowPlan
+from desk.core.store.hooks import hooks_for
+from desk.io.import_plan import ImportPlan, ImportRequest, RowPlan, match_keys
 from desk.io.mapping import (
-    IMPORTABLE,
     SPREADSHEET_ERRORS,
     convert,
     guess_mapping,
-    names_a_network,
-    network_named,
-    normalise,
+    importable,
     remembered_values,
 )
 from desk.io.tabular import read_table
@@ -31,13 +30,6 @@ from desk.io.vcard import CARD, DETAILS, NOTES, PHOTOS, PROBLEMS
 
 _EXTRAS = frozenset({CARD, DETAILS, NOTES, PHOTOS, PROBLEMS})  # a card's, not fields
 
-REQUIRED: dict[str, tuple[str, ...]] = {
-    kind: tuple(f.name for f in KINDS[kind].fields if f.required) for kind in IMPORTABLE
-}
-# What a whole file means when it has no column for it: most offices' lists of partner
-# cities are lists of sister cities, and a list an office publishes is of partnerships in
-# force (left 'proposed', none of them would count in the survey or on the dashboard).
-DEFAULTS: dict[str, dict[str, Any]] = {"partnership": {"kind": "sister_city", "status": "active"}}
 _TOTAL = re.compile(r"(grand\s+|sub)?(total|totals|sum|count)\b", re.IGNORECASE)
 
 
@@ -51,37 +43,15 @@ def plan_request(db: Database, request: ImportRequest) -> ImportPlan:
 
 
 def _key(kind: str, values: dict[str, Any]) -> tuple[str, ...]:
-    if kind == "partnership" and (network := network_named(values.get("partner_name"))):
-        # "ICLEI" in the file is the "ICLEI – Local Governments for Sustainability" in
-        # desk: a network is one, whatever it is called and wherever it is based.
-        return (f"network: {network}", "")
-    key = tuple(normalise(str(values.get(name) or "")) for name in MATCH_KEYS[kind])
-    if kind == "partnership":
-        return (place_name(key[0]), *key[1:])
-    return key
-
-
-# Words a place's name carries in one list and not in another: "Da Nang City" is
-# "Da Nang", "City of Kobe" is "Kobe", "St. Louis" is "Saint-Louis".
-_PLACE_WORDS = frozenset(
-    {"city", "of", "the", "municipality", "metropolitan", "prefecture", "county", "state"}
-)
-_SAINTS = {"st": "saint", "ste": "sainte", "sta": "santa", "sto": "santo"}
-
-
-def place_name(normalised: str) -> str:
-    """A place's name as lists of the same place agree on it (already normalised)."""
-    words = [_SAINTS.get(w, w) for w in normalised.split()]
-    kept = [w for w in words if w not in _PLACE_WORDS]
-    return " ".join(kept or words)
+    return hooks_for(kind).match_key(KINDS[kind], values)
 
 
 def _existing(db: Database, kind: str) -> dict[tuple[str, ...], int]:
     spec = KINDS[kind]
-    columns = ", ".join(MATCH_KEYS[kind])
+    keys = match_keys(kind)
     found: dict[tuple[str, ...], int] = {}
-    for row in db.execute(f"SELECT id, {columns} FROM {spec.table}").fetchall():
-        found.setdefault(_key(kind, dict(zip(MATCH_KEYS[kind], row[1:], strict=True))), row[0])
+    for row in db.execute(f"SELECT id, {', '.join(keys)} FROM {spec.table}").fetchall():
+        found.setdefault(_key(kind, dict(zip(keys, row[1:], strict=True))), row[0])
     return found
 
 
@@ -97,19 +67,20 @@ def plan_file(
     has no column for (e.g. kind=friendship_city for a list of friendship cities);
     `values` the code for a value the file writes its own way, and the remembered ones
     are used for the rest."""
-    if kind not in IMPORTABLE:
-        raise DeskError(f"desk imports {', '.join(IMPORTABLE)}; not {kind}.")
+    if kind not in importable():
+        raise DeskError(f"desk imports {', '.join(importable())}; not {kind}.")
+    spec = KINDS[kind]
     asked = {(name, normalise(text)): code for (name, text), code in (values or {}).items()}
     table = read_table(path)
     mapping = mapping if mapping is not None else guess_mapping(db, kind, table.headers)
-    fixed = {**DEFAULTS.get(kind, {}), **(fixed or {})}
-    unknown = sorted(set(fixed) - set(KINDS[kind].field_map))
+    fixed = {**(spec.imports.defaults if spec.imports else {}), **(fixed or {})}
+    unknown = sorted(set(fixed) - set(spec.field_map))
     if unknown:
-        raise DeskError(f"{KINDS[kind].label} has no field '{unknown[0]}'.")
+        raise DeskError(f"{spec.label} has no field '{unknown[0]}'.")
     missing = [
-        KINDS[kind].field_map[f].label
-        for f in REQUIRED[kind]
-        if f not in mapping.values() and f not in fixed
+        f.label
+        for f in spec.fields
+        if f.required and f.name not in mapping.values() and f.name not in fixed
     ]
     if missing:
         raise DeskError(
@@ -181,13 +152,13 @@ def plan_rows(
             rows.append(row)
             continue
         raw = {name: value for name, value in raw.items() if name not in _EXTRAS}
-        named = raw.get(MATCH_KEYS[kind][0])
-        # (A person may be called Count or Sum: only places and titles are checked.)
-        if kind != "contact" and isinstance(named, str) and _TOTAL.match(named.strip()):
+        named = raw.get(match_keys(kind)[0])
+        total_rows = spec.imports is None or spec.imports.total_rows
+        if total_rows and isinstance(named, str) and _TOTAL.match(named.strip()):
             # "Total: 8 partnerships" under the list is the sheet's sum, not a partner.
             row.problems.append(
                 (
-                    labels.get(MATCH_KEYS[kind][0], ""),
+                    labels.get(match_keys(kind)[0], ""),
                     f"'{named.strip()[:40]}' reads as the sheet's total, not a "
                     f"{spec.label.lower()}; leave this row out",
                 )
@@ -195,25 +166,20 @@ def plan_rows(
             row.status = "problem"
             rows.append(row)
             continue
-        network = kind == "partnership" and names_a_network(raw.get("partner_name"))
-        if network:
-            raw = {**raw, "kind": "network_membership"}
-            if raw.get("partner_level") in (None, ""):
-                raw["partner_level"] = "network"
+        raw, left_aside = hooks_for(kind).import_row(raw)
         for name, value in raw.items():
             try:
                 converted = convert(db, kind, name, value, values)
             except ValidationError as exc:
-                if network and name == "country":
+                if name in left_aside:
                     continue
-                if kind == "agreement" and name == "partnership_id" and "parties" not in raw:
-                    # A counterpart that is not a partnership in desk (a port, a
-                    # university) is who the agreement is with, in its own words.
-                    row.values["parties"] = str(value).strip()
+                otherwise = spec.field_map[name].otherwise
+                if otherwise and otherwise not in raw:
+                    row.values[otherwise] = str(value).strip()
                     continue
                 row.problems.append((labels.get(name, name), exc.bare_message))
                 if (
-                    spec.field_map[name].type == "enum"
+                    type_of(spec.field_map[name]).choice
                     and isinstance(value, str | int)
                     and str(value).strip().upper() not in SPREADSHEET_ERRORS
                 ):
@@ -224,15 +190,12 @@ def plan_rows(
                 continue
             if converted is not None:
                 row.values[name] = converted
-                if spec.field_map[name].type == "enum" and isinstance(value, str):
+                if type_of(spec.field_map[name]).choice and isinstance(value, str):
                     _note_reading(spec.field_map[name], value, converted, read_as, written)
         if not row.problems:
             try:
-                probe = {
-                    k: v
-                    for k, v in row.values.items()
-                    if not (k == "organisation_id" and isinstance(v, str))
-                }
+                # A record named to be made on import is checked when it is made.
+                probe = {k: v for k, v in row.values.items() if not _to_make(spec, k, v)}
                 cleaned = clean_values(spec, probe, partial=False)
                 records.check_rules(db, spec, {**cleaned, **records.derive(spec, cleaned)})
             except ValidationError as exc:
@@ -268,8 +231,10 @@ def plan_rows(
     # lacks (every row a sister city, in force) is for new records alone.
     given = {f for f in mapping.values() if f} if mapping else None
     _compare(db, kind, [r for r in rows if r.match_id is not None], given)
-    if kind == "partnership":
-        _look_alikes(db, [r for r in rows if r.status == "new"])
+    look_alike = hooks_for(kind).look_alike(db)
+    if look_alike is not None:
+        for new_row in (r for r in rows if r.status == "new"):
+            new_row.looks_like = look_alike(new_row.values)
     return ImportPlan(
         kind,
         source,
@@ -318,57 +283,27 @@ def _compare(
     for row in matched:
         before = stored.get(row.match_id or -1, {})
         for name, value in row.values.items():
-            if name in MATCH_KEYS[kind] or name == "organisation_id" or value in (None, ""):
+            if name in match_keys(kind) or _to_make(spec, name, value) or value in (None, ""):
                 continue
             if given is not None and name not in given:
                 continue
             now = before.get(name)
-            if kind == "partnership" and name == "status":
-                # A status moves with a date and a reason, never as a cell's value: a
-                # file that differs says so, and the person changes it on the page.
+            if spec.field_map[name].locked:
+                # Set only by its own operation (a status moves with a date and a
+                # reason), never as a cell's value: a file that differs says so, and the
+                # person changes it on the page.
                 if now != value:
                     row.status_differs = (now, value)
                 continue
             if now in (None, ""):
                 row.fills[name] = value
-            elif _agrees(spec.field_map[name], now, value):
+            elif type_of(spec.field_map[name]).agrees(spec.field_map[name], now, value):
                 continue
             elif str(now) != str(value) and normalise(str(now)) != normalise(str(value)):
                 row.changes[name] = (now, value)
 
 
-def _look_alikes(db: Database, new_rows: list[RowPlan]) -> None:
-    """A new partner whose name is the start of one desk has in the same country, or
-    the other way round ('Freiburg' and 'Freiburg im Breisgau'): most likely the same
-    place, which the person should see before it is added a second time."""
-    if not new_rows:
-        return
-    by_first: dict[str, list[tuple[list[str], str | None, str]]] = {}
-    for name, country in db.execute("SELECT partner_name, country FROM partnerships"):
-        words = place_name(normalise(name or "")).split()
-        if words:
-            by_first.setdefault(words[0], []).append((words, country, name))
-    for row in new_rows:
-        words = place_name(normalise(str(row.values.get("partner_name") or ""))).split()
-        for other, country, name in by_first.get(words[0] if words else "", []):
-            same_country = (
-                not country
-                or not row.values.get("country")
-                or (country == row.values.get("country"))
-            )
-            shorter = min(len(words), len(other))
-            if same_country and words != other and words[:shorter] == other[:shorter]:
-                row.looks_like = name
-                break
-
-
-def _agrees(spec: Any, stored: Any, given: Any) -> bool:
-    """Whether a file's value says the same as desk's, only less exactly: '1972' agrees
-    with 7/22/1972, and must not replace it."""
-    return (
-        spec.type == "date"
-        and isinstance(stored, str)
-        and isinstance(given, str)
-        and is_partial(given)
-        and stored.startswith(given)
-    )
+def _to_make(spec: Kind, name: str, value: Any) -> bool:
+    """Whether a value names a record the import makes (an organization by its name)."""
+    field = spec.field_map.get(name)
+    return field is not None and field.ref is not None and isinstance(value, str)

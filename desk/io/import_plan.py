@@ -11,15 +11,16 @@ from typing import Any
 
 from desk.core.domain.kinds import KINDS
 from desk.core.domain.words import counted
+from desk.core.errors import DeskError
 
-# What makes two records the same: normalised name (or title) and a second field.
-MATCH_KEYS: dict[str, tuple[str, ...]] = {
-    "partnership": ("partner_name", "country"),
-    "organisation": ("name", "country"),
-    "contact": ("family_name", "given_name", "email"),
-    "agreement": ("title", "signed_date"),
-    "visit": ("title", "start_date"),
-}
+
+def match_keys(kind: str) -> tuple[str, ...]:
+    """What makes a row the same record as one in desk: a normalized name (or title)
+    and what tells two of that name apart."""
+    imports = KINDS[kind].imports
+    if imports is None:
+        raise DeskError(f"desk does not import {KINDS[kind].plural.lower()}.")
+    return imports.match
 
 
 @dataclass
@@ -134,7 +135,7 @@ class ImportPlan:
                     f"its status stays {was} (the file says {wants}; a status changes with "
                     "a date and a reason)"
                 )
-            title = " ".join(str(row.values.get(k) or "") for k in MATCH_KEYS[self.kind][:1])
+            title = " ".join(str(row.values.get(k) or "") for k in match_keys(self.kind)[:1])
             lines.append(f"Row {row.number}, {title}: " + "; ".join(parts))
         return lines
 

@@ -15,22 +15,16 @@ from pathlib import Path
 from typing import Any
 
 from desk.core.domain.dates import month_day_year
-from desk.core.domain.kinds import KINDS
+from desk.core.domain.kinds import KINDS, Kind
+from desk.core.domain.names import normalise
 from desk.core.domain.words import counted
 from desk.core.errors import DeskError, UndoConflict
 from desk.core.store import attachments, records, undo
 from desk.core.store.db import Database
+from desk.core.store.hooks import hooks_for
 from desk.core.store.operations import mark_deleted, operation, quoted
-from desk.io.import_check import (
-    DEFAULTS,
-    REQUIRED,
-    place_name,
-    plan_file,
-    plan_request,
-    plan_rows,
-)
+from desk.io.import_check import plan_file, plan_request, plan_rows
 from desk.io.import_plan import (
-    MATCH_KEYS,
     ImportPlan,
     ImportRequest,
     PlanSummary,
@@ -40,13 +34,7 @@ from desk.io.import_plan import (
     filled_note,
     summarize,
 )
-from desk.io.mapping import (
-    IMPORTABLE,
-    network_named,
-    normalise,
-    remember_mapping,
-    remember_values,
-)
+from desk.io.mapping import importable, remember_mapping, remember_values
 
 Progress = Callable[[int, int, str], None]
 
@@ -99,12 +87,7 @@ def apply_plan(
                 counts["match"],
             ),
         ).lastrowid
-        if plan.kind == "contact":
-            organisations = {
-                normalise(name): org_id
-                for org_id, name in db.execute("SELECT id, name FROM organisations").fetchall()
-            }
-            new_rows = [_with_organisation(db, values, organisations) for values in new_rows]
+        new_rows = _with_named_made(db, spec, new_rows)
         made = records.create_many(db, plan.kind, new_rows, progress)
         # Every further email, number and address of a card, on its new contact.
         details = [
@@ -125,8 +108,7 @@ def apply_plan(
                 attachments.attach_file(
                     db, "contact", contact_id, data, filename, "Photo from the address card"
                 )
-        if plan.kind == "partnership":
-            _add_memberships(db, new_rows, made.ids)
+        hooks_for(plan.kind).after_import(db, new_rows, made.ids, records)
         if matched != "leave":
             for row in plan.rows:
                 if row.status != "match" or row.match_id is None:
@@ -148,67 +130,35 @@ def apply_plan(
     return int(batch or 0)
 
 
-# A partnership's standing as a network membership's.
-_MEMBERSHIP_STATUS = {
-    "active": "active",
-    "friendship": "active",
-    "dormant": "lapsed",
-    "suspended": "lapsed",
-    "lapsed": "lapsed",
-    "ended": "ended",
-}
-
-
-def _add_memberships(db: Database, rows: list[dict[str, Any]], ids: list[int]) -> None:
-    """A network taken in as a partnership is a membership too: the record the network
-    pages, the annual report and the survey's networks count. One only proposed is not
-    a membership yet."""
-    # A membership desk already keeps (entered on the network pages, with no
-    # partnership) is the same membership: linked to the new partnership, not repeated.
-    kept: dict[str, tuple[int, int | None]] = {}
-    for mid, name, linked in db.execute(
-        "SELECT id, network_name, partnership_id FROM network_memberships ORDER BY id"
-    ):
-        kept.setdefault(network_named(name) or normalise(name), (mid, linked))
-    memberships = []
-    for values, pid in zip(rows, ids, strict=True):
-        if values.get("kind") != "network_membership":
-            continue
-        key = network_named(values["partner_name"]) or normalise(values["partner_name"])
-        if key in kept:
-            mid, linked = kept[key]
-            if linked is None:
-                records.update(db, "network", mid, {"partnership_id": pid}, verb="Link")
-            continue
-        if values.get("status") in _MEMBERSHIP_STATUS:
-            memberships.append(
-                {
-                    "network_name": values["partner_name"],
-                    "partnership_id": pid,
-                    "status": _MEMBERSHIP_STATUS[values["status"]],
-                    "joined_date": values.get("established_date"),
-                    "priority_areas": values.get("priority_areas"),
+def _with_named_made(db: Database, spec: Kind, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The rows with each record they name by its name (an organization in a list of
+    contacts) as its id: found by its name, or made, once for all the rows naming it."""
+    named = [f for f in spec.fields if f.ref and hooks_for(f.ref).makes_named]
+    if not named:
+        return rows
+    out = []
+    known: dict[str, dict[str, int]] = {}
+    for values in rows:
+        values = dict(values)
+        for field in named:
+            name = values.get(field.name)
+            if not isinstance(name, str):
+                continue
+            target = KINDS[field.ref or ""]
+            ids = known.get(target.name)
+            if ids is None:
+                ids = known[target.name] = {
+                    normalise(title or ""): rid
+                    for rid, title in db.execute(
+                        f"SELECT id, {target.title_sql} FROM {target.table} ORDER BY id"
+                    )
                 }
-            )
-    if memberships:
-        records.create_many(db, "network", memberships)
-
-
-def _with_organisation(
-    db: Database, values: dict[str, Any], known: dict[str, int]
-) -> dict[str, Any]:
-    """An organisation named in a contact row is found by name, or created (once)."""
-    name = values.get("organisation_id")
-    if not isinstance(name, str):
-        return values
-    key = normalise(name)
-    if key not in known:
-        made = records.create(
-            db, "organisation", {"name": name, "country": values.get("country")}
-        ).id
-        assert made is not None  # create() reports the new record's id
-        known[key] = made
-    return {**values, "organisation_id": known[key]}
+            key = normalise(name)
+            if key not in ids:
+                ids[key] = hooks_for(target.name).make_named(db, name, values, records)
+            values[field.name] = ids[key]
+        out.append(values)
+    return out
 
 
 def batches(db: Database) -> list[dict[str, Any]]:
@@ -346,16 +296,13 @@ def records_filled(db: Database, batch_id: int) -> int:
             "SELECT count(DISTINCT kind || ':' || record_id) FROM history "
             "WHERE batch_id = ? AND action = 'update' "
             "AND kind IN (SELECT value FROM json_each(?))",
-            (batch_id, json.dumps(IMPORTABLE)),
+            (batch_id, json.dumps(importable())),
         ).fetchone()[0]
     )
 
 
 __all__ = [
-    "DEFAULTS",
     "MATCHED",
-    "MATCH_KEYS",
-    "REQUIRED",
     "BuiltOn",
     "ImportPlan",
     "ImportRequest",
@@ -366,7 +313,6 @@ __all__ = [
     "batches",
     "describe",
     "filled_note",
-    "place_name",
     "plan_file",
     "plan_request",
     "plan_rows",

@@ -20,7 +20,7 @@ from typing import Any
 from zipfile import BadZipFile, ZipFile
 
 from desk.core.disk.files import input_file
-from desk.core.domain.validate import MAX_TEXT
+from desk.core.domain.types.cleaning import MAX_TEXT
 from desk.core.domain.words import counted
 from desk.core.errors import DeskError
 

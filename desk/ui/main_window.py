@@ -29,7 +29,6 @@ from desk.core.errors import DeskError
 from desk.core.store.db import Database
 from desk.ui import databases, tasks
 from desk.ui.file_actions import FileActions
-from desk.ui.links import LINKS
 from desk.ui.ops import operations_for
 from desk.ui.pages.today_page import TodayPage
 from desk.ui.screen import fit
@@ -68,18 +67,6 @@ WARM_UP_AFTER_MS = 400
 def build_page(db: Database, path: Path, key: str) -> Page:
     """A page other than Today. Each is imported when first opened: the window's first
     paint waits only for Today's code, never for the forms, lists and dialogs."""
-    if key == "partnership":
-        from desk.ui.pages.partnership_page import PartnershipPage
-
-        return PartnershipPage(db)
-    if key == "visit":
-        from desk.ui.pages.visit_page import VisitPage
-
-        return VisitPage(db, path)
-    if key == "city":
-        from desk.ui.pages.city_page import CityPage
-
-        return CityPage(db)
     if key == "dashboard":
         from desk.ui.pages.dashboard_page import DashboardPage
 
@@ -88,9 +75,9 @@ def build_page(db: Database, path: Path, key: str) -> Page:
         from desk.ui.pages.map_page import MapPage
 
         return MapPage(db)
-    from desk.ui.pages.record_page import RecordPage
+    from desk.ui import kind_pages
 
-    return RecordPage(db, key)
+    return kind_pages.page(db, path, key)
 
 
 def watched_kinds(page_key: str) -> set[str]:
@@ -101,8 +88,8 @@ def watched_kinds(page_key: str) -> set[str]:
     if page_key == "map":
         return {"partnership", "city"}
     spec = KINDS[page_key]
-    kinds = {page_key, "attachment"} | {link.kind for link in LINKS.get(page_key, ())}
-    kinds |= {f.ref for f in spec.fields if f.type == "ref" and f.ref}
+    kinds = {page_key, "attachment"} | {link.kind for link in KINDS[page_key].links}
+    kinds |= {f.ref for f in spec.fields if f.ref}
     return kinds
 
 
@@ -150,27 +137,19 @@ class MainWindow(FileActions):
         self.nav.setMaximumWidth(180)
         self.stack = QStackedWidget()
         # Pages are built when first shown, so start-up reads one page's data, not all.
+        # Today first, then each kind with a page of its own in its declared place, then
+        # the pages over all of them.
+        kind_pages = sorted((k for k in KINDS.values() if k.page), key=lambda k: k.page)
         self.factories: dict[str, Callable[[], Page]] = {
             "today": self._make_today,
             **{
                 key: functools.partial(build_page, db, path, key)
-                for key in (
-                    "partnership",
-                    "agreement",
-                    "visit",
-                    "contact",
-                    "organisation",
-                    "network",
-                    "city",
-                    "dashboard",
-                    "map",
-                )
+                for key in (*(k.name for k in kind_pages), "dashboard", "map")
             },
         }
         labels = {
             "today": "Today",
-            "partnership": "Partnerships",
-            "city": "Our city",
+            **{k.name: k.page_label or k.plural for k in kind_pages},
             "dashboard": "Dashboard",
             "map": "Map",
         }
@@ -179,7 +158,7 @@ class MainWindow(FileActions):
         for key in self.factories:
             self.slots[key] = QWidget()
             self.stack.addWidget(self.slots[key])
-            self.nav.addItem(labels.get(key) or KINDS[key].plural)
+            self.nav.addItem(labels[key])
         self.stale: set[str] = set()
         self.nav.currentRowChanged.connect(self._nav_changed)
 
@@ -360,8 +339,7 @@ class MainWindow(FileActions):
 
     def _update_status(self) -> None:
         counts = []
-        for kind in ("partnership", "agreement", "visit", "contact"):
-            spec = KINDS[kind]
+        for spec in sorted((k for k in KINDS.values() if k.counted), key=lambda k: k.page):
             (number,) = self.db.execute(f"SELECT count(*) FROM {spec.table}").fetchone()
             counts.append(spec.count(number))
         self.statusBar().showMessage(f"{self.path}   ·   {', '.join(counts)}")

@@ -15,7 +15,8 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from desk.cli.main import main
-from desk.core.domain.validate import FIRST_YEAR, LAST_YEAR
+from desk.core.domain import dates
+from desk.core.domain.types.cleaning import FIRST_YEAR, LAST_YEAR
 from desk.core.errors import ValidationError
 from desk.core.store import records
 from desk.core.store.db import Database, open_database
@@ -133,7 +134,7 @@ def test_what_the_write_path_stores_survives_the_dump_round_trip(
                 if refused.field == "term_months":
                     # Refused only when the expiry would really fall outside.
                     assert start is not None and term is not None
-                    ends = records.add_months(dt.date.fromisoformat(start), term)
+                    ends = dates.add_months(dt.date.fromisoformat(start), term)
                     assert ends.year > LAST_YEAR, (start, term, str(refused))
                     assert f"puts the expiry in {ends.year}, past {LAST_YEAR}" in str(refused)
                 else:  # the derived expiry falls before the signing: the person's to fix

@@ -87,11 +87,12 @@ def test_today_lists_a_round_year_only_anniversary_by_its_year(db: Database) -> 
 
 
 def test_the_record_summary_says_in_which_year(db: Database, qapp: object) -> None:
-    from desk.ui.pages.record_page import summary
+    from desk.ui.pages.partnership_page import PartnershipPage
 
-    row = records.get(db, "partnership", _partner(db, "Kobe", "1961"))
+    page = PartnershipPage(db)
+    page.show_record(_partner(db, "Kobe", "1961"))
     year = dt.date.today().year
-    assert summary("partnership", row) == (f"Established 1961; {year - 1961} years in {year}")
+    assert page.subheading.text() == f"Established 1961; {year - 1961} years in {year}"
 
 
 def test_the_packet_gives_the_year_of_the_next_anniversary() -> None:

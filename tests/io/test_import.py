@@ -11,11 +11,12 @@ import pytest
 from openpyxl import Workbook
 
 from desk.cli.main import main
+from desk.core.domain.types.reading import parse_date
 from desk.core.errors import DeskError
 from desk.core.store import queries, records
 from desk.core.store.db import Database
 from desk.io import importer
-from desk.io.mapping import guess_mapping, parse_date
+from desk.io.mapping import guess_mapping
 from desk.io.tabular import FileRefused, read_table
 
 DATA = Path(__file__).parent.parent / "data"

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from desk import cli
-from desk.core.domain.validate import MAX_LINE
+from desk.core.domain.types.cleaning import MAX_LINE
 from desk.core.features import agenda, story
 from desk.core.store import queries, records
 from desk.core.store.db import Database

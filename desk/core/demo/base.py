@@ -154,7 +154,7 @@ class BuilderBase:
                 summary.counts[table] = len(rows)
             if progress:
                 progress(len(tables), len(tables) + 1, "Indexing for search")
-            for kind_name in index.DOCUMENTS:
+            for kind_name in index.searched_kinds():
                 table = KINDS[kind_name].table
                 index.index_rows(self.db, kind_name, self.rows[table])
         if progress:

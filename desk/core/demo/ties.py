@@ -8,7 +8,7 @@ import json
 from typing import Any
 
 from desk.core.demo.base import BuilderBase, areas, sdg_codes
-from desk.core.store.records import add_months
+from desk.core.domain.dates import add_months
 
 
 class TiesMixin(BuilderBase):

@@ -403,3 +403,16 @@ def parse_partial(text: str) -> str:
         return dt.date.fromisoformat(text.strip()).isoformat()
     except ValueError:
         return parse_typed(text).isoformat()
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """The same day `months` later (or earlier), or the month's last day where it has
+    none: a month after January 31 is the last day of February."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    for last in (31, 30, 29, 28):
+        try:
+            return dt.date(year, month, min(day.day, last))
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")

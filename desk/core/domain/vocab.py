@@ -240,3 +240,84 @@ def label(vocab: MappingProxyType[str, str], code: str | None) -> str:
     if code is None:
         return ""
     return vocab.get(code, code)
+
+
+# Words offices write for the codes above, as real cities' published lists say them
+# (compared normalized: lower case, punctuation as spaces).
+PARTNERSHIP_KIND_WORDS: Final = MappingProxyType(
+    {
+        "sister": "sister_city",
+        "sister city": "sister_city",
+        "sister cities": "sister_city",
+        "twin": "sister_city",
+        "twin city": "sister_city",
+        "friendship": "friendship_city",
+        "friendship city": "friendship_city",
+        "friendly city": "friendship_city",
+        "sector": "sector_partnership",
+        "mou": "sector_partnership",
+        "memorandum": "sector_partnership",
+        "sister port": "sector_partnership",
+        "network": "network_membership",
+        "twin town": "sister_city",
+        "twinning": "sister_city",
+        "sister state": "sister_city",
+        "sister province": "sister_city",
+        "sister prefecture": "sister_city",
+        "sister county": "sister_city",
+        "sister region": "sister_city",
+        "partner city": "friendship_city",
+        "partnership city": "friendship_city",
+        "cooperation city": "friendship_city",
+        "trade agreement": "sector_partnership",
+        "economic mou": "sector_partnership",
+        "economic partnership": "sector_partnership",
+        "trade partnership": "sector_partnership",
+        "cooperation agreement": "sector_partnership",
+        "sector mou": "sector_partnership",
+        "memorandum of understanding": "sector_partnership",
+        "network membership": "network_membership",
+        "city network": "network_membership",
+        "member": "network_membership",
+    }
+)
+
+PARTNERSHIP_STATUS_WORDS: Final = MappingProxyType(
+    {
+        "inactive": "dormant",
+        "current": "active",
+        "terminated": "ended",
+        "expired": "lapsed",
+        "pending": "proposed",
+        "in progress": "proposed",
+        "under discussion": "proposed",
+        "exploratory": "proposed",
+        "on hold": "suspended",
+        "paused": "suspended",
+        "former": "ended",
+        "discontinued": "ended",
+        "closed": "ended",
+        "historic": "ended",
+        "in force": "active",
+    }
+)
+
+VISIT_DIRECTION_WORDS: Final = MappingProxyType(
+    {
+        "in": "incoming",
+        "inbound": "incoming",
+        "delegation": "incoming",
+        "out": "outgoing",
+        "outbound": "outgoing",
+        "mission": "outgoing",
+        "trade mission": "outgoing",
+    }
+)
+
+AGREEMENT_KIND_WORDS: Final = MappingProxyType(
+    {
+        "memorandum of understanding": "mou",
+        "loi": "letter_of_intent",
+        "sister city": "sister_city_agreement",
+    }
+)

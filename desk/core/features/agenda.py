@@ -59,6 +59,7 @@ class Item:
     warning: str = ""
     follow_up_id: int | None = None  # can be ticked done or snoozed in place
     partnership_id: int | None = None  # whose standing may call for a warning
+    agreement_id: int | None = None  # the agreement a follow-up of its own is about
     # An item with no day of its own (an anniversary known only to its year or month)
     # is listed by the last day it can fall on, not after everything dated.
     around: dt.date | None = None
@@ -136,10 +137,10 @@ def build(db: Database, today: dt.date | None = None, shown: int = SHOWN_PER_SEC
     for section, number in _follow_up_counts(db, today).items():
         agenda.counts[section] += number
     follow_ups = _follow_ups(db, today, shown)
-    about = {i.open_id for i in follow_ups if i.open_kind == "agreement"}
+    about = {i.agreement_id for i in follow_ups if i.agreement_id is not None}
     decided = {d.agreement_id: d for d in _decisions(db, agenda, about=about)}
     for item in follow_ups:
-        decision = decided.get(item.open_id) if item.open_kind == "agreement" else None
+        decision = decided.get(item.agreement_id) if item.agreement_id is not None else None
         if decision is not None:
             # What the decision is about: "Expires April 4, 2027: renew or let it end".
             item = replace(item, parent=f"{item.parent} · {decision.action()}")
@@ -249,12 +250,14 @@ def _follow_ups(db: Database, today: dt.date, shown: int) -> list[Item]:
     for fid, title, due_text, visit_id, visit, partnership_id, partner, agreement_id, agreement, (
         agreement_partnership
     ), visit_partnership, contact in rows:
+        about = None  # an agreement the follow-up belongs to alone
         if visit_id is not None:
             open_kind, open_id, parent = "visit", visit_id, f"Visit: {visit}"
         elif partnership_id is not None:
             open_kind, open_id, parent = "partnership", partnership_id, f"Partnership: {partner}"
         elif agreement_id is not None:
             open_kind, open_id, parent = "agreement", agreement_id, f"Agreement: {agreement}"
+            about = agreement_id
         else:
             open_kind, open_id, parent = "follow_up", fid, ""
         if contact and not parent:
@@ -269,6 +272,7 @@ def _follow_ups(db: Database, today: dt.date, shown: int) -> list[Item]:
                 parent,
                 follow_up_id=fid,
                 partnership_id=partnership_id or agreement_partnership or visit_partnership,
+                agreement_id=about,
             )
         )
     return items

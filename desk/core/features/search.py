@@ -9,21 +9,13 @@ from dataclasses import dataclass
 
 from desk.core.domain.kinds import KINDS
 from desk.core.store.db import Database
-from desk.core.store.index import CJK, DOCUMENTS, kind_rowids, match_expression
+from desk.core.store.index import CJK, kind_rowids, match_expression, searched_kinds
 
-# How search results are listed: the records people look for first, then what they hold.
-SHOWN_ORDER = (
-    "partnership",
-    "contact",
-    "organisation",
-    "agreement",
-    "visit",
-    "network",
-    "itinerary_item",
-    "interaction",
-    "follow_up",
-    "gift",
-)
+
+def shown_order() -> tuple[str, ...]:
+    """How search results are listed: the records people look for first (each kind's
+    `searched` rank), then what they hold."""
+    return tuple(sorted(searched_kinds(), key=lambda kind: KINDS[kind].searched))
 
 
 @dataclass(frozen=True)
@@ -50,7 +42,7 @@ def search(
     expression = match_expression(text)
     if expression is None:
         return []
-    wanted = list(kinds) if kinds is not None else list(DOCUMENTS)
+    wanted = list(kinds) if kinds is not None else list(searched_kinds())
     groups = [[kind] for kind in wanted] if per_kind else [wanted]
     found: list[tuple[str, int, str, str]] = []
     for group in groups:
@@ -114,7 +106,7 @@ def _parent_lines(db: Database, hits: list[tuple[str, int]]) -> dict[tuple[str, 
         by_kind.setdefault(kind, []).append(record_id)
     for kind, ids in by_kind.items():
         spec = KINDS[kind]
-        links = [f for f in spec.fields if f.type == "ref" and f.name in _PARENTS and f.ref]
+        links = [f for f in spec.fields if f.ref and f.name in _PARENTS]
         if not links:
             continue
         marks = ", ".join("?" * len(ids))

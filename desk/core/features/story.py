@@ -1,5 +1,6 @@
 """A partnership at a glance: where it stands (status and since when, the next deadline,
-the last contact, open follow-ups) and its story, everything that happened newest first.
+the last contact, open follow-ups) and its story, everything that happened newest first;
+and the lines that say the same of a contact, a visit and an agreement.
 
 Qt-free and reportlab-free: the partnership page shows it, `desk timeline` prints it.
 """
@@ -7,9 +8,18 @@ Qt-free and reportlab-free: the partnership page shows it, `desk timeline` print
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
-from desk.core.domain.dates import month_day_year, on_date, readable, stored_date
+from desk.core.domain.dates import (
+    anniversary,
+    is_partial,
+    month_day_year,
+    on_date,
+    readable,
+    stored_date,
+)
 from desk.core.domain.vocab import AGREEMENT_STATUSES, GIFT_DIRECTIONS, PARTNERSHIP_STATUSES, label
 from desk.core.domain.words import ago, counted, due_in
 from desk.core.store.db import Database
@@ -325,3 +335,30 @@ def visit_lines(db: Database, visit_id: int, today: dt.date | None = None) -> li
         tallies.append(counted(int(open_count), "open follow-up"))
     lines.append(" · ".join(tallies))
     return lines
+
+
+def agreement_line(row: Mapping[str, Any], today: dt.date | None = None) -> str:
+    """An agreement at a glance: when its renewal must be decided, and when it expires."""
+    today = today or dt.date.today()
+    deadline = stored_date(row.get("decision_deadline"))
+    expiry = stored_date(row.get("expiry_date"))
+    if not (deadline and expiry):
+        return ""
+    if expiry < today:
+        return f"Expired {month_day_year(expiry)}"
+    when = due_in((deadline - today).days)
+    return f"Decision due {month_day_year(deadline)} ({when}); expires {month_day_year(expiry)}"
+
+
+def anniversary_line(row: Mapping[str, Any], today: dt.date | None = None) -> str:
+    """A partnership's founding and its next round anniversary: 'Established June 21,
+    1961; 65 years on June 21, 2026' ('65 years in 2026' for a founding known to its
+    year)."""
+    today = today or dt.date.today()
+    established = row.get("established_date")
+    coming = anniversary(established, today)
+    if not coming:
+        return ""
+    when, years = coming
+    on = "in" if is_partial(established) else "on"
+    return f"Established {readable(established)}; {counted(years, 'year')} {on} {when}"

@@ -14,15 +14,12 @@ from desk.core.store import records
 from desk.core.store.db import Database
 from desk.core.store.operations import Changes, operation, quoted
 
-# Which record kinds can own files, and the column that links them.
-OWNERS = {
-    "agreement": "agreement_id",
-    "partnership": "partnership_id",
-    "visit": "visit_id",
-    "contact": "contact_id",
-    "organisation": "organisation_id",
-}
 MAX_BYTES = 200 * 1024 * 1024
+
+
+def owner_column(owner_kind: str) -> str:
+    """The column of `attachments` that links a file to a record of an attachable kind."""
+    return f"{owner_kind}_id"
 
 
 def attach_file(
@@ -34,7 +31,7 @@ def attach_file(
     description: str | None = None,
 ) -> Changes:
     """Keep a file with a record, as one operation; `.id` is the new attachment's id."""
-    if owner_kind not in OWNERS:
+    if owner_kind not in KINDS or not KINDS[owner_kind].attachable:
         raise ValidationError(f"Files cannot be attached to a {owner_kind}.")
     if isinstance(content, Path):
         try:
@@ -77,7 +74,7 @@ def attach_file(
                 "media_type": media_type,
                 "size": len(data),
                 "sha256": digest,
-                OWNERS[owner_kind]: owner,
+                owner_column(owner_kind): owner,
                 "description": description,
             },
         )
@@ -89,7 +86,7 @@ def attach_file(
 
 
 def list_for(db: Database, owner_kind: str, owner_id: int) -> list[dict[str, Any]]:
-    column = OWNERS[owner_kind]
+    column = owner_column(owner_kind)
     cursor = db.execute(
         "SELECT id, uid, filename, media_type, size, description, created_at "
         f"FROM attachments WHERE {column} = ? ORDER BY filename COLLATE NOCASE, id",
@@ -121,6 +118,3 @@ def save_copy(db: Database, attachment_id: int, destination: Path) -> Path:
 
 def remove(db: Database, attachment_id: int) -> Changes:
     return records.delete(db, "attachment", attachment_id)
-
-
-assert set(OWNERS) <= set(KINDS)

@@ -10,18 +10,16 @@ any run of characters is found, two-character names included (trigrams cannot do
 
 from __future__ import annotations
 
-import json
 import re
 import sqlite3
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from desk.core.domain import vocab as v
-from desk.core.reference.countries import country_name, language_name
+from desk.core.domain.kinds import KINDS, Field, derived
+from desk.core.domain.types import Searched, type_of
 
 if TYPE_CHECKING:
     from desk.core.store.connection import Database
-from desk.core.domain.kinds import KINDS
 
 # Hiragana, katakana, CJK ideographs (with extension A and compatibility forms), Hangul.
 CJK = re.compile(
@@ -66,141 +64,63 @@ def folded_words(*texts: str) -> str:
     return " ".join(found)
 
 
-def _json_labels(raw: str | None, labeller: Callable[[str], str]) -> str:
-    if not raw:
-        return ""
-    try:
-        return " ".join(labeller(code) for code in json.loads(raw))
-    except (ValueError, TypeError):
-        return ""
-
-
-def _join(*parts: object) -> str:
-    return " ".join(str(p) for p in parts if p)
-
-
 def _fields(*parts: object) -> str:
     """A record's searchable text, its fields set apart so a snippet that spans two
     reads "Professor · Japan", not "Professor Japan"."""
     return " · ".join(str(p) for p in parts if p)
 
 
-def _contact(row: dict[str, Any]) -> tuple[str, str]:
-    title = _join(row.get("honorific"), row.get("given_name"), row.get("family_name"))
+_Parts = tuple[tuple[Field, Searched], ...]
+
+
+@derived
+def _documents() -> dict[str, tuple[_Parts, _Parts]]:
+    """kind -> the fields its index entry's title and body are made of, in the order the
+    kind declares them, each with how its type is searched."""
+    documents: dict[str, tuple[_Parts, _Parts]] = {}
+    for spec in KINDS.values():
+        if not spec.searchable:
+            continue
+        parts: dict[str, list[tuple[Field, Searched]]] = {"title": [], "body": []}
+        for field in spec.fields:
+            searched = type_of(field).searched
+            if field.search in parts and searched is not None:
+                parts[field.search].append((field, searched))
+        documents[spec.name] = (tuple(parts["title"]), tuple(parts["body"]))
+    return documents
+
+
+def searched_kinds() -> tuple[str, ...]:
+    """The kinds in the index, in the order their entries are numbered."""
+    return tuple(_documents())
+
+
+def document(kind: str, row: dict[str, Any]) -> tuple[str, str]:
+    """A record's index entry: its title (the words it is named by) and its body."""
+    title_parts, body_parts = _documents()[kind]
+    title = " ".join(
+        text
+        for field, searched in title_parts
+        if row.get(field.name) not in (None, "")
+        for text in [searched(field, row[field.name])]
+        if text
+    )
     body = _fields(
-        row.get("name_native"),
-        row.get("job_title"),
-        row.get("written_address"),
-        row.get("spoken_address"),
-        country_name(row.get("country")),
-        row.get("email"),
-        _json_labels(row.get("languages"), language_name),
-        row.get("notes"),
+        *(
+            searched(field, row[field.name])
+            for field, searched in body_parts
+            if row.get(field.name) not in (None, "")
+        )
     )
     return title, body
 
 
-def _organisation(row: dict[str, Any]) -> tuple[str, str]:
-    return row["name"], _fields(
-        row.get("name_native"),
-        row.get("city"),
-        country_name(row.get("country")),
-        v.label(v.ORGANISATION_KINDS, row.get("kind")),
-        row.get("notes"),
-    )
-
-
-def _partnership(row: dict[str, Any]) -> tuple[str, str]:
-    return row["partner_name"], _fields(
-        row.get("partner_name_native"),
-        row.get("region"),
-        country_name(row.get("country")),
-        v.label(v.PARTNERSHIP_KINDS, row.get("kind")),
-        row.get("lead_department"),
-        row.get("local_committee"),
-        row.get("notes"),
-    )
-
-
-def _agreement(row: dict[str, Any]) -> tuple[str, str]:
-    return row["title"], _fields(
-        row.get("parties"),
-        country_name(row.get("country")),
-        row.get("approving_body"),
-        row.get("approval_reference"),
-        row.get("body_text"),
-        row.get("notes"),
-    )
-
-
-def _network(row: dict[str, Any]) -> tuple[str, str]:
-    return row["network_name"], _fields(row.get("membership_level"), row.get("notes"))
-
-
-def _visit(row: dict[str, Any]) -> tuple[str, str]:
-    return row["title"], _fields(
-        row.get("city"),
-        country_name(row.get("country")),
-        row.get("principal"),
-        row.get("requested_by"),
-        row.get("purpose"),
-        row.get("objectives"),
-        row.get("outcomes"),
-        row.get("trip_report"),
-        row.get("notes"),
-    )
-
-
-def _itinerary_item(row: dict[str, Any]) -> tuple[str, str]:
-    return row["title"], _fields(
-        row.get("place"),
-        row.get("address"),
-        row.get("counterpart"),
-        row.get("purpose"),
-        row.get("our_attendees"),
-        row.get("their_attendees"),
-        row.get("run_of_show"),
-        row.get("talking_points"),
-        row.get("likely_asks"),
-        row.get("sensitivities"),
-        row.get("notes"),
-    )
-
-
-def _gift(row: dict[str, Any]) -> tuple[str, str]:
-    return row["description"], _fields(row.get("giver"), row.get("recipient"), row.get("notes"))
-
-
-def _interaction(row: dict[str, Any]) -> tuple[str, str]:
-    return row["subject"], _fields(row.get("notes"))
-
-
-def _follow_up(row: dict[str, Any]) -> tuple[str, str]:
-    return row["title"], _fields(row.get("notes"))
-
-
-# Order matters: each kind's number (its position) is part of its index entries' rowids,
-# so new kinds are added at the end.
-DOCUMENTS: dict[str, Callable[[dict[str, Any]], tuple[str, str]]] = {
-    "contact": _contact,
-    "organisation": _organisation,
-    "partnership": _partnership,
-    "agreement": _agreement,
-    "network": _network,
-    "visit": _visit,
-    "itinerary_item": _itinerary_item,
-    "interaction": _interaction,
-    "follow_up": _follow_up,
-    "gift": _gift,
-}
-assert set(DOCUMENTS) == {k.name for k in KINDS.values() if k.searchable}
-
-
-# The index's design: what it holds (the columns below and what DOCUMENTS puts in each)
-# and how it tokenizes. Derived data, so it is never migrated: a file whose index was
-# made by another design (`file_meta.search_index`) is indexed anew when it is opened.
-# Raise the number with any change to either.
-INDEX_VERSION = 1
+# The index's design: what it holds (the columns below, and what each kind's fields put
+# in each: their search roles) and how it tokenizes. Derived data, so it is never
+# migrated: a file whose index was made by another design (`file_meta.search_index`) is
+# indexed anew when it is opened. Raise the number with any change to either; a test
+# keeps a fingerprint of the design and fails until it is raised.
+INDEX_VERSION = 2
 
 # Prefix indexes for one, two and three letters: a person typing "m" gets answers from
 # an index of words that start with m, not from a merge of every such word's list.
@@ -216,27 +136,29 @@ _INSERT = (
     "INSERT INTO search_index(rowid, kind, record_id, title, body, folded, tag) "
     "VALUES (?, ?, ?, ?, ?, ?, ?)"
 )
+
+
 # Each entry's rowid encodes its record, so replacing or dropping one entry is a lookup
 # by rowid rather than a scan of the whole index (record_id is not an indexed column).
-_KIND_NUMBERS = {kind: n for n, kind in enumerate(DOCUMENTS, start=1)}
+@derived
+def _kind_numbers() -> dict[str, int]:
+    return {kind: n for n, kind in enumerate(searched_kinds(), start=1)}
 
 
 def _rowid(kind: str, record_id: int) -> int:
-    return (_KIND_NUMBERS[kind] << 40) | record_id
+    return (_kind_numbers()[kind] << 40) | record_id
 
 
 def kind_rowids(kind: str) -> tuple[int, int]:
     """The first and last rowid one kind's entries can have: a search kept to one kind
     by rowid reads a quarter of what keeping to it by `tag` does (the tag's own list of
     100,000 contacts need not be merged), and a record's id is the rowid less the first."""
-    first = _KIND_NUMBERS[kind] << 40
+    first = _kind_numbers()[kind] << 40
     return first, first + (1 << 40) - 1
 
 
-def _entry(
-    kind: str, row: dict[str, Any], make: Callable[[dict[str, Any]], tuple[str, str]]
-) -> tuple[int, str, int, str, str, str, str]:
-    title, body = make(row)
+def _entry(kind: str, row: dict[str, Any]) -> tuple[int, str, int, str, str, str, str]:
+    title, body = document(kind, row)
     return (
         _rowid(kind, row["id"]),
         kind,
@@ -250,22 +172,20 @@ def _entry(
 
 def reindex(db: Database, kind: str, row: dict[str, Any]) -> None:
     """Replace the index entry of one record; call inside the write's transaction."""
-    make = DOCUMENTS.get(kind)
-    if make is None:
+    if kind not in _documents():
         return
     unindex(db, kind, row["id"])
-    db.execute(_INSERT, _entry(kind, row, make))
+    db.execute(_INSERT, _entry(kind, row))
 
 
 def unindex(db: Database, kind: str, record_id: int) -> None:
-    if kind in DOCUMENTS:
+    if kind in _documents():
         db.execute("DELETE FROM search_index WHERE rowid = ?", (_rowid(kind, record_id),))
 
 
 def index_rows(db: Database, kind: str, rows: Iterable[dict[str, Any]]) -> None:
     """Bulk-add index entries for rows not yet indexed (used by bulk loads)."""
-    make = DOCUMENTS[kind]
-    db.conn.executemany(_INSERT, (_entry(kind, row, make) for row in rows))
+    db.conn.executemany(_INSERT, (_entry(kind, row) for row in rows))
 
 
 def rebuild(db: Database) -> None:
@@ -275,7 +195,7 @@ def rebuild(db: Database) -> None:
     with db.utils.atomic():
         db.execute("DROP TABLE IF EXISTS search_index")
         db.execute(SEARCH_INDEX)
-        for kind in DOCUMENTS:
+        for kind in searched_kinds():
             table = KINDS[kind].table
             index_rows(db, kind, db.query(f"SELECT * FROM {table}"))
         if db.execute("SELECT 1 FROM sqlite_master WHERE name = 'file_meta'").fetchone():
@@ -297,7 +217,7 @@ def made_by_this_design(db: Database) -> bool:
 def index_gaps(db: Database) -> int:
     """How many searchable records have no index entry (0 when sound)."""
     missing = 0
-    for kind in DOCUMENTS:
+    for kind in searched_kinds():
         table = KINDS[kind].table
         records = db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
         indexed = db.execute(

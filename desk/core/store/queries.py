@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import json
 from dataclasses import dataclass
 from typing import Any
 
-from desk.core.domain import money, validate
-from desk.core.domain.kinds import KINDS, Field, Kind, kind_of_table
+from desk.core.domain import validate
+from desk.core.domain.kinds import KINDS, Computed, Field, Kind, kind_of_table
+from desk.core.domain.types import TYPES, type_of
 from desk.core.errors import DeskError
-from desk.core.reference.countries import country_name, language_name
 from desk.core.store import index
+from desk.core.store.attachments import owner_column
 from desk.core.store.db import Database
 from desk.core.store.records import get
 from desk.core.store.schema import not_null_columns
@@ -44,35 +43,7 @@ def display(
     numbers back: the command line)."""
     if value is None or value == "":
         return ""
-    if spec.type in ("date", "datetime") and isinstance(value, str):
-        return _date_text(value, spec.type)
-    if spec.type == "enum" and spec.vocab:
-        return spec.vocab.get(value, value)
-    if spec.type in ("enum_list", "languages"):
-        try:
-            codes = json.loads(value)
-        except (TypeError, ValueError):  # a list damaged outside desk reads as it is stored
-            codes = None
-        if not isinstance(codes, list):
-            return str(value)
-        if spec.type == "languages":
-            return ", ".join(language_name(code) for code in codes)
-        if spec.vocab:
-            return ", ".join(spec.vocab.get(code, code) for code in codes)
-    if spec.type == "country":
-        return country_name(value)
-    if spec.type == "bool":
-        return "Yes" if value else "No"
-    if spec.type == "money":
-        # Its currency is a column of its own beside it; the amount reads 485,000.00.
-        return (
-            money.grouped(value, (row or {}).get(spec.currency_field or ""))
-            if isinstance(value, int)
-            else str(value)
-        )
-    if spec.type == "int" and isinstance(value, int) and not spec.name.endswith("year"):
-        return f"{value:,}"
-    if spec.type == "ref" and db is not None and spec.ref:
+    if spec.ref and db is not None:
         target = KINDS[spec.ref]
         found = db.execute(
             f"SELECT {target.title_sql} FROM {target.table} WHERE id = ?", (value,)
@@ -80,72 +51,11 @@ def display(
         if found is None:
             return f"#{value}" if with_id else "(missing)"
         return f"{found[0]} (#{value})" if with_id else str(found[0])
-    return str(value)
+    return type_of(spec).shown(spec, value, row or {})
 
 
-def _date_text(value: str, kind: str) -> str:
-    from desk.core.domain.dates import short_date, short_when
-
-    try:
-        if kind == "date" or len(value) <= 10:
-            return short_date(value)
-        return short_when(dt.datetime.fromisoformat(value))
-    except ValueError:
-        return value  # a stored value from before validation was strict: shown as it is
-
-
-@dataclass(frozen=True)
-class Derived:
-    """A list column that is not a field of the record but tells records apart: an
-    agreement's partner, a contact's organization: `column` of the `parent` record the
-    kind's `key` names. `sql` reads it over the kind's `table`."""
-
-    label: str
-    table: str
-    column: str
-    parent: str
-    key: str
-
-    @property
-    def sql(self) -> str:
-        parent = self.parent
-        return f"(SELECT {self.column} FROM {parent} WHERE {parent}.id = {self.table}.{self.key})"
-
-    def ordered_ids(self, direction: str) -> str:
-        """Every id of the kind in this column's order, read from the parent's name
-        index and the kind's key index rather than sorted: 30 ms for 100,000 contacts
-        by organization, where sorting took 130. Records without a parent (or whose
-        parent is gone) come last, as in `ListQuery.order`."""
-        table, parent, key = self.table, self.parent, self.key
-        return (
-            f"SELECT id FROM (SELECT c.id AS id FROM {parent} p CROSS JOIN {table} c "
-            f"ON c.{key} = p.id ORDER BY p.{self.column} COLLATE NOCASE {direction}, "
-            f"p.id {direction}, c.id {direction}) "
-            f"UNION ALL SELECT id FROM (SELECT id, {key} FROM {table} "
-            f"WHERE {key} IS NULL OR {key} NOT IN (SELECT id FROM {parent}) "
-            f"ORDER BY {key} {direction}, id {direction})"
-        )
-
-
-DERIVED: dict[str, dict[str, Derived]] = {
-    "agreement": {
-        "partner": Derived(
-            "Partner", "agreements", "partner_name", "partnerships", "partnership_id"
-        ),
-    },
-    "visit": {
-        "partner": Derived("Partner", "visits", "partner_name", "partnerships", "partnership_id"),
-    },
-    "contact": {
-        "organisation": Derived(
-            "Organization", "contacts", "name", "organisations", "organisation_id"
-        ),
-    },
-}
-
-
-# Columns SQLite computes that hold dates (not fields, so not typed as dates).
-_DATE_COLUMNS = frozenset({"decision_deadline"})
+def _computed(spec: Kind, column: str) -> Computed | None:
+    return next((c for c in spec.computed if c.name == column), None)
 
 
 def column_label(spec: Kind, column: str) -> str:
@@ -153,9 +63,12 @@ def column_label(spec: Kind, column: str) -> str:
     field = spec.field_map.get(column)
     if field is not None:
         return field.label.split(" (")[0]
-    derived = DERIVED.get(spec.name, {}).get(column)
-    if derived is not None:
-        return derived.label
+    looked = spec.looked(column)
+    if looked is not None:
+        return looked.label
+    computed = _computed(spec, column)
+    if computed is not None and computed.label:
+        return computed.label
     return column.replace("_", " ").capitalize()
 
 
@@ -168,8 +81,9 @@ def column_text(spec: Kind, column: str, row: dict[str, Any], db: Database | Non
         return display(db, field, value, row)
     if value is None:
         return ""
-    if column in _DATE_COLUMNS and isinstance(value, str):
-        return _date_text(value, "date")
+    computed = _computed(spec, column)
+    if computed is not None:
+        return TYPES[computed.type].shown(Field(column, computed.label), value, row)
     return str(value)
 
 
@@ -179,13 +93,9 @@ def sortable_columns(spec: Kind) -> list[str]:
         *[f.name for f in spec.fields],
         "created_at",
         "updated_at",
-        *(["decision_deadline"] if spec.name == "agreement" else []),
-        *DERIVED.get(spec.name, {}),
+        *(c.name for c in spec.computed),
+        *(c.name for c in spec.looked_up),
     ]
-
-
-# Columns sorted by a stored key that sorts better (and is indexed).
-SORT_KEYS = {("contact", "family_name"): "sort_name"}
 
 
 def _not_null(table: str) -> frozenset[str]:
@@ -253,18 +163,20 @@ class ListQuery:
     def order(self) -> str:
         spec = KINDS[self.kind]
         column = self.sort or spec.default_sort
-        if column not in sortable_columns(spec) and column != "sort_name":
+        if column not in sortable_columns(spec):
             raise DeskError(f"{spec.plural} cannot be sorted by '{column}'.")
-        column = SORT_KEYS.get((self.kind, column), column)
+        field = spec.field_map.get(column)
+        column = (field.sort_key if field else None) or column
         direction = "DESC" if self.descending else "ASC"
         if column == "id":
             return f" ORDER BY id {direction}"
-        derived = DERIVED.get(self.kind, {}).get(column)
-        if derived is not None:
-            # As `Derived.ordered_ids` reads it: by name, then by parent, then by id.
+        looked = spec.looked(column)
+        if looked is not None:
+            # As `Looked.ordered_ids` reads it: by name, then by parent, then by id.
+            sql = looked.sql(spec.table)
             return (
-                f" ORDER BY {derived.sql} IS NULL, {derived.sql} COLLATE NOCASE {direction}, "
-                f"{derived.key} {direction}, id {direction}"
+                f" ORDER BY {sql} IS NULL, {sql} COLLATE NOCASE {direction}, "
+                f"{looked.key} {direction}, id {direction}"
             )
         # Ties by id so paging is stable; empty values last whichever way the list is
         # sorted. The expressions match the indexes in schema.py exactly, so SQLite reads
@@ -278,11 +190,11 @@ def ids(db: Database, query: ListQuery) -> list[int]:
     spec = KINDS[query.kind]
     where, params = query.where()
     order = query.order()  # refuses what cannot be sorted, as for any column
-    derived = DERIVED.get(spec.name, {}).get(query.sort or spec.default_sort)
-    if derived is not None and not where:
+    looked = spec.looked(query.sort or spec.default_sort)
+    if looked is not None and not where:
         # The whole list by a parent's name: read in order from two indexes. A filtered
         # list is smaller, and sorted as it is.
-        sql = derived.ordered_ids("DESC" if query.descending else "ASC")
+        sql = looked.ordered_ids(spec.table, "DESC" if query.descending else "ASC")
     else:
         sql = f"SELECT id FROM {spec.table}{where}{order}"
     cursor = db.conn.cursor()
@@ -301,10 +213,8 @@ def rows_by_id(
     spec = KINDS[kind_name]
     if not wanted:
         return {}
-    derived = DERIVED.get(kind_name, {})
-    selected = ", ".join(
-        ["id", *(f"{derived[c].sql} AS {c}" if c in derived else c for c in columns)]
-    )
+    looked = {c.name: c.sql(spec.table) for c in spec.looked_up}
+    selected = ", ".join(["id", *(f"{looked[c]} AS {c}" if c in looked else c for c in columns)])
     found: dict[int, dict[str, Any]] = {}
     # SQLite allows 32766 parameters; views ask for a page at a time anyway.
     for start in range(0, len(wanted), 900):
@@ -324,7 +234,7 @@ def list_records(
 ) -> list[dict[str, Any]]:
     spec = KINDS[query.kind]
     where, params = query.where()
-    extra = "".join(f", {d.sql} AS {name}" for name, d in DERIVED.get(spec.name, {}).items())
+    extra = "".join(f", {c.sql(spec.table)} AS {c.name}" for c in spec.looked_up)
     sql = f"SELECT *{extra} FROM {spec.table}{where}{query.order()}"
     if limit is not None:
         sql += " LIMIT ?"
@@ -344,6 +254,7 @@ class LinkGroup:
     via: str  # the field through which they link
     label: str
     rows: list[dict[str, Any]]
+    files: bool = False  # the record's attached files, not records that link to it
 
 
 def related(db: Database, kind_name: str, record_id: int) -> list[LinkGroup]:
@@ -352,7 +263,7 @@ def related(db: Database, kind_name: str, record_id: int) -> list[LinkGroup]:
     groups: list[LinkGroup] = []
     for child in KINDS.values():
         for child_field in child.fields:
-            if child_field.type != "ref" or child_field.ref != spec.name:
+            if child_field.ref != spec.name:
                 continue
             cursor = db.execute(
                 f"SELECT *, {child.title_sql} AS _title FROM {child.table} "
@@ -363,30 +274,24 @@ def related(db: Database, kind_name: str, record_id: int) -> list[LinkGroup]:
             rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
             if not rows:
                 continue
-            links_here = [f for f in child.fields if f.type == "ref" and f.ref == spec.name]
+            links_here = [f for f in child.fields if f.ref == spec.name]
             label = (
                 child.plural
                 if len(links_here) == 1
                 else (f"{child.plural} ({child_field.label.lower()})")
             )
             groups.append(LinkGroup(child.name, child_field.name, label, rows))
-    for attachment_column in (
-        "agreement_id",
-        "partnership_id",
-        "visit_id",
-        "contact_id",
-        "organisation_id",
-    ):
-        if attachment_column == f"{kind_name}_id":
-            cursor = db.execute(
-                "SELECT id, uid, filename, filename AS _title, media_type, size, description "
-                f"FROM attachments WHERE {attachment_column} = ? ORDER BY filename",
-                (record_id,),
-            )
-            names = [d[0] for d in cursor.description]
-            rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
-            if rows:
-                groups.append(LinkGroup("attachment", attachment_column, "Attachments", rows))
+    if spec.attachable:
+        column = owner_column(kind_name)
+        cursor = db.execute(
+            "SELECT id, uid, filename, filename AS _title, media_type, size, description "
+            f"FROM attachments WHERE {column} = ? ORDER BY filename",
+            (record_id,),
+        )
+        names = [d[0] for d in cursor.description]
+        rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+        if rows:
+            groups.append(LinkGroup("attachment", column, "Attachments", rows, files=True))
     return groups
 
 
@@ -399,8 +304,9 @@ def describe(db: Database, kind_name: str, record_id: int | str) -> dict[str, An
         for f in spec.fields
         if row.get(f.name) not in (None, "", "[]")
     }
-    if spec.name == "agreement" and row.get("decision_deadline"):
-        fields["Decision deadline"] = _date_text(row["decision_deadline"], "date")
+    for computed in spec.computed:
+        if computed.label and row.get(computed.name) not in (None, ""):
+            fields[computed.label] = column_text(spec, computed.name, row)
     links = {}
     for group in related(db, kind_name, row["id"]):
         links[group.label] = [_link_line(db, group, r) for r in group.rows]
@@ -408,13 +314,13 @@ def describe(db: Database, kind_name: str, record_id: int | str) -> dict[str, An
 
 
 def _link_line(db: Database, group: LinkGroup, row: dict[str, Any]) -> str:
-    if group.kind == "attachment":
+    if group.files:
         return f"#{row['id']} {row['filename']} ({row['size']:,} bytes)"
     child = kind_of_table(KINDS[group.kind].table)
     extras = [
         display(db, f, row[f.name], with_id=True)
         for f in child.fields
-        if f.type == "ref" and f.name != group.via and row.get(f.name) is not None
+        if f.ref and f.name != group.via and row.get(f.name) is not None
     ]
     title = row.get("_title") or ""
     return " - ".join(part for part in [f"#{row['id']} {title}".strip(), *extras] if part)
@@ -429,20 +335,15 @@ def isolate(text: str) -> str:
 def context_of(db: Database, kind_name: str, row: dict[str, Any]) -> str:
     """What tells one record from others with the same name, in a few words: a
     contact's job and organization, a partnership's country, a visit's dates."""
+    spec = KINDS[kind_name]
     parts: list[str] = []
-    if kind_name == "contact":
-        organisation = db.execute(
-            "SELECT name FROM organisations WHERE id = ?", (row.get("organisation_id"),)
-        ).fetchone()
-        parts = [row.get("job_title") or "", organisation[0] if organisation else ""]
-        parts.append(country_name(row["country"]) if row.get("country") else "")
-    elif kind_name in ("partnership", "organisation", "network"):
-        parts = [country_name(row["country"]) if row.get("country") else ""]
-    elif kind_name == "visit" and row.get("start_date"):
-        parts = [_date_text(row["start_date"], "date")]
-    elif kind_name == "agreement":
-        partner = db.execute(
-            "SELECT partner_name FROM partnerships WHERE id = ?", (row.get("partnership_id"),)
-        ).fetchone()
-        parts = [partner[0] if partner else "", _date_text(row.get("signed_date") or "", "date")]
+    for column in spec.context:
+        looked = spec.looked(column)
+        if looked is not None:
+            found = db.execute(
+                f"SELECT {looked.sql(spec.table)} FROM {spec.table} WHERE id = ?", (row["id"],)
+            ).fetchone()
+            parts.append(str(found[0]) if found and found[0] else "")
+        else:
+            parts.append(column_text(spec, column, row, db))
     return " · ".join(isolate(p) for p in parts if p)

@@ -325,7 +325,7 @@ def _put_back(db: Database, guard: _Guard, row: dict[str, Any]) -> None:
         raise guard.refuse(f"the {spec.label.lower()} is already there")
     for field in spec.fields:
         target_id = row.get(field.name)
-        if field.type == "ref" and target_id is not None:
+        if field.ref and target_id is not None:
             target = KINDS[field.ref or ""]
             if not db.execute(
                 f"SELECT 1 FROM {target.table} WHERE id = ?", (target_id,)
@@ -333,8 +333,9 @@ def _put_back(db: Database, guard: _Guard, row: dict[str, Any]) -> None:
                 raise guard.refuse(
                     f"the {target.label.lower()} it belongs to is gone; restore that first"
                 )
+    # A file's row keeps its bytes by their hash, in `blobs`.
     if (
-        spec.name == "attachment"
+        row.get("sha256")
         and not db.execute("SELECT 1 FROM blobs WHERE sha256 = ?", (row["sha256"],)).fetchone()
     ):
         raise guard.refuse("the file's contents were removed when the trash was emptied")
@@ -354,7 +355,7 @@ def _put_back(db: Database, guard: _Guard, row: dict[str, Any]) -> None:
 def _reindex(db: Database, spec: Kind, record_id: int) -> None:
     from desk.core.store import index, records
 
-    if spec.name in index.DOCUMENTS:
+    if spec.name in index.searched_kinds():
         index.reindex(db, spec.name, records.get(db, spec.name, record_id))
 
 

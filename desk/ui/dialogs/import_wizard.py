@@ -25,12 +25,12 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from desk.core.domain.kinds import KINDS
+from desk.core.domain.kinds import KINDS, Field
 from desk.core.domain.words import counted
 from desk.core.errors import DeskError
 from desk.core.store.db import Database
 from desk.io import importer
-from desk.io.mapping import IMPORTABLE, guess_mapping
+from desk.io.mapping import guess_mapping, importable, importable_plurals
 from desk.io.tabular import TableFile
 from desk.ui import file_dialogs, jobs, tasks
 from desk.ui.screen import fit
@@ -138,12 +138,12 @@ class SourcePage(QWizardPage):
         self.wizard_ = wizard
         self.setTitle("What to import")
         self.setSubTitle(
-            "A spreadsheet (CSV or Excel) of partnerships, agreements, visits, "
-            "contacts or organizations, or an address book export (vCard)."
+            f"A spreadsheet (CSV or Excel) of {importable_plurals()}, or an address book "
+            "export (vCard)."
         )
         self.kind = QComboBox()
         self.kind.setAccessibleName("Kind of records")
-        for name in IMPORTABLE:
+        for name in importable():
             self.kind.addItem(KINDS[name].plural, name)
         self.path = QLineEdit()
         self.path.setAccessibleName("File to import")
@@ -209,6 +209,7 @@ class ColumnsPage(QWizardPage):
         self.grid.setHorizontalHeaderLabels(["Column in the file", "Example", "Goes to"])
         self.grid.horizontalHeader().setStretchLastSection(True)
         self.grid.verticalHeader().hide()
+        self.every_row: Field | None = None
         self.fixed_kind = QComboBox()
         self.fixed_kind.setAccessibleName("Kind for rows without one")
         self.error = QLabel()
@@ -251,14 +252,19 @@ class ColumnsPage(QWizardPage):
             self.grid.setCellWidget(row, 2, combo)
             self.combos.append(combo)
         self.grid.resizeColumnsToContents()
-        kind_field = spec.field_map.get("kind")
-        show_fixed = wizard.kind == "partnership" and kind_field is not None
+        # The choice a whole file can make for its rows ("every row is a friendship
+        # city"), where the kind offers one.
+        every_row = spec.imports.every_row if spec.imports else None
+        self.every_row = spec.field_map.get(every_row or "")
         self.fixed_kind.clear()
-        if show_fixed and kind_field is not None and kind_field.vocab:
-            for code, label in kind_field.vocab.items():
+        if self.every_row is not None and self.every_row.vocab:
+            for code, label in self.every_row.vocab.items():
                 self.fixed_kind.addItem(label, code)
-        self.fixed_kind.setVisible(show_fixed)
-        self.fixed_label.setVisible(show_fixed)
+            self.fixed_label.setText(f"{self.every_row.label}, where the file has none:")
+            self.fixed_kind.setAccessibleName(f"{self.every_row.label} for rows without one")
+        shown = self.every_row is not None
+        self.fixed_kind.setVisible(shown)
+        self.fixed_label.setVisible(shown)
 
     def mapping(self) -> dict[int, str | None]:
         return {row: combo.currentData() for row, combo in enumerate(self.combos)}
@@ -271,7 +277,11 @@ class ColumnsPage(QWizardPage):
         if len(chosen) != len(set(chosen)):
             self.error.setText("Two columns go to the same field; leave one aside.")
             return False
-        fixed = {"kind": self.fixed_kind.currentData()} if self.fixed_kind.isVisible() else {}
+        fixed = (
+            {self.every_row.name: self.fixed_kind.currentData()}
+            if self.every_row is not None
+            else {}
+        )
         request = importer.ImportRequest(
             wizard.kind, Path(wizard.source.path.text()), self.mapping(), fixed
         )

@@ -16,12 +16,9 @@ from PySide6.QtWidgets import (
 )
 
 from desk.core.domain.kinds import KINDS
-from desk.core.errors import ValidationError
 from desk.core.store import records
 from desk.core.store.db import Database
 from desk.core.store.operations import Changes
-from desk.ui import times
-from desk.ui.links import LINKS
 from desk.ui.ops import operations_for
 from desk.ui.screen import fit
 from desk.ui.widgets.form import RecordForm
@@ -59,7 +56,7 @@ class RecordDialog(QDialog):
         scroll.setWidget(self.form)
         layout.addWidget(scroll, 1)
         self.links = None
-        if record_id and links is not None and LINKS.get(kind_name):
+        if record_id and links is not None and KINDS[kind_name].links:
             self.links = links(db, kind_name)
             self.links.load(record_id)
             layout.addWidget(self.links, 1)
@@ -74,9 +71,6 @@ class RecordDialog(QDialog):
         layout.addWidget(buttons)
         row = records.get(db, kind_name, record_id) if record_id else None
         self.form.load(row)
-        if row is not None and kind_name == "status_change":
-            # A recorded change keeps its status: only its date and reason are corrected.
-            self.form.set_read_only(["status"])
         if row is None:
             self._prefill()
         for editor in self.form.editors.values():
@@ -92,31 +86,11 @@ class RecordDialog(QDialog):
             first.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _prefill(self) -> None:
-        # An itinerary item starts in its visit's local zone, on its first day.
-        if self.spec.name == "itinerary_item" and "visit_id" in self.preset:
-            visit = records.get(self.db, "visit", self.preset["visit_id"])
-            zone = visit.get("time_zone") or times.home_zone(self.db)
-            self.form.editors["time_zone"].set_value(zone)
-            if visit.get("start_date"):
-                self.form.editors["starts_at"].set_value(f"{visit['start_date']} 09:00")
+        """Fill a new record's fields from where it is made (dialogs of kinds that can)."""
 
     def _update_hint(self) -> None:
-        if self.spec.name != "itinerary_item":
-            self.hint.hide()
-            return
-        values = self.form.values()
-        try:
-            from desk.core.domain.validate import clean
-
-            starts = clean(self.spec.field_map["starts_at"], values.get("starts_at"))
-            zone = clean(self.spec.field_map["time_zone"], values.get("time_zone"))
-        except ValidationError:
-            self.hint.setText("")
-            return
-        home = times.home_zone(self.db)
-        self.hint.setText(
-            f"At home ({home}): {times.home_text(starts, zone, home)}" if starts and zone else ""
-        )
+        """A line under the form worked out from what is typed (dialogs that have one)."""
+        self.hint.hide()
 
     def save(self) -> None:
         record_id = self.record_id

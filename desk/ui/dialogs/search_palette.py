@@ -163,7 +163,7 @@ class SearchPalette(QDialog):
             search.search(self.db, text, per_kind=_PER_KIND, marks=_MARKS) if text.strip() else []
         )
         groups: dict[str, QTreeWidgetItem] = {}
-        order = list(search.SHOWN_ORDER)
+        order = list(search.shown_order())
         for hit in sorted(hits, key=lambda h: order.index(h.kind)):
             group = groups.get(hit.kind)
             if group is None:

@@ -164,10 +164,9 @@ class GapsPage(QWizardPage):
         if not index.isValid():
             return
         problem = self.problems[index.row()]
-        if problem.kind == "city" and problem.record_id == 0:
-            dialog = record_dialog(self.wizard_.db, "city", parent=self)
-        else:
-            dialog = record_dialog(self.wizard_.db, problem.kind, problem.record_id, parent=self)
+        # A problem with a record not yet made (no city profile) is fixed by making it.
+        record_id = problem.record_id or None
+        dialog = record_dialog(self.wizard_.db, problem.kind, record_id, parent=self)
         editor = dialog.form.editors.get(problem.field)
         if editor is not None:
             editor.focus_widget().setFocus()

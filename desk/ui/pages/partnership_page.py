@@ -129,9 +129,11 @@ class PartnershipPage(RecordPage):
         self.links.setCurrentIndex(0)
         self.record_shown(None)
 
+    def headline(self, row: dict[str, Any]) -> list[str]:
+        line = story.anniversary_line(row)
+        return [line] if line else []
+
     def record_shown(self, row: dict[str, Any] | None) -> None:
-        # A new partnership picks its first status; afterwards only a dated change may.
-        self.form.set_read_only(["status"], row is not None)
         if not hasattr(self, "card"):
             return  # called by the base class before this page has built its parts
         self.status_button.setEnabled(row is not None and not self.form.locked)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal
@@ -21,11 +20,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desk.core.domain import dates
 from desk.core.domain.kinds import KINDS
-from desk.core.domain.words import counted, due_in
 from desk.core.errors import DeskError
-from desk.core.features import story
 from desk.core.store import queries, records
 from desk.core.store.db import Database
 from desk.core.store.operations import Changes
@@ -36,31 +32,6 @@ from desk.ui.ops import confirm_delete, operations_for
 from desk.ui.settings import settings
 from desk.ui.widgets.form import RecordForm
 from desk.ui.widgets.links_panel import LinksPanel
-
-DESCENDING_FIRST = {"visit", "interaction"}
-
-
-def summary(kind: str, row: dict[str, Any]) -> str:
-    """The one line that matters most about a record, under its name."""
-    today = dt.date.today()
-    deadline = dates.stored_date(row.get("decision_deadline"))
-    expiry = dates.stored_date(row.get("expiry_date"))
-    if kind == "agreement" and deadline and expiry:
-        if expiry < today:
-            return f"Expired {dates.month_day_year(expiry)}"
-        when = due_in((deadline - today).days)
-        return (
-            f"Decision due {dates.month_day_year(deadline)} ({when}); "
-            f"expires {dates.month_day_year(expiry)}"
-        )
-    established = row.get("established_date")
-    coming = dates.anniversary(established, today) if kind == "partnership" else None
-    if coming:
-        when, years = coming
-        # '65 years on June 21, 2026'; '65 years in 2026' for a founding known to its year.
-        on = "in" if dates.is_partial(established) else "on"
-        return f"Established {dates.readable(established)}; {counted(years, 'year')} {on} {when}"
-    return ""
 
 
 class RecordPage(QWidget):
@@ -103,7 +74,7 @@ class RecordPage(QWidget):
         # Start in the kind's natural order; newest first where time matters most.
         default = self.spec.default_sort
         column = self.model.columns.index(default) if default in self.model.columns else 0
-        descending = kind_name in DESCENDING_FIRST
+        descending = KINDS[kind_name].newest_first
         self.table.horizontalHeader().setSortIndicator(
             column, Qt.SortOrder.DescendingOrder if descending else Qt.SortOrder.AscendingOrder
         )
@@ -341,15 +312,13 @@ class RecordPage(QWidget):
     def record_shown(self, row: dict[str, Any] | None) -> None:
         """For pages that adjust their form to the record (e.g. a partnership's status)."""
 
+    def headline(self, row: dict[str, Any]) -> list[str]:
+        """What matters most about a record, in a line or a few, under its name (pages
+        of kinds that have something to say say it)."""
+        return []
+
     def _update_heading(self, row: dict[str, Any] | None) -> None:
-        if row is not None and self.kind in ("contact", "visit"):
-            # The same at-a-glance card a partnership has, in a few lines.
-            lines = (story.contact_lines if self.kind == "contact" else story.visit_lines)(
-                self.db, row["id"]
-            )
-            self.subheading.setText("\n".join(lines))
-        else:
-            self.subheading.setText(summary(self.kind, row) if row else "")
+        self.subheading.setText("\n".join(self.headline(row)) if row else "")
         self.subheading.setVisible(bool(self.subheading.text()))
         if row is None:
             self.heading.setText(f"New {self.spec.label.lower()}")

@@ -8,6 +8,7 @@ from typing import Any
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QPushButton, QWidget
 
+from desk.core.features import story
 from desk.core.store import records
 from desk.core.store.db import Database
 from desk.ui import documents, jobs, tasks
@@ -26,6 +27,9 @@ class VisitPage(RecordPage):
         self.extra_buttons.addWidget(self.packet_button)
         self._task: tasks.Task | None = None
         self.record_shown(None)
+
+    def headline(self, row: dict[str, Any]) -> list[str]:
+        return story.visit_lines(self.db, row["id"])
 
     def record_shown(self, row: dict[str, Any] | None) -> None:
         if hasattr(self, "packet_button"):

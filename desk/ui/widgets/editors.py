@@ -69,18 +69,18 @@ class LineEditor(Editor):
         return self.line.text()
 
     def set_value(self, value: Any, row: dict[str, Any] | None = None) -> None:
-        if (
-            isinstance(value, int)
-            and self.spec.type == "int"
-            and not self.spec.name.endswith("year")
-        ):
-            self.line.setText(f"{value:,}")  # 412,000 reads; the comma is taken back on save
-            return
         self.line.setText("" if value is None else str(value))
         self.line.setCursorPosition(0)  # a long name shows its beginning, not its end
 
     def focus_widget(self) -> QWidget:
         return self.line
+
+
+class NumberEditor(LineEditor):
+    def set_value(self, value: Any, row: dict[str, Any] | None = None) -> None:
+        if isinstance(value, int) and not isinstance(value, bool):
+            value = f"{value:,}"  # 412,000 reads; the comma is taken back on save
+        super().set_value(value, row)
 
 
 class DateEditor(LineEditor):

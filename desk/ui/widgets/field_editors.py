@@ -20,6 +20,7 @@ from desk.ui.widgets.editors import (
     LineEditor,
     MoneyEditor,
     MultiChoiceEditor,
+    NumberEditor,
     TextEditor,
 )
 from desk.ui.widgets.ref_picker import RefEditor
@@ -49,7 +50,8 @@ def _plain(cls: Callable[[Field, QWidget | None], Editor]) -> Make:
 EDITORS: dict[str, Make] = {
     "text": _plain(LineEditor),
     "email": _plain(LineEditor),
-    "int": _plain(LineEditor),
+    "int": _plain(NumberEditor),
+    "year": _plain(LineEditor),
     "coordinates": _plain(LineEditor),
     "longtext": _plain(TextEditor),
     "date": _plain(DateEditor),

@@ -18,46 +18,6 @@ from desk.ui.colors import tone
 from desk.ui.widgets.editors import Editor
 from desk.ui.widgets.field_editors import make_editor
 
-# Headings that group a long form, each before the field it starts with.
-SECTIONS: dict[str, dict[str, str]] = {
-    "visit": {
-        "title": "The visit",
-        "requested_by": "The request and the decision",
-        "purpose": "The plan",
-        "outcomes": "Results",
-        "travel": "Logistics",
-        "notes": "Notes",
-    },
-    "agreement": {
-        "title": "The agreement",
-        "signed_date": "Term and renewal",
-        "approving_body": "Approval",
-        "languages": "Text",
-    },
-    "contact": {
-        "honorific": "Name",
-        "written_address": "Forms of address",
-        "job_title": "Work",
-        "languages": "Languages and needs",
-        "email": "Reaching them",
-        "bio": "About them",
-    },
-    "partnership": {
-        "partner_name": "The partner",
-        "kind": "The relationship",
-        "lead_department": "Who carries it",
-        "notes": "Notes",
-    },
-    "organisation": {
-        "name": "The organization",
-        "website": "Reaching it",
-    },
-    "city": {
-        "name": "Our city",
-        "staff_international": "Staff and budget",
-    },
-}
-
 
 def error_style() -> str:
     """Red that reads on a light or a dark background."""
@@ -96,12 +56,11 @@ class RecordForm(QWidget):
         self.record_error.setWordWrap(True)
         self.record_error.hide()
         layout.addRow(self.record_error)
-        headings = SECTIONS.get(kind_name, {})
         for spec in self.spec.fields:
             if spec.name in self.hidden:
                 continue
-            if spec.name in headings:
-                heading = QLabel(headings[spec.name])
+            if spec.section:
+                heading = QLabel(spec.section)
                 font = QFont(heading.font())
                 font.setBold(True)
                 heading.setFont(font)
@@ -156,6 +115,11 @@ class RecordForm(QWidget):
         for name, editor in self.editors.items():
             value = self._loaded.get(name) if row else self.spec.field_map[name].default
             editor.set_value(value, self._loaded)
+        # A new record gives its locked fields a first value (a partnership's first
+        # status); a stored one changes them only through their own operation.
+        locked = [name for name in self.editors if self.spec.field_map[name].locked]
+        if locked:
+            self.set_read_only(locked, row is not None)
         self.mark_clean()
 
     def values(self) -> dict[str, Any]:

@@ -19,15 +19,14 @@ from PySide6.QtWidgets import (
 
 from desk.core.domain import money
 from desk.core.domain.dates import short_date
-from desk.core.domain.kinds import KINDS, Field
+from desk.core.domain.kinds import KINDS, SELF, Field, Link
 from desk.core.errors import DeskError
 from desk.core.paths import viewing_folder
 from desk.core.store import attachments, queries, records
 from desk.core.store.db import Database
 from desk.core.store.operations import Changes
-from desk.ui import file_dialogs, times
+from desk.ui import file_dialogs, kind_dialogs, times
 from desk.ui.dialogs.record_dialog import RecordDialog
-from desk.ui.links import LINKS, SELF, WITH_ATTACHMENTS, LinkSpec
 from desk.ui.models.rows import Column, RowsModel
 from desk.ui.ops import confirm_delete, operations_for
 from desk.ui.widgets.views import row_table
@@ -35,7 +34,7 @@ from desk.ui.widgets.views import row_table
 PAGE_KINDS = {"partnership", "agreement", "visit", "contact", "organisation", "network"}
 
 
-def _columns(panel: LinksPanel, link: LinkSpec) -> list[Column]:
+def _columns(panel: LinksPanel, link: Link) -> list[Column]:
     db = panel.db
     spec = KINDS[link.kind]
     out: list[Column] = []
@@ -58,7 +57,7 @@ def _columns(panel: LinksPanel, link: LinkSpec) -> list[Column]:
         else:
             field = spec.field_map.get(name)
             header = field.label if field else name.replace("_", " ").capitalize()
-            if field is not None and field.type == "money":
+            if field is not None and field.currency_field:
                 out.append(Column(header, _money_value(field)))
             else:
                 out.append(Column(header, _display_value(db, field, name)))
@@ -125,7 +124,7 @@ class _RowsTab(QWidget):
 
 
 class LinkTab(_RowsTab):
-    def __init__(self, panel: LinksPanel, link: LinkSpec) -> None:
+    def __init__(self, panel: LinksPanel, link: Link) -> None:
         self.panel = panel
         self.link = link
         super().__init__(
@@ -291,9 +290,9 @@ class LinksPanel(QTabWidget):
         self.record_id: int | None = None
         self.home_zone = times.home_zone(db)
         self.tabs: list[LinkTab | AttachmentsTab] = [
-            LinkTab(self, link) for link in LINKS.get(kind_name, ())
+            LinkTab(self, link) for link in KINDS[kind_name].links
         ]
-        if kind_name in WITH_ATTACHMENTS:
+        if KINDS[kind_name].attachable:
             self.tabs.append(AttachmentsTab(self))
         for tab in self.tabs:
             self.addTab(tab, tab.link.label if isinstance(tab, LinkTab) else "Files")
@@ -339,7 +338,7 @@ def record_dialog(
 ) -> RecordDialog:
     """A record in a dialog, with the records linked to it underneath (which open in
     dialogs of their own in their turn)."""
-    return RecordDialog(
+    return kind_dialogs.dialog(
         db,
         kind_name,
         record_id,

@@ -1,0 +1,302 @@
+"""Each field type's cleaner: what a person typed (in the window, on the command line, in
+a sheet's cell) into the value stored, or a message naming the field."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections.abc import Mapping
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from babel.numbers import get_currency_precision
+
+from desk.core.domain.dates import first_day, is_partial, parse_partial, parse_typed
+from desk.core.domain.kinds import Field
+from desk.core.errors import ValidationError
+from desk.core.reference import countries
+
+MAX_LINE = 2_000
+MAX_TEXT = 2_000_000
+_TRUE = {"1", "true", "yes", "y", "on", "x"}
+_FALSE = {"0", "false", "no", "n", "off", ""}
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def _fail(spec: Field, problem: str, value: object) -> ValidationError:
+    shown = str(value)
+    if len(shown) > 60:
+        shown = shown[:57] + "..."
+    return ValidationError(f"{named(spec)} {problem}, got '{shown}'.", field=spec.name)
+
+
+def named(spec: Field) -> str:
+    """The label a person reads and the name they type: "'Partner' (partner_name)"."""
+    return f"'{spec.label}'" + (f" ({spec.name})" if spec.name != spec.label.lower() else "")
+
+
+def clean_line(spec: Field, value: Any, values: Mapping[str, Any]) -> str:
+    """One line of text: a line break typed or pasted into it becomes a space."""
+    return _text(spec, value, MAX_LINE, multiline=False)
+
+
+def clean_long_text(spec: Field, value: Any, values: Mapping[str, Any]) -> str:
+    return _text(spec, value, MAX_TEXT, multiline=True)
+
+
+def _text(spec: Field, value: Any, limit: int, *, multiline: bool) -> str:
+    if not isinstance(value, str):
+        value = str(value)
+    if "\x00" in value:
+        raise ValidationError(
+            f"'{spec.label}' contains a NUL character, which cannot be stored.", spec.name
+        )
+    if len(value) > limit:
+        raise ValidationError(
+            f"'{spec.label}' is {len(value):,} characters long; the limit is {limit:,}.",
+            spec.name,
+        )
+    if not multiline and ("\n" in value or "\r" in value):
+        value = " ".join(value.split())
+    return value
+
+
+# Years a city's international work can be dated in: a year outside is a typo, and years
+# near 9999 break every calendar a date is exported to.
+FIRST_YEAR, LAST_YEAR = 1800, 2200
+# Plain integers SQLite holds exactly, and amounts no city budget comes near.
+LARGEST_NUMBER = 10**15
+
+
+def _in_years(spec: Field, day: dt.date, value: object) -> None:
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise _fail(
+            spec,
+            f"must be between {FIRST_YEAR} and {LAST_YEAR} (a year outside is almost always "
+            "a typo)",
+            value,
+        )
+
+
+def clean_date(spec: Field, value: Any, _values: Mapping[str, Any]) -> str:
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if isinstance(value, dt.date):
+        _in_years(spec, value, value)
+        return value.isoformat()
+    text = str(value).strip()
+    if spec.partial:
+        try:
+            stored = parse_partial(text)
+        except ValueError:
+            raise _fail(
+                spec,
+                "must be a date like 5/31/2024 or May 31, 2024, or a month or year alone "
+                "(June 1961, 1961)",
+                value,
+            ) from None
+        _in_years(spec, first_day(stored), value)
+        return stored
+    try:
+        day = dt.date.fromisoformat(text)
+    except ValueError:
+        try:
+            day = parse_typed(text)
+        except ValueError:
+            hint = (
+                " (the day is needed here, not only the year or month)"
+                if (_is_partial_typed(text))
+                else ""
+            )
+            raise _fail(
+                spec, f"must be a date like 5/31/2024, May 31, 2024 or 2024-05-31{hint}", value
+            ) from None
+    _in_years(spec, day, value)
+    return day.isoformat()
+
+
+def _is_partial_typed(text: str) -> bool:
+    try:
+        return is_partial(parse_partial(text))
+    except ValueError:
+        return False
+
+
+def clean_datetime(spec: Field, value: Any, _values: Mapping[str, Any]) -> str:
+    if isinstance(value, dt.datetime):
+        parsed = value
+    else:
+        try:
+            parsed = dt.datetime.fromisoformat(str(value).replace(" ", "T"))
+        except ValueError:
+            raise _fail(
+                spec, "must be a local date and time like 2024-05-31T09:30", value
+            ) from None
+    if parsed.tzinfo is not None:
+        raise _fail(spec, "is a local time; give the zone separately, not an offset", value)
+    _in_years(spec, parsed.date(), value)
+    return parsed.strftime("%Y-%m-%dT%H:%M")
+
+
+def clean_int(spec: Field, value: Any, _values: Mapping[str, Any]) -> int:
+    if isinstance(value, bool):
+        raise _fail(spec, "must be a whole number", value)
+    text = str(value).replace(",", "").strip()
+    if not isinstance(value, int) and not re.fullmatch(r"[+-]?[0-9]{1,16}", text):
+        raise _fail(spec, "must be a whole number", value)
+    number = value if isinstance(value, int) else int(text)
+    if abs(number) > LARGEST_NUMBER:
+        raise _fail(spec, f"must be at most {LARGEST_NUMBER:,}", value)
+    if spec.minimum is not None and number < spec.minimum:
+        raise _fail(spec, f"must be at least {spec.minimum}", value)
+    if spec.maximum is not None and number > spec.maximum:
+        raise _fail(spec, f"must be at most {spec.maximum}", value)
+    return number
+
+
+def clean_bool(spec: Field, value: Any, _values: Mapping[str, Any]) -> int:
+    if isinstance(value, bool | int) and value in (0, 1):
+        return int(value)
+    text = str(value).strip().lower()
+    if text in _TRUE:
+        return 1
+    if text in _FALSE:
+        return 0
+    raise _fail(spec, "must be yes or no", value)
+
+
+def clean_enum(spec: Field, value: Any, _values: Mapping[str, Any]) -> str:
+    assert spec.vocab is not None
+    text = str(value).strip()
+    if text in spec.vocab:
+        return text
+    folded = text.casefold().replace("-", "_").replace(" ", "_")
+    for code, label in spec.vocab.items():
+        if folded in (code, label.casefold().replace(" ", "_")):
+            return code
+    # Named as the person reads and may type them: "Sister city", not "sister_city".
+    labels = list(spec.vocab.values())
+    allowed = ", ".join(labels) if len(labels) <= 12 else ", ".join(labels[:3])
+    if len(labels) > 12:
+        allowed += f"… ({len(labels)} in all)"
+    raise _fail(spec, f"must be one of: {allowed}", value)
+
+
+def _as_list(value: Any) -> list[str]:
+    if isinstance(value, str):
+        stripped = value.strip()
+        if stripped.startswith("["):
+            try:
+                loaded = json.loads(stripped)
+                if isinstance(loaded, list):
+                    return [str(item) for item in loaded]
+            except ValueError:
+                pass
+        return [part.strip() for part in re.split(r"[;,\n]", stripped) if part.strip()]
+    return [str(item) for item in value]
+
+
+def clean_enum_list(spec: Field, value: Any, values: Mapping[str, Any]) -> str:
+    assert spec.vocab is not None
+    chosen = {clean_enum(spec, item, values) for item in _as_list(value)}
+    return json.dumps([code for code in spec.vocab if code in chosen])
+
+
+def clean_languages(spec: Field, value: Any, _values: Mapping[str, Any]) -> str:
+    codes: list[str] = []
+    for item in _as_list(value):
+        code = countries.resolve_language(item)
+        if code is None:
+            raise _fail(spec, "must list languages by name or code (e.g. ja, Japanese)", item)
+        if code not in codes:
+            codes.append(code)
+    return json.dumps(codes)
+
+
+def clean_country(spec: Field, value: Any, _values: Mapping[str, Any]) -> str:
+    code = countries.resolve_country(str(value))
+    if code is None:
+        raise _fail(spec, "must be a country name or ISO code (e.g. JP, Japan)", value)
+    return code
+
+
+def clean_time_zone(spec: Field, value: Any, _values: Mapping[str, Any]) -> str:
+    text = str(value).strip()
+    if text in countries.time_zones():
+        return text
+    raise _fail(spec, "must be a time zone name like Asia/Tokyo", value)
+
+
+def clean_currency(spec: Field, value: Any, _values: Mapping[str, Any]) -> str:
+    text = str(value).strip().upper()
+    if text in countries.currency_codes():
+        return text
+    raise _fail(spec, "must be a currency code like USD or JPY", value)
+
+
+def clean_money(spec: Field, value: Any, values: Mapping[str, Any]) -> int:
+    """Integer minor units. An int is taken as minor units already; text as an amount."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        amount_minor = value
+    else:
+        currency = values.get(spec.currency_field or "") or "USD"
+        try:
+            amount = Decimal(str(value).replace(",", "").strip())
+        except InvalidOperation:
+            raise _fail(spec, "must be an amount like 1250.00", value) from None
+        if not amount.is_finite() or abs(amount) > LARGEST_NUMBER:
+            raise _fail(spec, "must be an amount like 1250.00", value)
+        places = get_currency_precision(str(currency).upper())
+        scaled = amount.scaleb(places)
+        if scaled != scaled.to_integral_value():
+            raise _fail(spec, f"has more than {places} decimal places", value)
+        amount_minor = int(scaled)
+    if amount_minor < 0:
+        raise _fail(spec, "cannot be negative", value)
+    if amount_minor > LARGEST_NUMBER:
+        raise _fail(spec, "is larger than any amount desk keeps", value)
+    return amount_minor
+
+
+def clean_email(spec: Field, value: Any, values: Mapping[str, Any]) -> str:
+    text = clean_line(spec, value, values)
+    if not _EMAIL.match(text):
+        raise _fail(spec, "must be an email address like name@example.org", value)
+    return text
+
+
+def clean_ref(spec: Field, value: Any, _values: Mapping[str, Any]) -> int:
+    # Existence is checked by records.py, which has the database.
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    text = str(value).strip()
+    if is_plain_id(text):
+        return int(text)
+    raise _fail(spec, "must be the number of an existing record", value)
+
+
+def is_plain_id(text: str) -> bool:
+    """Digits a record's id can be: ASCII ('²' is a digit to Python), and few enough for
+    SQLite's integers."""
+    return text.isascii() and text.isdigit() and len(text) <= 15
+
+
+_COORDINATE = r"([+-]?\d{1,3}(?:\.\d+)?)\s*°?\s*([NSEW])?"
+
+
+def clean_coordinates(spec: Field, value: Any, _values: Mapping[str, Any]) -> str:
+    """'35.468, 133.049' (latitude, longitude), also with N/S/E/W; stored the first way."""
+    text = str(value).strip()
+    found = re.fullmatch(_COORDINATE + r"\s*[,;\s]\s*" + _COORDINATE, text, re.IGNORECASE)
+    if not found:
+        raise _fail(spec, "must be a latitude and a longitude, as 35.468, 133.049", value)
+    lat, lat_hemisphere, lon, lon_hemisphere = found.groups()
+    latitude, longitude = float(lat), float(lon)
+    if (lat_hemisphere or "").upper() == "S":
+        latitude = -abs(latitude)
+    if (lon_hemisphere or "").upper() == "W":
+        longitude = -abs(longitude)
+    if not -90 <= latitude <= 90 or not -180 <= longitude <= 180:
+        raise _fail(spec, "must have a latitude within ±90 and a longitude within ±180", value)
+    return f"{latitude:.4f}, {longitude:.4f}"

@@ -1,0 +1,168 @@
+"""How each field type's stored value reads to a person, what the search index holds of
+it, and how a spreadsheet's cell is taken before it is cleaned."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from desk.core.domain import money
+from desk.core.domain.dates import is_partial, parse_partial, short_date, short_when
+from desk.core.domain.kinds import Field
+from desk.core.domain.names import normalise
+from desk.core.errors import ValidationError
+from desk.core.reference.countries import country_name, language_name
+
+# -- shown --------------------------------------------------------------------------------
+
+
+def as_text(_field: Field, value: Any, _row: Mapping[str, Any]) -> str:
+    return str(value)
+
+
+def date_text(_field: Field, value: Any, _row: Mapping[str, Any]) -> str:
+    """4/8/2025, 6/1961 or 1961; a date and time as 'Tue, Apr 8, 9:30 AM'."""
+    if not isinstance(value, str):
+        return str(value)
+    try:
+        if len(value) <= 10:
+            return short_date(value)
+        return short_when(dt.datetime.fromisoformat(value))
+    except ValueError:
+        return value  # a stored value from before validation was strict: shown as it is
+
+
+def choice_text(field: Field, value: Any, _row: Mapping[str, Any]) -> str:
+    return (field.vocab or {}).get(value, value)
+
+
+def _codes(value: Any) -> list[Any] | None:
+    try:
+        codes = json.loads(value)
+    except (TypeError, ValueError):  # a list damaged outside desk reads as it is stored
+        return None
+    return codes if isinstance(codes, list) else None
+
+
+def choices_text(field: Field, value: Any, _row: Mapping[str, Any]) -> str:
+    codes = _codes(value)
+    if codes is None:
+        return str(value)
+    return ", ".join((field.vocab or {}).get(code, code) for code in codes)
+
+
+def languages_text(_field: Field, value: Any, _row: Mapping[str, Any]) -> str:
+    codes = _codes(value)
+    return str(value) if codes is None else ", ".join(language_name(code) for code in codes)
+
+
+def country_text(_field: Field, value: Any, _row: Mapping[str, Any]) -> str:
+    return country_name(value)
+
+
+def yes_no(_field: Field, value: Any, _row: Mapping[str, Any]) -> str:
+    return "Yes" if value else "No"
+
+
+def money_text(field: Field, value: Any, row: Mapping[str, Any]) -> str:
+    # Its currency is a column of its own beside it; the amount reads 485,000.00.
+    if not isinstance(value, int):
+        return str(value)
+    return money.grouped(value, row.get(field.currency_field or ""))
+
+
+def number_text(_field: Field, value: Any, _row: Mapping[str, Any]) -> str:
+    return f"{value:,}" if isinstance(value, int) and not isinstance(value, bool) else str(value)
+
+
+# -- searched -----------------------------------------------------------------------------
+
+
+def words(_field: Field, value: Any) -> str:
+    return str(value)
+
+
+def country_words(_field: Field, value: Any) -> str:
+    return country_name(value)
+
+
+def choice_words(field: Field, value: Any) -> str:
+    return (field.vocab or {}).get(value, value)
+
+
+def choices_words(field: Field, value: Any) -> str:
+    return " ".join((field.vocab or {}).get(code, code) for code in _codes(value) or [])
+
+
+def language_words(_field: Field, value: Any) -> str:
+    return " ".join(language_name(code) for code in _codes(value) or [])
+
+
+# -- read from a sheet ------------------------------------------------------------------
+
+# Beyond the whole dates a person types (dates.parse_typed): what spreadsheets hold.
+_SHEET_DATE_FORMATS = ("%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S")
+
+
+def parse_date(raw: Any, *, partial: bool = True) -> str:
+    """A date as offices write it: 1961, June 1961, 6/21/1961, 21.06.1961, June 21, 1961...
+    A year or month alone stays so ('1961', '1961-06') where the field allows it
+    (`partial`); elsewhere it is refused, never turned into a made-up first of the month."""
+    if isinstance(raw, dt.datetime):
+        return raw.date().isoformat()
+    if isinstance(raw, dt.date):
+        return raw.isoformat()
+    if isinstance(raw, int | float) and 1000 <= raw <= 9999 and float(raw).is_integer():
+        raw = str(int(raw))
+    text = " ".join(str(raw).replace(",", ", ").split()).replace(" ,", ",")
+    for pattern in _SHEET_DATE_FORMATS:
+        try:
+            return dt.datetime.strptime(text, pattern).date().isoformat()
+        except ValueError:
+            continue
+    stored = parse_partial(text)
+    if not partial and is_partial(stored):
+        raise ValueError(text)
+    return stored
+
+
+def date_cell(field: Field, raw: Any) -> Any:
+    try:
+        return parse_date(raw, partial=field.partial)
+    except ValueError:
+        need = (
+            "a date like 6/21/1961, June 21, 1961, June 1961 or 1961"
+            if field.partial
+            else "a date with its day, like 6/21/2025 or June 21, 2025"
+        )
+        raise ValidationError(f"'{field.label}' must be {need}, got '{raw}'.", field.name) from None
+
+
+def whole_cell(_field: Field, raw: Any) -> Any:
+    """A spreadsheet keeps every number as a float: 1961.0 is the 1961 typed."""
+    return int(raw) if isinstance(raw, float) and raw.is_integer() else raw
+
+
+def choice_cell(field: Field, raw: Any) -> Any:
+    """A choice as offices write it ('Twin town' for a sister city)."""
+    return (field.synonyms or {}).get(normalise(str(raw))) or raw
+
+
+def as_given(_field: Field, raw: Any) -> Any:
+    return raw
+
+
+def date_agrees(_field: Field, stored: Any, given: Any) -> bool:
+    """'1972' in a file says what 7/22/1972 in desk says, only less exactly."""
+    return (
+        isinstance(stored, str)
+        and isinstance(given, str)
+        and is_partial(given)
+        and stored.startswith(given)
+    )
+
+
+def never_agrees(_field: Field, _stored: Any, _given: Any) -> bool:
+    return False
