@@ -14,6 +14,7 @@ from desk import __version__
 from desk.core.disk.files import safe_write
 from desk.core.domain.dates import month_day_year, stored_date
 from desk.core.domain.vocab import VISIT_DIRECTIONS, label
+from desk.core.features import sides
 from desk.core.store.db import Database
 from desk.core.store.queries import fetch
 from desk.io.text import interchange_text
@@ -57,6 +58,7 @@ def build_calendar(db: Database, since: dt.date | None = None) -> Calendar:
     calendar.add("version", "2.0")
     calendar.add("x-wr-calname", "desk")
     first = since.isoformat()
+    home = next(iter(fetch(db, "SELECT name, state FROM city_profile LIMIT 1")), {})
     for visit in fetch(
         db,
         "SELECT * FROM visits WHERE start_date >= ? AND status NOT IN "
@@ -69,7 +71,8 @@ def build_calendar(db: Database, since: dt.date | None = None) -> Calendar:
             stamp,
             dt.date.fromisoformat(visit["start_date"]),
             dt.date.fromisoformat(visit.get("end_date") or visit["start_date"]),
-            location=_place(visit.get("city"), visit.get("country")),
+            # Where it happens: here for a delegation, there for a mission.
+            location=sides.venue_with_country(visit, home),
             description=visit.get("purpose"),
         )
         event.add("categories", [label(VISIT_DIRECTIONS, visit["direction"])])

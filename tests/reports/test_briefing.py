@@ -421,7 +421,13 @@ def test_the_partners_copy_holds_nothing_internal(db: Database, tmp_path: Path) 
     records.create(
         db,
         "participant",
-        {"visit_id": visit, "name": secret("ourside"), "side": "ours", "role": "delegate"},
+        {
+            "visit_id": visit,
+            "name": "Grace Okafor",
+            "side": "ours",
+            "role": "principal",
+            "notes": secret("ournotes"),
+        },
     )
     records.create(
         db,
@@ -452,6 +458,8 @@ def test_the_partners_copy_holds_nothing_internal(db: Database, tmp_path: Path) 
     shared = folded(pdftotext(out))
     assert "Courtesy call on the mayor" in shared and "Kobe City Hall" in shared
     assert "Yamada" in shared and "Mayor of Kobe" in shared
+    # Both sides' people, by public name: the partner must know who is coming.
+    assert "Grace Okafor" in shared
     leaked = [m for m in markers if m in shared]
     assert leaked == []
     for private in (

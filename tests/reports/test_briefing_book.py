@@ -299,7 +299,7 @@ def test_partner_city_key_facts_and_logistics(db: Database) -> None:
 # these kinds gets a unique marker, so a field added later is covered without a word here.
 _PUBLIC = {
     "city": {"name", "state", "office_name"},
-    "visit": {"title", "city", "principal"},
+    "visit": {"title", "city", "principal", "host"},
     "itinerary_item": {"title", "place", "address", "counterpart"},
     "contact": {"given_name", "family_name", "name_native", "honorific", "job_title"},
     "participant": {"name"},
@@ -400,7 +400,7 @@ def test_every_internal_text_field_stays_out_of_the_partners_copy(
     )
     assert "Courtesy call" in shared and "Yamada" in shared
     assert [m for m in markers if m in shared] == []
-    assert "Okafor" not in shared  # our side is not the partner's delegation to read
+    assert "Okafor" in shared  # both sides, by public name: who comes and who receives
     internal = folded(pdftotext_bytes(build_briefing(db, visit), tmp_path))
     assert sum(m in internal for m in markers) > 25
 

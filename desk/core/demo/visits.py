@@ -98,6 +98,7 @@ def _day_plan(day: int, days: int, partner: str, outgoing: bool) -> list[tuple[i
     return plan
 
 
+OUR_MAYOR = "Mayor Grace Okafor"
 _HOTEL_TBC = "To be confirmed by their protocol office"
 _HUBS = {"JP": "Tokyo", "CN": "Shanghai", "KR": "Seoul", "TW": "Taipei", "DE": "Frankfurt"}
 
@@ -150,6 +151,8 @@ class VisitsMixin(BuilderBase):
                 min(start - dt.timedelta(days=60), self.today - dt.timedelta(days=5)),
                 requested + dt.timedelta(days=3),
             )
+            head = "Governor" if partner.get("level") == "region" else "Mayor"
+            their_head = f"{head} of {partner['name']}"
             vid = self.add(
                 "visit",
                 title=title,
@@ -162,7 +165,8 @@ class VisitsMixin(BuilderBase):
                 time_zone=tz,
                 start_date=start.isoformat(),
                 end_date=end.isoformat(),
-                principal="Mayor Grace Okafor" if outgoing else f"Mayor of {partner['name']}",
+                principal=OUR_MAYOR if outgoing else their_head,
+                host=their_head if outgoing else OUR_MAYOR,
                 requested_by=None if outgoing else f"Office of the Mayor of {partner['name']}",
                 requester_contact_id=None if outgoing else partner["director"],
                 request_date=requested.isoformat(),
@@ -380,7 +384,7 @@ class VisitsMixin(BuilderBase):
             description=self.pick(_GIFTS_GIVEN),
             value_minor=self.rng.choice([4500, 8000, 9500]),
             currency="USD",
-            giver="Mayor Grace Okafor",
+            giver=OUR_MAYOR,
             giver_contact_id=self.our_mayor,
             recipient_contact_id=partner["mayor"],
             exchanged_on=start.isoformat() if past else None,

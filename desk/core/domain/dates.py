@@ -186,6 +186,12 @@ def weekday_month_day(value: dt.date | str) -> str:
     return f"{_DAYS[day.weekday()]}, {_MONTHS[day.month - 1]} {day.day}"
 
 
+def month_day(value: dt.date | str) -> str:
+    """'March 14': a day within a visit, where the year goes without saying."""
+    day = _as_date(value)
+    return f"{_MONTHS[day.month - 1]} {day.day}"
+
+
 def month_day_year(value: dt.date | str) -> str:
     """'April 8, 2025' in running text, without the weekday; 'June 1961' or '1961' for a
     date known only to its month or year."""

@@ -294,7 +294,7 @@ def visit_lines(db: Database, visit_id: int, today: dt.date | None = None) -> li
     """A visit at a glance: which way, its standing, when (and how soon), where, who
     comes, how full the program is, and what is still open."""
     from desk.core.domain.vocab import VISIT_DIRECTIONS, VISIT_STATUSES
-    from desk.core.reference.countries import country_name
+    from desk.core.features.sides import place_phrase
 
     today = today or dt.date.today()
     row = db.execute(
@@ -315,7 +315,8 @@ def visit_lines(db: Database, visit_id: int, today: dt.date | None = None) -> li
         elif ends and begins <= today <= ends:
             span += " (under way)"
         first.append(span)
-    place = ", ".join(p for p in (city, country_name(country) if country else "") if p)
+    # Which way, with the place: "from València, Spain" for a delegation here.
+    place = place_phrase({"direction": direction, "city": city, "country": country})
     if place:
         first.append(place)
     lines = [" · ".join(p for p in first if p)]

@@ -672,6 +672,12 @@ def _schema_9(conn: sqlite3.Connection) -> None:
     conn.execute("PRAGMA application_id = 1684370283")  # "desk" in ASCII
 
 
+def _schema_10(conn: sqlite3.Connection) -> None:
+    # A visit names who receives it beside who leads it, so no document has to guess our
+    # side from their principal.
+    add_columns(conn, "visits", {"host": "TEXT"})
+
+
 def _script(text: str) -> Callable[[sqlite3.Connection], None]:
     def apply(conn: sqlite3.Connection) -> None:
         run_script(conn, text)
@@ -692,4 +698,5 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], None]]] = [
     ("Today's agenda read from indexes", _script(_V7)),
     ("outcomes, the Development Goals, map positions, remembered values", _schema_8),
     ("the file's identity; operations that cannot be undone", _schema_9),
+    ("who hosts a visit", _schema_10),
 ]

@@ -38,6 +38,8 @@ class Briefing:
     timeline_visits: list[dict[str, Any]] = field(default_factory=list)
     # The partner city in the offline gazetteer (population, coordinates), if found.
     place: places.Place | None = None
+    # Our own city there, for a partner's copy of a delegation coming to us.
+    home_place: places.Place | None = None
     # Images attached to each counterpart, oldest first: the first readable one is shown.
     photos: dict[int, list[bytes]] = field(default_factory=dict)
     # Embassies and consulates that matter to this trip: ours in the partner's country for
@@ -47,6 +49,71 @@ class Briefing:
     @property
     def incoming(self) -> bool:
         return self.visit["direction"] == "incoming"
+
+    @property
+    def as_of(self) -> dt.date:
+        """The day the packet speaks from: its visit's first day, so a packet made again
+        after the visit says what was true then; today for a visit without dates."""
+        return dates.stored_date(self.visit.get("start_date")) or dt.date.today()
+
+    @property
+    def until(self) -> str:
+        """The visit's last day (ISO): nothing after it belongs in its packet."""
+        return str(self.visit.get("end_date") or self.visit.get("start_date") or "9999-12-31")
+
+    @property
+    def standing(self) -> str | None:
+        """The partnership's status as of the visit: today's for a visit still to come,
+        the status history's for one in the past."""
+        own = self.partnership
+        if own is None:
+            return None
+        if self.as_of >= dt.date.today():
+            return str(own["status"])
+        day = self.as_of.isoformat()
+        # A change dated by year or month alone counts as made by then.
+        earlier = [h for h in self.status_history if (h.get("changed_on") or "9999") <= day]
+        return str(earlier[-1]["status"]) if earlier else str(own["status"])
+
+    def home_profile(self) -> dict[str, str]:
+        """Our city as a guest coming to it reads it: its size, the time there against
+        theirs, the language and the money."""
+        facts = {}
+        if self.home_place and self.home_place.population:
+            facts["City population"] = f"{self.home_place.population:,}"
+        if self.their_zone:
+            facts["Time difference"] = self.time_difference(from_home=True)
+        facts["Official languages"] = _languages(HOME_COUNTRY)
+        facts["Currency"] = countries.currency_text(HOME_COUNTRY)
+        return {k: v for k, v in facts.items() if v}
+
+    def place_name(self) -> str:
+        """The partner's place as the packet names it in sentences: its city, else its
+        country."""
+        return str(self.visit.get("city") or countries.country_name(self.visit.get("country")))
+
+    def time_difference(
+        self, place: str | None = None, *, short: bool = False, from_home: bool = False
+    ) -> str:
+        """'València is 9 hours ahead of Port Meridian until March 13, 8 hours ahead from
+        March 14 (clocks change in Port Meridian on March 14)', over every day of the
+        visit, so a clock change inside it is said where it happens. `short` leaves out
+        the month and where the clocks change; `from_home` says it the other way round,
+        for a reader coming to our city."""
+        if not self.their_zone:
+            return ""
+        there = place or self.place_name()
+        home = str(self.city.get("name") or "home")
+        zones, names = (self.their_zone, self.home_zone), (there, home)
+        if from_home:
+            zones, names = zones[::-1], names[::-1]
+        steps = hours_during(*zones, self.as_of, self._last_day())
+        return _difference_text(steps, zones, names, short=short)
+
+    def _last_day(self) -> dt.date:
+        last = dates.stored_date(self.visit.get("end_date")) or self.as_of
+        # A visit is days or weeks; a typo of a year must not walk a year of days.
+        return min(max(last, self.as_of), self.as_of + dt.timedelta(days=62))
 
     @property
     def partnership(self) -> dict[str, Any] | None:
@@ -90,35 +157,100 @@ class Briefing:
             "Country": countries.country_name(code),
             "Capital": reference.capitals().get(code, ""),
             "Currency": countries.currency_text(code),
-            "Official languages": ", ".join(
-                countries.language_name(c) for c in countries.official_languages(code)
-            )
-            or ", ".join(
-                f"{countries.language_name(c)} (in practice; none is official in law)"
-                for c in countries.de_facto_languages(code)
-            ),
+            "Official languages": _languages(code),
         }
         if self.their_zone:
-            day = (
-                dt.date.fromisoformat(self.visit["start_date"])
-                if self.visit.get("start_date")
-                else dt.date.today()
+            profile["Time difference"] = self.time_difference(
+                str(self.visit.get("city") or profile["Country"])
             )
-            hours = reference.hours_apart(self.their_zone, self.home_zone, day)
-            place = self.visit.get("city") or profile["Country"]
-            home = self.city.get("name") or "home"
-            if hours == 0:
-                profile["Time difference"] = f"{place} keeps the same time as {home}"
-            else:
-                amount = f"{abs(hours):g} hour{'s' if abs(hours) != 1 else ''}"
-                side = "ahead of" if hours > 0 else "behind"
-                profile["Time difference"] = (
-                    f"{place} is {amount} {side} {home} ({dates.month_name(day)})"
-                )
             profile["Time zone"] = dates.zone_label(
-                self.their_zone, dt.datetime.combine(day, dt.time(12))
+                self.their_zone, dt.datetime.combine(self.as_of, dt.time(12))
             )
         return {k: v for k, v in profile.items() if v}
+
+
+def _languages(code: str) -> str:
+    return ", ".join(
+        countries.language_name(c) for c in countries.official_languages(code)
+    ) or ", ".join(
+        f"{countries.language_name(c)} (in practice; none is official in law)"
+        for c in countries.de_facto_languages(code)
+    )
+
+
+def hours_during(
+    zone: str, home: str, first: dt.date, last: dt.date
+) -> list[tuple[dt.date, float]]:
+    """How far `zone` is ahead of `home` on the first day, and on each day it changes."""
+    steps: list[tuple[dt.date, float]] = []
+    day = first
+    while day <= last:
+        hours = reference.hours_apart(zone, home, day)
+        if not steps or steps[-1][1] != hours:
+            steps.append((day, hours))
+        day += dt.timedelta(days=1)
+    return steps or [(first, reference.hours_apart(zone, home, first))]
+
+
+def _difference_text(
+    steps: list[tuple[dt.date, float]],
+    zones: tuple[str, str],
+    names: tuple[str, str],
+    *,
+    short: bool,
+) -> str:
+    place, home = names
+    first_day, hours = steps[0]
+    if len(steps) == 1:
+        if hours == 0:
+            return f"{place} keeps the same time as {home}"
+        month = "" if short else f" ({dates.month_name(first_day)})"
+        return f"{place} is {_apart(hours)} {home}{month}"
+    if short:
+        # The short form, for a line that has other things to say: "9 hours ahead of
+        # Port Meridian (8 from March 14)".
+        later = ", ".join(f"{abs(h):g} from {dates.month_day(day)}" for day, h in steps[1:])
+        return f"{place} is {_apart(hours)} {home} ({later})"
+    parts = []
+    for n, (day, hours) in enumerate(steps):
+        ends = steps[n + 1][0] - dt.timedelta(days=1) if n + 1 < len(steps) else None
+        if n == 0:
+            span = f"until {dates.month_day(ends or day)}"
+        elif ends is None:
+            span = f"from {dates.month_day(day)}"
+        else:
+            span = f"{dates.month_day(day)} to {dates.month_day(ends)}"
+        # The home city is named once: "9 hours ahead of Port Meridian until March 13,
+        # 8 hours ahead from March 14".
+        parts.append(f"{_apart(hours)} {home} {span}" if n == 0 else f"{_apart(hours, '')} {span}")
+    where = {"theirs": place, "ours": home}
+    note = "; ".join(
+        f"clocks change in {where[side]} on {dates.month_day(day)}"
+        for day, _hours in steps[1:]
+        if (side := _who_changed(*zones, day))
+    )
+    return f"{place} is " + ", ".join(parts) + (f" ({note})" if note else "")
+
+
+def _apart(hours: float, of: str = " of") -> str:
+    if hours == 0:
+        return "the same time as" if of else "the same time"
+    amount = f"{abs(hours):g} hour{'s' if abs(hours) != 1 else ''}"
+    return f"{amount} {'ahead' + of if hours > 0 else 'behind'}"
+
+
+def _who_changed(zone: str, home: str, day: dt.date) -> str:
+    """Whose clocks moved between the day before and `day`: 'theirs', 'ours' or both
+    (''), told apart by each zone's own offset at noon."""
+    from zoneinfo import ZoneInfo
+
+    def offset(name: str, on: dt.date) -> dt.timedelta | None:
+        return dt.datetime.combine(on, dt.time(12), ZoneInfo(name)).utcoffset()
+
+    before = day - dt.timedelta(days=1)
+    theirs = offset(zone, before) != offset(zone, day)
+    ours = offset(home, before) != offset(home, day)
+    return "theirs" if theirs and not ours else "ours" if ours and not theirs else ""
 
 
 # What makes a program item worth a brief of its own rather than a line in a table.
@@ -227,6 +359,8 @@ def gather(db: Database, visit_ref: int | str) -> Briefing:
         if b.partnership
         else None
     )
+    if b.incoming and city.get("name"):
+        b.home_place = places.locate(city["name"], HOME_COUNTRY)
     b.missions = _missions(db, visit)
     _people(db, b)
     _photos(db, b)
@@ -328,6 +462,7 @@ _PUBLIC_VISIT = (
     "start_date",
     "end_date",
     "principal",
+    "host",
 )
 _PUBLIC_ITEM = (  # the program as printed for guests, without its internal plan
     "id",
@@ -356,6 +491,7 @@ _PUBLIC_CONTACT = (
     "languages_list",
 )
 _PUBLIC_CITY = ("name", "state", "office_name", "time_zone")
+_PUBLIC_PARTNERSHIP = ("id", "partner_name", "partner_name_native", "country")
 
 
 def _only(row: dict[str, Any], allowed: tuple[str, ...]) -> dict[str, Any]:
@@ -371,10 +507,14 @@ def partner_view(b: Briefing) -> Briefing:
         home_zone=b.home_zone,
         their_zone=b.their_zone,
         itinerary=[_only(i, _PUBLIC_ITEM) for i in b.itinerary],
-        participants=[
-            _only(p, _PUBLIC_PARTICIPANT) for p in b.participants if p.get("side") == "theirs"
-        ],
+        # Both sides, public names and titles only: the partner needs to know who comes
+        # and who receives them.
+        participants=[_only(p, _PUBLIC_PARTICIPANT) for p in b.participants],
         contacts={k: _only(c, _PUBLIC_CONTACT) for k, c in b.contacts.items()},
         organisations=dict(b.organisations),
-        place=b.place,  # public geography: population and where the city is
+        # Public geography of the place they are going to: our city for a delegation
+        # here; for a mission to them, nothing (they know their own city).
+        place=b.home_place if b.incoming else None,
+        home_place=b.home_place,
+        partnerships=[_only(p, _PUBLIC_PARTNERSHIP) for p in b.partnerships],
     )

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import inch
-from reportlab.platypus import Flowable, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, KeepTogether, Spacer, Table, TableStyle
 
 from desk.core.domain import dates
 from desk.core.domain.vocab import (
@@ -23,8 +23,7 @@ from desk.core.domain.vocab import (
     VISIT_DIRECTIONS,
     label,
 )
-from desk.core.reference import capitals as reference
-from desk.core.reference import countries
+from desk.core.features import sides
 from desk.reports.briefing.data import Briefing
 from desk.reports.briefing.people import job_line, person_line
 from desk.reports.writers.pdf import ACCENT, MARKING_RED, RULE, SHADE, DeskDocument, grid, para
@@ -54,12 +53,21 @@ def three_things(objectives: str | None) -> list[str]:
 def relationship_flag(b: Briefing) -> str:
     """'The partnership with Irkutsk is SUSPENDED since March 3, 2022: reason.'"""
     own = b.partnership
-    if own is None or own.get("status") not in TROUBLED:
+    status = b.standing
+    if own is None or status not in TROUBLED:
         return ""
-    change = next((h for h in reversed(b.status_history) if h["status"] == own["status"]), None)
+    day = b.as_of.isoformat()
+    change = next(
+        (
+            h
+            for h in reversed(b.status_history)
+            if h["status"] == status and (h.get("changed_on") or "") <= day
+        ),
+        None,
+    )
     since = f" since {dates.readable(change['changed_on'])}" if change else ""
     reason = f": {change['reason']}" if change and change.get("reason") else ""
-    return f"The partnership with {own['partner_name']} is {own['status'].upper()}{since}{reason}"
+    return f"The partnership with {own['partner_name']} is {status.upper()}{since}{reason}"
 
 
 def relationship_line(b: Briefing) -> str:
@@ -71,12 +79,16 @@ def relationship_line(b: Briefing) -> str:
     text = label(PARTNERSHIP_KINDS, own["kind"]) + f" with {own['partner_name']}"
     founded = own.get("established_date")
     if founded:
-        on = dates.stored_date(b.visit.get("start_date")) or dt.date.today()
-        years = dates.years_since(founded, on) or 0
+        years = dates.years_since(founded, b.as_of) or 0
         text += f" since {founded[:4]}" + (f" ({years} years)" if years > 0 else "")
-    text += f"; {label(PARTNERSHIP_STATUSES, own['status']).lower()}"
+    text += f"; {label(PARTNERSHIP_STATUSES, b.standing).lower()}"
+    # Visits before this one: a packet speaks as of its own visit, not of today.
     done = [
-        v for v in b.timeline_visits if v["status"] == "completed" and v["id"] != b.visit.get("id")
+        v
+        for v in b.timeline_visits
+        if v["status"] == "completed"
+        and v["id"] != b.visit.get("id")
+        and v["start_date"] < b.as_of.isoformat()
     ]
     if done:
         last = dt.date.fromisoformat(done[-1]["start_date"])
@@ -89,10 +101,6 @@ def relationship_line(b: Briefing) -> str:
     return text + "."
 
 
-def _people(b: Briefing, side: str) -> list[dict[str, Any]]:
-    return [p for p in b.participants if p.get("side") == side]
-
-
 def _name(b: Briefing, participant: dict[str, Any]) -> str:
     contact = b.contacts.get(participant.get("contact_id") or -1)
     if not contact:
@@ -101,27 +109,20 @@ def _name(b: Briefing, participant: dict[str, Any]) -> str:
     return person_line(contact, b) + (f", {job}" if job else "")
 
 
-def _lead(b: Briefing, side: str) -> dict[str, Any] | None:
-    people = _people(b, side)
-    for role in ("principal", "host"):
-        found = next((p for p in people if p.get("role") == role), None)
-        if found:
-            return found
-    return people[0] if people else None
-
-
 def who(b: Briefing) -> list[tuple[str, str]]:
-    """Each side in one line: who leads and how many come."""
+    """Each side in one line: who leads it (the visiting side's principal, the hosting
+    side's host) and how many come. A side's lead falls back to the name the visit gives
+    for that role, never to the other side's."""
     out: list[tuple[str, str]] = []
-    for side, caption in (("ours", "Our side"), ("theirs", "Their side")):
-        people = _people(b, side)
-        lead = _lead(b, side)
-        text = _name(b, lead) if lead else ""
-        if side == "ours" and b.visit.get("principal") and not text:
-            text = b.visit["principal"]
-        if lead and lead.get("role") in ("principal", "host"):
-            text += f" ({label(PARTICIPANT_ROLES, lead['role']).lower()})"
-        others = len(people) - (1 if lead else 0)
+    for side in sides.sides(b.visit, b.participants):
+        caption = "Our side" if side.key == sides.OURS else "Their side"
+        text = _name(b, side.lead) if side.lead else side.named_lead
+        if text:
+            text += f" ({label(PARTICIPANT_ROLES, side.role).lower()})"
+        elif side.people:
+            text = _name(b, side.people[0])
+        counted_lead = side.lead or (side.people[0] if text and not side.named_lead else None)
+        others = len(side.people) - (1 if counted_lead else 0)
         if others > 0:
             text += f" and {others} other{'s' if others != 1 else ''}"
         out.append((caption, text.strip()))
@@ -133,17 +134,15 @@ def when(b: Briefing) -> str:
     days = [d for d in dict.fromkeys((v.get("start_date"), v.get("end_date"))) if d]
     text = " to ".join(dates.long_date(d) for d in days)
     if b.their_zone and b.their_zone != b.home_zone and days:
-        hours = reference.hours_apart(b.their_zone, b.home_zone, dt.date.fromisoformat(days[0]))
-        home = b.city.get("name") or "home"
-        if hours:
-            amount = f"{abs(hours):g} hour{'s' if abs(hours) != 1 else ''}"
-            text += f" · their time is {amount} {'ahead of' if hours > 0 else 'behind'} {home}"
+        apart = b.time_difference(short=True)
+        if apart and "same time" not in apart:
+            text += f" · {apart}"
     return text
 
 
 def where(b: Briefing) -> str:
-    v = b.visit
-    return ", ".join(p for p in (v.get("city"), countries.country_name(v.get("country"))) if p)
+    """Where the visit happens: our city for a delegation here, theirs for a mission."""
+    return sides.venue(b.visit, b.city)
 
 
 def _styles(doc: DeskDocument) -> dict[str, ParagraphStyle]:
@@ -173,7 +172,7 @@ def glance(doc: DeskDocument, b: Briefing, o: BriefingOptions) -> list[Flowable]
         para(v["title"], s["title"], bold=True),
         para(
             label(VISIT_DIRECTIONS, v["direction"])
-            + (f" · {glimpse(where(b), 200)}" if where(b) else "")
+            + (f" {glimpse(sides.place_phrase(v), 200)}" if sides.place_phrase(v) else "")
             + (f" · {dates.long_date(v['start_date'])}" if v.get("start_date") else ""),
             s["subtitle"],
         ),
@@ -185,13 +184,14 @@ def glance(doc: DeskDocument, b: Briefing, o: BriefingOptions) -> list[Flowable]
     facts = [
         *who(b),
         ("Where", where(b)),
+        ("From", sides.origin(v, b.city) if b.incoming else ""),
         ("When", when(b)),
         ("Why", "" if o.shareable else (v.get("purpose") or "")),
         ("Relationship", "" if o.shareable else relationship_line(b)),
     ]
     rows = [[para(k, s["label"], bold=True), para(glimpse(t), s["cell"])] for k, t in facts if t]
     out.append(grid(rows, [1.2 * inch, 5.7 * inch], header=False, zebra=False))
-    place = _place_block(doc, b, s)
+    place = _place_block(doc, b, s, o)
     if place is not None:
         out += [Spacer(1, 10), place]
     things = [] if o.shareable else three_things(v.get("objectives"))
@@ -233,25 +233,38 @@ def glance(doc: DeskDocument, b: Briefing, o: BriefingOptions) -> list[Flowable]
     return out
 
 
-def _place_block(doc: DeskDocument, b: Briefing, s: dict[str, ParagraphStyle]) -> Flowable | None:
-    """Key facts of the partner city beside a locator map of it."""
-    facts = b.country_profile()
-    if b.place and b.place.population:
-        facts["City population"] = f"{b.place.population:,}"
+def _place_block(
+    doc: DeskDocument, b: Briefing, s: dict[str, ParagraphStyle], o: BriefingOptions
+) -> Flowable | None:
+    """Key facts of the place the reader deals with, beside a locator map of it: the
+    partner's for our own people; ours for guests coming here; none for a partner
+    receiving our mission (they know their own city)."""
+    if o.shareable and not b.incoming:
+        return None
+    if o.shareable:
+        facts, name = b.home_profile(), sides.home_place(b.city)
+    else:
+        facts, name = b.country_profile(), sides.partner_place(b.visit)
+        if b.place and b.place.population:
+            facts["City population"] = f"{b.place.population:,}"
     keep = ("City population", "Time difference", "Official languages", "Currency")
     rows = [
         [para(k, s["label"], bold=True), para(glimpse(facts[k]), s["cell"])]
         for k in keep
         if facts.get(k)
     ]
+    caption = para(glimpse(f"About {name}", 200), s["label"], bold=True) if name else Spacer(0, 0)
     picture = locator(b, width=2.6 * inch, height=1.9 * inch)
     if not rows and picture is None:
         return None
     if picture is None:
-        return grid(rows, [1.2 * inch, doc.width - 1.2 * inch], header=False, zebra=False)
+        return KeepTogether(
+            [caption, grid(rows, [1.4 * inch, doc.width - 1.4 * inch], header=False, zebra=False)]
+        )
     text_width = doc.width - 2.8 * inch
+    table_of_facts = grid(rows, [1.4 * inch, text_width - 1.4 * inch], header=False, zebra=False)
     table = Table(
-        [[grid(rows, [1.2 * inch, text_width - 1.2 * inch], header=False, zebra=False), picture]],
+        [[[caption, table_of_facts], picture]],
         colWidths=[text_width, 2.8 * inch],
         hAlign="LEFT",
     )

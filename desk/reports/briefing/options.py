@@ -12,7 +12,7 @@ SECTIONS: dict[str, tuple[str, str]] = {
     "itinerary": ("Itinerary", "Program"),
     "briefs": ("Meeting briefs", "Meeting briefs"),
     "counterparts": ("Counterparts", "Our guests"),
-    "delegation": ("Delegation", "Delegation and hosts"),
+    "delegation": ("Delegation and hosts", "Delegation and hosts"),
     "profile": ("Partner city and country", "Partner city and country"),
     "history": ("The relationship", "The relationship"),
     "agreements": ("Agreements to sign", "Agreements to sign"),

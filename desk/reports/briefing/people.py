@@ -52,6 +52,12 @@ def delegation(doc: DeskDocument, b: Briefing, o: BriefingOptions) -> list[Flowa
     heads = ["Name", "Native script", "Role", "Side", "Title and organization", "Languages"]
     if o.include_personal:
         heads.append("Diet")
+    # Each side by its city's name: "Our city" reads wrong in the partner's copy.
+    partner = b.partnership or {}
+    side_names = {
+        "ours": b.city.get("name") or label(SIDES, "ours"),
+        "theirs": partner.get("partner_name") or b.visit.get("city") or label(SIDES, "theirs"),
+    }
     rows = []
     for p in b.participants:
         contact = b.contacts.get(p.get("contact_id") or -1)
@@ -62,7 +68,7 @@ def delegation(doc: DeskDocument, b: Briefing, o: BriefingOptions) -> list[Flowa
             name,
             (contact or {}).get("name_native") or "",
             label(PARTICIPANT_ROLES, p["role"]),
-            label(SIDES, p["side"]),
+            side_names.get(p.get("side") or "theirs", ""),
             job_line(contact, b),
             languages(contact),
         ]

@@ -52,6 +52,8 @@ def timeline(b: Briefing) -> list[tuple[str, str]]:
         events.append((v["start_date"], 3, f"{v['title']} ({way}){planned}"))
     if b.visit.get("start_date") and events:
         events.append((b.visit["start_date"], 4, f"This visit: {b.visit['title']}"))
+    # As of the visit: what came after it is not part of its packet's story.
+    events = [e for e in events if e[0] <= b.until]
     events.sort(key=lambda e: (e[0], e[1]))
     return [(day, text) for day, _order, text in events]
 

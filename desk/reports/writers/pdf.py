@@ -209,7 +209,10 @@ class KeepWithStart(KeepTogether):
         room = height - used
         if room <= 0:
             return False
-        return last.wrapOn(self.canv, width, room)[1] <= room or bool(last.split(width, room))
+        # splitOn, not split: a flowable that splits through the canvas (the contents
+        # table of a busy packet) has none of its own outside a frame.
+        fits = last.wrapOn(self.canv, width, room)[1] <= room
+        return fits or bool(last.splitOn(self.canv, width, room))
 
 
 class DeskDocument(BaseDocTemplate):

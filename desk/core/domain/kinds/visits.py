@@ -82,8 +82,16 @@ VISIT = Kind(
         Field(
             "principal",
             "Principal",
+            help="who leads the visiting side: theirs for a delegation here, ours for a mission",
             search="body",
             aliases=("principal", "head of delegation", "led by", "leader"),
+        ),
+        Field(
+            "host",
+            "Host",
+            help="who receives the visit: ours for a delegation here, theirs for a mission",
+            search="body",
+            aliases=("host", "hosted by", "received by"),
         ),
         Field(
             "requested_by",
