@@ -74,7 +74,7 @@ def test_page_one_is_the_visit_at_a_glance(db: Database) -> None:
         "Mayor Grace Okafor",
         "Kobe, Japan",
         "Monday, May 11, 2026 to Tuesday, May 12, 2026",
-        "their time is 16 hours ahead of Port Meridian",
+        "Kobe is 16 hours ahead of Port Meridian",
         "Renew the port partnership.",
         "Three things to achieve",
         "1. Sign the port MOU.",
@@ -288,7 +288,7 @@ def test_partner_city_key_facts_and_logistics(db: Database) -> None:
     text = _text(build_briefing(db, visit))
     assert "City population" in text
     assert "Kobe is 16 hours ahead of Port Meridian" in text
-    assert "Japanese Yen" in text
+    assert "Japanese yen" in text
     assert "UA 875 SFO to HND" in text and "Hotel Okura Kobe" in text
     assert "Aya Ono" in text and "+81 90 5555 0101" in text
     lean = _text(build_briefing(db, visit, options=BriefingOptions(include_personal=False)))

@@ -13,7 +13,8 @@ from desk.core.features import sides, story
 from desk.core.store import records
 from desk.core.store.db import Database
 from desk.io.calendar import build_calendar
-from desk.reports.briefing.data import gather
+from desk.reports.briefing.data import gather, partner_view
+from desk.reports.briefing.glance import who
 from desk.reports.briefing.packet import BriefingOptions, build_briefing
 from tests.reports.conftest import folded, pdftotext, qpdf_check
 
@@ -78,11 +79,13 @@ def test_our_side_never_falls_back_to_their_principal(
     db: Database, tmp_path: Path, shareable: bool
 ) -> None:
     visit = _delegation_here(db, ours=False)
-    page = _glance(db, visit, tmp_path, shareable=shareable)
+    _glance(db, visit, tmp_path, shareable=shareable)  # made and sound
+    b = gather(db, visit)
+    lines = dict(who(partner_view(b) if shareable else b, shareable=shareable))
+    ours, theirs = ("Port Meridian", "València") if shareable else ("Our side", "Their side")
     # With none of our people named, our side says nothing rather than their name.
-    our_line = page.split("Our side", 1)[1].split("Their side", 1)[0] if "Our side" in page else ""
-    assert "València" not in our_line
-    assert "Ana Fernández" in page.split("Their side", 1)[1]
+    assert "València" not in lines[ours]
+    assert "Ana Fernández" in lines[theirs]
 
 
 @pytest.mark.parametrize("shareable", [False, True])
@@ -109,7 +112,7 @@ def test_the_partners_copy_lists_both_sides_and_facts_of_the_place_they_go_to(
     assert "Grace Okafor" in delegation and "Ana Fernández" in delegation
     # The place they are going to is ours: its currency and language, not their own.
     assert "About Port Meridian, Oregon" in text
-    assert "US Dollar" in text and "Euro" not in text
+    assert "U.S. dollar" in text and "euro" not in text.lower()
 
 
 def test_the_partners_copy_of_a_mission_does_not_describe_their_own_city(
@@ -136,9 +139,11 @@ def test_the_partners_copy_of_a_mission_does_not_describe_their_own_city(
     )
     internal = _glance(db, visit, tmp_path, shareable=False)
     shared = _glance(db, visit, tmp_path, shareable=True)
-    assert "About Kobe, Japan" in internal and "Yen" in internal
-    assert "About Kobe" not in shared and "Yen" not in shared and "population" not in shared
-    assert "Grace Okafor (principal)" in shared and "Mayor of Kobe (host)" in shared
+    assert "About Kobe, Japan" in internal and "Japanese yen" in internal
+    assert "About Kobe" not in shared and "yen" not in shared and "population" not in shared
+    # Read from their side: each city by its name, not "our" and "their".
+    assert "Port Meridian Grace Okafor (principal)" in shared
+    assert "Kobe Mayor of Kobe (host)" in shared and "Our side" not in shared
 
 
 def test_a_clock_change_inside_the_visit_is_said_where_it_happens(db: Database) -> None:
@@ -294,3 +299,22 @@ def test_each_side_is_led_by_its_own_role() -> None:
     assert theirs.lead is not None and theirs.lead["name"] == "B" and theirs.role == "host"
     assert sides.venue(visit, {"name": "Port Meridian"}) == ""  # no city or country given
     assert sides.place_phrase({"direction": "incoming", "country": "ES"}) == "from Spain"
+
+
+def test_page_one_names_the_holidays_inside_the_visit(db: Database, tmp_path: Path) -> None:
+    _city(db)
+    visit = records.create(
+        db,
+        "visit",
+        {
+            "title": "Mission to Kobe",
+            "direction": "outgoing",
+            "country": "JP",
+            "city": "Kobe",
+            "time_zone": "Asia/Tokyo",
+            "start_date": "2026-04-28",
+            "end_date": "2026-05-01",
+        },
+    ).id
+    page = _glance(db, visit, tmp_path, shareable=False)
+    assert "Holidays" in page and "Showa Day" in page

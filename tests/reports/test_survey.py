@@ -65,7 +65,7 @@ def test_workbook_shape(demo_db: Database, tmp_path: Path) -> None:
     for table in spec.tables:
         sheet = book[table.sheet]
         assert [c.value for c in sheet[1]] == table.headers()
-        assert sheet.freeze_panes == "A2"
+        assert sheet.freeze_panes == "C2"  # the header row, Engagement ID and the name
         assert len(sheet.tables) == 1
         rules = {
             str(rule.sqref).split(":")[0]: rule.formula1
@@ -81,10 +81,13 @@ def test_workbook_shape(demo_db: Database, tmp_path: Path) -> None:
             if column is not None and column.type in ("choice", "code"):
                 assert "Lists" in rules[f"{letter}2"], header
             if column is not None and column.type == "date" and sheet.max_row > 1:
+                # A day is a date cell; a year alone its number; never a made-up day.
+                cell = sheet.cell(row=2, column=n + 1)
                 assert (
-                    sheet.cell(row=2, column=n + 1).is_date
-                    or sheet.cell(row=2, column=n + 1).value is None
-                )
+                    cell.is_date
+                    or cell.value is None
+                    or (isinstance(cell.value, int) and cell.number_format == "0")
+                ), (table.sheet, header, cell.value)
         assert all(sheet.column_dimensions[c.column_letter].width for c in sheet[1])
     lists = sheet_rows(out, "Lists")
     countries = [r[lists[0].index("countries")] for r in lists[1:]]
@@ -96,9 +99,79 @@ def test_workbook_shape(demo_db: Database, tmp_path: Path) -> None:
     # Required is marked by the header's colour, never by an asterisk in the text.
     for row in sheet_rows(out, "Capacity") + sheet_rows(out, "Respondent"):
         assert not str(row[0]).endswith("*")
-    assert book["Engagements"].page_setup.orientation == "landscape"
-    assert book["Engagements"].print_title_rows == "$1:$1"
     assert "Page &P of &N" in book["Agreements"].oddFooter.right.text
+
+
+def test_every_sheet_is_set_up_for_paper(demo_db: Database, tmp_path: Path) -> None:
+    """Printed, a data sheet repeats its header row and key columns (Engagement ID and
+    the row's name) on every page; the others fit a page's width. Every cell is
+    top-aligned, codes never wrap and fit their column, right-to-left text stays right
+    in its own column, and a number keeps its distance from the text beside it."""
+    out = tmp_path / "survey.xlsx"
+    export_survey(demo_db, out)
+    spec = load()
+    book = load_workbook(out)
+    tables = {table.sheet: table for table in spec.tables}
+    for sheet in book.worksheets:
+        if sheet.title == "Lists":
+            continue
+        assert sheet.page_setup.orientation == "landscape", sheet.title
+        assert "Page &P of &N" in sheet.oddFooter.right.text
+        if sheet.title in tables:
+            assert sheet.print_title_rows == "$1:$1", sheet.title
+            assert sheet.print_title_cols == "$A:$B", sheet.title
+            assert [c.value for c in sheet[1]][:2][0] == "Engagement ID"
+            assert 60 <= int(sheet.page_setup.scale) <= 80
+            assert not sheet.sheet_properties.pageSetUpPr.fitToPage
+        else:
+            assert sheet.sheet_properties.pageSetUpPr.fitToPage, sheet.title
+            assert sheet.page_setup.fitToWidth == 1, sheet.title
+        for row in sheet.iter_rows():
+            for cell in row:
+                if cell.value is not None:
+                    assert cell.alignment.vertical == "top", (sheet.title, cell.coordinate)
+    for name, table in tables.items():
+        sheet = book[name]
+        head = [c.value for c in sheet[1]]
+        for column in table.columns:
+            if column.type not in ("code", "area_codes"):
+                continue
+            n = head.index(column.header)
+            letter = sheet.cell(row=1, column=n + 1).column_letter
+            width = sheet.column_dimensions[letter].width
+            for (cell,) in sheet.iter_rows(min_row=2, min_col=n + 1, max_col=n + 1):
+                if cell.value is None:
+                    continue
+                # A code is never broken: one code (a list wraps between them) fits.
+                assert max(len(code) for code in str(cell.value).split()) + 2 <= width, (
+                    name,
+                    column.header,
+                    cell.value,
+                )
+                if column.type == "code":
+                    assert not cell.alignment.wrap_text
+    natives = book["Engagements"]
+    column = [c.value for c in natives[1]].index("Partner in native script") + 1
+    arabic = [
+        natives.cell(row=r, column=column)
+        for r in range(2, natives.max_row + 1)
+        if natives.cell(row=r, column=column).value in ("الإسكندرية", "فاس")
+    ]
+    assert arabic
+    for cell in arabic:
+        assert cell.alignment.horizontal == "right" and cell.alignment.readingOrder == 2
+        assert cell.alignment.wrap_text
+    capacity = book["Capacity"]
+    for row in capacity.iter_rows(min_row=2):
+        if isinstance(row[1].value, int | float):
+            # Left in its column, so "412,000" never meets the "Yes" beside it.
+            assert row[1].alignment.horizontal == "left" and row[1].alignment.indent
+        if row[2].value == "Yes":
+            assert row[2].alignment.horizontal == "center"
+    numbers = book["Engagements"]
+    column = [c.value for c in numbers[1]].index("Longitude") + 1
+    longitude = numbers.cell(row=2, column=column).alignment
+    assert longitude.horizontal == "left" and longitude.indent >= 1
 
 
 def test_counts_match_the_database(demo_db: Database, tmp_path: Path) -> None:
@@ -115,18 +188,33 @@ def test_counts_match_the_database(demo_db: Database, tmp_path: Path) -> None:
         "SELECT uid, partner_name FROM partnerships WHERE status IN ('active', 'friendship')"
     ).fetchall()
     sister_cities = demo_db.execute(
-        "SELECT count(*) FROM partnerships WHERE kind = 'sister_city' AND established_date < "
-        "'2016-01-01' AND status = 'active'"
+        "SELECT count(*) FROM partnerships WHERE kind IN ('sister_city', 'friendship_city') "
+        "AND status IN ('active', 'friendship')"
     ).fetchone()[0]
     assert sister_cities > 0
     assert {uid for uid, _ in in_force} <= set(ids)  # the 1972 and 1988 ones included
     methods = [row[head.index("Method code")] for row in rows]
-    assert methods.count("sister_city") >= sister_cities
+    # Only partnerships in force are sister cities: not Fez or Saint-Louis (proposed),
+    # Nantes (lapsed), Irkutsk (suspended) or Valencia (dormant).
+    assert methods.count("sister_city") == sister_cities == 9
+    by_partner = dict(zip(column_of(out, "Engagements", "Partner"), methods, strict=True))
+    assert by_partner["Fez"] == by_partner["Nantes"] == "delegation_welcomed"
+    assert by_partner["Irkutsk"] == by_partner["València"] == "sector_partnership"
+    assert data.summary()["by_method"] == {
+        "sister_city": 9,
+        "sector_partnership": 6,
+        "city_network": 3,
+        "delegation_welcomed": 3,
+    }
 
+    # Active memberships of international networks: not Sister Cities International or
+    # Welcoming America (U.S. associations), nor the Strong Cities Network (lapsed).
     networks = demo_db.execute(
-        "SELECT count(*) FROM network_memberships WHERE status = 'active' AND left_date IS NULL"
+        "SELECT count(*) FROM network_memberships WHERE status = 'active' AND left_date IS NULL "
+        "AND network_name NOT IN ('Sister Cities International', 'Welcoming America')"
     ).fetchone()[0]
-    assert methods.count("city_network") == networks
+    assert methods.count("city_network") == networks == 3
+    assert "Sister Cities International" not in column_of(out, "Engagements", "Partner")
     # The same partner is one engagement, however many agreements and meetings it holds.
     partners = [(row[head.index("Country code")], row[head.index("Partner")]) for row in rows]
     assert len(partners) == len(set(partners))
@@ -143,7 +231,10 @@ def test_counts_match_the_database(demo_db: Database, tmp_path: Path) -> None:
         if row[0] == "":
             break
         by_method[row[0]] = int(row[2])
-    assert by_method == data.summary()["by_method"] and sum(by_method.values()) == len(ids)
+    # Every method of the survey is a row, zero included.
+    assert {c for c, n in by_method.items() if n} == set(data.summary()["by_method"])
+    assert {c: n for c, n in by_method.items() if n} == data.summary()["by_method"]
+    assert by_method["mission_sent"] == 0 and sum(by_method.values()) == len(ids)
     assert None not in data.summary()["by_country"] and "" not in data.summary()["by_country"]
     assert sum(data.summary()["by_country"].values()) == len(ids) - networks
     assert data.summary()["by_country"]["CN"] == 1  # Suzhou, a 1988 sister city
@@ -157,14 +248,105 @@ def test_summary_json_for_scripts(demo_db: Database, capsys: pytest.CaptureFixtu
     printed = json.loads(capsys.readouterr().out)
     assert set(printed) == {
         "engagements",
+        "since",
+        "as_of",
         "by_method",
         "by_area",
+        "with_country",
         "by_country",
         "staff_international",
         "has_director",
+        "not_counted",
     }
+    # What --out --json says was left out, --summary --json says too.
+    assert {n["name"] for n in printed["not_counted"]} >= {
+        "Kyoto University",
+        "Strong Cities Network",
+        "Sister Cities International",
+        "Welcoming America",
+    }
+    assert printed["with_country"] == sum(printed["by_country"].values())
     assert printed["by_method"]["sister_city"] / printed["engagements"] > 0.4
     assert printed["has_director"] is True
+
+
+def test_every_survey_command_prints_only_json_with_json(
+    demo_db: Database, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import json
+
+    path = Path(demo_db.conn.execute("PRAGMA database_list").fetchone()[2])
+    out, other = tmp_path / "s.xlsx", tmp_path / "t.xlsx"
+    commands = [
+        ["--db", str(path), "survey", "--json"],
+        ["--db", str(path), "survey", "--summary", "--json"],
+        ["--db", str(path), "survey", "--out", str(out), "--json"],
+        ["--db", str(path), "survey", "--out", str(other), "--json"],
+        ["survey", "--check", str(out), "--json"],
+        ["survey", "--compare", str(out), str(other), "--json"],
+        # A copy of the same city's workbook: left out, with a note.
+        ["survey", "--aggregate", str(out), str(other), "--json"],
+    ]
+    printed = []
+    for command in commands:
+        main(command)
+        captured = capsys.readouterr()
+        printed.append(json.loads(captured.out))  # the whole of standard output
+    assert printed[2]["written"] == str(out) and printed[2]["engagements"] == 21
+    assert printed[4] == {"workbook": str(out), "ready": True, "problems": []}
+    national = printed[6]
+    assert national["cities"] == 1
+    (copy,) = national["left_out"]
+    assert copy["workbook"] in (str(out), str(other))
+    assert copy["to_count_it"].startswith("--keep-copies")
+    assert "Left out" in captured.err  # the notes, for the person, on standard error
+
+
+def test_shares_are_computed_once_from_exact_counts(
+    db: Database, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """1 of 23 is 4.35%, which shows as 4.3%: stored rounded to 0.0435 it showed 4.4%."""
+    from desk.reports.survey.workbook import percent
+
+    records.create(
+        db,
+        "city",
+        {
+            "name": "Port Meridian",
+            "state": "Oregon",
+            "time_zone": "UTC",
+            "respondent_name": "Dana Carter",
+            "respondent_email": "dana@example.org",
+            "staff_international": 3,
+        },
+    )
+    for n in range(23):
+        records.create(
+            db,
+            "partnership",
+            {
+                "partner_name": f"Partner {n}",
+                "kind": "sister_city" if n else "sector_partnership",
+                "status": "active",
+                "established_date": "2001-01-01",
+                "country": "JP",
+                "priority_areas": ["tourism"],
+            },
+        )
+    out = tmp_path / "survey.xlsx"
+    export_survey(db, out)
+    sheet = load_workbook(out)["Summary"]
+    share = next(row[3] for row in sheet.iter_rows() if row[0].value == "sector_partnership")
+    # The ratio itself (as exact as the file's 16 digits keep it), not 0.0435.
+    assert share.value == pytest.approx(1 / 23, rel=1e-14) and share.number_format == "0.0%"
+    assert percent(share.value) == percent(1, 23) == "4.3%"
+    assert percent(0.0435) == "4.4%"  # what the rounded figure showed
+    path = Path(db.conn.execute("PRAGMA database_list").fetchone()[2])
+    assert main(["--db", str(path), "survey", "--summary"]) == 0
+    printed = capsys.readouterr().out
+    assert "Sector partnership / MOU" in printed and "4.3%" in printed
+    assert "95.7%" in printed  # 22 of 23
+    assert check(out) == []
 
 
 def _hostile_city(db: Database) -> None:

@@ -118,8 +118,10 @@ def test_aggregate_adds_up_three_cities(tmp_path: Path, capsys: pytest.CaptureFi
             total.update(summary[key])
         assert national[key] == dict(total), key
     assert national["by_country"]["JP"] == 2 and "" not in national["by_country"]
-    assert national["staff_international_share"] == round(2 / 3, 4)
-    assert national["director_share"] == round(1 / 3, 4)
+    # Shares from exact counts, rounded only where they are shown.
+    assert national["staff_international_share"] == 2 / 3
+    assert national["director_share"] == 1 / 3
+    assert national["left_out"] == [] and national["counted_with_gaps"] == {}
 
     book = load_workbook(out)
     assert book.sheetnames == ["Findings", "Cities", "Engagements"]
@@ -133,18 +135,65 @@ def test_aggregate_adds_up_three_cities(tmp_path: Path, capsys: pytest.CaptureFi
     assert round(float(matsue[rows[0].index("Latitude")]), 1) == 35.5
 
 
-def test_a_workbook_that_fails_its_check_is_left_out(
+def test_a_workbook_with_gaps_is_counted_with_them_listed(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    """One wrong code or one missing name no longer takes a city out of the national
+    count: the workbook is counted and its gaps listed; --strict leaves it out, saying
+    how to count it."""
     good = _city(tmp_path / "good.sqlite", CITIES[0])
     bad = _city(tmp_path / "bad.sqlite", CITIES[1])
     book = load_workbook(bad)
-    book["Engagements"]["K2"] = "twinning"  # Method code
+    sheet = book["Engagements"]
+    column = [c.value for c in sheet[1]].index("Method code") + 1
+    sheet.cell(row=2, column=column, value="twinning")
+    for cells in book["Respondent"].iter_rows():
+        if cells[3].value == "respondent_name":
+            cells[1].value = None
     book.save(bad)
-    assert main(["survey", "--aggregate", str(good), str(bad)]) == 1
+    assert main(["survey", "--aggregate", str(good), str(bad)]) == 0
     out = capsys.readouterr().out
-    assert f"Left out {bad}" in out and "'twinning' is not one of the survey's codes" in out
+    assert f"Counted with gaps {bad}: " in out and "--strict" in out
+    assert "2 cities, 5 unique engagements" in out
+
+    assert main(["survey", "--aggregate", str(good), str(bad), "--json"]) == 0
+    national = json.loads(capsys.readouterr().out)
+    assert national["cities"] == 2
+    gaps = national["counted_with_gaps"][str(bad)]
+    assert any("'twinning' is not one of the survey's codes" in g for g in gaps)
+    assert any("'Respondent name': an answer is needed" in g for g in gaps)
+
+    assert main(["survey", "--aggregate", str(good), str(bad), "--strict"]) == 1
+    out = capsys.readouterr().out
+    assert f"Left out {bad}: its check found " in out
+    assert "To count it: fix them, or leave out --strict" in out
     assert "1 city, 3 unique engagements" in out
+
+
+def test_a_copied_workbook_is_left_out_unless_kept(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A city's file copied to start another's shares its Engagement IDs: left out as a
+    likely copy, with the option that counts it (two cities) named."""
+    first = _city(tmp_path / "first.sqlite", CITIES[0])
+    second = tmp_path / "second.xlsx"
+    book = load_workbook(first)
+    for cells in book["Respondent"].iter_rows():
+        if cells[3].value == "name":
+            cells[1].value = "Cedar Falls"
+    book.save(second)
+    assert main(["survey", "--aggregate", str(first), str(second), "--json"]) == 1
+    captured = capsys.readouterr()
+    national = json.loads(captured.out)
+    assert national["cities"] == 1
+    (left,) = national["left_out"]
+    assert "3 Engagement IDs of its 3 are also in" in left["reason"]
+    assert left["to_count_it"].startswith("--keep-copies")
+    assert f"Left out {left['workbook']}" in captured.err
+    args = ["survey", "--aggregate", str(first), str(second), "--keep-copies", "--json"]
+    assert main(args) == 0
+    national = json.loads(capsys.readouterr().out)
+    assert national["cities"] == 2 and national["engagements"] == 6
 
 
 def test_a_city_sent_twice_is_counted_once(
@@ -158,7 +207,8 @@ def test_a_city_sent_twice_is_counted_once(
     shutil.copyfile(first, again)
     os.utime(first, (1_700_000_000, 1_700_000_000))  # the copy is the newer file
     assert main(["survey", "--aggregate", str(first), str(again), "--json"]) == 1
-    out = capsys.readouterr().out
-    assert "another copy of Port Meridian, Oregon's workbook" in out
-    national = json.loads(out[out.index("{") :])
+    captured = capsys.readouterr()
+    assert "another copy of Port Meridian, Oregon's workbook" in captured.err
+    national = json.loads(captured.out)  # standard output holds the JSON alone
     assert national["cities"] == 1 and national["engagements"] == 3
+    assert national["left_out"][0]["workbook"] == str(first)

@@ -78,7 +78,61 @@ def _summary_999(book: Any) -> None:
             cells[2].value = 999
 
 
+def _summary_cell(code: str, column: int, value: Any) -> Callable[[Any], None]:
+    def edit(book: Any) -> None:
+        for cells in book["Summary"].iter_rows():
+            if cells[0].value == code:
+                cells[column].value = value
+
+    return edit
+
+
+def _words_kept(book: Any) -> None:
+    """A method code changed by hand while its words still say 'Sister city'."""
+    sheet = book["Engagements"]
+    sheet.cell(row=2, column=_column(sheet, "Method code"), value="mission_sent")
+
+
 MISTAKES: dict[str, tuple[Callable[[Any], None], str]] = {
+    "a Summary share edited": (
+        _summary_cell("sister_city", 3, 0.65),
+        "column 'Share': sister_city shows 65.0%; 9 of 21 engagements is 42.9%",
+    ),
+    "a national share edited": (
+        _summary_cell("sister_city", 4, 0.6),
+        "column 'National share': sister_city shows 60.0%; the national findings give 54.0%",
+    ),
+    "a national share for a method the findings do not publish": (
+        _summary_cell("climate_sustainability", 4, None),
+        "column 'National share': climate_sustainability shows nothing; the national "
+        "findings give 14.0%",
+    ),
+    "the Summary's staff figure edited": (
+        _summary_cell("Staff with international duties", 2, 43),
+        "Staff with international duties shows '43'; the Capacity sheet (row 3) says '3'",
+    ),
+    "the Summary's director answer edited": (
+        _summary_cell("Dedicated director or manager", 2, "No"),
+        "Dedicated director or manager shows 'No'; the Capacity sheet (row 4) says 'Yes'",
+    ),
+    "a method code changed, its words not": (
+        _words_kept,
+        "Sheet 'Engagements', row 2, column 'Method': 'Sister city' does not match Method "
+        "code 'mission_sent'",
+    ),
+    "a method basis that says another method": (
+        _words_kept,
+        "Sheet 'Engagements', row 2, column 'Method basis': says 'Sister city', but Method "
+        "code is 'mission_sent'",
+    ),
+    "priority areas in words that are not the codes'": (
+        _set("Engagements", 2, "Priority areas", "Tourism"),
+        "column 'Priority areas': 'Tourism' does not match Priority area codes",
+    ),
+    "a partner's country deleted": (
+        _set("Engagements", 2, "Country code", ""),
+        "Sheet 'Engagements', row 2, column 'Country code': an answer is needed.",
+    ),
     "signed before the window": (
         _set("Agreements", 2, "Signed", dt.datetime(2009, 5, 1)),
         "Sheet 'Agreements', row 2, column 'Signed': 05/01/2009 is before the survey's first "
@@ -167,6 +221,37 @@ def test_check_names_each_mistake(
     out = capsys.readouterr().out
     assert any(expected in line for line in out.splitlines()), out
     assert out.rstrip().endswith("to fix.")
+
+
+def test_a_missing_country_is_reported_on_its_row_whatever_the_summary_says(
+    clean: Path, tmp_path: Path
+) -> None:
+    """Deleting a partner's country and then 'fixing' the Summary to match still leaves
+    the row without a country: the check names the row."""
+
+    def edit(book: Any) -> None:
+        sheet = book["Engagements"]
+        code = sheet.cell(row=2, column=_column(sheet, "Country code")).value
+        sheet.cell(row=2, column=_column(sheet, "Country code")).value = None
+        sheet.cell(row=2, column=_column(sheet, "Country")).value = None
+        summary = book["Summary"]
+        row = next(cells[0].row for cells in summary.iter_rows() if cells[0].value == code)
+        summary.delete_rows(row)
+        # Country shares are of the engagements with a country: one fewer now.
+        head = next(c[0].row for c in summary.iter_rows() if c[1].value == "Partner country")
+        rows = [c for c in summary.iter_rows(min_row=head + 1) if c[0].value]
+        for cells in rows:
+            cells[3].value = cells[2].value / (sum(c[2].value for c in rows))
+
+    seeded = _seed(clean, tmp_path / "seeded.xlsx", edit)
+    problems = check(seeded, today=DEMO_TODAY)
+    assert problems == ["Sheet 'Engagements', row 2, column 'Country code': an answer is needed."]
+    # A network has no country, and needs none.
+    book = load_workbook(seeded)
+    sheet = book["Engagements"]
+    levels = [c.value for c in sheet[1]].index("Partner level code")
+    networks = [r for r in sheet.iter_rows(min_row=2) if r[levels].value == "network"]
+    assert networks and all(r[levels + 1].value is None for r in networks)
 
 
 def test_compare_matches_by_engagement_id(demo_db: Database, clean: Path, tmp_path: Path) -> None:

@@ -16,7 +16,7 @@ from desk.core.store import records
 from desk.core.store.db import Database
 from desk.reports.briefing.packet import build_briefing
 from desk.reports.writers.layout import BidiParagraph, chunks
-from desk.reports.writers.pdf import DeskDocument, data_table, para, paras
+from desk.reports.writers.pdf import DeskDocument, Heading, data_table, para, paras
 from tests.reports.conftest import folded, pdftotext
 
 
@@ -142,3 +142,52 @@ def test_hundreds_of_kilobytes_of_notes_print_whole(db: Database, tmp_path: Path
     text = pdftotext(out)
     assert "Line 0:" in text and "Line 7999: port logistics" in text
     assert "Contents" in text  # long enough for a contents page, laid out in one pass
+
+
+def _drawn(paragraph: Paragraph) -> list[list[tuple[str, str]]]:
+    """Each line of a laid-out paragraph as (font, text) pieces, left to right."""
+    laid = paragraph.blPara
+    if laid.kind == 0:  # one font throughout: each line is (spare width, words)
+        font = laid.fontName
+        return [[(font, " ".join(words))] for _spare, words in laid.lines]
+    return [[(frag.fontName, frag.text) for frag in line.words] for line in laid.lines]
+
+
+def _text(paragraph: Paragraph) -> list[str]:
+    return ["".join(text for _font, text in line) for line in _drawn(paragraph)]
+
+
+def test_hebrew_is_laid_out_right_to_left() -> None:
+    doc = DeskDocument(io.BytesIO(), title="t", header="h", marking="", footer="f")
+    alone = para("ירושלים", doc.styles["body"])
+    alone.wrap(3 * inch, 1000)
+    assert _text(alone) == ["םילשורי"]  # drawn from the right: the first letter rightmost
+    mixed = para("Visit ירושלים today", doc.styles["body"])
+    mixed.wrap(5 * inch, 1000)
+    assert _text(mixed)[0].replace("\u200e", "") == "Visit םילשורי today"
+
+
+def test_arabic_is_still_shaped_with_its_vowel_marks() -> None:
+    doc = DeskDocument(io.BytesIO(), title="t", header="h", marking="", footer="f")
+    paragraph = para("مُحَمَّد مدينة", doc.styles["body"])
+    paragraph.wrap(3 * inch, 1000)
+    line = _text(paragraph)[0]
+    assert "\ufee3" in line  # meem in its initial (joined) form
+    assert "\u064f" in line and "\u0651" in line  # damma and shadda, as typed
+
+
+def test_invisible_marks_print_in_a_font_that_shows_nothing() -> None:
+    """The Arabic font draws a picture of a left-to-right mark; those desk adds where a
+    right-to-left run ends print in the sans font, which draws nothing."""
+    doc = DeskDocument(io.BytesIO(), title="t", header="h", marking="", footer="f")
+    for paragraph in (
+        para("Layla (ليلى), Fez and شكراً", doc.styles["body"]),
+        Heading("Partners: مدينة فاس (Fez)", 0, doc.styles["H1"]),
+    ):
+        paragraph.wrap(6 * inch, 1000)
+        pieces = [piece for line in _drawn(paragraph) for piece in line]
+        marks = [font for font, text in pieces if re.search("[\u200e\u200f]", text)]
+        assert marks, "no mark where a right-to-left run ends"
+        for font, text in pieces:
+            if font.startswith("DeskArabic"):
+                assert not re.search("[\u200b-\u200f]", text), text

@@ -30,8 +30,10 @@ def place_name(normalised: str) -> str:
     return " ".join(kept or words)
 
 
-# International city networks a list of partners may name where a place would be: such a
-# row is a network membership, whatever its Country column says ("Global", "—").
+# City networks and associations a list of partners may name where a place would be: such
+# a row is a network membership, whatever its Country column says ("Global", "—"). Some
+# are U.S. associations (Sister Cities International), which the survey does not count as
+# international: that is decided by the network's own country, not here.
 NETWORKS = (
     "iclei",
     "c40",

@@ -13,10 +13,11 @@ def on_the_map(
     """Partnership id -> (latitude, longitude, how it was placed), and home's position:
     everything the map needs that takes the gazetteer."""
     found = {}
-    for pid, name, country, location in db.execute(
-        "SELECT id, partner_name, country, location FROM partnerships"
+    for pid, name, country, location, level, region in db.execute(
+        "SELECT id, partner_name, country, location, partner_level, region FROM partnerships"
     ):
-        where = position(name, country, location)
+        # At its level: a region partner is placed in its region, not at a namesake town.
+        where = position(name, country, location, level=level, region=region)
         if where is not None:
             found[pid] = (where.latitude, where.longitude, where.how)
     return found, home_position(db)

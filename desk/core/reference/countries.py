@@ -158,10 +158,18 @@ def currency_text(code: str) -> str:
     """'New Taiwan Dollar (NT$)': the currency by name and symbol."""
     names = []
     for currency in currencies(code):
-        name = _english().currencies.get(currency, currency)
+        name = _us_style(_english().currencies.get(currency, currency))
         symbol = get_currency_symbol(currency, locale="en_US")
         names.append(f"{name} ({symbol})" if symbol and symbol != currency else name)
     return ", ".join(names)
+
+
+def _us_style(name: str) -> str:
+    """'U.S. dollar', 'Mexican peso', 'euro': a currency's name as U.S. style writes it
+    (CLDR capitalizes it as a title: 'US Dollar', 'Mexican Peso')."""
+    words = name.replace("US ", "U.S. ", 1).split(" ")
+    words[-1] = words[-1].lower()
+    return " ".join(words)
 
 
 def currencies(code: str) -> list[str]:

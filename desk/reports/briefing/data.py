@@ -10,7 +10,7 @@ from typing import Any
 from desk.core.domain import dates
 from desk.core.domain.dates import local_zone
 from desk.core.reference import capitals as reference
-from desk.core.reference import countries, places
+from desk.core.reference import countries, languages, places
 from desk.core.store import records
 from desk.core.store.db import Database
 from desk.core.store.queries import fetch
@@ -40,6 +40,9 @@ class Briefing:
     place: places.Place | None = None
     # Our own city there, for a partner's copy of a delegation coming to us.
     home_place: places.Place | None = None
+    # Each delegate's legs (internal: flights, rooms and who meets them stay out of the
+    # partner's copy).
+    travel: Any = None
     # Images attached to each counterpart, oldest first: the first readable one is shown.
     photos: dict[int, list[bytes]] = field(default_factory=dict)
     # Embassies and consulates that matter to this trip: ours in the partner's country for
@@ -66,8 +69,8 @@ class Briefing:
         """The partnership's status as of the visit: today's for a visit still to come,
         the status history's for one in the past."""
         own = self.partnership
-        if own is None:
-            return None
+        if own is None or not own.get("status"):
+            return None  # the partner's copy carries no standing at all
         if self.as_of >= dt.date.today():
             return str(own["status"])
         day = self.as_of.isoformat()
@@ -79,13 +82,28 @@ class Briefing:
         """Our city as a guest coming to it reads it: its size, the time there against
         theirs, the language and the money."""
         facts = {}
-        if self.home_place and self.home_place.population:
-            facts["City population"] = f"{self.home_place.population:,}"
+        found = places.population_fact(self.home_place)
+        if found:
+            facts[found[0]] = found[1]
+        elif self.city.get("population"):
+            # Our own figure, from the city profile, where the gazetteer has none.
+            facts["City population"] = f"{int(self.city['population']):,}"
         if self.their_zone:
             facts["Time difference"] = self.time_difference(from_home=True)
-        facts["Official languages"] = _languages(HOME_COUNTRY)
+        facts["Official languages"] = languages.official_text(HOME_COUNTRY)
         facts["Currency"] = countries.currency_text(HOME_COUNTRY)
         return {k: v for k, v in facts.items() if v}
+
+    def _languages(self, code: str) -> str:
+        """The partner's languages as a protocol officer writes them, with the
+        co-official language of its region (Valencian in València)."""
+        partner = self.partnership or {}
+        region = partner.get("region") or (
+            partner.get("partner_name") if partner.get("partner_level") == "region" else None
+        )
+        return languages.official_text(
+            code, region, self.visit.get("city") or partner.get("partner_name")
+        )
 
     def place_name(self) -> str:
         """The partner's place as the packet names it in sentences: its city, else its
@@ -157,7 +175,7 @@ class Briefing:
             "Country": countries.country_name(code),
             "Capital": reference.capitals().get(code, ""),
             "Currency": countries.currency_text(code),
-            "Official languages": _languages(code),
+            "Official languages": self._languages(code),
         }
         if self.their_zone:
             profile["Time difference"] = self.time_difference(
@@ -167,15 +185,6 @@ class Briefing:
                 self.their_zone, dt.datetime.combine(self.as_of, dt.time(12))
             )
         return {k: v for k, v in profile.items() if v}
-
-
-def _languages(code: str) -> str:
-    return ", ".join(
-        countries.language_name(c) for c in countries.official_languages(code)
-    ) or ", ".join(
-        f"{countries.language_name(c)} (in practice; none is official in law)"
-        for c in countries.de_facto_languages(code)
-    )
 
 
 def hours_during(
@@ -279,10 +288,9 @@ def _their_zone(visit: dict[str, Any], partnership: dict[str, Any]) -> str | Non
     if visit["direction"] == "outgoing" and visit.get("time_zone"):
         return str(visit["time_zone"])
     country = visit.get("country") or partnership.get("country")
-    for name in (visit.get("city"), partnership.get("partner_name")):
-        place = places.locate(name, country)
-        if place is not None:
-            return place.time_zone
+    place = places.partner_place(partnership or None, visit.get("city"), country)
+    if place is not None and place.time_zone:
+        return place.time_zone
     zones = reference.country_zones().get((country or "").upper(), [])
     return zones[0] if len(zones) == 1 else None
 
@@ -354,13 +362,20 @@ def gather(db: Database, visit_ref: int | str) -> Briefing:
         "AND status NOT IN ('declined', 'cancelled', 'requested') ORDER BY start_date LIMIT 200",
         (own,),
     )
-    b.place = places.locate(visit.get("city"), visit.get("country")) or (
-        places.locate(b.partnership["partner_name"], b.partnership.get("country"))
-        if b.partnership
-        else None
-    )
+    # At the partner's level: a region or country partner is described as itself (its
+    # population, its head), never as the city a visit happens in or a namesake town.
+    own = b.partnership or {}
+    if own.get("partner_level") in ("region", "country"):
+        b.place = places.find(
+            own.get("partner_name"), own.get("country"), own["partner_level"], own.get("region")
+        )
+    else:
+        b.place = places.partner_place(b.partnership, visit.get("city"), visit.get("country"))
     if b.incoming and city.get("name"):
         b.home_place = places.locate(city["name"], HOME_COUNTRY)
+    from desk.core.features import travel
+
+    b.travel = travel.read(db, visit_id)
     b.missions = _missions(db, visit)
     _people(db, b)
     _photos(db, b)
@@ -451,6 +466,7 @@ def _people(db: Database, b: Briefing) -> None:
 # stays out of the shared copy until someone decides it belongs there.
 _PUBLIC_VISIT = (
     "id",
+    "partnership_id",
     "uid",
     "title",
     "direction",
@@ -490,7 +506,7 @@ _PUBLIC_CONTACT = (
     "organisation_id",
     "languages_list",
 )
-_PUBLIC_CITY = ("name", "state", "office_name", "time_zone")
+_PUBLIC_CITY = ("name", "state", "office_name", "time_zone", "population")
 _PUBLIC_PARTNERSHIP = ("id", "partner_name", "partner_name_native", "country")
 
 
@@ -498,15 +514,28 @@ def _only(row: dict[str, Any], allowed: tuple[str, ...]) -> dict[str, Any]:
     return {key: row[key] for key in allowed if key in row}
 
 
+def _for_guests(item: dict[str, Any], theirs: set[int]) -> dict[str, Any]:
+    """A program item as the partner reads it: 'with' their own delegate (whom our side
+    meets) says nothing to them, so it is left out."""
+    shown = _only(item, _PUBLIC_ITEM)
+    if shown.get("counterpart_contact_id") in theirs:
+        shown["counterpart_contact_id"] = None
+        shown["counterpart"] = None
+    return shown
+
+
 def partner_view(b: Briefing) -> Briefing:
     """The packet's data as the partner may see it: the program, its times and places,
     public names and titles, and the partner's own delegation. Nothing else is copied."""
+    theirs = {
+        p["contact_id"] for p in b.participants if p.get("contact_id") and p.get("side") == "theirs"
+    }
     return Briefing(
         visit=_only(b.visit, _PUBLIC_VISIT),
         city=_only(b.city, _PUBLIC_CITY),
         home_zone=b.home_zone,
         their_zone=b.their_zone,
-        itinerary=[_only(i, _PUBLIC_ITEM) for i in b.itinerary],
+        itinerary=[_for_guests(i, theirs) for i in b.itinerary],
         # Both sides, public names and titles only: the partner needs to know who comes
         # and who receives them.
         participants=[_only(p, _PUBLIC_PARTICIPANT) for p in b.participants],

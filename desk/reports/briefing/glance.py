@@ -24,6 +24,7 @@ from desk.core.domain.vocab import (
     label,
 )
 from desk.core.features import sides
+from desk.core.reference import places
 from desk.reports.briefing.data import Briefing
 from desk.reports.briefing.people import job_line, person_line
 from desk.reports.writers.pdf import ACCENT, MARKING_RED, RULE, SHADE, DeskDocument, grid, para
@@ -65,9 +66,14 @@ def relationship_flag(b: Briefing) -> str:
         ),
         None,
     )
-    since = f" since {dates.readable(change['changed_on'])}" if change else ""
     reason = f": {change['reason']}" if change and change.get("reason") else ""
-    return f"The partnership with {own['partner_name']} is {status.upper()}{since}{reason}"
+    if status in ("lapsed", "ended"):
+        # Over, on a day: "LAPSED on June 30, 2020"; a standing still in force: "has
+        # been DORMANT since".
+        on = f" on {dates.readable(change['changed_on'])}" if change else ""
+        return f"The partnership with {own['partner_name']} {status.upper()}{on}{reason}"
+    since = f" since {dates.readable(change['changed_on'])}" if change else ""
+    return f"The partnership with {own['partner_name']} has been {status.upper()}{since}{reason}"
 
 
 def relationship_line(b: Briefing) -> str:
@@ -81,7 +87,9 @@ def relationship_line(b: Briefing) -> str:
     if founded:
         years = dates.years_since(founded, b.as_of) or 0
         text += f" since {founded[:4]}" + (f" ({years} years)" if years > 0 else "")
-    text += f"; {label(PARTNERSHIP_STATUSES, b.standing).lower()}"
+    standing = label(PARTNERSHIP_STATUSES, b.standing).lower()
+    if standing not in text.lower():  # "Friendship city …; friendship" says it twice
+        text += f"; {standing}"
     # Visits before this one: a packet speaks as of its own visit, not of today.
     done = [
         v
@@ -109,13 +117,13 @@ def _name(b: Briefing, participant: dict[str, Any]) -> str:
     return person_line(contact, b) + (f", {job}" if job else "")
 
 
-def who(b: Briefing) -> list[tuple[str, str]]:
+def who(b: Briefing, *, shareable: bool = False) -> list[tuple[str, str]]:
     """Each side in one line: who leads it (the visiting side's principal, the hosting
     side's host) and how many come. A side's lead falls back to the name the visit gives
     for that role, never to the other side's."""
     out: list[tuple[str, str]] = []
     for side in sides.sides(b.visit, b.participants):
-        caption = "Our side" if side.key == sides.OURS else "Their side"
+        caption = side_caption(b, side.key, shareable=shareable)
         text = _name(b, side.lead) if side.lead else side.named_lead
         if text:
             text += f" ({label(PARTICIPANT_ROLES, side.role).lower()})"
@@ -129,6 +137,17 @@ def who(b: Briefing) -> list[tuple[str, str]]:
     return out
 
 
+def side_caption(b: Briefing, key: str, *, shareable: bool) -> str:
+    """'Our side' and 'Their side' in our own packet; each city by its name in the
+    partner's copy, which they read from their side."""
+    if not shareable:
+        return "Our side" if key == sides.OURS else "Their side"
+    if key == sides.OURS:
+        return str(b.city.get("name") or "Hosts" if b.incoming else b.city.get("name") or "Guests")
+    partner = b.partnership or {}
+    return str(partner.get("partner_name") or b.visit.get("city") or "Partner")
+
+
 def when(b: Briefing) -> str:
     v = b.visit
     days = [d for d in dict.fromkeys((v.get("start_date"), v.get("end_date"))) if d]
@@ -138,6 +157,22 @@ def when(b: Briefing) -> str:
         if apart and "same time" not in apart:
             text += f" · {apart}"
     return text
+
+
+def _holidays(b: Briefing) -> str:
+    """Public holidays and national days inside the visit, on either side, in a line."""
+    from desk.core.features import holidays
+
+    line = holidays.summary_line(
+        holidays.during(
+            b.visit,
+            b.city,
+            b.partnership,
+            b.itinerary,
+            region=b.place.region if b.place else None,
+        )
+    )
+    return str(line or "").removeprefix("Holidays during the visit: ")
 
 
 def where(b: Briefing) -> str:
@@ -182,10 +217,11 @@ def glance(doc: DeskDocument, b: Briefing, o: BriefingOptions) -> list[Flowable]
     if flag and not o.shareable:
         out += [_box(doc, [para(glimpse(flag), s["flag"], bold=True)], MARKING_RED), Spacer(1, 8)]
     facts = [
-        *who(b),
+        *who(b, shareable=o.shareable),
         ("Where", where(b)),
         ("From", sides.origin(v, b.city) if b.incoming else ""),
         ("When", when(b)),
+        ("Holidays", _holidays(b)),
         ("Why", "" if o.shareable else (v.get("purpose") or "")),
         ("Relationship", "" if o.shareable else relationship_line(b)),
     ]
@@ -245,9 +281,11 @@ def _place_block(
         facts, name = b.home_profile(), sides.home_place(b.city)
     else:
         facts, name = b.country_profile(), sides.partner_place(b.visit)
-        if b.place and b.place.population:
-            facts["City population"] = f"{b.place.population:,}"
-    keep = ("City population", "Time difference", "Official languages", "Currency")
+        found = places.population_fact(b.place)
+        if found:
+            facts[found[0]] = found[1]
+    counted = [k for k in facts if k.casefold().endswith("population")]
+    keep = (*counted, "Time difference", "Official languages", "Currency")
     rows = [
         [para(k, s["label"], bold=True), para(glimpse(facts[k]), s["cell"])]
         for k in keep

@@ -123,7 +123,7 @@ def _layout(data: Briefing, options: BriefingOptions, *, with_contents: bool) ->
         if flowables:
             body += [
                 CondPageBreak(1.3 * inch),
-                Heading(titles[variant], 0, doc.styles["H1"]),
+                Heading(_title(key, titles[variant], data), 0, doc.styles["H1"]),
                 *flowables,
                 Spacer(1, 10),
             ]
@@ -141,6 +141,15 @@ def _layout(data: Briefing, options: BriefingOptions, *, with_contents: bool) ->
         story += [Spacer(1, 18), CondPageBreak(3.5 * inch), *body]
     doc.render(story)
     return buffer.getvalue(), doc.page
+
+
+def _title(key: str, title: str, data: Briefing) -> str:
+    """A section's title; the partner's place is named at its level ("Partner state and
+    country" for a state)."""
+    if key == "profile" and data.place is not None and data.place.level != "city":
+        what = "country" if data.place.level == "country" else data.place.kind.split()[-1]
+        return "Partner country" if what == "country" else f"Partner {what.lower()} and country"
+    return title
 
 
 BUILDERS: dict[str, Callable[[DeskDocument, Briefing, BriefingOptions], list[Any]]] = {

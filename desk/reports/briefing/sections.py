@@ -20,6 +20,7 @@ from desk.core.domain.vocab import (
     PARTNERSHIP_STATUSES,
     label,
 )
+from desk.core.reference import places
 from desk.reports.briefing.data import Briefing
 from desk.reports.briefing.meetings import clock_span, hours, place_of
 from desk.reports.briefing.people import job_line, named, person_line
@@ -38,7 +39,8 @@ def pairs(doc: DeskDocument, facts: list[tuple[str, str]]) -> list[Flowable]:
 def moment(item: dict[str, Any], zone: str) -> str:
     """The item's start on another clock (named in the column's header), with the day
     when it differs."""
-    start = dt.datetime.fromisoformat(item["starts_at"]).replace(tzinfo=ZoneInfo(item["time_zone"]))
+    # The stored offset of a repeated hour is kept: the second 1:30 AM is not the first.
+    start = dates.wall_clock(item["starts_at"], item["time_zone"])
     there = start.astimezone(ZoneInfo(zone))
     day = "" if there.date() == start.date() else f" ({dates.weekday_month_day(there)})"
     return whole(dates.clock(there)) + day
@@ -113,8 +115,9 @@ def itinerary(doc: DeskDocument, b: Briefing, _o: BriefingOptions) -> list[Flowa
 def profile(doc: DeskDocument, b: Briefing, _o: BriefingOptions) -> list[Flowable]:
     """Key facts about the partner city and country, and our ties there."""
     facts = b.country_profile()
-    if b.place and b.place.population:
-        facts = {"City population": f"{b.place.population:,} (GeoNames)", **facts}
+    found = places.population_fact(b.place)
+    if found:
+        facts = {found[0]: found[1], **facts}
     if not facts:
         return []
     out: list[Flowable] = pairs(doc, list(facts.items()))
@@ -221,7 +224,12 @@ def logistics(doc: DeskDocument, b: Briefing, o: BriefingOptions) -> list[Flowab
         ("Hotel", v.get("lodging") or ""),
         ("Advance contact", reach),
     ]
-    return pairs(doc, facts)
+    out = pairs(doc, facts)
+    if b.travel is not None and not o.shareable:
+        from desk.reports.briefing.pickups import travel_section
+
+        out += travel_section(doc.styles, b.travel)
+    return out
 
 
 def contacts(doc: DeskDocument, b: Briefing, o: BriefingOptions) -> list[Flowable]:

@@ -8,21 +8,36 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from desk.core.domain import vocab as v
+from desk.core.reference import countries
 from desk.reports.survey.edition import (
     CODES,
     VOCABULARIES,
     YES,
+    Column,
     Edition,
     Question,
     Table,
     area_headers,
     load,
 )
-from desk.reports.survey.read import Row, answers, as_date, first_year, open_book, table_rows, text
+from desk.reports.survey.read import (
+    Answer,
+    Row,
+    answers,
+    as_date,
+    as_of,
+    as_span,
+    first_year,
+    open_book,
+    table_rows,
+    text,
+)
+from desk.reports.survey.workbook import CAPACITY_HEADERS, CAPACITY_LINES, code_name, percent
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
 # Dates checked against the survey window: (sheet key, column header).
@@ -51,7 +66,7 @@ def check(
             problems.append(f"Sheet '{sheet_name}' is missing.")
             continue
         problems += _check_questions(book[sheet_name], sheet_name, questions)
-    window = (dt.date(first_year(book, spec), 1, 1), today)
+    window = Window(dt.date(first_year(book, spec), 1, 1), today, as_of(book) or today)
     rows: dict[str, list[Row]] = {}
     for table in spec.tables:
         if table.sheet not in book.sheetnames:
@@ -63,8 +78,24 @@ def check(
     problems += _check_links(spec, rows)
     problems += _check_consistency(book, spec, rows)
     if spec.summary_sheet in book.sheetnames and "engagements" in rows:
-        problems += _check_summary(book[spec.summary_sheet], spec, rows["engagements"])
+        capacity = (
+            answers(book[spec.capacity_sheet], spec.capacity)
+            if spec.capacity_sheet in book.sheetnames
+            else {}
+        )
+        problems += _check_summary(book[spec.summary_sheet], spec, rows["engagements"], capacity)
     return problems
+
+
+@dataclass(frozen=True)
+class Window:
+    """The survey window: its first day, today (nothing may lie beyond), and the day the
+    workbook counted as of (an agreement signed before the window counts while in force
+    on that day)."""
+
+    first: dt.date
+    today: dt.date
+    as_of: dt.date
 
 
 def _check_questions(sheet: Any, name: str, questions: tuple[Question, ...]) -> list[str]:
@@ -92,11 +123,9 @@ def _check_questions(sheet: Any, name: str, questions: tuple[Question, ...]) -> 
     return problems
 
 
-def _check_table(
-    sheet: Any, table: Table, window: tuple[dt.date, dt.date]
-) -> tuple[list[Row], list[str]]:
+def _check_table(sheet: Any, table: Table, window: Window) -> tuple[list[Row], list[str]]:
     expected = table.headers()
-    headers, rows = table_rows(sheet)
+    headers, rows = table_rows(sheet, table.renamed())
     found = headers[: len(expected)]
     if found != expected:
         padded = found + [""] * (len(expected) - len(found))
@@ -137,7 +166,7 @@ def _check_cells(table: Table, row: Row, where: str) -> list[str]:
         cell = row.cells.get(column.header)
         if cell is not None and cell.data_type == "f":
             problems.append(f"{at}: holds a formula, not an answer.")
-        elif column.required and shown == "":
+        elif shown == "" and column.needed(row):
             problems.append(f"{at}: an answer is needed.")
         elif shown == "":
             continue
@@ -149,7 +178,7 @@ def _check_cells(table: Table, row: Row, where: str) -> list[str]:
             unknown = [c for c in shown.split(";") if c.strip() not in v.PRIORITY_AREAS]
             if unknown:
                 problems.append(f"{at}: '{unknown[0].strip()}' is not a priority area code.")
-        elif column.type == "date" and as_date(value) is None:
+        elif column.type == "date" and as_span(value) is None:
             problems.append(f"{at}: '{shown}' is not a date.")
         elif column.type in ("int", "number") and not isinstance(value, int | float):
             problems.append(f"{at}: must be a number, got '{shown}'.")
@@ -166,25 +195,54 @@ def _check_code(at: str, choices: str, shown: str) -> list[str]:
     return [f"{at}: '{shown}' is not one of the survey's codes."]
 
 
-def _check_dates(table: Table, row: Row, where: str, window: tuple[dt.date, dt.date]) -> list[str]:
+def _check_dates(table: Table, row: Row, where: str, window: Window) -> list[str]:
+    """Dates inside the window and not in the future, read as what they say: a year or
+    month alone spans its days. An agreement signed before the window belongs in it
+    while it was in force on the day counted."""
     problems = []
-    header = _DATED.get(table.key)
-    if header:
-        day = as_date(row.values.get(header))
-        if day is not None and day < window[0]:
+    header = _DATED.get(table.key, "")
+    span = as_span(row.values.get(header)) if header else None
+    if span is not None:
+        first, last = span
+        shown = _shown_date(row.values.get(header))
+        if last < window.first and not (table.key == "agreements" and _in_force(row, window)):
             problems.append(
-                f"{where}, column '{header}': {day:%m/%d/%Y} is before the survey's first "
-                f"year ({window[0].year})."
+                f"{where}, column '{header}': {shown} is before the survey's first year "
+                f"({window.first.year})"
+                + (
+                    " and the agreement was not in force on the day counted."
+                    if table.key == "agreements"
+                    else "."
+                )
             )
-        elif day is not None and day > window[1]:
-            problems.append(f"{where}, column '{header}': {day:%m/%d/%Y} is in the future.")
+        elif first > window.today:
+            problems.append(f"{where}, column '{header}': {shown} is in the future.")
     for key, earlier, later, meaning in _ORDER:
         if key != table.key:
             continue
-        first, second = as_date(row.values.get(earlier)), as_date(row.values.get(later))
-        if first and second and second < first:
-            problems.append(f"{where}, column '{later}': {meaning} ({second:%m/%d/%Y}).")
+        one, two = as_span(row.values.get(earlier)), as_span(row.values.get(later))
+        if one and two and two[1] < one[0]:
+            problems.append(
+                f"{where}, column '{later}': {meaning} ({_shown_date(row.values.get(later))})."
+            )
     return problems
+
+
+def _shown_date(value: Any) -> str:
+    day = as_date(value)
+    return f"{day:%m/%d/%Y}" if day is not None else text(value)
+
+
+def _in_force(row: Row, window: Window) -> bool:
+    """An agreement's row says it was in force on the day counted: In force or Signed,
+    with no expiry or one not before that day."""
+    if row.get("Status") not in (
+        v.AGREEMENT_STATUSES["in_force"],
+        v.AGREEMENT_STATUSES["signed"],
+    ):
+        return False
+    expires = as_span(row.values.get("Expires"))
+    return expires is None or expires[1] >= window.as_of
 
 
 def _check_links(spec: Edition, rows: dict[str, list[Row]]) -> list[str]:
@@ -219,16 +277,13 @@ def _check_consistency(book: Any, spec: Edition, rows: dict[str, list[Row]]) -> 
     """What each row says twice must agree: a code and its name, an engagement's counts
     and the rows behind them, the reporting city and the respondent's."""
     problems: list[str] = []
-    names = VOCABULARIES["countries"]()
     for table in spec.tables:
+        pairs = _pairs(table)
         for row in rows.get(table.key, []):
-            code, name = row.get("Country code"), row.get("Country")
             where = f"Sheet '{table.sheet}', row {row.number}"
-            if code in names and name and names[code] != name:
-                problems.append(
-                    f"{where}, column 'Country': '{name}' does not match Country code "
-                    f"'{code}' ({names[code]})."
-                )
+            for code_column, label_column in pairs:
+                problems += _check_pair(where, row, code_column, label_column)
+            problems += _check_explained(where, row)
             for header, limit in (("Latitude", 90), ("Longitude", 180)):
                 value = row.values.get(header)
                 if isinstance(value, int | float) and abs(value) > limit:
@@ -264,6 +319,79 @@ def _check_consistency(book: Any, spec: Edition, rows: dict[str, list[Row]]) -> 
     return problems
 
 
+def _pairs(table: Table) -> list[tuple[Column, Column]]:
+    """The columns that give one answer twice, as a code and in words: (code, words)."""
+    codes = {c.source: c for c in table.columns if c.type in ("code", "area_codes")}
+    pairs = []
+    for column in table.columns:
+        code = codes.get(column.source)
+        if code is None:
+            continue
+        same_list = column.type == "choice" and code.type == "code"
+        if (same_list and code.choices == column.choices) or (
+            column.type == "area_labels" and code.type == "area_codes"
+        ):
+            pairs.append((code, column))
+    return pairs
+
+
+def _split(shown: str) -> list[str]:
+    return [part.strip() for part in shown.split(";") if part.strip()]
+
+
+def _check_pair(where: str, row: Row, code_column: Column, label_column: Column) -> list[str]:
+    """A code and its words must say the same: a reader reads the words, a count the code."""
+    code, words = row.get(code_column.header), row.get(label_column.header)
+    if code_column.type == "area_codes":
+        codes = _split(code)
+        if any(c not in v.PRIORITY_AREAS for c in codes):
+            return []  # reported as an unknown code
+        expected = [v.PRIORITY_AREAS[c] for c in codes]
+        if sorted(_split(words)) == sorted(expected):
+            return []
+        meant = "; ".join(expected) or "none"
+        return [
+            f"{where}, column '{label_column.header}': '{words}' does not match "
+            f"{code_column.header} '{code}' ({meant})."
+        ]
+    names = VOCABULARIES[code_column.choices or ""]()
+    if code and code not in names:
+        return []  # reported as an unknown code
+    if not code:
+        if words and not code_column.needed(row):
+            return [
+                f"{where}, column '{code_column.header}': empty, but "
+                f"{label_column.header} says '{words}'."
+            ]
+        return []
+    if words != names[code]:
+        shown = f"'{words}'" if words else "empty"
+        return [
+            f"{where}, column '{label_column.header}': {shown} does not match "
+            f"{code_column.header} '{code}' ({names[code]})."
+        ]
+    return []
+
+
+# Columns that explain another's answer in words that begin with it: the method's basis
+# ("Sister city: sister-city partnership active since 7/22/1972") and the method code.
+_EXPLAINED = (("Method basis", "Method code", "methods"),)
+
+
+def _check_explained(where: str, row: Row) -> list[str]:
+    problems = []
+    for header, code_header, choices in _EXPLAINED:
+        basis, code = row.get(header), row.get(code_header)
+        names = VOCABULARIES[choices]()
+        if basis and code in names and not basis.startswith(f"{names[code]}:"):
+            said = basis.split(":")[0] if ":" in basis else basis[:40]
+            problems.append(
+                f"{where}, column '{header}': says '{said}', but {code_header} is "
+                f"'{code}' ({names[code]})."
+            )
+    return problems
+
+
 def recount(rows: list[Row]) -> dict[str, Counter[str]]:
     """The Summary's figures, counted again from the Engagements sheet's rows."""
     counts: dict[str, Counter[str]] = {
@@ -275,14 +403,21 @@ def recount(rows: list[Row]) -> dict[str, Counter[str]]:
     for row in rows:
         counts["total"]["engagements"] += 1
         counts["by_method"][row.get("Method code")] += 1
-        for code in filter(None, (c.strip() for c in row.get("Priority area codes").split(";"))):
+        for code in _split(row.get("Priority area codes")):
             counts["by_area"][code] += 1
         if row.get("Country code"):
             counts["by_country"][row.get("Country code")] += 1
     return counts
 
 
-def _check_summary(sheet: Any, spec: Edition, rows: list[Row]) -> list[str]:
+def _check_summary(
+    sheet: Any, spec: Edition, rows: list[Row], capacity: dict[str, Answer]
+) -> list[str]:
+    """Every figure the Summary shows, recomputed: the total, each count and share (from
+    exact counts, as shown at 0.0%: countries' over the engagements with a country), each
+    row's words against its code, the national shares against the edition, and the
+    capacity lines against the Capacity sheet. A figure must be a number: text that
+    looks like one, or a formula, is not an answer the conference can read."""
     counts = recount(rows)
     problems = []
     name = spec.summary_sheet
@@ -293,29 +428,139 @@ def _check_summary(sheet: Any, spec: Edition, rows: list[Row]) -> list[str]:
         problems.append(
             f"Sheet '{name}', row 1: says '{heading}'; the Engagements sheet has {total}."
         )
-    block = None
+    totals = {
+        "by_method": (total, "engagements"),
+        "by_area": (total, "engagements"),
+        "by_country": (sum(counts["by_country"].values()), "engagements with a country"),
+    }
+    block, title = None, ""
     titles = {"Method": "by_method", "Priority area": "by_area", "Partner country": "by_country"}
-    shown: dict[str, dict[str, tuple[int, Any]]] = {key: {} for key in titles.values()}
+    lines = {label: (key, reference) for label, key, reference, _meaning in CAPACITY_LINES}
+    shown: dict[str, set[str]] = {key: set() for key in titles.values()}
     for cells in sheet.iter_rows(min_row=2):
         first = text(cells[0].value)
         second = text(cells[1].value) if len(cells) > 1 else ""
+        row = cells[0].row
+        count_cell = cells[2] if len(cells) > 2 else None
+        value = count_cell.value if count_cell is not None else None
+        share_cell = cells[3] if len(cells) > 3 else None
+        national_cell = cells[4] if len(cells) > 4 else None
+        national = national_cell.value if national_cell is not None else None
         if first == "Code" and second in titles:
-            block = titles[second]
-        elif not first:
+            block, title = titles[second], second
+        elif not first or first == CAPACITY_HEADERS[0]:
             block = None
-        elif block and len(cells) > 2:
-            shown[block][first] = (cells[0].row, cells[2].value)
+        elif first in lines:
+            key, reference = lines[first]
+            at = f"Sheet '{name}', row {row}, column 'This city': {first}"
+            not_a_figure = _not_a_figure(at, count_cell, number=key != "has_director")
+            problems += not_a_figure or _check_capacity_line(
+                name, row, first, value, capacity.get(key)
+            )
+            at = f"Sheet '{name}', row {row}, column 'Cities nationally': {first}"
+            problems += _not_a_figure(at, national_cell) or _check_national(
+                name, row, first, national, spec.national.get(reference), "Cities nationally"
+            )
+        elif block:
+            shown[block].add(first)
+            problems += _check_words(name, row, block, title, first, second)
+            actual = counts[block].get(first, 0)
+            of, noun = totals[block]
+            at = f"Sheet '{name}', row {row}, column 'Engagements': {first}"
+            wrong = _not_a_figure(at, count_cell, meant=str(actual))
+            if not wrong and text(value) != str(actual):
+                wrong = [
+                    f"{at} shows {text(value) or 'nothing'}; the Engagements sheet has {actual}."
+                ]
+            problems += wrong
+            at_share = share_cell.value if share_cell is not None else None
+            at = f"Sheet '{name}', row {row}, column 'Share': {first}"
+            wrong = _not_a_figure(at, share_cell, meant=percent(actual, of))
+            if not wrong and (
+                not isinstance(at_share, int | float) or percent(at_share) != percent(actual, of)
+            ):
+                said = percent(at_share) if isinstance(at_share, int | float) else text(at_share)
+                wrong = [
+                    f"{at} shows {said or 'nothing'}; {actual} of {of} {noun} is "
+                    f"{percent(actual, of)}."
+                ]
+            problems += wrong
+            reference = spec.national.get(block, {}).get(first)
+            at = f"Sheet '{name}', row {row}, column 'National share': {first}"
+            problems += _not_a_figure(at, national_cell) or _check_national(
+                name, row, first, national, reference, "National share"
+            )
     for key, figures in shown.items():
-        for code, (row, value) in figures.items():
-            actual = counts[key].get(code, 0)
-            if text(value) != str(actual):
-                problems.append(
-                    f"Sheet '{name}', row {row}, column 'Engagements': {code} shows "
-                    f"{text(value) or 'nothing'}; the Engagements sheet has {actual}."
-                )
         for code, actual in counts[key].items():
             if code not in figures and code:
                 problems.append(
                     f"Sheet '{name}': {code} is missing; the Engagements sheet has {actual}."
                 )
     return problems
+
+
+def _not_a_figure(at: str, cell: Any, *, meant: str = "", number: bool = True) -> list[str]:
+    """A Summary figure that is a formula, or text where a number belongs: the
+    conference reads the value, and a formula's value is whatever it last computed."""
+    if cell is None or cell.value is None:
+        return []
+    value = cell.value
+    hint = f" (type {meant})" if meant else ""
+    if cell.data_type == "f" or (isinstance(value, str) and value.startswith("=")):
+        shown = value if isinstance(value, str) else "a formula"
+        return [f"{at} holds a formula ({shown}) where a number belongs{hint}."]
+    if number and isinstance(value, str):
+        return [f"{at} holds the text '{value}' where a number belongs{hint}."]
+    return []
+
+
+def _check_words(name: str, row: int, block: str, title: str, code: str, words: str) -> list[str]:
+    """A Summary row's words must name its code: a reader reads the words, a count the
+    code."""
+    if block == "by_country":
+        expected = code_name(code, None)
+        also = {expected, countries.country_name(code) or expected}
+    else:
+        names = v.ENGAGEMENT_METHODS if block == "by_method" else v.PRIORITY_AREAS
+        if code not in names:
+            at = f"Sheet '{name}', row {row}, column 'Code'"
+            return [f"{at}: '{code}' is not one of the survey's codes."]
+        expected = names[code]
+        also = {expected}
+    if words in also:
+        return []
+    return [
+        f"Sheet '{name}', row {row}, column '{title}': says '{words or 'nothing'}', but the "
+        f"code {code} is '{expected}'."
+    ]
+
+
+def _check_capacity_line(
+    name: str, row: int, label: str, value: Any, answer: Answer | None
+) -> list[str]:
+    said = text(value)
+    given = text(answer.value) if answer is not None else ""
+    if said == given:
+        return []
+    where = f"row {answer.row}" if answer is not None else "no answer"
+    return [
+        f"Sheet '{name}', row {row}, column 'This city': {label} shows "
+        f"'{said or 'nothing'}'; the Capacity sheet ({where}) says '{given or 'nothing'}'."
+    ]
+
+
+def _check_national(
+    name: str, row: int, code: str, value: Any, reference: Any, header: str
+) -> list[str]:
+    """A national share as the edition publishes it, or none where it publishes none."""
+    if reference is None and text(value) == "":
+        return []
+    numbers = isinstance(value, int | float) and isinstance(reference, int | float)
+    if numbers and abs(value - reference) < 1e-9:
+        return []
+    said = percent(value) if isinstance(value, int | float) else (text(value) or "nothing")
+    meant = percent(reference) if isinstance(reference, int | float) else "none"
+    return [
+        f"Sheet '{name}', row {row}, column '{header}': {code} shows {said}; the national "
+        f"findings give {meant}."
+    ]

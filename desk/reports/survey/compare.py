@@ -36,7 +36,7 @@ class Comparison:
 def _keyed(book: Any, table: Table) -> dict[tuple[str, ...], Row]:
     if table.sheet not in book.sheetnames:
         return {}
-    headers, rows = table_rows(book[table.sheet])
+    headers, rows = table_rows(book[table.sheet], table.renamed())
     if "Engagement ID" in headers and table.key == "engagements":
         names: tuple[str, ...] = ("Engagement ID",)
     else:

@@ -73,6 +73,16 @@ class Column:
     choices: str | None = None
     required: bool = False
     width: int | None = None
+    # Required unless another column of the row holds a value: (header, value) pairs
+    # (a network has no country).
+    required_unless: tuple[tuple[str, str], ...] = ()
+    # Headers this column had in earlier releases of the edition: a workbook written
+    # then is still read, checked and compared by its columns.
+    formerly: tuple[str, ...] = ()
+
+    def needed(self, row: Any) -> bool:
+        """Whether this row must answer the column (`row.get(header)` gives its text)."""
+        return self.required and not any(row.get(h) == value for h, value in self.required_unless)
 
     def allowed(self) -> list[str]:
         return list(CHOICES[self.choices]()) if self.choices else []
@@ -100,6 +110,10 @@ class Table:
             out += area_headers() if column.type == "areas" else [column.header]
         return out
 
+    def renamed(self) -> dict[str, str]:
+        """Earlier header -> today's, for reading a workbook written before a rename."""
+        return {old: column.header for column in self.columns for old in column.formerly}
+
 
 @dataclass(frozen=True)
 class Edition:
@@ -116,6 +130,10 @@ class Edition:
     tables: tuple[Table, ...]
     summary_sheet: str
     national: dict[str, Any]
+    # How each engagement's method is decided, in words for the Instructions sheet.
+    method_rule: tuple[str, ...] = ()
+    # U.S. associations a city may belong to that are not international city networks.
+    domestic_networks: tuple[str, ...] = ()
 
     def table(self, key: str) -> Table:
         for table in self.tables:
@@ -166,6 +184,8 @@ def _column(raw: dict[str, Any]) -> Column:
         raw.get("choices"),
         bool(raw.get("required")),
         raw.get("width"),
+        tuple((str(h), str(value)) for h, value in raw.get("required_unless", {}).items()),
+        tuple(str(old) for old in raw.get("formerly", ())),
     )
     if column.type not in TYPES:
         raise ValueError(f"unknown type {column.type!r} for {column.header!r}")
@@ -185,6 +205,14 @@ def _parse(raw: dict[str, Any]) -> Edition:
         unknown = set(table.match) - {c.header for c in table.columns}
         if unknown:
             raise ValueError(f"{table.sheet}: match names unknown column {sorted(unknown)[0]!r}")
+        headers = {c.header for c in table.columns}
+        for column in table.columns:
+            for header, _value in column.required_unless:
+                if header not in headers:
+                    raise ValueError(
+                        f"{table.sheet}: {column.header!r} is required unless unknown "
+                        f"column {header!r}"
+                    )
     return Edition(
         name=raw["name"],
         title=raw["title"],
@@ -199,4 +227,6 @@ def _parse(raw: dict[str, Any]) -> Edition:
         tables=tables,
         summary_sheet=raw["summary"]["sheet"],
         national=dict(raw.get("national", {})),
+        method_rule=tuple(raw.get("method_rule", ())),
+        domestic_networks=tuple(raw.get("domestic_networks", ())),
     )

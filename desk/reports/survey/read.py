@@ -15,6 +15,7 @@ from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
 from desk.core.disk.files import input_file
+from desk.core.domain.dates import first_day, is_partial, last_day, parse_partial
 from desk.core.errors import DeskError
 from desk.reports.survey.edition import Edition, Question
 
@@ -58,6 +59,27 @@ def as_date(value: Any) -> dt.date | None:
         return None
 
 
+def as_span(value: Any) -> tuple[dt.date, dt.date] | None:
+    """The first and last day a date cell can mean: a day; a year alone (the number
+    2019 or the text '2019'); a month alone ('June 2019', '2019-06'). None for anything
+    else."""
+    day = as_date(value)
+    if day is not None:
+        return day, day
+    if isinstance(value, int | float) and float(value).is_integer() and 1000 <= value <= 9999:
+        value = str(int(value))
+    shown = text(value)
+    if not shown:
+        return None
+    try:
+        stored = parse_partial(shown)
+    except ValueError:
+        return None
+    if not is_partial(stored):
+        return None  # a whole day belongs in a date cell, not typed as text
+    return first_day(stored), last_day(stored)
+
+
 @dataclass
 class Row:
     number: int
@@ -68,9 +90,10 @@ class Row:
         return text(self.values.get(header))
 
 
-def table_rows(sheet: Any) -> tuple[list[str], list[Row]]:
-    """The header row and every non-empty row below it."""
-    headers = [text(c.value) for c in sheet[1]]
+def table_rows(sheet: Any, renamed: dict[str, str] | None = None) -> tuple[list[str], list[Row]]:
+    """The header row and every non-empty row below it; `renamed` (earlier header ->
+    today's) reads a column by its present name."""
+    headers = [(renamed or {}).get(text(c.value), text(c.value)) for c in sheet[1]]
     rows = []
     for cells in sheet.iter_rows(min_row=2):
         by_header = {h: cells[i] for i, h in enumerate(headers) if h and i < len(cells)}
@@ -100,7 +123,10 @@ def answers(sheet: Any, questions: tuple[Question, ...]) -> dict[str, Answer]:
     return found
 
 
-_SINCE = re.compile(r"from January 1, (\d{4})")
+# "survey window January 1, 2016 – ..." (and "from January 1, 2016", as earlier releases
+# wrote it).
+_SINCE = re.compile(r"(?:from|window) January 1, (\d{4})")
+_AS_OF = re.compile(r"As of ([A-Z][a-z]+ \d{1,2}, \d{4})")
 
 
 def first_year(book: Any, spec: Edition) -> int:
@@ -113,3 +139,16 @@ def first_year(book: Any, spec: Edition) -> int:
             if found:
                 return int(found.group(1))
     return spec.default_since
+
+
+def as_of(book: Any) -> dt.date | None:
+    """The day the workbook counted as of, as its Instructions state it (None in a
+    workbook from before desk wrote it)."""
+    if "Instructions" in book.sheetnames:
+        for (value,) in book["Instructions"].iter_rows(
+            min_row=1, max_row=8, max_col=1, values_only=True
+        ):
+            found = _AS_OF.search(text(value))
+            if found:
+                return dt.datetime.strptime(found.group(1), "%B %d, %Y").date()
+    return None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import unicodedata
 
 from reportlab.lib.fonts import addMapping
 from reportlab.pdfbase import pdfmetrics, ttfonts
@@ -27,13 +28,36 @@ _FILES = {
 }
 
 
+_SHAPED_FORMS = ("<initial>", "<medial>", "<final>", "<isolated>")
+
+
+@functools.cache
+def read_back(code: int) -> str:
+    """The text a glyph stands for when the PDF is searched or copied. A shaped Arabic
+    form (the initial meem, U+FEE3) is the letter it shapes (U+0645): extractors do not
+    fold the forms, so "مدينة" typed into a viewer's search would never match. A
+    ligature stands for its letters in reverse: it is drawn in a right-to-left run laid
+    out in visual order, and an extractor (poppler) spreads one glyph's letters from
+    left to right before it reverses the run, so lam-alef reads back as lam, alef."""
+    char = chr(code)
+    if not (0xFB50 <= code <= 0xFDFF or 0xFE70 <= code <= 0xFEFF):
+        return char
+    if unicodedata.decomposition(char).partition(" ")[0] not in _SHAPED_FORMS:
+        return char
+    letters = unicodedata.normalize("NFKC", char)
+    # The spacing forms of the vowel marks (a space and a mark) stay what they are.
+    if not all(unicodedata.category(c).startswith("L") for c in letters):
+        return char
+    return letters[::-1]
+
+
 def _to_unicode_cmap(fontname: str, subset: list[int]) -> str:
-    """reportlab writes each code point as four hex digits, so an emoji (U+1F600) comes
-    back out of the PDF as U+1F60. The PDF wants UTF-16BE: surrogate pairs beyond the
-    BMP."""
+    """Each glyph's text as `read_back` gives it, in UTF-16BE (reportlab writes each
+    code point as four hex digits, so an emoji, U+1F600, would come back as U+1F60;
+    the PDF wants surrogate pairs beyond the BMP)."""
     entries = []
     for index, code in enumerate(subset):
-        hex_text = chr(code).encode("utf-16-be", "surrogatepass").hex().upper()
+        hex_text = read_back(code).encode("utf-16-be", "surrogatepass").hex().upper()
         entries.append(f"<{index:02X}> <{hex_text}>")
     return "\n".join(
         [

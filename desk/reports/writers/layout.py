@@ -8,7 +8,6 @@ from __future__ import annotations
 import re
 from typing import Any
 
-import arabic_reshaper
 from bidi.algorithm import get_display
 from reportlab.lib.enums import TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
@@ -16,7 +15,16 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Paragraph
 
 from desk.reports.writers.fonts import SANS
-from desk.reports.writers.text import ARABIC_LETTER, CJK_CHAR, clean, font_for, runs, visual_markup
+from desk.reports.writers.text import (
+    CJK_CHAR,
+    RTL_LETTER,
+    clean,
+    font_for,
+    mark_rtl_ends,
+    runs,
+    shape,
+    visual_markup,
+)
 
 # A run of CJK characters this long without a space is prose, broken between any two
 # characters as those scripts are; a shorter one is a name or a term, kept whole.
@@ -35,7 +43,7 @@ def is_cjk_prose(text: str) -> bool:
 
 def first_strong_is_rtl(text: str) -> bool:
     for ch in text:
-        if ARABIC_LETTER.match(ch):
+        if RTL_LETTER.match(ch):
             return True
         if ch.isalpha():
             return False
@@ -137,7 +145,8 @@ class BidiParagraph(Paragraph):
 
 
 def _visual_line(line: str, rtl: bool) -> str:
-    return get_display(arabic_reshaper.reshape(line), base_dir="R" if rtl else "L")
+    marked = shape(mark_rtl_ends(line, ltr=not rtl))
+    return get_display(marked, base_dir="R" if rtl else "L")
 
 
 def _break(paragraph: str, width: float, size: float, bold: bool) -> list[str]:
@@ -148,8 +157,7 @@ def _break(paragraph: str, width: float, size: float, bold: bool) -> list[str]:
     current: list[str] = []
     used = 0.0
     for word in words:
-        shaped = arabic_reshaper.reshape(word) if ARABIC_LETTER.search(word) else word
-        need = text_width(shaped, size, bold=bold)
+        need = text_width(shape(word), size, bold=bold)
         if current and used + space + need > width:
             lines.append(" ".join(current))
             current, used = [], 0.0

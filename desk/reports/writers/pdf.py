@@ -35,7 +35,7 @@ from desk.core.disk.files import check_output_path, safe_write, verify_pdf
 from desk.core.domain import dates
 from desk.reports.writers.fonts import SANS, SANS_BOLD, register
 from desk.reports.writers.layout import BidiParagraph, chunks, is_cjk_prose, widest_token
-from desk.reports.writers.text import ARABIC_LETTER, clean, has_cjk, markup, plain
+from desk.reports.writers.text import RTL_LETTER, clean, has_cjk, markup, plain
 
 INK = colors.HexColor("#1f2a37")
 ACCENT = colors.HexColor("#1d4e89")
@@ -122,7 +122,7 @@ def para(text: object, style: ParagraphStyle, *, bold: bool = False) -> Paragrap
     anywhere, as it is written without them); right-to-left text is broken into lines
     before it is reordered. For text that may be long, use `paras`."""
     plain_text = clean(text)
-    if ARABIC_LETTER.search(plain_text):
+    if RTL_LETTER.search(plain_text):
         return BidiParagraph(None, style, logical=plain_text, bold=bold)
     if has_cjk(plain_text) and is_cjk_prose(plain_text):
         style = ParagraphStyle(style.name + "-cjk", parent=style, wordWrap="CJK")

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from desk.core.domain import vocab as v
+from desk.core.domain.dates import month_day_year
 from desk.core.domain.words import counted
 from desk.core.errors import DeskError
 from desk.core.reference import countries
@@ -188,13 +189,34 @@ class PreviewPage(QWizardPage):
     def initializePage(self) -> None:
         data = self.wizard_.data()
         summary, counts = data.summary, data.counts
+        as_of = summary.get("as_of")
+        window = (
+            f"as of {month_day_year(as_of)} (window January 1, {data.since} – "
+            f"{month_day_year(as_of)})"
+            if as_of
+            else f"since {data.since}"
+        )
         lines = [
-            f"{_n(summary['engagements'], 'unique engagement')}: every partnership in "
-            f"force, {_n(counts['networks'], 'network membership')}, and since "
-            f"{data.since} {_n(counts['agreements'], 'agreement')} signed and "
+            f"{_n(summary['engagements'], 'unique engagement')} {window}: every partnership "
+            f"and agreement in force and {_n(counts['networks'], 'network membership')}, "
+            f"holding {_n(counts['agreements'], 'agreement')} and "
             f"{_n(counts['meetings'], 'meeting')}.",
+            "Each engagement's method is the first that holds as of today: a sister or "
+            "friendship city in force; a sector partnership or an agreement in force, or an "
+            "agreement signed; an international network the city belongs to (a U.S. "
+            "association is not one); a delegation welcomed, else a mission sent. A "
+            "partnership not in force counts only through its agreements and meetings. The "
+            "workbook gives each engagement's reason.",
             "",
         ]
+        left_out = summary.get("not_counted") or []
+        if left_out:
+            # The workbook's Instructions list every one; the window names the first few.
+            lines.append("Not counted, and why:")
+            lines += [f"• {item['name']}: {item['why']}." for item in left_out[:6]]
+            if len(left_out) > 6:
+                lines.append(f"• …and {len(left_out) - 6} more (on the Instructions sheet).")
+            lines.append("")
         names: dict[str, Any] = {
             "by_method": lambda c: v.ENGAGEMENT_METHODS[c],
             "by_area": lambda c: v.PRIORITY_AREAS[c],

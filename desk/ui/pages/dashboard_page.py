@@ -1,7 +1,7 @@
 """The dashboard: the city's international work at a glance, for the mayor's question
 "where are we engaged, and what did it bring?".
 
-Engagements year by year; the period's engagements by method, priority area and country,
+Activity year by year; the period's engagements by method, priority area and country,
 counted as the national survey counts, with the national shares marked beside the
 city's own; outcomes added up by year; the Sustainable Development Goals advanced; and
 the deadlines and visits coming up. Every chart saves as PNG or SVG.
@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 from desk.core.domain import dates
 from desk.core.domain.vocab import ENGAGEMENT_METHODS, OUTCOME_MEASURES, PRIORITY_AREAS, SDGS
 from desk.core.domain.words import counted as counted_as
+from desk.core.features.costs import in_brief
 from desk.core.reference.countries import country_name
 from desk.core.store.db import Database
 from desk.reports import figures
@@ -122,7 +123,8 @@ class DashboardPage(QWidget):
         self._name_annual()
         controls.addWidget(self.annual_button)
 
-        self.by_year = YearChart("Engagements by year")
+        # Records year by year, not the survey's engagements (relationships).
+        self.by_year = YearChart("Activity by year")
         self.methods = ShareChart("By method")
         self.areas = ShareChart("By priority area")
         self.countries = ShareChart("By partner country")
@@ -134,6 +136,10 @@ class DashboardPage(QWidget):
         self.outcomes.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
         self.outcomes_note = QLabel()
         self.outcomes_note.setWordWrap(True)
+        # What the visits of these years cost, beside what they brought.
+        self.cost_line = QLabel()
+        self.cost_line.setWordWrap(True)
+        self.cost_line.setAccessibleName("Cost of the visits")
         self.coming = QTableWidget(0, 2)
         self.coming.setAccessibleName("Coming up")
         self.coming.setHorizontalHeaderLabels(["When", "What"])
@@ -145,7 +151,11 @@ class DashboardPage(QWidget):
 
         grid = QGridLayout()
         grid.addWidget(ChartCard(self.by_year), 0, 0)
-        grid.addWidget(self._boxed("Outcomes by year", self.outcomes, self.outcomes_note), 0, 1)
+        grid.addWidget(
+            self._boxed("Outcomes by year", self.outcomes, self.outcomes_note, self.cost_line),
+            0,
+            1,
+        )
         grid.addWidget(ChartCard(self.methods), 1, 0)
         grid.addWidget(ChartCard(self.areas), 1, 1)
         grid.addWidget(ChartCard(self.countries), 2, 0)
@@ -268,14 +278,21 @@ class DashboardPage(QWidget):
             shares.by_country.items(), key=lambda c: (-c[1], country_name(c[0]) or c[0])
         )
         top, rest = ranked[:10], ranked[10:]
-        total = shares.engagements or 1
         note = "The partner countries with the most engagements."
         if rest:
             note = f"The ten with the most; {len(rest):,} more countries have {rest[0][1]:,}"
             note += " or fewer." if len({n for _c, n in rest}) > 1 else " each."
+        note += (
+            f" Shares of the {counted_as(shares.with_country, 'engagement')} with a country: "
+            "networks are a method, not a country."
+        )
         self.countries.set_bars(
             [
-                Bar(country_name(code) or code, n / total, f"{n:,} ({_percent(n / total)})")
+                Bar(
+                    country_name(code) or code,
+                    shares.share("by_country", code),
+                    f"{n:,} ({_percent(shares.share('by_country', code))})",
+                )
                 for code, n in top
             ],
             note,
@@ -285,9 +302,15 @@ class DashboardPage(QWidget):
                 Bar(SDGS[goal], n, f"{n:,}")
                 for goal, n in sorted(found.sdgs.items(), key=lambda g: (-g[1], int(g[0])))
             ],
-            "Partnerships in force, visits held and agreements signed in these years.",
+            "Engagements advancing each goal, counted as the survey counts engagements: "
+            "one whose partnership, or an agreement or significant meeting of these years, "
+            "names the goal.",
         )
         self._show_outcomes(found)
+        spent = in_brief(found.costs)
+        period = f"{found.first}–{found.last}" if found.first != found.last else str(found.last)
+        self.cost_line.setText(f"The visits held in {period} cost {spent}." if spent else "")
+        self.cost_line.setVisible(bool(spent))
         self._show_coming(found)
         city = self.db.execute("SELECT name FROM city_profile LIMIT 1").fetchone()
         span = f"{found.first}–{found.last}" if found.first != found.last else str(found.last)
