@@ -6,13 +6,12 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event, vRecur
 
 from desk import __version__
 from desk.core.disk.files import safe_write
-from desk.core.domain.dates import month_day_year, stored_date
+from desk.core.domain.dates import month_day_year, stored_date, wall_clock
 from desk.core.domain.vocab import VISIT_DIRECTIONS, label
 from desk.core.features import sides
 from desk.core.store.db import Database
@@ -84,10 +83,9 @@ def build_calendar(db: Database, since: dt.date | None = None) -> Calendar:
         "NOT IN ('declined', 'cancelled') ORDER BY i.starts_at",
         (first,),
     ):
-        zone = ZoneInfo(item["time_zone"])
-        start = dt.datetime.fromisoformat(item["starts_at"]).replace(tzinfo=zone)
+        start = wall_clock(item["starts_at"], item["time_zone"])
         end = (
-            dt.datetime.fromisoformat(item["ends_at"]).replace(tzinfo=zone)
+            wall_clock(item["ends_at"], item["time_zone"])
             if item.get("ends_at")
             else start + dt.timedelta(hours=1)
         )

@@ -27,6 +27,7 @@ from desk.core.errors import DumpError, ValidationError
 from desk.core.store import index
 from desk.core.store.db import Database, schema_version
 from desk.core.store.records import stored_columns
+from desk.core.store.rows import refresh_sort_keys
 from desk.core.store.schema import SCHEMA_VERSION
 
 FORMAT = "desk-dump"
@@ -203,6 +204,8 @@ def import_json(
             raise DumpError(
                 f"{path}: table '{table}', id {rowid} refers to a missing {parent} record."
             )
+        # A dump of an earlier desk holds no sort keys, or those of an earlier key.
+        refresh_sort_keys(db)
         index.rebuild(db)
     return loaded
 

@@ -37,6 +37,9 @@ def application() -> QApplication:
 
     app.setWindowIcon(QIcon(str(resource_path("icons", "desk-256.png"))))
     load_fonts(app)
+    from desk.ui import appearance
+
+    appearance.apply(app)
     return app
 
 
@@ -92,6 +95,10 @@ def run(path: Path, read_only: str | None = None) -> int:
     except DeskError as exc:
         QMessageBox.critical(None, "desk cannot open the database", str(exc))
         return 1
+    if not database.read_only:
+        from desk.core.store.hooks.partnerships import statuses_come_due
+
+        statuses_come_due(database)  # planned status changes whose day has come
     from desk.ui.databases import remember
 
     remember(path)

@@ -59,7 +59,10 @@ def offer(parent: QWidget, path: Path, what: str) -> None:
     if box.clickedButton() is open_button:
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
     elif box.clickedButton() is save_button:
-        chosen = file_dialogs.save_path(parent, f"Save {what.lower()}", path.name, "PDF (*.pdf)")
+        kind = path.suffix.lstrip(".").upper() or "File"
+        chosen = file_dialogs.save_path(
+            parent, f"Save {what.lower()}", path.name, f"{kind} (*{path.suffix})"
+        )
         if chosen is not None:
             try:
                 # Through the same safe write as every file desk writes: never over the

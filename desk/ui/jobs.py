@@ -214,6 +214,22 @@ def make_packet(
     return target
 
 
+def make_phone_pack(
+    db_path: Path,
+    read_only: str | None,
+    visit_id: int,
+    target: Path,
+    options: Any,
+    *,
+    progress: Progress,
+) -> Path:
+    from desk.reports.briefing.phone import build_phone_pack
+
+    with _read(db_path, read_only) as db:
+        build_phone_pack(db, visit_id, target, options, progress)
+    return target
+
+
 def make_dossier(
     db_path: Path,
     read_only: str | None,
@@ -299,4 +315,22 @@ def write_survey(
 
     with _read(db_path, read_only) as db:
         write_workbook(load(edition), collect(db, since), target, progress)
+    return target
+
+
+def make_letters(
+    db_path: Path,
+    read_only: str | None,
+    template: str,
+    visit_id: int,
+    target: Path,
+    *,
+    progress: Progress,
+) -> Path:
+    """A visit's letters from one template, as a Word file (kept by the window itself,
+    through its own write path, when it has it)."""
+    from desk.reports.letters import make
+
+    with _read(db_path, read_only) as db:
+        make.write_letters(db, template, visit_id, out=target, keep_copy=False, progress=progress)
     return target

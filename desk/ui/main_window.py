@@ -64,6 +64,25 @@ WARM_UP_MODULES = (
 WARM_UP_AFTER_MS = 400
 
 
+def redo_keys() -> list[QKeySequence]:
+    """The platform's redo keys and the two people try, each once."""
+    keys: list[QKeySequence] = []
+    for key in (
+        *QKeySequence.keyBindings(QKeySequence.StandardKey.Redo),
+        QKeySequence("Ctrl+Shift+Z"),
+        QKeySequence("Ctrl+Y"),
+    ):
+        if key not in keys:
+            keys.append(key)
+    return keys
+
+
+def _application() -> Any:
+    from PySide6.QtWidgets import QApplication
+
+    return QApplication.instance()
+
+
 def build_page(db: Database, path: Path, key: str) -> Page:
     """A page other than Today. Each is imported when first opened: the window's first
     paint waits only for Today's code, never for the forms, lists and dialogs."""
@@ -239,8 +258,9 @@ class MainWindow(FileActions):
         elif hasattr(target, "show_first"):
             target.show_first()
 
-    def open_record(self, kind: str, record_id: int) -> None:
-        """Go to a record wherever it lives: its page, its owner's page, or a dialog."""
+    def open_record(self, kind: str, record_id: int, select: tuple[str, int] | None = None) -> None:
+        """Go to a record wherever it lives: its page, its owner's page, or a dialog;
+        `select` names a linked record to show selected on it (a follow-up on its visit)."""
         # A record without a page of its own (an itinerary item) shows on its owner's.
         from desk.core.store import records
 
@@ -268,7 +288,11 @@ class MainWindow(FileActions):
             if here is not None and here != self._place():
                 self._back.append(here)
                 del self._back[:-50]
-            # Focus on the record opened, so the keyboard carries on from there.
+            # Focus on the record opened, so the keyboard carries on from there (or on
+            # the linked record asked for, selected in its list).
+            links = getattr(page, "links", None)
+            if select is not None and links is not None and links.select(*select):
+                return
             if hasattr(page, "focus_record"):
                 page.focus_record()
 
@@ -282,7 +306,11 @@ class MainWindow(FileActions):
 
     def go_back(self) -> None:
         """Back to where the user was before the last record they opened (Alt+Left or
-        Escape), as in a browser."""
+        Escape), as in a browser. Escape in a record's form leaves the form first."""
+        page = self.current_page()
+        if getattr(page, "editing", False) and getattr(page, "current_id", None) is not None:
+            page.cancel_edit()
+            return
         while self._back:
             key, record_id = self._back.pop()
             if not self.show_page(key):
@@ -367,9 +395,9 @@ class MainWindow(FileActions):
         # In a text box Ctrl+Z undoes typing (the box takes the shortcut first);
         # elsewhere it undoes the last change to the records.
         self.undo_action = self._action(edit_menu, "Undo", self.undo, QKeySequence.StandardKey.Undo)
-        self.redo_action = self._action(
-            edit_menu, "Redo", self.redo, [QKeySequence.StandardKey.Redo, "Ctrl+Shift+Z"]
-        )
+        # Ctrl+Y and Ctrl+Shift+Z both redo, each once: the platform's own redo keys
+        # already hold one of them on some systems, and a key held twice does nothing.
+        self.redo_action = self._action(edit_menu, "Redo", self.redo, redo_keys())
         edit_menu.addSeparator()
         self._action(edit_menu, "Trash…", self.open_trash)
         self._update_undo_actions()
@@ -397,6 +425,7 @@ class MainWindow(FileActions):
         )
         self._action(edit, "Filter this list", lambda: self._on_page("focus_filter"), "Ctrl+L")
         self._action(edit, "Search everything…", self.open_search, ["Ctrl+K", "Ctrl+F"])
+        self._action(edit, "Find duplicates…", self.find_duplicates)
         go = bar.addMenu("&Go")
         self._action(go, "Back", self.go_back, ["Alt+Left", "Escape"])
         go.addSeparator()
@@ -404,7 +433,22 @@ class MainWindow(FileActions):
             label = self.nav.item(n).text()
             keys = f"Ctrl+{n + 1}" if n < 9 else ("Ctrl+0" if n == 9 else [])
             self._action(go, label, lambda _=False, k=key: self.show_page(k), keys)
+        view = bar.addMenu("&View")
+        self._action(view, "Larger text", lambda: self._zoom(1), ["Ctrl+=", "Ctrl++"])
+        self._action(view, "Smaller text", lambda: self._zoom(-1), "Ctrl+-")
+        # Ctrl+0 stays the tenth page (the map), as it always was.
+        self._action(view, "Actual size", lambda: self._zoom(0), "Ctrl+Alt+0")
+        themes = view.addMenu("Theme")
+        from desk.ui import appearance
+
+        for key, label in appearance.THEMES.items():
+            action = self._action(themes, label, lambda _=False, k=key: self._theme(k))
+            action.setCheckable(True)
+            action.setChecked(key == appearance.theme())
+            action.setData(key)
+        self.theme_menu = themes
         help_menu = bar.addMenu("&Help")
+        self._action(help_menu, "Keyboard shortcuts", self.show_shortcuts, ["F1", "Ctrl+/"])
         self._action(help_menu, "About desk", self.about)
 
     def new_database(self) -> None:
@@ -471,13 +515,43 @@ class MainWindow(FileActions):
 
         what = changes.label.split(" ", 1)[1] if " " in changes.label else changes.label
         self.statusBar().showMessage(f"{verb}: {what}", 8000)
-        # Show the record that came back or changed, where it has a page.
-        for kind, record_id in (*changes.created, *changes.updated):
-            if kind in self.factories and kind != "today":
+        # Show the record that came back or changed, or the one a removed record belonged
+        # to (an itinerary item taken out of its visit shows its visit).
+        for kind, record_id in (*changes.created, *changes.updated, *self._owners(changes)):
+            if self._has_page(kind):
                 with contextlib.suppress(DeskError):
                     records.get(self.db, kind, record_id)
                     self.open_record(kind, record_id)
                     return
+
+    def _has_page(self, kind: str) -> bool:
+        """Whether a record of this kind shows on a page (its own or an owner's)."""
+        while kind not in self.factories:
+            parent = KINDS[kind].parent
+            if not parent:
+                return False
+            kind = KINDS[kind].field_map[parent].ref or ""
+        return kind != "today"
+
+    def _owners(self, changes: Changes) -> list[tuple[str, int]]:
+        """The records that the records an operation removed belonged to."""
+        import json
+
+        owners = []
+        for kind, record_id in changes.deleted:
+            parent = KINDS[kind].parent
+            if not parent:
+                continue
+            row = self.db.execute(
+                "SELECT changes FROM history WHERE op_id = ? AND kind = ? AND record_id = ? "
+                "AND action = 'delete'",
+                (changes.op_id, kind, record_id),
+            ).fetchone()
+            owner = json.loads(row[0]).get(parent) if row else None
+            target = KINDS[kind].field_map[parent].ref
+            if isinstance(owner, int) and target:
+                owners.append((target, owner))
+        return owners
 
     def _read_data_version(self) -> int:
         return int(self.db.execute("PRAGMA data_version").fetchone()[0])
@@ -532,6 +606,34 @@ class MainWindow(FileActions):
         from desk.ui.dialogs.survey_wizard import SurveyWizard
 
         SurveyWizard(self.db, self.path, self).exec()
+
+    def find_duplicates(self) -> None:
+        from desk.core.store.merge import mergeable
+        from desk.ui.dialogs.merge_dialog import DuplicatesDialog
+
+        kind = str(getattr(self.current_page(), "kind", ""))
+        if kind not in KINDS or not mergeable(KINDS[kind]):
+            kind = "contact"
+        DuplicatesDialog(self.db, kind, self).exec()
+        self.refresh_all()
+
+    def show_shortcuts(self) -> None:
+        from desk.ui.dialogs.shortcuts_dialog import ShortcutsDialog
+
+        ShortcutsDialog(self.menuBar(), self).exec()
+
+    def _zoom(self, step: int) -> None:
+        from desk.ui import appearance
+
+        steps = appearance.change_zoom(_application(), step)
+        self.statusBar().showMessage(f"Text size {100 + 10 * steps}%", 4000)
+
+    def _theme(self, name: str) -> None:
+        from desk.ui import appearance
+
+        appearance.set_theme(_application(), name)
+        for action in self.theme_menu.actions():
+            action.setChecked(action.data() == appearance.theme())
 
     def about(self) -> None:
         QMessageBox.about(

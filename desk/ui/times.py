@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from desk.core.domain.dates import local_zone, short_day_time, utc_offset
+from desk.core.domain.dates import local_zone, short_day_time, utc_offset, wall_clock
 from desk.core.store.db import Database
 
 
@@ -29,6 +29,6 @@ def home_text(starts_at: str | None, zone: str | None, home: str) -> str:
     """The same moment on the clock at home: 'Sun, Apr 4, 6:00 PM (UTC-7)'."""
     if not starts_at or not zone:
         return ""
-    moment = dt.datetime.fromisoformat(starts_at).replace(tzinfo=ZoneInfo(zone))
+    moment = wall_clock(starts_at, zone)
     there = moment.astimezone(ZoneInfo(home)).replace(tzinfo=None)
     return f"{short_day_time(there)} ({utc_offset(home, there)})"

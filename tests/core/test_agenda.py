@@ -287,3 +287,119 @@ def test_the_command_line_shows_ticks_and_snoozes(
     assert "in the past" in capsys.readouterr().err
     assert cli.main(["--db", str(db_path), "done", "999"]) == 1
     assert "999" in capsys.readouterr().err
+
+
+def test_each_type_is_counted_and_one_type_can_be_listed_alone(city: Database) -> None:
+    # A follow-up kept for the Cultural MOU's decision stands for it.
+    records.create(
+        city,
+        "follow_up",
+        {"title": "Memo on the MOU", "due_date": _day(10), "agreement_id": 1},
+    )
+    found = agenda.build(city, TODAY)
+    assert found.by_type == {"follow_up": 6, "decision": 1, "visit": 1, "anniversary": 1}
+    # The decision is told once: by its follow-up, which carries it.
+    memo = next(i for i in found.sections["later"] if i.title == "Memo on the MOU")
+    assert memo.decision == "Expires February 3, 2027: renew or let it end"
+    assert not any(i.what == "decision" for items in found.sections.values() for i in items)
+    assert sum(found.counts.values()) == 6 + 1 + 1  # follow-ups, the visit, Kobe's 25th
+
+    decisions = agenda.build(city, TODAY, only="decision")
+    listed = [i for items in decisions.sections.values() for i in items]
+    assert [(i.what, i.title) for i in listed] == [("follow_up", "Memo on the MOU")]
+    assert decisions.counts == {"overdue": 0, "today": 0, "week": 0, "later": 1}
+    assert decisions.totals == found.totals and decisions.headline() == found.headline()
+
+    visits = agenda.build(city, TODAY, only="visit")
+    assert [i.title for items in visits.sections.values() for i in items] == ["Mission to Kobe"]
+    assert visits.counts == {"overdue": 0, "today": 0, "week": 1, "later": 0}
+    follow_ups = agenda.build(city, TODAY, only="follow_up")
+    assert {i.what for items in follow_ups.sections.values() for i in items} == {"follow_up"}
+    assert sum(follow_ups.counts.values()) == 6
+    anniversaries = agenda.build(city, TODAY, only="anniversary")
+    assert [i.type_label for i in anniversaries.sections["later"]] == ["Anniversary"]
+    with pytest.raises(KeyError):
+        agenda.build(city, TODAY, only="gift")
+
+    # Once the memo is done, the decision is listed on its own again.
+    agenda.mark_done(city, memo.follow_up_id or 0, TODAY)
+    again = agenda.build(city, TODAY, only="decision")
+    assert [i.title for i in again.sections["later"]] == ["Decide on Cultural MOU"]
+
+
+def test_a_follow_up_kept_is_listed_past_the_first_of_its_section(db: Database) -> None:
+    for n in range(5):
+        records.create(db, "follow_up", {"title": f"Later {n}", "due_date": _day(30 + n)})
+    far = records.create(db, "follow_up", {"title": "Far off", "due_date": _day(300)}).id
+    found = agenda.build(db, TODAY, shown=2)
+    assert [i.title for i in found.sections["later"]] == ["Later 0", "Later 1"]
+    kept = agenda.build(db, TODAY, shown=2, keep={far})
+    assert [i.title for i in kept.sections["later"]] == ["Later 0", "Later 1", "Far off"]
+    assert kept.counts == found.counts
+    # Kept but filtered out: a visits-only agenda lists no follow-up.
+    assert not agenda.build(db, TODAY, shown=2, only="visit", keep={far}).sections["later"]
+
+
+def test_an_item_in_full_names_its_records_dates_and_what_to_do(city: Database) -> None:
+    contact = records.create(city, "contact", {"given_name": "Aiko", "family_name": "Sato"}).id
+    records.update(city, "follow_up", 1, {"notes": "Letters to the mayor", "contact_id": contact})
+    found = agenda.build(city, TODAY)
+    letters = found.sections["overdue"][0]
+    full = agenda.detail(city, letters, TODAY)
+    assert (full.type_label, full.title) == ("Follow-up", "Send thank-you letters")
+    assert full.when == "Monday, June 15, 2026 (6 months overdue)"
+    assert [(f.label, f.text, f.opens) for f in full.facts] == [
+        ("Visit", "Mission to Kobe", ("visit", 1)),
+        ("Contact", "Aiko Sato", ("contact", contact)),
+    ]
+    assert full.notes == "Letters to the mayor" and full.next_step == ""
+
+    later = {i.title: i for i in found.sections["later"]}
+    decision = agenda.detail(city, later["Decide on Cultural MOU"], TODAY)
+    assert decision.type_label == "Decision"
+    assert [(f.label, f.text) for f in decision.facts] == [
+        ("Agreement", "Cultural MOU"),
+        ("Partnership", "Lviv"),
+        ("Decide by", "January 4, 2027"),
+        ("Expires", "February 3, 2027"),
+        ("Renews by itself", "No"),
+    ]
+    assert decision.warning == "Partnership suspended since March 2, 2025"
+    assert decision.next_step.startswith("A decision is recorded on its agreement")
+
+    visit = agenda.detail(city, found.sections["week"][1], TODAY)
+    assert [(f.label, f.text) for f in visit.facts] == [
+        ("Visit", "Mission to Kobe"),
+        ("Direction", "Outgoing mission"),
+        ("Dates", "December 8, 2026 to December 11, 2026"),
+        ("Status", "Requested"),
+        ("Partnership", "Kobe"),
+        ("Follow-ups", "2 open"),
+    ]
+    anniversary = agenda.detail(city, later["Kobe: 25 years since 2002"], TODAY)
+    assert ("Founded", "March 20, 2002") in [(f.label, f.text) for f in anniversary.facts]
+    assert "leaves Today once its day has passed" in anniversary.next_step
+
+
+def test_capture_makes_one_follow_up_for_a_record_in_one_operation(city: Database) -> None:
+    found = agenda.build(city, TODAY)
+    letters = found.sections["overdue"][0]
+    targets = agenda.capture_targets(city, letters)
+    assert [(t.label, t.text, t.opens) for t in targets] == [
+        ("Visit", "Mission to Kobe", ("visit", 1)),
+        ("Partnership", "Kobe", ("partnership", 1)),
+    ]
+    assert agenda.capture_targets(city, None) == []
+    before = city.execute("SELECT count(*) FROM operations").fetchone()[0]
+    changes = agenda.capture(city, "Send the program", TODAY + dt.timedelta(days=6), ("visit", 1))
+    assert city.execute("SELECT count(*) FROM operations").fetchone()[0] == before + 1
+    row = records.get(city, "follow_up", changes.id or 0)
+    assert (row["title"], row["due_date"], row["visit_id"]) == ("Send the program", _day(6), 1)
+    undone = agenda.capture(city, "On its own", None)
+    assert records.get(city, "follow_up", undone.id or 0)["due_date"] is None
+    undo.undo(city)
+    assert city.execute(
+        "SELECT count(*) FROM follow_ups WHERE title = 'On its own'"
+    ).fetchone() == (0,)
+    with pytest.raises(ValueError, match="cannot be for"):
+        agenda.capture(city, "A gift note", None, ("gift", 1))

@@ -10,6 +10,8 @@ import contextlib
 import datetime as dt
 import re
 
+from desk.core.domain import when
+
 _MONTHS = [
     "January",
     "February",
@@ -285,13 +287,11 @@ def utc_offset(zone: str, at: dt.datetime) -> str:
     """'UTC+9', 'UTC-3', 'UTC+5:30', 'UTC': the offset of a zone at a moment."""
     from zoneinfo import ZoneInfo
 
-    offset = at.replace(tzinfo=ZoneInfo(zone)).utcoffset() or dt.timedelta()
-    minutes = int(offset.total_seconds() // 60)
-    if not minutes:
-        return "UTC"
-    sign = "+" if minutes >= 0 else "-"
-    hours, rest = divmod(abs(minutes), 60)
-    return f"UTC{sign}{hours}" + (f":{rest:02d}" if rest else "")
+    # An aware moment (a repeated hour stored with its offset) is the one it names; a
+    # naive one is the wall clock's first.
+    there = ZoneInfo(zone)
+    moment = at.astimezone(there) if at.tzinfo is not None else at.replace(tzinfo=there)
+    return _utc_words(moment.utcoffset())
 
 
 def short_day_time(moment: dt.datetime) -> str:
@@ -333,92 +333,216 @@ def zone_label(zone: str, at: dt.datetime | None = None, place: str | None = Non
     abbreviations are ambiguous ('CST' is Taipei, Shanghai and Chicago) or absent ('+04').
     `place` names the clock where the zone's own city would mislead (a home city that is
     not Los Angeles)."""
-    moment = (at or dt.datetime.now()).replace(tzinfo=None)
+    # An aware moment (a repeated hour kept with its offset) keeps the offset it names.
+    moment = at or dt.datetime.now()
     utc = utc_offset(zone, moment)
-    place = place or zone.rsplit("/", 1)[-1].replace("_", " ")
+    place = place or zone_city(zone)
     return utc if zone in ("UTC", "Etc/UTC") else f"{place} ({utc})"
 
 
-# Whole dates as people type them in the U.S. and in partners' own papers. Month first
-# for slashes (the U.S. reading); day first for dots, as in Europe.
-_TYPED_FORMATS = (
-    "%Y-%m-%d",
-    "%Y/%m/%d",
-    "%m/%d/%Y",
-    "%m/%d/%y",
-    "%m-%d-%Y",
-    "%d-%m-%Y",  # only when the first number cannot be a month (21-06-1961)
-    "%d.%m.%Y",
-    "%B %d %Y",
-    "%b %d %Y",
-    "%d %B %Y",
-    "%d %b %Y",
-    "%A %B %d %Y",
-    "%a %b %d %Y",
-)
+# Dates as people type them are read by one reader, `when`, everywhere: forms, the
+# command line, imports.
 
 
 def parse_typed(text: str) -> dt.date:
     """A whole date as typed: 2025-04-08, 4/8/2025, 4/8/25, April 8, 2025, 8 April 2025,
-    Tuesday, April 8, 2025, 08.04.2025. ValueError when it is none of these."""
-    words = " ".join(text.replace(",", " ").replace("Sept ", "Sep ").split())
-    for pattern in _TYPED_FORMATS:
-        try:
-            day = dt.datetime.strptime(words, pattern).date()
-        except ValueError:
-            continue
-        return day.replace(year=_century(day.year)) if "%y" in pattern else day
-    raise ValueError(text)
+    Tuesday, April 8, 2025, 08.04.2025, tomorrow, next friday, in 2 weeks. ValueError
+    (when.Unreadable, which says why where it can) when it is none of these."""
+    return when.read_day(text)
 
 
 def _century(year: int) -> int:
-    """A two-digit year's century: the one that does not put it more than 20 years
-    ahead. '6/21/61' is a founding in 1961, not 2061; '4/8/27' a visit in 2027."""
-    return year - 100 if year > dt.date.today().year + 20 else year
-
-
-_MONTH_WORDS = (
-    {name.casefold(): i for i, name in enumerate(_MONTHS, 1)}
-    | {name[:3].casefold(): i for i, name in enumerate(_MONTHS, 1)}
-    | {"sept": 9}
-)
+    return when.century(year)
 
 
 def parse_partial(text: str) -> str:
     """A date as typed where the office may know only its year or month: '1961',
     'June 1961', 'Jun 1961', '6/1961', '1961-06', or any whole date parse_typed reads.
     Stored form: '1961', '1961-06' or '1961-06-21'. ValueError when it is none of these."""
-    words = " ".join(text.replace(",", " ").replace(".", " ").split())
-    if re.fullmatch(r"\d{4}", words):
-        return words
-    found = re.fullmatch(r"(\d{4})[-/](\d{1,2})", words) or re.fullmatch(
-        r"(\d{1,2})[-/](\d{4})", words
-    )
-    if found:
-        numbers = [found[1], found[2]]
-        year, month = numbers if len(numbers[0]) == 4 else numbers[::-1]
-        if 1 <= int(month) <= 12:
-            return f"{year}-{int(month):02d}"
-        raise ValueError(text)
-    found = re.fullmatch(r"([A-Za-z]+)[ -](\d{4}|\d{2})", words)
-    if found and found[1].casefold() in _MONTH_WORDS:
-        # 'June 1961', 'Jun 1961', and 'Jun-61' as Excel shows a month.
-        year = int(found[2]) if len(found[2]) == 4 else _century(2000 + int(found[2]))
-        return f"{year:04d}-{_MONTH_WORDS[found[1].casefold()]:02d}"
-    try:
-        return dt.date.fromisoformat(text.strip()).isoformat()
-    except ValueError:
-        return parse_typed(text).isoformat()
+    reading = when.read(text, partial=True)
+    if reading.time not in (None, dt.time()):
+        raise when.Unreadable(text, "a date is asked for here, without a time")
+    return reading.stored_date
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
     """The same day `months` later (or earlier), or the month's last day where it has
     none: a month after January 31 is the last day of February."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    for last in (31, 30, 29, 28):
+    return when.add_months(day, months)
+
+
+# -- local times and clock changes ---------------------------------------------------------
+#
+# An itinerary time is a wall-clock time in its zone, stored without an offset
+# ("2027-03-08T13:00"): what the program says, whatever the zone's rules do later. Only
+# the hour a clock change makes happen twice keeps its offset ("2026-11-01T01:30-08:00",
+# the second 1:30 AM), so that it is one moment; every reader goes through wall_clock.
+
+
+def stored_wall(stored: str) -> dt.datetime:
+    """The wall-clock time a stored local time says, without its offset."""
+    return dt.datetime.fromisoformat(stored).replace(tzinfo=None)
+
+
+def wall_clock(stored: str, zone: str | None) -> dt.datetime:
+    """A stored local time as a moment in its zone (aware), the one of a repeated hour
+    its offset names; naive when there is no zone."""
+    moment = dt.datetime.fromisoformat(stored)
+    if not zone:
+        return moment.replace(tzinfo=None)
+    from zoneinfo import ZoneInfo
+
+    there = ZoneInfo(zone)
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=there)
+    return moment.astimezone(there)
+
+
+def moments_at(wall: dt.datetime, zone: str) -> list[dt.datetime]:
+    """Every moment a wall-clock time names in a zone: one; two in the hour a clock
+    change repeats (the earlier first); none in the hour it skips."""
+    from zoneinfo import ZoneInfo
+
+    there = ZoneInfo(zone)
+    found: list[dt.datetime] = []
+    for fold in (0, 1):
+        moment = wall.replace(tzinfo=there, fold=fold).astimezone(dt.UTC).astimezone(there)
+        if moment.replace(tzinfo=None, fold=0) != wall.replace(tzinfo=None, fold=0):
+            continue  # a time the clock skips comes back as another
+        if all(moment.utcoffset() != other.utcoffset() for other in found):
+            found.append(moment)
+    return sorted(found, key=lambda m: m.astimezone(dt.UTC))
+
+
+def offset_text(offset: dt.timedelta | None) -> str:
+    """'-08:00', '+05:30': an offset as ISO writes it after a time."""
+    minutes = int((offset or dt.timedelta()).total_seconds() // 60)
+    sign = "+" if minutes >= 0 else "-"
+    hours, rest = divmod(abs(minutes), 60)
+    return f"{sign}{hours:02d}:{rest:02d}"
+
+
+def _utc_words(offset: dt.timedelta | None) -> str:
+    minutes = int((offset or dt.timedelta()).total_seconds() // 60)
+    if not minutes:
+        return "UTC"
+    sign = "+" if minutes >= 0 else "-"
+    hours, rest = divmod(abs(minutes), 60)
+    return f"UTC{sign}{hours}" + (f":{rest:02d}" if rest else "")
+
+
+def clock_mark(moment: dt.datetime) -> str:
+    """How a moment's offset is said after its time: 'PST' where the zone has a name
+    for it, 'UTC+4' where it has none ('+04')."""
+    name = moment.tzname() or ""
+    return name if name.isalpha() and name.isupper() else _utc_words(moment.utcoffset())
+
+
+def zone_city(zone: str) -> str:
+    """'Los Angeles' for America/Los_Angeles: how a zone is named in a sentence."""
+    return zone.rsplit("/", 1)[-1].replace("_", " ")
+
+
+def _clock_change(wall: dt.datetime, zone: str) -> tuple[dt.datetime, dt.datetime]:
+    """The wall-clock times on either side of the change nearest `wall`: (2:00 AM,
+    3:00 AM) for the spring change, (2:00 AM, 1:00 AM) for the fall one."""
+    from zoneinfo import ZoneInfo
+
+    there = ZoneInfo(zone)
+    start = (wall - dt.timedelta(hours=3)).replace(tzinfo=there).astimezone(dt.UTC)
+    before = start.astimezone(there).utcoffset()
+    for minute in range(0, 6 * 60 + 1, 15):
+        instant = start + dt.timedelta(minutes=minute)
+        after = instant.astimezone(there).utcoffset()
+        if after != before:
+            naive = instant.replace(tzinfo=None)
+            return naive + (before or dt.timedelta()), naive + (after or dt.timedelta())
+    raise ValueError(f"no clock change near {wall} in {zone}")
+
+
+def _hour_words(moment: dt.datetime, other: dt.datetime) -> str:
+    """'2:00' beside '3:00 AM': the half of the day said once when both share it."""
+    text = clock(moment)
+    return text[:-3] if text[-2:] == clock(other)[-2:] else text
+
+
+def place_in_zone(wall: dt.datetime, zone: str, mark: str | None = None) -> str:
+    """The stored form of a wall-clock time in a zone ('2027-03-08T13:00', or with the
+    offset for a repeated hour), or ValueError saying in words why it cannot be: a time
+    the clock skips, a repeated hour without a mark saying which, a mark that is not the
+    zone's."""
+    wall = wall.replace(tzinfo=None, fold=0, second=0, microsecond=0)
+    plain = wall.strftime("%Y-%m-%dT%H:%M")
+    every = found = moments_at(wall, zone)
+    where = zone_city(zone)
+    said = f"{clock(wall)} on {month_day_year(wall)}"
+    if not found:
+        skipped, landed = _clock_change(wall, zone)
+        raise ValueError(
+            f"{clock(wall)} does not exist on {month_day_year(wall)} in {where}: clocks go "
+            f"forward from {_hour_words(skipped, landed)} to {clock(landed)}"
+        )
+    if mark:
+        wanted = when.offset_of(mark)
+        chosen = [
+            m
+            for m in found
+            if (m.utcoffset() == wanted if wanted is not None else m.tzname() == mark.upper())
+        ]
+        if not chosen:
+            kept = " or ".join(f"{clock_mark(m)} ({offset_text(m.utcoffset())})" for m in found)
+            raise ValueError(
+                f"{said} in {where} is {kept}, not {mark}; give the time without it, or "
+                "with the zone's own"
+            )
+        found = chosen[:1]
+    if len(found) == 1:
+        return plain if len(every) == 1 else plain + offset_text(found[0].utcoffset())
+    first, second = found
+    back_from, back_to = _clock_change(wall, zone)
+    raise ValueError(
+        f"{said} happens twice in {where}: clocks go back from "
+        f"{_hour_words(back_from, back_to)} to {clock(back_to)}. Say which: "
+        f"{clock(wall)} {clock_mark(first)} ({offset_text(first.utcoffset())}) for the "
+        f"first, {clock(wall)} {clock_mark(second)} ({offset_text(second.utcoffset())}) "
+        "for the second"
+    )
+
+
+def stored_text(stored: str | None, zone: str | None = None) -> str:
+    """A stored date or local time as a person reads and types it back, the U.S. way:
+    '4/13/2027', '6/1961', '4/13/2027 12:00 PM', '11/1/2026 1:30 AM PST' (a repeated
+    hour with its offset, named by `zone` when it has a name for it, else
+    '(UTC-8)'). Empty for none; as stored when it cannot be read."""
+    if not stored:
+        return ""
+    try:
+        if is_partial(stored) or len(stored) <= 10:
+            return short_date(stored)
+        moment = dt.datetime.fromisoformat(stored)
+    except ValueError:
+        return stored
+    text = short_when(moment)
+    if moment.tzinfo is None:
+        return text
+    if zone:
         try:
-            return dt.date(year, month, min(day.day, last))
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")
+            return f"{text} {clock_mark(wall_clock(stored, zone))}"
+        except (ValueError, KeyError, OSError):
+            pass
+    return f"{text} ({_utc_words(moment.utcoffset())})"
+
+
+def in_words(stored: str, zone: str | None = None) -> str:
+    """A stored date or local time in words, as a form says back what it understood:
+    'Friday, December 11, 2026', 'June 1961', 'Friday, December 11, 2026, 3:00 PM',
+    'Sunday, November 1, 2026, 1:30 AM PST'."""
+    if is_partial(stored) or len(stored) <= 10:
+        return long_date(stored)
+    moment = dt.datetime.fromisoformat(stored)
+    text = f"{long_date(moment)}, {clock(moment)}"
+    if moment.tzinfo is None:
+        return text
+    if zone:
+        return f"{text} {clock_mark(wall_clock(stored, zone))}"
+    return f"{text} ({_utc_words(moment.utcoffset())})"

@@ -5,7 +5,9 @@ renew-or-give-notice decision is due, visits about to start or under way, and pa
 anniversaries (round ones a year ahead, so a celebration can be planned). Each item says
 what it belongs to and which record opens it, and carries a warning when its partnership
 is suspended, dormant, lapsed or ended: renewing an MOU with a suspended partner is a
-question for the mayor's office, not a routine reminder. Qt-free: the window and
+question for the mayor's office, not a routine reminder. Each item has a type (follow-up,
+decision, visit, anniversary) the agenda can be narrowed to, and a detail that says what
+it is, when, for which records and what to do about it. Qt-free: the window and
 `desk today` show the same agenda.
 """
 
@@ -48,6 +50,43 @@ SHOWN_PER_SECTION = 50
 
 
 @dataclass(frozen=True)
+class ItemType:
+    """A type of agenda item (an `Item.what`), as a row names it and a filter offers it."""
+
+    key: str
+    label: str  # "Follow-up"
+    plural: str  # "Follow-ups"
+    about: str  # what the filter lists
+
+
+TYPES = (
+    ItemType("follow_up", "Follow-up", "Follow-ups", "Open follow-ups, whatever they are for"),
+    ItemType(
+        "decision",
+        "Decision",
+        "Decisions",
+        "Agreements whose renew-or-give-notice decision is due, and the follow-ups kept for them",
+    ),
+    ItemType("visit", "Visit", "Visits", "Visits about to start or under way"),
+    ItemType(
+        "anniversary",
+        "Anniversary",
+        "Anniversaries",
+        "Partnership anniversaries: round ones a year ahead, others a month ahead",
+    ),
+)
+_KEYS = tuple(t.key for t in TYPES)
+_STOOD = "stood"  # tallied apart: follow-ups that stand for a due decision
+
+
+def item_type(what: str) -> ItemType:
+    for candidate in TYPES:
+        if candidate.key == what:
+            return candidate
+    raise KeyError(what)
+
+
+@dataclass(frozen=True)
 class Item:
     what: str  # follow_up, decision, visit, anniversary
     title: str
@@ -59,19 +98,48 @@ class Item:
     warning: str = ""
     follow_up_id: int | None = None  # can be ticked done or snoozed in place
     partnership_id: int | None = None  # whose standing may call for a warning
-    agreement_id: int | None = None  # the agreement a follow-up of its own is about
+    agreement_id: int | None = None  # the agreement a follow-up is about
     # An item with no day of its own (an anniversary known only to its year or month)
     # is listed by the last day it can fall on, not after everything dated.
     around: dt.date | None = None
+    # A follow-up kept for an agreement's due decision: that decision, in words
+    # ("Expires April 4, 2027: renew or let it end"); it is told once, by the follow-up.
+    decision: str = ""
+
+    @property
+    def type_label(self) -> str:
+        return item_type(self.what).label
+
+    def key(self) -> tuple[str, str, int, int | None]:
+        """What tells this item from every other on the agenda, across reads."""
+        return (self.what, self.open_kind, self.open_id, self.follow_up_id)
 
 
 @dataclass
 class Agenda:
     today: dt.date
     shown: int = SHOWN_PER_SECTION  # items listed per section
+    only: str | None = None  # the one type listed (an ItemType key), or None for all
+    # Follow-ups listed even past the first `shown` of their section (one just added).
+    keep: frozenset[int] = frozenset()
     sections: dict[str, list[Item]] = field(default_factory=lambda: {s: [] for s in SECTIONS})
     counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(SECTIONS, 0))
+    # Per section, every type: what the headline says whatever is listed.
+    totals: dict[str, int] = field(default_factory=lambda: dict.fromkeys(SECTIONS, 0))
+    # Per type, every section: what each filter would list.
+    by_type: dict[str, int] = field(default_factory=dict)
+    _tally: dict[str, dict[str, int]] = field(
+        default_factory=lambda: {w: dict.fromkeys(SECTIONS, 0) for w in (*_KEYS, _STOOD)},
+        repr=False,
+    )
     _taken: dict[tuple[str, str], int] = field(default_factory=dict, repr=False)
+
+    def lists(self, what: str) -> bool:
+        """Whether items of this type are listed (all are counted)."""
+        return self.only is None or self.only == what
+
+    def count(self, what: str, section: str, number: int = 1) -> None:
+        self._tally[what][section] += number
 
     def add(self, item: Item) -> None:
         """An item already counted (in SQL) into its section."""
@@ -82,7 +150,9 @@ class Agenda:
         show one more of its kind. Callers offer earliest first, so at 100,000 records
         the agenda builds the few hundred items it shows, not the thousands it counts."""
         section = section_of(due, self.today)
-        self.counts[section] += 1
+        self._tally[what][section] += 1
+        if self.only is not None and self.only != what:
+            return
         taken = self._taken.get((what, section), 0)
         if taken < self.shown:
             item = make()
@@ -90,13 +160,29 @@ class Agenda:
                 self._taken[(what, section)] = taken + 1
                 self.sections[section].append(item)
 
+    def _add_up(self) -> None:
+        tally = self._tally.__getitem__
+        for section in SECTIONS:
+            self.totals[section] = sum(tally(key)[section] for key in _KEYS)
+            if self.only is None:
+                self.counts[section] = self.totals[section]
+            else:
+                stood = tally(_STOOD)[section] if self.only == "decision" else 0
+                self.counts[section] = tally(self.only)[section] + stood
+        self.by_type = {key: sum(tally(key).values()) for key in _KEYS}
+        self.by_type["decision"] += sum(tally(_STOOD).values())
+
     def finish(self, db: Database | None = None) -> None:
+        self._add_up()
         far = dt.date.max
         for items in self.sections.values():
             items.sort(
                 key=lambda i: (i.due or i.around or far, i.what != "visit", i.title.casefold())
             )
-            del items[self.shown :]
+            # One just added stays listed even where it falls past the first few.
+            items[:] = items[: self.shown] + [
+                i for i in items[self.shown :] if i.follow_up_id in self.keep
+            ]
         shown = [i for items in self.sections.values() for i in items]
         owners = {i.partnership_id for i in shown if i.partnership_id is not None}
         troubles = _troubled_partnerships(db, owners) if db is not None and owners else {}
@@ -111,8 +197,8 @@ class Agenda:
             ]
 
     def headline(self) -> str:
-        """'3 overdue, 1 today, 5 this week, 12 later'."""
-        return ", ".join(f"{self.counts[s]:,} {SECTION_TITLES[s].lower()}" for s in SECTIONS)
+        """'3 overdue, 1 today, 5 this week, 12 later': every type, whatever is listed."""
+        return ", ".join(f"{self.totals[s]:,} {SECTION_TITLES[s].lower()}" for s in SECTIONS)
 
 
 def section_of(due: dt.date | None, today: dt.date) -> str:
@@ -127,24 +213,35 @@ def section_of(due: dt.date | None, today: dt.date) -> str:
     return "later"
 
 
-def build(db: Database, today: dt.date | None = None, shown: int = SHOWN_PER_SECTION) -> Agenda:
+def build(
+    db: Database,
+    today: dt.date | None = None,
+    shown: int = SHOWN_PER_SECTION,
+    only: str | None = None,
+    keep: Iterable[int] = (),
+) -> Agenda:
     """The agenda as of `today`, each section counted whole and its first `shown` items
-    listed."""
+    listed: of every type, or `only` of one (an ItemType key). Every type is counted
+    either way, for the filters to say what each would list. The follow-ups in `keep`
+    are listed wherever they fall."""
     today = today or dt.date.today()
-    agenda = Agenda(today, shown)
+    if only is not None:
+        item_type(only)  # a type that does not exist is a mistake, not an empty agenda
+    agenda = Agenda(today, shown, only, frozenset(keep))
     # Follow-ups, decisions and visits are counted in SQL and only the first of each
     # section read: at 100,000 contacts the agenda reads the few hundred rows it shows.
     for section, number in _follow_up_counts(db, today).items():
-        agenda.counts[section] += number
-    follow_ups = _follow_ups(db, today, shown)
-    about = {i.agreement_id for i in follow_ups if i.agreement_id is not None}
-    decided = {d.agreement_id: d for d in _decisions(db, agenda, about=about)}
-    for item in follow_ups:
-        decision = decided.get(item.agreement_id) if item.agreement_id is not None else None
-        if decision is not None:
-            # What the decision is about: "Expires April 4, 2027: renew or let it end".
-            item = replace(item, parent=f"{item.parent} · {decision.action()}")
-        agenda.add(item)
+        agenda.count("follow_up", section, number)
+    for section, number in _follow_up_counts(db, today, _STANDING_FOR_DECISIONS).items():
+        agenda.count(_STOOD, section, number)
+    if agenda.lists("follow_up") or only == "decision":
+        for item in _follow_ups(
+            db,
+            agenda,
+            _STANDING_FOR_DECISIONS if only == "decision" else _OPEN_FOLLOW_UPS,
+            agenda.keep if agenda.lists("follow_up") else frozenset(),
+        ):
+            agenda.add(item)
     for decision in _decisions(db, agenda):
         agenda.add(decision.item())
     _visits(db, agenda)
@@ -154,10 +251,11 @@ def build(db: Database, today: dt.date | None = None, shown: int = SHOWN_PER_SEC
 
 
 def _first_of_each_section(
-    db: Database, agenda: Agenda, select: str, source: str, due: str, order: str
+    db: Database, agenda: Agenda, what: str, select: str, source: str, due: str, order: str
 ) -> Iterator[tuple[Any, ...]]:
     """Count the rows of `source` (FROM ... WHERE ...) in each section by their `due`
-    expression, and yield the first `agenda.shown` of each in `order`."""
+    expression as items of type `what`, and yield the first `agenda.shown` of each in
+    `order` when the agenda lists that type."""
     conditions = {
         "overdue": f"{due} < :t",
         "today": f"{due} = :t",
@@ -168,8 +266,8 @@ def _first_of_each_section(
     sums = ", ".join(f"coalesce(sum({c}), 0)" for c in conditions.values())
     counts = db.execute(f"SELECT {sums} {source}", days).fetchone()
     for (section, condition), count in zip(conditions.items(), counts, strict=True):
-        agenda.counts[section] += int(count)
-        if count:
+        agenda.count(what, section, int(count))
+        if count and agenda.lists(what):
             yield from db.execute(
                 f"SELECT {select} {source} AND {condition} "
                 f"ORDER BY {order} LIMIT {int(agenda.shown)}",
@@ -219,45 +317,99 @@ def _days(today: dt.date) -> dict[str, str]:
     }
 
 
-def _follow_up_counts(db: Database, today: dt.date) -> dict[str, int]:
+# Where open follow-ups are read from (FROM, then WHERE): all of them, or those that
+# stand for a due decision, reached from the few agreements due (at 100,000 contacts,
+# walking every open follow-up to test its agreement took ten times as long).
+_OPEN_FOLLOW_UPS = ("FROM follow_ups f", "f.done_on IS NULL")
+
+
+def _decision_due(a: str) -> str:
+    """An agreement (by its alias) in force whose decision falls due within the horizon."""
+    return (
+        f"{a}.status IN ('signed', 'in_force') AND {a}.decision_deadline IS NOT NULL "
+        f"AND {a}.expiry_date IS NOT NULL AND {a}.decision_deadline <= :h"
+    )
+
+
+# An open follow-up about an agreement whose decision is due stands for that decision.
+_STANDING_FOR_DECISIONS = (
+    "FROM agreements d CROSS JOIN follow_ups f INDEXED BY follow_ups_agreement "
+    "ON f.agreement_id = d.id",
+    f"f.done_on IS NULL AND {_decision_due('d')}",
+)
+
+
+def _follow_up_counts(
+    db: Database, today: dt.date, source: tuple[str, str] = _OPEN_FOLLOW_UPS
+) -> dict[str, int]:
     sums = ", ".join(f"coalesce(sum({cond}), 0)" for cond in _FOLLOW_UP_SECTIONS.values())
-    row = db.execute(
-        f"SELECT {sums} FROM follow_ups f WHERE f.done_on IS NULL", _days(today)
-    ).fetchone()
+    tables, where = source
+    row = db.execute(f"SELECT {sums} {tables} WHERE {where}", _days(today)).fetchone()
     counts = {section: int(n) for section, n in zip(_FOLLOW_UP_SECTIONS, row, strict=True)}
     counts["later"] += counts.pop("undated")  # no date set: shown last under Later
     return counts
 
 
-def _follow_ups(db: Database, today: dt.date, shown: int) -> list[Item]:
+_FOLLOW_UP_COLUMNS = (
+    "SELECT f.id, f.title, f.due_date, f.visit_id, v.title, f.partnership_id, "
+    "p.partner_name, f.agreement_id, a.title, a.partnership_id, v.partnership_id, "
+    "trim(coalesce(c.given_name, '') || ' ' || coalesce(c.family_name, '')) "
+)
+_FOLLOW_UP_JOINS = (
+    "LEFT JOIN visits v ON v.id = f.visit_id "
+    "LEFT JOIN partnerships p ON p.id = f.partnership_id "
+    "LEFT JOIN agreements a ON a.id = f.agreement_id "
+    "LEFT JOIN contacts c ON c.id = f.contact_id "
+)
+
+
+def _follow_ups(
+    db: Database,
+    agenda: Agenda,
+    source: tuple[str, str] = _OPEN_FOLLOW_UPS,
+    keep: frozenset[int] = frozenset(),
+) -> list[Item]:
+    """The first open follow-ups of each section from `source`, and those in `keep`;
+    each about an agreement whose decision is due carries that decision."""
+    today, shown = agenda.today, agenda.shown
     rows: list[tuple[Any, ...]] = []
-    for condition in _FOLLOW_UP_SECTIONS.values():
+    tables, where = source
+    for section in _FOLLOW_UP_SECTIONS.values():
+        # The first few ids in order (all open follow-ups in the order of the (done_on,
+        # due_date) index, so SQLite reads, not sorts), then their rows joined.
         rows += db.execute(
-            "SELECT f.id, f.title, f.due_date, f.visit_id, v.title, f.partnership_id, "
-            "p.partner_name, f.agreement_id, a.title, a.partnership_id, v.partnership_id, "
-            "trim(coalesce(c.given_name, '') || ' ' || coalesce(c.family_name, '')) "
-            "FROM follow_ups f "
-            "LEFT JOIN visits v ON v.id = f.visit_id "
-            "LEFT JOIN partnerships p ON p.id = f.partnership_id "
-            "LEFT JOIN agreements a ON a.id = f.agreement_id "
-            "LEFT JOIN contacts c ON c.id = f.contact_id "
-            f"WHERE f.done_on IS NULL AND {condition} "
-            # In the order of the (done_on, due_date) index, so SQLite reads, not sorts.
-            f"ORDER BY f.due_date LIMIT {int(shown)}",
+            f"{_FOLLOW_UP_COLUMNS} FROM follow_ups f {_FOLLOW_UP_JOINS} WHERE f.id IN "
+            f"(SELECT f.id {tables} WHERE {where} AND {section} "
+            f"ORDER BY f.due_date LIMIT {int(shown)}) ORDER BY f.due_date, f.id",
             _days(today),
         ).fetchall()
+    if keep:
+        listed = {row[0] for row in rows}
+        rows += [
+            row
+            for row in db.execute(
+                f"{_FOLLOW_UP_COLUMNS} FROM follow_ups f {_FOLLOW_UP_JOINS} "
+                "WHERE f.done_on IS NULL AND f.id IN (SELECT value FROM json_each(?))",
+                (json.dumps(sorted(keep)),),
+            )
+            if row[0] not in listed
+        ]
+    about = {row[7] for row in rows if row[7] is not None}
+    decided = {d.agreement_id: d.action() for d in _decisions(db, agenda, about=about)}
     items = []
     for fid, title, due_text, visit_id, visit, partnership_id, partner, agreement_id, agreement, (
         agreement_partnership
     ), visit_partnership, contact in rows:
-        about = None  # an agreement the follow-up belongs to alone
+        decision = decided.get(agreement_id, "")
         if visit_id is not None:
             open_kind, open_id, parent = "visit", visit_id, f"Visit: {visit}"
         elif partnership_id is not None:
             open_kind, open_id, parent = "partnership", partnership_id, f"Partnership: {partner}"
         elif agreement_id is not None:
             open_kind, open_id, parent = "agreement", agreement_id, f"Agreement: {agreement}"
-            about = agreement_id
+            if decision:
+                # What the decision is about: "Expires April 4, 2027: renew or let it end".
+                parent = f"{parent} · {decision}"
         else:
             open_kind, open_id, parent = "follow_up", fid, ""
         if contact and not parent:
@@ -272,7 +424,8 @@ def _follow_ups(db: Database, today: dt.date, shown: int) -> list[Item]:
                 parent,
                 follow_up_id=fid,
                 partnership_id=partnership_id or agreement_partnership or visit_partnership,
-                agreement_id=about,
+                agreement_id=agreement_id,
+                decision=decision,
             )
         )
     return items
@@ -319,11 +472,7 @@ _DECISION_COLUMNS = (
     "a.id, a.title, a.decision_deadline, a.expiry_date, a.auto_renew, a.partnership_id, "
     "(SELECT partner_name FROM partnerships WHERE id = a.partnership_id)"
 )
-_DECISIONS_DUE = (
-    "FROM agreements a "
-    "WHERE a.status IN ('signed', 'in_force') AND a.decision_deadline IS NOT NULL "
-    "AND a.expiry_date IS NOT NULL AND a.decision_deadline <= :h"
-)
+_DECISIONS_DUE = f"FROM agreements a WHERE {_decision_due('a')}"
 
 
 def _decisions(db: Database, agenda: Agenda, about: set[int] | None = None) -> list[_Decision]:
@@ -333,6 +482,7 @@ def _decisions(db: Database, agenda: Agenda, about: set[int] | None = None) -> l
         rows: Iterable[tuple[Any, ...]] = _first_of_each_section(
             db,
             agenda,
+            "decision",
             _DECISION_COLUMNS,
             # A follow-up about an agreement is that agreement's decision, told once.
             f"{_DECISIONS_DUE} AND NOT EXISTS (SELECT 1 FROM follow_ups f "
@@ -381,6 +531,7 @@ def _visits(db: Database, agenda: Agenda) -> None:
     ) in _first_of_each_section(
         db,
         agenda,
+        "visit",
         "v.id, v.title, v.start_date, v.end_date, v.direction, v.partnership_id, "
         "(SELECT partner_name FROM partnerships WHERE id = v.partnership_id)",
         # Counted from the visits_agenda index alone: visits not yet over, by last day.
@@ -576,3 +727,187 @@ def snooze_choices(today: dt.date) -> list[tuple[str, dt.date]]:
         ("In a week", today + dt.timedelta(days=7)),
         ("In a month", today + dt.timedelta(days=30)),
     ]
+
+
+# -- one item, in full ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One line of an item's detail: 'Visit: Mission to Kobe', with the record it names
+    when there is one to open."""
+
+    label: str
+    text: str
+    opens: tuple[str, int] | None = None
+
+
+@dataclass(frozen=True)
+class Detail:
+    """What an item is, when, for which records, and what to do about it."""
+
+    type_label: str  # "Follow-up"
+    title: str
+    when: str  # "Friday, December 11, 2026 (in 6 days)"
+    facts: tuple[Fact, ...]
+    notes: str = ""
+    warning: str = ""
+    # For an item that is not ticked off on Today: why, and where it is dealt with.
+    next_step: str = ""
+
+
+def next_step(item: Item) -> str:
+    """What settles an item that is not a follow-up (empty for a follow-up): what the
+    window says when asked to mark one done, and what its detail ends with."""
+    if item.what == "decision":
+        return (
+            "A decision is recorded on its agreement: open it (Enter) to record it "
+            "renewed, or the notice given. A follow-up (Ctrl+N) can prepare it."
+        )
+    if item.what == "visit":
+        return (
+            "A visit leaves Today once its last day has passed: open it (Enter) for its "
+            "program, delegation and briefing packet."
+        )
+    if item.what == "anniversary":
+        return (
+            "An anniversary leaves Today once its day has passed. A follow-up (Ctrl+N) "
+            "can plan how to mark it."
+        )
+    return ""
+
+
+def _due_words(item: Item, today: dt.date) -> str:
+    from desk.core.domain.dates import long_date
+
+    if item.due is None:
+        return item.when or "No date set"
+    relative = item.when or _when(item.due, today)
+    return f"{long_date(item.due)} ({relative})"
+
+
+def detail(db: Database, item: Item, today: dt.date | None = None) -> Detail:
+    """An item in full, read afresh: a follow-up's records and notes, a decision's
+    dates and terms, a visit's direction and days, an anniversary's founding."""
+    from desk.core.domain.dates import readable
+    from desk.core.domain.kinds import KINDS
+    from desk.core.store.rows import title_of
+
+    today = today or dt.date.today()
+    facts: list[Fact] = []
+    notes = ""
+
+    def record(kind: str, record_id: int | None, label: str | None = None) -> None:
+        if record_id is not None:
+            title = title_of(db, kind, record_id)
+            if title:
+                facts.append(Fact(label or KINDS[kind].label, title, (kind, record_id)))
+
+    if item.follow_up_id is not None:
+        spec = KINDS["follow_up"]
+        links = [f for f in spec.fields if f.ref]
+        row = db.execute(
+            f"SELECT notes, {', '.join(f.name for f in links)} FROM {spec.table} WHERE id = ?",
+            (item.follow_up_id,),
+        ).fetchone()
+        if row is not None:
+            notes = row[0] or ""
+            for link, value in zip(links, row[1:], strict=True):
+                record(link.ref or "", value, link.label)
+        if item.decision:
+            facts.append(Fact("Decision", item.decision))
+    elif item.what == "decision":
+        row = db.execute(
+            "SELECT partnership_id, decision_deadline, expiry_date, notice_days, auto_renew "
+            "FROM agreements WHERE id = ?",
+            (item.open_id,),
+        ).fetchone()
+        record("agreement", item.open_id)
+        if row is not None:
+            partnership, deadline, expiry, notice, auto_renew = row
+            record("partnership", partnership)
+            facts.append(Fact("Decide by", readable(deadline)))
+            facts.append(Fact("Expires", readable(expiry)))
+            if notice:
+                facts.append(Fact("Notice", f"{counted(int(notice), 'day')} before it expires"))
+            facts.append(Fact("Renews by itself", "Yes" if auto_renew else "No"))
+    elif item.what == "visit":
+        row = db.execute(
+            "SELECT direction, start_date, end_date, status, partnership_id, "
+            "(SELECT count(*) FROM follow_ups WHERE visit_id = v.id AND done_on IS NULL) "
+            "FROM visits v WHERE id = ?",
+            (item.open_id,),
+        ).fetchone()
+        record("visit", item.open_id)
+        if row is not None:
+            from desk.core.domain.vocab import VISIT_DIRECTIONS, VISIT_STATUSES
+
+            direction, start, end, status, partnership, open_follow_ups = row
+            if direction:
+                facts.append(Fact("Direction", VISIT_DIRECTIONS.get(direction, direction)))
+            days = readable(start) if not end or end == start else f"{readable(start)} to "
+            if end and end != start:
+                days += readable(end)
+            facts.append(Fact("Dates", days))
+            if status:
+                facts.append(Fact("Status", VISIT_STATUSES.get(status, status)))
+            record("partnership", partnership)
+            if open_follow_ups:
+                facts.append(Fact("Follow-ups", f"{open_follow_ups:,} open"))
+    elif item.what == "anniversary":
+        row = db.execute(
+            "SELECT established_date FROM partnerships WHERE id = ?", (item.open_id,)
+        ).fetchone()
+        record("partnership", item.open_id)
+        if row is not None and row[0]:
+            facts.append(Fact("Founded", readable(row[0])))
+        if item.parent:
+            facts.append(Fact("Note", item.parent))
+    return Detail(
+        item.type_label,
+        item.title,
+        _due_words(item, today),
+        tuple(facts),
+        notes,
+        item.warning,
+        next_step(item),
+    )
+
+
+def capture(
+    db: Database, title: str, due: dt.date | None, about: tuple[str, int] | None = None
+) -> Changes:
+    """A new follow-up, due on `due` (or undated), for the record `about` (a visit,
+    partnership, agreement or contact) or on its own, as one undoable operation."""
+    from desk.core.domain.kinds import KINDS
+    from desk.core.store import records
+
+    values: dict[str, Any] = {"title": title, "due_date": due.isoformat() if due else None}
+    if about is not None:
+        kind, record_id = about
+        link = next((f for f in KINDS["follow_up"].fields if f.ref == kind), None)
+        if link is None:
+            raise ValueError(f"A follow-up cannot be for a {KINDS[kind].label.lower()}.")
+        values[link.name] = record_id
+    return records.create(db, "follow_up", values)
+
+
+def capture_targets(db: Database, item: Item | None) -> list[Fact]:
+    """The records a follow-up made beside this item can be for: the record the item
+    opens, then its partnership (each a Fact naming it, as 'Visit: Mission to Kobe')."""
+    from desk.core.domain.kinds import KINDS
+    from desk.core.store.rows import title_of
+
+    if item is None:
+        return []
+    takes = {f.ref for f in KINDS["follow_up"].fields if f.ref}
+    found: list[Fact] = []
+    for kind, record_id in ((item.open_kind, item.open_id), ("partnership", item.partnership_id)):
+        if record_id is None or kind not in takes:
+            continue
+        if any(fact.opens == (kind, record_id) for fact in found):
+            continue
+        title = title_of(db, kind, record_id)
+        if title:
+            found.append(Fact(KINDS[kind].label, title, (kind, record_id)))
+    return found

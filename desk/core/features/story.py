@@ -88,9 +88,11 @@ def standing(db: Database, partnership_id: int, today: dt.date | None = None) ->
         "SELECT status, established_date FROM partnerships WHERE id = ?", (partnership_id,)
     ).fetchone()
     change = db.execute(
+        # The change in effect today: a later one is planned, not yet its status. A date
+        # known to its year or month alone counts from its first day.
         "SELECT changed_on, reason FROM partnership_status_changes WHERE partnership_id = ? "
-        "ORDER BY changed_on DESC, id DESC LIMIT 1",
-        (partnership_id,),
+        "AND changed_on <= ? ORDER BY changed_on DESC, id DESC LIMIT 1",
+        (partnership_id, today.isoformat()),
     ).fetchone()
     since = change[0] if change else established
     reason = change[1] if change and change[1] != INITIAL_STATUS_REASON else ""
@@ -246,17 +248,21 @@ def contact_lines(db: Database, contact_id: int, today: dt.date | None = None) -
 
     today = today or dt.date.today()
     row = db.execute(
-        "SELECT c.job_title, o.name, c.country, c.languages, c.dietary FROM contacts c "
+        "SELECT c.job_title, o.name, c.country, c.languages, c.dietary, c.email, c.phone, "
+        "c.mobile FROM contacts c "
         "LEFT JOIN organisations o ON o.id = c.organisation_id WHERE c.id = ?",
         (contact_id,),
     ).fetchone()
     if row is None:
         return []
-    job, organisation, country, languages, dietary = row
+    job, organisation, country, languages, dietary, email, phone, mobile = row
     who = ", ".join(p for p in (job, organisation) if p)
     if country:
         who = f"{who} · {country_name(country)}" if who else country_name(country)
     lines = [who] if who else []
+    reach = [p for p in (email, phone, f"mobile {mobile}" if mobile else None) if p]
+    if reach:
+        lines.append(" · ".join(reach))
     import json
 
     spoken = [language_name(code) for code in json.loads(languages or "[]")]

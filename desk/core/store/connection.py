@@ -35,6 +35,8 @@ class Database:
         # backup), outside any transaction.
         self.before_first_write: Callable[[], None] | None = None
         self._utils: sqlite_utils.Database | None = None
+        # Set once closed: work that finishes later (a child's answer) has nowhere to go.
+        self.closed = False
 
     def execute(self, sql: str, parameters: Any = None) -> sqlite3.Cursor:
         if parameters is None:
@@ -62,6 +64,7 @@ class Database:
         held, self.hold = self.hold, None
         if held is not None:
             live.release(held, writer=not self.read_only)
+        self.closed = True
         self.conn.close()
 
     def verify_hold(self) -> None:

@@ -165,24 +165,30 @@ class ListQuery:
         column = self.sort or spec.default_sort
         if column not in sortable_columns(spec):
             raise DeskError(f"{spec.plural} cannot be sorted by '{column}'.")
-        field = spec.field_map.get(column)
-        column = (field.sort_key if field else None) or column
-        direction = "DESC" if self.descending else "ASC"
-        if column == "id":
-            return f" ORDER BY id {direction}"
-        looked = spec.looked(column)
-        if looked is not None:
-            # As `Looked.ordered_ids` reads it: by name, then by parent, then by id.
-            sql = looked.sql(spec.table)
-            return (
-                f" ORDER BY {sql} IS NULL, {sql} COLLATE NOCASE {direction}, "
-                f"{looked.key} {direction}, id {direction}"
-            )
-        # Ties by id so paging is stable; empty values last whichever way the list is
-        # sorted. The expressions match the indexes in schema.py exactly, so SQLite reads
-        # the order from an index instead of sorting.
-        empty_last = "" if column in _not_null(spec.table) else f"{column} IS NULL, "
-        return f" ORDER BY {empty_last}{column} COLLATE NOCASE {direction}, id {direction}"
+        return " ORDER BY " + order_terms(spec, column, "DESC" if self.descending else "ASC")
+
+
+def order_terms(spec: Kind, column: str, direction: str = "ASC") -> str:
+    """The ORDER BY terms that sort a kind's records by one of its columns: a name by
+    its sort key (the people's alphabet), ties by id so paging is stable, empty values
+    last whichever way. The terms match the indexes in the schema exactly, so SQLite
+    reads the order from an index instead of sorting."""
+    if column == "id":
+        return f"id {direction}"
+    looked = spec.looked(column)
+    if looked is not None:
+        # As `Looked.ordered_ids` reads it: by name, then by parent, then by id.
+        sql = looked.sql(spec.table, looked.sort_key)
+        by = f"{sql} {direction}" if looked.sort_key else f"{sql} COLLATE NOCASE {direction}"
+        return f"{sql} IS NULL, {by}, {looked.key} {direction}, id {direction}"
+    field = spec.field_map.get(column)
+    column = (field.sort_key if field else None) or column
+    empty_last = "" if column in _not_null(spec.table) else f"{column} IS NULL, "
+    # A key compares byte by byte; a column of codes, dates or numbers as SQLite's
+    # NOCASE compares it, as its index does.
+    keyed = any(key.name == column for key in spec.sort_keys)
+    by = f"{column} {direction}" if keyed else f"{column} COLLATE NOCASE {direction}"
+    return f"{empty_last}{by}, id {direction}"
 
 
 def ids(db: Database, query: ListQuery) -> list[int]:
@@ -267,7 +273,7 @@ def related(db: Database, kind_name: str, record_id: int) -> list[LinkGroup]:
                 continue
             cursor = db.execute(
                 f"SELECT *, {child.title_sql} AS _title FROM {child.table} "
-                f"WHERE {child_field.name} = ? ORDER BY {child.default_sort}, id",
+                f"WHERE {child_field.name} = ? ORDER BY {order_terms(child, child.default_sort)}",
                 (record_id,),
             )
             names = [d[0] for d in cursor.description]

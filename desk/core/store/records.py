@@ -10,6 +10,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from desk.core.domain import dates
 from desk.core.domain.kinds import KINDS, Kind, kind_of_table
 from desk.core.domain.validate import clean, clean_values
 from desk.core.errors import ValidationError
@@ -69,15 +70,30 @@ def _check_refs(db: Database, spec: Kind, values: Mapping[str, Any]) -> None:
             )
 
 
+def _moment(value: Any, zone: Any) -> Any:
+    """A stored date or local time in the order the clock runs: times in a zone by the
+    moment they name (inside a repeated hour, by their offset), not by their text."""
+    text = str(value)
+    if not zone or len(text) <= 10 or dates.is_partial(text):
+        return text
+    try:
+        return dates.wall_clock(text, str(zone)).timestamp()
+    except ValueError:
+        return text
+
+
 def check_rules(db: Database, spec: Kind, row: dict[str, Any]) -> None:
     """Rules across fields of one record, checked on the record as it would be stored."""
 
+    zone = row.get("time_zone")
+
     def order(first: str, second: str) -> None:
         a, b = row.get(first), row.get(second)
-        if a and b and b < a:
+        if a and b and _moment(b, zone) < _moment(a, zone):
+            # Said as the person typed them, not as stored ("2027-04-13T12:00").
             raise ValidationError(
-                f"'{spec.field_map[second].label}' ({b}) is before "
-                f"'{spec.field_map[first].label}' ({a}).",
+                f"'{spec.field_map[second].label}' ({dates.stored_text(b, zone)}) is before "
+                f"'{spec.field_map[first].label}' ({dates.stored_text(a, zone)}).",
                 field=second,
             )
 

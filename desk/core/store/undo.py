@@ -21,6 +21,7 @@ from desk.core.domain.kinds import KINDS, Kind, kind_of_table
 from desk.core.errors import NotFound, UndoConflict
 from desk.core.store.db import Database
 from desk.core.store.operations import Changes, now, operation, quoted, record
+from desk.core.store.rows import sort_keys
 
 PURGED = {"purged": True}
 # Trash entries stay until the trash is emptied; this is only what the window suggests.
@@ -278,8 +279,11 @@ def _set_fields(db: Database, guard: _Guard, before: dict[str, Any], after: dict
     current = records.stored_row(db, spec.table, guard.step.record_id)
     if current is None or current["uid"] != guard.step.uid:
         raise guard.refuse(f"the {spec.label.lower()} it changed no longer exists")
+    # Sort keys are derived from the names beside them, which are compared, and worked
+    # out anew from them; a key stored by an earlier desk is not a change since.
+    keys = {key.name for key in spec.sort_keys}
     for name, value in before.items():
-        if name != "updated_at" and current.get(name) != value:
+        if name != "updated_at" and name not in keys and current.get(name) != value:
             label = spec.field_map[name].label if name in spec.field_map else name
             raise guard.refuse(f"{label} of the {guard.name()} was changed since")
     values = {name: value for name, value in after.items() if name != "updated_at"}
@@ -294,8 +298,9 @@ def _take_away(db: Database, guard: _Guard, row: dict[str, Any]) -> None:
     current = records.stored_row(db, spec.table, guard.step.record_id)
     if current is None or current["uid"] != guard.step.uid:
         raise guard.refuse(f"the {spec.label.lower()} is already gone")
+    keys = {key.name for key in spec.sort_keys}
     for name, value in row.items():
-        if name in current and name != "updated_at" and current[name] != value:
+        if name in current and name not in {"updated_at", *keys} and current[name] != value:
             label = spec.field_map[name].label if name in spec.field_map else name
             raise guard.refuse(f"{label} of the {guard.name()} was changed since")
     for child, column, _on_delete in records._references(db, spec.table):
@@ -339,6 +344,8 @@ def _put_back(db: Database, guard: _Guard, row: dict[str, Any]) -> None:
         and not db.execute("SELECT 1 FROM blobs WHERE sha256 = ?", (row["sha256"],)).fetchone()
     ):
         raise guard.refuse("the file's contents were removed when the trash was emptied")
+    # Keyed as this desk keys, whichever desk recorded the row.
+    row = {**row, **sort_keys(spec, row)}
     columns = [c for c in records.stored_columns(db, spec.table) if c in row]
     try:
         db.execute(

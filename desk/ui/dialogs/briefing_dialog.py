@@ -51,6 +51,13 @@ class BriefingDialog(QDialog):
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Make packet")
+        self.phone = False
+        phone = buttons.addButton("Phone pack", QDialogButtonBox.ButtonRole.ActionRole)
+        phone.setToolTip(
+            "A small PDF for a phone, with the options above: each day's program in "
+            "local time, who to call, the travel plan and the delegation."
+        )
+        phone.clicked.connect(self._phone_chosen)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout.addRow(buttons)
@@ -69,3 +76,7 @@ class BriefingDialog(QDialog):
             include_personal=self.personal.isChecked() and not self.partner.isChecked(),
             shareable=self.partner.isChecked(),
         )
+
+    def _phone_chosen(self) -> None:
+        self.phone = True
+        self.accept()

@@ -16,12 +16,14 @@ from PySide6.QtWidgets import (
 )
 
 from desk.core.domain.kinds import KINDS
+from desk.core.errors import ValidationError
 from desk.core.store import records
 from desk.core.store.db import Database
 from desk.core.store.operations import Changes
 from desk.ui.ops import operations_for
 from desk.ui.screen import fit
 from desk.ui.widgets.form import RecordForm
+from desk.ui.widgets.ref_picker import RefEditor
 
 # Makes the panel of a record's linked records (widgets/links_panel.LinksPanel, which
 # opens linked records in this dialog in its turn: given, not imported, so neither
@@ -69,6 +71,11 @@ class RecordDialog(QDialog):
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
+        # Links ranked by closeness to this record also know what the dialog fixes
+        # without showing it (the visit a new delegation member belongs to).
+        for editor in self.form.editors.values():
+            if isinstance(editor, RefEditor):
+                editor.fixed = dict(self.preset)
         row = records.get(db, kind_name, record_id) if record_id else None
         self.form.load(row)
         if row is None:
@@ -85,6 +92,16 @@ class RecordDialog(QDialog):
         if first is not None:
             first.setFocus(Qt.FocusReason.OtherFocusReason)
 
+    def picked_all(self) -> bool:
+        """Whether every link typed into was picked; the first that was not says so
+        under itself, rather than being saved as it was before the typing."""
+        for name, editor in self.form.editors.items():
+            problem = editor.problem() if isinstance(editor, RefEditor) else None
+            if problem:
+                self.form.show_error(ValidationError(problem, name))
+                return False
+        return True
+
     def _prefill(self) -> None:
         """Fill a new record's fields from where it is made (dialogs of kinds that can)."""
 
@@ -93,6 +110,8 @@ class RecordDialog(QDialog):
         self.hint.hide()
 
     def save(self) -> None:
+        if not self.picked_all():
+            return
         record_id = self.record_id
         if record_id is None:
             values = {**self.form.values(), **self.preset}

@@ -102,20 +102,21 @@ class MapPage(QWidget):
             swatch.setPixmap(pixmap)
             self.legend.addWidget(swatch)
             self.legend.addWidget(QLabel(text))
-        self.legend.addSpacing(12)
-        self.legend.addWidget(
-            QLabel(
-                "Filled: in force · hollow: proposed · faded, dashed: suspended, dormant, "
-                "lapsed or ended · ★ home · a number: that many partners in one place"
-            )
-        )
         self.legend.addStretch(1)
+        # Its own line, wrapped: on one line with the swatches it made the page (and the
+        # window) wider than a 1280-pixel screen.
+        key = QLabel(
+            "Filled: in force · hollow: proposed · faded, dashed: suspended, dormant, "
+            "lapsed or ended · ★ home · a number: that many partners in one place"
+        )
+        key.setWordWrap(True)
         self.status = QLabel()
         self.status.setWordWrap(True)
         self.status.setAccessibleName("Map status")
         layout = QVBoxLayout(self)
         layout.addLayout(filters)
         layout.addLayout(self.legend)
+        layout.addWidget(key)
         layout.addWidget(self.map, 1)
         layout.addWidget(self.status)
         self.refresh()
@@ -123,6 +124,9 @@ class MapPage(QWidget):
     def _choices(self, name: str, vocab: Any, every: str) -> QComboBox:
         box = QComboBox()
         box.setAccessibleName(name)
+        # Narrow enough for the row of filters to fit a small screen; the list opens wide.
+        box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        box.setMinimumContentsLength(10)
         box.addItem(every, _ANY)
         for code, text in vocab.items():
             box.addItem(text, code)
@@ -161,6 +165,8 @@ class MapPage(QWidget):
         """The partners' positions and home's, worked out away from the window (the
         gazetteer's names of one country alone take half a second to index)."""
         self._task = None
+        if self.db.closed:
+            return  # the window closed while the partners were being placed
         self.positions, self.home = found
         self.show_markers()
 

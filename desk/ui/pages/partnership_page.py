@@ -130,8 +130,12 @@ class PartnershipPage(RecordPage):
         self.record_shown(None)
 
     def headline(self, row: dict[str, Any]) -> list[str]:
+        from desk.core.store.hooks.partnerships import planned_changes, planned_text
+
         line = story.anniversary_line(row)
-        return [line] if line else []
+        # A change dated ahead is said as planned, beside the status it does not yet change.
+        planned = [planned_text(c) for c in planned_changes(self.db, row["id"])]
+        return ([line] if line else []) + planned
 
     def record_shown(self, row: dict[str, Any] | None) -> None:
         if not hasattr(self, "card"):

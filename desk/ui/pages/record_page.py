@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QFont, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -15,13 +15,15 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QSplitter,
+    QStackedWidget,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from desk.core.domain.kinds import KINDS
-from desk.core.errors import DeskError
+from desk.core.errors import DeskError, ValidationError
+from desk.core.features import reading
 from desk.core.store import queries, records
 from desk.core.store.db import Database
 from desk.core.store.operations import Changes
@@ -32,6 +34,7 @@ from desk.ui.ops import confirm_delete, operations_for
 from desk.ui.settings import settings
 from desk.ui.widgets.form import RecordForm
 from desk.ui.widgets.links_panel import LinksPanel
+from desk.ui.widgets.reader import RecordReader
 
 
 class RecordPage(QWidget):
@@ -103,25 +106,56 @@ class RecordPage(QWidget):
         self.subheading.setWordWrap(True)
         self.form = RecordForm(db, kind_name)
         self.form.dirty_changed.connect(self._dirty_changed)
-        form_scroll = QScrollArea()
+        self.form_scroll = form_scroll = QScrollArea()
         form_scroll.setWidgetResizable(True)
         form_scroll.setWidget(self.form)
+        # A record opens as a page to read; Edit (E, a double-click) turns it into the
+        # form, and Save or Cancel back into the page.
+        self.reader = RecordReader()
+        self.reader.navigate.connect(self.navigate)
+        self.reader.edit_requested.connect(self.edit)
+        self.view = QStackedWidget()
+        self.view.addWidget(self.reader)
+        self.view.addWidget(form_scroll)
+        self.editing = False
         self.new_button = QPushButton(f"New {self.spec.label.lower()}")
+        self.edit_button = QPushButton("Edit")
+        self.edit_button.setToolTip("Edit this record (E, or double-click it)")
         self.save_button = QPushButton("Save")
-        self.revert_button = QPushButton("Revert")
+        self.save_button.setToolTip("Save the changes (Ctrl+S)")
+        self.revert_button = QPushButton("Cancel")
+        self.revert_button.setToolTip("Leave the form without saving (Esc)")
         self.delete_button = QPushButton("Delete…")
+        # E on this page only: set apart, since the constructor's context argument is
+        # not applied by the binding, and six pages holding E window-wide is no key.
+        edit_key = QShortcut(QKeySequence("E"), self)
+        edit_key.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        edit_key.activated.connect(self.edit)
 
         buttons = QHBoxLayout()
         for button, slot in (
             (self.new_button, self.new_record),
+            (self.edit_button, self.edit),
             (self.save_button, self.save),
-            (self.revert_button, self.revert),
+            (self.revert_button, self.cancel_edit),
             (self.delete_button, self.delete_record),
         ):
             button.clicked.connect(slot)
             buttons.addWidget(button)
         self.extra_buttons = QHBoxLayout()
         buttons.addLayout(self.extra_buttons)
+        from desk.core.store.merge import mergeable
+
+        self.merge_button: QPushButton | None = None
+        if mergeable(self.spec):
+            # The same person, body or tie entered twice: folded into this one, links
+            # and histories kept, in one step Undo takes back.
+            self.merge_button = QPushButton("Merge with…")
+            self.merge_button.setToolTip(
+                f"Fold a duplicate into this {self.spec.label.lower()}, keeping every link"
+            )
+            self.merge_button.clicked.connect(self.merge_with)
+            self.extra_buttons.addWidget(self.merge_button)
         buttons.addStretch(1)
         self.links = LinksPanel(db, kind_name)
         self.links.navigate.connect(self.navigate)
@@ -132,12 +166,14 @@ class RecordPage(QWidget):
         top_layout.addWidget(self.heading)
         top_layout.addWidget(self.subheading)
         top_layout.addLayout(buttons)
-        top_layout.addWidget(form_scroll, 1)
+        top_layout.addWidget(self.view, 1)
         self.detail_split = QSplitter(Qt.Orientation.Vertical)
         self.detail_split.addWidget(detail_top)
         self.detail_split.addWidget(self.links)
-        self.detail_split.setStretchFactor(0, 3)
-        self.detail_split.setStretchFactor(1, 2)
+        # The linked records (timeline, itinerary, delegation) are what one reads most:
+        # they get the larger share once the record reads as a page.
+        self.detail_split.setStretchFactor(0, 2)
+        self.detail_split.setStretchFactor(1, 3)
 
         self.split = QSplitter(Qt.Orientation.Horizontal)
         self.split.addWidget(left)
@@ -190,6 +226,35 @@ class RecordPage(QWidget):
         for column in range(header.count()):
             header.resizeSection(column, min(header.sectionSize(column), 220))
         self._sized = True
+        self._fit_columns()
+
+    def _fit_columns(self) -> None:
+        """Every column in view where it can be: the widest columns (names, titles) give
+        up width, down to what still tells rows apart, before a column is pushed out of
+        sight. Only once the list has its real width (a page built hidden has none)."""
+        if not self.table.isVisible():
+            self._fit_when_shown = True
+            return
+        self._fit_when_shown = False
+        header = self.table.horizontalHeader()
+        room = self.table.viewport().width()
+        widths = [header.sectionSize(c) for c in range(header.count())]
+        while room > 0 and sum(widths) > room:
+            widest = max(range(len(widths)), key=widths.__getitem__)
+            if widths[widest] <= 130:
+                break
+            widths[widest] = max(130, widths[widest] - (sum(widths) - room))
+        if sum(widths) > room:
+            # Too many columns to show at once: names and titles keep their width on the
+            # left and the rest scroll, rather than every title cut short.
+            return
+        for column, width in enumerate(widths):
+            header.resizeSection(column, width)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if getattr(self, "_fit_when_shown", False):
+            QTimer.singleShot(0, self._fit_columns)
 
     def save_layout(self) -> None:
         store = settings()
@@ -207,9 +272,13 @@ class RecordPage(QWidget):
         self._update_count()
         if not self._sized:
             self._size_columns()
-        if self.current_id is not None:
+        if self.current_id is not None and self.model.row_of(self.current_id) is not None:
             self._reselect(self.current_id)
-        elif self.isVisible():
+        elif self.current_id is not None and not self.form.dirty and self.model.rowCount():
+            # The filter hid the record shown: show the first match instead, so what is
+            # on the right is always one of the rows on the left.
+            self.table.selectRow(0)
+        elif self.current_id is None and self.isVisible():
             self.show_first()
 
     def _update_count(self) -> None:
@@ -281,6 +350,8 @@ class RecordPage(QWidget):
         self.table.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def focus_form(self) -> None:
+        """Into the form's first field, turning the page into the form."""
+        self.set_editing(True)
         for editor in self.form.editors.values():
             widget = editor.focus_widget()
             if widget.isEnabled() and widget.isVisible():
@@ -304,10 +375,25 @@ class RecordPage(QWidget):
         row = records.get(self.db, self.kind, record_id)
         self.current_id = record_id
         self.form.load(row)
+        self.reader.show_sections(
+            reading.sections(self.db, self.kind, row), "Nothing recorded yet. Press E to edit."
+        )
         self.links.load(record_id)
         self._update_heading(row)
-        self._update_buttons()
+        self.set_editing(False)
         self.record_shown(row)
+
+    def set_editing(self, editing: bool) -> None:
+        """The form (editing) or the page to read; a new record is always the form."""
+        editing = editing or self.current_id is None
+        self.editing = editing
+        self.view.setCurrentWidget(self.form_scroll if editing else self.reader)
+        self._update_buttons()
+
+    def edit(self) -> None:
+        if self.form.locked or self.editing:
+            return
+        self.focus_form()
 
     def record_shown(self, row: dict[str, Any] | None) -> None:
         """For pages that adjust their form to the record (e.g. a partnership's status)."""
@@ -318,7 +404,8 @@ class RecordPage(QWidget):
         return []
 
     def _update_heading(self, row: dict[str, Any] | None) -> None:
-        self.subheading.setText("\n".join(self.headline(row)) if row else "")
+        lines = [*self.headline(row), *self._policy_lines(row)] if row else []
+        self.subheading.setText("\n".join(lines))
         self.subheading.setVisible(bool(self.subheading.text()))
         if row is None:
             self.heading.setText(f"New {self.spec.label.lower()}")
@@ -327,15 +414,35 @@ class RecordPage(QWidget):
         native = row.get("name_native") or row.get("partner_name_native")
         self.heading.setText(f"{title}   {native}" if native else title)
 
+    def _policy_lines(self, row: dict[str, Any]) -> list[str]:
+        """What the rules of the city's state ask of this record, with the notice once."""
+        from desk.core.features import policy
+
+        try:
+            flags = policy.flags_for(self.db, self.kind, row["id"])
+        except DeskError:
+            return []
+        return [f"⚑ {f.text}" for f in flags] + ([policy.NOTICE] if flags else [])
+
     def _update_buttons(self) -> None:
         dirty = self.form.dirty
         writable = not self.form.locked
+        editing = getattr(self, "editing", False)
         self.new_button.setEnabled(writable)
+        self.edit_button.setVisible(not editing)
+        self.edit_button.setEnabled(writable and self.current_id is not None)
+        self.save_button.setVisible(editing)
         self.save_button.setEnabled(writable and (dirty or self.current_id is None))
-        self.revert_button.setEnabled(dirty)
+        self.revert_button.setVisible(editing)
+        self.revert_button.setEnabled(dirty or self.current_id is not None)
         self.delete_button.setEnabled(writable and self.current_id is not None)
+        if getattr(self, "merge_button", None) is not None:
+            assert self.merge_button is not None
+            self.merge_button.setEnabled(writable and self.current_id is not None and not editing)
 
     def _dirty_changed(self, dirty: bool) -> None:
+        if dirty and not self.editing:
+            self.set_editing(True)  # typed into: it is the form now
         self._update_buttons()
         window = self.window()
         if window is not None:
@@ -356,10 +463,15 @@ class RecordPage(QWidget):
         self.form.load(None)
         self.links.load(None)
         self._update_heading(None)
-        self._update_buttons()
+        self.set_editing(True)
         self.record_shown(None)
+        if ask:
+            # Asked for (Ctrl+N, the New button): typing goes into the first field.
+            self.focus_form()
 
     def save(self) -> bool:
+        if not self._picked_all():
+            return False
         record_id = self.current_id
         if record_id is None:
             values = self.form.values()
@@ -375,13 +487,53 @@ class RecordPage(QWidget):
         def saved(changes: Changes) -> None:
             self.current_id = changes.id
             self.form.mark_clean()
+            if changes.id is not None:
+                self.show_record(changes.id)
 
         done = operations_for(self.db).run(
             self, write, initiator=self, on_invalid=self.form.show_error, on_done=saved
         )
+        if done is not None:
+            self.after_save(done)
         return done is not None
 
+    def merge_with(self) -> None:
+        if self.current_id is None or not self.confirm_leave():
+            return
+        from desk.ui.dialogs.merge_dialog import MergeDialog
+
+        dialog = MergeDialog(self.db, self.kind, self.current_id, None, self)
+        if dialog.exec() and dialog.comparison is not None:
+            self.open_record(dialog.comparison.keep)
+
+    def after_save(self, changes: Changes) -> None:
+        """For pages whose kind has more to do once a record is saved (a visit's
+        playbook steps follow its dates)."""
+
+    def cancel_edit(self) -> None:
+        """Cancel (or Escape): the record as stored, as a page again; typed changes are
+        asked about first, never thrown away unasked."""
+        if self.current_id is None:
+            self.revert()
+            return
+        if self.form.dirty and not self.confirm_leave():
+            return
+        self.show_record(self.current_id)
+
+    def _picked_all(self) -> bool:
+        """A link typed into but not picked is said under its field, not saved as it was
+        before the typing."""
+        from desk.ui.widgets.ref_picker import RefEditor
+
+        for name, editor in self.form.editors.items():
+            problem = editor.problem() if isinstance(editor, RefEditor) else None
+            if problem:
+                self.form.show_error(ValidationError(problem, name))
+                return False
+        return True
+
     def revert(self) -> None:
+        """Cancel: the record as stored, read as a page again."""
         if self.current_id is None:
             self.form.load(None)
         else:
@@ -395,10 +547,20 @@ class RecordPage(QWidget):
         if not confirm_delete(self, self.spec.label.lower(), title, impact.describe()):
             return
         record_id = self.current_id
+        row = self.model.row_of(record_id)
 
         def deleted(_changes: Changes) -> None:
+            # The row that took its place is shown next (the one above, at the end), as
+            # in a mail client; a list left empty offers a new record.
             self.form.mark_clean()
-            self.new_record(ask=False)
+            self.current_id = None
+            self.model.refresh()
+            self._update_count()
+            left = self.model.rowCount()
+            if left and row is not None:
+                self.table.selectRow(min(row, left - 1))
+            else:
+                self.new_record(ask=False)
 
         operations_for(self.db).run(
             self,

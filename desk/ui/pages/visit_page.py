@@ -6,11 +6,12 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QPushButton, QWidget
+from PySide6.QtWidgets import QMenu, QMessageBox, QPushButton, QWidget
 
 from desk.core.features import story
 from desk.core.store import records
 from desk.core.store.db import Database
+from desk.core.store.operations import Changes
 from desk.ui import documents, jobs, tasks
 from desk.ui.pages.record_page import RecordPage
 
@@ -25,15 +26,120 @@ class VisitPage(RecordPage):
         self.packet_button.setAccessibleName("Make the briefing packet for this visit")
         self.packet_button.clicked.connect(self.make_packet)
         self.extra_buttons.addWidget(self.packet_button)
+        # Letters from the office's templates (invitation, visa, thank-you, national
+        # day): written as Word files and kept with the visit.
+        self.letters_button = QPushButton("Letters")
+        self.letters_button.setToolTip("Write letters for this visit from the office's templates")
+        self.letters_menu = QMenu(self.letters_button)
+        self.letters_menu.aboutToShow.connect(self._fill_letters)
+        self.letters_button.setMenu(self.letters_menu)
+        self.extra_buttons.addWidget(self.letters_button)
+        # The steps of a visit of its kind (invitation 60 days before, thank-you letters
+        # after...) as follow-ups with real due dates.
+        self.playbook_button = QPushButton("Apply playbook…")
+        self.playbook_button.setToolTip(
+            "Make this visit's follow-ups from a playbook, or edit the office's playbooks"
+        )
+        self.playbook_button.clicked.connect(self.apply_playbook)
+        self.extra_buttons.addWidget(self.playbook_button)
         self._task: tasks.Task | None = None
         self.record_shown(None)
 
     def headline(self, row: dict[str, Any]) -> list[str]:
-        return story.visit_lines(self.db, row["id"])
+        from desk.core.features import holidays
+
+        # A holiday or national day on either side inside the visit, said before it is
+        # planned around.
+        return story.visit_lines(self.db, row["id"]) + holidays.clash_lines(
+            self.db, row["id"], limit=4
+        )
 
     def record_shown(self, row: dict[str, Any] | None) -> None:
         if hasattr(self, "packet_button"):
             self.packet_button.setEnabled(row is not None)
+        if hasattr(self, "letters_button"):
+            self.letters_button.setEnabled(row is not None and self.db.file is not None)
+        if hasattr(self, "playbook_button"):
+            self.playbook_button.setEnabled(row is not None and not self.form.locked)
+
+    def apply_playbook(self) -> None:
+        if self.current_id is None or not self.confirm_leave():
+            return
+        from desk.ui.dialogs.playbook_dialog import PlaybookDialog
+
+        PlaybookDialog(self.db, self, visit_id=self.current_id).exec()
+
+    def after_save(self, changes: Changes) -> None:
+        """A visit whose dates moved takes its playbook steps with it (asking first about
+        those done or changed by hand)."""
+        from desk.ui.dialogs.playbook_dialog import follow_dates
+
+        said = follow_dates(self, self.db, changes)
+        window = self.window()
+        if said and hasattr(window, "statusBar"):
+            window.statusBar().showMessage(said, 8000)
+
+    def _fill_letters(self) -> None:
+        from desk.reports.letters.templates import templates
+
+        self.letters_menu.clear()
+        for template in templates():
+            action = self.letters_menu.addAction(f"{template.name.replace('-', ' ').capitalize()}…")
+            action.setToolTip(template.source)
+            action.triggered.connect(lambda _=False, t=template.name: self.make_letters(t))
+
+    def make_letters(self, template: str) -> None:
+        """Write the visit's letters from a template in a process of their own, keep the
+        file with the visit (one undoable step), then offer it to open or save."""
+        if self.current_id is None or not self.confirm_leave():
+            return
+        visit = records.get(self.db, "visit", self.current_id)
+        what = template.replace("-", " ").capitalize()
+        target = documents.temporary_pdf(what, visit["title"], f"visit-{visit['id']}")
+        target = target.with_suffix(".docx")
+        visit_id = visit["id"]
+
+        def keep(path: Path) -> None:
+            if self.db.read_only:
+                return
+            from desk.core.store.attachments import attach_file
+            from desk.ui.ops import operations_for
+
+            def write(db: Database) -> Changes:
+                from desk.core.features import playbooks
+                from desk.core.store.operations import operation
+
+                label = f"Keep {what.lower()} letters for “{visit['title']}”"
+                with operation(db, label) as kept:
+                    attach_file(
+                        db,
+                        "visit",
+                        visit_id,
+                        path.read_bytes(),
+                        filename=path.name,
+                        description=f"{what} letters for {visit['title']}",
+                    )
+                    # The playbook's step for this letter, if the visit has one, is done.
+                    playbooks.tick(db, visit_id, template)
+                return kept
+
+            operations_for(self.db).run(self, write)
+
+        if self.db.read_only:
+            QMessageBox.information(
+                self, "Letters", "This database is open read-only: the letters are not kept."
+            )
+        self._task = documents.make(
+            self,
+            f"{what} letters",
+            jobs.make_letters,
+            self.db_path,
+            self.db.read_only,
+            template,
+            visit_id,
+            target,
+            ready=keep,
+        )
 
     def make_packet(self) -> None:
         if self.current_id is None or not self.confirm_leave():
@@ -44,11 +150,14 @@ class VisitPage(RecordPage):
         dialog = BriefingDialog(visit["direction"] == "incoming", self)
         if not dialog.exec():
             return
-        target = documents.temporary_pdf("Briefing", visit["title"], f"visit-{visit['id']}")
+        phone = dialog.phone
+        target = documents.temporary_pdf(
+            "Trip pack" if phone else "Briefing", visit["title"], f"visit-{visit['id']}"
+        )
         self._task = documents.make(
             self,
-            "Briefing packet",
-            jobs.make_packet,
+            "Trip pack" if phone else "Briefing packet",
+            jobs.make_phone_pack if phone else jobs.make_packet,
             self.db_path,
             self.db.read_only,
             visit["id"],

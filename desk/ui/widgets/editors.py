@@ -1,5 +1,6 @@
 """One editor per field type, all with the same small interface: value(), set_value(),
-and an `edited` signal."""
+and an `edited` signal. No editor's value changes under the mouse wheel unless it has
+focus (`WheelGuard`), and the date editors say back in words what they understood."""
 
 from __future__ import annotations
 
@@ -8,30 +9,130 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QDate, Qt, Signal
-from PySide6.QtGui import QStandardItem, QStandardItemModel
+from PySide6.QtCore import QCoreApplication, QDate, QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QShowEvent, QStandardItem, QStandardItemModel, QWheelEvent
 from PySide6.QtWidgets import (
+    QAbstractScrollArea,
+    QAbstractSlider,
+    QAbstractSpinBox,
     QCalendarWidget,
     QCheckBox,
     QComboBox,
     QCompleter,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
     QMenu,
     QPlainTextEdit,
+    QScrollBar,
     QSizePolicy,
     QToolButton,
+    QVBoxLayout,
     QWidget,
     QWidgetAction,
 )
 
 from desk.core.domain import money
-from desk.core.domain.dates import parse_typed, short_date
+from desk.core.domain.dates import in_words, parse_typed, short_date, stored_text
 from desk.core.domain.kinds import Field
+from desk.core.domain.validate import clean, named
+from desk.core.errors import ValidationError
 from desk.core.reference import countries
 from desk.core.store.queries import display
+from desk.ui.colors import tone
 
 _COMMON_CURRENCIES = ["USD", "EUR", "JPY", "CNY", "KRW", "MXN", "GBP", "CAD", "TWD", "VND"]
+
+
+def _holds_value(widget: QObject) -> bool:
+    """A control the wheel would change the value of: a choice, a number, a date, a
+    slider; not a scroll bar, which the wheel is for."""
+    return isinstance(widget, QComboBox | QAbstractSpinBox) or (
+        isinstance(widget, QAbstractSlider) and not isinstance(widget, QScrollBar)
+    )
+
+
+class WheelGuard(QObject):
+    """The mouse wheel changes a control's value only when the control has focus (the
+    person clicked or tabbed into it, and means it); over any other it scrolls what
+    holds the control, as over the form's labels. Such controls also stop taking focus
+    from the wheel itself, which would otherwise make every wheel 'meant'.
+
+    One filter for every editor (Editor guards its own controls when first shown) and
+    for any other widget tree (`guard_wheel`), or the whole application
+    (`install_wheel_guard`)."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        kind = event.type()
+        if kind == QEvent.Type.Polish and isinstance(watched, QWidget) and _holds_value(watched):
+            _no_wheel_focus(watched)
+        elif kind == QEvent.Type.Wheel and isinstance(event, QWheelEvent):
+            control = _value_control(watched)
+            if control is not None and not control.hasFocus():
+                _scroll_instead(control, event)
+                return True
+        return False
+
+
+def _value_control(watched: QObject) -> QWidget | None:
+    """The control a wheel event over `watched` would change: itself, or the control
+    whose own line it is (an editable combo box's, a spin box's). Never a list open
+    under a combo box, which the wheel scrolls."""
+    if isinstance(watched, QLineEdit):
+        watched = watched.parentWidget() or watched
+    return watched if isinstance(watched, QWidget) and _holds_value(watched) else None
+
+
+def _no_wheel_focus(control: QWidget) -> None:
+    if control.focusPolicy() == Qt.FocusPolicy.WheelFocus:
+        control.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+
+
+def _scroll_instead(control: QWidget, event: QWheelEvent) -> None:
+    """Hand the wheel to the nearest scrolling area around the control (the form's), as
+    if the pointer were over the form itself."""
+    holder = control.parentWidget()
+    while holder is not None and not isinstance(holder, QAbstractScrollArea):
+        holder = holder.parentWidget()
+    if holder is None:
+        return
+    target = holder.viewport()
+    at = target.mapFromGlobal(event.globalPosition())
+    passed = QWheelEvent(
+        at,
+        event.globalPosition(),
+        event.pixelDelta(),
+        event.angleDelta(),
+        event.buttons(),
+        event.modifiers(),
+        event.phase(),
+        event.inverted(),
+    )
+    QCoreApplication.sendEvent(target, passed)
+
+
+_GUARD: WheelGuard | None = None
+
+
+def wheel_guard() -> WheelGuard:
+    global _GUARD
+    if _GUARD is None:
+        _GUARD = WheelGuard()
+    return _GUARD
+
+
+def guard_wheel(root: QWidget) -> None:
+    """Keep the wheel from changing any value control in `root` (and root itself)
+    unless it has focus."""
+    for control in [root, *root.findChildren(QWidget)]:
+        if _holds_value(control):
+            _no_wheel_focus(control)
+            control.installEventFilter(wheel_guard())
+
+
+def install_wheel_guard(app: QCoreApplication) -> None:
+    """The same for every window of the application: each control as it is polished."""
+    app.installEventFilter(wheel_guard())
 
 
 class Editor(QWidget):
@@ -40,8 +141,19 @@ class Editor(QWidget):
     def __init__(self, spec: Field, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.spec = spec
-        self.layout_ = QHBoxLayout(self)
+        # A row of the editor's own controls, and below it room for a line about the
+        # value (the date editors say what they understood).
+        self.stack = QVBoxLayout(self)
+        self.stack.setContentsMargins(0, 0, 0, 0)
+        self.stack.setSpacing(2)
+        self.layout_ = QHBoxLayout()
         self.layout_.setContentsMargins(0, 0, 0, 0)
+        self.stack.addLayout(self.layout_)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        # Shown, every control of the editor exists: none changes under a passing wheel.
+        guard_wheel(self)
+        super().showEvent(event)
 
     def value(self) -> Any:
         raise NotImplementedError
@@ -83,14 +195,75 @@ class NumberEditor(LineEditor):
         super().set_value(value, row)
 
 
-class DateEditor(LineEditor):
+class _Understood(LineEditor):
+    """A line typed as people write dates and times, with a line under it saying what
+    desk understood ('Friday, December 11, 2026, 3:00 PM') or why it cannot read it, as
+    it is typed: before the record is saved, not after."""
+
+    def __init__(self, spec: Field, parent: QWidget | None, placeholder: str) -> None:
+        super().__init__(spec, parent, placeholder)
+        self.zone: str | None = None
+        self.echo = QLabel()
+        self.echo.setWordWrap(True)
+        self.echo.setAccessibleName(f"{spec.label}: understood as")
+        # Wraps within the field's width rather than widen the form.
+        self.echo.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.echo.hide()
+        self.stack.addWidget(self.echo)
+        self.line.textEdited.connect(self._say_understood)
+
+    def set_zone(self, zone: str | None) -> None:
+        """The zone the time is in (an itinerary item's), for a clock change's hours."""
+        if zone != self.zone:
+            self.zone = zone
+            if not self.echo.isHidden():
+                self._say_understood()
+
+    def understood(self) -> tuple[bool, str]:
+        """(True, the value in words) or (False, why it cannot be read); (True, '')
+        for nothing typed."""
+        text = self.line.text().strip()
+        if not text:
+            return True, ""
+        context = {"time_zone": self.zone} if self.zone else {}
+        try:
+            stored = clean(self.spec, text, context)
+        except ValidationError as exc:
+            return False, _without_label(self.spec, exc.bare_message)
+        return True, in_words(stored, self.zone)
+
+    def _say_understood(self) -> None:
+        readable, words = self.understood()
+        if not words:
+            self.echo.hide()
+            return
+        self.echo.setText(words)
+        # What was understood reads quieter than what was typed; a refusal in red.
+        color = tone("muted" if readable else "danger")
+        self.echo.setStyleSheet(f"color: {color.name()};")
+        self.echo.show()
+
+    def _hide_echo(self) -> None:
+        self.echo.hide()
+        self.echo.clear()
+
+
+def _without_label(spec: Field, message: str) -> str:
+    """A refusal said under its own field: without the field's name before it."""
+    rest = message.removeprefix(named(spec)).lstrip(":").strip()
+    return rest[:1].upper() + rest[1:]
+
+
+class DateEditor(_Understood):
     """Shown as 4/8/2025; typed as people write dates (4/8/2025, April 8 2025,
-    2025-04-08), or picked from a calendar; may be empty."""
+    2025-04-08, next friday, in 2 weeks), or picked from a calendar; may be empty."""
 
     def __init__(self, spec: Field, parent: QWidget | None = None) -> None:
         # Foundings and signings are often known only to their year or month.
         super().__init__(
-            spec, parent, "M/D/YYYY, or a year or month alone" if spec.partial else "M/D/YYYY"
+            spec,
+            parent,
+            "M/D/YYYY, or a year or month alone" if spec.partial else "M/D/YYYY, or next friday",
         )
         button = QToolButton()
         button.setText("…")
@@ -112,10 +285,9 @@ class DateEditor(LineEditor):
         self.layout_.addWidget(button)
 
     def set_value(self, value: Any, row: dict[str, Any] | None = None) -> None:
-        try:
-            self.line.setText(short_date(str(value)) if value else "")
-        except ValueError:
-            self.line.setText(str(value))  # stored before dates were checked: as it is
+        self._hide_echo()
+        # A value stored before dates were checked is shown as it is.
+        self.line.setText(stored_text(str(value)) if value else "")
 
     def _sync_calendar(self) -> None:
         try:
@@ -126,15 +298,21 @@ class DateEditor(LineEditor):
 
     def _picked(self, day: QDate) -> None:
         self.line.setText(short_date(dt.date(day.year(), day.month(), day.day())))
+        self._say_understood()
         self.edited.emit()
 
 
-class DateTimeEditor(LineEditor):
+class DateTimeEditor(_Understood):
+    """A local date and time: shown as 4/8/2025 9:30 AM (with its zone's abbreviation
+    for the hour a clock change repeats), typed any way a date is, with a time."""
+
     def __init__(self, spec: Field, parent: QWidget | None = None) -> None:
-        super().__init__(spec, parent, "YYYY-MM-DD HH:MM")
+        super().__init__(spec, parent, "M/D/YYYY h:mm AM, or tomorrow 3pm")
 
     def set_value(self, value: Any, row: dict[str, Any] | None = None) -> None:
-        self.line.setText("" if value is None else str(value).replace("T", " "))
+        self._hide_echo()
+        zone = (row or {}).get("time_zone") or self.zone
+        self.line.setText(stored_text(str(value), zone) if value else "")
 
 
 class MoneyEditor(LineEditor):

@@ -24,6 +24,7 @@ from desk.ui.widgets.editors import (
     TextEditor,
 )
 from desk.ui.widgets.ref_picker import RefEditor
+from desk.ui.widgets.zone_picker import ZoneEditor
 
 Make = Callable[[Field, Database, QWidget | None], Editor]
 
@@ -57,11 +58,13 @@ EDITORS: dict[str, Make] = {
     "date": _plain(DateEditor),
     "datetime": _plain(DateTimeEditor),
     "money": _plain(MoneyEditor),
+    "rate": _plain(LineEditor),
     "bool": _plain(BoolEditor),
     "enum": _choices,
     "enum_list": _plain(MultiChoiceEditor),
     "country": _long_list("country"),
-    "time_zone": _long_list("time_zone"),
+    # Typed as a city or a country, shown with its offset now.
+    "time_zone": _plain(ZoneEditor),
     "currency": _long_list("currency"),
     "languages": _plain(LanguagesEditor),
     "ref": lambda spec, db, parent: RefEditor(spec, db, parent),

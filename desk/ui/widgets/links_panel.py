@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import QUrl, Signal
@@ -21,6 +22,7 @@ from desk.core.domain import money
 from desk.core.domain.dates import short_date
 from desk.core.domain.kinds import KINDS, SELF, Field, Link
 from desk.core.errors import DeskError
+from desk.core.features import pick, sides
 from desk.core.paths import viewing_folder
 from desk.core.store import attachments, queries, records
 from desk.core.store.db import Database
@@ -29,6 +31,7 @@ from desk.ui import file_dialogs, kind_dialogs, times
 from desk.ui.dialogs.record_dialog import RecordDialog
 from desk.ui.models.rows import Column, RowsModel
 from desk.ui.ops import confirm_delete, operations_for
+from desk.ui.widgets.add_several import AddSeveralDialog, several_of
 from desk.ui.widgets.views import row_table
 
 PAGE_KINDS = {"partnership", "agreement", "visit", "contact", "organisation", "network"}
@@ -50,8 +53,9 @@ def _columns(panel: LinksPanel, link: Link) -> list[Column]:
             out.append(
                 Column(
                     "At home",
-                    # Read at each load: the city's time zone may have changed since.
-                    lambda r: times.home_text(r["starts_at"], r["time_zone"], panel.home_zone),
+                    # Read at each load: the city's time zone may have changed since. A
+                    # program here is already on our clock: it shows the guests' instead.
+                    lambda r: times.home_text(r["starts_at"], r["time_zone"], panel.other_zone),
                 )
             )
         else:
@@ -107,6 +111,7 @@ class _RowsTab(QWidget):
         self.view = row_table(model, name)
         self.view.activated.connect(lambda _i: opener())
         row = QHBoxLayout()
+        self.button_row = row
         self.buttons: list[QPushButton] = []
         for text, slot in buttons:
             button = QPushButton(text)
@@ -137,7 +142,17 @@ class LinkTab(_RowsTab):
             ],
             self.open,
         )
-        self.add_button, self.open_button, self.remove_button = self.buttons
+        self.add_button, self.open_button, self.remove_button = self.buttons[:3]
+        self.several_button: QPushButton | None = None
+        if several_of(link) is not None:
+            # A delegation is several people: ticked or typed in one dialog, one undo.
+            self.several_button = QPushButton("Add several…")
+            self.several_button.setToolTip(
+                f"Add several {KINDS[link.kind].plural.lower()} at once, closest first"
+            )
+            self.several_button.clicked.connect(self.add_several)
+            self.buttons.insert(1, self.several_button)
+            self.button_row.insertWidget(1, self.several_button)
         self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
 
     def load(self, record_id: int) -> int:
@@ -146,17 +161,42 @@ class LinkTab(_RowsTab):
             queries.fetch(
                 self.panel.db,
                 f"SELECT * FROM {spec.table} WHERE {self.link.via} = ? "
-                f"ORDER BY {spec.default_sort} IS NULL, {spec.default_sort}, id",
+                f"ORDER BY {queries.order_terms(spec, spec.default_sort)}",
                 (record_id,),
             )
         )
+        self._tell_namesakes_apart()
         return self.model.rowCount()
+
+    def _tell_namesakes_apart(self) -> None:
+        """Two people of one name in a list (a mayor and a director, both Layla
+        Al-Mansouri) each say what they are, as the pickers do."""
+        spec = KINDS[self.link.kind]
+        model = self.model
+        for column, name in enumerate(self.link.columns):
+            field = spec.field_map.get(name)
+            if field is None or not field.ref:
+                continue
+            ids_by_text: dict[str, set[Any]] = {}
+            for row, cells in zip(model.rows, model.cells, strict=True):
+                if row.get(name) is not None:
+                    ids_by_text.setdefault(cells[column], set()).add(row[name])
+            for row, cells in zip(model.rows, model.cells, strict=True):
+                if row.get(name) is not None and len(ids_by_text[cells[column]]) > 1:
+                    choice = pick.describe(self.panel.db, field.ref, row[name])
+                    if choice is not None and choice.context:
+                        cells[column] = f"{cells[column]} — {choice.context}"
 
     def add(self) -> None:
         dialog = record_dialog(
             self.panel.db, self.link.kind, preset={self.link.via: self.panel.record_id}, parent=self
         )
         dialog.exec()
+
+    def add_several(self) -> None:
+        if self.panel.record_id is None:
+            return
+        AddSeveralDialog(self.panel.db, self.link, self.panel.record_id, self).exec()
 
     def open(self) -> None:
         row = self.selected_row()
@@ -289,6 +329,8 @@ class LinksPanel(QTabWidget):
         self.in_dialog = in_dialog
         self.record_id: int | None = None
         self.home_zone = times.home_zone(db)
+        # The second clock of a program: home's, or the guests' for a visit to us.
+        self.other_zone = self.home_zone
         self.tabs: list[LinkTab | AttachmentsTab] = [
             LinkTab(self, link) for link in KINDS[kind_name].links
         ]
@@ -316,9 +358,35 @@ class LinksPanel(QTabWidget):
                 return tab
         raise KeyError(label)
 
+    def select(self, kind: str, record_id: int) -> bool:
+        """Show the tab that lists records of `kind` with that record selected and the
+        keyboard on it (a follow-up opened from Today shows on its visit, selected)."""
+        for tab in self.tabs:
+            if isinstance(tab, LinkTab) and tab.link.kind == kind:
+                row = next(
+                    (n for n, r in enumerate(tab.model.rows) if r.get("id") == record_id), None
+                )
+                if row is None:
+                    continue
+                self.setCurrentWidget(tab)
+                index = tab.model.index(row, 0)
+                tab.view.setCurrentIndex(index)
+                tab.view.scrollTo(index)
+                tab.view.setFocus()
+                return True
+        return False
+
     def load(self, record_id: int | None) -> None:
         self.record_id = record_id
         self.home_zone = times.home_zone(self.db)
+        self.other_zone, other = self.home_zone, "At home"
+        owner = records.get(self.db, self.kind, record_id) if record_id is not None else {}
+        if sides.incoming(owner) and owner.get("time_zone") not in (None, self.home_zone):
+            self.other_zone, other = str(owner["time_zone"]), "Their home time"
+        for tab in self.tabs:
+            for n, column in enumerate(tab.model.columns):
+                if column.header in ("At home", "Their home time"):
+                    tab.model.columns[n] = replace(column, header=other)
         self.setEnabled(record_id is not None)
         for tab in self.tabs:
             if record_id is None:

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 from types import MappingProxyType
 from typing import Any
 
 from desk.core.domain.kinds import Field
 from desk.core.domain.types import cleaning as c
 from desk.core.domain.types import reading as r
+from desk.core.errors import ValidationError
 
 Cleaner = Callable[[Field, Any, Mapping[str, Any]], Any]
 Shown = Callable[[Field, Any, Mapping[str, Any]], str]
@@ -57,6 +59,53 @@ def _default_or_no(field: Field) -> int:
     return 0 if field.default is None else int(bool(field.default))
 
 
+# A rate no currency comes near in U.S. dollars per unit (a troy ounce of gold is some
+# thousands): beyond it, the figure was typed wrong.
+LARGEST_RATE = Decimal(1_000_000)
+RATE_PLACES = 12
+
+
+def _clean_rate(spec: Field, value: Any, _values: Mapping[str, Any]) -> str:
+    """A positive decimal kept exactly as text ('0.0067'), so a rate an office recorded is
+    never a binary fraction away from what it typed. A comma is refused rather than read:
+    '0,0067' is a decimal comma to half the world and a thousands mark to the other."""
+    need = "must be a number above zero with a decimal point, like 0.0067 or 1.08"
+    if isinstance(value, bool):
+        raise ValidationError(f"{c.named(spec)} {need}, got '{value}'.", field=spec.name)
+    text = str(value).strip()
+    shown = text if len(text) <= 60 else text[:57] + "..."
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        number = Decimal("NaN")
+    if "," in text or not number.is_finite() or number <= 0:
+        raise ValidationError(f"{c.named(spec)} {need}, got '{shown}'.", field=spec.name)
+    if number > LARGEST_RATE:
+        raise ValidationError(
+            f"{c.named(spec)} must be at most {LARGEST_RATE:,}, got '{shown}'.", field=spec.name
+        )
+    exact = number.normalize()
+    exponent = exact.as_tuple().exponent
+    if isinstance(exponent, int) and -exponent > RATE_PLACES:
+        raise ValidationError(
+            f"{c.named(spec)} has more than {RATE_PLACES} decimal places, got '{shown}'.",
+            field=spec.name,
+        )
+    return f"{exact:f}"
+
+
+def _amount_cell(_field: Field, raw: Any) -> Any:
+    """A sheet's number is an amount in its currency's units (1250 is $1,250.00), never
+    minor units; a float as the spreadsheet shows it (15 significant digits)."""
+    if isinstance(raw, bool):
+        return raw
+    if isinstance(raw, int):
+        return str(raw)
+    if isinstance(raw, float):
+        return format(raw, ".15g")
+    return raw
+
+
 _ALL = (
     FieldType("text", c.clean_line, searched=r.words, from_sheet=r.whole_cell, words=True),
     FieldType("longtext", c.clean_long_text, searched=r.words, multiline=True, words=True),
@@ -94,7 +143,9 @@ _ALL = (
     FieldType("country", c.clean_country, shown=r.country_text, searched=r.country_words),
     FieldType("time_zone", c.clean_time_zone),
     FieldType("currency", c.clean_currency),
-    FieldType("money", c.clean_money, shown=r.money_text),
+    FieldType("money", c.clean_money, shown=r.money_text, from_sheet=_amount_cell),
+    # An exchange rate: U.S. dollars for one unit of a cost's currency.
+    FieldType("rate", _clean_rate),
     FieldType("ref", c.clean_ref),
     FieldType("coordinates", c.clean_coordinates),
 )

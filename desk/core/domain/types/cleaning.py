@@ -12,7 +12,14 @@ from typing import Any
 
 from babel.numbers import get_currency_precision
 
-from desk.core.domain.dates import first_day, is_partial, parse_partial, parse_typed
+from desk.core.domain import when
+from desk.core.domain.dates import (
+    first_day,
+    offset_text,
+    place_in_zone,
+    short_date,
+    short_when,
+)
 from desk.core.domain.kinds import Field
 from desk.core.errors import ValidationError
 from desk.core.reference import countries
@@ -24,11 +31,19 @@ _FALSE = {"0", "false", "no", "n", "off", ""}
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
-def _fail(spec: Field, problem: str, value: object) -> ValidationError:
-    shown = str(value)
+def _fail(spec: Field, problem: str, value: object, why: str = "") -> ValidationError:
+    """'{label} {problem}, got '{value}' ({why}).', a date or time given as such shown the
+    U.S. way, never as ISO."""
+    if isinstance(value, dt.datetime):
+        shown = short_when(value)
+    elif isinstance(value, dt.date):
+        shown = short_date(value)
+    else:
+        shown = str(value)
     if len(shown) > 60:
         shown = shown[:57] + "..."
-    return ValidationError(f"{named(spec)} {problem}, got '{shown}'.", field=spec.name)
+    said = f" ({why})" if why else ""
+    return ValidationError(f"{named(spec)} {problem}, got '{shown}'{said}.", field=spec.name)
 
 
 def named(spec: Field) -> str:
@@ -79,6 +94,10 @@ def _in_years(spec: Field, day: dt.date, value: object) -> None:
         )
 
 
+_DATE_EXAMPLES = "like 5/31/2024, May 31, 2024 or 2024-05-31 (or today, next friday, in 2 weeks)"
+_DATETIME_EXAMPLES = "like 3/8/2027 1:00 PM, 2027-03-08 13:00 or tomorrow 3pm"
+
+
 def clean_date(spec: Field, value: Any, _values: Mapping[str, Any]) -> str:
     if isinstance(value, dt.datetime):
         value = value.date()
@@ -87,56 +106,63 @@ def clean_date(spec: Field, value: Any, _values: Mapping[str, Any]) -> str:
         return value.isoformat()
     text = str(value).strip()
     if spec.partial:
-        try:
-            stored = parse_partial(text)
-        except ValueError:
-            raise _fail(
-                spec,
-                "must be a date like 5/31/2024 or May 31, 2024, or a month or year alone "
-                "(June 1961, 1961)",
-                value,
-            ) from None
-        _in_years(spec, first_day(stored), value)
-        return stored
+        problem = (
+            "must be a date like 5/31/2024 or May 31, 2024, or a month or year alone "
+            "(June 1961, 1961)"
+        )
+    else:
+        problem = f"must be a date {_DATE_EXAMPLES}"
     try:
-        day = dt.date.fromisoformat(text)
-    except ValueError:
-        try:
-            day = parse_typed(text)
-        except ValueError:
-            hint = (
-                " (the day is needed here, not only the year or month)"
-                if (_is_partial_typed(text))
-                else ""
-            )
-            raise _fail(
-                spec, f"must be a date like 5/31/2024, May 31, 2024 or 2024-05-31{hint}", value
-            ) from None
-    _in_years(spec, day, value)
-    return day.isoformat()
+        reading = when.read(text, partial=spec.partial)
+    except when.Unreadable as exc:
+        raise _fail(spec, problem, value, exc.why) from None
+    if reading.time not in (None, dt.time()):
+        raise _fail(spec, problem, value, "a date is asked for here, without a time")
+    stored = reading.stored_date
+    _in_years(spec, first_day(stored), value)
+    return stored
 
 
-def _is_partial_typed(text: str) -> bool:
-    try:
-        return is_partial(parse_partial(text))
-    except ValueError:
-        return False
+def _zone_of(values: Mapping[str, Any]) -> str | None:
+    """The zone a record's local times are in: its `time_zone`, the one field of that
+    name every kind with date-times has; None when it has none (yet) or one desk does
+    not know, which its own field then refuses."""
+    zone = str(values.get("time_zone") or "").strip()
+    return zone if zone in countries.time_zones() else None
 
 
-def clean_datetime(spec: Field, value: Any, _values: Mapping[str, Any]) -> str:
+def clean_datetime(spec: Field, value: Any, values: Mapping[str, Any]) -> str:
+    """A local date and time, stored as the wall clock reads it ('2027-03-08T13:00') in
+    the record's zone: refused when the clock skips it, and kept with its offset when a
+    clock change repeats it and the value says which ('1:30 AM PST', '-08:00')."""
+    mark: str | None
     if isinstance(value, dt.datetime):
-        parsed = value
+        wall = value.replace(tzinfo=None)
+        mark = offset_text(value.utcoffset()) if value.tzinfo is not None else None
+    elif isinstance(value, dt.date):
+        raise _fail(spec, f"needs a time as well as a day, {_DATETIME_EXAMPLES}", value)
     else:
         try:
-            parsed = dt.datetime.fromisoformat(str(value).replace(" ", "T"))
-        except ValueError:
+            reading = when.read(str(value).strip(), partial=False)
+        except when.Unreadable as exc:
             raise _fail(
-                spec, "must be a local date and time like 2024-05-31T09:30", value
+                spec, f"must be a local date and time {_DATETIME_EXAMPLES}", value, exc.why
             ) from None
-    if parsed.tzinfo is not None:
-        raise _fail(spec, "is a local time; give the zone separately, not an offset", value)
-    _in_years(spec, parsed.date(), value)
-    return parsed.strftime("%Y-%m-%dT%H:%M")
+        if reading.time is None:
+            raise _fail(spec, f"needs a time as well as a day, {_DATETIME_EXAMPLES}", value)
+        wall, mark = reading.moment, reading.mark
+    _in_years(spec, wall.date(), value)
+    zone = _zone_of(values)
+    if zone is None:
+        # Nothing to check a mark against: an offset is kept as given, a zone's
+        # abbreviation cannot be read without the zone.
+        offset = when.offset_of(mark) if mark else None
+        plain = wall.strftime("%Y-%m-%dT%H:%M")
+        return plain if offset is None else plain + offset_text(offset)
+    try:
+        return place_in_zone(wall, zone, mark)
+    except ValueError as exc:
+        raise ValidationError(f"{named(spec)}: {exc}.", field=spec.name) from None
 
 
 def clean_int(spec: Field, value: Any, _values: Mapping[str, Any]) -> int:

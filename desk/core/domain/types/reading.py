@@ -8,8 +8,8 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from desk.core.domain import money
-from desk.core.domain.dates import is_partial, parse_partial, short_date, short_when
+from desk.core.domain import money, when
+from desk.core.domain.dates import is_partial, stored_text
 from desk.core.domain.kinds import Field
 from desk.core.domain.names import normalise
 from desk.core.errors import ValidationError
@@ -22,16 +22,13 @@ def as_text(_field: Field, value: Any, _row: Mapping[str, Any]) -> str:
     return str(value)
 
 
-def date_text(_field: Field, value: Any, _row: Mapping[str, Any]) -> str:
-    """4/8/2025, 6/1961 or 1961; a date and time as 'Tue, Apr 8, 9:30 AM'."""
+def date_text(_field: Field, value: Any, row: Mapping[str, Any]) -> str:
+    """4/8/2025, 6/1961 or 1961; a date and time as 4/8/2025 9:30 AM, with its offset
+    where a clock change repeats the hour (11/1/2026 1:30 AM PST)."""
     if not isinstance(value, str):
         return str(value)
-    try:
-        if len(value) <= 10:
-            return short_date(value)
-        return short_when(dt.datetime.fromisoformat(value))
-    except ValueError:
-        return value  # a stored value from before validation was strict: shown as it is
+    # A stored value from before validation was strict is shown as it is.
+    return stored_text(value, row.get("time_zone"))
 
 
 def choice_text(field: Field, value: Any, _row: Mapping[str, Any]) -> str:
@@ -102,42 +99,34 @@ def language_words(_field: Field, value: Any) -> str:
 
 # -- read from a sheet ------------------------------------------------------------------
 
-# Beyond the whole dates a person types (dates.parse_typed): what spreadsheets hold.
-_SHEET_DATE_FORMATS = ("%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S")
-
 
 def parse_date(raw: Any, *, partial: bool = True) -> str:
     """A date as offices write it: 1961, June 1961, 6/21/1961, 21.06.1961, June 21, 1961...
     A year or month alone stays so ('1961', '1961-06') where the field allows it
-    (`partial`); elsewhere it is refused, never turned into a made-up first of the month."""
+    (`partial`); elsewhere it is refused, never turned into a made-up first of the month.
+    A cell that holds a time as well (2024-05-31 14:30:00) gives its day."""
     if isinstance(raw, dt.datetime):
         return raw.date().isoformat()
     if isinstance(raw, dt.date):
         return raw.isoformat()
     if isinstance(raw, int | float) and 1000 <= raw <= 9999 and float(raw).is_integer():
         raw = str(int(raw))
-    text = " ".join(str(raw).replace(",", ", ").split()).replace(" ,", ",")
-    for pattern in _SHEET_DATE_FORMATS:
-        try:
-            return dt.datetime.strptime(text, pattern).date().isoformat()
-        except ValueError:
-            continue
-    stored = parse_partial(text)
-    if not partial and is_partial(stored):
-        raise ValueError(text)
-    return stored
+    return when.read(str(raw), partial=partial).stored_date
 
 
 def date_cell(field: Field, raw: Any) -> Any:
     try:
         return parse_date(raw, partial=field.partial)
-    except ValueError:
+    except when.Unreadable as exc:
         need = (
             "a date like 6/21/1961, June 21, 1961, June 1961 or 1961"
             if field.partial
             else "a date with its day, like 6/21/2025 or June 21, 2025"
         )
-        raise ValidationError(f"'{field.label}' must be {need}, got '{raw}'.", field.name) from None
+        why = f" ({exc.why})" if exc.why else ""
+        raise ValidationError(
+            f"'{field.label}' must be {need}, got '{raw}'{why}.", field.name
+        ) from None
 
 
 def whole_cell(_field: Field, raw: Any) -> Any:

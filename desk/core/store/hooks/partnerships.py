@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-from desk.core.domain.dates import on_date
+from desk.core.domain.dates import first_day, first_day_sql, on_date
 from desk.core.domain.kinds import KINDS, Kind
 from desk.core.domain.names import network_named, normalise, place_name
 from desk.core.domain.validate import clean_values
@@ -171,14 +171,29 @@ class StatusChangeHooks(KindHooks):
             status_from_history(db, int(row["partnership_id"]))
 
 
-def status_from_history(db: Database, partnership_id: int) -> None:
-    """The current status is the latest change by date: after a change is removed or
-    re-dated, the partnership takes the status its history now ends with."""
-    latest = db.execute(
-        "SELECT status FROM partnership_status_changes WHERE partnership_id = ? "
-        "ORDER BY changed_on DESC, id DESC LIMIT 1",
-        (partnership_id,),
-    ).fetchone()
+# A change is in force from the first day its date can mean: '2026-12' from December 1.
+_IN_FORCE = f"{first_day_sql('changed_on')} <= ?"
+
+
+def status_from_history(db: Database, partnership_id: int, today: dt.date | None = None) -> None:
+    """The current status is the latest change dated today or earlier; one dated later is
+    planned and takes effect on its day. After a change is removed or re-dated (or a
+    planned one comes due) the partnership takes the status its history says for today."""
+    day = (today or dt.date.today()).isoformat()
+    latest = (
+        db.execute(
+            "SELECT status FROM partnership_status_changes "
+            f"WHERE partnership_id = ? AND {_IN_FORCE} ORDER BY changed_on DESC, id DESC LIMIT 1",
+            (partnership_id, day),
+        ).fetchone()
+        or db.execute(
+            # Every change still ahead (a partnership entered before its founding day): it
+            # stands at the status it was entered with until then.
+            "SELECT status FROM partnership_status_changes WHERE partnership_id = ? "
+            "ORDER BY changed_on, id LIMIT 1",
+            (partnership_id,),
+        ).fetchone()
+    )
     if latest is None:
         raise ValidationError(
             "A partnership keeps at least one status change: the one it was entered with. "
@@ -189,6 +204,55 @@ def status_from_history(db: Database, partnership_id: int) -> None:
     if old["status"] != latest[0]:
         set_fields(db, KINDS["partnership"], old, {"status": latest[0]}, now())
         index.reindex(db, "partnership", {**old, "status": latest[0]})
+
+
+def planned_changes(
+    db: Database, partnership_id: int, today: dt.date | None = None
+) -> list[dict[str, Any]]:
+    """A partnership's status changes dated after today, soonest first: planned, not yet
+    its status."""
+    day = (today or dt.date.today()).isoformat()
+    rows = db.execute(
+        "SELECT id, changed_on, status, reason FROM partnership_status_changes "
+        f"WHERE partnership_id = ? AND NOT ({_IN_FORCE}) ORDER BY changed_on, id",
+        (partnership_id, day),
+    )
+    return [dict(zip(("id", "changed_on", "status", "reason"), row, strict=True)) for row in rows]
+
+
+def planned_text(change: Mapping[str, Any]) -> str:
+    """'Ended on March 1, 2027 (planned)': a planned change as a page or a command says
+    it."""
+    status = PARTNERSHIP_STATUSES.get(change["status"], change["status"])
+    return f"{status} {on_date(change['changed_on'])} (planned)"
+
+
+def statuses_come_due(db: Database, today: dt.date | None = None) -> Changes | None:
+    """Planned status changes whose day has come take effect: each partnership whose
+    status is not the one its history says for today takes that one, as one operation.
+    None when none has come due (nothing is written). Called when a file is opened for
+    writing, so a change planned for the first of the month is the status from the first
+    of the month."""
+    day = (today or dt.date.today()).isoformat()
+    due = [
+        pid
+        for pid, status, in_force in db.execute(
+            "SELECT p.id, p.status, (SELECT s.status FROM partnership_status_changes s "
+            f"WHERE s.partnership_id = p.id AND {first_day_sql('s.changed_on')} <= ? "
+            "ORDER BY s.changed_on DESC, s.id DESC LIMIT 1) FROM partnerships p",
+            (day,),
+        )
+        if in_force is not None and in_force != status
+    ]
+    if not due:
+        return None
+    with operation(db, "Planned status changes take effect") as op:
+        for pid in due:
+            status_from_history(db, pid, today)
+        if len(due) == 1:
+            name = quoted(get(db, "partnership", due[0])["partner_name"])
+            op.label = f"Planned status change of {name} takes effect"
+    return op
 
 
 def _predate_first_status(db: Database, partnership_id: int, day: str) -> None:
@@ -224,13 +288,16 @@ def _insert_status_change(
 def change_status(
     db: Database, partnership_id: int | str, status: str, on: str | dt.date, reason: str
 ) -> Changes:
-    """Move a partnership along its lifecycle, dated and with a reason."""
+    """Move a partnership along its lifecycle, dated and with a reason. A change dated
+    after today is planned: recorded now, the status from its day."""
     spec = KINDS["status_change"]
     cleaned = clean_values(
         spec,
         {"partnership_id": 0, "status": status, "changed_on": on, "reason": reason},
         partial=False,
     )
+    day = cleaned["changed_on"]
+    today = dt.date.today()
     with operation(db, "Change status") as op:
         try:
             old = get(db, "partnership", partnership_id)
@@ -243,34 +310,41 @@ def change_status(
             raise ValidationError(
                 "'Reason' (reason) is required: say why the status changes.", field="reason"
             )
-        latest = db.execute(
+        current = db.execute(
             "SELECT max(changed_on) FROM partnership_status_changes "
-            "WHERE partnership_id = ? AND coalesce(reason, '') != ?",
-            (old["id"], INITIAL_STATUS_REASON),
+            f"WHERE partnership_id = ? AND coalesce(reason, '') != ? AND {_IN_FORCE}",
+            (old["id"], INITIAL_STATUS_REASON, today.isoformat()),
         ).fetchone()[0]
-        _predate_first_status(db, old["id"], cleaned["changed_on"])
-        if latest and cleaned["changed_on"] < latest:
-            # The current status is always the latest by date: an earlier date would
-            # record a change that is not the partnership's status.
+        _predate_first_status(db, old["id"], day)
+        if current and day < current:
+            # The current status is the latest change dated today or earlier: an earlier
+            # date would record a change that is not the partnership's status.
             raise ValidationError(
-                f"'Date' (changed_on) is before the last status change, {on_date(latest)}; "
+                f"'Date' (changed_on) is before the last status change, {on_date(current)}; "
                 "date the change on or after it.",
                 field="changed_on",
             )
-        if old["status"] == cleaned["status"]:
+        before = db.execute(
+            "SELECT status FROM partnership_status_changes WHERE partnership_id = ? "
+            "AND changed_on <= ? ORDER BY changed_on DESC, id DESC LIMIT 1",
+            (old["id"], day),
+        ).fetchone()
+        standing = before[0] if before else old["status"]
+        planned = first_day(day) > today
+        if standing == cleaned["status"]:
+            said = PARTNERSHIP_STATUSES.get(cleaned["status"], cleaned["status"])
             raise ValidationError(
-                f"The partnership is already "
-                f"'{PARTNERSHIP_STATUSES.get(cleaned['status'], cleaned['status'])}'.",
+                f"The partnership will already be '{said}' {on_date(day)}."
+                if planned
+                else f"The partnership is already '{said}'.",
                 field="status",
             )
-        _insert_status_change(
-            db, old["id"], cleaned["status"], cleaned["changed_on"], cleaned["reason"]
-        )
-        set_fields(db, KINDS["partnership"], old, {"status": cleaned["status"]}, now())
-        index.reindex(db, "partnership", {**old, "status": cleaned["status"]})
-        label = KINDS["partnership"].field_map["status"].vocab or {}
+        _insert_status_change(db, old["id"], cleaned["status"], day, cleaned["reason"])
+        status_from_history(db, old["id"], today)
+        label = PARTNERSHIP_STATUSES.get(cleaned["status"], cleaned["status"])
         op.label = (
-            f"Change status of {quoted(old['partner_name'])} to "
-            f"{label.get(cleaned['status'], cleaned['status'])}"
+            f"Plan status of {quoted(old['partner_name'])} to be {label} {on_date(day)}"
+            if planned
+            else f"Change status of {quoted(old['partner_name'])} to {label}"
         )
     return op.about(old["id"])

@@ -1,6 +1,6 @@
 """The hooks of kinds whose procedure is a rule or two: an agreement's expiry worked out
-from its term, a contact's sort name, our city's one profile, an organization a sheet
-names, an outcome's figure, a file attached rather than added."""
+from its term, our city's one profile, an organization a sheet names, an outcome's
+figure, a file attached rather than added."""
 
 from __future__ import annotations
 
@@ -47,13 +47,8 @@ class AgreementHooks(KindHooks):
 
 
 class ContactHooks(KindHooks):
-    def derive(self, spec: Kind, row: Mapping[str, Any]) -> dict[str, Any]:
-        # Family name first whatever the name order, so a list sorts as a directory does.
-        return {
-            "sort_name": " ".join(
-                part for part in (row.get("family_name"), row.get("given_name")) if part
-            ).casefold()
-        }
+    """Nothing of its own: a contact's sort name is a sort key the store keeps as it
+    keeps every other (declared on the kind: family name, then given name)."""
 
 
 class OrganisationHooks(KindHooks):

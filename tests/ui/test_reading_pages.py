@@ -1,0 +1,282 @@
+"""Records open as pages to read and turn into forms on Edit; every key is held once;
+undo shows what it changed; text size and theme follow the person's choice."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QKeySequence, QPalette, QShortcut
+from PySide6.QtWidgets import QApplication
+
+from desk.core.store import records
+from desk.core.store.db import Database
+from desk.ui import appearance
+
+
+def _partnership(db: Database) -> int:
+    return records.create(
+        db,
+        "partnership",
+        {"partner_name": "Matsue", "country": "JP", "kind": "sister_city", "notes": "Lanterns"},
+    ).id
+
+
+def test_a_record_opens_as_a_page_and_edits_as_a_form(
+    db: Database, db_path: Path, make_window: Any, qtbot: Any
+) -> None:
+    matsue = _partnership(db)
+    window = make_window(db, db_path)
+    window.open_record("partnership", matsue)
+    page = window.page("partnership")
+    assert not page.editing and page.view.currentWidget() is page.reader
+    text = page.reader.text_shown()
+    assert "Matsue" in text and "Japan" in text and "Lanterns" in text
+    # Only what is filled: an empty field has no line of its own.
+    assert "Region / province" not in text and "Lead department" not in text
+
+    page.table.setFocus()
+    qtbot.keyClick(page.table, Qt.Key.Key_E)
+    assert page.editing and page.view.currentWidget() is page.form_scroll
+    assert page.save_button.isVisible() and not page.edit_button.isVisible()
+    notes = page.form.editors["notes"]
+    notes.set_value("Lanterns and youth exchange")
+    page.save()
+    assert not page.editing
+    assert "youth exchange" in page.reader.text_shown()
+    assert records.get(db, "partnership", matsue)["notes"] == "Lanterns and youth exchange"
+
+
+def test_cancel_and_double_click(db: Database, db_path: Path, make_window: Any, qtbot: Any) -> None:
+    matsue = _partnership(db)
+    window = make_window(db, db_path)
+    window.open_record("partnership", matsue)
+    page = window.page("partnership")
+    qtbot.mouseDClick(page.reader.viewport(), Qt.MouseButton.LeftButton)
+    assert page.editing
+    page.cancel_edit()
+    assert not page.editing and page.view.currentWidget() is page.reader
+
+
+def test_new_puts_the_cursor_in_the_first_field(
+    db: Database, db_path: Path, make_window: Any, qtbot: Any
+) -> None:
+    _partnership(db)
+    window = make_window(db, db_path)
+    window.show_page("partnership")
+    page = window.page("partnership")
+    page.new_record()
+    first = next(iter(page.form.editors.values())).focus_widget()
+    qtbot.waitUntil(first.hasFocus, timeout=2000)
+    qtbot.keyClicks(first, "Kobe")
+    assert page.form.values()["partner_name"] == "Kobe"
+    page.form.mark_clean()  # nothing to ask about when the window closes
+
+
+def _keys(window: Any) -> tuple[dict[str, list[str]], list[set[str]]]:
+    """Keys held window-wide (each by what holds it), and the keys each page holds for
+    itself: a page's key held window-wide too is as ambiguous as one held twice."""
+    for key in window.factories:
+        window.page(key)  # build every page, so its own shortcuts exist
+    local = (Qt.ShortcutContext.WidgetShortcut, Qt.ShortcutContext.WidgetWithChildrenShortcut)
+    held: list[tuple[Any, str, Any, Any]] = []
+    for action in window.findChildren(QAction):
+        context = action.shortcutContext()
+        held += [(s, action.text(), action, context) for s in action.shortcuts()]
+    for shortcut in window.findChildren(QShortcut):
+        held.append(
+            (shortcut.key(), f"shortcut on {shortcut.parent()}", shortcut, shortcut.context())
+        )
+    wide: dict[str, list[str]] = {}
+    pages: dict[Any, set[str]] = {}
+    for sequence, name, owner, context in held:
+        text = sequence.toString()
+        parent = owner.parent()
+        # A dialog's own keys (a progress dialog's Escape) live in its own window.
+        if not text or not hasattr(parent, "window") or parent.window() is not window:
+            continue
+        if context in local:
+            page = next((p for p in window.pages.values() if p.isAncestorOf(parent)), None)
+            pages.setdefault(page, set()).add(text)
+        else:
+            wide.setdefault(text, []).append(name)
+    return wide, list(pages.values())
+
+
+def test_no_key_is_held_twice(db: Database, db_path: Path, make_window: Any) -> None:
+    window = make_window(db, db_path)
+    wide, pages = _keys(window)
+    twice = {key: names for key, names in wide.items() if len(names) > 1}
+    assert twice == {}
+    assert [sorted(keys & set(wide)) for keys in pages if keys & set(wide)] == []
+    assert "Ctrl+Shift+Z" in wide and "Ctrl+Y" in wide and "F1" in wide
+
+
+def test_undo_shows_the_record_it_changed(
+    db: Database, db_path: Path, make_window: Any, qtbot: Any
+) -> None:
+    visit = records.create(db, "visit", {"title": "Mission to Kobe", "direction": "outgoing"}).id
+    window = make_window(db, db_path)
+    window.show_page("partnership")
+    window.ops.run(
+        window,
+        lambda d: records.create(
+            d,
+            "itinerary_item",
+            {
+                "visit_id": visit,
+                "title": "Courtesy call",
+                "starts_at": "2026-05-11T10:00",
+                "time_zone": "Asia/Tokyo",
+            },
+        ),
+    )
+    window.show_page("partnership")
+    window.undo()  # takes the item out of its visit
+    assert window.current_page() is window.page("visit")
+    assert window.page("visit").current_id == visit
+    assert "Courtesy call" in window.statusBar().currentMessage()
+
+
+def test_text_size_and_theme_are_the_persons(
+    db: Database, db_path: Path, make_window: Any, qapp: QApplication
+) -> None:
+    window = make_window(db, db_path)
+    before = qapp.font().pointSizeF()
+    try:
+        window._zoom(1)
+        assert qapp.font().pointSizeF() > before
+        window._theme("dark")
+        assert qapp.palette().color(QPalette.ColorRole.Base).lightness() < 128
+        window._theme("light")
+        assert qapp.palette().color(QPalette.ColorRole.Base).lightness() > 128
+    finally:
+        window._zoom(0)
+        window._theme("system")
+    assert abs(qapp.font().pointSizeF() - before) < 0.01
+    assert appearance.theme() == "system"
+
+
+def test_the_shortcut_sheet_lists_the_menus(db: Database, db_path: Path, make_window: Any) -> None:
+    from desk.ui.dialogs.shortcuts_dialog import ShortcutsDialog
+
+    window = make_window(db, db_path)
+    sheet = ShortcutsDialog(window.menuBar(), window)
+    rows = [
+        " | ".join(sheet.table.item(r, c).text() for c in range(3))
+        for r in range(sheet.table.rowCount())
+    ]
+    assert any("Search everything" in row for row in rows)
+    assert any(QKeySequence("F1").toString() in row for row in rows)
+    assert any("Edit the record shown" in row for row in rows)
+
+
+def test_every_page_fits_a_small_laptop_screen(
+    demo_db: Database, tmp_path: Path, make_window: Any, qapp: QApplication
+) -> None:
+    window = make_window(demo_db, tmp_path / "demo.sqlite")
+    window.resize(1280, 720)
+    for key in window.factories:
+        window.show_page(key)
+        qapp.processEvents()
+        assert window.minimumSizeHint().width() <= 1280, key
+        assert window.width() <= 1280, key
+
+
+def test_a_delete_shows_the_next_row_and_a_filter_never_hides_the_record_shown(
+    db: Database, db_path: Path, make_window: Any, qtbot: Any, answer: list[str]
+) -> None:
+    ids = [
+        records.create(db, "partnership", {"partner_name": name, "kind": "sister_city"}).id
+        for name in ("Kobe", "Lyon", "Matsue", "Suzhou")
+    ]
+    window = make_window(db, db_path)
+    window.open_record("partnership", ids[1])
+    page = window.page("partnership")
+    page.delete_record()
+    assert page.current_id == ids[2]  # Matsue took Lyon's row
+    page.filter.setText("Suz")
+    qtbot.waitUntil(lambda: page.current_id == ids[3], timeout=3000)
+
+
+def test_a_program_here_shows_the_guests_clock_beside_ours(
+    db: Database, db_path: Path, make_window: Any
+) -> None:
+    records.create(db, "city", {"name": "Port Meridian", "time_zone": "America/Los_Angeles"})
+    visit = records.create(
+        db,
+        "visit",
+        {"title": "Delegation from Kobe", "direction": "incoming", "time_zone": "Asia/Tokyo"},
+    ).id
+    records.create(
+        db,
+        "itinerary_item",
+        {
+            "visit_id": visit,
+            "title": "Courtesy call",
+            "starts_at": "2026-05-11T10:00",
+            "time_zone": "America/Los_Angeles",
+        },
+    )
+    window = make_window(db, db_path)
+    window.open_record("visit", visit)
+    tab = window.page("visit").links.tab("Itinerary")
+    headers = [c.header for c in tab.model.columns]
+    assert "Their home time" in headers and "At home" not in headers
+    second = headers.index("Their home time")
+    assert tab.model.cells[0][second].startswith("Tue, May 12, 2:00 AM")  # Tokyo, next day
+
+
+def test_the_states_rules_are_said_on_the_record_and_on_today(
+    db: Database, db_path: Path, make_window: Any
+) -> None:
+    from desk.core.features.policy import NOTICE
+
+    records.create(
+        db, "city", {"name": "Port Meridian", "state": "Texas", "time_zone": "America/Chicago"}
+    )
+    suzhou = records.create(
+        db,
+        "partnership",
+        {
+            "partner_name": "Suzhou",
+            "country": "CN",
+            "kind": "sister_city",
+            "status": "active",
+            "established_date": "1988",
+        },
+    ).id
+    window = make_window(db, db_path)
+    today = window.page("today")
+    assert today.policy.isVisible() and "Suzhou" in today.policy.text()
+    assert today.policy.text().count(NOTICE) == 1
+    window.open_record("partnership", suzhou)
+    heading = window.page("partnership").subheading.text()
+    assert "⚑" in heading and "Gov't Code" in heading and NOTICE in heading
+
+
+def test_letters_are_written_and_kept_with_the_visit(
+    demo_db: Database, tmp_path: Path, make_window: Any, qtbot: Any, monkeypatch: Any
+) -> None:
+    from desk.ui import documents
+
+    offered: list[Path] = []
+    monkeypatch.setattr(documents, "offer", lambda _parent, path, _what: offered.append(path))
+    visit = demo_db.execute(
+        "SELECT id FROM visits WHERE title = 'Delegation from València'"
+    ).fetchone()[0]
+    before = demo_db.execute(
+        "SELECT count(*) FROM attachments WHERE visit_id = ?", (visit,)
+    ).fetchone()[0]
+    window = make_window(demo_db, tmp_path / "demo.sqlite")
+    window.open_record("visit", visit)
+    page = window.page("visit")
+    page.make_letters("thank-you")
+    qtbot.waitUntil(lambda: bool(offered), timeout=60_000)
+    assert offered[0].suffix == ".docx" and offered[0].stat().st_size > 0
+    kept = demo_db.execute(
+        "SELECT count(*) FROM attachments WHERE visit_id = ?", (visit,)
+    ).fetchone()[0]
+    assert kept == before + 1
+    assert window.undo_action.text() == "Undo Keep thank you letters for “Delegation from València”"
