@@ -18,8 +18,8 @@ from desk.core.store import records
 from tests.digests import dump_digest
 
 BAD: dict[str, list[str]] = {
-    "date": ["9999-12-31", "1799-12-31", "2024-13-01", "tomorrow", "0000-00-00", "²"],
-    "datetime": ["9999-12-31T10:00", "1700-01-01T09:00", "2024-05-31T25:00", "noon"],
+    "date": ["9999-12-31", "1799-12-31", "2024-13-01", "someday", "0000-00-00", "²"],
+    "datetime": ["9999-12-31T10:00", "1700-01-01T09:00", "2024-05-31T25:00", "teatime"],
     "int": ["²", "1" * 25, "1e400", "Infinity", "12abc", "-", "NaN"],
     "money": ["1e400", "Infinity", "sNaN", "NaN", "9" * 30, "-5", "1.234", "12 dollars"],
     "ref": ["²", "9" * 25, "abc", "-1", "999999"],
@@ -44,6 +44,9 @@ def _valid(spec: Field) -> str:
         "datetime": "2024-01-01T10:00",
         "time_zone": "UTC",
         "country": "JP",
+        "money": "12.50",
+        "int": "1",
+        "year": "2024",
     }.get(spec.type, "Valid text")
 
 

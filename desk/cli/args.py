@@ -49,7 +49,9 @@ def day(text: str) -> dt.date:
         try:
             found = parse_typed(text)
         except ValueError:
-            raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-12-05") from None
+            raise argparse.ArgumentTypeError(
+                f"{text!r} is not a date like 12/5/2026 (or 2026-12-05, or next friday)"
+            ) from None
     if not FIRST_YEAR <= found.year <= LAST_YEAR:
         raise argparse.ArgumentTypeError(
             f"{text} is outside {FIRST_YEAR}-{LAST_YEAR}, the years desk keeps"

@@ -22,7 +22,7 @@ from desk.cli.transfer import TRANSFER_COMMANDS, add_transfer_parsers, import_du
 from desk.cli.undo import UNDO_COMMANDS, add_undo_parsers, run_undo
 from desk.cli.window import open_window
 from desk.core.disk import files
-from desk.core.domain.dates import short_moment
+from desk.core.domain.dates import month_day_year, short_moment
 from desk.core.domain.kinds import KINDS, Kind, kind
 from desk.core.domain.vocab import PARTNERSHIP_STATUSES
 from desk.core.errors import DeskError, ReadOnlyDatabase
@@ -153,6 +153,10 @@ def parser() -> argparse.ArgumentParser:
     backup.add_argument("--out", type=out_path, required=True)
 
     add_check_parser(sub)
+    from desk.cli.groups import groups
+
+    for group in groups():
+        group.add_parsers(sub)
     return parser
 
 
@@ -333,7 +337,7 @@ def run(args: argparse.Namespace, path: Path, named_db: bool = True) -> int:
         read_only = f"'desk {args.command}' only reads"
     database = dbmod.open_database(path, create=creates or not named_db, read_only=read_only)
     if not database.read_only:
-        database.before_first_write = lambda: _daily_backup(database, path)
+        database.before_first_write = lambda: _before_first_write(database, path)
     try:
         return _dispatch(database, args, path)
     finally:
@@ -383,13 +387,24 @@ READING_COMMANDS = frozenset(
 
 
 def _only_reads(args: argparse.Namespace) -> bool:
-    return args.command in READING_COMMANDS
+    from desk.cli.groups import reading
+
+    return args.command in READING_COMMANDS or reading(args.command)
 
 
 # A file up to this size is backed up before the command's first write (about 0.1 s);
 # a larger one in a process of its own, so the command does not wait: checking a copy of
 # a 375 MB database takes 4 s.
 INLINE_BACKUP_BYTES = 32 * 1024 * 1024
+
+
+def _before_first_write(database: dbmod.Database, path: Path) -> None:
+    _daily_backup(database, path)
+    # A status change planned for a day that has come takes effect before anything
+    # else is written, as it does when the window opens the file.
+    from desk.core.store.hooks.partnerships import statuses_come_due
+
+    statuses_come_due(database)
 
 
 def _daily_backup(database: dbmod.Database, path: Path) -> None:
@@ -459,9 +474,12 @@ def _dispatch(db: dbmod.Database, args: argparse.Namespace, path: Path) -> int:
     if command == "edit":
         spec = kind(args.kind)
         record_id = records.resolve_named(db, spec.name, args.id)
-        changes = records.update(db, spec.name, record_id, _values(args.values)).fields
-        names = [spec.field_map[n].label if n in spec.field_map else n for n in changes]
+        result = records.update(db, spec.name, record_id, _values(args.values))
+        names = [spec.field_map[n].label if n in spec.field_map else n for n in result.fields]
         print(f"Changed {', '.join(names) or 'nothing'}.")
+        from desk.cli.groups.playbooks import report_follow
+
+        report_follow(db, result)  # a visit's playbook steps follow its dates
         return 0
     if command == "delete":
         return _cmd_delete(db, args)
@@ -470,9 +488,19 @@ def _dispatch(db: dbmod.Database, args: argparse.Namespace, path: Path) -> int:
         records.change_status(
             db, pid, args.status, args.on or dt.date.today().isoformat(), args.reason
         )
+        # The day as stored ("in 2 weeks" is read by the status's own cleaner).
+        (on,) = db.execute(
+            "SELECT changed_on FROM partnership_status_changes WHERE partnership_id = ? "
+            "ORDER BY id DESC LIMIT 1",
+            (pid,),
+        ).fetchone()
         name = records.title_of(db, "partnership", pid)
         status = PARTNERSHIP_STATUSES.get(args.status, args.status).lower()
-        print(f"Partnership {name} is now {status}.")
+        if str(on) > dt.date.today().isoformat():
+            # A change dated ahead is planned: the status holds until its day.
+            print(f"Partnership {name} becomes {status} on {month_day_year(str(on))} (planned).")
+        else:
+            print(f"Partnership {name} is now {status}.")
         return 0
     if command == "attach":
         new_id = attachments.attach_file(
@@ -489,6 +517,11 @@ def _dispatch(db: dbmod.Database, args: argparse.Namespace, path: Path) -> int:
         return 0
     if command == "history":
         return _cmd_history(db, args)
+    from desk.cli.groups import group_of
+
+    group = group_of(command)
+    if group is not None:
+        return int(group.run(db, args))
     if command in REPORT_COMMANDS:
         return run_report(db, args)
     if command in UNDO_COMMANDS:

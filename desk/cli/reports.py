@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +37,12 @@ def add_report_parsers(sub: Any) -> None:
         action="store_true",
         help="the copy for the partner: the program and their delegation, nothing internal",
     )
+    brief.add_argument(
+        "--phone",
+        action="store_true",
+        help="the trip pack for a phone instead (90 x 160 mm): the program by day, "
+        "who to call, the travel plan and the delegation; same options",
+    )
 
     report = sub.add_parser(
         "report",
@@ -54,6 +61,16 @@ def add_report_parsers(sub: Any) -> None:
     annual.add_argument("--year", type=year, required=True)
     annual.add_argument("--out", type=out_path, required=True)
     annual.add_argument("--marking", default="", help="handling marking for the header")
+    pickups = documents.add_parser(
+        "pickups", help="a visit's pickup sheet (PDF): who arrives when, met by whom"
+    )
+    pickups.add_argument("visit", help="the visit's id, uid or title")
+    pickups.add_argument("--out", type=out_path, required=True)
+    pickups.add_argument(
+        "--marking",
+        default="SENSITIVE - NOT FOR DISTRIBUTION",
+        help='handling marking for the header ("" for none)',
+    )
     dossier.add_argument("--out", type=out_path, required=True)
     dossier.add_argument(
         "--marking",
@@ -76,6 +93,18 @@ def add_report_parsers(sub: Any) -> None:
         "--anyway", action="store_true", help="write even though the pre-flight check found gaps"
     )
     survey.add_argument(
+        "--strict",
+        action="store_true",
+        help="with --aggregate: leave out workbooks whose check finds problems "
+        "(by default they are counted, their gaps listed)",
+    )
+    survey.add_argument(
+        "--keep-copies",
+        action="store_true",
+        help="with --aggregate: count workbooks that look like copies of another (the same "
+        "city, or the same Engagement IDs) as workbooks of their own",
+    )
+    survey.add_argument(
         "--check", type=Path, metavar="FILE", help="check a filled workbook against its edition"
     )
     survey.add_argument(
@@ -84,7 +113,9 @@ def add_report_parsers(sub: Any) -> None:
         help="print the counts the national findings publish (with --json: for scripts)",
     )
     survey.add_argument(
-        "--json", action="store_true", help="with --summary or --aggregate: print JSON"
+        "--json",
+        action="store_true",
+        help="print only JSON on standard output (notes go into it and to standard error)",
     )
     survey.add_argument(
         "--aggregate",
@@ -112,6 +143,10 @@ def run_report(db: dbmod.Database | None, args: argparse.Namespace) -> int:
         build_annual(db, args.year, args.out, marking=args.marking)
         print(f"Annual report for {args.year} written to {args.out}")
         return 0
+    if args.command == "report" and args.document == "pickups":
+        from desk.cli.groups import pickups
+
+        return pickups.run(db, args)
     if args.command == "report":
         return _dossier(db, args)
     return _briefing(db, args)
@@ -147,12 +182,36 @@ def _briefing(db: dbmod.Database, args: argparse.Namespace) -> int:
     )
     from desk.core.store.records import resolve_named
 
-    build_briefing(db, resolve_named(db, "visit", args.visit), args.out, options)
+    visit = resolve_named(db, "visit", args.visit)
+    if args.phone:
+        from desk.reports.briefing.phone import build_phone_pack
+
+        build_phone_pack(db, visit, args.out, options)
+        print(f"Trip pack for a phone written to {args.out}")
+        return 0
+    build_briefing(db, visit, args.out, options)
     print(f"Briefing packet written to {args.out}")
     return 0
 
 
 def _survey(db: dbmod.Database | None, args: argparse.Namespace) -> int:
+    try:
+        return _survey_command(db, args)
+    except (DeskError, OSError) as exc:
+        if args.json:
+            # A script reads standard output: it gets an answer there too, and the person
+            # running it the same sentence on standard error (desk's own handler).
+            from desk.core.disk.files import explain
+
+            message = str(exc)
+            if isinstance(exc, OSError) and exc.filename is not None:
+                message = str(explain(exc, exc.filename))
+            _json({"error": message})
+        raise
+
+
+def _survey_command(db: dbmod.Database | None, args: argparse.Namespace) -> int:
+    from desk.core.domain.dates import month_day_year
     from desk.reports.survey import check as survey_check
     from desk.reports.survey import compare as survey_compare
     from desk.reports.survey.data import collect, preflight
@@ -161,6 +220,9 @@ def _survey(db: dbmod.Database | None, args: argparse.Namespace) -> int:
 
     if args.check:
         found = survey_check.check(args.check, args.edition)
+        if args.json:
+            _json({"workbook": str(args.check), "ready": not found, "problems": found})
+            return 1 if found else 0
         for message in found:
             print(message)
         noun = "problem" if len(found) == 1 else "problems"
@@ -168,80 +230,131 @@ def _survey(db: dbmod.Database | None, args: argparse.Namespace) -> int:
         return 1 if found else 0
     if args.compare:
         last, this = args.compare  # nargs=2
-        for line in survey_compare.compare(last, this, edition=args.edition).lines():
+        comparison = survey_compare.compare(last, this, edition=args.edition)
+        if args.json:
+            _json(
+                {"added": comparison.added, "gone": comparison.ended, "changed": comparison.changed}
+            )
+            return 0
+        for line in comparison.lines():
             print(line)
         return 0
     if args.aggregate:
         return _aggregate(args)
     assert db is not None
     spec = load(args.edition)
-    data = collect(db, args.since or spec.default_since)
+    data = collect(db, args.since or spec.default_since, domestic_networks=spec.domestic_networks)
     if args.summary:
         return _print_summary(data, as_json=args.json)
     problems = preflight(data)
     counts = {key: len(rows) for key, rows in data.engagements.items()}
-    print(
-        f"{spec.title}: {len(data.unique)} unique engagements; since {data.since}, "
-        + ", ".join(f"{n} {key}" for key, n in counts.items() if key != "networks")
-        + f"; {counts.get('networks', 0)} network membership"
-        + ("" if counts.get("networks", 0) == 1 else "s")
-    )
-    for problem in problems:
-        print(
-            f"  missing: {problem} (desk edit {problem.kind} {problem.record_id} "
-            f"{problem.field}=...)"
+    written = bool(args.out) and (not problems or args.anyway)
+    if written:
+        write_workbook(spec, data, args.out)
+    if args.json:
+        _json(
+            {
+                "edition": spec.name,
+                "since": data.since,
+                "as_of": data.as_of.isoformat(),
+                "engagements": len(data.unique),
+                "records": counts,
+                "gaps": [
+                    {
+                        "kind": p.kind,
+                        "id": p.record_id,
+                        "title": p.title,
+                        "field": p.field,
+                        "message": p.message,
+                    }
+                    for p in problems
+                ],
+                "not_counted": [{"name": n, "why": why} for n, why in data.not_counted],
+                "written": str(args.out) if written else None,
+            }
         )
+    else:
+        print(
+            f"{spec.title}: {len(data.unique)} unique engagements as of "
+            f"{month_day_year(data.as_of)} (window {data.window()}); "
+            + ", ".join(f"{n} {key}" for key, n in counts.items() if key != "networks")
+            + f"; {counts.get('networks', 0)} network membership"
+            + ("" if counts.get("networks", 0) == 1 else "s")
+        )
+        for name, why in data.not_counted:
+            print(f"  not counted: {name}: {why}")
+        for problem in problems:
+            print(
+                f"  missing: {problem} (desk edit {problem.kind} {problem.record_id} "
+                f"{problem.field}=...)"
+            )
+        if args.out and not written:
+            noun = "gap" if len(problems) == 1 else "gaps"
+            print(f"{len(problems)} {noun} to fill first, or pass --anyway.")
+        elif written:
+            print(f"Survey workbook written to {args.out}")
     if not args.out:
         return 1 if problems else 0
-    if problems and not args.anyway:
-        noun = "gap" if len(problems) == 1 else "gaps"
-        print(f"{len(problems)} {noun} to fill first, or pass --anyway.")
-        return 1
-    write_workbook(spec, data, args.out)
-    print(f"Survey workbook written to {args.out}")
-    return 0
+    return 0 if written else 1
+
+
+def _json(value: Any) -> None:
+    print(json.dumps(value, ensure_ascii=False, indent=1))
 
 
 def _print_summary(data: Any, *, as_json: bool) -> int:
     from desk.core.domain import vocab as v
+    from desk.core.domain.dates import month_day_year
     from desk.core.reference import countries
+    from desk.reports.survey.workbook import percent
 
     summary = data.summary()
     if as_json:
-        print(json.dumps(summary, ensure_ascii=False, indent=1))
+        _json(summary)
         return 0
-    total = summary["engagements"]
+    total, with_country = summary["engagements"], summary["with_country"]
     print(f"Unique engagements: {total}")
+    print(f"As of {month_day_year(data.as_of)}; survey window {data.window()}")
 
-    def block(title: str, counts: dict[str, int], name: Any) -> None:
+    def block(title: str, counts: dict[str, int], name: Any, of: int) -> None:
         print(f"\n{title}")
         for code, n in counts.items():
-            print(f"  {name(code):<40} {n:>4}  {n / total:>6.1%}")
+            # The share from the exact counts, as the workbook shows it.
+            print(f"  {name(code):<40} {n:>4}  {percent(n, of):>6}")
 
-    block("By method", summary["by_method"], lambda c: v.ENGAGEMENT_METHODS[c])
-    block("By priority area", summary["by_area"], lambda c: v.PRIORITY_AREAS[c])
-    block("By partner country", summary["by_country"], countries.country_name)
+    block("By method", summary["by_method"], lambda c: v.ENGAGEMENT_METHODS[c], total)
+    block("By priority area", summary["by_area"], lambda c: v.PRIORITY_AREAS[c], total)
+    block(
+        f"By partner country (shares of the {with_country} engagements with a country)",
+        summary["by_country"],
+        countries.country_name,
+        with_country,
+    )
+    if data.not_counted:
+        print("\nNot counted")
+        for name, why in data.not_counted:
+            print(f"  {name}: {why}")
     return 0
 
 
 def _aggregate(args: argparse.Namespace) -> int:
     from desk.reports.survey.aggregate import aggregate, write_national
 
-    national = aggregate(args.aggregate, anyway=args.anyway, edition=args.edition)
-    for source, problems in national.skipped.items():
-        print(
-            f"Left out {source}: {problems[0]}"
-            + (
-                f" (and {len(problems) - 1} more; 'desk survey --check' lists them)"
-                if len(problems) > 1
-                else ""
-            )
-        )
+    national = aggregate(
+        args.aggregate, strict=args.strict, keep_copies=args.keep_copies, edition=args.edition
+    )
     if args.out:
         write_national(national, args.out, args.edition)
+    notes = national.notes()
     if args.json:
-        print(json.dumps(national.as_json(), ensure_ascii=False, indent=1))
+        # Standard output is for the script: the notes are in the JSON, and on standard
+        # error for the person who runs it.
+        for line in notes:
+            print(line, file=sys.stderr)
+        _json(national.as_json())
     else:
+        for line in notes:
+            print(line)
         summary = national.as_json()
         cities = summary["cities"]
         print(
@@ -249,4 +362,4 @@ def _aggregate(args: argparse.Namespace) -> int:
             f"{summary['engagements']} unique engagements"
             + (f"; national findings written to {args.out}" if args.out else "")
         )
-    return 1 if national.skipped else 0
+    return 1 if national.left_out else 0

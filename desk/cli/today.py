@@ -83,7 +83,8 @@ def run_today(db: Database, args: argparse.Namespace) -> int:
         until = args.until or dt.date.today() + dt.timedelta(days=args.days)
         if until < dt.date.today():
             raise ValidationError(
-                f"--until {until.isoformat()} is in the past; give a later day.", field="due_date"
+                f"--until {month_day_year(until)} is in the past; give a later day.",
+                field="due_date",
             )
         changes = agenda.snooze(db, args.follow_up, until)
         print(f"Snoozed {changes.label.removeprefix('Snooze ')}: now due {month_day_year(until)}.")

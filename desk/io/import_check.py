@@ -167,9 +167,12 @@ def plan_rows(
             rows.append(row)
             continue
         raw, left_aside = hooks_for(kind).import_row(raw)
-        for name, value in raw.items():
+        # Currencies first: an amount is read in its row's currency (yen have no cents).
+        for name, value in sorted(
+            raw.items(), key=lambda item: spec.field_map[item[0]].currency_field is not None
+        ):
             try:
-                converted = convert(db, kind, name, value, values)
+                converted = convert(db, kind, name, value, values, row.values)
             except ValidationError as exc:
                 if name in left_aside:
                     continue

@@ -7,7 +7,7 @@ A mapping the person confirmed is remembered per header for next time.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from desk.core.domain.kinds import KINDS, Field, derived
@@ -202,15 +202,17 @@ def convert(
     field: str,
     raw: Any,
     values: dict[tuple[str, str], str] | None = None,
+    row: Mapping[str, Any] | None = None,
 ) -> Any:
     """One cell into the value the record layer takes; ValidationError names the field.
-    `values` maps (field, text as written) to the code the person chose for it."""
+    `values` maps (field, text as written) to the code the person chose for it; `row` is
+    the row's values read so far, for a cell read by another (an amount by its currency)."""
     spec = KINDS[kind].field_map[field]
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         return None
     chosen = (values or {}).get((field, normalise(str(raw))))
     if chosen is not None:
-        return clean(spec, chosen)
+        return clean(spec, chosen, row)
     if isinstance(raw, str) and raw.strip().upper() in SPREADSHEET_ERRORS:
         raise ValidationError(
             f"holds the spreadsheet error {raw.strip()}, not a value; fix the formula or "
@@ -221,4 +223,4 @@ def convert(
         if hooks_for(spec.ref).makes_named:
             return str(raw).strip()  # by name: found, or made, when the import is written
         return _named(db, spec, str(raw))
-    return clean(spec, type_of(spec).from_sheet(spec, raw))
+    return clean(spec, type_of(spec).from_sheet(spec, raw), row)

@@ -95,7 +95,7 @@ CASES: dict[str, tuple[dict[str, Any], dict[str, Any], tuple[str, Any]]] = {
             "reason": "Council vote",
         },
         {"reason": "signed"},
-        ("changed_on", "yesterday"),
+        ("changed_on", "the day before"),
     ),
     "partnership_contact": (
         {"partnership_id": "@partnership", "contact_id": "@contact"},
@@ -158,6 +158,31 @@ CASES: dict[str, tuple[dict[str, Any], dict[str, Any], tuple[str, Any]]] = {
         },
         {"disposition": "delivered"},
         ("currency", "dollars"),
+    ),
+    "travel_leg": (
+        {
+            "visit_id": "@visit",
+            "direction": "arrival",
+            "carrier": "Japan Airlines",
+            "number": "JL 68",
+            "from_place": "Tokyo Haneda",
+            "to_place": "Seattle",
+            "arrives_at": "2025-05-11T09:30",
+            "time_zone": "America/Los_Angeles",
+        },
+        {"met_by": "Protocol officer"},
+        ("arrives_at", "2025-05-32T09:30"),
+    ),
+    "cost": (
+        {
+            "visit_id": "@visit",
+            "category": "lodging",
+            "description": "Hotel, four nights",
+            "amount_minor": "1,840.00",
+            "currency": "USD",
+        },
+        {"status": "actual"},
+        ("amount_minor", "a lot"),
     ),
     "interaction": (
         {"occurred_on": "2025-03-01", "subject": "Anniversary planning"},
@@ -280,7 +305,7 @@ def test_a_bad_reference_writes_nothing(db: Database) -> None:
 
 
 def test_cross_field_rules(db: Database) -> None:
-    with pytest.raises(ValidationError, match="'Ends' \\(2026-05-01\\) is before") as caught:
+    with pytest.raises(ValidationError, match="'Ends' \\(5/1/2026\\) is before") as caught:
         records.create(
             db,
             "visit",

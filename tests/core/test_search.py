@@ -208,6 +208,8 @@ def _minimal(db: Database, kind: str, made: dict[str, int]) -> dict[str, object]
             values[field.name] = "2025-05-01T09:00"
         elif field.type == "time_zone":
             values[field.name] = "Asia/Tokyo"
+        elif field.type == "money":
+            values[field.name] = "12.50"
         else:
             values[field.name] = "Plain"
     return values

@@ -10,8 +10,11 @@ from __future__ import annotations
 import datetime as dt
 
 from desk.core.demo.base import BASE_CONTACTS, DemoSummary, Progress
+from desk.core.demo.costs import CostsMixin
 from desk.core.demo.people import PeopleMixin
+from desk.core.demo.playbooks import PlaybooksMixin
 from desk.core.demo.ties import TiesMixin
+from desk.core.demo.travel import TravelMixin
 from desk.core.demo.visits import VisitsMixin
 from desk.core.errors import DeskError
 from desk.core.store.db import Database, holds_records
@@ -19,7 +22,7 @@ from desk.core.store.db import Database, holds_records
 __all__ = ["BASE_CONTACTS", "DemoSummary", "build_demo", "holds_records"]
 
 
-class _Builder(PeopleMixin, TiesMixin, VisitsMixin):
+class _Builder(PeopleMixin, TiesMixin, VisitsMixin, TravelMixin, CostsMixin, PlaybooksMixin):
     def build(self) -> None:
         city = self.place["city"]
         self.add(
@@ -50,6 +53,11 @@ class _Builder(PeopleMixin, TiesMixin, VisitsMixin):
         self._agreements()
         self._networks()
         self._visits()
+        # Each draws from a stream of its own: the records above are the same with or
+        # without them.
+        self._travel()
+        self._costs()
+        self._playbooks()
         self._interactions()
 
 

@@ -15,6 +15,7 @@ from desk.core.domain.vocab import PRIORITY_AREAS, SDGS
 from desk.core.paths import resource_path
 from desk.core.store import index
 from desk.core.store.db import Database
+from desk.core.store.rows import sort_keys
 
 BASE_CONTACTS = 250
 Progress = Callable[[int, int, str], None]
@@ -78,8 +79,8 @@ class BuilderBase:
 
     # -- helpers ---------------------------------------------------------------------
     def add(self, record_kind: str, /, **values: Any) -> int:
-        table = KINDS[record_kind].table
-        rows = self.rows[table]
+        spec = KINDS[record_kind]
+        rows = self.rows[spec.table]
         record_id = len(rows) + 1
         rows.append(
             {
@@ -88,6 +89,8 @@ class BuilderBase:
                 "created_at": self.stamp,
                 "updated_at": self.stamp,
                 **values,
+                # Kept by the write path for every record: the demo writes around it.
+                **sort_keys(spec, values),
             }
         )
         return record_id
@@ -160,3 +163,17 @@ class BuilderBase:
         if progress:
             progress(len(tables) + 1, len(tables) + 1, "Done")
         return summary
+
+
+def head_of(partner: dict[str, Any]) -> str:
+    """Who leads the partner, by office: 'Governor of Jalisco', 'Mayor of Matsue'."""
+    office = "Governor" if partner.get("level") == "region" else "Mayor"
+    return f"{office} of {partner['name']}"
+
+
+def area_words(codes: list[str]) -> str:
+    """'culture and education, tourism and technology': priority areas in a sentence."""
+    words = [PRIORITY_AREAS.get(c, c).lower().replace(" & ", " and ") for c in codes]
+    if not words:
+        return ""
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]

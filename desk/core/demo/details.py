@@ -72,14 +72,14 @@ US_POSTS: dict[str, list[tuple[str, str, str]]] = {
 # What a visit sets out to do, by the partnership's priority areas.
 OBJECTIVES: dict[str, list[str]] = {
     "culture_education": [
-        "Agree the dates and host schools for next summer's youth exchange.",
+        "Agree on the dates and host schools for next summer's youth exchange.",
         "Confirm the 50/50 cost share for the joint art exhibition.",
         "Sign the letter of intent for a university faculty exchange.",
     ],
     "economic_development": [
         "Introduce three Port Meridian exporters to the chamber of commerce.",
         "Scope a trade office in the downtown innovation district.",
-        "Agree a date for a reciprocal business delegation.",
+        "Agree on a date for a reciprocal business delegation.",
     ],
     "tourism": [
         "Launch the joint tourism campaign with both visitors' bureaus.",
@@ -90,12 +90,12 @@ OBJECTIVES: dict[str, list[str]] = {
         "Match two start-ups with their incubator program.",
     ],
     "climate_sustainability": [
-        "Agree the indicators for the joint climate action report.",
+        "Agree on the indicators for the joint climate action report.",
         "Visit the district heating plant and invite its engineers to Oregon.",
     ],
     "governance": [
         "Share our participatory budgeting model with their council staff.",
-        "Agree a staff exchange between the two city halls.",
+        "Agree on a staff exchange between the two city halls.",
     ],
     "public_health": [
         "Confirm the shipment of donated ambulances and medical supplies.",

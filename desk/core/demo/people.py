@@ -141,9 +141,6 @@ class PeopleMixin(BuilderBase):
             "phone": phone(country, self.rng),
             **extra,
         }
-        values["sort_name"] = " ".join(
-            p for p in (values["family_name"], values["given_name"]) if p
-        ).casefold()
         contact_id = self.add("contact", **values)
         self.contacts_by_culture.setdefault(culture, []).append(contact_id)
         if org:

@@ -7,7 +7,7 @@ import hashlib
 import json
 from typing import Any
 
-from desk.core.demo.base import BuilderBase, areas, sdg_codes
+from desk.core.demo.base import BuilderBase, area_words, areas, head_of, sdg_codes
 from desk.core.domain.dates import add_months
 
 
@@ -186,7 +186,7 @@ class TiesMixin(BuilderBase):
             priority_areas=areas(partner["areas"]),
             body_text=(
                 "The Parties agree to promote exchanges in "
-                + ", ".join(a.replace("_", " ") for a in partner["areas"])
+                + area_words(partner["areas"])
                 + ", to meet at least once a year, and to review this memorandum "
                 "before its expiry."
             ),
@@ -219,7 +219,7 @@ class TiesMixin(BuilderBase):
         if len(self.rows["agreements"]) <= 3:
             data = (
                 f"{title}\n\nSigned {signed.isoformat()} by the Mayor of Port Meridian "
-                f"and the Mayor of {partner['name']}.\n"
+                f"and the {head_of(partner)}.\n"
             ).encode()
             digest = hashlib.sha256(data).hexdigest()
             self.blobs[digest] = data
@@ -238,7 +238,10 @@ class TiesMixin(BuilderBase):
 
     def _networks(self) -> None:
         for net in self.place["networks"]:
-            org = self.add("organisation", name=net["name"], kind="network")
+            # Its seat's country: a U.S. association is not an international network.
+            org = self.add(
+                "organisation", name=net["name"], kind="network", country=net.get("country")
+            )
             pid = None
             if net["partnership"]:
                 pid = self.add(

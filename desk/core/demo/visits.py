@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from desk.core.demo.base import HOME_TZ, BuilderBase, areas, sdg_codes
+from desk.core.demo.base import HOME_TZ, BuilderBase, area_words, areas, head_of, sdg_codes
 from desk.core.demo.details import (
     AVOID,
     AVOID_ANY,
@@ -74,16 +74,18 @@ _PURPOSES = {
     "ended": "Close out the cooperation with {partner} on good terms.",
 }
 _ITEM_PURPOSE = {
-    "meeting": "Agree the year's joint projects with the leadership of {partner}.",
+    "meeting": "Agree on the year's joint projects with the leadership of {partner}.",
     "ceremony": "Mark the partnership in public, with the press present.",
 }
 
 
-def _day_plan(day: int, days: int, partner: str, outgoing: bool) -> list[tuple[int, int, str, str]]:
+def _day_plan(
+    day: int, days: int, partner: str, head: str, outgoing: bool
+) -> list[tuple[int, int, str, str]]:
     """(hour, minute, kind, title) for one day of a visit: a courtesy call to open, working
     sessions and site visits, a dinner on the first night and a farewell on the last."""
     meeting = (
-        f"Courtesy call on the Mayor of {partner}"
+        f"Courtesy call on the {head}"
         if outgoing
         else f"Courtesy call by the {partner} delegation on Mayor Okafor"
     )
@@ -99,6 +101,24 @@ def _day_plan(day: int, days: int, partner: str, outgoing: bool) -> list[tuple[i
 
 
 OUR_MAYOR = "Mayor Grace Okafor"
+
+
+def _their_seat_of_office(partner: dict[str, Any]) -> str:
+    """Where their head receives guests: a city's city hall, a state's government house."""
+    if partner.get("level") == "region":
+        return f"{partner['name']} Government Palace"
+    return f"{partner['name']} City Hall"
+
+
+def _seat(partner: dict[str, Any]) -> str:
+    if partner.get("level") != "region":
+        return str(partner["name"])
+    from desk.core.reference.places import find
+
+    found = find(partner["name"], partner["country"], "region")
+    return found.seat if found is not None and found.seat else str(partner["name"])
+
+
 _HOTEL_TBC = "To be confirmed by their protocol office"
 _HUBS = {"JP": "Tokyo", "CN": "Shanghai", "KR": "Seoul", "TW": "Taipei", "DE": "Frankfurt"}
 
@@ -151,8 +171,7 @@ class VisitsMixin(BuilderBase):
                 min(start - dt.timedelta(days=60), self.today - dt.timedelta(days=5)),
                 requested + dt.timedelta(days=3),
             )
-            head = "Governor" if partner.get("level") == "region" else "Mayor"
-            their_head = f"{head} of {partner['name']}"
+            their_head = head_of(partner)
             vid = self.add(
                 "visit",
                 title=title,
@@ -161,17 +180,18 @@ class VisitsMixin(BuilderBase):
                 status=status,
                 partnership_id=partner["partnership"],
                 country=partner["country"],
-                city=partner["name"],
+                # A region's visits happen in its seat (Guadalajara for Jalisco).
+                city=_seat(partner),
                 time_zone=tz,
                 start_date=start.isoformat(),
                 end_date=end.isoformat(),
                 principal=OUR_MAYOR if outgoing else their_head,
                 host=their_head if outgoing else OUR_MAYOR,
-                requested_by=None if outgoing else f"Office of the Mayor of {partner['name']}",
+                requested_by=None if outgoing else f"Office of the {head_of(partner)}",
                 requester_contact_id=None if outgoing else partner["director"],
                 request_date=requested.isoformat(),
                 request_purpose="Renew ties and explore cooperation in "
-                + ", ".join(a.replace("_", " ") for a in partner["areas"])
+                + area_words(partner["areas"])
                 + ".",
                 decision="declined"
                 if status == "declined"
@@ -278,12 +298,14 @@ class VisitsMixin(BuilderBase):
         self, vid: int, partner: dict[str, Any], start: dt.date, days: int, tz: str, outgoing: bool
     ) -> None:
         host, guest = (
-            (f"Mayor of {partner['name']}", "Mayor Okafor")
+            (head_of(partner), "Mayor Okafor")
             if outgoing
             else ("Mayor Okafor", f"the {partner['name']} delegation")
         )
         for d in range(days):
-            for hour, minute, kind, title in _day_plan(d, days, partner["name"], outgoing):
+            for hour, minute, kind, title in _day_plan(
+                d, days, partner["name"], head_of(partner), outgoing
+            ):
                 begins = dt.datetime.combine(start + dt.timedelta(days=d), dt.time(hour, minute))
                 counterpart = partner["mayor"] if d == 0 and kind == "meeting" else None
                 # The courtesy call and the ceremony have a plan; working sessions do not.
@@ -296,7 +318,7 @@ class VisitsMixin(BuilderBase):
                     starts_at=begins.strftime("%Y-%m-%dT%H:%M"),
                     ends_at=(begins + dt.timedelta(minutes=90)).strftime("%Y-%m-%dT%H:%M"),
                     time_zone=tz,
-                    place=f"{partner['name']} City Hall" if outgoing else "Port Meridian City Hall",
+                    place=_their_seat_of_office(partner) if outgoing else "Port Meridian City Hall",
                     counterpart=(
                         f"{partner['name']} staff"
                         if kind == "meeting" and not counterpart
@@ -309,7 +331,8 @@ class VisitsMixin(BuilderBase):
                     ),
                     our_attendees="Mayor Okafor, Director Carter" if planned else None,
                     their_attendees=(
-                        f"Mayor and international relations director of {partner['name']}"
+                        f"{head_of(partner).split(' of ')[0]} and international relations "
+                        f"director of {partner['name']}"
                         if planned
                         else None
                     ),

@@ -158,6 +158,45 @@ PARTICIPANT_ROLES: Final = _vocab(
 
 GIFT_DIRECTIONS: Final = _vocab(("given", "Given"), ("received", "Received"))
 
+# A delegate's journey, leg by leg.
+LEG_DIRECTIONS: Final = _vocab(
+    ("arrival", "Arrival"),
+    ("departure", "Departure"),
+    ("transfer", "Between cities"),
+)
+
+TRAVEL_MODES: Final = _vocab(
+    ("air", "Flight"),
+    ("rail", "Train"),
+    ("road", "Car or coach"),
+    ("sea", "Ship"),
+)
+
+COST_CATEGORIES: Final = _vocab(
+    ("airfare", "Airfare"),
+    ("lodging", "Lodging"),
+    ("meals", "Meals and hospitality"),
+    ("ground", "Ground transport"),
+    ("gifts", "Gifts"),
+    ("venue", "Venues and events"),
+    ("interpretation", "Interpretation and translation"),
+    ("per_diem", "Per diem"),
+    ("other", "Other"),
+)
+
+PAYERS: Final = _vocab(
+    ("city", "The city"),
+    ("partner", "The partner"),
+    ("sponsor", "A sponsor"),
+    ("participant", "The participant"),
+)
+
+COST_STATUSES: Final = _vocab(("estimate", "Estimate"), ("actual", "Actual"))
+
+PLAYBOOK_ANCHORS: Final = _vocab(
+    ("start", "The visit's first day"), ("end", "The visit's last day")
+)
+
 GIFT_DISPOSITIONS: Final = _vocab(
     ("planned", "Planned"),
     ("retained_by_city", "Retained by the city"),

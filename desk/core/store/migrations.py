@@ -11,7 +11,9 @@ makes it anew whenever its design moves on (`index.INDEX_VERSION`), after the mi
 
 from __future__ import annotations
 
+import functools
 import sqlite3
+import unicodedata
 from collections.abc import Callable
 
 from desk.core.store.schema_tools import add_columns, run_script
@@ -678,6 +680,420 @@ def _schema_10(conn: sqlite3.Connection) -> None:
     add_columns(conn, "visits", {"host": "TEXT"})
 
 
+# Schema 11: names sorted in the people's alphabet. Every column a list sorts names by
+# has a key beside it (core/domain/collation) that SQLite compares byte by byte, and an
+# index on the key, so a list is read in order instead of sorted: a contact's
+# `sort_name` (family, then given name) is keyed anew and the others are added. The
+# keys of the rows already there are made here by a copy of the key as this schema
+# shipped it (version 1), never by the live one: a file upgraded today and one filled
+# by today's desk must hold the same keys (tests/core/test_collation.py compares them).
+_V11_COLUMNS = {
+    "organisations": {
+        "name_key": "TEXT NOT NULL DEFAULT ''",
+        "name_native_key": "TEXT",
+        "city_key": "TEXT",
+    },
+    "contacts": {"given_name_key": "TEXT", "name_native_key": "TEXT", "job_title_key": "TEXT"},
+    "offices": {"title_key": "TEXT NOT NULL DEFAULT ''"},
+    "partnerships": {
+        "partner_name_key": "TEXT NOT NULL DEFAULT ''",
+        "partner_name_native_key": "TEXT",
+    },
+    "agreements": {"title_key": "TEXT NOT NULL DEFAULT ''"},
+    "network_memberships": {
+        "network_name_key": "TEXT NOT NULL DEFAULT ''",
+        "membership_level_key": "TEXT",
+    },
+    "visits": {"title_key": "TEXT NOT NULL DEFAULT ''", "city_key": "TEXT"},
+    "interactions": {"subject_key": "TEXT NOT NULL DEFAULT ''"},
+}
+# (table, key column, the columns it is the key of, whether it is NULL where the first
+# of them is empty: where the column may be; a NOT NULL key is '' there).
+_V11_KEYS = (
+    ("organisations", "name_key", ("name",), False),
+    ("organisations", "name_native_key", ("name_native",), True),
+    ("organisations", "city_key", ("city",), True),
+    ("contacts", "sort_name", ("family_name", "given_name"), False),
+    ("contacts", "given_name_key", ("given_name", "family_name"), True),
+    ("contacts", "name_native_key", ("name_native",), True),
+    ("contacts", "job_title_key", ("job_title",), True),
+    ("offices", "title_key", ("title",), False),
+    ("partnerships", "partner_name_key", ("partner_name",), False),
+    ("partnerships", "partner_name_native_key", ("partner_name_native",), True),
+    ("agreements", "title_key", ("title",), False),
+    ("network_memberships", "network_name_key", ("network_name",), False),
+    ("network_memberships", "membership_level_key", ("membership_level",), True),
+    ("visits", "title_key", ("title",), False),
+    ("visits", "city_key", ("city",), True),
+    ("interactions", "subject_key", ("subject",), False),
+)
+# The indexes lists read in order: shaped as queries.ListQuery writes its ORDER BY (a
+# key that may be empty: empty ones last). The contacts' indexes on the names
+# themselves, which only lists read, give way to those on their keys; the name indexes
+# of organizations and partnerships stay, for finding a record by its name.
+_V11 = """
+DROP INDEX IF EXISTS contacts_sort;
+DROP INDEX IF EXISTS contacts_given;
+DROP INDEX IF EXISTS contacts_native;
+DROP INDEX IF EXISTS contacts_job;
+CREATE INDEX IF NOT EXISTS contacts_sort_name ON contacts(sort_name, id);
+CREATE INDEX IF NOT EXISTS contacts_given_key
+    ON contacts(given_name_key IS NULL, given_name_key, id);
+CREATE INDEX IF NOT EXISTS contacts_native_key
+    ON contacts(name_native_key IS NULL, name_native_key, id);
+CREATE INDEX IF NOT EXISTS contacts_job_key ON contacts(job_title_key IS NULL, job_title_key, id);
+CREATE INDEX IF NOT EXISTS organisations_name_key ON organisations(name_key, id);
+CREATE INDEX IF NOT EXISTS organisations_native_key
+    ON organisations(name_native_key IS NULL, name_native_key, id);
+CREATE INDEX IF NOT EXISTS organisations_city_key ON organisations(city_key IS NULL, city_key, id);
+CREATE INDEX IF NOT EXISTS offices_title_key ON offices(title_key, id);
+CREATE INDEX IF NOT EXISTS partnerships_name_key ON partnerships(partner_name_key, id);
+CREATE INDEX IF NOT EXISTS partnerships_native_key
+    ON partnerships(partner_name_native_key IS NULL, partner_name_native_key, id);
+CREATE INDEX IF NOT EXISTS agreements_title_key ON agreements(title_key, id);
+-- The agreements' list opens by the day a decision is due.
+CREATE INDEX IF NOT EXISTS agreements_deadline
+    ON agreements(decision_deadline IS NULL, decision_deadline COLLATE NOCASE, id);
+CREATE INDEX IF NOT EXISTS network_memberships_name_key
+    ON network_memberships(network_name_key, id);
+CREATE INDEX IF NOT EXISTS network_memberships_level_key
+    ON network_memberships(membership_level_key IS NULL, membership_level_key, id);
+CREATE INDEX IF NOT EXISTS visits_title_key ON visits(title_key, id);
+CREATE INDEX IF NOT EXISTS visits_city_key ON visits(city_key IS NULL, city_key, id);
+CREATE INDEX IF NOT EXISTS interactions_subject_key ON interactions(subject_key, id);
+-- The interactions' picker opens by date.
+CREATE INDEX IF NOT EXISTS interactions_day ON interactions(occurred_on COLLATE NOCASE, id);
+"""
+
+# -- the people's alphabet as schema 11 shipped it (core/domain/collation, version 1) --
+
+# Every character of a key is printable (a dump or a JSON list shows keys as they are).
+# The key's levels are parted by the lowest of them, the space, so a shorter level sorts
+# first; nothing a level holds is a space.
+_K1_LEVEL = " "
+# Between the parts of a key of several fields (family name, then given name): below
+# what a space in a name weighs, so "Li" + "Wei" sorts before "Li Na" + anything.
+_K1_PART = "!"
+# A letter's accents are its marks, each element's closed by this (the lowest after
+# the level mark): no accent sorts before any accent.
+_K1_END = "!"
+# Third level: small, then a small variant (a compatibility form, an expansion such as
+# "ß", katakana), then capital, then a capital variant.
+_K1_SMALL, _K1_SMALL_VARIANT, _K1_CAPITAL, _K1_CAPITAL_VARIANT = "!", '"', "#", "$"
+
+# Spaces, punctuation and symbols, before digits and letters, in the root order's
+# groups: _ - , ; : ! ? . ' " brackets, other punctuation, then symbols.
+_K1_SPACE = '"'
+_K1_PUNCTUATION = {
+    "_": "#",
+    ",": "%",
+    ";": "&",
+    ":": "'",
+    "!": "(",
+    "?": ")",
+    ".": "*",
+    "'": "+",
+    "\u2019": "+",  # right single quotation mark, the usual apostrophe in names
+    "\u2018": "+",
+    "\u02bc": "+",  # modifier letter apostrophe (ŉ, Hawaiian and Arabic transliteration)
+    "\u02bb": "+",  # ʻokina
+    "\u02bf": "+",  # ʿ (ayin)
+    "\u02be": "+",  # ʾ (hamza)
+    '"': ",",
+}
+_K1_DASH, _K1_QUOTE, _K1_BRACKET, _K1_OTHER_PUNCTUATION, _K1_SYMBOL = "$", ",", "-", ".", "/"
+
+# Letters the root order reads as others, or as a letter with a mark of its own (the
+# letter itself stands for that mark, at the second level).
+_K1_LETTERS: dict[str, tuple[str, str, bool]] = {
+    # letter: (read as, its mark at the second level, a variant at the third)
+    "æ": ("ae", "", True),
+    "œ": ("oe", "", True),
+    "þ": ("th", "", True),
+    "ø": ("o", "ø", False),
+    "ł": ("l", "ł", False),
+    "đ": ("d", "đ", False),
+    "ð": ("d", "ð", False),
+    "ħ": ("h", "ħ", False),
+    "ŧ": ("t", "ŧ", False),
+    "ı": ("i", "ı", False),
+    "ŀ": ("l", "ŀ", False),
+    "ŋ": ("n", "ŋ", False),
+    "ƒ": ("f", "ƒ", False),
+    "ƀ": ("b", "ƀ", False),
+    "ɨ": ("i", "ɨ", False),
+    "ʉ": ("u", "ʉ", False),
+    "ɗ": ("d", "ɗ", False),
+    "ɓ": ("b", "ɓ", False),
+    "ƙ": ("k", "ƙ", False),
+    "ƴ": ("y", "ƴ", False),
+}
+
+
+def _k1_ignored(char: str) -> bool:
+    """Arabic's tatweel (it only stretches a word), the combining grapheme joiner and
+    variation selectors (which pick a glyph, as Japanese names' ideographs may)."""
+    return (
+        char in "\u0640\u034f"
+        or "\ufe00" <= char <= "\ufe0f"
+        or "\U000e0100" <= char <= "\U000e01ef"
+    )
+
+
+_K1_Element = tuple[str, str, str]  # first level (one character), accents, third level
+# An accent with no letter before it in its character: it joins the letter before.
+_K1_JOINS = "\x00"
+
+
+class _K1Table(dict[int, str]):
+    """A character's weights at one level, worked out the first time it is met (a
+    translation table: `str.translate` weighs a whole name in one call)."""
+
+    def __init__(self, level: int) -> None:
+        super().__init__()
+        self.level = level
+
+    def __missing__(self, code: int) -> str:
+        elements = _k1_elements(chr(code))
+        if self.level == 1:
+            found = "".join(weight for weight, _marks, _case in elements if weight)
+        elif self.level == 2:
+            found = "".join(marks + _K1_END for weight, marks, _case in elements if weight)
+            if elements and not elements[0][0]:
+                found = _K1_JOINS + elements[0][1] + _K1_END + found
+        else:
+            found = "".join(case for weight, _marks, case in elements if weight)
+        self[code] = found
+        return found
+
+
+_K1_FIRST, _K1_SECOND, _K1_THIRD = _K1Table(1), _K1Table(2), _K1Table(3)
+
+
+def _people_key_v1(*parts: str | None) -> str:
+    """Text (or several fields of it, compared field by field: a family name, then a
+    given name) as a key whose code-point order is the people's alphabet; "" for none."""
+    first, accents, third = [], [], []
+    for part in parts:
+        found = _k1_weigh(part) if part else None
+        if found is not None:
+            first.append(found[0])
+            accents.append(found[1])
+            third.append(found[2])
+    result = _K1_PART.join(first)
+    second = _K1_END.join(accents).rstrip(_K1_END)
+    cases = _K1_SMALL.join(third).rstrip(_K1_SMALL)
+    if cases:
+        return f"{result}{_K1_LEVEL}{second}{_K1_LEVEL}{cases}"
+    if second:
+        return f"{result}{_K1_LEVEL}{second}"
+    return result
+
+
+# A contact book repeats its words (family names, given names, titles): each is weighed
+# once.
+@functools.lru_cache(maxsize=16384)
+def _k1_weigh(part: str) -> tuple[str, str, str] | None:
+    """One field's weights at each level (accents and cases in full, one element each),
+    or None when nothing in it weighs."""
+    text = " ".join(part.split())
+    if text.isascii():  # most names: weighed byte by byte, with no accents
+        ascii_text = text.encode("ascii")
+        weights = ascii_text.translate(_K1_ASCII_FIRST, _K1_ASCII_IGNORED).decode("ascii")
+        if not weights:
+            return None
+        cases = ascii_text.translate(_K1_ASCII_THIRD, _K1_ASCII_IGNORED).decode("ascii")
+        return weights, _K1_END * len(weights), cases
+    text = unicodedata.normalize("NFC", text)
+    weights = text.translate(_K1_FIRST)
+    if not weights:
+        return None
+    marks = text.translate(_K1_SECOND).replace(_K1_END + _K1_JOINS, "")
+    while marks.startswith(_K1_JOINS):  # accents on nothing at all
+        marks = marks[marks.index(_K1_END) + 1 :]
+    return weights, marks, text.translate(_K1_THIRD)
+
+
+def _k1_elements(char: str) -> tuple[_K1_Element, ...]:
+    """What one character (as NFC leaves it) weighs at each level."""
+    if _k1_ignored(char):
+        return ()
+    category = unicodedata.category(char)
+    if category in ("Cc", "Cf", "Cs"):
+        return ()  # controls, direction marks, joiners: not part of the name
+    if char.isspace():
+        return ((_K1_SPACE, "", _K1_SMALL),)
+    if char in _K1_PUNCTUATION:
+        return ((_K1_PUNCTUATION[char], "", _K1_SMALL),)
+    decomposed = unicodedata.normalize("NFKD", char)
+    variant = decomposed != unicodedata.normalize("NFD", char)
+    found: list[_K1_Element] = []
+    for piece in decomposed:
+        if _k1_ignored(piece):
+            continue
+        if unicodedata.combining(piece):
+            if found:
+                found[-1] = (found[-1][0], found[-1][1] + piece, found[-1][2])
+            else:
+                found.append(("", piece, ""))
+            continue
+        found += _k1_base(piece, variant)
+    return tuple(found)
+
+
+def _k1_base(piece: str, variant: bool) -> list[_K1_Element]:
+    category = unicodedata.category(piece)
+    if piece.isspace():
+        return [(_K1_SPACE, "", _K1_SMALL)]
+    if piece in _K1_PUNCTUATION:
+        return [(_K1_PUNCTUATION[piece], "", _K1_SMALL)]
+    if category[0] == "P":
+        group = {
+            "Pd": _K1_DASH,
+            "Pi": _K1_QUOTE,
+            "Pf": _K1_QUOTE,
+            "Ps": _K1_BRACKET,
+            "Pe": _K1_BRACKET,
+        }
+        weight = group.get(
+            category, _K1_PUNCTUATION["_"] if category == "Pc" else _K1_OTHER_PUNCTUATION
+        )
+        return [(weight, "", _K1_SMALL)]
+    if category[0] == "S":
+        return [(_K1_SYMBOL, "", _K1_SMALL)]
+    if category == "Nd":
+        digit = unicodedata.decimal(piece)
+        return [(str(digit), "", _K1_SMALL_VARIANT if variant or piece > "9" else _K1_SMALL)]
+    capital = piece.isupper() or category == "Lt"
+    folded = piece.casefold()
+    mark = ""
+    if folded in _K1_LETTERS:
+        folded, mark, expanded = _K1_LETTERS[folded]
+        variant = variant or expanded
+    elif len(folded) > 1 or folded != piece.lower():
+        variant = True  # ß as "ss"
+    elif "\u30a1" <= folded <= "\u30f6":
+        folded = chr(ord(folded) - 0x60)  # katakana as the hiragana of the same sound
+        variant = True
+    if capital:
+        case = _K1_CAPITAL_VARIANT if variant else _K1_CAPITAL
+    else:
+        case = _K1_SMALL_VARIANT if variant else _K1_SMALL
+    elements = [(letter, "", case) for letter in folded]
+    if elements:
+        elements[0] = (elements[0][0], mark, case)
+    return elements
+
+
+def _k1_ascii_tables() -> tuple[bytes, bytes, bytes]:
+    """The weights of ASCII's characters as byte tables, from `_k1_elements` itself."""
+    first, third, ignored = bytearray(range(256)), bytearray(range(256)), bytearray()
+    for code in range(128):
+        elements = _k1_elements(chr(code))
+        if not elements:
+            ignored.append(code)
+            continue
+        ((weight, _marks, case),) = elements
+        first[code], third[code] = ord(weight), ord(case)
+    return bytes(first), bytes(third), bytes(ignored)
+
+
+_K1_ASCII_FIRST, _K1_ASCII_THIRD, _K1_ASCII_IGNORED = _k1_ascii_tables()
+
+
+def _stored_key_v1(nullable: int, *parts: str | None) -> str | None:
+    if parts[0] is None or not str(parts[0]).strip():
+        return None if nullable else ""
+    return _people_key_v1(*parts)
+
+
+def _schema_11(conn: sqlite3.Connection) -> None:
+    for table, columns in _V11_COLUMNS.items():
+        add_columns(conn, table, columns)
+    conn.create_function("desk_people_key_v1", -1, _stored_key_v1, deterministic=True)
+    for table, column, parts, nullable in _V11_KEYS:
+        conn.execute(
+            f"UPDATE {table} SET {column} = desk_people_key_v1({int(nullable)}, {', '.join(parts)})"
+        )
+    run_script(conn, _V11)
+
+
+# Schema 12: a visit's travel and money, and the steps of a playbook.
+_V12 = """
+CREATE TABLE travel_legs (
+    id INTEGER PRIMARY KEY,
+    uid TEXT NOT NULL UNIQUE,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    visit_id INTEGER NOT NULL REFERENCES visits(id) ON DELETE CASCADE,
+    participant_id INTEGER REFERENCES visit_participants(id) ON DELETE SET NULL,
+    direction TEXT NOT NULL DEFAULT 'arrival',
+    mode TEXT NOT NULL DEFAULT 'air',
+    carrier TEXT,
+    number TEXT,
+    from_place TEXT,
+    to_place TEXT,
+    departs_at TEXT,
+    departs_zone TEXT,
+    arrives_at TEXT,
+    time_zone TEXT,
+    met_by TEXT,
+    met_by_contact_id INTEGER REFERENCES contacts(id) ON DELETE SET NULL,
+    transport TEXT,
+    hotel TEXT,
+    room TEXT,
+    notes TEXT
+);
+CREATE INDEX travel_legs_visit ON travel_legs(visit_id);
+CREATE INDEX travel_legs_participant ON travel_legs(participant_id);
+CREATE INDEX travel_legs_met_by ON travel_legs(met_by_contact_id);
+
+CREATE TABLE costs (
+    id INTEGER PRIMARY KEY,
+    uid TEXT NOT NULL UNIQUE,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    visit_id INTEGER NOT NULL REFERENCES visits(id) ON DELETE CASCADE,
+    category TEXT NOT NULL DEFAULT 'other',
+    description TEXT,
+    amount_minor INTEGER NOT NULL,
+    currency TEXT NOT NULL DEFAULT 'USD',
+    paid_by TEXT NOT NULL DEFAULT 'city',
+    sponsor TEXT,
+    status TEXT NOT NULL DEFAULT 'estimate',
+    incurred_on TEXT,
+    usd_rate TEXT,
+    rate_on TEXT,
+    notes TEXT
+);
+CREATE INDEX costs_visit ON costs(visit_id);
+"""
+
+
+def _schema_12(conn: sqlite3.Connection) -> None:
+    run_script(conn, _V12)
+    add_columns(conn, "visits", {"budget_minor": "INTEGER", "budget_currency": "TEXT"})
+    # A follow-up made from a playbook step knows its step and when it falls due against
+    # the visit's dates, so moving the visit moves it.
+    add_columns(
+        conn,
+        "follow_ups",
+        {"playbook_step": "TEXT", "anchor": "TEXT", "offset_days": "INTEGER"},
+    )
+    # For visa support letters: recorded only where the office needs them.
+    add_columns(
+        conn,
+        "contacts",
+        {
+            "passport_number": "TEXT",
+            "passport_country": "TEXT",
+            "passport_expiry": "TEXT",
+            "date_of_birth": "TEXT",
+            "nationality": "TEXT",
+        },
+    )
+
+
 def _script(text: str) -> Callable[[sqlite3.Connection], None]:
     def apply(conn: sqlite3.Connection) -> None:
         run_script(conn, text)
@@ -699,4 +1115,6 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], None]]] = [
     ("outcomes, the Development Goals, map positions, remembered values", _schema_8),
     ("the file's identity; operations that cannot be undone", _schema_9),
     ("who hosts a visit", _schema_10),
+    ("sort keys by people's alphabet", _schema_11),
+    ("each delegate's travel, a visit's costs and budget, playbook steps", _schema_12),
 ]

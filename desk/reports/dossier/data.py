@@ -3,7 +3,7 @@
 Qt-free and reportlab-free: `dossier.py` lays it out. Everything is read for this one
 partnership by `= ?` on its id (never `IS ?`, which would match every record with no
 partnership at all), together with what belongs to it: its agreements, visits and their
-gifts and delegations, follow-ups, outcomes, network roles and files.
+gifts, delegations and costs, follow-ups, outcomes, network roles and files.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from typing import Any
 from desk.core.domain.kinds import KINDS
 from desk.core.domain.vocab import INTERACTION_KINDS
 from desk.core.features import story
+from desk.core.features.costs import Costs, of_visits
 from desk.core.store import records
 from desk.core.store.db import Database
 from desk.core.store.queries import person_name
@@ -53,6 +54,7 @@ class Dossier:
     others_more: int = 0
     ours: list[Row] = field(default_factory=list)  # our side, on visits
     visits: list[Row] = field(default_factory=list)
+    costs: dict[int, Costs] = field(default_factory=dict)  # by visit id, where it has any
     gifts: list[Row] = field(default_factory=list)
     follow_ups: list[Row] = field(default_factory=list)
     outcomes: list[Row] = field(default_factory=list)
@@ -95,6 +97,7 @@ def gather(db: Database, partnership: int | str, today: dt.date | None = None) -
             (pid,),
         )
     )
+    d.costs = of_visits(db, [v["id"] for v in d.visits])
     d.gifts = list(
         db.query(
             "SELECT g.*, v.title AS visit, v.start_date AS visit_start, "

@@ -39,6 +39,7 @@ from desk.core.domain.vocab import (
     label,
 )
 from desk.core.domain.words import counted
+from desk.core.features.costs import Costs, budget_text, in_brief, rounded, together
 from desk.core.reference.countries import country_name
 from desk.core.store.db import Database
 from desk.core.store.queries import display, person_name
@@ -360,21 +361,37 @@ def _visits(doc: DeskDocument, d: Dossier) -> list[Flowable]:
     out = data_table(
         s, ("Starts", "Direction", "Visit", "Status", "Led by"), rows, [1.1, 1.3, 2.4, 0.9, 1.2]
     )
+    spent = together(d.costs[v["id"]] for v in d.visits if v["id"] in d.costs)
+    if not spent.empty:
+        out += [Spacer(1, 4), para(f"In all, its visits cost {in_brief(spent)}.", s["body"])]
+    # A visit called off is said only for what it cost (tickets bought are spent).
     said = [
         v
         for v in d.visits
-        if any(v.get(k) for k in ("purpose", "avoid", "outcomes", "trip_report"))
-        and v.get("status") not in ("cancelled", "declined")
+        if (
+            any(v.get(k) for k in ("purpose", "avoid", "outcomes", "trip_report"))
+            and v.get("status") not in ("cancelled", "declined")
+        )
+        or not d.costs.get(v["id"], Costs()).empty
     ]
     if said:
-        out += [para("Why each went, and what it brought", s["H2"], bold=True)]
+        out += [para("Why each went, what it cost and what it brought", s["H2"], bold=True)]
         for v in said:
+            cost = d.costs.get(v["id"], Costs())
+            budget = cost.budget
             out.append(para(f"{v['title']} ({table_date(v.get('start_date'))})", s["label"]))
             out += fact_table(
                 s,
                 [
                     ("Purpose", v.get("purpose") or ""),
                     ("To avoid", v.get("avoid") or ""),
+                    ("Cost", in_brief(cost)),
+                    # Said only beside a cost: a budget alone is a plan, not news.
+                    (
+                        "Budget",
+                        budget_text(budget, say=rounded) if budget and not cost.empty else "",
+                    ),
+                    ("Brought", _brought(d, v["id"])),
                     ("Outcomes", v.get("outcomes") or ""),
                     ("Trip report", v.get("trip_report") or ""),
                 ],
@@ -382,6 +399,17 @@ def _visits(doc: DeskDocument, d: Dossier) -> list[Flowable]:
                 doc.width,
             )
     return out
+
+
+def _brought(d: Dossier, visit_id: int) -> str:
+    """The figures recorded for a visit: 'Investment committed $23 million; jobs 120'."""
+    found = [
+        f"{label(OUTCOME_MEASURES, o['measure'])} {_figure(o)}"
+        + (" (estimated)" if o.get("estimate") else "")
+        for o in d.outcomes
+        if o.get("visit_id") == visit_id
+    ]
+    return "; ".join(found)
 
 
 def _outcomes(doc: DeskDocument, d: Dossier) -> list[Flowable]:

@@ -39,6 +39,7 @@ from desk.core.domain.kinds.spec import (
     OneOf,
     SearchRole,
 )
+from desk.core.domain.kinds.travel import COST, TRAVEL_LEG
 from desk.core.domain.kinds.visits import (
     FOLLOW_UP,
     GIFT,
@@ -92,6 +93,8 @@ _REGISTRY: dict[str, Kind] = {
         INTERACTION,
         INTERACTION_PARTICIPANT,
         FOLLOW_UP,
+        TRAVEL_LEG,
+        COST,
         ATTACHMENT,
     )
 }

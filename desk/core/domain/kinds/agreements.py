@@ -17,6 +17,7 @@ AGREEMENT = Kind(
             "Title",
             required=True,
             search="title",
+            sort_key="title_key",
             section="The agreement",
             aliases=("title", "agreement", "name", "agreement title", "document"),
         ),
@@ -170,7 +171,16 @@ AGREEMENT = Kind(
             ("year", "measure", "amount", "value_minor", "currency", "estimate"),
         ),
     ),
-    looked_up=(Looked("partner", "Partner", "partnerships", "partner_name", "partnership_id"),),
+    looked_up=(
+        Looked(
+            "partner",
+            "Partner",
+            "partnerships",
+            "partner_name",
+            "partnership_id",
+            sort_key="partner_name_key",
+        ),
+    ),
     # SQLite computes it (a generated column): the day notice must be given by.
     computed=(Computed("decision_deadline", "Decision deadline", "date"),),
     context=("partner", "signed_date"),

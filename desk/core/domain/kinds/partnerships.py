@@ -20,6 +20,7 @@ PARTNERSHIP = Kind(
             "Partner",
             required=True,
             search="title",
+            sort_key="partner_name_key",
             section="The partner",
             aliases=(
                 "sister city",
@@ -37,6 +38,7 @@ PARTNERSHIP = Kind(
             "partner_name_native",
             "Partner in native script",
             search="body",
+            sort_key="partner_name_native_key",
             aliases=(
                 "native name",
                 "name in native script",
@@ -235,13 +237,20 @@ NETWORK = Kind(
     "Network membership",
     "Network memberships",
     (
-        Field("network_name", "Network", required=True, search="title"),
+        Field(
+            "network_name", "Network", required=True, search="title", sort_key="network_name_key"
+        ),
         Field("organisation_id", "Network organization", "ref", ref="organisation"),
         Field("partnership_id", "Partnership", "ref", ref="partnership"),
         Field("status", "Status", "enum", vocab=v.NETWORK_STATUSES, default="active"),
         Field("joined_date", "Joined", "date", partial=True),
         Field("left_date", "Left", "date", partial=True),
-        Field("membership_level", "Membership level", search="body"),
+        Field(
+            "membership_level",
+            "Membership level",
+            search="body",
+            sort_key="membership_level_key",
+        ),
         Field("fee_minor", "Annual fee", "money", currency_field="fee_currency"),
         Field("fee_currency", "Fee currency", "currency"),
         priorities(),

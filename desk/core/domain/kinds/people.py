@@ -18,6 +18,7 @@ ORGANISATION = Kind(
             "Name",
             required=True,
             search="title",
+            sort_key="name_key",
             section="The organization",
             aliases=("name", "organisation", "organization", "company", "institution"),
         ),
@@ -25,6 +26,7 @@ ORGANISATION = Kind(
             "name_native",
             "Name in native script",
             search="body",
+            sort_key="name_native_key",
             aliases=("native name", "name in native script", "local name"),
         ),
         Field(
@@ -37,7 +39,7 @@ ORGANISATION = Kind(
             aliases=("type", "kind", "category"),
         ),
         Field("country", "Country", "country", search="body", aliases=("country",)),
-        Field("city", "City", search="body", aliases=("city",)),
+        Field("city", "City", search="body", sort_key="city_key", aliases=("city",)),
         Field(
             "website",
             "Website",
@@ -94,6 +96,7 @@ CONTACT = Kind(
             "given_name",
             "Given name (romanized)",
             search="title",
+            sort_key="given_name_key",
             aliases=("given name", "first name", "first", "forename"),
         ),
         Field(
@@ -108,6 +111,7 @@ CONTACT = Kind(
             "name_native",
             "Name in native script",
             search="body",
+            sort_key="name_native_key",
             aliases=("native name", "name in native script", "local name", "name native script"),
         ),
         Field("name_order", "Name order", "enum", vocab=v.NAME_ORDERS, default="given_first"),
@@ -125,6 +129,7 @@ CONTACT = Kind(
             "job_title",
             "Job title",
             search="body",
+            sort_key="job_title_key",
             section="Work",
             aliases=("title", "job title", "position", "role", "office"),
         ),
@@ -186,6 +191,18 @@ CONTACT = Kind(
             search="body",
             section="About them",
         ),
+        # For visa support letters; kept out of the search index and every shared copy.
+        Field(
+            "passport_number",
+            "Passport number",
+            search="never",
+            section="Travel documents",
+            aliases=("passport", "passport number", "passport no"),
+        ),
+        Field("passport_country", "Passport issued by", "country", aliases=("passport country",)),
+        Field("passport_expiry", "Passport expires", "date", aliases=("passport expiry",)),
+        Field("date_of_birth", "Date of birth", "date", aliases=("date of birth", "dob", "born")),
+        Field("nationality", "Nationality", "country", aliases=("nationality", "citizenship")),
         notes(),
     ),
     title_sql=(
@@ -235,8 +252,21 @@ CONTACT = Kind(
         ),
         Link("Follow-ups", "follow_up", "contact_id", ("title", "due_date", "done_on")),
     ),
-    looked_up=(Looked("organisation", "Organization", "organisations", "name", "organisation_id"),),
-    computed=(Computed("sort_name"),),
+    looked_up=(
+        Looked(
+            "organisation",
+            "Organization",
+            "organisations",
+            "name",
+            "organisation_id",
+            sort_key="name_key",
+        ),
+    ),
+    # A directory's order: by family name, then given name; by given name, then family.
+    computed=(
+        Computed("sort_name", key_of=("family_name", "given_name")),
+        Computed("given_name_key", key_of=("given_name", "family_name")),
+    ),
     context=("job_title", "organisation", "country"),
 )
 
@@ -246,7 +276,7 @@ OFFICE = Kind(
     "Office",
     "Offices",
     (
-        Field("title", "Office", required=True, help='e.g. "Mayor of Kobe"'),
+        Field("title", "Office", required=True, help='e.g. "Mayor of Kobe"', sort_key="title_key"),
         Field("title_native", "Office in native language"),
         Field("organisation_id", "Organization", "ref", ref="organisation"),
         Field("country", "Country", "country"),

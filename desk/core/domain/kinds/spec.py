@@ -49,7 +49,10 @@ class Field:
     # For a link read from a sheet: the text field a name goes to when no record has it
     # (an agreement's counterpart that is a port, not a partnership in desk).
     otherwise: str | None = None
-    # A stored column that sorts this field better (and is indexed).
+    # The stored column that sorts this field in the people's alphabet (core/domain/
+    # collation), kept by the store on every write and indexed. The kind holds it as a
+    # Computed column of this field alone, unless it declares that column itself (a key
+    # of several fields: a contact's family name, then given name).
     sort_key: str | None = None
     # Set only through its own operation: why, said to whoever edits it directly.
     locked: str = ""
@@ -109,10 +112,21 @@ class Looked:
     parent: str
     column: str
     key: str
+    # The parent's column that sorts `column` (its sort key), when it has one.
+    sort_key: str | None = None
 
-    def sql(self, table: str) -> str:
+    def sql(self, table: str, column: str | None = None) -> str:
         parent = self.parent
-        return f"(SELECT {self.column} FROM {parent} WHERE {parent}.id = {table}.{self.key})"
+        return (
+            f"(SELECT {column or self.column} FROM {parent} WHERE {parent}.id = {table}.{self.key})"
+        )
+
+    def order_by(self, prefix: str, direction: str) -> str:
+        """The parent's order: by its sort key (an index on the key and id answers it),
+        else by the name as SQLite compares it."""
+        if self.sort_key:
+            return f"{prefix}{self.sort_key} {direction}"
+        return f"{prefix}{self.column} COLLATE NOCASE {direction}"
 
     def ordered_ids(self, table: str, direction: str) -> str:
         """Every id of the kind in this column's order, read from the parent's name
@@ -122,7 +136,7 @@ class Looked:
         parent, key = self.parent, self.key
         return (
             f"SELECT id FROM (SELECT c.id AS id FROM {parent} p CROSS JOIN {table} c "
-            f"ON c.{key} = p.id ORDER BY p.{self.column} COLLATE NOCASE {direction}, "
+            f"ON c.{key} = p.id ORDER BY {self.order_by('p.', direction)}, "
             f"p.id {direction}, c.id {direction}) "
             f"UNION ALL SELECT id FROM (SELECT id, {key} FROM {table} "
             f"WHERE {key} IS NULL OR {key} NOT IN (SELECT id FROM {parent}) "
@@ -138,6 +152,9 @@ class Computed:
     name: str
     label: str = ""
     type: str = "text"
+    # A sort key (see collation): the fields it orders by, the first the one it sorts,
+    # the others breaking its ties in turn (a family name, then the given name).
+    key_of: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -179,6 +196,19 @@ class Kind:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "field_map", MappingProxyType({f.name: f for f in self.fields}))
+        # A field's sort key is a column of its own unless the kind declares it.
+        declared = {c.name for c in self.computed}
+        keys = tuple(
+            Computed(f.sort_key, key_of=(f.name,))
+            for f in self.fields
+            if f.sort_key and f.sort_key not in declared
+        )
+        object.__setattr__(self, "computed", self.computed + keys)
+
+    @property
+    def sort_keys(self) -> tuple[Computed, ...]:
+        """The columns that hold sort keys, each with the fields it is made of."""
+        return tuple(c for c in self.computed if c.key_of)
 
     @property
     def searchable(self) -> bool:

@@ -18,6 +18,7 @@ VISIT = Kind(
             "Title",
             required=True,
             search="title",
+            sort_key="title_key",
             section="The visit",
             aliases=("title", "visit", "delegation", "mission", "event", "name"),
         ),
@@ -64,6 +65,7 @@ VISIT = Kind(
             "city",
             "City (destination or origin)",
             search="body",
+            sort_key="city_key",
             aliases=("city", "destination", "origin city", "destination city"),
         ),
         Field("time_zone", "Local time zone", "time_zone"),
@@ -150,6 +152,15 @@ VISIT = Kind(
         ),
         Field("lodging", "Hotel", "longtext", search="body"),
         Field("advance_contact_id", "Advance contact", "ref", ref="contact"),
+        Field(
+            "budget_minor",
+            "Budget",
+            "money",
+            currency_field="budget_currency",
+            section="Money",
+            aliases=("budget",),
+        ),
+        Field("budget_currency", "Budget currency", "currency"),
         notes(section="Notes"),
     ),
     title_sql="title",
@@ -192,6 +203,18 @@ VISIT = Kind(
             "visit_id",
             ("direction", "description", "value_minor", "currency", "disposition"),
         ),
+        Link(
+            "Travel",
+            "travel_leg",
+            "visit_id",
+            ("participant_id", "direction", "number", "from_place", "arrives_at", "met_by"),
+        ),
+        Link(
+            "Costs",
+            "cost",
+            "visit_id",
+            ("category", "description", "amount_minor", "currency", "paid_by", "status"),
+        ),
         Link("Follow-ups", "follow_up", "visit_id", ("title", "due_date", "done_on")),
         Link("Interactions", "interaction", "visit_id", ("occurred_on", "kind", "subject")),
         Link(
@@ -201,7 +224,16 @@ VISIT = Kind(
             ("year", "measure", "amount", "value_minor", "currency", "estimate"),
         ),
     ),
-    looked_up=(Looked("partner", "Partner", "partnerships", "partner_name", "partnership_id"),),
+    looked_up=(
+        Looked(
+            "partner",
+            "Partner",
+            "partnerships",
+            "partner_name",
+            "partnership_id",
+            sort_key="partner_name_key",
+        ),
+    ),
     context=("start_date",),
 )
 
@@ -258,7 +290,14 @@ PARTICIPANT = Kind(
         Field("role", "Role", "enum", vocab=v.PARTICIPANT_ROLES, default="delegate"),
         notes(search=None),
     ),
-    title_sql="coalesce(name, '')",
+    # The typed name, else the linked contact's: a delegation member linked to a contact
+    # has no name of its own, and a title of '' said nothing in lists and dialogs.
+    title_sql=(
+        "coalesce(name, (SELECT trim(CASE c.name_order WHEN 'family_first' "
+        "THEN c.family_name || ' ' || coalesce(c.given_name, '') "
+        "ELSE coalesce(c.given_name, '') || ' ' || c.family_name END) "
+        "FROM contacts c WHERE c.id = visit_participants.contact_id), '')"
+    ),
     parent="visit_id",
     aliases=("delegation",),
     needs_one_of=(
@@ -304,7 +343,7 @@ INTERACTION = Kind(
     (
         Field("occurred_on", "Date", "date", required=True),
         Field("kind", "Kind", "enum", vocab=v.INTERACTION_KINDS, default="meeting"),
-        Field("subject", "Subject", required=True, search="title"),
+        Field("subject", "Subject", required=True, search="title", sort_key="subject_key"),
         Field("partnership_id", "Partnership", "ref", ref="partnership"),
         Field("visit_id", "Visit", "ref", ref="visit"),
         notes(),
@@ -353,6 +392,11 @@ FOLLOW_UP = Kind(
         Field("agreement_id", "Agreement", "ref", ref="agreement"),
         Field("contact_id", "Contact", "ref", ref="contact"),
         notes(),
+        # Made from a playbook: its step, and when it falls due against the visit's
+        # dates ("start" or "end", and days from it), so moving the visit moves it.
+        Field("playbook_step", "Playbook step", search="never", section="From a playbook"),
+        Field("anchor", "Falls due from", "enum", vocab=v.PLAYBOOK_ANCHORS),
+        Field("offset_days", "Days from it", "int"),
     ),
     title_sql="title",
     aliases=("followups", "follow-ups"),
