@@ -1094,6 +1094,21 @@ def _schema_12(conn: sqlite3.Connection) -> None:
     )
 
 
+def _schema_13(conn: sqlite3.Connection) -> None:
+    # How often a relationship should hear from us, before Today says it is going quiet.
+    add_columns(conn, "partnerships", {"contact_every_months": "INTEGER"})
+    # A mail logged as an interaction: its Message-ID, so the same mail is logged once,
+    # and who it came from.
+    add_columns(conn, "interactions", {"message_id": "TEXT", "mail_from": "TEXT"})
+    conn.execute(
+        "CREATE INDEX IF NOT EXISTS interactions_message ON interactions(message_id) "
+        "WHERE message_id IS NOT NULL"
+    )
+    # Visitors' sensitive details (passport, dietary and health needs) are cleared this
+    # many days after their last visit; empty: kept until erased by hand.
+    add_columns(conn, "city_profile", {"retention_days": "INTEGER"})
+
+
 def _script(text: str) -> Callable[[sqlite3.Connection], None]:
     def apply(conn: sqlite3.Connection) -> None:
         run_script(conn, text)
@@ -1117,4 +1132,5 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], None]]] = [
     ("who hosts a visit", _schema_10),
     ("sort keys by people's alphabet", _schema_11),
     ("each delegate's travel, a visit's costs and budget, playbook steps", _schema_12),
+    ("keeping in touch, mail logged, how long visitors' details are kept", _schema_13),
 ]

@@ -118,6 +118,15 @@ PARTNERSHIP = Kind(
         ),
         Field("partner_organisation_id", "Partner organization", "ref", ref="organisation"),
         Field(
+            "contact_every_months",
+            "Keep in touch every (months)",
+            "int",
+            minimum=1,
+            maximum=120,
+            help="empty: the usual rhythm for its kind and status",
+            aliases=("contact every", "keep in touch every", "contact rhythm"),
+        ),
+        Field(
             "location",
             "Map position",
             "coordinates",

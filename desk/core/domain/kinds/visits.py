@@ -347,6 +347,9 @@ INTERACTION = Kind(
         Field("partnership_id", "Partnership", "ref", ref="partnership"),
         Field("visit_id", "Visit", "ref", ref="visit"),
         notes(),
+        # A mail logged by dropping it on a record: the same mail is logged once.
+        Field("message_id", "Mail's Message-ID", search="never", section="From a mail"),
+        Field("mail_from", "Mail from", search="body", aliases=("from", "sender")),
     ),
     title_sql="subject",
     searched=8,
