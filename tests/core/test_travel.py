@@ -15,6 +15,7 @@ import pytest
 
 from desk.cli.main import main
 from desk.core.domain.types.cleaning import clean_datetime
+from desk.core.errors import ValidationError
 from desk.core.features import travel
 from desk.core.store import records
 from desk.core.store.db import Database, open_database
@@ -529,3 +530,34 @@ def travel_field(name: str) -> Any:
     from desk.core.domain.kinds import KINDS
 
     return KINDS["travel_leg"].field_map[name]
+
+
+def test_a_departure_is_read_in_its_own_zone_not_the_arrivals(db: Database) -> None:
+    """2:30 AM on March 14, 2027 does not exist in Los Angeles (clocks go forward), but a
+    flight leaving Tokyo then is real: its time is read in the departure's zone."""
+    visit = records.create(
+        db, "visit", {"title": "Delegation from Kobe", "direction": "incoming"}
+    ).id
+    leg = records.create(
+        db,
+        "travel_leg",
+        {
+            "visit_id": visit,
+            "number": "JL 68",
+            "departs_at": "3/14/2027 2:30 AM",
+            "departs_zone": "Asia/Tokyo",
+            "arrives_at": "3/13/2027 7:30 PM",
+            "time_zone": "America/Los_Angeles",
+        },
+    ).id
+    assert records.get(db, "travel_leg", leg)["departs_at"] == "2027-03-14T02:30"
+    with pytest.raises(ValidationError, match="does not exist"):
+        records.create(
+            db,
+            "travel_leg",
+            {
+                "visit_id": visit,
+                "arrives_at": "3/14/2027 2:30 AM",
+                "time_zone": "America/Los_Angeles",
+            },
+        )

@@ -225,7 +225,7 @@ class _Understood(LineEditor):
         text = self.line.text().strip()
         if not text:
             return True, ""
-        context = {"time_zone": self.zone} if self.zone else {}
+        context = {self.spec.zone_field: self.zone} if self.zone else {}
         try:
             stored = clean(self.spec, text, context)
         except ValidationError as exc:
@@ -311,7 +311,7 @@ class DateTimeEditor(_Understood):
 
     def set_value(self, value: Any, row: dict[str, Any] | None = None) -> None:
         self._hide_echo()
-        zone = (row or {}).get("time_zone") or self.zone
+        zone = (row or {}).get(self.spec.zone_field) or self.zone
         self.line.setText(stored_text(str(value), zone) if value else "")
 
 

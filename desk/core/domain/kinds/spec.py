@@ -56,6 +56,9 @@ class Field:
     sort_key: str | None = None
     # Set only through its own operation: why, said to whoever edits it directly.
     locked: str = ""
+    # For a date and time: the field naming the zone its wall clock is read in (a flight
+    # leaves in one zone and lands in another).
+    zone_field: str = "time_zone"
 
 
 @dataclass(frozen=True)

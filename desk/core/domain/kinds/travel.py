@@ -41,7 +41,13 @@ TRAVEL_LEG = Kind(
             "from_place", "From", search="body", section="The journey", aliases=("from", "origin")
         ),
         Field("to_place", "To", search="body", aliases=("to", "destination")),
-        Field("departs_at", "Departs (local time)", "datetime", aliases=("departs", "departure")),
+        Field(
+            "departs_at",
+            "Departs (local time)",
+            "datetime",
+            zone_field="departs_zone",
+            aliases=("departs", "departure"),
+        ),
         Field("departs_zone", "Departure time zone", "time_zone"),
         Field("arrives_at", "Arrives (local time)", "datetime", aliases=("arrives", "arrival")),
         Field("time_zone", "Arrival time zone", "time_zone"),

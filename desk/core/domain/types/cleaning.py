@@ -123,11 +123,11 @@ def clean_date(spec: Field, value: Any, _values: Mapping[str, Any]) -> str:
     return stored
 
 
-def _zone_of(values: Mapping[str, Any]) -> str | None:
-    """The zone a record's local times are in: its `time_zone`, the one field of that
-    name every kind with date-times has; None when it has none (yet) or one desk does
-    not know, which its own field then refuses."""
-    zone = str(values.get("time_zone") or "").strip()
+def _zone_of(values: Mapping[str, Any], field: str = "time_zone") -> str | None:
+    """The zone a record's local time is in: the field its `zone_field` names (a
+    record's `time_zone`, a flight's departure zone); None when it has none (yet) or one
+    desk does not know, which its own field then refuses."""
+    zone = str(values.get(field) or "").strip()
     return zone if zone in countries.time_zones() else None
 
 
@@ -152,7 +152,7 @@ def clean_datetime(spec: Field, value: Any, values: Mapping[str, Any]) -> str:
             raise _fail(spec, f"needs a time as well as a day, {_DATETIME_EXAMPLES}", value)
         wall, mark = reading.moment, reading.mark
     _in_years(spec, wall.date(), value)
-    zone = _zone_of(values)
+    zone = _zone_of(values, spec.zone_field)
     if zone is None:
         # Nothing to check a mark against: an offset is kept as given, a zone's
         # abbreviation cannot be read without the zone.

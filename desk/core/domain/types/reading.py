@@ -22,13 +22,13 @@ def as_text(_field: Field, value: Any, _row: Mapping[str, Any]) -> str:
     return str(value)
 
 
-def date_text(_field: Field, value: Any, row: Mapping[str, Any]) -> str:
+def date_text(field: Field, value: Any, row: Mapping[str, Any]) -> str:
     """4/8/2025, 6/1961 or 1961; a date and time as 4/8/2025 9:30 AM, with its offset
     where a clock change repeats the hour (11/1/2026 1:30 AM PST)."""
     if not isinstance(value, str):
         return str(value)
     # A stored value from before validation was strict is shown as it is.
-    return stored_text(value, row.get("time_zone"))
+    return stored_text(value, row.get(field.zone_field))
 
 
 def choice_text(field: Field, value: Any, _row: Mapping[str, Any]) -> str:
