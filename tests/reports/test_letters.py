@@ -592,3 +592,24 @@ def test_without_libreoffice_desk_makes_the_pdf(
     assert "not installed" in made.rendered.note
     with pytest.raises(DeskError, match="Writer"):
         write(demo_db, "invitation", MATSUE, tmp_path / "i.pdf", pdf_with="libreoffice")
+
+
+def test_a_letter_kept_ticks_its_playbook_step(demo_db: Database, tmp_path: Path) -> None:
+    from desk.core.features import playbooks
+
+    visit = _visit(demo_db, "Delegation from València")
+    step = demo_db.execute(
+        "SELECT id, done_on FROM follow_ups WHERE visit_id = ? AND playbook_step = 'invitation'",
+        (visit["id"],),
+    ).fetchone()
+    if step is None:  # the demo applies playbooks to visits still to come
+        playbooks.apply(demo_db, visit["id"])
+        step = demo_db.execute(
+            "SELECT id, done_on FROM follow_ups WHERE visit_id = ? "
+            "AND playbook_step = 'invitation'",
+            (visit["id"],),
+        ).fetchone()
+    assert step is not None and step[1] is None
+    write(demo_db, "invitation", visit["id"], tmp_path / "invitation.docx", keep_copy=True)
+    done = demo_db.execute("SELECT done_on FROM follow_ups WHERE id = ?", (step[0],)).fetchone()
+    assert done[0] is not None

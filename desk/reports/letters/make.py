@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from desk.core.disk.files import check_output_path, safe_write, verify_pdf
+from desk.core.domain.kinds import kind_of_table
 from desk.core.errors import DeskError, ReadOnlyDatabase
 from desk.core.store import attachments
 from desk.core.store.db import Database
@@ -82,15 +83,23 @@ def render(letters: data.Letters, suffix: str = ".docx", pdf_with: str = "auto")
 
 def keep(db: Database, letters: data.Letters, rendered: Rendered, filename: str) -> Changes:
     """The letters kept with their visit (or partnership), as one operation of their own
-    (undone by itself); `.id` is the new attachment's."""
-    return attachments.attach_file(
-        db,
-        letters.owner_kind,
-        letters.owner_id,
-        rendered.data,
-        filename=Path(filename).stem + rendered.suffix,
-        description=letters.description,
-    )
+    (undone by itself), which also ticks the visit's playbook step for this letter;
+    `.id` is the new attachment's."""
+    from desk.core.features import playbooks
+    from desk.core.store.operations import operation
+
+    with operation(db, f"Keep {letters.description}"):
+        kept = attachments.attach_file(
+            db,
+            letters.owner_kind,
+            letters.owner_id,
+            rendered.data,
+            filename=Path(filename).stem + rendered.suffix,
+            description=letters.description,
+        )
+        if letters.owner_kind == kind_of_table("visits").name:
+            playbooks.tick(db, letters.owner_id, letters.template.letter)
+    return kept
 
 
 def write_letters(
