@@ -513,7 +513,13 @@ def test_letters_dated_before_or_after_their_visit_say_so(
     demo_db: Database, tmp_path: Path
 ) -> None:
     visit = _visit(demo_db, VALENCIA)
+    # Unless told a date, thanks for a visit still to come are dated the day after it.
     thanks = write(demo_db, "thank-you", VALENCIA, tmp_path / "t.docx")
+    ends = dates.stored_date(visit["end_date"])
+    assert ends is not None and thanks.letters.day == ends + dt.timedelta(days=1)
+    assert not thanks.letters.notes
+    early = dates.stored_date(visit["start_date"])
+    thanks = write(demo_db, "thank-you", VALENCIA, tmp_path / "t2.docx", on=early)
     assert any("after the letter's date" in note for note in thanks.letters.notes)
     late = dates.stored_date(visit["start_date"]) + dt.timedelta(days=1)
     invitation = write(demo_db, "invitation", VALENCIA, tmp_path / "i.docx", on=late)

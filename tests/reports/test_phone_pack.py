@@ -528,3 +528,16 @@ def test_the_command_line_makes_the_phone_pack(tmp_path: Path, capsys: Any) -> N
     assert "Trip pack for a phone written" in capsys.readouterr().out
     width = float(PdfReader(out).pages[0].mediabox.width)
     assert width < 300  # a phone's page, not a letter's 612 points
+
+
+def test_a_delegates_legs_come_in_the_order_they_happen() -> None:
+    """Tokyo to Seattle lands at 7:25 AM by Seattle's clock, before the 1:30 PM it left
+    Tokyo by Tokyo's: legs follow the moments, not the clock text."""
+    from desk.reports.briefing.phone import _moment_of
+
+    legs = [
+        {"id": 1, "departs_at": "2026-12-14T13:30", "departs_zone": "Asia/Tokyo"},
+        {"id": 2, "departs_at": "2026-12-14T10:15", "departs_zone": "Asia/Tokyo"},
+        {"id": 3, "arrives_at": "2026-12-14T07:25", "time_zone": "America/Los_Angeles"},
+    ]
+    assert [leg["id"] for leg in sorted(legs, key=_moment_of)] == [2, 1, 3]

@@ -130,11 +130,30 @@ def travel_legs(db: Database, b: Briefing) -> Legs:
         marks = ", ".join("?" * len(wanted))
         for contact in fetch(db, f"SELECT * FROM contacts WHERE id IN ({marks})", tuple(wanted)):
             greeters[contact["id"]] = person_line(contact, b)
+    # In the order they happen: each time in its own zone (a flight east lands "before"
+    # it leaves by the clock on the wall), not by the text of the time.
+    rows.sort(key=_moment_of)
     legs: Legs = {}
     for row in rows:
         row["met_by"] = greeters.get(row.get("met_by_contact_id") or -1) or row.get("met_by")
         legs.setdefault(row.get("participant_id"), []).append(row)
     return legs
+
+
+def _moment_of(row: dict[str, Any]) -> tuple[int, float, int]:
+    from desk.core.domain.dates import wall_clock
+
+    for stored, zone in (
+        (row.get("departs_at"), row.get("departs_zone")),
+        (row.get("arrives_at"), row.get("time_zone")),
+    ):
+        if stored:
+            try:
+                moment = wall_clock(str(stored), str(zone) if zone else None)
+            except (ValueError, KeyError):
+                continue
+            return (0, moment.timestamp(), int(row["id"]))
+    return (1, 0.0, int(row["id"]))
 
 
 def lay_out(data: Briefing, legs: Legs, options: BriefingOptions) -> bytes:

@@ -333,6 +333,10 @@ def _visit_day(read: _Read, fallback: dt.date) -> dt.date:
     return dates.stored_date(read.visit.get("start_date")) or fallback
 
 
+# Where a country is represented by an office rather than an embassy.
+_REPRESENTATION = {"TW": "Taipei Economic and Cultural Office"}
+
+
 def _lead_refusal(read: _Read, named: str, letter: str) -> LetterRefused:
     visit = read.visit.get("title") or "the visit"
     role = "principal" if sides.incoming(read.visit) else "host"
@@ -423,6 +427,11 @@ def gather(
         owner_kind, owner_id = "partnership", int(read.partnership["id"])
         owner_title = str(read.partnership.get("partner_name") or "")
     day = on or today
+    if template.letter == "thank-you" and on is None and visit_id is not None:
+        # Thanks are dated after the visit, never before it has happened.
+        ends = dates.stored_date(read.visit.get("end_date") or read.visit.get("start_date"))
+        if ends is not None and ends >= today:
+            day = ends + dt.timedelta(days=1)
     found = None
     if template.letter == "national-day":
         # Dated on the coming national day, unless sent ahead on a date of its own.
@@ -688,7 +697,13 @@ def _consular_post(read: _Read) -> Row:
                 place = sides.home_place(city)
             lines = ["Consular Section", post["name"], place]
         else:
-            lines = ["Consular Section", f"Embassy of {f.in_sentence(code)}", "Washington, D.C."]
+            # No post on file: the office that serves the city, named by what it is, not
+            # an embassy desk invents (Taiwan has none in Washington).
+            lines = [
+                "Consular Section",
+                _REPRESENTATION.get(code, f"Embassy or consulate of {f.in_sentence(code)}"),
+                f"serving {sides.home_place(city)}" if city.get("name") else "",
+            ]
     return {
         "name": "Consular Officer",
         "name_native": "",
