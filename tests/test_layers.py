@@ -81,15 +81,16 @@ ALLOWED: dict[str, set[str]] = {
     "reports.briefing": _CORE - {"core.demo"} | {"reports.writers"},
     "reports.dossier": _CORE - {"core.demo"} | {"reports.writers"},
     "reports.letters": _CORE - {"core.demo"} | {"reports.writers"},
+    "reports.renewal": _CORE - {"core.demo"} | {"reports.writers", "reports.base"},
     # figures.py counts for the dashboard and the annual report, as the survey counts.
     "reports.base": _CORE - {"core.demo"} | {"reports.survey"},
     "reports.annual": _CORE - {"core.demo"} | {"reports.writers", "reports.base", "reports.survey"},
     "ui": _CORE
     | {"io", "reports.writers", "reports.survey", "reports.briefing"}
-    | {"reports.dossier", "reports.annual", "reports.base", "reports.letters"},
+    | {"reports.dossier", "reports.annual", "reports.base", "reports.letters", "reports.renewal"},
     "cli": _CORE
     | {"io", "ui", "reports.writers", "reports.survey", "reports.briefing"}
-    | {"reports.dossier", "reports.annual", "reports.base", "reports.letters"},
+    | {"reports.dossier", "reports.annual", "reports.base", "reports.letters", "reports.renewal"},
     "main": {"cli"},
 }
 

@@ -63,6 +63,18 @@ class Writer:
 
 WRITERS = [
     Writer("briefing", "packet.pdf", lambda c, out: ["briefing", str(c.visit), "--out", out]),
+    Writer(
+        "phone", "phone.pdf", lambda c, out: ["briefing", str(c.visit), "--phone", "--out", out]
+    ),
+    Writer(
+        "pickups", "pickups.pdf", lambda c, out: ["report", "pickups", str(c.visit), "--out", out]
+    ),
+    Writer("renewal", "memo.pdf", lambda c, out: ["report", "renewal", "1", "--out", out]),
+    Writer(
+        "letter",
+        "letters.docx",
+        lambda c, out: ["letter", "thank-you", str(c.visit), "--no-keep", "--out", out],
+    ),
     Writer("survey", "survey.xlsx", lambda c, out: ["survey", "--anyway", "--out", out]),
     Writer("ics", "desk.ics", lambda c, out: ["export", "ics", "--out", out]),
     Writer("vcard", "cards.vcf", lambda c, out: ["export", "vcard", "--out", out]),

@@ -61,6 +61,14 @@ def add_report_parsers(sub: Any) -> None:
     annual.add_argument("--year", type=year, required=True)
     annual.add_argument("--out", type=out_path, required=True)
     annual.add_argument("--marking", default="", help="handling marking for the header")
+    from desk.cli.groups import renewal
+
+    renewal.add_arguments(
+        documents.add_parser(
+            "renewal",
+            help="an agreement's renewal memo (PDF, one page): renew, renegotiate or let lapse",
+        )
+    )
     pickups = documents.add_parser(
         "pickups", help="a visit's pickup sheet (PDF): who arrives when, met by whom"
     )
@@ -143,6 +151,10 @@ def run_report(db: dbmod.Database | None, args: argparse.Namespace) -> int:
         build_annual(db, args.year, args.out, marking=args.marking)
         print(f"Annual report for {args.year} written to {args.out}")
         return 0
+    if args.command == "report" and args.document == "renewal":
+        from desk.cli.groups import renewal
+
+        return renewal.run(db, args)
     if args.command == "report" and args.document == "pickups":
         from desk.cli.groups import pickups
 

@@ -334,3 +334,13 @@ def make_letters(
     with _read(db_path, read_only) as db:
         make.write_letters(db, template, visit_id, out=target, keep_copy=False, progress=progress)
     return target
+
+
+def make_renewal_memo(
+    db_path: Path, read_only: str | None, agreement_id: int, target: Path, *, progress: Progress
+) -> Path:
+    from desk.reports.renewal.document import build_memo
+
+    with _read(db_path, read_only) as db:
+        build_memo(db, agreement_id, target, progress=progress)
+    return target

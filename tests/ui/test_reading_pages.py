@@ -280,3 +280,20 @@ def test_letters_are_written_and_kept_with_the_visit(
     ).fetchone()[0]
     assert kept == before + 1
     assert window.undo_action.text() == "Undo Keep thank you letters for “Delegation from València”"
+
+
+def test_the_renewal_memo_is_made_from_the_agreement_page(
+    demo_db: Database, tmp_path: Path, make_window: Any, qtbot: Any, monkeypatch: Any
+) -> None:
+    from desk.ui import documents
+
+    offered: list[Path] = []
+    monkeypatch.setattr(documents, "offer", lambda _parent, path, _what: offered.append(path))
+    agreement = demo_db.execute("SELECT id FROM agreements ORDER BY id LIMIT 1").fetchone()[0]
+    window = make_window(demo_db, tmp_path / "demo.sqlite")
+    window.open_record("agreement", agreement)
+    page = window.page("agreement")
+    assert page.memo_button.isEnabled()
+    page.make_memo()
+    qtbot.waitUntil(lambda: bool(offered), timeout=60_000)
+    assert offered[0].read_bytes().startswith(b"%PDF-")

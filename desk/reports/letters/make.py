@@ -40,6 +40,11 @@ class Made:
 
 
 def format_of(path: Path) -> str:
+    # Where it may be written comes first (a device, the database, a missing folder are
+    # refused by name as for every file desk writes), then what kind of file it is.
+    from desk.core.disk.files import check_output_path
+
+    check_output_path(path)
     suffix = path.suffix.casefold()
     if suffix not in FORMATS:
         raise DeskError(
