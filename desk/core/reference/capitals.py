@@ -19,7 +19,9 @@ def capitals() -> dict[str, str]:
 @functools.cache
 def country_zones() -> dict[str, list[str]]:
     """Country code -> its time zones, most populous first (tzdata's zone.tab)."""
-    table = importlib.resources.files("tzdata").joinpath("zoneinfo", "zone.tab")
+    # One part at a time: a frozen build makes tzdata a namespace package, whose path
+    # takes a single part per joinpath on Python 3.11.
+    table = importlib.resources.files("tzdata").joinpath("zoneinfo").joinpath("zone.tab")
     zones: dict[str, list[str]] = {}
     for line in table.read_text("utf-8").splitlines():
         if line.startswith("#") or not line.strip():
