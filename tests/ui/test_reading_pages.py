@@ -297,3 +297,26 @@ def test_the_renewal_memo_is_made_from_the_agreement_page(
     page.make_memo()
     qtbot.waitUntil(lambda: bool(offered), timeout=60_000)
     assert offered[0].read_bytes().startswith(b"%PDF-")
+
+
+def test_a_visit_page_names_the_holidays_inside_the_visit(
+    db: Database, db_path: Path, make_window: Any, qtbot: Any
+) -> None:
+    records.create(
+        db, "city", {"name": "Port Meridian", "state": "Oregon", "time_zone": "America/Los_Angeles"}
+    )
+    visit = records.create(
+        db,
+        "visit",
+        {
+            "title": "Mission to Kobe",
+            "direction": "outgoing",
+            "country": "JP",
+            "start_date": "2030-04-28",
+            "end_date": "2030-05-01",
+        },
+    ).id
+    window = make_window(db, db_path)
+    window.open_record("visit", visit)
+    page = window.page("visit")
+    qtbot.waitUntil(lambda: "Showa Day" in page.subheading.text(), timeout=5000)

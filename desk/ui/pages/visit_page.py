@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QMenu, QMessageBox, QPushButton, QWidget
 
 from desk.core.features import story
@@ -46,15 +46,25 @@ class VisitPage(RecordPage):
         self.record_shown(None)
 
     def headline(self, row: dict[str, Any]) -> list[str]:
+        return story.visit_lines(self.db, row["id"])
+
+    def _say_holidays(self, visit_id: int) -> None:
+        """A holiday or national day on either side inside the visit, said before it is
+        planned around: added just after the page is painted (the first look-up reads
+        the holiday tables, tens of milliseconds the page need not wait for)."""
+        if self.current_id != visit_id or self.db.closed:
+            return
         from desk.core.features import holidays
 
-        # A holiday or national day on either side inside the visit, said before it is
-        # planned around.
-        return story.visit_lines(self.db, row["id"]) + holidays.clash_lines(
-            self.db, row["id"], limit=4
-        )
+        lines = holidays.clash_lines(self.db, visit_id, limit=4)
+        if lines:
+            shown = self.subheading.text()
+            self.subheading.setText("\n".join([shown, *lines]) if shown else "\n".join(lines))
+            self.subheading.setVisible(True)
 
     def record_shown(self, row: dict[str, Any] | None) -> None:
+        if row is not None:
+            QTimer.singleShot(0, lambda visit=row["id"]: self._say_holidays(visit))
         if hasattr(self, "packet_button"):
             self.packet_button.setEnabled(row is not None)
         if hasattr(self, "letters_button"):
