@@ -12,21 +12,9 @@ import re
 
 from desk.core.domain import when
 
-_MONTHS = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-]
-_DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+# One spelling of the months and days, the reader's and the writer's.
+_MONTHS = when.MONTHS
+_DAYS = when.WEEKDAYS
 
 
 # A date the office knows only to its year or month ("1961", "June 1961") is stored in
