@@ -1,9 +1,11 @@
 """Today's agenda: sections by date, relative days, each item's parent, warnings for a
-troubled partnership, round anniversaries a year ahead, and ticking off in place."""
+troubled partnership, round anniversaries a year ahead, relationships going quiet, and
+ticking off in place."""
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pytest
 
@@ -36,6 +38,12 @@ def city(db: Database) -> Database:
             "changed_on": "2002-03-20",
             "reason": "Signed",
         },
+    )
+    # In touch: a call last month, so Kobe is not going quiet.
+    records.create(
+        db,
+        "interaction",
+        {"occurred_on": _day(-30), "kind": "call", "subject": "Budget", "partnership_id": kobe},
     )
     lviv = records.create(db, "partnership", {"partner_name": "Lviv", "kind": "sister_city"}).id
     records.create(
@@ -297,7 +305,13 @@ def test_each_type_is_counted_and_one_type_can_be_listed_alone(city: Database) -
         {"title": "Memo on the MOU", "due_date": _day(10), "agreement_id": 1},
     )
     found = agenda.build(city, TODAY)
-    assert found.by_type == {"follow_up": 6, "decision": 1, "visit": 1, "anniversary": 1}
+    assert found.by_type == {
+        "follow_up": 6,
+        "decision": 1,
+        "visit": 1,
+        "anniversary": 1,
+        "quiet": 0,
+    }
     # The decision is told once: by its follow-up, which carries it.
     memo = next(i for i in found.sections["later"] if i.title == "Memo on the MOU")
     assert memo.decision == "Expires February 3, 2027: renew or let it end"
@@ -403,3 +417,119 @@ def test_capture_makes_one_follow_up_for_a_record_in_one_operation(city: Databas
     ).fetchone() == (0,)
     with pytest.raises(ValueError, match="cannot be for"):
         agenda.capture(city, "A gift note", None, ("gift", 1))
+
+
+def _gone_quiet(db: Database) -> dict[str, int]:
+    """Turku, active, last heard from 14 months ago; Bonn, dormant, 13 months ago;
+    Oulu, proposed, never since it began in 2025; Irkutsk, suspended, long silent."""
+    made = {}
+    for name, status, established, called in (
+        ("Turku", "active", "2001-06-01", "2025-10-05"),
+        ("Bonn", "dormant", "1990-02-02", "2025-11-04"),
+        ("Oulu", "proposed", "2025", None),
+        ("Irkutsk", "suspended", "1970", "1990-01-01"),
+    ):
+        made[name] = records.create(
+            db,
+            "partnership",
+            {"partner_name": name, "kind": "sister_city", "status": status},
+        ).id
+        records.update(db, "partnership", made[name], {"established_date": established})
+        if called is not None:
+            records.create(
+                db,
+                "interaction",
+                {
+                    "occurred_on": called,
+                    "kind": "call",
+                    "subject": f"Call with {name}",
+                    "partnership_id": made[name],
+                },
+            )
+    return made
+
+
+def test_relationships_going_quiet_are_overdue_with_their_rhythm(city: Database) -> None:
+    made = _gone_quiet(city)
+    found = agenda.build(city, TODAY)
+    assert found.by_type["quiet"] == 3
+    quiet = [i for i in found.sections["overdue"] if i.what == "quiet"]
+    # Earliest first by the day contact fell due: Oulu (3 months from 12/31/2025), Turku
+    # (6 months after a call 14 months ago), Bonn (12 months after 13). Irkutsk is
+    # suspended: not chased.
+    assert [(i.title, i.when, i.parent) for i in quiet] == [
+        (
+            "Going quiet: no contact with Oulu recorded since it began in 2025",
+            "8 months overdue",
+            "Keep in touch every 3 months (the usual while proposed)",
+        ),
+        (
+            "Going quiet: no contact with Turku for 14 months",
+            "8 months overdue",
+            "Keep in touch every 6 months (the usual for a sister city)",
+        ),
+        (
+            "Going quiet: no contact with Bonn for 13 months",
+            "4 weeks overdue",
+            "Keep in touch every 12 months (the usual while dormant)",
+        ),
+    ]
+    assert [(i.type_label, i.open_kind, i.open_id) for i in quiet][1] == (
+        "Going quiet",
+        "partnership",
+        made["Turku"],
+    )
+    assert quiet[2].warning.startswith("Partnership dormant")  # its standing, as on any item
+    assert found.counts["overdue"] == 1 + 3  # the thank-you letters and the three
+
+    only = agenda.build(city, TODAY, only="quiet")
+    assert [i.what for items in only.sections.values() for i in items] == ["quiet"] * 3
+    assert only.counts == {"overdue": 3, "today": 0, "week": 0, "later": 0}
+    assert only.headline() == found.headline()
+    first = agenda.build(city, TODAY, shown=1, only="quiet")
+    assert [i.title for i in first.sections["overdue"]] == [quiet[0].title]
+    assert first.counts["overdue"] == 3
+    assert agenda.item_type("quiet").nothing == "No relationships going quiet here."
+
+    full = agenda.detail(city, quiet[1], TODAY)
+    assert (full.type_label, full.when) == (
+        "Going quiet",
+        "Sunday, April 5, 2026 (8 months overdue)",
+    )
+    assert [(f.label, f.text) for f in full.facts] == [
+        ("Partnership", "Turku"),
+        ("Last contact", "Call: Call with Turku, October 5, 2025 (14 months ago)"),
+        ("Keep in touch", "Every 6 months (the usual for a sister city)"),
+        ("Contact was due", "April 5, 2026"),
+    ]
+    assert full.next_step.startswith("A relationship leaves Today once a contact is recorded")
+    oulu = agenda.detail(city, quiet[0], TODAY)
+    assert ("Last contact", "None recorded since it began in 2025") in [
+        (f.label, f.text) for f in oulu.facts
+    ]
+
+    # A call logged today: Turku leaves Today.
+    records.create(
+        city,
+        "interaction",
+        {"occurred_on": TODAY.isoformat(), "subject": "Call", "partnership_id": made["Turku"]},
+    )
+    again = agenda.build(city, TODAY, only="quiet")
+    assert [i.open_id for i in again.sections["overdue"]] == [made["Oulu"], made["Bonn"]]
+    assert again.by_type["quiet"] == 2
+
+
+def test_the_command_line_lists_relationships_going_quiet(
+    city: Database, db_path: object, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _gone_quiet(city)
+    city.close()
+    assert cli.main(["--db", str(db_path), "today", "--date", TODAY.isoformat()]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Saturday, December 5, 2026: 4 overdue, 1 today, 2 this week, 4 later.")
+    assert "8 months overdue  Going quiet: no contact with Turku for 14 months" in out
+    assert "Keep in touch every 6 months (the usual for a sister city)" in out
+    assert "Irkutsk" not in out
+    assert cli.main(["--db", str(db_path), "today", "--date", TODAY.isoformat(), "--json"]) == 0
+    listed = json.loads(capsys.readouterr().out)["sections"]["overdue"]
+    assert [i["what"] for i in listed].count("quiet") == 3

@@ -12,6 +12,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMenu
 
+from desk.core.domain import dates
 from desk.core.domain.dates import long_date
 from desk.core.store import queries, records, undo
 from desk.core.store.db import Database
@@ -349,43 +350,62 @@ def test_filters_by_type_each_on_a_key(
     make_window: Any, db: Database, db_path: Path, qtbot: Any
 ) -> None:
     _seed(db)
-    records.create(
+    founded = dt.date.today() - dt.timedelta(days=365 * 25 - 40)
+    matsue = records.create(
         db,
         "partnership",
         {
             "partner_name": "Matsue",
             "kind": "sister_city",
             "status": "active",
-            "established_date": (dt.date.today() - dt.timedelta(days=365 * 25 - 40)).isoformat(),
+            "established_date": founded.isoformat(),
         },
-    )
+    ).id
     window = make_window(db, db_path)
     today = window.page("today")
     buttons = {key: button.text() for key, button in today.filter_buttons.items()}
+    # Matsue has not heard from us since its founding 25 years ago: going quiet.
     assert buttons == {
-        None: "All 4",
+        None: "All 5",
         "follow_up": "Follow-ups 2",
         "decision": "Decisions 0",
         "visit": "Visits 1",
         "anniversary": "Anniversaries 1",
+        "quiet": "Going quiet 1",
     }
     today.tree.setFocus()
     types = {r.text(1) for r in today.entry_rows()}
-    assert types == {"Follow-up", "Visit", "Anniversary"}
+    assert types == {"Follow-up", "Visit", "Anniversary", "Going quiet"}
 
     qtbot.keyClick(today.tree, Qt.Key.Key_5, ALT)
     assert [r.text(1) for r in today.entry_rows()] == ["Anniversary"]
     assert today.tree.topLevelItem(3).text(0) == "Later · 1"
     assert today.filter_buttons["anniversary"].isChecked()
-    assert today.summary.text() == "1 overdue, 1 today, 1 this week, 1 later."  # all, still
+    assert today.summary.text() == "2 overdue, 1 today, 1 this week, 1 later."  # all, still
     assert today.detail.kind_label.text() == "Anniversary"
     assert "Founded" in today.detail.facts.text()
+
+    qtbot.keyClick(today.tree, Qt.Key.Key_6, ALT)
+    assert today.filter_buttons["quiet"].isChecked()
+    began = f"{dates.month_name(founded)} {founded.year}"
+    assert [(r.text(1), r.text(2)) for r in today.entry_rows()] == [
+        ("Going quiet", f"Going quiet: no contact with Matsue recorded since it began in {began}")
+    ]
+    assert today.tree.topLevelItem(0).text(0) == "Overdue · 1"
+    assert today.tree.topLevelItem(3).child(0).text(2) == "No relationships going quiet here."
+    assert today.detail.kind_label.text() == "Going quiet"
+    assert "Every 6 months (the usual for a sister city)" in today.detail.facts.text()
+    assert "log a call, meeting or letter" in today.detail.next_step.text()
+    qtbot.keyClick(today.tree, Qt.Key.Key_Return)
+    assert window.current_page() is window.page("partnership")
+    assert window.page("partnership").current_id == matsue
+    window.show_page("today")
 
     qtbot.keyClick(today.tree, Qt.Key.Key_2, ALT)
     assert {r.text(1) for r in today.entry_rows()} == {"Follow-up"}
     assert today.tree.topLevelItem(2).child(0).text(2) == "No follow-ups here."
     qtbot.keyClick(today.tree, Qt.Key.Key_1, ALT)
-    assert len(today.entry_rows()) == 4
+    assert len(today.entry_rows()) == 5
 
     # Ctrl+L (Record > Filter this list) goes to the filters.
     qtbot.keyClick(today.tree, Qt.Key.Key_L, CTRL)
@@ -440,7 +460,7 @@ def test_every_action_says_its_key(make_window: Any, db: Database, db_path: Path
     assert "(Ctrl+N)" in today.new_button.toolTip()
     assert "(Enter)" in today.open_button.toolTip()
     assert [today.filter_buttons[k].toolTip()[-7:] for k in today_page.FILTERS] == [
-        f"(Alt+{n})" for n in range(1, 6)
+        f"(Alt+{n})" for n in range(1, 7)
     ]
     today._context_menu(today.tree.visualItemRect(today.tree.currentItem()).center())
     menu = next(w for w in QApplication.topLevelWidgets() if isinstance(w, QMenu) and w.isVisible())

@@ -2,13 +2,14 @@
 
 Everything that asks for action by a date comes here: open follow-ups, agreements whose
 renew-or-give-notice decision is due, visits about to start or under way, and partnership
-anniversaries (round ones a year ahead, so a celebration can be planned). Each item says
-what it belongs to and which record opens it, and carries a warning when its partnership
-is suspended, dormant, lapsed or ended: renewing an MOU with a suspended partner is a
-question for the mayor's office, not a routine reminder. Each item has a type (follow-up,
-decision, visit, anniversary) the agenda can be narrowed to, and a detail that says what
-it is, when, for which records and what to do about it. Qt-free: the window and
-`desk today` show the same agenda.
+anniversaries (round ones a year ahead, so a celebration can be planned), and
+relationships going quiet (no contact for longer than their rhythm, see `quiet`). Each
+item says what it belongs to and which record opens it, and carries a warning when its
+partnership is suspended, dormant, lapsed or ended: renewing an MOU with a suspended
+partner is a question for the mayor's office, not a routine reminder. Each item has a
+type (follow-up, decision, visit, anniversary, going quiet) the agenda can be narrowed
+to, and a detail that says what it is, when, for which records and what to do about it.
+Qt-free: the window and `desk today` show the same agenda.
 """
 
 from __future__ import annotations
@@ -57,6 +58,11 @@ class ItemType:
     label: str  # "Follow-up"
     plural: str  # "Follow-ups"
     about: str  # what the filter lists
+    none: str = ""  # what a section with none of them says, where "No follow-ups here." fails
+
+    @property
+    def nothing(self) -> str:
+        return self.none or f"No {self.plural.lower()} here."
 
 
 TYPES = (
@@ -74,6 +80,14 @@ TYPES = (
         "Anniversaries",
         "Partnership anniversaries: round ones a year ahead, others a month ahead",
     ),
+    ItemType(
+        "quiet",
+        "Going quiet",
+        "Going quiet",
+        "Relationships with no contact for longer than their rhythm (a sister city every "
+        "6 months, a network every 12, or what the partnership sets)",
+        "No relationships going quiet here.",
+    ),
 )
 _KEYS = tuple(t.key for t in TYPES)
 _STOOD = "stood"  # tallied apart: follow-ups that stand for a due decision
@@ -88,7 +102,7 @@ def item_type(what: str) -> ItemType:
 
 @dataclass(frozen=True)
 class Item:
-    what: str  # follow_up, decision, visit, anniversary
+    what: str  # follow_up, decision, visit, anniversary, quiet
     title: str
     due: dt.date | None
     open_kind: str  # the record Enter opens: the item's parent where it has one
@@ -246,6 +260,7 @@ def build(
         agenda.add(decision.item())
     _visits(db, agenda)
     _anniversaries(db, agenda)
+    _going_quiet(db, agenda)
     agenda.finish(db)
     return agenda
 
@@ -342,9 +357,19 @@ _STANDING_FOR_DECISIONS = (
 def _follow_up_counts(
     db: Database, today: dt.date, source: tuple[str, str] = _OPEN_FOLLOW_UPS
 ) -> dict[str, int]:
-    sums = ", ".join(f"coalesce(sum({cond}), 0)" for cond in _FOLLOW_UP_SECTIONS.values())
     tables, where = source
-    row = db.execute(f"SELECT {sums} {tables} WHERE {where}", _days(today)).fetchone()
+    if source == _OPEN_FOLLOW_UPS:
+        # Each section counted over its own range of the (done_on, due_date) index:
+        # testing every open follow-up against each section took 21 ms of Today's
+        # 45 at 100,000 contacts; the ranges take 3.
+        sums = ", ".join(
+            f"(SELECT count(*) {tables} WHERE {where} AND {cond})"
+            for cond in _FOLLOW_UP_SECTIONS.values()
+        )
+        row = db.execute(f"SELECT {sums}", _days(today)).fetchone()
+    else:
+        sums = ", ".join(f"coalesce(sum({cond}), 0)" for cond in _FOLLOW_UP_SECTIONS.values())
+        row = db.execute(f"SELECT {sums} {tables} WHERE {where}", _days(today)).fetchone()
     counts = {section: int(n) for section, n in zip(_FOLLOW_UP_SECTIONS, row, strict=True)}
     counts["later"] += counts.pop("undated")  # no date set: shown last under Later
     return counts
@@ -683,6 +708,28 @@ def _partial_anniversaries(db: Database, agenda: Agenda) -> None:
         agenda.offer("anniversary", None, make)
 
 
+def _going_quiet(db: Database, agenda: Agenda) -> None:
+    """Partnerships whose rhythm ran out with no contact (see `quiet`), each due the day
+    it ran out: counted whole, and the first of them listed, from one read."""
+    from desk.core.features import quiet
+
+    listed = agenda.shown if agenda.lists("quiet") else 0
+    count, found = quiet.going_quiet(db, agenda.today, listed)
+    agenda.count("quiet", "overdue", count)  # each ran out before today
+    for silence in found:
+        agenda.add(
+            Item(
+                "quiet",
+                silence.title(agenda.today),
+                silence.due,
+                "partnership",
+                silence.partnership_id,
+                f"Keep in touch {silence.rhythm_words()}",
+                partnership_id=silence.partnership_id,
+            )
+        )
+
+
 def _month_after(today: dt.date) -> tuple[int, int]:
     return (today.year + today.month // 12, today.month % 12 + 1)
 
@@ -774,6 +821,13 @@ def next_step(item: Item) -> str:
             "An anniversary leaves Today once its day has passed. A follow-up (Ctrl+N) "
             "can plan how to mark it."
         )
+    if item.what == "quiet":
+        return (
+            "A relationship leaves Today once a contact is recorded: log a call, meeting or "
+            "letter as an interaction on the partnership (open it, Enter), or change how "
+            "often it should hear from us (its Keep in touch field). A follow-up (Ctrl+N) "
+            "can plan the next contact."
+        )
     return ""
 
 
@@ -789,7 +843,7 @@ def _due_words(item: Item, today: dt.date) -> str:
 def detail(db: Database, item: Item, today: dt.date | None = None) -> Detail:
     """An item in full, read afresh: a follow-up's records and notes, a decision's
     dates and terms, a visit's direction and days, an anniversary's founding."""
-    from desk.core.domain.dates import readable
+    from desk.core.domain.dates import month_day_year, readable
     from desk.core.domain.kinds import KINDS
     from desk.core.store.rows import title_of
 
@@ -863,6 +917,21 @@ def detail(db: Database, item: Item, today: dt.date | None = None) -> Detail:
             facts.append(Fact("Founded", readable(row[0])))
         if item.parent:
             facts.append(Fact("Note", item.parent))
+    elif item.what == "quiet":
+        from desk.core.domain.words import ago
+        from desk.core.features import quiet
+
+        record("partnership", item.open_id)
+        silence = quiet.of_partnership(db, item.open_id, today)
+        contact = quiet.last_contact(db, item.open_id, today)
+        if contact is not None:
+            when = f"{month_day_year(contact.on)} ({ago((today - contact.on).days)})"
+            facts.append(Fact("Last contact", f"{contact.what}, {when}", contact.opens))
+        elif silence is not None:
+            facts.append(Fact("Last contact", f"None recorded since {silence.beginning()}"))
+        if silence is not None:
+            facts.append(Fact("Keep in touch", silence.rhythm_words().capitalize()))
+            facts.append(Fact("Contact was due", month_day_year(silence.due)))
     return Detail(
         item.type_label,
         item.title,

@@ -56,7 +56,10 @@ KEYS = (
     ("Snooze the follow-up (then T, M, W, O or P)", "S"),
     ("Edit the follow-up", "E, F2"),
     ("New follow-up (quick capture)", "Ctrl+N"),
-    ("Show everything / only follow-ups, decisions, visits, anniversaries", "Alt+1 ... Alt+5"),
+    (
+        "Show everything / only " + ", ".join(t.plural.lower() for t in agenda.TYPES),
+        f"Alt+1 ... Alt+{len(agenda.TYPES) + 1}",
+    ),
     ("Undo what was just done", "Alt+U"),
     ("The filters", "Ctrl+L"),
 )
@@ -347,9 +350,7 @@ class TodayPage(QWidget):
                 rows.append(self._more_row(section, total - len(shown)))
             if not shown:
                 nothing = (
-                    "Nothing here."
-                    if self.only is None
-                    else f"No {agenda.item_type(self.only).plural.lower()} here."
+                    "Nothing here." if self.only is None else agenda.item_type(self.only).nothing
                 )
                 quiet = QTreeWidgetItem(["", "", nothing])
                 quiet.setFlags(Qt.ItemFlag.ItemIsEnabled)
