@@ -70,6 +70,7 @@ WRITERS = [
         "pickups", "pickups.pdf", lambda c, out: ["report", "pickups", str(c.visit), "--out", out]
     ),
     Writer("renewal", "memo.pdf", lambda c, out: ["report", "renewal", "1", "--out", out]),
+    Writer("person", "person.md", lambda c, out: ["person", "export", "1", "--out", out]),
     Writer(
         "letter",
         "letters.docx",

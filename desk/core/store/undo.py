@@ -148,11 +148,15 @@ def blocked(db: Database, op_id: int) -> str | None:
                 "Emptying the trash cannot be undone: what it removed is gone for good. "
                 "Earlier work stays as it is; 'desk undo --list' shows it"
             )
-        return (
-            f"{label} cannot be undone: it replaced the records wholesale. To go back, "
-            "restore the copy desk took just before it ('desk backups' lists it as "
-            "'Before a restore')"
-        )
+        if label.startswith("Restore"):
+            return (
+                f"{label} cannot be undone: it replaced the records wholesale. To go back, "
+                "restore the copy desk took just before it ('desk backups' lists it as "
+                "'Before a restore')"
+            )
+        # An erasure or a retention run: pointing at a backup would point at the very
+        # data that was to be gone.
+        return f"{label} cannot be undone: what it removed is gone for good"
     if purged_at:
         return f"{label} cannot be undone: the trash it was in has been emptied"
     return None
