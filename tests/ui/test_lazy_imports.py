@@ -25,6 +25,8 @@ LATE = (
     "desk.io.importer",
     "desk.io.vcard",
     "desk.io.calendar",
+    "desk.io.mail",
+    "extract_msg",
     "desk.io.dump",
 )
 

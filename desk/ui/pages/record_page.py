@@ -193,6 +193,15 @@ class RecordPage(QWidget):
         self._restore_layout()
         self._update_count()
         self.new_record(ask=False)
+        # A mail (.eml or Outlook .msg) dropped on the page is logged as an interaction
+        # with the record shown, after a look at what desk made of it.
+        from desk.ui.dialogs.mail_dialog import accept_mail_drops
+
+        accept_mail_drops(
+            self,
+            db,
+            lambda: (self.kind, self.current_id) if self.current_id is not None else None,
+        )
 
     # -- layout memory -----------------------------------------------------------------
     def _columns_key(self) -> str:
