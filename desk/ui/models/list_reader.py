@@ -67,6 +67,10 @@ class ListReader(QObject):
             if self._db is not None:
                 self._db.conn.interrupt()
         self._wake.set()
+        # Ended before the list lets go of it: no signal may be sent from this thread
+        # once its receiver can be gone (a crash in the binding, not an exception).
+        if threading.current_thread() is not self._thread:
+            self._thread.join(timeout=5)
 
     def _warm(self, whole: queries.ListQuery) -> None:
         try:
@@ -132,18 +136,27 @@ class ListReader(QObject):
                 except sqlite3.OperationalError as exc:
                     if "interrupt" in str(exc):
                         continue  # a newer question is waiting
-                    self.failed.emit(query, str(exc))
+                    self._tell_failed(query, str(exc))
                     continue
                 except Exception as exc:  # the list reads it itself, and says what failed
-                    self.failed.emit(query, str(exc))
+                    self._tell_failed(query, str(exc))
                     continue
                 finally:
                     with self._lock:
                         self._running = None
                 with self._lock:
-                    current = self._wanted is None and not self._stopped
-                if current:
-                    self.read.emit(query, ids)
+                    # Sent under the lock: stop() then knows no answer is on its way.
+                    if self._wanted is None and not self._stopped:
+                        self.read.emit(query, ids)
         finally:
-            if self._db is not None:
-                self._db.close()
+            with self._lock:
+                # Taken away under the lock, so ask() and stop() never interrupt a
+                # connection being closed.
+                db, self._db = self._db, None
+            if db is not None:
+                db.close()
+
+    def _tell_failed(self, query: queries.ListQuery, why: str) -> None:
+        with self._lock:
+            if not self._stopped:
+                self.failed.emit(query, why)
