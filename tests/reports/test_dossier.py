@@ -245,3 +245,21 @@ def test_the_command_line_finds_a_partnership_by_name(
     code = main(["--db", str(db_path), "report", "dossier", "Kobe", "--out", str(out)])
     err = capsys.readouterr().err
     assert code == 1 and "2 records are named 'Kobe' (#1, #3)" in err
+
+
+def test_the_dossier_says_what_the_states_rules_ask(db: Database, tmp_path: Path) -> None:
+    from desk.core.features.policy import NOTICE
+
+    records.create(
+        db, "city", {"name": "Port Meridian", "state": "Texas", "time_zone": "America/Chicago"}
+    )
+    suzhou = records.create(
+        db,
+        "partnership",
+        {"partner_name": "Suzhou", "country": "CN", "kind": "sister_city", "status": "active"},
+    ).id
+    out = tmp_path / "dossier.pdf"
+    build_dossier(db, suzhou, out)
+    text = folded(pdftotext(out))
+    assert "What your state's rules ask" in text and "Gov't Code" in text
+    assert text.count(NOTICE) == 1

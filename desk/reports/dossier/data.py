@@ -53,6 +53,8 @@ class Dossier:
     others: list[Row] = field(default_factory=list)  # their side, met on visits
     others_more: int = 0
     ours: list[Row] = field(default_factory=list)  # our side, on visits
+    # What the rules of the city's state ask of the partnership and its agreements.
+    policy_flags: list[str] = field(default_factory=list)
     visits: list[Row] = field(default_factory=list)
     costs: dict[int, Costs] = field(default_factory=dict)  # by visit id, where it has any
     gifts: list[Row] = field(default_factory=list)
@@ -71,6 +73,12 @@ def gather(db: Database, partnership: int | str, today: dt.date | None = None) -
     own = records.get(db, "partnership", pid)
     city = next(iter(db.query("SELECT * FROM city_profile LIMIT 1")), {})
     d = Dossier(own, city, today, story.standing(db, pid, today))
+    from desk.core.features import policy
+
+    flags = policy.flags_for(db, "partnership", pid, today=today)
+    for (agreement,) in db.execute("SELECT id FROM agreements WHERE partnership_id = ?", (pid,)):
+        flags += policy.flags_for(db, "agreement", agreement, today=today)
+    d.policy_flags = [f"{f.title}: {f.text}" for f in flags]
     d.organisations = dict(db.execute("SELECT id, name FROM organisations").fetchall())
     d.partner_organisation = d.organisations.get(own.get("partner_organisation_id") or -1, "")
     d.events = sorted(story.story(db, pid, today), key=lambda e: (e.on, e.rank))

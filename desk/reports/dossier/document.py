@@ -161,6 +161,12 @@ def _front(doc: DeskDocument, d: Dossier) -> list[Flowable]:
                 bold=True,
             )
         )
+    if d.policy_flags:
+        from desk.core.features.policy import NOTICE
+
+        out += [Spacer(1, 6), para("What your state's rules ask", s["H2"], bold=True)]
+        out += [para(text, s["body"]) for text in d.policy_flags]
+        out.append(para(NOTICE, s["small"]))
     if d.partnership.get("notes"):
         out += [Spacer(1, 6), para("Notes for whoever carries it", s["H2"], bold=True)]
         out += paras(d.partnership["notes"], s["body"])
