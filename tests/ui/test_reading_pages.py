@@ -320,3 +320,31 @@ def test_a_visit_page_names_the_holidays_inside_the_visit(
     window.open_record("visit", visit)
     page = window.page("visit")
     qtbot.waitUntil(lambda: "Showa Day" in page.subheading.text(), timeout=5000)
+
+
+def test_today_says_before_visitors_details_are_cleared(
+    db: Database, db_path: Path, make_window: Any
+) -> None:
+    records.create(
+        db,
+        "city",
+        {"name": "Port Meridian", "time_zone": "America/Los_Angeles", "retention_days": 30},
+    )
+    guest = records.create(
+        db, "contact", {"family_name": "Sato", "passport_number": "TK1234567"}
+    ).id
+    visit = records.create(
+        db,
+        "visit",
+        {
+            "title": "Delegation from Kobe",
+            "direction": "incoming",
+            "status": "completed",
+            "start_date": "2024-05-01",
+            "end_date": "2024-05-03",
+        },
+    ).id
+    records.create(db, "participant", {"visit_id": visit, "contact_id": guest})
+    window = make_window(db, db_path)
+    today = window.page("today")
+    assert today.policy.isVisible() and "cleared" in today.policy.text()

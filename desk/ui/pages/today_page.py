@@ -516,7 +516,16 @@ class TodayPage(QWidget):
         lines = [f"⚑ {f.title}: {f.line}" for f in checked.flags[:5]]
         if len(checked.flags) > 5:
             lines.append(f"and {len(checked.flags) - 5:,} more (desk policy lists them all)")
-        self.policy.setText("\n".join([*lines, policy.NOTICE]) if lines else "")
+        if lines:
+            lines.append(policy.NOTICE)
+        # Visitors' passport and health details the retention rule is about to clear,
+        # said before it runs ('desk person retention --run' clears them).
+        from desk.core.safety import person
+
+        kept = person.retention_notice(self.db, dt.date.today())
+        if kept:
+            lines.append(kept)
+        self.policy.setText("\n".join(lines))
         self.policy.setStyleSheet(f"color: {tone('warning', self.palette()).name()}")
         self.policy.setVisible(bool(lines))
 
