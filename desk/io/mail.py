@@ -400,6 +400,13 @@ def _load(path: Path) -> tuple[Path, bytes, str]:
     return path, raw, hashlib.sha256(raw).hexdigest()
 
 
+def text_of(raw: bytes, name: str = "mail.eml") -> str:
+    """A kept mail's subject, sender and body as plain text, for a search to find."""
+    read = _parse(Path(name), raw)
+    sender = " ".join(p for p in read.sender if p) if read.sender else ""
+    return "\n".join(p for p in (read.subject, sender, read.body) if p)
+
+
 def _parse(path: Path, raw: bytes) -> _Read:
     if raw.startswith(_OLE_MAGIC):
         return _read_msg(path, raw)

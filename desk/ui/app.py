@@ -111,6 +111,17 @@ def run(path: Path, read_only: str | None = None) -> int:
             from desk.ui.backup_service import start_backups
 
             services.append(start_backups(window, path, database))
+            # Files attached since the text inside them was last read, read now, quietly.
+            from desk.ui import jobs, tasks
+
+            tasks.run(
+                window,
+                "Reading attached files",
+                tasks.in_child(jobs.read_file_texts, path),
+                lambda _count: None,
+                lambda _exc: None,
+                quiet=True,
+            )
 
         # Once the window is up: its first paint need not wait for the backup code.
         QTimer.singleShot(BACKUPS_AFTER_MS, start)

@@ -344,3 +344,12 @@ def make_renewal_memo(
     with _read(db_path, read_only) as db:
         build_memo(db, agreement_id, target, progress=progress)
     return target
+
+
+def read_file_texts(db_path: Path, *, progress: Progress) -> int:
+    """The text inside attached files not read yet, for search (away from the window:
+    a large PDF is seconds of Python)."""
+    from desk.io.file_text import read_pending
+
+    with _open(db_path, None) as db:
+        return read_pending(db, progress)

@@ -158,7 +158,13 @@ def test_hooks_and_views_are_registered_for_kinds_that_exist() -> None:
 # The search index's design, as this test last saw it, by INDEX_VERSION. A change to what
 # the index holds changes the fingerprint: raise INDEX_VERSION (so files indexed by the
 # old design are indexed anew when opened) and record the new fingerprint here.
-_INDEX_DESIGNS = {2: "f990e7bde20c", 3: "6453599d3828", 4: "1bf2aaf2e1c2", 5: "b735fc9cf50d"}
+_INDEX_DESIGNS = {
+    2: "f990e7bde20c",
+    3: "6453599d3828",
+    4: "1bf2aaf2e1c2",
+    5: "b735fc9cf50d",
+    6: "4be8415cbf62",
+}
 
 
 def _index_design() -> str:

@@ -185,6 +185,27 @@ def test_an_older_database_gets_the_new_kinds_indexed_when_opened(tmp_path: Path
         db.close()
 
 
+def _attached(db: Database, made: dict[str, int], values: dict[str, object]) -> int:
+    """An attachment with the values asked for: attached to a contact, then the rest
+    written as the reading of its text would write them."""
+    from desk.core.store import attachments
+
+    if "contact" not in made:
+        made["contact"] = int(records.create(db, "contact", _minimal(db, "contact", made)).id or 0)
+    new = attachments.attach_file(
+        db,
+        "contact",
+        made["contact"],
+        b"%PDF-1.4",
+        str(values.get("filename") or "file.pdf"),
+        description=str(values.get("description") or "") or None,
+    ).id
+    assert new is not None
+    if values.get("content_text"):
+        attachments.keep_text(db, new, str(values["content_text"]), None)
+    return new
+
+
 def _minimal(db: Database, kind: str, made: dict[str, int]) -> dict[str, object]:
     """A valid record of `kind` with only what it must have (its links made first)."""
     from desk.core.domain.kinds import KINDS
@@ -241,7 +262,10 @@ def test_every_searched_field_finds_its_record(db: Database) -> None:
                 code = list(field.vocab or {})[-1]
                 value, looked_for = code, (field.vocab or {})[code]
             values[field.name] = value
-            record_id = records.create(db, kind, values).id
+            if kind == "attachment":  # a file is attached, not created field by field
+                record_id = _attached(db, made, values)
+            else:
+                record_id = records.create(db, kind, values).id
             found = {hit.record_id for hit in search.search(db, looked_for, kinds=[kind])}
             tried += 1
             if record_id not in found:

@@ -78,6 +78,10 @@ def attach_file(
                 "description": description,
             },
         )
+        # Found by its name and description at once; the text inside follows once read.
+        from desk.core.store import index
+
+        index.reindex(db, "attachment", records.get(db, "attachment", attachment_id))
         changes.label = (
             f"Attach {quoted(name)} to {spec.label.lower()} "
             f"{quoted(records.title_of(db, owner_kind, owner))}"
@@ -118,3 +122,19 @@ def save_copy(db: Database, attachment_id: int, destination: Path) -> Path:
 
 def remove(db: Database, attachment_id: int) -> Changes:
     return records.delete(db, "attachment", attachment_id)
+
+
+def keep_text(db: Database, attachment_id: int, text: str | None, note: str | None) -> None:
+    """The text read from an attached file, and what the reading found: derived from the
+    file's bytes (read again from them at will), so kept outside the history, in one
+    transaction with the file's search entry."""
+    from desk.core.store import index
+    from desk.core.store.connection import transaction
+
+    with transaction(db):
+        db.execute(
+            "UPDATE attachments SET content_text = ?, text_note = ? WHERE id = ?",
+            (text, note, attachment_id),
+        )
+        row = records.get(db, "attachment", attachment_id)
+        index.reindex(db, "attachment", row)

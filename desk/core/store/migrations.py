@@ -1109,6 +1109,12 @@ def _schema_13(conn: sqlite3.Connection) -> None:
     add_columns(conn, "city_profile", {"retention_days": "INTEGER"})
 
 
+def _schema_14(conn: sqlite3.Connection) -> None:
+    # The text inside an attached file (a PDF's, a Word file's, a mail's), read once in
+    # the background, and what the reading found ("a scanned PDF: no text in it").
+    add_columns(conn, "attachments", {"content_text": "TEXT", "text_note": "TEXT"})
+
+
 def _script(text: str) -> Callable[[sqlite3.Connection], None]:
     def apply(conn: sqlite3.Connection) -> None:
         run_script(conn, text)
@@ -1133,4 +1139,5 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], None]]] = [
     ("sort keys by people's alphabet", _schema_11),
     ("each delegate's travel, a visit's costs and budget, playbook steps", _schema_12),
     ("keeping in touch, mail logged, how long visitors' details are kept", _schema_13),
+    ("the text inside attached files", _schema_14),
 ]

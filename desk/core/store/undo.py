@@ -285,7 +285,7 @@ def _set_fields(db: Database, guard: _Guard, before: dict[str, Any], after: dict
         raise guard.refuse(f"the {spec.label.lower()} it changed no longer exists")
     # Sort keys are derived from the names beside them, which are compared, and worked
     # out anew from them; a key stored by an earlier desk is not a change since.
-    keys = {key.name for key in spec.sort_keys}
+    keys = spec.derived_names
     for name, value in before.items():
         if name != "updated_at" and name not in keys and current.get(name) != value:
             label = spec.field_map[name].label if name in spec.field_map else name
@@ -302,7 +302,7 @@ def _take_away(db: Database, guard: _Guard, row: dict[str, Any]) -> None:
     current = records.stored_row(db, spec.table, guard.step.record_id)
     if current is None or current["uid"] != guard.step.uid:
         raise guard.refuse(f"the {spec.label.lower()} is already gone")
-    keys = {key.name for key in spec.sort_keys}
+    keys = spec.derived_names
     for name, value in row.items():
         if name in current and name not in {"updated_at", *keys} and current[name] != value:
             label = spec.field_map[name].label if name in spec.field_map else name

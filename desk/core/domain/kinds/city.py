@@ -74,11 +74,22 @@ ATTACHMENT = Kind(
     "Attachment",
     "Attachments",
     (
-        Field("filename", "File name", required=True),
-        Field("media_type", "Type"),
-        Field("description", "Description"),
+        Field("filename", "File name", required=True, search="title"),
+        Field("media_type", "Type", search="never"),
+        Field("description", "Description", search="body"),
+        # Read from the file, never typed: what a search finds inside it.
+        Field(
+            "content_text",
+            "Text inside",
+            "longtext",
+            search="body",
+            locked="read from the file itself",
+            derived=True,
+        ),
+        Field("text_note", "Reading the text", search="never", locked="said by desk", derived=True),
     ),
     title_sql="filename",
+    searched=13,
     # Set when the file is attached: its bytes' size and hash, and the record it is
     # kept with (an `<owner>_id` for each attachable kind).
     computed=(

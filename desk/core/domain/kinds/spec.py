@@ -59,6 +59,9 @@ class Field:
     # For a date and time: the field naming the zone its wall clock is read in (a flight
     # leaves in one zone and lands in another).
     zone_field: str = "time_zone"
+    # Kept by desk from elsewhere (the text read from an attached file), outside the
+    # history: undo neither compares nor restores it; it is read again at will.
+    derived: bool = False
 
 
 @dataclass(frozen=True)
@@ -212,6 +215,12 @@ class Kind:
     def sort_keys(self) -> tuple[Computed, ...]:
         """The columns that hold sort keys, each with the fields it is made of."""
         return tuple(c for c in self.computed if c.key_of)
+
+    @property
+    def derived_names(self) -> set[str]:
+        """Columns desk keeps itself (sort keys, text read from files): not a change a
+        person made, so never a reason to refuse an undo."""
+        return {k.name for k in self.sort_keys} | {f.name for f in self.fields if f.derived}
 
     @property
     def searchable(self) -> bool:
