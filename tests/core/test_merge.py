@@ -596,3 +596,26 @@ def test_the_command_line_suggests_shows_merges_and_undoes(
     assert code == 1 and "cannot be merged with itself" in out
     code, out = desk("merge", "contact", str(keep), str(other), "--take", "email=both")
     assert code == 1 and "FIELD=other or FIELD=keep" in out
+
+
+def test_a_person_on_a_delegation_twice_over_is_folded_into_one(db: Database) -> None:
+    keep = records.create(
+        db, "contact", {"family_name": "Okafor", "given_name": "Grace", "phone": "+1 503 555 0139"}
+    ).id
+    other = records.create(
+        db, "contact", {"family_name": "Okafor", "given_name": "Grace", "phone": "+1 503 555 0199"}
+    ).id
+    visit = records.create(db, "visit", {"title": "Mission to Kobe", "direction": "outgoing"}).id
+    for who, role in ((keep, "principal"), (other, "delegate")):
+        records.create(db, "participant", {"visit_id": visit, "contact_id": who, "role": role})
+    assert keep is not None and other is not None
+    merge.merge(db, "contact", keep, other)
+    members = db.execute(
+        "SELECT contact_id FROM visit_participants WHERE visit_id = ?", (visit,)
+    ).fetchall()
+    assert members == [(keep,)]  # listed once, not twice
+    # The number the merge did not keep is said on the record, not lost.
+    notes = records.get(db, "contact", keep)["notes"] or ""
+    assert "+1 503 555 0199" in notes and records.get(db, "contact", keep)["phone"] == (
+        "+1 503 555 0139"
+    )

@@ -502,3 +502,28 @@ def test_desk_renewal_writes_the_memo(db_path: Path, db: Database, lisbon: int,
     # The command's default marking is the document's own, said once in each.
     assert renewal_group.MARKING == renewal_document.MARKING
     assert renewal_document.MARKING in folded(pdftotext(by_name))
+
+
+def test_a_suspended_partnership_is_said_before_renewing_it(db: Database) -> None:
+    from desk.reports.renewal.document import option_texts
+
+    irkutsk = records.create(
+        db,
+        "partnership",
+        {"partner_name": "Irkutsk", "country": "RU", "kind": "sister_city", "status": "active"},
+    ).id
+    records.change_status(db, irkutsk, "suspended", "2022-03-02", "Council resolution 22-7")
+    agreement = records.create(
+        db,
+        "agreement",
+        {
+            "title": "Memorandum on youth exchange",
+            "partnership_id": irkutsk,
+            "status": "in_force",
+            "signed_date": "2024-04-10",
+            "expiry_date": "2027-04-10",
+        },
+    ).id
+    memo = gather(db, agreement, today=dt.date(2026, 12, 6))
+    options = option_texts(memo)
+    assert options["Renew"][0].startswith("The partnership is suspended")

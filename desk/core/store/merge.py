@@ -654,6 +654,19 @@ def _twin(db: Database, link: LinkColumn, row: Mapping[str, Any], keep_id: int) 
         ).fetchone()
         if found:
             return int(found[0])
+    # A row owned by one record (a delegation member of a visit) that would name the
+    # kept record twice under the same owner is a twin too, where nothing dates it
+    # apart (two terms in one office are two rows, not one).
+    owner = link.kind.parent
+    dated = any(f.type in ("date", "datetime") for f in link.kind.fields)
+    if owner and owner != link.column and not dated and row.get(owner) is not None:
+        found = db.execute(
+            f"SELECT id FROM {link.kind.table} WHERE {link.column} = ? AND {owner} = ? "
+            "AND id != ? LIMIT 1",
+            [keep_id, row[owner], row["id"]],
+        ).fetchone()
+        if found:
+            return int(found[0])
     return None
 
 
@@ -786,6 +799,18 @@ def merge(
         result = Merged(op)
         _move_links(db, spec, compared.other, compared.keep, result)
         values = {c.name: c.other for c in compared.fields if c.chosen == "other" and c.differs}
+        # What the kept record keeps over the other's differing values is not lost: said
+        # in its notes, where the kind has them ("Phone before the merge: ...").
+        dropped = [
+            c
+            for c in compared.fields
+            if c.differs and c.chosen != "other" and c.other_text and c.name != "notes"
+        ]
+        if dropped and "notes" in spec.field_map and "notes" not in values:
+            kept_notes = records.get(db, spec.name, compared.keep).get("notes") or ""
+            said = "; ".join(f"{c.label}: {c.other_text}" for c in dropped)
+            line = f"From {compared.other_title}, merged into this record: {said}."
+            values["notes"] = f"{kept_notes}\n{line}".strip()
         if values:
             records.update(db, spec.name, compared.keep, values)
             result.taken = [c.label for c in compared.fields if c.name in values]

@@ -405,7 +405,7 @@ def option_texts(memo: Memo) -> dict[str, list[str]]:
     renegotiate: list[str]
     lapse: list[str]
     if t.stage == "open":
-        renew = ["Nothing falls due: no expiry is recorded."]
+        renew = ["No expiry is recorded: nothing to renew."]
         renegotiate = ["New terms can be proposed to the partner at any time."]
         lapse = ["It ends as its text provides; no expiry is recorded."]
     elif t.stage == "past":
@@ -452,6 +452,13 @@ def option_texts(memo: Memo) -> dict[str, list[str]]:
         renegotiate.append(f"New terms go to {body}.")
     if memo.commitment_count:
         lapse.append(f"{counted(memo.commitment_count, 'open commitment')} to close or hand over.")
+    status = (memo.partnership or {}).get("status")
+    if status in ("suspended", "lapsed", "ended"):
+        # A tie the council suspended (or that ended) is not renewed by a signature: the
+        # standing comes first, and the memo says so where the choice is read.
+        first = f"The partnership is {status}: renewing needs the council to restore it first."
+        renew.insert(0, first)
+        renegotiate.insert(0, first)
     return {"Renew": renew, "Renegotiate": renegotiate, "Let it lapse": lapse}
 
 
