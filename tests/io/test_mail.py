@@ -912,3 +912,11 @@ def test_an_outlook_message_with_only_rich_text(city: City, tmp_path: Path) -> N
     assert took < SECONDS
     assert plan.body == ""
     assert any("only in rich text" in note for note in plan.notes)
+
+
+def test_the_offices_own_mailboxes_are_never_added_as_contacts(demo_db: Any) -> None:
+    from desk.cli.groups.mail import _domain, _our_domains
+
+    ours = _our_domains(demo_db)
+    assert _domain("desk@portmeridian.example.gov") in ours
+    assert _domain("sato@city.matsue.example.jp") not in ours

@@ -83,7 +83,13 @@ def run(db: Database, args: argparse.Namespace) -> int:
             _say(args, *_ask(plan), error=True)
             status = max(status, ASK)
             continue
-        made = [p.address for p in plan.new_people] if args.add_contacts else []
+        # Never the office's own mailboxes: our city's domains are not people to add.
+        ours = _our_domains(db)
+        made = (
+            [p.address for p in plan.new_people if _domain(p.address) not in ours]
+            if args.add_contacts
+            else []
+        )
         try:
             changes = mail.log_mail(db, plan, on, make_contacts=made)
         except DeskError as exc:
@@ -99,6 +105,8 @@ def run(db: Database, args: argparse.Namespace) -> int:
             "files_kept": 1 + len(plan.files),
         }
         _say(args, f"  {changes.label}: interaction #{changes.id}.")
+        if made:
+            _say(args, f"  Added contacts: {', '.join(made)}.")
         left = len(plan.new_people) - len(made)
         if left:
             _say(args, f"  {_people(left)} not in desk were left out (--add-contacts adds them).")
@@ -106,6 +114,26 @@ def run(db: Database, args: argparse.Namespace) -> int:
         json.dump(results, sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
     return status
+
+
+def _domain(address: str) -> str:
+    return address.rsplit("@", 1)[-1].strip().casefold()
+
+
+def _our_domains(db: Database) -> set[str]:
+    """The domains of our own city's mail: its profile's respondent and its own city
+    government's website and staff addresses."""
+    found: set[str] = set()
+    for (value,) in db.execute(
+        "SELECT respondent_email FROM city_profile UNION ALL "
+        "SELECT website FROM organisations WHERE kind = 'city_government' AND country = 'US' "
+        "UNION ALL SELECT c.email FROM contacts c JOIN organisations o "
+        "ON o.id = c.organisation_id WHERE o.kind = 'city_government' AND o.country = 'US'"
+    ):
+        if value:
+            text = str(value).casefold().removeprefix("https://").removeprefix("http://")
+            found.add(_domain(text).split("/")[0].removeprefix("www."))
+    return found
 
 
 def _say(args: argparse.Namespace, *lines: str, error: bool = False) -> None:
