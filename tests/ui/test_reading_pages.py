@@ -229,7 +229,7 @@ def test_a_program_here_shows_the_guests_clock_beside_ours(
 
 
 def test_the_states_rules_are_said_on_the_record_and_on_today(
-    db: Database, db_path: Path, make_window: Any
+    db: Database, db_path: Path, make_window: Any, qtbot: Any
 ) -> None:
     from desk.core.features.policy import NOTICE
 
@@ -249,7 +249,8 @@ def test_the_states_rules_are_said_on_the_record_and_on_today(
     ).id
     window = make_window(db, db_path)
     today = window.page("today")
-    assert today.policy.isVisible() and "Suzhou" in today.policy.text()
+    qtbot.waitUntil(today.policy.isVisible, timeout=5000)  # once the list is painted
+    assert "Suzhou" in today.policy.text()
     assert today.policy.text().count(NOTICE) == 1
     window.open_record("partnership", suzhou)
     heading = window.page("partnership").subheading.text()
@@ -323,7 +324,7 @@ def test_a_visit_page_names_the_holidays_inside_the_visit(
 
 
 def test_today_says_before_visitors_details_are_cleared(
-    db: Database, db_path: Path, make_window: Any
+    db: Database, db_path: Path, make_window: Any, qtbot: Any
 ) -> None:
     records.create(
         db,
@@ -347,4 +348,5 @@ def test_today_says_before_visitors_details_are_cleared(
     records.create(db, "participant", {"visit_id": visit, "contact_id": guest})
     window = make_window(db, db_path)
     today = window.page("today")
-    assert today.policy.isVisible() and "cleared" in today.policy.text()
+    qtbot.waitUntil(today.policy.isVisible, timeout=5000)  # once the list is painted
+    assert "cleared" in today.policy.text()

@@ -326,7 +326,8 @@ class TodayPage(QWidget):
         self.agenda = found
         self.date_label.setText(long_date(found.today))
         self.summary.setText(self._summary_text(found))
-        self._show_policy()
+        if self._painted:
+            self._show_policy()  # else once the list is painted: its modules can wait
         self._name_filters(found)
         # Filled quietly: the detail beside the list is read once, for the row chosen.
         self.tree.blockSignals(True)
@@ -533,6 +534,7 @@ class TodayPage(QWidget):
         if self.db.closed:
             return  # the window closed, its database with it, before this turn came
         if self.isVisible():
+            self._show_policy()
             self._show_current()
         else:
             # Left (or the window closed, its database with it) before this turn came:
