@@ -184,16 +184,37 @@ def load(office: Path | None = None) -> Edition:
 
     A fault in the shipped file raises; a fault in the office's file is reported in
     `Edition.problems` and the shipped rules still apply, so a typo in a threshold
-    never hides the state's laws."""
+    never hides the state's laws. Read again only when either file changed: a record
+    page asks for every record it shows."""
     from desk.core.paths import resource_path
 
     shipped_path = resource_path(*EDITION)
+    path = office if office is not None else office_file()
+    key = (str(shipped_path), _stamp(shipped_path), str(path), _stamp(path))
+    if _LOADED.get("key") != key:
+        _LOADED["key"], _LOADED["edition"] = key, _load(shipped_path, path)
+    edition = _LOADED["edition"]
+    assert isinstance(edition, Edition)
+    return edition
+
+
+_LOADED: dict[str, object] = {}
+
+
+def _stamp(path: Path) -> tuple[int, int] | None:
+    try:
+        found = path.stat()
+    except OSError:
+        return None
+    return (found.st_mtime_ns, found.st_size)
+
+
+def _load(shipped_path: Path, path: Path) -> Edition:
     raw = _read(shipped_path)
     shipped = _rules(raw, shipped_path, office=False)
     researched = _date(raw.get("researched"), _Where(shipped_path.name, "(edition)"), "researched")
     if researched is None:
         raise PolicyFileError(f"{shipped_path.name}: 'researched' is missing.")
-    path = office if office is not None else office_file()
     try:
         present = path.is_file()
     except OSError:
