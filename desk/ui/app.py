@@ -80,10 +80,12 @@ def open_for_window(path: Path, read_only: str | None = None) -> dbmod.Database:
 
 
 def run(path: Path, read_only: str | None = None) -> int:
+    from desk.ui.agenda_ahead import AgendaAhead
+
+    ahead = AgendaAhead(path)  # read while the application and the window load
     app = application()
     sys.excepthook = _report_unexpected
     from desk.ui.holding import hold_or_ask
-    from desk.ui.main_window import MainWindow
 
     owner = None
     if read_only is None:
@@ -95,14 +97,15 @@ def run(path: Path, read_only: str | None = None) -> int:
     except DeskError as exc:
         QMessageBox.critical(None, "desk cannot open the database", str(exc))
         return 1
-    if not database.read_only:
+    if ahead.any_due(database) and not database.read_only:
         from desk.core.store.hooks.partnerships import statuses_come_due
 
         statuses_come_due(database)  # planned status changes whose day has come
     from desk.ui.databases import remember
+    from desk.ui.main_window import MainWindow
 
     remember(path)
-    window = MainWindow(database, path)
+    window = MainWindow(database, path, ahead)
     window.show()
     services: list[BackupService] = []
     if owner is not None:

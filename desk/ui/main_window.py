@@ -36,6 +36,7 @@ from desk.ui.settings import settings
 
 if TYPE_CHECKING:
     from desk.core.store.operations import Changes
+    from desk.ui.agenda_ahead import AgendaAhead
     from desk.ui.pages.city_page import CityPage
     from desk.ui.pages.dashboard_page import DashboardPage
     from desk.ui.pages.map_page import MapPage
@@ -131,10 +132,11 @@ def read_only_banner(reason: str) -> QLabel:
 
 
 class MainWindow(FileActions):
-    def __init__(self, db: Database, path: Path) -> None:
+    def __init__(self, db: Database, path: Path, ahead: AgendaAhead | None = None) -> None:
         super().__init__()
         self.db = db
         self.path = path
+        self._ahead = ahead  # Today's first reading, begun while the window loaded
         self.ops = operations_for(db)
         self.ops.did_execute.connect(self._on_executed)
         # A command or script writing to the same file moves SQLite's data_version for
@@ -201,7 +203,8 @@ class MainWindow(FileActions):
 
     # -- pages -------------------------------------------------------------------------
     def _make_today(self) -> TodayPage:
-        today = TodayPage(self.db)
+        ahead, self._ahead = self._ahead, None
+        today = TodayPage(self.db, ahead=ahead)
         today.set_up_city.connect(lambda: self.show_page("city"))
         today.load_demo.connect(self.load_demo)
         today.import_files.connect(self.open_import)

@@ -155,3 +155,23 @@ def test_the_command_line_plans_a_change_dated_later(
     assert records.get(db, "partnership", kobe)["status"] == "active"
     assert [c["changed_on"] for c in planned_changes(db, kobe)] == [_days(14)]
     db.close()
+
+
+@pytest.mark.parametrize("stored", ["month", "year"])
+def test_a_change_known_only_to_its_month_or_year_takes_effect_on_its_first_day(
+    db: Database, stored: str
+) -> None:
+    """'2027-03' is in force from March 1, '2028' from January 1: the day before, not."""
+    kobe = _kobe(db)
+    year = TODAY.year + 2
+    first = dt.date(year, 3, 1) if stored == "month" else dt.date(year, 1, 1)
+    when = first.isoformat()[:7] if stored == "month" else str(year)
+    records.create(
+        db,
+        "status_change",
+        {"partnership_id": kobe, "status": "dormant", "changed_on": when, "reason": "Plan"},
+    )
+    assert records.get(db, "partnership", kobe)["status"] == "active"
+    assert statuses_come_due(db, first - dt.timedelta(days=1)) is None
+    assert statuses_come_due(db, first) is not None
+    assert records.get(db, "partnership", kobe)["status"] == "dormant"

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QDate, QEvent, QObject, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QColor, QFont, QKeySequence
@@ -43,6 +43,9 @@ from desk.ui.ops import operations_for
 from desk.ui.settings import settings
 from desk.ui.widgets.agenda_detail import ItemDetail
 from desk.ui.widgets.notice_bar import NoticeBar
+
+if TYPE_CHECKING:
+    from desk.ui.agenda_ahead import AgendaAhead
 
 _ITEM = Qt.ItemDataRole.UserRole
 _MORE = Qt.ItemDataRole.UserRole + 1  # on a section's "Show more" row: the section
@@ -80,9 +83,12 @@ class TodayPage(QWidget):
     import_files = Signal()
     kind = "today"
 
-    def __init__(self, db: Database, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, db: Database, parent: QWidget | None = None, ahead: AgendaAhead | None = None
+    ) -> None:
         super().__init__(parent)
         self.db = db
+        self._ahead = ahead  # the first reading, begun while the window was loading
         layout = QVBoxLayout(self)
         self.welcome = QWidget()
         welcome_layout = QVBoxLayout(self.welcome)
@@ -322,7 +328,14 @@ class TodayPage(QWidget):
         chosen = self._selected()
         want, at = self._want, self._at
         self._want = self._at = None
-        found = agenda.build(self.db, shown=self.shown, only=self.only, keep=self.keep)
+        ahead, self._ahead = self._ahead, None
+        found = ahead.take() if ahead is not None else None
+        if found is None or (found.shown, found.only, found.keep) != (
+            self.shown,
+            self.only,
+            frozenset(self.keep),
+        ):
+            found = agenda.build(self.db, shown=self.shown, only=self.only, keep=self.keep)
         self.agenda = found
         self.date_label.setText(long_date(found.today))
         self.summary.setText(self._summary_text(found))

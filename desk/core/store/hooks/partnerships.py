@@ -227,23 +227,34 @@ def planned_text(change: Mapping[str, Any]) -> str:
     return f"{status} {on_date(change['changed_on'])} (planned)"
 
 
+def statuses_due(db: Database, today: dt.date | None = None) -> list[int]:
+    """The partnerships whose status is not the one their history says for today (a
+    planned change whose day has come): a read, and nothing more."""
+    day = (today or dt.date.today()).isoformat()
+    # Only those that differ come back: a row handed to Python costs more than SQLite's
+    # reading of it, the more so while Today is read on another thread at start-up.
+    # (A stored date on or before `day` as text is one whose first day is: '2026' and
+    # '2026-12' sort before every day of theirs, so the index on the day serves.)
+    return [
+        pid
+        for (pid,) in db.execute(
+            "SELECT id FROM (SELECT p.id, p.status, (SELECT s.status "
+            "FROM partnership_status_changes s WHERE s.partnership_id = p.id "
+            "AND s.changed_on <= ? ORDER BY s.changed_on DESC, s.id DESC LIMIT 1) AS in_force "
+            "FROM partnerships p LIMIT -1 OFFSET 0) "
+            "WHERE in_force IS NOT NULL AND in_force != status",
+            (day,),
+        )
+    ]
+
+
 def statuses_come_due(db: Database, today: dt.date | None = None) -> Changes | None:
     """Planned status changes whose day has come take effect: each partnership whose
     status is not the one its history says for today takes that one, as one operation.
     None when none has come due (nothing is written). Called when a file is opened for
     writing, so a change planned for the first of the month is the status from the first
     of the month."""
-    day = (today or dt.date.today()).isoformat()
-    due = [
-        pid
-        for pid, status, in_force in db.execute(
-            "SELECT p.id, p.status, (SELECT s.status FROM partnership_status_changes s "
-            f"WHERE s.partnership_id = p.id AND {first_day_sql('s.changed_on')} <= ? "
-            "ORDER BY s.changed_on DESC, s.id DESC LIMIT 1) FROM partnerships p",
-            (day,),
-        )
-        if in_force is not None and in_force != status
-    ]
+    due = statuses_due(db, today)
     if not due:
         return None
     with operation(db, "Planned status changes take effect") as op:
