@@ -6,8 +6,6 @@ import os
 import sys
 from pathlib import Path
 
-import platformdirs
-
 APP_NAME = "desk"
 
 
@@ -17,6 +15,8 @@ def data_dir() -> Path:
     override = os.environ.get("DESK_DATA_DIR")
     if override:
         return Path(override).expanduser()
+    import platformdirs
+
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
 
 
@@ -26,6 +26,8 @@ def cache_dir() -> Path:
     override = os.environ.get("DESK_CACHE_DIR")
     if override:
         return Path(override).expanduser()
+    import platformdirs
+
     return Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False))
 
 
@@ -53,6 +55,8 @@ def config_dir() -> Path:
     override = os.environ.get("DESK_CONFIG_DIR")
     if override:
         return Path(override).expanduser()
+    import platformdirs
+
     return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False))
 
 

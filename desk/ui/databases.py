@@ -16,7 +16,6 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 from desk.core.errors import DeskError
 from desk.core.paths import data_dir, desk_command
 from desk.core.store import db as dbmod
-from desk.ui import file_dialogs
 from desk.ui.settings import settings
 
 RECENT_KEY = "files/recent"
@@ -53,6 +52,8 @@ def open_window(parent: QWidget | None, path: Path) -> bool:
 
 def new_database(parent: QWidget | None) -> Path | None:
     """Ask where, make an empty desk database there, and open it."""
+    from desk.ui import file_dialogs  # its Qt classes load when a dialog is first asked for
+
     path = file_dialogs.save_path(
         parent, "New database", data_dir() / "My city.sqlite", FILE_FILTER
     )
@@ -78,6 +79,8 @@ def new_database(parent: QWidget | None) -> Path | None:
 
 
 def open_database_file(parent: QWidget | None, current: Path) -> Path | None:
+    from desk.ui import file_dialogs
+
     chosen = file_dialogs.open_path(parent, "Open a database", FILE_FILTER, current.parent)
     if chosen is None:
         return None

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QMainWindow, QMessageBox
 
 from desk.core.store import db as dbmod
 from desk.core.store.db import Database
-from desk.ui import file_dialogs, tasks
+from desk.ui import tasks
 
 
 class FileActions(QMainWindow):
@@ -47,6 +47,8 @@ class FileActions(QMainWindow):
         self, title: str, default_name: str, file_filter: str, write: Any, what: str
     ) -> None:
         """Ask where, then write in the background: write(database, path, progress)."""
+        from desk.ui import file_dialogs  # its Qt classes load when first asked for
+
         path = file_dialogs.save_path(self, title, default_name, file_filter)
         if path is None:
             return
@@ -106,6 +108,8 @@ class FileActions(QMainWindow):
             self.refresh_all()
 
     def import_json(self) -> None:
+        from desk.ui import file_dialogs
+
         path = file_dialogs.open_path(self, "Import a dump", "JSON (*.json)")
         if path is None:
             return

@@ -5,16 +5,16 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import platformdirs
 from PySide6.QtCore import QSettings
 
 
 def settings() -> QSettings:
     # DESK_SETTINGS lets tests and portable installs keep state in a file of their own.
     override = os.environ.get("DESK_SETTINGS")
-    path = (
-        Path(override)
-        if override
-        else (Path(platformdirs.user_config_dir("desk", appauthor=False)) / "desk.ini")
-    )
+    if override:
+        path = Path(override)
+    else:
+        import platformdirs  # only here: its import is felt in the window's start-up
+
+        path = Path(platformdirs.user_config_dir("desk", appauthor=False)) / "desk.ini"
     return QSettings(str(path), QSettings.Format.IniFormat)

@@ -14,7 +14,6 @@ import datetime as dt
 import getpass
 import json
 import os
-import socket
 import sys
 from pathlib import Path
 from typing import Any
@@ -125,7 +124,7 @@ def _who(what: str) -> dict[str, Any]:
         user = ""
     return {
         "pid": os.getpid(),
-        "host": socket.gethostname(),
+        "host": _host(),
         "user": user,
         "what": what,
         "since": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
@@ -215,3 +214,13 @@ def _since_text(value: Any) -> str:
     if moment.date() == dt.date.today():
         return clock
     return f"{moment.month}/{moment.day}/{moment.year} {clock}"
+
+
+def _host() -> str:
+    # The socket module is a twentieth of the window's start-up; the kernel's name for
+    # the machine is the same one, where there is a uname.
+    if hasattr(os, "uname"):
+        return os.uname().nodename
+    import socket
+
+    return socket.gethostname()

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from babel.numbers import get_currency_precision
-
 DEFAULT_CURRENCY = "USD"
 
 
 def places(currency: str | None) -> int:
+    from babel.numbers import get_currency_precision
+
     return get_currency_precision((currency or DEFAULT_CURRENCY).upper())
 
 

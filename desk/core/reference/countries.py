@@ -6,10 +6,12 @@ from __future__ import annotations
 import functools
 import unicodedata
 import zoneinfo
+from typing import TYPE_CHECKING
 
-from babel import Locale
-from babel.languages import get_official_languages
-from babel.numbers import get_currency_symbol, get_territory_currencies
+# babel is read when a country's name, languages or currency is first asked for: its
+# import is a tenth of what the window costs to start.
+if TYPE_CHECKING:
+    from babel import Locale
 
 # Names offices actually write that CLDR does not list as the English name.
 _ALIASES = {
@@ -76,6 +78,8 @@ def _fold(text: str) -> str:
 
 @functools.cache
 def _english() -> Locale:
+    from babel import Locale
+
     return Locale("en")
 
 
@@ -142,11 +146,15 @@ def resolve_country(text: str) -> str | None:
 def official_languages(code: str) -> tuple[str, ...]:
     """Languages with official status in law (CLDR), not those merely used: Ukraine's is
     Ukrainian alone, Senegal's French."""
+    from babel.languages import get_official_languages
+
     return tuple(get_official_languages(code.upper(), de_facto=False))
 
 
 def de_facto_languages(code: str) -> tuple[str, ...]:
     """Where no language is official in law (Mexico, the United States): the one in use."""
+    from babel.languages import get_official_languages
+
     return tuple(
         c
         for c in get_official_languages(code.upper(), de_facto=True)
@@ -156,6 +164,8 @@ def de_facto_languages(code: str) -> tuple[str, ...]:
 
 def currency_text(code: str) -> str:
     """'New Taiwan Dollar (NT$)': the currency by name and symbol."""
+    from babel.numbers import get_currency_symbol
+
     names = []
     for currency in currencies(code):
         name = _us_style(_english().currencies.get(currency, currency))
@@ -173,6 +183,8 @@ def _us_style(name: str) -> str:
 
 
 def currencies(code: str) -> list[str]:
+    from babel.numbers import get_territory_currencies
+
     return list(get_territory_currencies(code.upper()))
 
 

@@ -10,8 +10,6 @@ from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from babel.numbers import get_currency_precision
-
 from desk.core.domain import when
 from desk.core.domain.dates import (
     first_day,
@@ -273,6 +271,8 @@ def clean_money(spec: Field, value: Any, values: Mapping[str, Any]) -> int:
             raise _fail(spec, "must be an amount like 1250.00", value) from None
         if not amount.is_finite() or abs(amount) > LARGEST_NUMBER:
             raise _fail(spec, "must be an amount like 1250.00", value)
+        from babel.numbers import get_currency_precision
+
         places = get_currency_precision(str(currency).upper())
         scaled = amount.scaleb(places)
         if scaled != scaled.to_integral_value():
