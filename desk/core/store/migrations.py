@@ -1115,6 +1115,16 @@ def _schema_14(conn: sqlite3.Connection) -> None:
     add_columns(conn, "attachments", {"content_text": "TEXT", "text_note": "TEXT"})
 
 
+def _schema_15(conn: sqlite3.Connection) -> None:
+    # Each partnership's last contact, read from the index alone: Today asks it of every
+    # partnership each time it is read (at 7,000 partners, a third of its reading).
+    conn.execute("DROP INDEX IF EXISTS interactions_partnership")
+    conn.execute(
+        "CREATE INDEX IF NOT EXISTS interactions_partnership_day "
+        "ON interactions(partnership_id, occurred_on)"
+    )
+
+
 def _script(text: str) -> Callable[[sqlite3.Connection], None]:
     def apply(conn: sqlite3.Connection) -> None:
         run_script(conn, text)
@@ -1140,4 +1150,5 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], None]]] = [
     ("each delegate's travel, a visit's costs and budget, playbook steps", _schema_12),
     ("keeping in touch, mail logged, how long visitors' details are kept", _schema_13),
     ("the text inside attached files", _schema_14),
+    ("each partnership's last contact read from an index", _schema_15),
 ]
