@@ -48,6 +48,37 @@ def test_a_record_opens_as_a_page_and_edits_as_a_form(
     assert records.get(db, "partnership", matsue)["notes"] == "Lanterns and youth exchange"
 
 
+def test_the_form_is_made_only_when_the_record_is_edited(
+    db: Database, db_path: Path, make_window: Any, qtbot: Any
+) -> None:
+    """A page read is not a form built: the thirty editors wait for Edit, and then hold
+    the record shown, not an empty one."""
+    matsue = _partnership(db)
+    window = make_window(db, db_path)
+    window.show_page("partnership")
+    page = window.page("partnership")
+    qtbot.waitUntil(lambda: page.current_id == matsue, timeout=2000)
+    qtbot.wait(100)  # a pass of the event loop or two: nothing makes it meanwhile
+    assert page._form is None and not page.dirty
+    assert page.confirm_leave()  # nothing typed, nothing asked
+    page.edit()
+    assert page._form is not None
+    assert page.form.editors["partner_name"].value() == "Matsue"
+    assert page.form_scroll.widget() is page.form
+
+
+def test_an_empty_list_opens_on_a_new_record_form(
+    db: Database, db_path: Path, make_window: Any, qtbot: Any
+) -> None:
+    window = make_window(db, db_path)
+    window.show_page("agreement")
+    page = window.page("agreement")
+    qtbot.waitUntil(lambda: page._form is not None, timeout=2000)
+    assert page.view.currentWidget() is page.form_scroll
+    assert page.form_scroll.widget() is page.form
+    assert page.form.values().get("title") in (None, "")
+
+
 def test_cancel_and_double_click(db: Database, db_path: Path, make_window: Any, qtbot: Any) -> None:
     matsue = _partnership(db)
     window = make_window(db, db_path)

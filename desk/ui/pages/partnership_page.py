@@ -140,7 +140,7 @@ class PartnershipPage(RecordPage):
     def record_shown(self, row: dict[str, Any] | None) -> None:
         if not hasattr(self, "card"):
             return  # called by the base class before this page has built its parts
-        self.status_button.setEnabled(row is not None and not self.form.locked)
+        self.status_button.setEnabled(row is not None and not self.locked)
         # Made from the file in a process of its own: a database in memory has none.
         self.dossier_button.setEnabled(row is not None and self.db.file is not None)
         self.card.show_standing(story.standing(self.db, row["id"]) if row else None)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal
@@ -35,6 +36,30 @@ from desk.ui.settings import settings
 from desk.ui.widgets.form import RecordForm
 from desk.ui.widgets.links_panel import LinksPanel
 from desk.ui.widgets.reader import RecordReader
+
+
+class _FormScroll(QScrollArea):
+    """Makes the form it holds once it is shown and stays shown: a page opening shows
+    its empty form for an instant before its first record is read into the page."""
+
+    def __init__(self, make: Callable[[], QWidget], waiting: Callable[[], bool]) -> None:
+        super().__init__()
+        self._make: Callable[[], QWidget] | None = make
+        self._waiting = waiting  # the list is being read: its first record comes next
+
+    def showEvent(self, event: QShowEvent) -> None:
+        if self._make is not None:
+            QTimer.singleShot(0, self, self._make_if_shown)
+        super().showEvent(event)
+
+    def _make_if_shown(self) -> None:
+        if self._make is None or not self.isVisible():
+            return
+        if self._waiting():
+            QTimer.singleShot(50, self, self._make_if_shown)
+            return
+        make, self._make = self._make, None
+        make()
 
 
 class RecordPage(QWidget):
@@ -104,11 +129,12 @@ class RecordPage(QWidget):
         self.subheading = QLabel()
         self.subheading.setTextFormat(Qt.TextFormat.PlainText)
         self.subheading.setWordWrap(True)
-        self.form = RecordForm(db, kind_name)
-        self.form.dirty_changed.connect(self._dirty_changed)
-        self.form_scroll = form_scroll = QScrollArea()
+        # The form (some thirty editors: a third of a page's making) is made when it is
+        # first shown or asked for: a record opens as a page to read.
+        self._form: RecordForm | None = None
+        self.locked = db.read_only is not None
+        self.form_scroll = form_scroll = _FormScroll(lambda: self.form, self._list_waiting)
         form_scroll.setWidgetResizable(True)
-        form_scroll.setWidget(self.form)
         # A record opens as a page to read; Edit (E, a double-click) turns it into the
         # form, and Save or Cancel back into the page.
         self.reader = RecordReader()
@@ -203,6 +229,26 @@ class RecordPage(QWidget):
             lambda: (self.kind, self.current_id) if self.current_id is not None else None,
         )
 
+    @property
+    def form(self) -> RecordForm:
+        """The record as a form, made on first use with the record shown loaded."""
+        if self._form is None:
+            form = self._form = RecordForm(self.db, self.kind)
+            self.form_scroll._make = None
+            form.dirty_changed.connect(self._dirty_changed)
+            self.form_scroll.setWidget(form)
+            shown = self.current_id
+            form.load(records.get(self.db, self.kind, shown) if shown is not None else None)
+        return self._form
+
+    def _list_waiting(self) -> bool:
+        return self.model.waiting()
+
+    @property
+    def dirty(self) -> bool:
+        """Whether the form holds changes not saved (a form never made holds none)."""
+        return self._form is not None and self._form.dirty
+
     # -- layout memory -----------------------------------------------------------------
     def _columns_key(self) -> str:
         # Widths belong to one set of columns: a desk that lists other columns starts
@@ -283,7 +329,7 @@ class RecordPage(QWidget):
             self._size_columns()
         if self.current_id is not None and self.model.row_of(self.current_id) is not None:
             self._reselect(self.current_id)
-        elif self.current_id is not None and not self.form.dirty and self.model.rowCount():
+        elif self.current_id is not None and not self.dirty and self.model.rowCount():
             # The filter hid the record shown: show the first match instead, so what is
             # on the right is always one of the rows on the left.
             self.table.selectRow(0)
@@ -315,7 +361,7 @@ class RecordPage(QWidget):
                 self.new_record(ask=False)
                 return
             self._reselect(current)
-            if not self.form.dirty:
+            if not self.dirty:
                 self.show_record(current)
 
     def _reselect(self, record_id: int) -> None:
@@ -350,7 +396,7 @@ class RecordPage(QWidget):
     # -- the detail --------------------------------------------------------------------
     def show_first(self) -> None:
         """A page opened with nothing chosen shows its first record, not an empty form."""
-        if self.current_id is None and not self.form.dirty and self.model.rowCount():
+        if self.current_id is None and not self.dirty and self.model.rowCount():
             self.table.selectRow(0)
 
     def focus_record(self) -> None:
@@ -383,7 +429,8 @@ class RecordPage(QWidget):
     def show_record(self, record_id: int) -> None:
         row = records.get(self.db, self.kind, record_id)
         self.current_id = record_id
-        self.form.load(row)
+        if self._form is not None:
+            self._form.load(row)
         self.reader.show_sections(
             reading.sections(self.db, self.kind, row), "Nothing recorded yet. Press E to edit."
         )
@@ -400,7 +447,7 @@ class RecordPage(QWidget):
         self._update_buttons()
 
     def edit(self) -> None:
-        if self.form.locked or self.editing:
+        if self.locked or self.editing:
             return
         self.focus_form()
 
@@ -434,8 +481,8 @@ class RecordPage(QWidget):
         return [f"⚑ {f.text}" for f in flags] + ([policy.NOTICE] if flags else [])
 
     def _update_buttons(self) -> None:
-        dirty = self.form.dirty
-        writable = not self.form.locked
+        dirty = self.dirty
+        writable = not self.locked
         editing = getattr(self, "editing", False)
         self.new_button.setEnabled(writable)
         self.edit_button.setVisible(not editing)
@@ -459,6 +506,8 @@ class RecordPage(QWidget):
 
     def confirm_leave(self) -> bool:
         """Ask about unsaved changes; False means stay where we are."""
+        if self._form is None:
+            return True  # never made: nothing typed
         return ask_to_leave(self, self.form, f"this {self.spec.label.lower()}", self.save)
 
     def new_record(self, ask: bool = True) -> None:
@@ -469,7 +518,8 @@ class RecordPage(QWidget):
         self.table.clearSelection()
         self.table.selectionModel().clearCurrentIndex()
         self._selecting = False
-        self.form.load(None)
+        if self._form is not None:
+            self._form.load(None)
         self.links.load(None)
         self._update_heading(None)
         self.set_editing(True)
@@ -525,7 +575,7 @@ class RecordPage(QWidget):
         if self.current_id is None:
             self.revert()
             return
-        if self.form.dirty and not self.confirm_leave():
+        if self.dirty and not self.confirm_leave():
             return
         self.show_record(self.current_id)
 
@@ -561,7 +611,8 @@ class RecordPage(QWidget):
         def deleted(_changes: Changes) -> None:
             # The row that took its place is shown next (the one above, at the end), as
             # in a mail client; a list left empty offers a new record.
-            self.form.mark_clean()
+            if self._form is not None:
+                self._form.mark_clean()
             self.current_id = None
             self.model.refresh()
             self._update_count()

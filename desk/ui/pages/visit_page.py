@@ -70,7 +70,7 @@ class VisitPage(RecordPage):
         if hasattr(self, "letters_button"):
             self.letters_button.setEnabled(row is not None and self.db.file is not None)
         if hasattr(self, "playbook_button"):
-            self.playbook_button.setEnabled(row is not None and not self.form.locked)
+            self.playbook_button.setEnabled(row is not None and not self.locked)
 
     def apply_playbook(self) -> None:
         if self.current_id is None or not self.confirm_leave():
