@@ -22,6 +22,10 @@ def open_window(path: Path, read_only: bool = False) -> int:
             "There is no display to open the window on. Start desk from a desktop session, "
             "or use the command line: 'desk --help'."
         )
+    # Today is read on a thread of its own from here on, while Qt and the window load.
+    from desk.ui.agenda_ahead import AgendaAhead
+
+    ahead = AgendaAhead(path)
     from desk.ui.app import run
 
-    return run(path, read_only="opened with --read-only" if read_only else None)
+    return run(path, read_only="opened with --read-only" if read_only else None, ahead=ahead)

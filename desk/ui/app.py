@@ -15,6 +15,7 @@ from desk.core.store import db as dbmod
 from desk.ui.fonts import load_fonts
 
 if TYPE_CHECKING:
+    from desk.ui.agenda_ahead import AgendaAhead
     from desk.ui.backup_service import BackupService
 
 BACKUPS_AFTER_MS = 300
@@ -79,10 +80,11 @@ def open_for_window(path: Path, read_only: str | None = None) -> dbmod.Database:
     return dbmod.open_database(path, read_only=read_only)
 
 
-def run(path: Path, read_only: str | None = None) -> int:
-    from desk.ui.agenda_ahead import AgendaAhead
+def run(path: Path, read_only: str | None = None, ahead: AgendaAhead | None = None) -> int:
+    if ahead is None:
+        from desk.ui.agenda_ahead import AgendaAhead
 
-    ahead = AgendaAhead(path)  # read while the application and the window load
+        ahead = AgendaAhead(path)  # read while the application and the window load
     app = application()
     sys.excepthook = _report_unexpected
     from desk.ui.holding import hold_or_ask
