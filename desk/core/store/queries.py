@@ -205,11 +205,11 @@ def ids(db: Database, query: ListQuery) -> list[int]:
         sql = f"SELECT id FROM {spec.table}{where}{order}"
     cursor = db.conn.cursor()
     # Building one int per row rather than a tuple halves the time at 100,000 rows.
-    cursor.row_factory = _first_column
+    cursor.row_factory = first_column
     return cursor.execute(sql, params).fetchall()
 
 
-def _first_column(_cursor: object, row: tuple[Any, ...]) -> Any:
+def first_column(_cursor: object, row: tuple[Any, ...]) -> Any:
     return row[0]
 
 

@@ -110,7 +110,9 @@ class ListReader(QObject):
             order = self._orders.get(whole)
             if order is None:
                 order = self._orders[whole] = queries.ids(db, whole)
-            found = {row[0] for row in db.execute(matching, params)}
+            cursor = db.conn.cursor()
+            cursor.row_factory = queries.first_column  # an int a row, not a tuple
+            found = set(cursor.execute(matching, params).fetchall())
             return [record_id for record_id in order if record_id in found]
         finally:
             if db.conn.in_transaction:
