@@ -267,6 +267,14 @@ class MainWindow(FileActions):
         # A record without a page of its own (an itinerary item) shows on its owner's.
         from desk.core.store import records
 
+        if select is None:
+            # A file found by search opens where it is kept, selected among its files.
+            from desk.core.store.attachments import owner_of
+
+            owner = owner_of(self.db, kind, record_id)
+            if owner is not None:
+                self.open_record(*owner, select=(kind, record_id))
+                return
         owner_field = KINDS[kind].parent
         while kind not in self.factories and owner_field:
             owner_id = records.get(self.db, kind, record_id)[owner_field]

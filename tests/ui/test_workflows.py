@@ -334,3 +334,27 @@ def test_a_record_without_a_page_opens_on_its_owners(
     window.open_record("itinerary_item", item)
     assert window.current_page() is window.page("visit")
     assert window.page("visit").current_id == visit
+
+
+def test_a_file_found_by_search_opens_where_it_is_kept(
+    db: Database, db_path: Path, make_window: Any, qtbot: Any
+) -> None:
+    """A search hit on an attached file opens its visit's page with the file selected
+    among the visit's files, not a form about the file alone."""
+    from desk.core.store import attachments
+
+    visit = records.create(db, "visit", {"title": "Matsue mission", "direction": "outgoing"}).id
+    records.create(db, "visit", {"title": "Kobe delegation", "direction": "incoming"})
+    kept = attachments.attach_file(db, "visit", visit, b"Minutes", "lantern-minutes.txt").id
+    window = make_window(db, db_path)
+    palette = SearchPalette(db, window)
+    palette.chosen.connect(window.open_record)
+    palette.input.setText("lantern")
+    palette.run_search()
+    qtbot.keyClick(palette.input, Qt.Key.Key_Return)
+    visits = window.page("visit")
+    assert window.current_page() is visits and visits.current_id == visit
+    files = visits.links.tab("Files")
+    assert visits.links.currentWidget() is files
+    chosen = files.selected_row()
+    assert chosen is not None and chosen["id"] == kept

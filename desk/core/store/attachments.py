@@ -89,6 +89,26 @@ def attach_file(
     return changes.about(attachment_id)
 
 
+def keeps(kind: str) -> bool:
+    """Whether records of `kind` are files kept here, with a record of another kind."""
+    return KINDS[kind].table == "attachments"
+
+
+def owner_of(db: Database, kind: str, record_id: int) -> tuple[str, int] | None:
+    """The record a kept file belongs with (kind, id); None for a record of any other
+    kind, or a file kept with none."""
+    if not keeps(kind):
+        return None
+    owners = [k for k in KINDS if KINDS[k].attachable]
+    row = db.execute(
+        f"SELECT {', '.join(owner_column(k) for k in owners)} FROM attachments WHERE id = ?",
+        (record_id,),
+    ).fetchone()
+    if row is None:
+        return None
+    return next(((k, int(v)) for k, v in zip(owners, row, strict=True) if v is not None), None)
+
+
 def list_for(db: Database, owner_kind: str, owner_id: int) -> list[dict[str, Any]]:
     column = owner_column(owner_kind)
     cursor = db.execute(

@@ -362,7 +362,9 @@ class LinksPanel(QTabWidget):
         """Show the tab that lists records of `kind` with that record selected and the
         keyboard on it (a follow-up opened from Today shows on its visit, selected)."""
         for tab in self.tabs:
-            if isinstance(tab, LinkTab) and tab.link.kind == kind:
+            if (isinstance(tab, LinkTab) and tab.link.kind == kind) or (
+                isinstance(tab, AttachmentsTab) and attachments.keeps(kind)
+            ):
                 row = next(
                     (n for n, r in enumerate(tab.model.rows) if r.get("id") == record_id), None
                 )
