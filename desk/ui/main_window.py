@@ -581,7 +581,7 @@ class MainWindow(FileActions):
             return  # work of this window's own; it says what it changed when it ends
         self._data_version = version
         page = self.current_page()
-        if getattr(getattr(page, "form", None), "dirty", False):
+        if getattr(page, "dirty", False):
             return  # never pull a form out from under someone typing; next tick
         self.refresh_all()
         self.statusBar().showMessage("Updated with changes made outside this window", 8000)

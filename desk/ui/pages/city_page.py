@@ -41,6 +41,11 @@ class CityPage(QWidget):
         layout.addWidget(scroll, 1)
         self.refresh()
 
+    @property
+    def dirty(self) -> bool:
+        """Whether the form holds changes not saved (as every record page says it)."""
+        return self.form.dirty
+
     def record_id(self) -> int | None:
         row = self.db.execute("SELECT id FROM city_profile LIMIT 1").fetchone()
         return row[0] if row else None
