@@ -561,3 +561,25 @@ def test_a_departure_is_read_in_its_own_zone_not_the_arrivals(db: Database) -> N
                 "time_zone": "America/Los_Angeles",
             },
         )
+
+
+def test_a_delegate_removed_takes_their_flights_along_and_undo_brings_both_back(
+    db: Database,
+) -> None:
+    """A leg whose traveler was deleted once became the whole delegation's (its link set
+    empty), and the pickup sheet met a flight nobody was on."""
+    from desk.core.store import undo
+
+    visit = _visit(db)
+    staying, leaving = _person(db, visit), _person(db, visit, given_name="Ken")
+    _arrive(db, visit, staying, "2027-03-10T11:00", number="AS 2360")
+    gone = _arrive(db, visit, leaving, "2027-03-10T15:00", number="NH 178")
+    group = _arrive(db, visit, None, "2027-03-10T18:00", number="DL 1")
+    impact = records.delete_impact(db, "participant", leaving)
+    assert "1 travel leg" in impact.describe()
+    records.delete(db, "participant", leaving)
+    legs = db.execute("SELECT id, participant_id FROM travel_legs ORDER BY id").fetchall()
+    assert [leg_id for leg_id, _who in legs] == [gone - 1, group]
+    assert dict(legs)[group] is None  # the whole delegation's flight is still its own
+    undo.undo(db)
+    assert records.get(db, "travel_leg", gone)["participant_id"] == leaving

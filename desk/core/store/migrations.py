@@ -1125,6 +1125,48 @@ def _schema_15(conn: sqlite3.Connection) -> None:
     )
 
 
+def _schema_16(conn: sqlite3.Connection) -> None:
+    # A delegate's flights go with them: a leg whose traveler was deleted used to lose
+    # its traveler (SET NULL) and read as the whole delegation's, on the pickup sheet
+    # too. SQLite changes a foreign key only by making the table again. Nothing refers
+    # to travel_legs, so it is made anew under its own name and renamed.
+    run_script(
+        conn,
+        """
+CREATE TABLE travel_legs_16 (
+    id INTEGER PRIMARY KEY,
+    uid TEXT NOT NULL UNIQUE,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    visit_id INTEGER NOT NULL REFERENCES visits(id) ON DELETE CASCADE,
+    participant_id INTEGER REFERENCES visit_participants(id) ON DELETE CASCADE,
+    direction TEXT NOT NULL DEFAULT 'arrival',
+    mode TEXT NOT NULL DEFAULT 'air',
+    carrier TEXT,
+    number TEXT,
+    from_place TEXT,
+    to_place TEXT,
+    departs_at TEXT,
+    departs_zone TEXT,
+    arrives_at TEXT,
+    time_zone TEXT,
+    met_by TEXT,
+    met_by_contact_id INTEGER REFERENCES contacts(id) ON DELETE SET NULL,
+    transport TEXT,
+    hotel TEXT,
+    room TEXT,
+    notes TEXT
+);
+INSERT INTO travel_legs_16 SELECT * FROM travel_legs;
+DROP TABLE travel_legs;
+ALTER TABLE travel_legs_16 RENAME TO travel_legs;
+CREATE INDEX travel_legs_visit ON travel_legs(visit_id);
+CREATE INDEX travel_legs_participant ON travel_legs(participant_id);
+CREATE INDEX travel_legs_met_by ON travel_legs(met_by_contact_id);
+""",
+    )
+
+
 def _script(text: str) -> Callable[[sqlite3.Connection], None]:
     def apply(conn: sqlite3.Connection) -> None:
         run_script(conn, text)
@@ -1151,4 +1193,5 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], None]]] = [
     ("keeping in touch, mail logged, how long visitors' details are kept", _schema_13),
     ("the text inside attached files", _schema_14),
     ("each partnership's last contact read from an index", _schema_15),
+    ("a delegate's travel goes with them", _schema_16),
 ]
