@@ -619,3 +619,31 @@ def test_a_letter_kept_ticks_its_playbook_step(demo_db: Database, tmp_path: Path
     write(demo_db, "invitation", visit["id"], tmp_path / "invitation.docx", keep_copy=True)
     done = demo_db.execute("SELECT done_on FROM follow_ups WHERE id = ?", (step[0],)).fetchone()
     assert done[0] is not None
+
+
+def test_a_visa_letter_says_when_a_delegate_needs_no_visa(
+    demo_db: Database, tmp_path: Path
+) -> None:
+    """A Spanish passport visits under the Visa Waiver Program: the letter is still
+    written (they may apply anyway), and the office is told first. Nothing is said for
+    a delegate whose passport is not recorded, nor for a Moroccan one."""
+    visit = _visit(demo_db, VALENCIA)
+    members = demo_db.execute(
+        "SELECT p.contact_id, c.given_name, c.family_name FROM visit_participants p "
+        "JOIN contacts c ON c.id = p.contact_id WHERE p.visit_id = ? AND p.side = 'theirs' "
+        "ORDER BY p.id",
+        (visit["id"],),
+    ).fetchall()
+    spanish, moroccan = members[1], members[2]
+    demo_db.execute("UPDATE contacts SET passport_country = 'ES' WHERE id = ?", (spanish[0],))
+    demo_db.execute("UPDATE contacts SET nationality = 'MA' WHERE id = ?", (moroccan[0],))
+    made = write(demo_db, "visa", VALENCIA, tmp_path / "visa.docx")
+    waived = [n for n in made.letters.notes if "Visa Waiver Program" in n]
+    assert len(waived) == 1
+    assert waived[0].startswith(f"{spanish[1]} {spanish[2]} holds a passport of Spain")
+    assert "90 days" in waived[0] and "ESTA" in waived[0]
+    # Still written: a delegate may apply for a visa all the same.
+    assert any(spanish[2] in letter.to for letter in made.letters.letters)
+    # Going the other way, our people's visas are for their country to decide: no note.
+    mission = write(demo_db, "visa", MATSUE, tmp_path / "mission.docx")
+    assert not [n for n in mission.letters.notes if "Visa Waiver" in n]

@@ -1,4 +1,5 @@
-"""Shipped reference data about countries: capitals and main time zones."""
+"""Shipped reference data about countries: capitals, main time zones, and which
+countries' citizens visit the United States without a visa."""
 
 from __future__ import annotations
 
@@ -14,6 +15,18 @@ from desk.core.paths import resource_path
 @functools.cache
 def capitals() -> dict[str, str]:
     return json.loads(resource_path("reference", "capitals.json").read_text("utf-8"))["capitals"]
+
+
+@functools.cache
+def visa_waiver() -> frozenset[str]:
+    """Codes of the U.S. Visa Waiver Program's countries (see `visa_waiver_as_of`)."""
+    data = json.loads(resource_path("reference", "visa_waiver.json").read_text("utf-8"))
+    return frozenset(data["countries"])
+
+
+def visa_waiver_as_of() -> str:
+    data = json.loads(resource_path("reference", "visa_waiver.json").read_text("utf-8"))
+    return str(data["as_of"])
 
 
 @functools.cache

@@ -596,6 +596,8 @@ def _visa(w: _Writing, chosen: Row | None) -> None:
         letter = w.letter(post, signer=signer, delegate=delegate)
         letter.to = delegate["full_name"]
         result.letters.append(letter)
+        if sides.incoming(read.visit):
+            _visa_free(contact, result)
     if not result.letters:
         side = "their" if visiting == sides.THEIRS else "our"
         raise LetterRefused(
@@ -603,6 +605,22 @@ def _visa(w: _Writing, chosen: Row | None) -> None:
             f"{read.visit.get('title')!r} lists no member on {side} side (the visiting side) "
             "linked to a contact. Add the delegates under Delegation."
         )
+
+
+def _visa_free(contact: Row, result: Letters) -> None:
+    """A delegate whose passport is of a Visa Waiver Program country usually needs no
+    visa (an approved ESTA, up to 90 days): said before the letter goes out, so nobody
+    sends an embassy a letter for a visa no one asked for."""
+    code = str(contact.get("passport_country") or contact.get("nationality") or "").upper()
+    if code not in capitals.visa_waiver():
+        return
+    result.notes.append(
+        f"{person_name(contact)} holds a passport of {f.country_text(code)}, a Visa Waiver "
+        "Program country: they may visit for business or tourism for up to 90 days with an "
+        "approved ESTA and no visa, so this letter is needed only if they apply for one "
+        f"(the Program's countries as the Department of State listed them in "
+        f"{capitals.visa_waiver_as_of()}; check travel.state.gov)"
+    )
 
 
 # Fields a contact may carry for travel documents; read with .get, so a letter says them
