@@ -4,7 +4,7 @@ save. The briefing packet and the hand-over dossier both go this way."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -28,30 +28,36 @@ def temporary_pdf(prefix: str, title: str, fallback: str) -> Path:
 def make(
     parent: QWidget,
     what: str,
-    job: Callable[..., Path],
+    job: Callable[..., Path | tuple[Path, list[str]]],
     *args: Any,
     ready: Callable[[Path], None] | None = None,
 ) -> tasks.Task:
     """Lay out a document in a process of its own (reportlab and its fonts load there,
-    never in the window) under a progress dialog with Cancel, then offer it."""
+    never in the window) under a progress dialog with Cancel, then offer it, with what
+    the job said the reader should know before it goes out (a job returns the file, or
+    the file and those remarks)."""
     work = tasks.in_child(job, *args, stay=True)
 
     def failed(exc: BaseException) -> None:
         if not isinstance(exc, tasks.Cancelled):
             QMessageBox.warning(parent, what, str(exc))
 
-    def done(path: Path) -> None:
+    def done(result: Path | tuple[Path, list[str]]) -> None:
+        path, remarks = result if isinstance(result, tuple) else (result, [])
         if ready is not None:
             ready(path)
-        offer(parent, path, what)
+        offer(parent, path, what, remarks)
 
     return tasks.run(parent, f"Making the {what.lower()}", work, done, failed)
 
 
-def offer(parent: QWidget, path: Path, what: str) -> None:
+def offer(parent: QWidget, path: Path, what: str, remarks: Sequence[str] = ()) -> None:
     box = QMessageBox(parent)
     box.setWindowTitle(f"{what} ready")
     box.setText(f"The {what.lower()} is ready:\n{path.name}")
+    if remarks:
+        box.setIcon(QMessageBox.Icon.Information)
+        box.setInformativeText("\n\n".join(remarks))
     open_button = box.addButton("Open", QMessageBox.ButtonRole.AcceptRole)
     save_button = box.addButton("Save as…", QMessageBox.ButtonRole.ActionRole)
     box.addButton(QMessageBox.StandardButton.Close)

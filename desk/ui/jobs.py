@@ -326,14 +326,19 @@ def make_letters(
     target: Path,
     *,
     progress: Progress,
-) -> Path:
+) -> tuple[Path, list[str]]:
     """A visit's letters from one template, as a Word file (kept by the window itself,
-    through its own write path, when it has it)."""
+    through its own write path, when it has it), with what the office should know before
+    they go out: who has no letter and why, and what a reader would find odd."""
     from desk.reports.letters import make
 
     with _read(db_path, read_only) as db:
-        make.write_letters(db, template, visit_id, out=target, keep_copy=False, progress=progress)
-    return target
+        made = make.write_letters(
+            db, template, visit_id, out=target, keep_copy=False, progress=progress
+        )
+    remarks = [f"No letter: {note}." for note in made.letters.left_out]
+    remarks += [f"Note: {note}." for note in made.letters.notes]
+    return target, remarks
 
 
 def make_renewal_memo(

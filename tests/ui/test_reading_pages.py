@@ -294,7 +294,9 @@ def test_letters_are_written_and_kept_with_the_visit(
     from desk.ui import documents
 
     offered: list[Path] = []
-    monkeypatch.setattr(documents, "offer", lambda _parent, path, _what: offered.append(path))
+    monkeypatch.setattr(
+        documents, "offer", lambda _parent, path, _what, *_remarks: offered.append(path)
+    )
     visit = demo_db.execute(
         "SELECT id FROM visits WHERE title = 'Delegation from València'"
     ).fetchone()[0]
@@ -314,13 +316,43 @@ def test_letters_are_written_and_kept_with_the_visit(
     assert window.undo_action.text() == "Undo Keep thank you letters for “Delegation from València”"
 
 
+def test_visa_letters_say_who_has_none_and_who_needs_no_visa(
+    demo_db: Database, tmp_path: Path, make_window: Any, qtbot: Any, monkeypatch: Any
+) -> None:
+    """What the command line prints beside the letters, the window says when it offers
+    them: a delegate with no letter and why, a passport that needs no visa."""
+    from desk.ui import documents
+
+    said: list[list[str]] = []
+    monkeypatch.setattr(
+        documents, "offer", lambda _parent, _path, _what, remarks=(): said.append(list(remarks))
+    )
+    visit = demo_db.execute(
+        "SELECT id FROM visits WHERE title = 'Delegation from València'"
+    ).fetchone()[0]
+    delegate = demo_db.execute(
+        "SELECT contact_id FROM visit_participants WHERE visit_id = ? AND side = 'theirs' "
+        "AND contact_id IS NOT NULL ORDER BY id LIMIT 1",
+        (visit,),
+    ).fetchone()[0]
+    demo_db.execute("UPDATE contacts SET passport_country = 'ES' WHERE id = ?", (delegate,))
+    window = make_window(demo_db, tmp_path / "demo.sqlite")
+    window.open_record("visit", visit)
+    window.page("visit").make_letters("visa")
+    qtbot.waitUntil(lambda: bool(said), timeout=60_000)
+    assert any(r.startswith("No letter: Interpreter (agency booking)") for r in said[0])
+    assert any("Visa Waiver Program" in r for r in said[0])
+
+
 def test_the_renewal_memo_is_made_from_the_agreement_page(
     demo_db: Database, tmp_path: Path, make_window: Any, qtbot: Any, monkeypatch: Any
 ) -> None:
     from desk.ui import documents
 
     offered: list[Path] = []
-    monkeypatch.setattr(documents, "offer", lambda _parent, path, _what: offered.append(path))
+    monkeypatch.setattr(
+        documents, "offer", lambda _parent, path, _what, *_remarks: offered.append(path)
+    )
     agreement = demo_db.execute("SELECT id FROM agreements ORDER BY id LIMIT 1").fetchone()[0]
     window = make_window(demo_db, tmp_path / "demo.sqlite")
     window.open_record("agreement", agreement)
