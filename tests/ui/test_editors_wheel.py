@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 from desk.core.domain.kinds import KINDS
 from desk.core.store import records
 from desk.core.store.db import Database
-from desk.ui.widgets.editors import install_wheel_guard, wheel_guard
+from desk.ui.wheel import install_wheel_guard, wheel_guard
 from desk.ui.widgets.form import RecordForm
 
 
@@ -142,5 +142,36 @@ def test_every_window_of_the_application_can_be_guarded(qtbot: Any) -> None:
         assert area.verticalScrollBar().value() == 0  # scrolled up at the top: nowhere
         _wheel(choice, 2)
         assert area.verticalScrollBar().value() > 0
+    finally:
+        app.removeEventFilter(wheel_guard())
+
+
+def test_the_window_guards_its_pages_controls_from_its_start(
+    qtbot: Any, db: Database, db_path: Any
+) -> None:
+    """The application desk starts carries the guard: the dashboard's years and the
+    map's choices, outside any form, stay put under a wheel that passes over them."""
+    from desk.ui.app import application
+    from desk.ui.main_window import MainWindow
+
+    app = application()
+    try:
+        window = MainWindow(db, db_path)
+        qtbot.addWidget(window)
+        window.show()
+        window.show_page("dashboard")
+        dashboard = window.page("dashboard")
+        window.show_page("map")
+        kinds = window.page("map").findChildren(QComboBox)[0]
+        window.show_page("dashboard")
+        qtbot.waitExposed(window)
+        window.nav.setFocus()
+        years = dashboard.first_year.value()
+        _wheel(dashboard.first_year, 2)
+        assert dashboard.first_year.value() == years
+        window.show_page("map")
+        chosen = kinds.currentIndex()
+        _wheel(kinds, -1)
+        assert kinds.currentIndex() == chosen
     finally:
         app.removeEventFilter(wheel_guard())

@@ -24,7 +24,8 @@ from desk.core.store import records
 from desk.core.store.db import Database
 from desk.core.store.hooks.partnerships import planned_changes, planned_text
 from desk.ui.ops import operations_for
-from desk.ui.widgets.editors import DateEditor, guard_wheel
+from desk.ui.wheel import guard_wheel
+from desk.ui.widgets.editors import DateEditor
 from desk.ui.widgets.form import error_style
 
 
