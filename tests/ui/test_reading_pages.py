@@ -413,3 +413,52 @@ def test_today_says_before_visitors_details_are_cleared(
     today = window.page("today")
     qtbot.waitUntil(today.policy.isVisible, timeout=5000)  # once the list is painted
     assert "cleared" in today.policy.text()
+
+
+def test_a_time_zone_reads_as_a_place_and_its_offset(db: Database) -> None:
+    from desk.core.features import reading
+
+    visit = records.create(
+        db,
+        "visit",
+        {"title": "Mission to Fez", "direction": "outgoing", "time_zone": "Africa/Casablanca"},
+    ).id
+    lines = [
+        line
+        for section in reading.sections(db, "visit", records.get(db, "visit", visit))
+        for line in section.lines
+    ]
+    shown = next(line.text for line in lines if line.field == "time_zone")
+    assert shown.startswith("Casablanca (UTC") and shown.endswith(" · Africa/Casablanca")
+
+
+def test_the_record_has_room_at_1280_by_720(
+    db: Database, db_path: Path, make_window: Any, qtbot: Any
+) -> None:
+    """The record reads with more room than its linked lists; editing gives the form
+    most of the height and gives it back; a new record has no linked lists to show; and
+    the row of actions wraps rather than squeeze the list beside it."""
+    matsue = _partnership(db)
+    window = make_window(db, db_path)
+    window.resize(1280, 720)
+    window.open_record("partnership", matsue)
+    page = window.page("partnership")
+    qtbot.wait(50)
+    top, links = page.detail_split.sizes()
+    assert top > links > 0
+    page.edit()
+    qtbot.wait(20)
+    editing_top, editing_links = page.detail_split.sizes()
+    assert editing_top >= 3 * editing_links
+    page.cancel_edit()
+    assert page.detail_split.sizes() == [top, links]
+    page.new_record(ask=False)
+    assert not page.links.isVisible()
+    page.form.mark_clean()
+    # Every column of the list that tells rows apart is in view beside the record.
+    page.open_record(matsue)
+    status = page.model.columns.index("status")
+    header = page.table.horizontalHeader()
+    assert header.sectionViewportPosition(status) + header.sectionSize(status) <= (
+        page.table.viewport().width()
+    )

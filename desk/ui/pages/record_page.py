@@ -33,6 +33,7 @@ from desk.ui.leave import confirm_leave as ask_to_leave
 from desk.ui.models.record_table import RecordTableModel
 from desk.ui.ops import confirm_delete, operations_for
 from desk.ui.settings import settings
+from desk.ui.widgets.flow import FlowLayout
 from desk.ui.widgets.form import RecordForm
 from desk.ui.widgets.links_panel import LinksPanel
 from desk.ui.widgets.reader import RecordReader
@@ -158,7 +159,9 @@ class RecordPage(QWidget):
         edit_key.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         edit_key.activated.connect(self.edit)
 
-        buttons = QHBoxLayout()
+        # One row when there is room, two when the page is narrow: the row of every
+        # action at once held the page (and the list beside it) 650 px wide.
+        buttons = FlowLayout()
         for button, slot in (
             (self.new_button, self.new_record),
             (self.edit_button, self.edit),
@@ -168,8 +171,7 @@ class RecordPage(QWidget):
         ):
             button.clicked.connect(slot)
             buttons.addWidget(button)
-        self.extra_buttons = QHBoxLayout()
-        buttons.addLayout(self.extra_buttons)
+        self.extra_buttons = buttons  # a page's own actions follow the common ones
         from desk.core.store.merge import mergeable
 
         self.merge_button: QPushButton | None = None
@@ -182,7 +184,6 @@ class RecordPage(QWidget):
             )
             self.merge_button.clicked.connect(self.merge_with)
             self.extra_buttons.addWidget(self.merge_button)
-        buttons.addStretch(1)
         self.links = LinksPanel(db, kind_name)
         self.links.navigate.connect(self.navigate)
 
@@ -196,10 +197,11 @@ class RecordPage(QWidget):
         self.detail_split = QSplitter(Qt.Orientation.Vertical)
         self.detail_split.addWidget(detail_top)
         self.detail_split.addWidget(self.links)
-        # The linked records (timeline, itinerary, delegation) are what one reads most:
-        # they get the larger share once the record reads as a page.
+        # The record itself first, its linked records (timeline, itinerary, delegation)
+        # below with room to read: at 1280x720 the record kept a strip of five lines.
         self.detail_split.setStretchFactor(0, 2)
-        self.detail_split.setStretchFactor(1, 3)
+        self.detail_split.setStretchFactor(1, 1)
+        self._reading_sizes: list[int] | None = None  # the split as read, while editing
 
         self.split = QSplitter(Qt.Orientation.Horizontal)
         self.split.addWidget(left)
@@ -440,10 +442,21 @@ class RecordPage(QWidget):
         self.record_shown(row)
 
     def set_editing(self, editing: bool) -> None:
-        """The form (editing) or the page to read; a new record is always the form."""
+        """The form (editing) or the page to read; a new record is always the form, and
+        has no linked records yet to show. The form takes most of the height while it is
+        open (its fields are what one works on), and the split goes back as it was."""
         editing = editing or self.current_id is None
+        was = self.editing
         self.editing = editing
         self.view.setCurrentWidget(self.form_scroll if editing else self.reader)
+        self.links.setVisible(self.current_id is not None)
+        total = sum(self.detail_split.sizes())
+        if editing and not was and total > 0:
+            self._reading_sizes = self.detail_split.sizes()
+            self.detail_split.setSizes([total * 4 // 5, total - total * 4 // 5])
+        elif not editing and was and self._reading_sizes is not None:
+            self.detail_split.setSizes(self._reading_sizes)
+            self._reading_sizes = None
         self._update_buttons()
 
     def edit(self) -> None:
