@@ -241,7 +241,13 @@ def test_zones_are_found_by_their_city_or_country_without_the_gazetteer() -> Non
         "America/Detroit",
         "America/Kentucky/Louisville",
     ]
-    assert _zones("spain")[1:] == ["Europe/Madrid", "Africa/Ceuta", "Atlantic/Canary"]
+    # The country named comes before a zone that only has its name in it.
+    assert _zones("spain") == [
+        "Europe/Madrid",
+        "Africa/Ceuta",
+        "Atlantic/Canary",
+        "America/Port_of_Spain",
+    ]
     # Nothing typed: the zones of the record's country.
     assert _zones("", prefer="ES")[0] == "Europe/Madrid"
 
@@ -276,3 +282,12 @@ def test_a_places_time_zone(cities: pick.Cities) -> None:
     assert pick.zone_for(place("US", "Portland"), cities) == "America/Los_Angeles"
     assert pick.zone_for(place(None, "Portland"), cities) is None
     assert cities.zone_of("Nowhere At All", "US") is None
+
+
+def test_a_country_as_offices_name_it_finds_its_zones_first() -> None:
+    """'Korea' is South Korea, 'UAE' the Emirates; a zone's old alias ('Japan') is not
+    offered beside the zone it stands for."""
+    assert _zones("Korea")[0] == "Asia/Seoul"
+    assert _zones("UAE")[0] == "Asia/Dubai"
+    assert _zones("Japan") == ["Asia/Tokyo"]
+    assert _zones("Zulu") == ["Etc/Zulu", "Zulu"]  # an old name alone is still found

@@ -754,7 +754,12 @@ def zones(
             out[(zone, "")] = zone_choice(zone, country=prefer)
         return list(out.values())[:limit]
     by_zone: list[tuple[int, int, str]] = []
-    # Zones tzdata lists for a country ("Asia/Tokyo") before its old names ("Japan").
+    # A country named as offices name it ("Korea", "UAE", "UK"): its zones first.
+    named = countries.resolve_country(text) if len(text.strip()) > 1 else None
+    for n, zone in enumerate(capitals.country_zones().get(named or "", [])):
+        by_zone.append((-1, n, zone))
+    # Zones tzdata lists for a country ("Asia/Tokyo"); its old names ("Japan") only when
+    # nothing else answers.
     unlisted: list[str] = []
     for zone, own, where in _zone_words():
         if all(_begins_word(own, t) for t in typed):
@@ -783,8 +788,9 @@ def zones(
             out[(city.zone, fold(city.name))] = zone_choice(
                 city.zone, city.name, city.country, region
             )
-    for zone in unlisted:
-        out.setdefault((zone, ""), zone_choice(zone))
+    if not out:
+        for zone in unlisted:
+            out.setdefault((zone, ""), zone_choice(zone))
     return list(out.values())[:limit]
 
 

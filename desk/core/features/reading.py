@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from desk.core.domain.dates import zone_label
 from desk.core.domain.kinds import KINDS
 from desk.core.store.db import Database
 from desk.core.store.queries import display
@@ -47,6 +48,10 @@ def sections(db: Database, kind_name: str, row: Mapping[str, Any]) -> list[Secti
         if value in EMPTY:
             continue
         text = display(db, field, value, dict(row))
+        if field.type == "time_zone" and text:
+            # As a person reads a clock: 'Casablanca (UTC+1)', the zone's name after it.
+            label = zone_label(str(value))
+            text = label if label == value else f"{label} · {value}"
         if not text:
             continue
         link = (field.ref, int(value)) if field.ref and isinstance(value, int) else None
