@@ -461,17 +461,17 @@ def test_relationships_going_quiet_are_overdue_with_their_rhythm(city: Database)
         (
             "Going quiet: no contact with Oulu recorded since it began in 2025",
             "8 months overdue",
-            "Keep in touch every 3 months (the usual while proposed)",
+            "Partnership: Oulu · keep in touch every 3 months (the usual while proposed)",
         ),
         (
             "Going quiet: no contact with Turku for 14 months",
             "8 months overdue",
-            "Keep in touch every 6 months (the usual for a sister city)",
+            "Partnership: Turku · keep in touch every 6 months (the usual for a sister city)",
         ),
         (
             "Going quiet: no contact with Bonn for 13 months",
             "4 weeks overdue",
-            "Keep in touch every 12 months (the usual while dormant)",
+            "Partnership: Bonn · keep in touch every 12 months (the usual while dormant)",
         ),
     ]
     assert [(i.type_label, i.open_kind, i.open_id) for i in quiet][1] == (
@@ -528,8 +528,22 @@ def test_the_command_line_lists_relationships_going_quiet(
     out = capsys.readouterr().out
     assert out.startswith("Saturday, December 5, 2026: 4 overdue, 1 today, 2 this week, 4 later.")
     assert "8 months overdue  Going quiet: no contact with Turku for 14 months" in out
-    assert "Keep in touch every 6 months (the usual for a sister city)" in out
+    assert "keep in touch every 6 months (the usual for a sister city)" in out
     assert "Irkutsk" not in out
     assert cli.main(["--db", str(db_path), "today", "--date", TODAY.isoformat(), "--json"]) == 0
     listed = json.loads(capsys.readouterr().out)["sections"]["overdue"]
     assert [i["what"] for i in listed].count("quiet") == 3
+
+
+def test_each_type_of_item_is_named_in_a_sentence() -> None:
+    """'... is a relationship going quiet, not a follow-up', never 'a going quiet'."""
+    from desk.core.features import agenda
+
+    said = {t.key: t.a_one for t in agenda.TYPES}
+    assert said == {
+        "follow_up": "a follow-up",
+        "decision": "a decision",
+        "visit": "a visit",
+        "anniversary": "an anniversary",
+        "quiet": "a relationship going quiet",
+    }

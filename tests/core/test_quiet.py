@@ -331,3 +331,25 @@ def test_the_dashboard_lists_relationships_longest_quiet_first(db: Database, qap
     )
     assert table.item(0, 3).toolTip() == "Keep in touch every 24 months (set on the partnership)"
     page.deleteLater()
+
+
+def test_a_partnership_entered_after_its_last_contact_counts_from_that_contact(
+    db: Database,
+) -> None:
+    """Fez, typed in today with no founding date and a call logged five months ago, has
+    gone quiet two months ago: the day it was entered says nothing about the relationship
+    once a contact shows it was there before. Never contacted, it counts from that day."""
+    fez = _partner(db, "Fez", status="proposed")  # every 3 months
+    records.create(
+        db,
+        "interaction",
+        {"occurred_on": _months_ago(5), "subject": "Call with the mayor", "partnership_id": fez},
+    )
+    _partner(db, "Saint-Louis", status="proposed")  # entered today, never contacted
+    found = _quiet(db)
+    assert set(found) == {"Fez"}
+    assert found["Fez"].due == add_months(dt.date.fromisoformat(_months_ago(5)), 3)
+    assert found["Fez"].title(TODAY) == "Going quiet: no contact with Fez for 5 months"
+    roster = quiet.by_silence(db, TODAY, 10)
+    fez_line = next(s for s in roster.listed if s.partner == "Fez")
+    assert fez_line.overdue(TODAY) and roster.overdue == 1

@@ -389,8 +389,9 @@ def test_filters_by_type_each_on_a_key(
     assert today.filter_buttons["quiet"].isChecked()
     began = f"{dates.month_name(founded)} {founded.year}"
     assert [(r.text(1), r.text(2)) for r in today.entry_rows()] == [
-        ("Going quiet", f"Going quiet: no contact with Matsue recorded since it began in {began}")
+        ("Going quiet", f"No contact with Matsue recorded since it began in {began}")
     ]
+    assert today.entry_rows()[0].text(3).startswith("Partnership: Matsue · keep in touch every")
     assert today.tree.topLevelItem(0).text(0) == "Overdue · 1"
     assert today.tree.topLevelItem(3).child(0).text(2) == "No relationships going quiet here."
     assert today.detail.kind_label.text() == "Going quiet"

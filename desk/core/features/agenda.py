@@ -59,10 +59,19 @@ class ItemType:
     plural: str  # "Follow-ups"
     about: str  # what the filter lists
     none: str = ""  # what a section with none of them says, where "No follow-ups here." fails
+    one: str = ""  # one of them in a sentence, where "a going quiet" fails
 
     @property
     def nothing(self) -> str:
         return self.none or f"No {self.plural.lower()} here."
+
+    @property
+    def a_one(self) -> str:
+        """'a follow-up', 'an anniversary', 'a relationship going quiet'."""
+        if self.one:
+            return self.one
+        noun = self.label.lower()
+        return f"an {noun}" if noun[:1] in "aeiou" else f"a {noun}"
 
 
 TYPES = (
@@ -87,6 +96,7 @@ TYPES = (
         "Relationships with no contact for longer than their rhythm (a sister city every "
         "6 months, a network every 12, or what the partnership sets)",
         "No relationships going quiet here.",
+        "a relationship going quiet",
     ),
 )
 _KEYS = tuple(t.key for t in TYPES)
@@ -724,7 +734,7 @@ def _going_quiet(db: Database, agenda: Agenda) -> None:
                 silence.due,
                 "partnership",
                 silence.partnership_id,
-                f"Keep in touch {silence.rhythm_words()}",
+                f"Partnership: {silence.partner} · keep in touch {silence.rhythm_words()}",
                 partnership_id=silence.partnership_id,
             )
         )

@@ -164,7 +164,15 @@ def _judged(today: dt.date) -> tuple[str, dict[str, str]]:
     Days are text that sorts ('1961-06' reads as '1961-06-31'), and the first day each
     rhythm has not run out from is worked out here, once per rhythm: SQLite's date
     functions, once per partnership, cost more than the rest of the reading."""
-    began = f"coalesce({last_day_sql('p.established_date')}, substr(p.created_at, 1, 10))"
+    founded = last_day_sql("p.established_date")
+    began = f"coalesce({founded}, substr(p.created_at, 1, 10))"
+    # With no founding date, the day it was entered counts only while no contact is
+    # recorded: a partnership entered today with a contact last July went quiet in
+    # July, whenever the office got round to typing it in.
+    since = (
+        f"CASE WHEN {founded} IS NULL THEN coalesce(l.day, {began}) "
+        f"ELSE max(coalesce(l.day, ''), {began}) END"
+    )
     cutoffs = " ".join(f"WHEN {m} THEN :c{m}" for m in _RHYTHMS)
     sql = (
         f"WITH last(pid, day) AS ({LAST_CONTACTS}), "
@@ -173,8 +181,9 @@ def _judged(today: dt.date) -> tuple[str, dict[str, str]]:
         # (months from year 0 + rhythm) * 32 + day: the day the rhythm runs out, in order.
         "(CAST(substr(since, 1, 4) AS INTEGER) * 12 + CAST(substr(since, 6, 2) AS INTEGER) "
         "+ every) * 32 + CAST(substr(since, 9, 2) AS INTEGER) AS due_key FROM ("
-        f"SELECT id, last, began, max(coalesce(last, ''), began) AS since, every FROM ("
-        f"SELECT p.id AS id, l.day AS last, {began} AS began, {_rhythm_sql()} AS every "
+        f"SELECT id, last, began, since, every FROM ("
+        f"SELECT p.id AS id, l.day AS last, {began} AS began, {since} AS since, "
+        f"{_rhythm_sql()} AS every "
         # Read in the table's order: the status index would cost a lookup a row.
         "FROM partnerships p NOT INDEXED LEFT JOIN last l ON l.pid = p.id "
         f"WHERE p.status NOT IN ({_quoted(NOT_CHASED)}) "
@@ -199,11 +208,15 @@ class Silence:
     established: str | None  # as stored: a day, or a year or month alone
     began: dt.date  # its founding's last possible day, else the day it was entered
     last: dt.date | None  # its last contact; None: none recorded
+    founded: bool = True  # `began` is its founding (not the day it was entered)
 
     @property
     def since(self) -> dt.date:
-        """The day its clock runs from: its last contact, or the day it began if later."""
-        return max(self.last, self.began) if self.last is not None else self.began
+        """The day its clock runs from: its last contact, or its founding if later; the
+        day it was entered counts only when no contact is recorded."""
+        if self.last is None:
+            return self.began
+        return max(self.last, self.began) if self.founded else self.last
 
     @property
     def due(self) -> dt.date:
@@ -266,11 +279,14 @@ def _silence(row: Any, last: dt.date | None) -> Silence | None:
             began = last_day(established)
         except ValueError:
             began = None  # unreadable: counted from the day it was entered
+    founded = began is not None
     began = began or stored_date(created)
     if every is None or began is None:
         return None
     own = int(own) if own and 1 <= own <= LONGEST else None
-    return Silence(int(pid), name or "", kind, status, own, every, established, began, last)
+    return Silence(
+        int(pid), name or "", kind, status, own, every, established, began, last, founded
+    )
 
 
 def _silences(db: Database, found: list[tuple[int, str | None]]) -> list[Silence]:

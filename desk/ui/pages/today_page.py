@@ -72,10 +72,6 @@ FILTERS: tuple[str | None, ...] = (None, *(t.key for t in agenda.TYPES))
 Key = tuple[str, str, int, int | None]
 
 
-def _article(noun: str) -> str:
-    return f"an {noun}" if noun[:1].lower() in "aeiou" else f"a {noun}"
-
-
 class TodayPage(QWidget):
     navigate = Signal(str, int)
     set_up_city = Signal()
@@ -472,7 +468,14 @@ class TodayPage(QWidget):
         context = entry.parent
         if entry.warning:
             context = f"⚠ {entry.warning} · {context}" if context else f"⚠ {entry.warning}"
-        row = QTreeWidgetItem([entry.when, entry.type_label, entry.title, context])
+        # Beside its Type, a title need not begin by saying it again ("Going quiet: no
+        # contact with Turku..." reads "No contact with Turku..."); the command line,
+        # which has no Type column, keeps it.
+        title = entry.title
+        if title.startswith(f"{entry.type_label}: "):
+            rest = title[len(entry.type_label) + 2 :]
+            title = rest[:1].upper() + rest[1:]
+        row = QTreeWidgetItem([entry.when, entry.type_label, title, context])
         row.setData(0, _ITEM, entry)
         row.setToolTip(2, entry.title)
         row.setToolTip(3, context)
@@ -635,10 +638,9 @@ class TodayPage(QWidget):
             )
             return True
         if entry.follow_up_id is None:
-            kind = entry.type_label.lower()
             self.notice.say(
-                f"Nothing was {verb}: “{entry.title}” is {_article(kind)}, not a follow-up. "
-                + agenda.next_step(entry),
+                f"Nothing was {verb}: “{entry.title}” is {agenda.item_type(entry.what).a_one}, "
+                "not a follow-up. " + agenda.next_step(entry),
                 mood="warning",
             )
             return True
