@@ -547,3 +547,24 @@ def test_each_type_of_item_is_named_in_a_sentence() -> None:
         "anniversary": "an anniversary",
         "quiet": "a relationship going quiet",
     }
+
+
+def test_a_follow_up_about_an_agreement_that_expired_says_so(db: Database) -> None:
+    """'Decide on renewal' left open past the agreement's end is no decision the agenda
+    still counts (the Decisions filter leaves it out); the follow-up says why."""
+    from desk.core.features import agenda
+
+    lapsed = records.create(
+        db,
+        "agreement",
+        {"title": "MOU on governance", "status": "expired", "expiry_date": "2026-10-14"},
+    ).id
+    records.create(
+        db,
+        "follow_up",
+        {"title": "Decide on renewal", "due_date": "2026-06-16", "agreement_id": lapsed},
+    )
+    found = agenda.build(db, dt.date(2026, 12, 6))
+    (item,) = found.sections["overdue"]
+    assert item.warning == "Agreement expired on October 14, 2026"
+    assert not agenda.build(db, dt.date(2026, 12, 6), only="decision").sections["overdue"]

@@ -28,7 +28,7 @@ from desk.core.domain.dates import (
     partial_parts,
     stored_date,
 )
-from desk.core.domain.vocab import PARTNERSHIP_STATUSES
+from desk.core.domain.vocab import AGREEMENT_STATUSES, PARTNERSHIP_STATUSES
 from desk.core.domain.words import counted, due_in
 from desk.core.store.db import Database
 from desk.core.store.operations import Changes
@@ -388,7 +388,8 @@ def _follow_up_counts(
 _FOLLOW_UP_COLUMNS = (
     "SELECT f.id, f.title, f.due_date, f.visit_id, v.title, f.partnership_id, "
     "p.partner_name, f.agreement_id, a.title, a.partnership_id, v.partnership_id, "
-    "trim(coalesce(c.given_name, '') || ' ' || coalesce(c.family_name, '')) "
+    "trim(coalesce(c.given_name, '') || ' ' || coalesce(c.family_name, '')), "
+    "a.status, a.expiry_date "
 )
 _FOLLOW_UP_JOINS = (
     "LEFT JOIN visits v ON v.id = f.visit_id "
@@ -434,7 +435,7 @@ def _follow_ups(
     items = []
     for fid, title, due_text, visit_id, visit, partnership_id, partner, agreement_id, agreement, (
         agreement_partnership
-    ), visit_partnership, contact in rows:
+    ), visit_partnership, contact, agreement_status, expiry in rows:
         decision = decided.get(agreement_id, "")
         if visit_id is not None:
             open_kind, open_id, parent = "visit", visit_id, f"Visit: {visit}"
@@ -461,9 +462,26 @@ def _follow_ups(
                 partnership_id=partnership_id or agreement_partnership or visit_partnership,
                 agreement_id=agreement_id,
                 decision=decision,
+                warning=_agreement_over(agreement_status, expiry),
             )
         )
     return items
+
+
+def _agreement_over(status: str | None, expiry: str | None) -> str:
+    """'Agreement expired October 14, 2026': a follow-up about an agreement no longer in
+    force (a renewal decision that was never made) says so, since it is no decision the
+    agenda still counts."""
+    if status not in ("expired", "terminated"):
+        return ""
+    from desk.core.domain.dates import on_date
+
+    said = AGREEMENT_STATUSES.get(status, status).lower()
+    return (
+        f"Agreement {said} {on_date(expiry)}"
+        if status == "expired" and expiry
+        else (f"Agreement {said}")
+    )
 
 
 @dataclass(frozen=True)
