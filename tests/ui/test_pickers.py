@@ -393,3 +393,42 @@ def test_the_gazetteer_is_read_in_a_child_process(qtbot: Any) -> None:
     qtbot.waitUntil(lambda: bool(arrived), timeout=60_000)
     assert source.cities is arrived[0]
     assert arrived[0].zone_of("Kobe", "JP") == "Asia/Tokyo"
+
+
+def test_several_members_take_their_own_side_and_a_member_twice_is_said(
+    qtbot: Any, db: Database, world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Our own people go in on our side whatever the default says; Enter on someone
+    already in the delegation says so and leaves the typed name ready to be replaced."""
+    records.create(
+        db, "participant", {"visit_id": world.visit, "contact_id": world.people["Suzuki"]}
+    )
+    dialog = record_dialog(db, "visit", world.visit)
+    qtbot.addWidget(dialog)
+    assert dialog.links is not None
+    delegation = dialog.links.tab("Delegation")
+
+    def fill(several: AddSeveralDialog) -> int:
+        side = several.defaults[0]
+        assert side.field.name == "side" and side.value() == "theirs"
+        for name in ("Aaron Abe", "Gross"):
+            qtbot.keyClicks(several.search, name)
+            several.refresh()
+            qtbot.keyClick(several.search, Qt.Key.Key_Return)
+        qtbot.keyClicks(several.search, "Suzuki")
+        several.refresh()
+        qtbot.keyClick(several.search, Qt.Key.Key_Return)
+        assert several.error.text() == "Shota Suzuki is already in the delegation."
+        assert several.search.selectedText() == "Suzuki"
+        several.save()
+        return int(several.result())
+
+    monkeypatch.setattr(AddSeveralDialog, "exec", fill)
+    qtbot.mouseClick(delegation.several_button, Qt.MouseButton.LeftButton)  # type: ignore[union-attr]
+    sides_now = dict(
+        db.execute(
+            "SELECT contact_id, side FROM visit_participants WHERE visit_id = ?", (world.visit,)
+        ).fetchall()
+    )
+    assert sides_now[world.people["Abe"]] == "ours"
+    assert sides_now[world.people["Gross"]] == "theirs"

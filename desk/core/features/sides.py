@@ -104,3 +104,15 @@ def sides(visit: Mapping[str, Any], participants: list[dict[str, Any]]) -> tuple
         named = str(visit.get("principal" if visiting else "host") or "").strip()
         out.append(Side(key, visiting, people, lead, named))
     return out[0], out[1]
+
+
+def side_of(
+    contact: Mapping[str, Any], organisation: Mapping[str, Any] | None = None
+) -> str | None:
+    """The side a person is likely on when added to a delegation: ours for someone of
+    this country (the city's own staff, a company of ours on the mission), theirs for
+    someone of another; None when neither they nor their organization say a country."""
+    country = str(contact.get("country") or (organisation or {}).get("country") or "").upper()
+    if not country:
+        return None
+    return OURS if country == HOME_COUNTRY else THEIRS

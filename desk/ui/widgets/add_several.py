@@ -28,8 +28,9 @@ from PySide6.QtWidgets import (
 )
 
 from desk.core.domain.kinds import KINDS, SELF, Field, Link
+from desk.core.domain.vocab import SIDES
 from desk.core.errors import ValidationError
-from desk.core.features import pick
+from desk.core.features import pick, sides
 from desk.core.store import records
 from desk.core.store.db import Database
 from desk.core.store.operations import Changes
@@ -171,6 +172,9 @@ class AddSeveralDialog(QDialog):
         self.found.setAccessibleName(f"{self.target_kind.plural} to add")
         self.found.setItemDelegate(RowDelegate(self.found))
         self.found.setUniformItemSizes(True)
+        # Each row fits the list's width (its detail cut short), never a sideways scroll
+        # that hides where a person works and why they cannot be ticked.
+        self.found.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.found.itemChanged.connect(self._ticked)
         self.found.itemActivated.connect(self._activated)
         self.by_name = QPushButton()
@@ -241,7 +245,7 @@ class AddSeveralDialog(QDialog):
             for role, value in row_data(row):
                 item.setData(role, value)
             if row.key in self.already:
-                set_why(item, f"already in {self.link.label.lower()}")
+                set_why(item, f"already in the {self.link.label.lower()}")
                 item.setFlags(Qt.ItemFlag.ItemIsUserCheckable)  # shown, not enabled
                 item.setCheckState(Qt.CheckState.Checked)
             else:
@@ -269,12 +273,23 @@ class AddSeveralDialog(QDialog):
             self.by_name.hide()
 
     def tick_current(self) -> None:
-        """Enter in the search line: tick the highlighted row and start the next name."""
+        """Enter in the search line: tick the highlighted row and start the next name.
+        When nothing can be ticked (the one match is in the list already), say so and
+        select what was typed, so the next name replaces it."""
         if self.timer.isActive():
             self.refresh()
         item = self.found.currentItem()
         if item is None or not item.flags() & Qt.ItemFlag.ItemIsEnabled:
+            shown = self.found.item(0) if self.found.count() else None
+            typed = self.search.text().strip()
+            if shown is not None and not shown.flags() & Qt.ItemFlag.ItemIsEnabled:
+                who = row_title(self.found.indexFromItem(shown))
+                self._say(f"{who} is already in the {self.link.label.lower()}.")
+            else:
+                self._say(f"No {self.target_kind.label.lower()} matches “{typed}”.")
+            self.search.selectAll()
             return
+        self.error.hide()
         if item.checkState() != Qt.CheckState.Checked:
             item.setCheckState(Qt.CheckState.Checked)
         self.search.clear()
@@ -300,6 +315,23 @@ class AddSeveralDialog(QDialog):
             self.search.clear()
             self.refresh()
 
+    def _say(self, text: str) -> None:
+        self.error.setText(text)
+        self.error.show()
+
+    def _side_of(self, key: int | str) -> str | None:
+        """The side a chosen record is likely on (our city's staff are ours, whatever
+        was set for those ticked next); None when nothing says."""
+        fields = self.target_kind.field_map
+        if not isinstance(key, int) or "country" not in fields:
+            return None
+        found = records.get(self.db, self.target_kind.name, key)
+        body = fields.get("organisation_id")
+        owner = None
+        if body is not None and body.ref and found.get(body.name):
+            owner = records.get(self.db, body.ref, found[body.name])
+        return sides.side_of(found, owner)
+
     # -- the chosen ----------------------------------------------------------------------
     def _choose(self, key: int | str, title: str, detail: str = "") -> None:
         if any(k == key for k, *_rest in self.chosen):
@@ -312,6 +344,10 @@ class AddSeveralDialog(QDialog):
             name.setText(f"{name.text()}  —  {detail}")
             name.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         settings = [_Setting(d.field, d.value()) for d in self.defaults]
+        side = self._side_of(key)
+        for setting in settings:
+            if side is not None and setting.field.vocab is SIDES:
+                setting.set_value(side)
         remove = QToolButton()
         remove.setText("×")
         remove.setAccessibleName(f"Remove {title}")
