@@ -65,6 +65,11 @@ WARM_UP_MODULES = (
 WARM_UP_AFTER_MS = 400
 
 
+# An action whose text changes with what it would do ("Undo Apply playbook ...") says
+# on the shortcut sheet what it does in general, under this property.
+SHEET_TEXT = "desk_sheet_text"
+
+
 def redo_keys() -> list[QKeySequence]:
     """The platform's redo keys and the two people try, each once."""
     keys: list[QKeySequence] = []
@@ -409,6 +414,9 @@ class MainWindow(FileActions):
         # Ctrl+Y and Ctrl+Shift+Z both redo, each once: the platform's own redo keys
         # already hold one of them on some systems, and a key held twice does nothing.
         self.redo_action = self._action(edit_menu, "Redo", self.redo, redo_keys())
+        # Their text names the change at hand; the shortcut sheet names what they do.
+        self.undo_action.setProperty(SHEET_TEXT, "Undo the last change")
+        self.redo_action.setProperty(SHEET_TEXT, "Redo what was undone")
         edit_menu.addSeparator()
         self._action(edit_menu, "Trash…", self.open_trash)
         self._update_undo_actions()

@@ -201,6 +201,21 @@ def test_the_shortcut_sheet_lists_the_menus(db: Database, db_path: Path, make_wi
     assert any("Search everything" in row for row in rows)
     assert any(QKeySequence("F1").toString() in row for row in rows)
     assert any("Edit the record shown" in row for row in rows)
+    # Undo is named for what it does, not for the change at hand; every key is whole.
+    records.create(db, "partnership", {"partner_name": "Kobe", "kind": "sister_city"})
+    window.ops.announce(records.delete(db, "partnership", 1))
+    assert window.undo_action.text().startswith("Undo Delete")
+    sheet = ShortcutsDialog(window.menuBar(), window)
+    whats = [sheet.table.item(r, 1).text() for r in range(sheet.table.rowCount())]
+    assert "Undo the last change" in whats and not [w for w in whats if "Kobe" in w]
+    sheet.show()
+    keys = sheet.table.horizontalHeader()
+    widest = max(
+        sheet.table.fontMetrics().horizontalAdvance(sheet.table.item(r, 2).text())
+        for r in range(sheet.table.rowCount())
+    )
+    assert keys.sectionSize(2) >= widest
+    sheet.close()
 
 
 def test_every_page_fits_a_small_laptop_screen(

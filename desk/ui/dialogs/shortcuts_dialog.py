@@ -51,6 +51,11 @@ def menu_shortcuts(bar: QMenuBar) -> list[tuple[str, str, str]]:
 
 
 def _plain(action: QAction) -> str:
+    from desk.ui.main_window import SHEET_TEXT  # loaded long before the sheet is shown
+
+    fixed = action.property(SHEET_TEXT)
+    if isinstance(fixed, str) and fixed:
+        return fixed
     return action.text().replace("&", "").rstrip("…").strip()
 
 
@@ -68,11 +73,16 @@ class ShortcutsDialog(QDialog):
                 self.table.setItem(row, column, QTableWidgetItem(text))
         self.table.verticalHeader().hide()
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        # The keys whole, always; what they do takes the width that is left.
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(False)
+        self.table.setWordWrap(False)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(self.table)
         layout.addWidget(buttons)
-        fit(self, 640, 620)
+        fit(self, 760, 620)
