@@ -568,3 +568,17 @@ def test_a_follow_up_about_an_agreement_that_expired_says_so(db: Database) -> No
     (item,) = found.sections["overdue"]
     assert item.warning == "Agreement expired on October 14, 2026"
     assert not agenda.build(db, dt.date(2026, 12, 6), only="decision").sections["overdue"]
+
+
+def test_next_monday_is_never_tomorrow() -> None:
+    """On a Sunday 'Tomorrow' and 'Next Monday' were the same day; next Monday is then
+    the Monday of next week."""
+    from desk.core.features import agenda
+
+    sunday = dt.date(2026, 12, 6)
+    for offset in range(7):
+        today = sunday + dt.timedelta(days=offset)
+        choices = dict(agenda.snooze_choices(today))
+        monday = choices["Next Monday"]
+        assert monday.weekday() == 0 and monday != choices["Tomorrow"], today
+    assert dict(agenda.snooze_choices(sunday))["Next Monday"] == dt.date(2026, 12, 14)

@@ -477,3 +477,15 @@ def test_the_record_has_room_at_1280_by_720(
     assert header.sectionViewportPosition(status) + header.sectionSize(status) <= (
         page.table.viewport().width()
     )
+
+
+def test_a_long_title_opens_from_its_beginning_in_its_dialog(db: Database, qtbot: Any) -> None:
+    from desk.ui.widgets.links_panel import record_dialog
+
+    long = "Ask the embassy or consulate for the delegation's visa appointments " * 3
+    task = records.create(db, "follow_up", {"title": long.strip(), "due_date": "2027-01-04"}).id
+    dialog = record_dialog(db, "follow_up", task)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    line = dialog.form.editors["title"].focus_widget()
+    assert line.hasSelectedText() and line.cursorPosition() == 0

@@ -794,8 +794,12 @@ def snooze(db: Database, follow_up_id: int, until: dt.date) -> Changes:
 
 
 def snooze_choices(today: dt.date) -> list[tuple[str, dt.date]]:
-    """The usual ways to put something off: tomorrow, next Monday, in a week, a month."""
+    """The usual ways to put something off: tomorrow, next Monday, in a week, a month.
+    On a Sunday, tomorrow is Monday: 'next Monday' is then the one after, so each choice
+    is a day of its own."""
     monday = today + dt.timedelta(days=7 - today.weekday())
+    if monday == today + dt.timedelta(days=1):
+        monday += dt.timedelta(days=7)
     return [
         ("Tomorrow", today + dt.timedelta(days=1)),
         ("Next Monday", monday),

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QLabel,
+    QLineEdit,
     QScrollArea,
     QVBoxLayout,
     QWidget,
@@ -91,6 +92,10 @@ class RecordDialog(QDialog):
         )
         if first is not None:
             first.setFocus(Qt.FocusReason.OtherFocusReason)
+            if isinstance(first, QLineEdit) and first.text():
+                # All of it selected, as focus does, but read from its beginning: a long
+                # "What" opened showing only its last words.
+                first.setSelection(len(first.text()), -len(first.text()))
 
     def picked_all(self) -> bool:
         """Whether every link typed into was picked; the first that was not says so
