@@ -29,6 +29,7 @@ from desk.core.errors import DeskError
 from desk.core.store.db import Database
 from desk.ui import databases, tasks
 from desk.ui.file_actions import FileActions
+from desk.ui.keys import SHEET_TEXT
 from desk.ui.ops import operations_for
 from desk.ui.pages.today_page import TodayPage
 from desk.ui.screen import fit
@@ -63,11 +64,6 @@ WARM_UP_MODULES = (
     "desk.ui.widgets.world_map:land_paths",
 )
 WARM_UP_AFTER_MS = 400
-
-
-# An action whose text changes with what it would do ("Undo Apply playbook ...") says
-# on the shortcut sheet what it does in general, under this property.
-SHEET_TEXT = "desk_sheet_text"
 
 
 def redo_keys() -> list[QKeySequence]:

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desk.ui.keys import SHEET_TEXT
 from desk.ui.screen import fit
 
 # Keys a page answers itself, not through a menu.
@@ -51,8 +52,6 @@ def menu_shortcuts(bar: QMenuBar) -> list[tuple[str, str, str]]:
 
 
 def _plain(action: QAction) -> str:
-    from desk.ui.main_window import SHEET_TEXT  # loaded long before the sheet is shown
-
     fixed = action.property(SHEET_TEXT)
     if isinstance(fixed, str) and fixed:
         return fixed
