@@ -166,7 +166,7 @@ def test_florida_asks_for_a_review_of_agreements_made_or_renewed(demo_db: Databa
          "partnership_id": 6},
     )  # fmt: skip
     flags = _flags(demo_db, "FL")
-    mou = flags[("agreement", "MOU on culture education cooperation with Irkutsk")]
+    mou = flags[("agreement", "MOU on culture and education cooperation with Irkutsk")]
     assert mou.action == "Renewal on 3/28/2027 needs review by your city attorney"
     assert mou.due == dt.date(2027, 3, 28) and not mou.overdue
     assert "Made 3/14/2024, on or after 7/1/2021" in mou.note

@@ -426,7 +426,7 @@ def test_policy_flags_of_the_agreement_and_its_partnership_with_one_notice(
     demo_db.execute("UPDATE city_profile SET state = 'Texas'")
     (irkutsk,) = _row(
         demo_db, "SELECT id FROM agreements WHERE title = ?",
-        "MOU on culture education cooperation with Irkutsk",
+        "MOU on culture and education cooperation with Irkutsk",
     )  # fmt: skip
     pid = records.get(demo_db, "agreement", irkutsk)["partnership_id"]
     flags = policy.flags_for(demo_db, "agreement", irkutsk, today=TODAY)

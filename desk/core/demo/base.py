@@ -165,10 +165,16 @@ class BuilderBase:
         return summary
 
 
+def head_title(partner: dict[str, Any]) -> str:
+    """What the partner's head is called: a city's Mayor, a state's Governor, and the
+    President of anything else (a university)."""
+    level = partner.get("level", "city")
+    return {"city": "Mayor", "region": "Governor"}.get(level, "President")
+
+
 def head_of(partner: dict[str, Any]) -> str:
     """Who leads the partner, by office: 'Governor of Jalisco', 'Mayor of Matsue'."""
-    office = "Governor" if partner.get("level") == "region" else "Mayor"
-    return f"{office} of {partner['name']}"
+    return f"{head_title(partner)} of {partner['name']}"
 
 
 def area_words(codes: list[str]) -> str:

@@ -6,7 +6,7 @@ import json
 import unicodedata
 from typing import Any
 
-from desk.core.demo.base import HOME_TZ, BuilderBase
+from desk.core.demo.base import HOME_TZ, BuilderBase, head_of, head_title
 from desk.core.demo.details import US_POSTS, phone
 
 _JOBS_CITY = [
@@ -41,6 +41,14 @@ _JOBS_OTHER = [
 ]
 
 
+def _city_of(partner: dict[str, Any]) -> str:
+    """The city a partner is in, for the bodies of that city: a university's is the city
+    its name begins with ('Kyoto University': Kyoto), a city's is itself."""
+    if partner.get("level", "city") in ("city", "region"):
+        return str(partner["name"])
+    return str(partner["name"]).split(" ")[0]
+
+
 class PeopleMixin(BuilderBase):
     def _partners(self) -> None:
         base = self.place["partners"]
@@ -68,7 +76,8 @@ class PeopleMixin(BuilderBase):
             if n < len(base) or self.rng.random() < 0.5:
                 chamber = self.add(
                     "organisation",
-                    name=f"{partner['name']} Chamber of Commerce",
+                    # A university's is its city's (its own org keeps the name).
+                    name=f"{_city_of(partner)} Chamber of Commerce",
                     kind="chamber",
                     country=partner["country"],
                     city=partner["name"],
@@ -187,7 +196,7 @@ class PeopleMixin(BuilderBase):
     def _contacts(self) -> None:
         for partner in self.partners:
             culture = partner["culture"]
-            mayor_title = "Governor" if partner.get("level") == "region" else "Mayor"
+            mayor_title = head_title(partner)
             partner["mayor"] = self._contact(
                 culture,
                 partner["org"],
@@ -281,9 +290,7 @@ class PeopleMixin(BuilderBase):
             start_date=f"{self.today.year - 6}-07-01",
         )
         for partner in self.partners:
-            title = ("Governor of " if partner.get("level") == "region" else "Mayor of ") + (
-                partner["name"]
-            )
+            title = head_of(partner)
             partner["office"] = self.add(
                 "office",
                 title=title,

@@ -139,7 +139,7 @@ class TiesMixin(BuilderBase):
                 self._agreement(
                     partner,
                     "mou",
-                    f"MOU on {self.pick(partner['areas']).replace('_', ' ')} "
+                    f"MOU on {area_words([self.pick(partner['areas'])])} "
                     f"cooperation with {partner['name']}",
                     None,
                     expiry,
