@@ -225,3 +225,22 @@ def test_stored_values_read_the_us_way_never_iso(
     assert when.read(short).stored_date == stored[:10]  # and read back as typed
     if words is not None:
         assert dates.in_words(stored, zone) == words
+
+
+@pytest.mark.parametrize(
+    ("typed", "day"),
+    [
+        ("next week", "2026-12-07"),  # a Sunday: next week begins tomorrow
+        ("this week", "2026-12-11"),  # its Friday
+        ("end of the week", "2026-12-11"),
+        ("last week", "2026-11-23"),
+        ("next month", "2027-01-01"),
+        ("end of month", "2026-12-31"),
+        ("end of the month", "2026-12-31"),
+        ("end of next month", "2027-01-31"),
+        ("next year", "2027-01-01"),
+        ("end of year", "2026-12-31"),
+    ],
+)
+def test_weeks_months_and_their_ends_as_an_office_says_them(typed: str, day: str) -> None:
+    assert when.read_day(typed, today=dt.date(2026, 12, 6)).isoformat() == day

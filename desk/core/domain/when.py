@@ -5,7 +5,8 @@ What it reads: U.S. dates (3/24/1972, 3/24/72, March 24, 1972, Mar 24 1972, Frid
 March 24, 1972), ISO (1972-03-24, 2027-03-08T13:00, 2027-03-08 13:00), day-first dates
 with dots as partners' papers write them (24.03.1972), a year or month alone where a
 field allows it (1961, June 1961, 6/1961), and days said relative to today (today,
-tomorrow, yesterday, friday, next friday, last friday, in 2 weeks, 3 days ago), each
+tomorrow, yesterday, friday, next friday, last friday, in 2 weeks, 3 days ago, next
+week (its Monday), next month (its first day), end of month, end of the week), each
 with an optional time (1 PM, 1:00 PM, 13:00, noon) and, after the time, a UTC offset or
 a zone's abbreviation (-07:00, PDT) for the hour a clock change makes happen twice.
 
@@ -252,6 +253,31 @@ def _relative(words: str, text: str, today: dt.date) -> Reading | None:
         if which in ("next", "coming"):
             return _whole(today + dt.timedelta(days=ahead or 7))
         return _whole(today + dt.timedelta(days=ahead))  # this Friday, Friday: today on one
+    found = re.fullmatch(r"(next|this|coming|last)\s+(week|month|year)", words)
+    if found:
+        # Next week: its Monday; next month, next year: their first day; "this week":
+        # the coming Friday, what an office means by getting something done this week.
+        which, unit = found[1], found[2]
+        step = {"next": 1, "coming": 1, "last": -1, "this": 0}[which]
+        if unit == "week":
+            if which == "this":
+                return _whole(today + dt.timedelta(days=(4 - today.weekday()) % 7))
+            monday = today - dt.timedelta(days=today.weekday())
+            return _whole(monday + dt.timedelta(weeks=step))
+        if unit == "month":
+            first = add_months(today.replace(day=1), step)
+            return _whole(first if which != "this" else _month_end(today))
+        return _whole(
+            dt.date(today.year + step, 1, 1) if which != "this" else dt.date(today.year, 12, 31)
+        )
+    if re.fullmatch(r"(?:the\s+)?end\s+of\s+(?:the\s+)?month", words):
+        return _whole(_month_end(today))
+    if re.fullmatch(r"(?:the\s+)?end\s+of\s+(?:the\s+)?(?:next|coming)\s+month", words):
+        return _whole(_month_end(add_months(today.replace(day=1), 1)))
+    if re.fullmatch(r"(?:the\s+)?end\s+of\s+(?:the\s+)?week", words):
+        return _whole(today + dt.timedelta(days=(4 - today.weekday()) % 7))
+    if re.fullmatch(r"(?:the\s+)?end\s+of\s+(?:the\s+)?year", words):
+        return _whole(dt.date(today.year, 12, 31))
     found = re.fullmatch(rf"in\s+({_COUNT_RE})\s+({_UNIT_RE})s?", words) or re.fullmatch(
         rf"({_COUNT_RE})\s+({_UNIT_RE})s?\s+(from\s+(?:now|today)|later|ago|before)", words
     )
@@ -263,6 +289,10 @@ def _relative(words: str, text: str, today: dt.date) -> Reading | None:
         except (OverflowError, ValueError):
             raise Unreadable(text, "that is further than any calendar goes") from None
     return None
+
+
+def _month_end(day: dt.date) -> dt.date:
+    return add_months(day.replace(day=1), 1) - dt.timedelta(days=1)
 
 
 def _shift(day: dt.date, count: int, unit: str) -> dt.date:

@@ -30,7 +30,7 @@ from desk.ui.colors import tone
 from desk.ui.ops import operations_for
 from desk.ui.screen import fit
 
-DUE_EXAMPLES = "friday, next monday, in 2 weeks, 12/15, December 15"
+DUE_EXAMPLES = "friday, next monday, in 2 weeks, next week, end of month, 12/15, December 15"
 
 
 def read_due(text: str, today: dt.date) -> dt.date | None:
