@@ -58,6 +58,16 @@ def _visit(db: Database, title: str) -> dict[str, Any]:
     return records.get(db, "visit", records.resolve_named(db, "visit", title))
 
 
+def _their_delegates(db: Database, visit: int) -> list[Any]:
+    """The visiting delegation's members who are contacts: (id, given name, family)."""
+    return db.execute(
+        "SELECT p.contact_id, c.given_name, c.family_name FROM visit_participants p "
+        "JOIN contacts c ON c.id = p.contact_id WHERE p.visit_id = ? AND p.side = 'theirs' "
+        "ORDER BY p.id",
+        (visit,),
+    ).fetchall()
+
+
 def _span(visit: dict[str, Any]) -> str:
     return fields.from_to(
         dates.stored_date(visit["start_date"]), dates.stored_date(visit["end_date"])
@@ -180,12 +190,7 @@ def test_visa_letters_show_passport_details_only_where_recorded(
         if column not in have:
             demo_db.execute(f"ALTER TABLE contacts ADD COLUMN {column} TEXT")
     visit = _visit(demo_db, VALENCIA)
-    members = demo_db.execute(
-        "SELECT p.contact_id, c.given_name, c.family_name FROM visit_participants p "
-        "JOIN contacts c ON c.id = p.contact_id WHERE p.visit_id = ? AND p.side = 'theirs' "
-        "ORDER BY p.id",
-        (visit["id"],),
-    ).fetchall()
+    members = _their_delegates(demo_db, visit["id"])
     with_passport, without = members[1], members[2]
     demo_db.execute(
         "UPDATE contacts SET passport_number = 'PAB123456', passport_country = 'ES', "
@@ -628,12 +633,7 @@ def test_a_visa_letter_says_when_a_delegate_needs_no_visa(
     written (they may apply anyway), and the office is told first. Nothing is said for
     a delegate whose passport is not recorded, nor for a Moroccan one."""
     visit = _visit(demo_db, VALENCIA)
-    members = demo_db.execute(
-        "SELECT p.contact_id, c.given_name, c.family_name FROM visit_participants p "
-        "JOIN contacts c ON c.id = p.contact_id WHERE p.visit_id = ? AND p.side = 'theirs' "
-        "ORDER BY p.id",
-        (visit["id"],),
-    ).fetchall()
+    members = _their_delegates(demo_db, visit["id"])
     spanish, moroccan = members[1], members[2]
     demo_db.execute("UPDATE contacts SET passport_country = 'ES' WHERE id = ?", (spanish[0],))
     demo_db.execute("UPDATE contacts SET nationality = 'MA' WHERE id = ?", (moroccan[0],))
