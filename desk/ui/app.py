@@ -39,12 +39,8 @@ def application() -> QApplication:
     app.setWindowIcon(QIcon(str(resource_path("icons", "desk-256.png"))))
     load_fonts(app)
     from desk.ui import appearance
-    from desk.ui.wheel import install_wheel_guard
 
     appearance.apply(app)
-    # Every window's choices, numbers and dates (a dashboard's year, a wizard's list),
-    # not only the forms': the wheel moves none of them unless it has focus.
-    install_wheel_guard(app)
     return app
 
 

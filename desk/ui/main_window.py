@@ -34,6 +34,7 @@ from desk.ui.ops import operations_for
 from desk.ui.pages.today_page import TodayPage
 from desk.ui.screen import fit
 from desk.ui.settings import settings
+from desk.ui.wheel import guard_wheel
 
 if TYPE_CHECKING:
     from desk.core.store.operations import Changes
@@ -216,6 +217,11 @@ class MainWindow(FileActions):
         built = self.pages.get(key)
         if built is None:
             built = self.factories[key]()
+            # A page's own choices and numbers (a dashboard's years, the map's kinds)
+            # take the wheel only with focus, as the forms' editors do. Guarded page by
+            # page: a filter on the whole application made every event of every widget
+            # call into Python, a fifth of the window's making.
+            guard_wheel(built)
             if hasattr(built, "navigate"):
                 built.navigate.connect(self.open_record)
             slot = self.slots[key]
@@ -664,7 +670,7 @@ class MainWindow(FileActions):
         if geometry is not None:
             self.restoreGeometry(geometry)
         else:
-            fit(self, 1440, 900, share=0.9)
+            fit(self, 1440, 900, share=0.9, guard=False)
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)

@@ -7,8 +7,16 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QWidget
 
 
-def fit(widget: QWidget, width: int, height: int, share: float = 0.92) -> None:
-    """Resize to `width` x `height`, or to `share` of the screen's free area if smaller."""
+def fit(
+    widget: QWidget, width: int, height: int, share: float = 0.92, *, guard: bool = True
+) -> None:
+    """Resize to `width` x `height`, or to `share` of the screen's free area if smaller.
+    Every dialog is fitted once it is built, so its choices and numbers are kept from
+    the wheel here too (see `wheel`); the main window guards its pages as it builds them."""
+    if guard:
+        from desk.ui.wheel import guard_wheel
+
+        guard_wheel(widget)
     screen = widget.screen() or QGuiApplication.primaryScreen()
     if screen is None:
         widget.resize(width, height)

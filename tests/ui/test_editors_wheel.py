@@ -146,32 +146,41 @@ def test_every_window_of_the_application_can_be_guarded(qtbot: Any) -> None:
         app.removeEventFilter(wheel_guard())
 
 
-def test_the_window_guards_its_pages_controls_from_its_start(
+def test_the_window_guards_its_pages_and_every_dialog_it_fits(
     qtbot: Any, db: Database, db_path: Any
 ) -> None:
-    """The application desk starts carries the guard: the dashboard's years and the
-    map's choices, outside any form, stay put under a wheel that passes over them."""
-    from desk.ui.app import application
-    from desk.ui.main_window import MainWindow
+    """Pages are guarded as the window builds them, dialogs as they are fitted to the
+    screen: the dashboard's years, the map's choices and a wizard's list, outside any
+    form, stay put under a wheel that passes over them."""
+    from PySide6.QtWidgets import QDialog
 
-    app = application()
-    try:
-        window = MainWindow(db, db_path)
-        qtbot.addWidget(window)
-        window.show()
-        window.show_page("dashboard")
-        dashboard = window.page("dashboard")
-        window.show_page("map")
-        kinds = window.page("map").findChildren(QComboBox)[0]
-        window.show_page("dashboard")
-        qtbot.waitExposed(window)
-        window.nav.setFocus()
-        years = dashboard.first_year.value()
-        _wheel(dashboard.first_year, 2)
-        assert dashboard.first_year.value() == years
-        window.show_page("map")
-        chosen = kinds.currentIndex()
-        _wheel(kinds, -1)
-        assert kinds.currentIndex() == chosen
-    finally:
-        app.removeEventFilter(wheel_guard())
+    from desk.ui.main_window import MainWindow
+    from desk.ui.screen import fit
+
+    window = MainWindow(db, db_path)
+    qtbot.addWidget(window)
+    window.show()
+    window.show_page("dashboard")
+    dashboard = window.page("dashboard")
+    window.show_page("map")
+    kinds = window.page("map").findChildren(QComboBox)[0]
+    window.show_page("dashboard")
+    qtbot.waitExposed(window)
+    window.nav.setFocus()
+    years = dashboard.first_year.value()
+    _wheel(dashboard.first_year, 2)
+    assert dashboard.first_year.value() == years
+    window.show_page("map")
+    chosen = kinds.currentIndex()
+    _wheel(kinds, -1)
+    assert kinds.currentIndex() == chosen
+
+    dialog = QDialog(window)
+    choice = QComboBox(dialog)
+    choice.addItems(["2020", "2021", "2022"])
+    fit(dialog, 300, 200)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    _wheel(choice, 1)
+    assert choice.currentIndex() == 0
+    dialog.close()

@@ -37,6 +37,7 @@ from desk.core.store.operations import Changes
 from desk.ui.colors import tone
 from desk.ui.ops import operations_for
 from desk.ui.screen import fit
+from desk.ui.wheel import guard_wheel
 from desk.ui.widgets.ref_picker import choice_row
 from desk.ui.widgets.typeahead import (
     ASK_AFTER_MS,
@@ -352,6 +353,8 @@ class AddSeveralDialog(QDialog):
         remove.setText("×")
         remove.setAccessibleName(f"Remove {title}")
         remove.clicked.connect(lambda: self._unchoose(key))
+        for setting in settings:
+            guard_wheel(setting)  # made after the dialog was fitted
         widgets: list[QWidget] = [name, *settings, remove]
         for column, widget in enumerate(widgets):
             self.grid.addWidget(widget, row, column)
