@@ -489,3 +489,25 @@ def test_a_long_title_opens_from_its_beginning_in_its_dialog(db: Database, qtbot
     dialog.show()
     line = dialog.form.editors["title"].focus_widget()
     assert line.hasSelectedText() and line.cursorPosition() == 0
+
+
+def test_an_amount_reads_with_its_currency(db: Database) -> None:
+    from desk.core.features import reading
+
+    visit = records.create(
+        db,
+        "visit",
+        {
+            "title": "Mission to Matsue",
+            "direction": "outgoing",
+            "budget_minor": 1_250_000,
+            "budget_currency": "JPY",
+        },
+    ).id
+    lines = {
+        line.field: line.text
+        for section in reading.sections(db, "visit", records.get(db, "visit", visit))
+        for line in section.lines
+    }
+    assert lines["budget_minor"] == "1,250,000 JPY"
+    assert "budget_currency" not in lines

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from desk.core.domain import money
 from desk.core.domain.dates import zone_label
 from desk.core.domain.kinds import KINDS
 from desk.core.store.db import Database
@@ -39,7 +40,12 @@ def sections(db: Database, kind_name: str, row: Mapping[str, Any]) -> list[Secti
     out: list[Section] = []
     title = ""
     lines: list[Line] = []
+    # A money field reads with its currency ("$1,250.00", "1,250.00 EUR"), so the
+    # currency does not need a line of its own.
+    folded = {f.currency_field for f in spec.fields if f.type == "money" and f.currency_field}
     for field in spec.fields:
+        if field.name in folded:
+            continue
         if field.section and field.section != title:
             if lines:
                 out.append(Section(title, lines))
@@ -48,6 +54,8 @@ def sections(db: Database, kind_name: str, row: Mapping[str, Any]) -> list[Secti
         if value in EMPTY:
             continue
         text = display(db, field, value, dict(row))
+        if field.type == "money" and isinstance(value, int):
+            text = money.text(value, row.get(field.currency_field or ""))
         if field.type == "time_zone" and text:
             # As a person reads a clock: 'Casablanca (UTC+1)', the zone's name after it.
             label = zone_label(str(value))
