@@ -17,7 +17,8 @@ _DARK = {
     QPalette.ColorRole.WindowText: "#e8eaed",
     QPalette.ColorRole.Base: "#17181a",
     QPalette.ColorRole.AlternateBase: "#26282b",
-    QPalette.ColorRole.ToolTipBase: "#303134",
+    # Tinted, not grey: the notice bar and tooltips stand apart from the page.
+    QPalette.ColorRole.ToolTipBase: "#2c3b52",
     QPalette.ColorRole.ToolTipText: "#e8eaed",
     QPalette.ColorRole.PlaceholderText: "#9aa0a6",
     QPalette.ColorRole.Text: "#e8eaed",
