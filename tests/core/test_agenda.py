@@ -480,6 +480,9 @@ def test_relationships_going_quiet_are_overdue_with_their_rhythm(city: Database)
         made["Turku"],
     )
     assert quiet[2].warning.startswith("Partnership dormant")  # its standing, as on any item
+    # The work that is overdue comes first, however long ago a relationship went quiet.
+    kinds = [i.what for i in found.sections["overdue"]]
+    assert kinds == sorted(kinds, key=lambda what: what == "quiet") and "quiet" in kinds
     assert found.counts["overdue"] == 1 + 3  # the thank-you letters and the three
 
     only = agenda.build(city, TODAY, only="quiet")

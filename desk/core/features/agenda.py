@@ -200,8 +200,16 @@ class Agenda:
         self._add_up()
         far = dt.date.max
         for items in self.sections.values():
+            # What must be done comes before a relationship gone quiet, however long
+            # ago it went quiet: a network never contacted since 2010 is no reason to
+            # scroll past this week's overdue work.
             items.sort(
-                key=lambda i: (i.due or i.around or far, i.what != "visit", i.title.casefold())
+                key=lambda i: (
+                    i.what == "quiet",
+                    i.due or i.around or far,
+                    i.what != "visit",
+                    i.title.casefold(),
+                )
             )
             # One just added stays listed even where it falls past the first few.
             items[:] = items[: self.shown] + [
