@@ -511,3 +511,29 @@ def test_an_amount_reads_with_its_currency(db: Database) -> None:
     }
     assert lines["budget_minor"] == "1,250,000 JPY"
     assert "budget_currency" not in lines
+
+
+def test_larger_text_widens_the_columns_that_were_measured(
+    db: Database, db_path: Path, make_window: Any, qapp: QApplication, qtbot: Any
+) -> None:
+    """At 130% a visit's start date read '3/26/2…' and Today's 'When' '16 years ov…':
+    columns measured in words are measured again when the text grows."""
+    records.create(
+        db,
+        "visit",
+        {"title": "Mission to Matsue", "direction": "outgoing", "start_date": "2027-03-26"},
+    )
+    window = make_window(db, db_path)
+    window.resize(1280, 720)
+    window.show_page("visit")
+    visits = window.page("visit")
+    qtbot.wait(50)
+    starts = visits.model.columns.index("start_date")
+    today_type = window.page("today").tree.columnWidth(1)
+    before = visits.table.columnWidth(starts)
+    try:
+        window._zoom(3)
+        qtbot.waitUntil(lambda: visits.table.columnWidth(starts) > before, timeout=2000)
+        assert window.page("today").tree.columnWidth(1) > today_type
+    finally:
+        window._zoom(0)

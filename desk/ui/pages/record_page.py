@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QItemSelectionModel, Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -212,6 +212,8 @@ class RecordPage(QWidget):
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addWidget(self.split)
 
+        self._resize_timer = QTimer(self, singleShot=True, interval=0)
+        self._resize_timer.timeout.connect(self._size_columns)
         self.filter_timer = QTimer(self, singleShot=True, interval=150)
         self.filter_timer.timeout.connect(self._apply_filter)
         self.filter.textChanged.connect(self.filter_timer.start)
@@ -263,6 +265,7 @@ class RecordPage(QWidget):
         self._sized = header_state is not None
         if header_state is not None:
             self.table.horizontalHeader().restoreState(header_state)
+            self._measured_at = self.font().pointSizeF()  # as the person left them
         else:
             self._size_columns()
         # The list gets the larger share: it is where records are told apart.
@@ -277,6 +280,7 @@ class RecordPage(QWidget):
         a thousand rows is slow at scale); an empty list is measured when rows come."""
         if self.model.rowCount() == 0:
             return
+        self._measured_at = self.font().pointSizeF()
         header = self.table.horizontalHeader()
         header.setResizeContentsPrecision(40)
         self.table.resizeColumnsToContents()
@@ -312,6 +316,25 @@ class RecordPage(QWidget):
         super().showEvent(event)
         if getattr(self, "_fit_when_shown", False):
             QTimer.singleShot(0, self._fit_columns)
+        if getattr(self, "_remeasure", False):
+            self._remeasure = False
+            self._resize_timer.start()
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if (
+            event.type() == QEvent.Type.FontChange
+            and getattr(self, "_sized", False)
+            and self.font().pointSizeF() != getattr(self, "_measured_at", None)
+        ):
+            # Larger text (View > Larger text) in columns measured for the smaller: a
+            # date read '3/26/2…'. Measured again for the new size once the list has its
+            # new font too; a page out of sight, when it is next shown. (A page put in
+            # its place in the window hears of a font too, before it is ever shown.)
+            if self.isVisible():
+                self._resize_timer.start()
+            else:
+                self._remeasure = True
 
     def save_layout(self) -> None:
         store = settings()

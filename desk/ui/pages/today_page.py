@@ -227,10 +227,7 @@ class TodayPage(QWidget):
         # every layout (tens of milliseconds of the first paint at 100,000 contacts).
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
-        metrics = self.tree.fontMetrics()
-        self.tree.setColumnWidth(
-            1, 16 + max(metrics.horizontalAdvance(t.label) for t in agenda.TYPES)
-        )
+        self._size_type_column()
         # What and For share the width left: the detail beside the list shows both whole.
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
@@ -374,13 +371,7 @@ class TodayPage(QWidget):
         for head, expanded in heads:
             head.setFirstColumnSpanned(True)
             head.setExpanded(expanded)
-        metrics = self.tree.fontMetrics()
-        widest = max(
-            (metrics.horizontalAdvance(e.when) for items in found.sections.values() for e in items),
-            default=60,
-        )
-        # Items sit one level in, under their section.
-        self.tree.setColumnWidth(0, 2 * self.tree.indentation() + widest + 12)
+        self._size_when_column()
         self._select_after_reading(chosen, want, at)
         self.tree.blockSignals(False)
         self._show_current()
@@ -512,6 +503,38 @@ class TodayPage(QWidget):
         current = self.tree.currentItem()
         rows = self.entry_rows()
         return rows.index(current) if current in rows else None
+
+    def _size_type_column(self) -> None:
+        # The page's font: on a change of text size the page hears of it first.
+        metrics = self.fontMetrics()
+        self.tree.setColumnWidth(
+            1, 16 + max(metrics.horizontalAdvance(t.label) for t in agenda.TYPES)
+        )
+
+    def _size_when_column(self) -> None:
+        metrics = self.fontMetrics()
+        found = self.agenda
+        widest = (
+            max(
+                (
+                    metrics.horizontalAdvance(e.when)
+                    for items in found.sections.values()
+                    for e in items
+                ),
+                default=60,
+            )
+            if found is not None
+            else 60
+        )
+        # Items sit one level in, under their section.
+        self.tree.setColumnWidth(0, 2 * self.tree.indentation() + widest + 12)
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange and hasattr(self, "tree"):
+            # Larger text: the columns measured in words are measured again.
+            self._size_type_column()
+            self._size_when_column()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if not self._painted and event.type() == QEvent.Type.Paint:
