@@ -432,3 +432,39 @@ def test_several_members_take_their_own_side_and_a_member_twice_is_said(
     )
     assert sides_now[world.people["Abe"]] == "ours"
     assert sides_now[world.people["Gross"]] == "theirs"
+
+
+def test_enter_on_a_name_already_in_the_delegation_never_ticks_a_namesake(
+    qtbot: Any, db: Database, world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two Sören Groß: the one in the delegation typed again, Enter says so and ticks
+    neither, rather than add the other one without a word."""
+    twin = records.create(
+        db, "contact", {"given_name": "Sören", "family_name": "Groß", "country": "DE"}
+    ).id
+    records.create(
+        db, "participant", {"visit_id": world.visit, "contact_id": world.people["Gross"]}
+    )
+    dialog = record_dialog(db, "visit", world.visit)
+    qtbot.addWidget(dialog)
+    assert dialog.links is not None
+    delegation = dialog.links.tab("Delegation")
+
+    def fill(several: AddSeveralDialog) -> int:
+        several.search.setText("Sören Groß")  # typed letters QTest cannot press
+        several.refresh()
+        qtbot.keyClick(several.search, Qt.Key.Key_Return)
+        assert several.error.text() == (
+            "Sören Groß is already in the delegation. Another of that name is listed: "
+            "tick them if you mean them."
+        )
+        assert several.chosen == []
+        several.reject()
+        return int(several.result())
+
+    monkeypatch.setattr(AddSeveralDialog, "exec", fill)
+    qtbot.mouseClick(delegation.several_button, Qt.MouseButton.LeftButton)  # type: ignore[union-attr]
+    members = db.execute(
+        "SELECT contact_id FROM visit_participants WHERE visit_id = ?", (world.visit,)
+    ).fetchall()
+    assert members == [(world.people["Gross"],)] and twin

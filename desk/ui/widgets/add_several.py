@@ -279,15 +279,35 @@ class AddSeveralDialog(QDialog):
         select what was typed, so the next name replaces it."""
         if self.timer.isActive():
             self.refresh()
+        typed = pick.fold(self.search.text()).split()
+        named = [
+            self.found.item(n)
+            for n in range(self.found.count())
+            if pick.fold(row_title(self.found.indexFromItem(self.found.item(n)))).split() == typed
+        ]
+        enabled = Qt.ItemFlag.ItemIsEnabled
+        there = [item for item in named if not item.flags() & enabled]
+        if there:
+            # The name typed is someone's already in the list: their namesake, ticked
+            # in their place, would be the wrong person added without a word.
+            who = row_title(self.found.indexFromItem(there[0]))
+            also = (
+                " Another of that name is listed: tick them if you mean them."
+                if any(item.flags() & enabled for item in named)
+                else ""
+            )
+            self._say(f"{who} is already in the {self.link.label.lower()}.{also}")
+            self.search.selectAll()
+            return
         item = self.found.currentItem()
         if item is None or not item.flags() & Qt.ItemFlag.ItemIsEnabled:
-            shown = self.found.item(0) if self.found.count() else None
-            typed = self.search.text().strip()
-            if shown is not None and not shown.flags() & Qt.ItemFlag.ItemIsEnabled:
-                who = row_title(self.found.indexFromItem(shown))
+            first = self.found.item(0) if self.found.count() else None
+            if first is not None and not first.flags() & Qt.ItemFlag.ItemIsEnabled:
+                who = row_title(self.found.indexFromItem(first))
                 self._say(f"{who} is already in the {self.link.label.lower()}.")
             else:
-                self._say(f"No {self.target_kind.label.lower()} matches “{typed}”.")
+                words = self.search.text().strip()
+                self._say(f"No {self.target_kind.label.lower()} matches “{words}”.")
             self.search.selectAll()
             return
         self.error.hide()
