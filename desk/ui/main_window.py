@@ -326,8 +326,8 @@ class MainWindow(FileActions):
         """Back to where the user was before the last record they opened (Alt+Left or
         Escape), as in a browser. Escape in a record's form leaves the form first."""
         page = self.current_page()
-        if getattr(page, "editing", False) and getattr(page, "current_id", None) is not None:
-            page.cancel_edit()
+        if getattr(page, "editing", False):
+            page.cancel_edit()  # a new record given up goes back to the one read before
             return
         while self._back:
             key, record_id = self._back.pop()

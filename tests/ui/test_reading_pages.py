@@ -537,3 +537,23 @@ def test_larger_text_widens_the_columns_that_were_measured(
         assert window.page("today").tree.columnWidth(1) > today_type
     finally:
         window._zoom(0)
+
+
+def test_a_new_record_given_up_goes_back_to_the_one_read_before(
+    db: Database, db_path: Path, make_window: Any, qtbot: Any, answer: list[str]
+) -> None:
+    """New, then Cancel or Escape: the partnership read before is shown again, as a page;
+    typed changes are asked about first."""
+    matsue = _partnership(db)
+    window = make_window(db, db_path)
+    window.open_record("partnership", matsue)
+    page = window.page("partnership")
+    page.new_record()
+    assert page.current_id is None and page.revert_button.isEnabled()
+    page.cancel_edit()
+    assert page.current_id == matsue and not page.editing
+    page.new_record()
+    page.form.editors["partner_name"].set_value("Kobe")
+    page.form.editors["partner_name"].edited.emit()
+    window.go_back()  # Escape
+    assert answer and "Save the changes" in answer[-1]

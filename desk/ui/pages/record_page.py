@@ -133,6 +133,7 @@ class RecordPage(QWidget):
         # The form (some thirty editors: a third of a page's making) is made when it is
         # first shown or asked for: a record opens as a page to read.
         self._form: RecordForm | None = None
+        self._before_new: int | None = None  # the record read before New, for Cancel
         self.locked = db.read_only is not None
         self.form_scroll = form_scroll = _FormScroll(lambda: self.form, self._list_waiting)
         form_scroll.setWidgetResizable(True)
@@ -526,7 +527,9 @@ class RecordPage(QWidget):
         self.save_button.setVisible(editing)
         self.save_button.setEnabled(writable and (dirty or self.current_id is None))
         self.revert_button.setVisible(editing)
-        self.revert_button.setEnabled(dirty or self.current_id is not None)
+        self.revert_button.setEnabled(
+            dirty or self.current_id is not None or self._before_new is not None
+        )
         self.delete_button.setEnabled(writable and self.current_id is not None)
         if getattr(self, "merge_button", None) is not None:
             assert self.merge_button is not None
@@ -549,6 +552,7 @@ class RecordPage(QWidget):
     def new_record(self, ask: bool = True) -> None:
         if ask and not self.confirm_leave():
             return
+        self._before_new = self.current_id  # where Cancel goes back to
         self.current_id = None
         self._selecting = True
         self.table.clearSelection()
@@ -607,11 +611,17 @@ class RecordPage(QWidget):
 
     def cancel_edit(self) -> None:
         """Cancel (or Escape): the record as stored, as a page again; typed changes are
-        asked about first, never thrown away unasked."""
-        if self.current_id is None:
-            self.revert()
-            return
+        asked about first, never thrown away unasked. A new record given up goes back to
+        the record read before it, as the person left it."""
         if self.dirty and not self.confirm_leave():
+            return
+        if self.current_id is None:
+            before = self._before_new
+            if before is not None and self.model.row_of(before) is not None:
+                self.show_record(before)
+                self._reselect(before)
+            else:
+                self.revert()
             return
         self.show_record(self.current_id)
 
