@@ -4,13 +4,14 @@ a full one as a page."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from desk.core.domain import money
-from desk.core.domain.dates import zone_label
-from desk.core.domain.kinds import KINDS
+from desk.core.domain.dates import stored_date, utc_offset
+from desk.core.domain.kinds import KINDS, Kind
 from desk.core.store.db import Database
 from desk.core.store.queries import display
 
@@ -57,9 +58,7 @@ def sections(db: Database, kind_name: str, row: Mapping[str, Any]) -> list[Secti
         if field.type == "money" and isinstance(value, int):
             text = money.text(value, row.get(field.currency_field or ""))
         if field.type == "time_zone" and text:
-            # As a person reads a clock: 'Casablanca (UTC+1)', the zone's name after it.
-            label = zone_label(str(value))
-            text = label if label == value else f"{label} · {value}"
+            text = _zone_text(str(value), spec, row)
         if not text:
             continue
         link = (field.ref, int(value)) if field.ref and isinstance(value, int) else None
@@ -67,3 +66,29 @@ def sections(db: Database, kind_name: str, row: Mapping[str, Any]) -> list[Secti
     if lines:
         out.append(Section(title, lines))
     return out
+
+
+def _zone_text(zone: str, spec: Kind, row: Mapping[str, Any]) -> str:
+    """As the form's zone field says it ('Europe/Berlin — Berlin, Germany (UTC+2)'),
+    with the offset on the record's own day (a June visit is in summer time, whatever
+    the day it is read), else today's."""
+    from desk.core.features.pick import zone_place
+    from desk.core.reference.countries import time_zones
+
+    if zone not in time_zones():
+        return zone  # stored before zones were checked: as it is
+    # The day the record happens on: the first of its declared spans (a visit's start,
+    # an item's start), never a birthday or a passport's expiry.
+    firsts = [first for first, _last in spec.date_order]
+    day = next(
+        (
+            found
+            for name in firsts
+            if (found := stored_date(str(row.get(name) or "")[:10])) is not None
+        ),
+        None,
+    )
+    moment = dt.datetime.combine(day or dt.date.today(), dt.time(12))
+    place = zone_place(zone)
+    offset = utc_offset(zone, moment)
+    return f"{zone} — {place} ({offset})" if place else f"{zone} ({offset})"
