@@ -461,17 +461,17 @@ def test_relationships_going_quiet_are_overdue_with_their_rhythm(city: Database)
         (
             "Going quiet: no contact with Oulu recorded since it began in 2025",
             "8 months overdue",
-            "Partnership: Oulu · keep in touch every 3 months (the usual while proposed)",
+            "Partnership: Oulu",
         ),
         (
             "Going quiet: no contact with Turku for 14 months",
             "8 months overdue",
-            "Partnership: Turku · keep in touch every 6 months (the usual for a sister city)",
+            "Partnership: Turku",
         ),
         (
             "Going quiet: no contact with Bonn for 13 months",
             "4 weeks overdue",
-            "Partnership: Bonn · keep in touch every 12 months (the usual while dormant)",
+            "Partnership: Bonn",
         ),
     ]
     assert [(i.type_label, i.open_kind, i.open_id) for i in quiet][1] == (
@@ -531,7 +531,7 @@ def test_the_command_line_lists_relationships_going_quiet(
     out = capsys.readouterr().out
     assert out.startswith("Saturday, December 5, 2026: 4 overdue, 1 today, 2 this week, 4 later.")
     assert "8 months overdue  Going quiet: no contact with Turku for 14 months" in out
-    assert "keep in touch every 6 months (the usual for a sister city)" in out
+    assert "Partnership: Turku" in out
     assert "Irkutsk" not in out
     assert cli.main(["--db", str(db_path), "today", "--date", TODAY.isoformat(), "--json"]) == 0
     listed = json.loads(capsys.readouterr().out)["sections"]["overdue"]

@@ -353,3 +353,44 @@ def test_a_partnership_entered_after_its_last_contact_counts_from_that_contact(
     roster = quiet.by_silence(db, TODAY, 10)
     fez_line = next(s for s in roster.listed if s.partner == "Fez")
     assert fez_line.overdue(TODAY) and roster.overdue == 1
+
+
+def test_a_visit_being_prepared_keeps_a_relationship_from_going_quiet(db: Database) -> None:
+    """Sharjah, last called 14 months ago on a six-month rhythm, has a mission accepted
+    for three weeks from now: not quiet, and the roster says why. A declined visit, or
+    one years away, does not count."""
+    sharjah = _partner(db, "Sharjah")
+    turku = _partner(db, "Turku")
+    for pid in (sharjah, turku):
+        records.create(
+            db,
+            "interaction",
+            {"occurred_on": _months_ago(14), "subject": "Call", "partnership_id": pid},
+        )
+    soon = (TODAY + dt.timedelta(days=21)).isoformat()
+    records.create(
+        db,
+        "visit",
+        {
+            "title": "Mission to Sharjah",
+            "direction": "outgoing",
+            "status": "accepted",
+            "start_date": soon,
+            "partnership_id": sharjah,
+        },
+    )
+    records.create(
+        db,
+        "visit",
+        {
+            "title": "Mission to Turku",
+            "direction": "outgoing",
+            "status": "declined",
+            "start_date": soon,
+            "partnership_id": turku,
+        },
+    )
+    assert set(_quiet(db)) == {"Turku"}
+    roster = quiet.by_silence(db, TODAY, 10)
+    held = next(s for s in roster.listed if s.partner == "Sharjah")
+    assert held.preparing and not held.overdue(TODAY) and roster.overdue == 1

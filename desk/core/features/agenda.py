@@ -760,7 +760,7 @@ def _going_quiet(db: Database, agenda: Agenda) -> None:
                 silence.due,
                 "partnership",
                 silence.partnership_id,
-                f"Partnership: {silence.partner} · keep in touch {silence.rhythm_words()}",
+                f"Partnership: {silence.partner}",  # its rhythm is in the item's detail
                 partnership_id=silence.partnership_id,
             )
         )

@@ -3,7 +3,9 @@ rhythm), when it last did, and which have gone longer than that.
 
 A contact is an interaction logged on the partnership or on one of its visits (a call, a
 meeting, a letter or mail sent), or a visit of the partnership that was completed or is
-under way; the latest one on or before the day asked about counts. Qt-free: Today's
+under way; the latest one on or before the day asked about counts. A visit being
+prepared with the partner (requested, accepted or confirmed, within the year) keeps a
+relationship from going quiet. Qt-free: Today's
 agenda warns of those gone quiet, the dashboard lists every relationship by how long it
 has been quiet, and both read the same answer.
 """
@@ -11,7 +13,7 @@ has been quiet, and both read the same answer.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from desk.core.domain.dates import (
@@ -177,7 +179,15 @@ def _judged(today: dt.date) -> tuple[str, dict[str, str]]:
     sql = (
         f"WITH last(pid, day) AS ({LAST_CONTACTS}), "
         "judged AS ("
-        f"SELECT id, last, began, since, since < CASE every {cutoffs} END AS quiet, "
+        f"SELECT id, last, began, since, since < CASE every {cutoffs} END "
+        # A visit being prepared with the partner (requested, accepted or confirmed,
+        # starting within the year) is a relationship at work, however long since the
+        # last call was logged; one only planned on our side is not.
+        "AND id NOT IN (SELECT partnership_id FROM visits INDEXED BY visits_agenda "
+        "WHERE coalesce(end_date, start_date) >= :t AND start_date <= :ahead "
+        "AND status IN ('requested', 'under_review', 'accepted', 'confirmed') "
+        "AND partnership_id IS NOT NULL) "
+        "AS quiet, "
         # (months from year 0 + rhythm) * 32 + day: the day the rhythm runs out, in order.
         "(CAST(substr(since, 1, 4) AS INTEGER) * 12 + CAST(substr(since, 6, 2) AS INTEGER) "
         "+ every) * 32 + CAST(substr(since, 9, 2) AS INTEGER) AS due_key FROM ("
@@ -192,7 +202,8 @@ def _judged(today: dt.date) -> tuple[str, dict[str, str]]:
         "LIMIT -1 OFFSET 0) LIMIT -1 OFFSET 0)) "
     )
     values = {f"c{m}": cutoff(today, m).isoformat() for m in _RHYTHMS}
-    return sql, {"t": today.isoformat(), **values}
+    ahead = add_months(today, 12).isoformat()
+    return sql, {"t": today.isoformat(), "ahead": ahead, **values}
 
 
 @dataclass(frozen=True)
@@ -209,6 +220,8 @@ class Silence:
     began: dt.date  # its founding's last possible day, else the day it was entered
     last: dt.date | None  # its last contact; None: none recorded
     founded: bool = True  # `began` is its founding (not the day it was entered)
+    # A visit being prepared keeps it from going quiet, its rhythm run out or not.
+    preparing: bool = False
 
     @property
     def since(self) -> dt.date:
@@ -224,7 +237,7 @@ class Silence:
         return _ends(self.since, self.every)
 
     def overdue(self, today: dt.date) -> bool:
-        return self.due < today
+        return self.due < today and not self.preparing
 
     def quiet_for(self, today: dt.date) -> str:
         """How long since its last contact, or since it began: '14 months', 'over 2
@@ -335,11 +348,16 @@ def by_silence(db: Database, today: dt.date, limit: int) -> Roster:
     counts from the day it began): how many, how many overdue, the first `limit`."""
     judged, values = _judged(today)
     rows = db.execute(
-        f"{judged} SELECT id, last, count(*) OVER (), sum(quiet) OVER () FROM judged "
+        f"{judged} SELECT id, last, count(*) OVER (), sum(quiet) OVER (), quiet FROM judged "
         "ORDER BY coalesce(last, began), id LIMIT :n",
         {**values, "n": int(limit)},
     ).fetchall()
-    listed = _silences(db, [(r[0], r[1]) for r in rows])
+    quiet_now = {r[0]: bool(r[4]) for r in rows}
+    listed = [
+        # Run out but not quiet: a visit is being prepared.
+        replace(s, preparing=s.due < today and not quiet_now.get(s.partnership_id, False))
+        for s in _silences(db, [(r[0], r[1]) for r in rows])
+    ]
     if not rows:
         return Roster(0, 0, listed)
     return Roster(int(rows[0][2]), int(rows[0][3] or 0), listed)

@@ -317,7 +317,9 @@ class DashboardPage(QWidget):
                 dates.short_date(silence.last) if silence.last else "None recorded",
                 silence.quiet_for(today),
                 counted_as(silence.every, "month") + (" (its own)" if silence.own else ""),
-                f"Overdue since {due}" if overdue else f"Due by {due}",
+                f"Overdue since {due}"
+                if overdue
+                else ("A visit is being prepared" if silence.preparing else f"Due by {due}"),
             ]
             for column, text in enumerate(cells):
                 cell = QTableWidgetItem(text)
