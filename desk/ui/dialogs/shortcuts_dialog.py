@@ -22,7 +22,7 @@ from desk.ui.screen import fit
 # Keys a page answers itself, not through a menu.
 PAGE_KEYS = (
     ("In a record", "Edit the record shown", "E, or double-click it"),
-    ("In a record", "Leave the form without saving", "Escape"),
+    ("In a record", "Leave the form without saving (a new one: back to the record before)", "Esc"),
     ("In a list", "Open the record into its form", "Enter"),
     ("In a list", "Move between the list and the record", "Tab, Shift+Tab"),
 )
