@@ -86,3 +86,13 @@ def test_cancel_erases_nothing(
     monkeypatch.setattr(QMessageBox, "exec", lambda _box: 0)  # closed without a choice
     page.erase_action.trigger()
     assert records.get(db, "contact", sato)["family_name"] == "Sato"
+
+
+def test_the_erase_question_says_which_person_and_counts_nothing_twice(db: Database) -> None:
+    from desk.core.safety import person
+
+    sato, _other = _people(db)
+    records.update(db, "contact", sato, {"job_title": "Protocol Officer"})
+    lines = person.plan_lines(person.plan_erase(db, sato))
+    assert lines[0] == f"Erasing Emi Sato (Protocol Officer; contact #{sato}) removes for good:"
+    assert not [line for line in lines if " 0 changes" in line]

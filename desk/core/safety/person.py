@@ -961,8 +961,10 @@ def plan_lines(plan: ErasePlan) -> list[str]:
     found = plan.holdings
     size = sum(int(entry["size"]) for entry in found.files)
     keeping = sum(1 for item in found.linked if item.keeps_name)
+    job = str(found.person.row.get("job_title") or "").strip()
+    which = f"{job}; " if job else ""  # which of two people of one name this is
     lines = [
-        f"Erasing {found.names.title} ({found.spec.label.lower()} #{found.person.id}) "
+        f"Erasing {found.names.title} ({which}{found.spec.label.lower()} #{found.person.id}) "
         "removes for good:",
         "  the contact record"
         + (f" and their own records: {_by_kind(found.owned)}" if found.owned else ""),
@@ -987,9 +989,13 @@ def plan_lines(plan: ErasePlan) -> list[str]:
             f"  their name in the text of {counted(len(found.mentions), 'field')}, "
             f"replaced by “{ERASED}”: {_where(found.mentions)}"
         )
+    history = (
+        f"{counted(len(found.history), 'change')} in the history that hold them, the "
+        if found.history
+        else "the "
+    )
     lines += [
-        f"  {counted(len(found.history), 'change')} in the history that hold them, the "
-        "search index's entries, and any free space in the file that still holds them",
+        f"  {history}search index's entries, and any free space in the file that still holds them",
         "This cannot be undone: undo stops at the erase, and earlier work on their "
         "records can no longer be undone either.",
     ]
