@@ -153,7 +153,7 @@ class LinkTab(_RowsTab):
             self.several_button.clicked.connect(self.add_several)
             self.buttons.insert(1, self.several_button)
             self.button_row.insertWidget(1, self.several_button)
-        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
 
     def load(self, record_id: int) -> int:
         spec = KINDS[self.link.kind]
@@ -166,7 +166,19 @@ class LinkTab(_RowsTab):
             )
         )
         self._tell_namesakes_apart()
+        self._size_columns()
         return self.model.rowCount()
+
+    def _size_columns(self) -> None:
+        """Each column as wide as what it shows, but none wider than two fifths of the
+        list: a delegate's name with their job and organization pushed Side and Role
+        out of sight."""
+        header = self.view.horizontalHeader()
+        self.view.resizeColumnsToContents()
+        room = max(self.view.viewport().width(), 600)
+        widest = max(160, room * 2 // 5)
+        for column in range(header.count() - 1):
+            header.resizeSection(column, min(header.sectionSize(column), widest))
 
     def _tell_namesakes_apart(self) -> None:
         """Two people of one name in a list (a mayor and a director, both Layla
