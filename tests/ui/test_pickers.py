@@ -468,3 +468,29 @@ def test_enter_on_a_name_already_in_the_delegation_never_ticks_a_namesake(
         "SELECT contact_id FROM visit_participants WHERE visit_id = ?", (world.visit,)
     ).fetchall()
     assert members == [(world.people["Gross"],)] and twin
+
+
+def test_a_long_name_never_pushes_a_delegations_side_and_role_out_of_sight(
+    qtbot: Any, db: Database, world: World
+) -> None:
+    long_one = records.create(
+        db,
+        "contact",
+        {
+            "given_name": "Maximiliane Alexandra",
+            "family_name": "von Hohenzollern-Sigmaringen-Württemberg",
+            "job_title": "Deputy Director General for International Economic Cooperation",
+        },
+    ).id
+    records.create(db, "participant", {"visit_id": world.visit, "contact_id": long_one})
+    dialog = record_dialog(db, "visit", world.visit)
+    qtbot.addWidget(dialog)
+    dialog.resize(900, 700)
+    dialog.show()
+    assert dialog.links is not None
+    tab = dialog.links.tab("Delegation")
+    dialog.links.setCurrentWidget(tab)
+    tab.load(world.visit)
+    header = tab.view.horizontalHeader()
+    room = max(tab.view.viewport().width(), 600)
+    assert all(header.sectionSize(c) <= max(160, room * 2 // 5) for c in range(header.count() - 1))
