@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
 )
 
 from desk.core.domain.kinds import KINDS
-from desk.core.errors import ValidationError
 from desk.core.store import records
 from desk.core.store.db import Database
 from desk.core.store.operations import Changes
@@ -97,16 +96,6 @@ class RecordDialog(QDialog):
                 # "What" opened showing only its last words.
                 first.setSelection(len(first.text()), -len(first.text()))
 
-    def picked_all(self) -> bool:
-        """Whether every link typed into was picked; the first that was not says so
-        under itself, rather than being saved as it was before the typing."""
-        for name, editor in self.form.editors.items():
-            problem = editor.problem() if isinstance(editor, RefEditor) else None
-            if problem:
-                self.form.show_error(ValidationError(problem, name))
-                return False
-        return True
-
     def _prefill(self) -> None:
         """Fill a new record's fields from where it is made (dialogs of kinds that can)."""
 
@@ -115,7 +104,7 @@ class RecordDialog(QDialog):
         self.hint.hide()
 
     def save(self) -> None:
-        if not self.picked_all():
+        if not self.form.picked_all():
             return
         record_id = self.record_id
         if record_id is None:

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from desk.core.domain.kinds import KINDS
-from desk.core.errors import DeskError, ValidationError
+from desk.core.errors import DeskError
 from desk.core.features import reading
 from desk.core.store import queries, records
 from desk.core.store.db import Database
@@ -569,7 +569,7 @@ class RecordPage(QWidget):
             self.focus_form()
 
     def save(self) -> bool:
-        if not self._picked_all():
+        if not self.form.picked_all():
             return False
         record_id = self.current_id
         if record_id is None:
@@ -624,18 +624,6 @@ class RecordPage(QWidget):
                 self.revert()
             return
         self.show_record(self.current_id)
-
-    def _picked_all(self) -> bool:
-        """A link typed into but not picked is said under its field, not saved as it was
-        before the typing."""
-        from desk.ui.widgets.ref_picker import RefEditor
-
-        for name, editor in self.form.editors.items():
-            problem = editor.problem() if isinstance(editor, RefEditor) else None
-            if problem:
-                self.form.show_error(ValidationError(problem, name))
-                return False
-        return True
 
     def revert(self) -> None:
         """Cancel: the record as stored, read as a page again."""

@@ -154,6 +154,18 @@ class RecordForm(QWidget):
         for label in self.errors.values():
             label.hide()
 
+    def picked_all(self) -> bool:
+        """Whether every link typed into was picked; the first that was not says so
+        under itself, rather than being saved as it was before the typing."""
+        from desk.ui.widgets.ref_picker import RefEditor
+
+        for name, editor in self.editors.items():
+            problem = editor.problem() if isinstance(editor, RefEditor) else None
+            if problem:
+                self.show_error(ValidationError(problem, name))
+                return False
+        return True
+
     def show_error(self, error: ValidationError) -> None:
         self.clear_errors()
         target = self.errors.get(error.field or "")
