@@ -14,6 +14,7 @@ starts with only what its jobs need.
 
 from __future__ import annotations
 
+import importlib
 import multiprocessing
 import multiprocessing.connection
 import os
@@ -198,60 +199,33 @@ def replay(db_path: Path, read_only: str | None, which: str, *, progress: Progre
         return changes.op_id or 0
 
 
-def make_packet(
+# The documents laid out away from the window, each by the builder its module names
+# (imported in the child only, so the window never loads reportlab): called as
+# builder(db, *args, progress=progress), and writing the path it is given.
+DOCUMENTS = {
+    "packet": ("desk.reports.briefing.packet", "build_briefing"),
+    "phone pack": ("desk.reports.briefing.phone", "build_phone_pack"),
+    "dossier": ("desk.reports.dossier.document", "build_dossier"),
+    "annual report": ("desk.reports.annual.document", "build_annual"),
+    "renewal memo": ("desk.reports.renewal.document", "build_memo"),
+}
+
+
+def make_document(
     db_path: Path,
     read_only: str | None,
-    visit_id: int,
-    target: Path,
-    options: Any,
-    *,
+    document: str,
+    *args: Any,
     progress: Progress,
 ) -> Path:
-    from desk.reports.briefing.packet import build_briefing
-
+    """One of `DOCUMENTS`, read from the file; the path it wrote (its args' second:
+    the record or year it is about, then the path)."""
+    module, name = DOCUMENTS[document]
+    build = getattr(importlib.import_module(module), name)
     with _read(db_path, read_only) as db:
-        build_briefing(db, visit_id, target, options, progress)
-    return target
-
-
-def make_phone_pack(
-    db_path: Path,
-    read_only: str | None,
-    visit_id: int,
-    target: Path,
-    options: Any,
-    *,
-    progress: Progress,
-) -> Path:
-    from desk.reports.briefing.phone import build_phone_pack
-
-    with _read(db_path, read_only) as db:
-        build_phone_pack(db, visit_id, target, options, progress)
-    return target
-
-
-def make_dossier(
-    db_path: Path,
-    read_only: str | None,
-    partnership_id: int,
-    target: Path,
-    *,
-    progress: Progress,
-) -> Path:
-    from desk.reports.dossier.document import build_dossier
-
-    with _read(db_path, read_only) as db:
-        build_dossier(db, partnership_id, target, progress=progress)
-    return target
-
-
-def make_annual(
-    db_path: Path, read_only: str | None, year: int, target: Path, *, progress: Progress
-) -> Path:
-    from desk.reports.annual.document import build_annual
-
-    with _read(db_path, read_only) as db:
-        build_annual(db, year, target, progress=progress)
+        build(db, *args, progress=progress)
+    target = args[1]
+    assert isinstance(target, Path)
     return target
 
 
@@ -339,16 +313,6 @@ def make_letters(
     remarks = [f"No letter: {note}." for note in made.letters.left_out]
     remarks += [f"Note: {note}." for note in made.letters.notes]
     return target, remarks
-
-
-def make_renewal_memo(
-    db_path: Path, read_only: str | None, agreement_id: int, target: Path, *, progress: Progress
-) -> Path:
-    from desk.reports.renewal.document import build_memo
-
-    with _read(db_path, read_only) as db:
-        build_memo(db, agreement_id, target, progress=progress)
-    return target
 
 
 def read_file_texts(db_path: Path, *, progress: Progress) -> int:

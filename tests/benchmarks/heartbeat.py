@@ -181,9 +181,10 @@ def main() -> None:
             lambda: _in_child(
                 window,
                 "Packet",
-                jobs.make_packet,
+                jobs.make_document,
                 path,
                 None,
+                "packet",
                 visit,
                 work / "packet.pdf",
                 BriefingOptions(),

@@ -167,8 +167,8 @@ def test_the_jobs_the_window_runs_in_child_processes_only_read(city: Path, tmp_p
         spawn = multiprocessing.get_context("spawn")
         with spawn.Pool(1) as pool:
             pool.apply(
-                jobs.make_packet,
-                (city, None, 1, tmp_path / "p.pdf", BriefingOptions()),
+                jobs.make_document,
+                (city, None, "packet", 1, tmp_path / "p.pdf", BriefingOptions()),
                 {"progress": _no_progress},
             )
             pool.apply(jobs.dashboard, (city, None, 2016, 2026), {"progress": _no_progress})

@@ -49,9 +49,10 @@ class AgreementPage(RecordPage):
         self._task = documents.make(
             self,
             "Renewal memo",
-            jobs.make_renewal_memo,
+            jobs.make_document,
             self.db.file,
             self.db.read_only,
+            "renewal memo",
             row["id"],
             target,
             ready=self.memo_ready.emit,

@@ -222,9 +222,10 @@ class DashboardPage(QWidget):
         self._annual = documents.make(
             self,
             "Annual report",
-            jobs.make_annual,
+            jobs.make_document,
             self.db.file,
             self.db.read_only,
+            "annual report",
             year,
             target,
             ready=self.annual_ready.emit,

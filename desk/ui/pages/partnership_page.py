@@ -159,9 +159,10 @@ class PartnershipPage(RecordPage):
         self._task = documents.make(
             self,
             "Hand-over dossier",
-            jobs.make_dossier,
+            jobs.make_document,
             self.db.file,
             self.db.read_only,
+            "dossier",
             row["id"],
             target,
             ready=self.dossier_ready.emit,

@@ -167,9 +167,10 @@ class VisitPage(RecordPage):
         self._task = documents.make(
             self,
             "Trip pack" if phone else "Briefing packet",
-            jobs.make_phone_pack if phone else jobs.make_packet,
+            jobs.make_document,
             self.db_path,
             self.db.read_only,
+            "phone pack" if phone else "packet",
             visit["id"],
             target,
             dialog.options(),
