@@ -35,7 +35,6 @@ from reportlab.platypus import (
     Table,
     TableStyle,
 )
-from reportlab.platypus.doctemplate import BaseDocTemplate
 from reportlab.platypus.flowables import HRFlowable
 
 from desk.core.domain import dates
@@ -62,9 +61,8 @@ from desk.reports.writers.pdf import (
     MARKING_RED,
     RULE,
     SHADE,
+    CountedDocument,
     Heading,
-    KeepWithStart,
-    PageCount,
     make_pdf,
     para,
     paras,
@@ -323,7 +321,7 @@ class Mark(Heading):
         self.key = key
 
 
-class PhoneDocument(BaseDocTemplate):
+class PhoneDocument(CountedDocument):
     """Phone-sized pages, one column the width of the screen, with the marking and a
     running head on top and "Page N of M" below. The running head says where a page
     starts: the pack's title, or the day (or section) it carries on from, so a page
@@ -332,25 +330,17 @@ class PhoneDocument(BaseDocTemplate):
     def __init__(self, target: Any, *, title: str, header: str, marking: str) -> None:
         super().__init__(
             target,
+            title=title,
             pagesize=PAGE,
             leftMargin=SIDE_MARGIN,
             rightMargin=SIDE_MARGIN,
             topMargin=TOP_MARGIN,
             bottomMargin=BOTTOM_MARGIN,
-            title=title,
-            author="desk",
-            creator="desk",
-            subject=title,
-            # Else reportlab opens each page in Helvetica, an unembedded standard font.
-            initialFontName=SANS,
-            initialFontSize=9,
         )
         self.styles = phone_styles()
-        self.keepTogetherClass = KeepWithStart
         self.header_text = header
         self.marking = marking
         self.stamp = dates.short_date(dt.date.today())
-        self.page_count = PageCount()
         self.legs: Legs = {}  # the travel legs this copy prints
         self._context = ""  # the day or section the last heading opened
         self._head: str | None = None  # what this page's running head says
@@ -425,10 +415,6 @@ class PhoneDocument(BaseDocTemplate):
         canvas.drawString(left, baseline, self.stamp)
         canvas.drawRightString(right, baseline, f"Page {doc.page} of {total if total else '…'}")
         canvas.restoreState()
-
-    def render(self, story: list[Any]) -> None:
-        self.multiBuild([*story, self.page_count])
-
 
 SMALLEST_CHROME = 6.5
 

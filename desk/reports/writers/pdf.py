@@ -215,19 +215,14 @@ class KeepWithStart(KeepTogether):
         return fits or bool(last.splitOn(self.canv, width, room))
 
 
-class DeskDocument(BaseDocTemplate):
-    """Letter pages with a marking header and a page-count footer."""
+class CountedDocument(BaseDocTemplate):
+    """A document desk writes, of any page size: its title as the file's, desk as its
+    author, its pages opened in desk's font, headings kept with what they introduce,
+    and the page count that 'Page N of M' reads (`render` lays it out twice for it)."""
 
-    def __init__(
-        self, target: Any, *, title: str, header: str, marking: str, footer: str, **kwargs: Any
-    ) -> None:
+    def __init__(self, target: Any, *, title: str, **kwargs: Any) -> None:
         super().__init__(
             target,
-            pagesize=LETTER,
-            leftMargin=0.8 * inch,
-            rightMargin=0.8 * inch,
-            topMargin=0.95 * inch,
-            bottomMargin=0.8 * inch,
             title=title,
             author="desk",
             creator="desk",
@@ -237,12 +232,33 @@ class DeskDocument(BaseDocTemplate):
             initialFontSize=9,
             **kwargs,
         )
-        self.styles = styles()
         self.keepTogetherClass = KeepWithStart
+        self.page_count = PageCount()
+
+    def render(self, story: list[Any]) -> None:
+        self.multiBuild([*story, self.page_count])
+
+
+class DeskDocument(CountedDocument):
+    """Letter pages with a marking header and a page-count footer."""
+
+    def __init__(
+        self, target: Any, *, title: str, header: str, marking: str, footer: str, **kwargs: Any
+    ) -> None:
+        super().__init__(
+            target,
+            title=title,
+            pagesize=LETTER,
+            leftMargin=0.8 * inch,
+            rightMargin=0.8 * inch,
+            topMargin=0.95 * inch,
+            bottomMargin=0.8 * inch,
+            **kwargs,
+        )
+        self.styles = styles()
         self.header_text = header
         self.marking = marking
         self.footer_text = footer
-        self.page_count = PageCount()
         self._bookmarks = 0
         frame = Frame(self.leftMargin, self.bottomMargin, self.width, self.height, id="body")
         self.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=self._decorate)])
@@ -289,9 +305,6 @@ class DeskDocument(BaseDocTemplate):
 
     def beforeDocument(self) -> None:
         self._bookmarks = 0
-
-    def render(self, story: list[Any]) -> None:
-        self.multiBuild([*story, self.page_count])
 
 
 def contents(doc: DeskDocument) -> TableOfContents:
