@@ -16,7 +16,6 @@ import base64
 import hashlib
 import json
 import sqlite3
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -24,6 +23,7 @@ from desk.core.disk.files import check_output_path, input_file, safe_write_text
 from desk.core.domain.kinds import kind_of_table
 from desk.core.domain.validate import clean_values
 from desk.core.errors import DumpError, ValidationError
+from desk.core.progress import Progress
 from desk.core.store import index
 from desk.core.store.db import Database, schema_version
 from desk.core.store.records import stored_columns
@@ -32,7 +32,6 @@ from desk.core.store.schema import SCHEMA_VERSION
 
 FORMAT = "desk-dump"
 FORMAT_VERSION = 1
-Progress = Callable[[int, int, str], None]
 
 # Rebuilt from the records on import; never dumped.
 _DERIVED_TABLES = ("search_index",)

@@ -10,16 +10,14 @@ in it is not found.
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
 
+from desk.core.progress import Progress
 from desk.core.store import attachments
 from desk.core.store.db import Database
 
 MOST_BYTES = 50 * 1024 * 1024
 MOST_PAGES = 500
 MOST_CHARACTERS = 1_000_000
-
-Progress = Callable[[int, int, str], None]
 
 
 def read_text(data: bytes, filename: str, media_type: str | None) -> tuple[str | None, str]:

@@ -10,7 +10,6 @@ in one transaction as a batch, and undoable in one step.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +18,7 @@ from desk.core.domain.kinds import KINDS, Kind
 from desk.core.domain.names import normalise
 from desk.core.domain.words import counted
 from desk.core.errors import DeskError, UndoConflict
+from desk.core.progress import Progress
 from desk.core.store import attachments, records, undo
 from desk.core.store.db import Database
 from desk.core.store.hooks import hooks_for
@@ -35,8 +35,6 @@ from desk.io.import_plan import (
     summarize,
 )
 from desk.io.mapping import importable, remember_mapping, remember_values
-
-Progress = Callable[[int, int, str], None]
 
 MATCHED = ("leave", "fill", "update")  # what an import does to records already in desk
 

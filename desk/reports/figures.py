@@ -21,7 +21,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -30,12 +29,12 @@ from desk.core.domain.money import short as money_short
 from desk.core.domain.money import text as money_text
 from desk.core.domain.vocab import MONEY_MEASURES, OUTCOME_MEASURES, SDGS
 from desk.core.features.costs import Costs, of_visits, together
+from desk.core.progress import Progress
 from desk.core.store.db import Database
 
 if TYPE_CHECKING:
     from desk.reports.survey.data import SurveyData
 
-Progress = Callable[[int, int, str], None]
 # One palette for the window's charts and map and the printed report, so a series or a
 # kind of partnership wears the same color on screen and on paper. They read on light
 # and dark backgrounds alike, and apart for most color blindness (Tableau 10's first).

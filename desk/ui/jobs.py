@@ -21,16 +21,14 @@ import os
 import pickle
 import threading
 import traceback
-from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
 from desk.core.errors import DeskError
+from desk.core.progress import Progress
 from desk.core.store.db import Database, open_database, transaction
-
-Progress = Callable[[int, int, str], None]
 
 
 class JobCancelled(DeskError):

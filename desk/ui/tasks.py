@@ -18,9 +18,8 @@ from PySide6.QtCore import QCoreApplication, QEventLoop, QObject, Qt, QThread, S
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from desk.core.errors import DeskError
+from desk.core.progress import Progress
 from desk.core.store.db import Database, open_database
-
-Progress = Callable[[int, int, str], None]
 
 
 class Cancelled(DeskError):

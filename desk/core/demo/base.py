@@ -6,19 +6,18 @@ import datetime as dt
 import json
 import random
 import uuid
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from desk.core.domain.kinds import KINDS
 from desk.core.domain.vocab import PRIORITY_AREAS, SDGS
 from desk.core.paths import resource_path
+from desk.core.progress import Progress
 from desk.core.store import index
 from desk.core.store.db import Database
 from desk.core.store.rows import sort_keys
 
 BASE_CONTACTS = 250
-Progress = Callable[[int, int, str], None]
 HOME_TZ = "America/Los_Angeles"
 
 

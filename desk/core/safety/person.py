@@ -38,14 +38,13 @@ from desk.core.domain.kinds import KINDS, Field, Kind, kind_of_table
 from desk.core.domain.types import type_of
 from desk.core.domain.words import counted
 from desk.core.errors import DeskError
+from desk.core.progress import Progress
 from desk.core.safety import backups
 from desk.core.store import attachments, index, records
 from desk.core.store.db import Database, connect_read_only
 from desk.core.store.operations import Changes, now, operation
 from desk.core.store.queries import display
 from desk.core.store.undo import PURGED
-
-Progress = Callable[[int, int, str], None]
 
 # What stands where a record needs a name that was erased (a delegation member, a gift's
 # giver): the record still says someone was there.

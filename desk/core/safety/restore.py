@@ -23,12 +23,13 @@ import os
 import shutil
 import sqlite3
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 from desk.core import paths
 from desk.core.disk import live
 from desk.core.errors import DatabaseDamaged, DatabaseTooNew, DeskError
+from desk.core.progress import Progress
 from desk.core.safety.backups import (
     COUNTED,
     BackupInfo,
@@ -46,8 +47,6 @@ from desk.core.store.db import (
     transaction,
     trust_header,
 )
-
-Progress = Callable[[int, int, str], None]
 
 # Facts of the file itself, which the live database keeps whatever the backup says.
 _KEPT_TABLES = ("file_meta",)

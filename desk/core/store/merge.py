@@ -29,13 +29,14 @@ import functools
 import re
 import time
 import unicodedata
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from desk.core.domain.kinds import KINDS, Field, Kind, kind_of_table
 from desk.core.domain.names import normalise, place_name
 from desk.core.errors import ValidationError
+from desk.core.progress import Progress
 from desk.core.store import records
 from desk.core.store.db import Database
 from desk.core.store.hooks import hooks_for
@@ -240,9 +241,6 @@ class Suggestions:
     left_out: list[str] = field(default_factory=list)
     seconds: float = 0.0
     more: int = 0  # pairs found beyond the limit
-
-
-Progress = Callable[[int, int, str], None]
 
 
 @dataclass(frozen=True, slots=True)

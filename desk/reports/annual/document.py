@@ -39,6 +39,7 @@ from desk.core.domain.vocab import (
 )
 from desk.core.domain.words import counted
 from desk.core.features.costs import Costs, in_brief, of_visits, rounded, together
+from desk.core.progress import Progress
 from desk.core.reference.countries import country_name
 from desk.core.store.db import Database
 from desk.core.store.hooks.partnerships import INITIAL_STATUS_REASON
@@ -57,7 +58,6 @@ from desk.reports.writers.pdf import (
 )
 from desk.reports.writers.text import table_date
 
-Progress = Callable[[int, int, str], None]
 SERIES = tuple(colors.HexColor(hex) for hex in figures.SERIES_COLORS[:4])
 KIND_COLORS = {code: colors.HexColor(hex) for code, hex in figures.KIND_COLORS.items()}
 

@@ -16,6 +16,7 @@ from typing import Any
 from reportlab.lib.units import inch
 from reportlab.platypus import CondPageBreak, PageBreak, Spacer
 
+from desk.core.progress import Progress
 from desk.core.store.db import Database
 from desk.reports.briefing import meetings, people, relationship, sections
 from desk.reports.briefing.data import Briefing, gather, partner_view
@@ -26,8 +27,6 @@ from desk.reports.briefing.options import (
 )
 from desk.reports.writers.pdf import DeskDocument, Heading, contents, footer_line, make_pdf
 from desk.reports.writers.text import glimpse
-
-Progress = Callable[[int, int, str], None]
 
 
 def build_briefing(

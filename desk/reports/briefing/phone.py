@@ -47,6 +47,7 @@ from desk.core.domain.vocab import (
     label,
 )
 from desk.core.features import sides
+from desk.core.progress import Progress
 from desk.core.store.db import Database
 from desk.core.store.queries import fetch, person_name
 from desk.reports.briefing.data import Briefing, gather, partner_view
@@ -69,8 +70,6 @@ from desk.reports.writers.pdf import (
     styles,
 )
 from desk.reports.writers.text import RTL_LETTER, clean, markup, whole
-
-Progress = Callable[[int, int, str], None]
 
 # A phone held upright: about 3.5 by 6.3 inches, which a viewer fits to the screen's
 # width, so 10-point type reads at about the size of a phone's own text.
@@ -415,6 +414,7 @@ class PhoneDocument(CountedDocument):
         canvas.drawString(left, baseline, self.stamp)
         canvas.drawRightString(right, baseline, f"Page {doc.page} of {total if total else '…'}")
         canvas.restoreState()
+
 
 SMALLEST_CHROME = 6.5
 

@@ -11,7 +11,6 @@ as a table per traveler.
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
 from itertools import groupby
 from pathlib import Path
 from typing import Any
@@ -25,12 +24,11 @@ from desk.core.domain import dates
 from desk.core.domain.words import counted
 from desk.core.features import sides
 from desk.core.features import travel as t
+from desk.core.progress import Progress
 from desk.core.store.db import Database
 from desk.core.store.queries import fetch
 from desk.reports.writers.pdf import DeskDocument, data_table, footer_line, make_pdf, para
 from desk.reports.writers.text import whole
-
-Progress = Callable[[int, int, str], None]
 
 MARKING = "SENSITIVE - NOT FOR DISTRIBUTION"
 # The shade of a cell that asks to be checked before the run.

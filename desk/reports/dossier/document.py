@@ -40,6 +40,7 @@ from desk.core.domain.vocab import (
 )
 from desk.core.domain.words import counted
 from desk.core.features.costs import Costs, budget_text, in_brief, rounded, together
+from desk.core.progress import Progress
 from desk.core.reference.countries import country_name
 from desk.core.store.db import Database
 from desk.core.store.queries import display, person_name
@@ -57,7 +58,6 @@ from desk.reports.writers.pdf import (
 )
 from desk.reports.writers.text import glimpse, table_date
 
-Progress = Callable[[int, int, str], None]
 MARKING = "SENSITIVE - NOT FOR DISTRIBUTION"
 
 

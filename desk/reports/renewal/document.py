@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -38,6 +37,7 @@ from desk.core.domain.vocab import (
 from desk.core.domain.words import ago, counted, due_in, plural
 from desk.core.features import policy
 from desk.core.features.costs import Costs, in_brief, rounded
+from desk.core.progress import Progress
 from desk.core.reference.countries import country_name
 from desk.core.store.db import Database
 from desk.reports.renewal.data import Memo, Terms, gather
@@ -53,7 +53,6 @@ from desk.reports.writers.pdf import (
     para,
 )
 
-Progress = Callable[[int, int, str], None]
 # A memo on a decision not yet taken is the office's advice in the making.
 MARKING = "INTERNAL - PREDECISIONAL"
 NOT_RECORDED = "not recorded"

@@ -12,7 +12,7 @@ and key columns (Engagement ID and the row's name) repeated on every page.
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from copy import copy
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
@@ -31,6 +31,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from desk.core.disk.files import check_output_path, safe_write_path, verify_xlsx
 from desk.core.domain import dates, money
 from desk.core.domain import vocab as v
+from desk.core.progress import Progress
 from desk.core.reference import countries
 from desk.core.store.db import Database
 from desk.core.text.cells import iso_date, put
@@ -47,7 +48,6 @@ from desk.reports.survey.edition import (
     plain,
 )
 
-Progress = Callable[[int, int, str], None]
 # Fonts are named: a font without a name is drawn in the reader's default, a serif in
 # LibreOffice, wider than the widths here allow for.
 FONT = "Calibri"
