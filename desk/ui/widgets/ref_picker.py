@@ -50,7 +50,7 @@ def filled_palette(widget: QWidget) -> QPalette:
     """A field filled in from a pick, as it shows until it is typed into: tinted by its
     palette, not a style sheet, which would give a combo box another size and wrap its
     row of the form."""
-    palette = QPalette(widget.palette())
+    palette = widget.palette()  # a copy already; the copy constructor is slow to resolve
     base = palette.color(QPalette.ColorRole.Base)
     tint = tone("info", palette)
     mixed = QColor(
@@ -220,7 +220,7 @@ class RefEditor(Editor):
         editor.set_value(value)
         editor.edited.emit()
         widget = editor.focus_widget()
-        self._filled.append((editor, QPalette(widget.palette())))
+        self._filled.append((editor, widget.palette()))
         widget.setPalette(filled_palette(widget))
         widget.setProperty(_FILLED, True)
         # Typed into afterwards: it is the person's own, and plain again.
