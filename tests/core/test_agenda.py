@@ -4,8 +4,10 @@ ticking off in place."""
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import json
+import random
 
 import pytest
 
@@ -218,6 +220,83 @@ def test_the_sql_that_narrows_anniversaries_never_drops_one_that_is_due(db: Data
         ]
         if shown != ([expected] if expected else []):
             wrong.append((founded, today.isoformat(), shown, expected))
+    assert wrong == []
+
+
+def _coming_anniversary(founded: dt.date, today: dt.date) -> tuple[dt.date, int] | None:
+    """The rule, written plainly: the next time the founding comes round (29 February
+    on the 28th in a common year), if within the notice its number of years gives."""
+
+    def on(year: int) -> dt.date:
+        if (founded.month, founded.day) == (2, 29) and not calendar.isleap(year):
+            return dt.date(year, 2, 28)
+        return founded.replace(year=year)
+
+    day = on(today.year) if on(today.year) >= today else on(today.year + 1)
+    years = day.year - founded.year
+    notice = agenda.ROUND_NOTICE_DAYS if years in agenda.ROUND_YEARS else agenda.PLAIN_NOTICE_DAYS
+    return (day, years) if years > 0 and (day - today).days <= notice else None
+
+
+def test_anniversaries_worked_out_in_sql_follow_the_plain_rule(db: Database) -> None:
+    """Two hundred foundings (29 Februaries, year ends, round and plain distances) on
+    days across three years, leap days among them: each section counts and lists what
+    the rule says, earliest first."""
+    rng = random.Random(7)
+    foundings: dict[int, dt.date] = {}
+    for n in range(200):
+        if n % 10 == 0:
+            founded = dt.date(rng.choice([1960, 1976, 1996, 2000, 2004, 2016, 2020]), 2, 29)
+        elif n % 10 == 1:
+            founded = dt.date(rng.randint(1950, 2026), rng.choice([1, 12]), rng.choice([1, 31]))
+        else:
+            founded = dt.date(rng.randint(1926, 2027), 1, 1) + dt.timedelta(
+                days=rng.randint(0, 364)
+            )
+        pid = records.create(
+            db,
+            "partnership",
+            {
+                "partner_name": f"Partner {n}",
+                "kind": "sister_city",
+                "status": rng.choice(["active", "friendship"]),
+                "established_date": founded.isoformat(),
+            },
+        ).id
+        foundings[pid] = founded
+    days = [dt.date(2027, 1, 1) + dt.timedelta(days=n) for n in range(0, 3 * 366, 11)]
+    days += [
+        dt.date(2028, 2, 28),
+        dt.date(2028, 2, 29),
+        dt.date(2027, 2, 28),
+        dt.date(2027, 12, 31),
+    ]
+    wrong = []
+    for today in days:
+        expected = sorted(
+            (due, pid, years)
+            for pid, founded in foundings.items()
+            if (coming := _coming_anniversary(founded, today)) is not None
+            for due, years in [coming]
+        )
+        found = agenda.build(db, today, shown=3, only="anniversary")
+        listed = [
+            (i.due, i.open_id, int(i.title.split(": ")[1].split(" ")[0]))
+            for items in found.sections.values()
+            for i in items
+        ]
+        counts = {s: 0 for s in agenda.SECTIONS}
+        firsts: dict[str, list[tuple[dt.date, int, int]]] = {s: [] for s in agenda.SECTIONS}
+        for entry in expected:
+            section = agenda.section_of(entry[0], today)
+            counts[section] += 1
+            if len(firsts[section]) < 3:
+                firsts[section].append(entry)
+        if (
+            sorted(listed) != sorted(e for f in firsts.values() for e in f)
+            or found.counts != counts
+        ):
+            wrong.append(today)
     assert wrong == []
 
 

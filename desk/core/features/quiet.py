@@ -308,9 +308,10 @@ def _silences(db: Database, found: list[tuple[int, str | None]]) -> list[Silence
 
     rows = {
         row[0]: row
-        for row in db.execute(
+        for row in db.rows_in_one_step(
             f"{_PARTNERSHIP} WHERE id IN (SELECT value FROM json_each(?))",
             (json.dumps([pid for pid, _last in found]),),
+            7,
         )
     }
     made = (_silence(rows[pid], stored_date(last)) for pid, last in found if pid in rows)
@@ -326,11 +327,12 @@ def going_quiet(db: Database, today: dt.date, limit: int) -> tuple[int, list[Sil
             f"{judged} SELECT count(*) FROM judged WHERE quiet", values
         ).fetchone()
         return int(count), []
-    rows = db.execute(
+    rows = db.rows_in_one_step(
         f"{judged} SELECT id, last, count(*) OVER () FROM judged WHERE quiet "
         "ORDER BY due_key, id LIMIT :n",
         {**values, "n": int(limit)},
-    ).fetchall()
+        3,
+    )
     return (int(rows[0][2]) if rows else 0), _silences(db, [(r[0], r[1]) for r in rows])
 
 
