@@ -26,6 +26,9 @@ def open_window(path: Path, read_only: bool = False) -> int:
     from desk.ui.agenda_ahead import AgendaAhead
 
     ahead = AgendaAhead(path)
+    from desk.ui.qt_loading import enter_modules_ahead
+
+    enter_modules_ahead()
     from desk.ui.app import run
 
     return run(path, read_only="opened with --read-only" if read_only else None, ahead=ahead)
