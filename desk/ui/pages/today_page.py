@@ -9,8 +9,8 @@ import datetime as dt
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QDate, QEvent, QObject, QPoint, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QColor, QFont, QKeySequence
+from PySide6.QtCore import QDate, QEvent, QPoint, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QColor, QFont, QKeySequence, QPaintEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -70,6 +70,25 @@ KEYS = (
 FILTERS: tuple[str | None, ...] = (None, *(t.key for t in agenda.TYPES))
 
 Key = tuple[str, str, int, int | None]
+
+
+class _AgendaTree(QTreeWidget):
+    """The agenda's list, saying when it is next painted (`announce`): the detail beside
+    it waits for that. Watching its viewport's events instead would hand that widget to
+    Python, and PySide6 then sets up every widget class it knows: 6 ms of the window's
+    first paint."""
+
+    painted = Signal()
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.announce = False
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        if self.announce:
+            self.announce = False
+            self.painted.emit()
 
 
 class TodayPage(QWidget):
@@ -211,7 +230,8 @@ class TodayPage(QWidget):
         self.notice = NoticeBar()
         board.addWidget(self.notice)
 
-        self.tree = QTreeWidget()
+        self.tree = _AgendaTree()
+        self.tree.painted.connect(self._list_painted)
         self.tree.setAccessibleName("Agenda")
         self.tree.setColumnCount(4)
         self.tree.setHeaderLabels(["When", "Type", "What", "For"])
@@ -303,7 +323,7 @@ class TodayPage(QWidget):
         # The detail of the first item waits for the list's first paint (it lays out
         # rich text: a few milliseconds the window's first paint need not wait for).
         self._painted = False
-        self.tree.viewport().installEventFilter(self)
+        self.tree.announce = True
         # The operation the bar offers to undo, and what it says once that is undone.
         self._offered: tuple[int | None, str, str] | None = None
         operations_for(db).did_execute.connect(self._heard)
@@ -536,13 +556,11 @@ class TodayPage(QWidget):
             self._size_type_column()
             self._size_when_column()
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if not self._painted and event.type() == QEvent.Type.Paint:
+    def _list_painted(self) -> None:
+        if not self._painted:
             # The list is on screen: the detail, held back so as not to delay that, now.
             self._painted = True
-            self.tree.viewport().removeEventFilter(self)
             QTimer.singleShot(0, self._show_painted)
-        return super().eventFilter(watched, event)
 
     def _show_policy(self) -> None:
         """Ties the state's rules flag, in a line or a few, with the notice once."""
@@ -579,7 +597,7 @@ class TodayPage(QWidget):
             # Left (or the window closed, its database with it) before this turn came:
             # the detail waits for the list to be painted again.
             self._painted = False
-            self.tree.viewport().installEventFilter(self)
+            self.tree.announce = True
 
     def _show_current(self) -> None:
         """The selected item in the detail beside the list, and the buttons for it."""
