@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QProcess
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from desk.core.errors import DeskError
@@ -34,14 +33,19 @@ def recent_files() -> list[Path]:
 
 
 def remember(path: Path) -> None:
-    """Put a database at the top of File > Open Recent."""
+    """Put a database at the top of File > Open Recent. Where it is there already (most
+    starts open the file opened last), the settings file is not written again."""
     resolved = str(Path(path).resolve())
-    names = [resolved] + [str(p) for p in recent_files() if str(p) != resolved]
-    settings().setValue(RECENT_KEY, names[:RECENT_COUNT])
+    known = [str(p) for p in recent_files()]
+    names = ([resolved] + [name for name in known if name != resolved])[:RECENT_COUNT]
+    if names != known:
+        settings().setValue(RECENT_KEY, names)
 
 
 def open_window(parent: QWidget | None, path: Path) -> bool:
     """A window on `path`, in a process of its own."""
+    from PySide6.QtCore import QProcess  # not loaded for the first paint
+
     program, *arguments = desk_command()
     started = QProcess.startDetached(program, [*arguments, "--db", str(path)])
     ok = bool(started[0] if isinstance(started, tuple) else started)

@@ -47,3 +47,24 @@ def test_file_menu_writes_in_the_background(
     if action == "backup":
         assert queries.count(open_database(out), "contact") == 250
     window.close()
+
+
+def test_open_recent_puts_the_file_first_and_writes_nothing_when_it_is_first(
+    tmp_path: Path, qapp: Any
+) -> None:
+    from desk.ui import databases
+    from desk.ui.settings import settings
+
+    first, second = tmp_path / "a.sqlite", tmp_path / "b.sqlite"
+    databases.remember(first)
+    databases.remember(second)
+    assert databases.recent_files() == [second.resolve(), first.resolve()]
+    settings().sync()
+    stored = Path(settings().fileName())
+    stored.write_text(stored.read_text() + "\n; kept as it was\n")
+    marked = stored.read_text()
+    databases.remember(second)  # the file opened last, opened again: nothing to write
+    settings().sync()
+    assert stored.read_text() == marked
+    databases.remember(first)
+    assert databases.recent_files() == [first.resolve(), second.resolve()]
