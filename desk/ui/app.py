@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import sys
 from pathlib import Path
 from types import TracebackType
@@ -60,6 +61,11 @@ def _report_unexpected(
         QMessageBox.warning(None, "Something went wrong", message)
 
 
+def _collect_from_here() -> None:
+    gc.freeze()
+    gc.enable()
+
+
 def open_for_window(path: Path, read_only: str | None = None) -> dbmod.Database:
     """Open the database for the window; an upgrade from an earlier desk runs on a
     thread of its own first, under a progress dialog (rebuilding the search index of
@@ -109,6 +115,9 @@ def run(path: Path, read_only: str | None = None, ahead: AgendaAhead | None = No
     remember(path)
     window = MainWindow(database, path, ahead)
     window.show()
+    # Once the window is painted: what starting made stays for the window's life, so
+    # the collector is told to leave it be, and goes back to work on what comes after.
+    QTimer.singleShot(0, _collect_from_here)
     services: list[BackupService] = []
     if owner is not None:
 
