@@ -5,7 +5,6 @@ the current operation's history, its sort keys kept with the names they sort.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Collection, Iterable, Mapping
 from typing import Any
 
@@ -19,6 +18,8 @@ from desk.core.store.schema import not_null_columns
 
 
 def new_uid() -> str:
+    import uuid  # with `platform`, 3 ms of the window's start, for the first record made
+
     return str(uuid.uuid4())
 
 

@@ -3,8 +3,6 @@ records (each a link that opens it), its notes, and what to do about it."""
 
 from __future__ import annotations
 
-from html import escape
-
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
@@ -107,6 +105,8 @@ class ItemDetail(QScrollArea):
         self.warning.setText(f"⚠ {found.warning}" if found.warning else "")
         self.warning.setStyleSheet(f"color: {tone('warning', palette).name()}")
         self.warning.setVisible(bool(found.warning))
+        from html import escape  # not before the first paint (2 ms)
+
         rows = []
         for fact in found.facts:
             text = escape(fact.text)
