@@ -171,6 +171,35 @@ def test_the_dashboard_shows_the_records_figures_and_saves_its_charts(
     window.close()
 
 
+def test_a_busy_six_months_lists_the_soonest_dates_and_counts_the_rest(
+    make_window: Any, db: Database, db_path: Path
+) -> None:
+    """At 100,000 contacts six months hold some 6,000 dates: a row each stood the window
+    still; the soonest are listed and the rest counted."""
+    from types import SimpleNamespace
+
+    from desk.reports.figures import Coming
+    from desk.ui.pages.dashboard_page import COMING_LISTED
+
+    window = make_window(db, db_path)
+    window.show_page("dashboard")
+    page = window.page("dashboard")
+    start = dt.date(2027, 1, 4)
+    dates = [
+        Coming(start + dt.timedelta(days=n // 40), f"Visit {n:04d}", "visit", "visit", n + 1)
+        for n in range(6_000)
+    ]
+    page._show_coming(SimpleNamespace(coming=dates))
+    assert page.coming.rowCount() == COMING_LISTED
+    assert page.coming.item(0, 1).text() == "Visit 0000"
+    assert page.coming.item(COMING_LISTED - 1, 1).text() == f"Visit {COMING_LISTED - 1:04d}"
+    assert not page.coming_note.isHidden()
+    assert page.coming_note.text() == "6,000 dates in all; the first 200 are listed."
+    page._show_coming(SimpleNamespace(coming=dates[:3]))  # a quiet half year: all of it
+    assert page.coming.rowCount() == 3 and page.coming_note.isHidden()
+    window.close()
+
+
 def test_the_projection_puts_known_places_on_known_pixels(qtbot: Any) -> None:
     world = WorldMap()
     qtbot.addWidget(world)
