@@ -363,12 +363,15 @@ class MainWindow(FileActions):
     def _shows(key: str, page: Any, changes: Changes) -> bool:
         """Whether a page shows anything these changes touched."""
         kinds = changes.kinds
-        # Today names contacts only as follow-ups' counterparts, and none of those can
-        # be a contact just added: an import of 100,000 contacts leaves it as it was,
-        # unless it is still welcoming an empty database.
-        added_only = not (changes.updated or changes.deleted)
-        if key == "today" and added_only and not page.welcome.isVisibleTo(page):
-            kinds = kinds - {"contact", "organisation"}
+        # Today names contacts only as follow-ups' counterparts, by name: a contact just
+        # added is nobody's counterpart yet, and one deleted is unlinked from its
+        # follow-ups first, which are changes to follow-ups. So only a contact changed
+        # can change Today; an import of 100,000 contacts, or its undoing, leaves it as
+        # it was (it read again for a tenth of a second), unless it is still welcoming
+        # an empty database.
+        if key == "today" and not page.welcome.isVisibleTo(page):
+            changed = {kind for kind, _id in changes.updated}
+            kinds = kinds - ({"contact", "organisation"} - changed)
         return bool(kinds & watched_kinds(key))
 
     def refresh_all(self) -> None:

@@ -97,8 +97,8 @@ raise SystemExit(main(["--db", sys.argv[1]]))
 
 # What the first paint must not wait for besides the pages: the commands, the backup
 # code (backups start once the window is up), the worker processes' machinery, the file
-# dialogs, and the libraries of country names and currencies and of networking (a
-# tenth of the start-up between them).
+# dialogs, and the libraries of country names and currencies, of networking, of ids and
+# of markup (a tenth of the start-up between them).
 NEVER_BEFORE_PAINT = (
     "desk.cli.commands",
     "desk.core.safety.backups",
@@ -107,6 +107,8 @@ NEVER_BEFORE_PAINT = (
     "desk.ui.file_dialogs",
     "babel",
     "socket",
+    "uuid",
+    "html",
 )
 
 

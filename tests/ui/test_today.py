@@ -514,6 +514,17 @@ def test_today_reads_again_only_what_can_change_it(
     sato = queries.list_records(db, queries.ListQuery("contact", text="Sato"))[0]["id"]
     ops.run(window, lambda d: records.update(d, "contact", sato, {"given_name": "Aiko"}))
     assert len(reads) == 2
+    # A contact deleted (or an import taken back): nobody's counterpart, nothing to read.
+    kato = ops.run(window, lambda d: records.create(d, "contact", {"family_name": "Kato"})).id
+    ops.run(window, lambda d: records.delete(d, "contact", kato))
+    assert len(reads) == 2
+    # One who was a counterpart: unlinking the follow-up is a change Today shows.
+    follow_up = queries.list_records(db, queries.ListQuery("follow_up", text="program"))[0]
+    ops.run(window, lambda d: records.update(d, "follow_up", follow_up["id"], {"contact_id": sato}))
+    assert len(reads) == 3
+    ops.run(window, lambda d: records.delete(d, "contact", sato))
+    assert len(reads) == 4
+    assert "Send the program" in _titles(today)
 
 
 def test_an_empty_database_leaves_the_welcome_when_contacts_arrive(
