@@ -56,9 +56,17 @@ WARM_UP_MODULES = (
     "desk.ui.widgets.form",
     "desk.ui.widgets.editors:prepare_long_lists",
     "desk.ui.pages.record_page",
+    "desk.core.store.merge",  # every record page asks whether it offers Merge with…
+    "desk.ui.kind_pages",
     "desk.ui.pages.partnership_page",
+    "desk.ui.dialogs.mail_dialog",
+    "desk.ui.pages.agreement_page",
     "desk.ui.pages.visit_page",
+    "desk.core.features.holidays",  # a visit's days are read against them
+    "desk.ui.pages.contact_page",
     "desk.ui.pages.city_page",
+    "desk.ui.pages.dashboard_page",
+    "desk.ui.pages.map_page",
     "desk.ui.dialogs.search_palette",
     "desk.core.reference.geo:countries",  # the map's shapes, then its drawing of them
     "desk.ui.widgets.world_map:land_paths",
