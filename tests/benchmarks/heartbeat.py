@@ -209,6 +209,11 @@ def main() -> None:
     _measure(beat, f"import {args.rows:,} contacts", lambda: _import(window, sheet))
     _measure(beat, "Edit > Undo of that import", lambda: _undo(window))
     window.close()
+    # As the application does as it quits: work still running in the background is
+    # stopped, never destroyed running.
+    from desk.ui import tasks
+
+    tasks.stop_all()
     db.close()
     shutil.rmtree(work, ignore_errors=True)
 

@@ -144,6 +144,11 @@ def main() -> None:
     record("window", "peak memory (RSS)", rss_mb, "MB")
     window.close()
     QApplication.processEvents()
+    # As the application does as it quits: work still running in the background (a
+    # page's figures read again) is stopped, never destroyed running.
+    from desk.ui import tasks
+
+    tasks.stop_all()
     db.close()
 
 
