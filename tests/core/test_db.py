@@ -136,9 +136,9 @@ def test_every_link_between_records_has_an_index(tmp_path: Path) -> None:
     assert missing == []
 
 
-def test_rows_in_one_step_are_the_rows_in_their_order_with_their_types(db: Database) -> None:
+def test_rows_in_one_step_are_the_rows_in_their_order_with_their_types(db: dbmod.Database) -> None:
     db.conn.execute("CREATE TEMP TABLE t (n INTEGER, x REAL, s TEXT)")
-    values = [(n, n / 4 if n % 2 else None, f"‮{n}\n\"é\"" if n % 3 else None) for n in range(60)]
+    values = [(n, n / 4 if n % 2 else None, f'‮{n}\n"é"' if n % 3 else None) for n in range(60)]
     db.conn.executemany("INSERT INTO t VALUES (?, ?, ?)", reversed(values))
     found = db.rows_in_one_step("SELECT n, x, s FROM t ORDER BY n DESC LIMIT :k", {"k": 50}, 3)
     assert [tuple(row) for row in found] == sorted(values, reverse=True)[:50]
