@@ -205,7 +205,7 @@ class MainWindow(FileActions):
         column.setSpacing(0)
         if db.read_only:
             column.addWidget(read_only_banner(db.read_only))
-        column.addWidget(split)
+        column.addWidget(split, 1)  # the pages take the height; the banner its lines
         self.setCentralWidget(central)
         self._build_menus()
         self._restore_window()

@@ -34,6 +34,14 @@ def test_the_window_on_a_read_only_database_says_so_and_saves_nothing(
     assert banner is not None and banner.isVisible()
     assert "another desk window has it open" in banner.text()
     assert "(read-only)" in window.windowTitle()
+    # A strip of its own lines across the top, whatever page shows: the pages keep the
+    # height (on a 720-pixel screen it once took half the window).
+    window.resize(1280, 720)
+    for key in ("today", "dashboard", "partnership"):
+        window.show_page(key)
+        qtbot.wait(10)
+        lines = banner.fontMetrics().lineSpacing()
+        assert banner.height() <= 3 * lines + 2 * banner.margin() + 8, (key, banner.height())
     window.show_page("partnership")
     page = window.page("partnership")
     # Nothing can be typed, so nothing is lost when the window closes.
