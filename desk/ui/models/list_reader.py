@@ -110,9 +110,7 @@ class ListReader(QObject):
             order = self._orders.get(whole)
             if order is None:
                 order = self._orders[whole] = queries.ids(db, whole)
-            cursor = db.conn.cursor()
-            cursor.row_factory = queries.first_column  # an int a row, not a tuple
-            found = set(cursor.execute(matching, params).fetchall())
+            found = set(queries.id_list(db, matching, params))
             return [record_id for record_id in order if record_id in found]
         finally:
             if db.conn.in_transaction:
