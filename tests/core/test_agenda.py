@@ -122,7 +122,11 @@ def test_round_anniversaries_come_a_year_ahead_and_plain_ones_a_month(city: Data
     found = agenda.build(city, TODAY)
     later = {i.title: i for i in found.sections["later"]}
     assert "Kobe: 25 years since 2002" in later  # March 20, 2027: three and a half months
-    assert "plan how to mark it" in later["Kobe: 25 years since 2002"].parent
+    kobe = later["Kobe: 25 years since 2002"]
+    # For whom in the For column, as every item says; why it matters in its detail.
+    assert kobe.parent == "Partnership: Kobe" and "plan how to mark it" in kobe.note
+    facts = [(f.label, f.text) for f in agenda.detail(city, kobe, TODAY).facts]
+    assert ("Note", "A round anniversary: time to plan how to mark it") in facts
     records.update(city, "partnership", 1, {"established_date": "2003-03-20"})
     assert not any("Kobe:" in i.title for i in agenda.build(city, TODAY).sections["later"])
     assert any(

@@ -128,6 +128,7 @@ class Item:
     # A follow-up kept for an agreement's due decision: that decision, in words
     # ("Expires April 4, 2027: renew or let it end"); it is told once, by the follow-up.
     decision: str = ""
+    note: str = ""  # said in the item's detail: "A round anniversary: time to plan..."
 
     @property
     def type_label(self) -> str:
@@ -727,7 +728,17 @@ def _anniversaries(db: Database, agenda: Agenda) -> None:
     for day, pid, years, since in listed:
         title = f"{names.get(pid, '')}: {counted(years, 'year')} since {since}"
         note = "A round anniversary: time to plan how to mark it" if years in ROUND_YEARS else ""
-        agenda.add(Item("anniversary", title, dt.date.fromisoformat(day), "partnership", pid, note))
+        agenda.add(
+            Item(
+                "anniversary",
+                title,
+                dt.date.fromisoformat(day),
+                "partnership",
+                pid,
+                f"Partnership: {names.get(pid, '')}",
+                note=note,
+            )
+        )
     _partial_anniversaries(db, agenda)
 
 
@@ -782,9 +793,10 @@ def _partial_anniversaries(db: Database, agenda: Agenda) -> None:
                 None,
                 "partnership",
                 pid,
-                note,
+                f"Partnership: {name}",
                 when=f"in {when}",
                 around=around,
+                note=note,
             )
 
         agenda.offer("anniversary", None, make)
@@ -1003,8 +1015,8 @@ def detail(db: Database, item: Item, today: dt.date | None = None) -> Detail:
         record("partnership", item.open_id)
         if row is not None and row[0]:
             facts.append(Fact("Founded", readable(row[0])))
-        if item.parent:
-            facts.append(Fact("Note", item.parent))
+        if item.note:
+            facts.append(Fact("Note", item.note))
     elif item.what == "quiet":
         from desk.core.domain.words import ago
         from desk.core.features import quiet
