@@ -194,9 +194,29 @@ def test_a_busy_six_months_lists_the_soonest_dates_and_counts_the_rest(
     assert page.coming.item(0, 1).text() == "Visit 0000"
     assert page.coming.item(COMING_LISTED - 1, 1).text() == f"Visit {COMING_LISTED - 1:04d}"
     assert not page.coming_note.isHidden()
-    assert page.coming_note.text() == "6,000 dates in all; the first 200 are listed."
-    page._show_coming(SimpleNamespace(coming=dates[:3]))  # a quiet half year: all of it
-    assert page.coming.rowCount() == 3 and page.coming_note.isHidden()
+    assert page.coming_note.text() == "6,000 dates ahead (the soonest 200 listed)."
+    # Hundreds of decisions overdue lead the list, but leave it room for what is ahead.
+    late = [
+        Coming(
+            start - dt.timedelta(days=300 - n),
+            f"Overdue: decide on MOU {n}",
+            "overdue",
+            "agreement",
+            n + 1,
+        )
+        for n in range(300)
+    ]
+    page._show_coming(SimpleNamespace(coming=late + dates))
+    shown = [page.coming.item(r, 1).text() for r in range(page.coming.rowCount())]
+    assert len(shown) == COMING_LISTED
+    assert shown[0] == "Overdue: decide on MOU 0" and shown[49] == "Overdue: decide on MOU 49"
+    assert shown[50] == "Visit 0000" and shown[-1] == "Visit 0149"
+    assert page.coming_note.text() == (
+        "300 overdue decisions (the first 50 listed) and 6,000 dates ahead "
+        "(the soonest 150 listed)."
+    )
+    page._show_coming(SimpleNamespace(coming=late[:3] + dates[:3]))  # all of a quiet one
+    assert page.coming.rowCount() == 6 and page.coming_note.isHidden()
     window.close()
 
 

@@ -50,8 +50,10 @@ _TARGET = Qt.ItemDataRole.UserRole
 YEARS_SHOWN = 10
 # Relationships listed by time since last contact; the count says how many more there are.
 QUIET_SHOWN = 100
-# Dates listed under Coming up; the rest are counted.
+# Dates listed under Coming up, overdue decisions at most the first of them; the rest
+# are counted.
 COMING_LISTED = 200
+OVERDUE_LISTED = 50
 
 
 class ChartCard(QFrame):
@@ -154,6 +156,10 @@ class DashboardPage(QWidget):
         self.coming.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.coming.horizontalHeader().setStretchLastSection(True)
         self.coming.itemActivated.connect(self._open_coming)
+        # Ten dates and the header at least: the list scrolled in a strip of six.
+        coming_row = self.fontMetrics().height() + 8
+        self.coming.verticalHeader().setDefaultSectionSize(coming_row)
+        self.coming.setMinimumHeight(coming_row * 11)
         self.coming_note = QLabel()
         self.coming_note.setWordWrap(True)
         self.touch = QTableWidget(0, 5)
@@ -508,7 +514,12 @@ class DashboardPage(QWidget):
     def _show_coming(self, found: figures.Figures) -> None:
         # The soonest listed, the rest counted: at 100,000 contacts six months hold some
         # 6,000 dates, and a row each stood the window still for a tenth of a second.
-        listed = found.coming[:COMING_LISTED]
+        # Overdue decisions lead, but never fill the list: the dates ahead are its point.
+        overdue = [c for c in found.coming if c.kind == "overdue"]
+        ahead = [c for c in found.coming if c.kind != "overdue"]
+        late = overdue if len(found.coming) <= COMING_LISTED else overdue[:OVERDUE_LISTED]
+        soon = ahead[: COMING_LISTED - len(late)]
+        listed = late + soon
         self.coming.setRowCount(len(listed))
         for row, item in enumerate(listed):
             when = QTableWidgetItem(dates.weekday_month_day(item.day) + f", {item.day.year}")
@@ -518,13 +529,17 @@ class DashboardPage(QWidget):
             self.coming.setItem(row, 0, when)
             self.coming.setItem(row, 1, what)
         self.coming.resizeColumnToContents(0)
-        more = len(found.coming) - len(listed)
-        self.coming_note.setText(
-            f"{len(found.coming):,} dates in all; the first {len(listed):,} are listed."
-            if more
-            else ""
-        )
-        self.coming_note.setVisible(bool(more))
+        parts = []
+        if len(late) < len(overdue):
+            parts.append(
+                f"{counted_as(len(overdue), 'overdue decision')} (the first {len(late):,} listed)"
+            )
+        if len(soon) < len(ahead):
+            parts.append(
+                f"{counted_as(len(ahead), 'date')} ahead (the soonest {len(soon):,} listed)"
+            )
+        self.coming_note.setText(" and ".join(parts) + "." if parts else "")
+        self.coming_note.setVisible(bool(parts))
 
     def _open_coming(self, item: QTableWidgetItem) -> None:
         target = item.data(_TARGET)
