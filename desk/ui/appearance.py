@@ -70,10 +70,20 @@ def apply(app: QApplication) -> None:
         app.setStyle(QStyleFactory.create("Fusion"))
         palette = QStyleFactory.create("Fusion").standardPalette()
         if chosen == "dark":
-            for group in (QPalette.ColorGroup.Active, QPalette.ColorGroup.Inactive):
+            # Greyed-out controls too: Fusion's own disabled colors are its light ones,
+            # and a disabled button drawn pale beside a dark working one reads backwards.
+            for group in (
+                QPalette.ColorGroup.Active,
+                QPalette.ColorGroup.Inactive,
+                QPalette.ColorGroup.Disabled,
+            ):
                 for role, color in _DARK.items():
                     palette.setColor(group, role, QColor(color))
-            for role in (QPalette.ColorRole.Text, QPalette.ColorRole.ButtonText):
+            for role in (
+                QPalette.ColorRole.Text,
+                QPalette.ColorRole.ButtonText,
+                QPalette.ColorRole.WindowText,
+            ):
                 palette.setColor(QPalette.ColorGroup.Disabled, role, QColor("#7f8388"))
         app.setPalette(palette)
     base = state["font"]

@@ -179,7 +179,18 @@ def test_text_size_and_theme_are_the_persons(
         window._zoom(1)
         assert qapp.font().pointSizeF() > before
         window._theme("dark")
-        assert qapp.palette().color(QPalette.ColorRole.Base).lightness() < 128
+        palette = qapp.palette()
+        assert palette.color(QPalette.ColorRole.Base).lightness() < 128
+        # A greyed-out button is dark too, its words dimmer than a working one's.
+        disabled, active = QPalette.ColorGroup.Disabled, QPalette.ColorGroup.Active
+        button = QPalette.ColorRole.Button
+        assert palette.color(disabled, button).lightness() < 128
+        words = QPalette.ColorRole.ButtonText
+        assert (
+            palette.color(disabled, button).lightness()
+            < palette.color(disabled, words).lightness()
+            < palette.color(active, words).lightness()
+        )
         window._theme("light")
         assert qapp.palette().color(QPalette.ColorRole.Base).lightness() > 128
     finally:
