@@ -44,8 +44,16 @@ def test_the_window_on_a_read_only_database_says_so_and_saves_nothing(
         assert banner.height() <= 3 * lines + 2 * banner.margin() + 8, (key, banner.height())
     window.show_page("partnership")
     page = window.page("partnership")
-    # Nothing can be typed, so nothing is lost when the window closes.
+    # Nothing can be typed, so nothing is lost when the window closes: every field
+    # greyed alike, the pickers' too.
     assert not page.form.editors["partner_name"].line.isEnabled()
+    assert not page.form.editors["partner_organisation_id"].focus_widget().isEnabled()
+    # Linked records still open, but none is added or taken away.
+    tabs = page.links.tabs
+    assert all(tab.open_button.isEnabled() for tab in tabs if hasattr(tab, "open_button"))
+    writing = [b for tab in tabs for b in tab.writing_buttons()]
+    assert writing and not any(b.isEnabled() for b in writing)
+    assert {b.text() for b in writing} >= {"Add interaction…", "Remove", "Add file…"}
     assert not page.save_button.isEnabled() and not page.new_button.isEnabled()
     # What can still be asked for is refused in words, and nothing changes.
     window.undo_action.trigger()

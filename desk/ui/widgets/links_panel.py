@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from desk.core.domain import money
-from desk.core.domain.dates import short_date
+from desk.core.domain.dates import local_moment, short_date
 from desk.core.domain.kinds import KINDS, SELF, Field, Link
 from desk.core.errors import DeskError
 from desk.core.features import pick, sides
@@ -126,6 +126,10 @@ class _RowsTab(QWidget):
     def selected_row(self) -> dict[str, Any] | None:
         index = self.view.currentIndex()
         return self.model.rows[index.row()] if index.isValid() else None
+
+    def writing_buttons(self) -> list[QPushButton]:
+        """The buttons that add or take away (all but Open and Save as…)."""
+        return [b for b in self.buttons if b.text() not in ("Open", "Save as…")]
 
 
 class LinkTab(_RowsTab):
@@ -265,7 +269,7 @@ class AttachmentsTab(_RowsTab):
             Column("File", lambda r: r["filename"]),
             Column("Size", lambda r: f"{r['size'] / 1024:,.0f} KB"),
             Column("Description", lambda r: r.get("description") or ""),
-            Column("Added", lambda r: r["created_at"][:10]),
+            Column("Added", lambda r: short_date(local_moment(r["created_at"]).date())),
         ]
         super().__init__(
             RowsModel(columns),
@@ -350,6 +354,12 @@ class LinksPanel(QTabWidget):
             self.tabs.append(AttachmentsTab(self))
         for tab in self.tabs:
             self.addTab(tab, tab.link.label if isinstance(tab, LinkTab) else "Files")
+            if db.read_only:
+                # Nothing can be added or taken away: said by the buttons beforehand,
+                # not by a refusal after a form was filled in.
+                for button in tab.writing_buttons():
+                    button.setEnabled(False)
+                    button.setToolTip(f"Read-only: {db.read_only}")
         self.setVisible(bool(self.tabs))
         # On a page, the page reloads the panel with the record; in a dialog the panel
         # follows changes itself (a participant added from inside the dialog, say).

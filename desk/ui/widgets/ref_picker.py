@@ -268,7 +268,8 @@ class RefEditor(Editor):
         return self.line
 
     def set_read_only(self, read_only: bool) -> None:
-        self.line.setReadOnly(read_only)
+        # Greyed out as every other field is, not a white box that only refuses typing.
+        self.line.setEnabled(not read_only)
         self.list_button.setEnabled(not read_only)
         self.clear.setEnabled(not read_only)
 
