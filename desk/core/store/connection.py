@@ -50,8 +50,9 @@ class Database:
         runs Python: between two of SQLite's steps a thread waits its turn at the
         interpreter, so fifty rows fetched one by one wait fifty times (at 0.5 ms a
         turn, 25 ms, and each turn taken from the other thread); one step waits once.
-        Values keep their types, but that a real number comes back to 15 significant
-        digits (as SQLite writes JSON) and a blob not at all: for reads of neither."""
+        Values keep their types, except that a real number comes back to 15
+        significant digits (as SQLite writes JSON) and a blob not at all: it is for
+        reads of neither."""
         names = ", ".join(f"c{i}" for i in range(width))
         (found,) = self.execute(
             f"WITH r({names}) AS ({sql}) SELECT json_group_array(json_array({names})) FROM r",
