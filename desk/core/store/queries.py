@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -204,19 +203,8 @@ def ids(db: Database, query: ListQuery) -> list[int]:
         sql = looked.ordered_ids(spec.table, "DESC" if query.descending else "ASC")
     else:
         sql = f"SELECT id FROM {spec.table}{where}{order}"
-    return id_list(db, sql, params)
-
-
-def id_list(db: Database, sql: str, params: Any = ()) -> list[int]:
-    """The ids `sql` selects, in its order, handed over by SQLite as one row of JSON: at
-    100,000 rows, half the time of fetching them one by one (37 ms to 18), and on a
-    list's reading thread one wait for the interpreter instead of one a row. (SQLite
-    never merges a subquery that sorts into an outer aggregate, so the order holds.)"""
-    (found,) = db.execute(
-        f"WITH found(id) AS ({sql}) SELECT json_group_array(id) FROM found", params
-    ).fetchone()
-    ids: list[int] = json.loads(found)
-    return ids
+    # One step, not one a row: on a list's reading thread, one wait for the interpreter.
+    return db.column_in_one_step(sql, params)
 
 
 def rows_by_id(

@@ -110,7 +110,7 @@ class ListReader(QObject):
             order = self._orders.get(whole)
             if order is None:
                 order = self._orders[whole] = queries.ids(db, whole)
-            found = set(queries.id_list(db, matching, params))
+            found = set(db.column_in_one_step(matching, params))
             return [record_id for record_id in order if record_id in found]
         finally:
             if db.conn.in_transaction:
