@@ -128,8 +128,8 @@ class _RowsTab(QWidget):
         return self.model.rows[index.row()] if index.isValid() else None
 
     def writing_buttons(self) -> list[QPushButton]:
-        """The buttons that add or take away (all but Open and Save as…)."""
-        return [b for b in self.buttons if b.text() not in ("Open", "Save as…")]
+        """The buttons that add or take away (a read-only window greys them)."""
+        raise NotImplementedError
 
 
 class LinkTab(_RowsTab):
@@ -158,6 +158,10 @@ class LinkTab(_RowsTab):
             self.buttons.insert(1, self.several_button)
             self.button_row.insertWidget(1, self.several_button)
         self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+
+    def writing_buttons(self) -> list[QPushButton]:
+        adding = [self.add_button, self.several_button, self.remove_button]
+        return [button for button in adding if button is not None]
 
     def load(self, record_id: int) -> int:
         spec = KINDS[self.link.kind]
@@ -282,6 +286,10 @@ class AttachmentsTab(_RowsTab):
             ],
             self.open,
         )
+        self.add_button, _open, _save_as, self.remove_button = self.buttons
+
+    def writing_buttons(self) -> list[QPushButton]:
+        return [self.add_button, self.remove_button]
 
     def load(self, record_id: int) -> int:
         self.model.set_rows(attachments.list_for(self.panel.db, self.panel.kind, record_id))
